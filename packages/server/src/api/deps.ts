@@ -1,0 +1,18 @@
+import type { Registry } from 'prom-client';
+import type { EndpointAdmin } from '../channels/index.js';
+import type { Publisher } from '../events/index.js';
+import type { ApiKeys } from '../keys/index.js';
+import type { Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+
+/** What the routes need; built by app.ts. */
+export interface ApiDeps {
+  store: Store;
+  endpoints: EndpointAdmin;
+  publisher: Publisher;
+  keys: ApiKeys;
+  registry: Registry;
+  clock: Clock;
+  /** Tell this process's dispatcher that work is due now. */
+  onEnqueued: () => void;
+}

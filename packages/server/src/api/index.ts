@@ -1,0 +1,2 @@
+export { buildApi, type ApiOptions } from './server.js';
+export type { ApiDeps } from './deps.js';

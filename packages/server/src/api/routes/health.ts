@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApiDeps } from '../deps.js';
+
+export const healthRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const pub = { public: true };
+  app.get('/healthz', { config: pub, schema: { tags: ['operations'], summary: 'Liveness: the process is up' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: pub, schema: { tags: ['operations'], summary: 'Readiness: the database answers' } }, async (req, reply) => {
+    try {
+      await d.store.ping();
+      return { status: 'ready' };
+    } catch (err) {
+      req.log.warn({ err }, 'readiness check failed');
+      return reply.status(503).header('retry-after', '5').send({ status: 'unavailable', error: { code: 'database_unavailable', message: 'the database does not answer' } });
+    }
+  });
+  app.get('/metrics', { config: pub, schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
+    const body = await d.registry.metrics();
+    return reply.type(d.registry.contentType).send(body);
+  });
+};

@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApiDeps } from '../deps.js';
+import { ErrorBody, IdParams } from '../schemas.js';
+
+const Key = Type.Object({ id: Type.String(), name: Type.String(), prefix: Type.String(), role: Type.String(), created_at: Type.String(), revoked_at: Type.Union([Type.String(), Type.Null()]), last_used_at: Type.Union([Type.String(), Type.Null()]) });
+const tags = ['keys'];
+
+export const keyRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.post(
+    '/api/v1/keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create an API key (shown only in this response)',
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('read')], { default: 'admin' })) }, { additionalProperties: false }),
+        response: { 201: Type.Intersect([Key, Type.Object({ key: Type.String() })]), 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await d.keys.create(req.body.name, req.body.role ?? 'admin')),
+  );
+  app.get('/api/v1/keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody } } }, async () => ({ items: await d.keys.list() }));
+  app.delete('/api/v1/keys/:id', { schema: { tags, summary: 'Revoke an API key; it stops working at once', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } }, async (req, reply) => {
+    await d.keys.revoke(req.params.id);
+    return reply.status(204).send(null);
+  });
+};

@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
+import { buildApi } from './api/index.js';
+import { EndpointAdmin } from './channels/index.js';
+import type { HooklineConfig } from './config/index.js';
+import { loadMasterKeys, SecretBox } from './crypto/index.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { HttpSender, type Resolver } from './delivery/http-sender.js';
+import { createDeliveryMetrics } from './delivery/metrics.js';
+import { SsrfGuard } from './delivery/ssrf-guard.js';
+import { Publisher } from './events/index.js';
+import { ApiKeys } from './keys/index.js';
+import { openStore, type Store, storeOptionsFromConfig } from './store/index.js';
+import { type Clock, type RandomSource, systemClock, systemRandom } from './util/clock.js';
+import { parseDuration } from './util/duration.js';
+
+export interface HooklineOptions {
+  config: HooklineConfig;
+  logger?: Logger;
+  clock?: Clock;
+  random?: RandomSource;
+  /** DNS resolver for outbound requests (tests inject one). */
+  resolve?: Resolver;
+  /** PostgreSQL schema to work in (tests isolate themselves this way). */
+  schema?: string;
+}
+
+const ms = (d: string) => parseDuration(d)!;
+
+/**
+ * One Hookline process: the store, the publisher, the dispatcher (roles `worker`/`all`)
+ * and the HTTP API (roles `api`/`all`), wired together.
+ */
+export class Hookline {
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly registry = new Registry();
+  readonly keys: ApiKeys;
+  readonly publisher: Publisher;
+  readonly endpoints: EndpointAdmin;
+  readonly dispatcher: Dispatcher | undefined;
+  readonly guard: SsrfGuard;
+  private readonly sender: HttpSender;
+  api: FastifyInstance | undefined;
+
+  private constructor(readonly config: HooklineConfig, readonly store: Store, readonly box: SecretBox, o: HooklineOptions) {
+    const c = config;
+    this.log = o.logger ?? pino({ level: c.log.level, redact: { paths: ['req.headers.authorization', '*.secret', '*.key'], censor: '[redacted]' } });
+    this.clock = o.clock ?? systemClock;
+    this.guard = new SsrfGuard({ allowNetworks: c.delivery.allow_networks });
+    this.sender = new HttpSender({ guard: this.guard, clock: this.clock, connections: c.delivery.per_endpoint_in_flight, ...(o.resolve ? { resolve: o.resolve } : {}) });
+    this.keys = new ApiKeys(store, this.clock);
+    const wake = () => this.dispatcher?.wake();
+    this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake });
+    this.endpoints = new EndpointAdmin({ store, box, guard: this.guard, publisher: this.publisher, rotationGraceMs: ms(c.delivery.rotation_grace), clock: this.clock });
+    if (c.server.role !== 'api') {
+      this.dispatcher = new Dispatcher({
+        store,
+        sender: this.sender,
+        open: (s) => box.open(s),
+        log: this.log,
+        metrics: createDeliveryMetrics(this.registry),
+        clock: this.clock,
+        random: o.random ?? systemRandom,
+        maxInFlight: c.delivery.max_in_flight,
+        perEndpointInFlight: c.delivery.per_endpoint_in_flight,
+        batchSize: c.delivery.batch_size,
+        leaseMs: ms(c.delivery.lease),
+        pollIntervalMs: ms(c.delivery.poll_interval),
+        autoDisableAfter: c.delivery.auto_disable_after,
+        policy: { schedule: c.delivery.retry_schedule.map(ms), jitter: c.delivery.jitter, maxRetryAfterMs: ms(c.delivery.max_retry_after), retry4xx: true },
+        onEndpointDisabled: (id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }).then(() => {}),
+      });
+    }
+    collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
+    new Gauge({
+      name: 'hookline_queue_depth',
+      help: 'Deliveries waiting to be sent (pending, including those being retried later).',
+      registers: [this.registry],
+      collect: async function (this: Gauge) {
+        this.set(await store.countPending());
+      },
+    });
+  }
+
+  /** Opens the store, runs migrations and wires everything; nothing listens yet. */
+  static async create(o: HooklineOptions): Promise<Hookline> {
+    const c = o.config;
+    const { keys } = loadMasterKeys({ keyFile: join(c.data_dir, 'master.key'), previousKeys: c.security.previous_master_keys, ...(c.security.master_key ? { envKey: c.security.master_key } : {}) });
+    const store = await openStore({ ...storeOptionsFromConfig(c), ...(o.schema ? { schema: o.schema } : {}) });
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return new Hookline(c, store, new SecretBox(keys), o);
+  }
+
+  /**
+   * Makes sure someone can log in: installs HOOKLINE_ADMIN_KEY, or on a store with no keys
+   * mints one and returns it (to be printed once).
+   */
+  async bootstrapAdminKey(): Promise<string | undefined> {
+    if (this.config.security.admin_key) {
+      await this.keys.ensure(this.config.security.admin_key, 'admin (HOOKLINE_ADMIN_KEY)');
+      return undefined;
+    }
+    if ((await this.keys.count()) > 0) return undefined;
+    return (await this.keys.create('admin (first start)')).key;
+  }
+
+  /** Starts the dispatcher and, for roles `api`/`all`, the HTTP server. Returns its address. */
+  async start(): Promise<string | undefined> {
+    await this.dispatcher?.start();
+    if (this.config.server.role === 'worker') return undefined;
+    this.api = await buildApi(
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake() },
+      { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
+    );
+    return this.api.listen({ host: this.config.server.host, port: this.config.server.port });
+  }
+
+  /** Stops taking requests, lets open deliveries finish, closes connections. */
+  async stop(): Promise<void> {
+    await this.api?.close();
+    await this.dispatcher?.stop();
+    await this.sender.close();
+    await this.store.close();
+  }
+}

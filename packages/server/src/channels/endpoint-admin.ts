@@ -1,0 +1,228 @@
+import type { SecretBox, SigningScheme } from '../crypto/index.js';
+import { generateWebhookSecret } from '../crypto/index.js';
+import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import { checkPattern, type Publisher } from '../events/index.js';
+import type { EndpointTable, Page, Store } from '../store/index.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { parseDuration } from '../util/duration.js';
+import { notFound, UserError } from '../util/errors.js';
+import { newId } from '../util/ids.js';
+
+export interface EndpointInput {
+  url: string;
+  events: string[];
+  description?: string;
+  headers?: Record<string, string>;
+  timeout_seconds?: number;
+  retry_schedule?: (string | number)[] | null;
+  signing_scheme?: SigningScheme;
+  rate_limit?: number | null;
+  enabled?: boolean;
+}
+
+/** What the API shows of an endpoint. Secrets appear only in create/rotate responses. */
+export interface EndpointView {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  headers: Record<string, string>;
+  timeout_seconds: number;
+  retry_schedule: number[] | null;
+  signing_scheme: string;
+  rate_limit: number | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  consecutive_failures: number;
+  secret_rotation_ends_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Header names we set ourselves; a custom header must not override them. */
+const RESERVED_HEADERS = /^(content-type|content-length|host|user-agent|connection|transfer-encoding|webhook-.*|x-hub-signature-256|x-signature|x-agentgateway-.*|x-hookline-.*)$/i;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface EndpointAdminOptions {
+  store: Store;
+  box: SecretBox;
+  guard: SsrfGuard;
+  publisher: Publisher;
+  rotationGraceMs: number;
+  clock?: Clock;
+}
+
+/** Endpoint registration: validation, secrets, rotation, enabling, test events and replay. */
+export class EndpointAdmin {
+  private readonly clock: Clock;
+  constructor(private readonly o: EndpointAdminOptions) {
+    this.clock = o.clock ?? systemClock;
+  }
+
+  view(row: EndpointTable): EndpointView {
+    const headers = row.headers_enc ? (JSON.parse(this.o.box.open(row.headers_enc)) as Record<string, string>) : {};
+    const now = this.clock.now();
+    return {
+      id: row.id,
+      url: row.url,
+      description: row.description,
+      events: JSON.parse(row.events) as string[],
+      // Custom headers often carry credentials: names only, values hidden.
+      headers: Object.fromEntries(Object.keys(headers).map((k) => [k, '********'])),
+      timeout_seconds: row.timeout_ms / 1000,
+      retry_schedule: row.retry_schedule ? (JSON.parse(row.retry_schedule) as number[]).map((ms) => ms / 1000) : null,
+      signing_scheme: row.signing_scheme,
+      rate_limit: row.rate_limit,
+      enabled: row.enabled === 1,
+      disabled_reason: row.disabled_reason,
+      disabled_at: iso(row.disabled_at),
+      consecutive_failures: row.consecutive_failures,
+      secret_rotation_ends_at: row.prev_secret_expires_at && row.prev_secret_expires_at > now ? iso(row.prev_secret_expires_at) : null,
+      created_at: iso(row.created_at)!,
+      updated_at: iso(row.updated_at)!,
+    };
+  }
+
+  private checkUrl(raw: string): string {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new UserError(422, 'invalid_url', `url "${raw}" is not a valid absolute URL; write it like https://example.com/webhooks`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(422, 'invalid_url', `url must use http or https, not ${url.protocol.slice(0, -1)}`);
+    if (url.username || url.password) throw new UserError(422, 'invalid_url', 'url must not contain credentials; put them in `headers` (stored encrypted) instead');
+    const blocked = this.o.guard.checkUrl(url);
+    if (blocked) throw new UserError(422, 'ssrf_blocked', `url is not allowed: ${blocked}. If this target is intended, add it to delivery.allow_networks in the configuration`);
+    return url.toString();
+  }
+
+  private checkEvents(events: string[]): string[] {
+    for (const p of events) {
+      const bad = checkPattern(p);
+      if (bad) throw new UserError(422, 'invalid_event_type', bad);
+    }
+    return [...new Set(events)];
+  }
+
+  private checkHeaders(h: Record<string, string>): Record<string, string> {
+    for (const [name, value] of Object.entries(h)) {
+      if (!HEADER_NAME.test(name)) throw new UserError(422, 'invalid_header', `header name "${name}" is not a valid HTTP header name`);
+      if (RESERVED_HEADERS.test(name)) throw new UserError(422, 'invalid_header', `header "${name}" is set by Hookline and cannot be overridden`);
+      if (/[\r\n\0]/.test(value)) throw new UserError(422, 'invalid_header', `header "${name}" has a line break or NUL in its value`);
+    }
+    return h;
+  }
+
+  private checkSchedule(s: (string | number)[] | null | undefined): string | null {
+    if (!s) return null;
+    const ms = s.map((d) => parseDuration(d));
+    ms.forEach((v, i) => {
+      if (v === null || v < 1000 || v > 7 * 86_400_000) {
+        throw new UserError(422, 'invalid_retry_schedule', `retry_schedule[${i}] = ${JSON.stringify(s[i])} is not a delay between 1s and 7d; use seconds (30) or a duration ("30s", "2m", "1h")`);
+      }
+    });
+    return JSON.stringify(ms);
+  }
+
+  async create(input: EndpointInput): Promise<EndpointView & { secret: string }> {
+    const now = this.clock.now();
+    const secret = generateWebhookSecret();
+    const events = this.checkEvents(input.events);
+    const row: EndpointTable = {
+      id: newId('ep', this.clock),
+      url: this.checkUrl(input.url),
+      description: input.description ?? '',
+      events: JSON.stringify(events),
+      headers_enc: input.headers && Object.keys(input.headers).length ? this.o.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null,
+      timeout_ms: (input.timeout_seconds ?? 30) * 1000,
+      retry_schedule: this.checkSchedule(input.retry_schedule),
+      signing_scheme: input.signing_scheme ?? 'standard',
+      rate_limit: input.rate_limit ?? null,
+      enabled: input.enabled === false ? 0 : 1,
+      disabled_reason: input.enabled === false ? 'disabled by the API' : null,
+      disabled_at: input.enabled === false ? now : null,
+      consecutive_failures: 0,
+      secret_enc: this.o.box.seal(secret),
+      prev_secret_enc: null,
+      prev_secret_expires_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.o.store.insertEndpoint(row, events);
+    return { ...this.view(row), secret };
+  }
+
+  async get(id: string): Promise<EndpointTable> {
+    const row = await this.o.store.getEndpoint(id);
+    if (!row) throw notFound('endpoint', id);
+    return row;
+  }
+
+  async list(page: Page): Promise<{ items: EndpointView[]; total: number }> {
+    const { rows, total } = await this.o.store.listEndpoints(page);
+    return { items: rows.map((r) => this.view(r)), total };
+  }
+
+  async update(id: string, input: Partial<EndpointInput>): Promise<EndpointView> {
+    const now = this.clock.now();
+    const patch: Partial<EndpointTable> = { updated_at: now };
+    if (input.url !== undefined) patch.url = this.checkUrl(input.url);
+    if (input.description !== undefined) patch.description = input.description;
+    const events = input.events ? this.checkEvents(input.events) : undefined;
+    if (events) patch.events = JSON.stringify(events);
+    if (input.headers !== undefined) patch.headers_enc = Object.keys(input.headers).length ? this.o.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null;
+    if (input.timeout_seconds !== undefined) patch.timeout_ms = input.timeout_seconds * 1000;
+    if (input.retry_schedule !== undefined) patch.retry_schedule = this.checkSchedule(input.retry_schedule);
+    if (input.signing_scheme !== undefined) patch.signing_scheme = input.signing_scheme;
+    if (input.rate_limit !== undefined) patch.rate_limit = input.rate_limit;
+    if (input.enabled === true) Object.assign(patch, { enabled: 1, disabled_reason: null, disabled_at: null, consecutive_failures: 0 });
+    if (input.enabled === false) Object.assign(patch, { enabled: 0, disabled_reason: 'disabled by the API', disabled_at: now });
+    const row = await this.o.store.updateEndpoint(id, patch, events);
+    if (!row) throw notFound('endpoint', id);
+    return this.view(row);
+  }
+
+  /** Re-enables; what happened while it was off stays undelivered (001). */
+  enable(id: string): Promise<EndpointView> {
+    return this.update(id, { enabled: true });
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.o.store.deleteEndpoint(id))) throw notFound('endpoint', id);
+  }
+
+  /** New secret now; the old one keeps signing beside it for `graceSeconds`. */
+  async rotateSecret(id: string, graceSeconds?: number): Promise<EndpointView & { secret: string }> {
+    const row = await this.get(id);
+    const now = this.clock.now();
+    const graceMs = graceSeconds === undefined ? this.o.rotationGraceMs : graceSeconds * 1000;
+    const secret = generateWebhookSecret();
+    const updated = await this.o.store.updateEndpoint(id, {
+      secret_enc: this.o.box.seal(secret),
+      prev_secret_enc: graceMs > 0 ? row.secret_enc : null,
+      prev_secret_expires_at: graceMs > 0 ? now + graceMs : null,
+      updated_at: now,
+    });
+    if (!updated) throw notFound('endpoint', id);
+    return { ...this.view(updated), secret };
+  }
+
+  async sendTest(id: string): Promise<{ event_id: string }> {
+    const row = await this.get(id);
+    if (!row.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${id} is disabled (${row.disabled_reason}); enable it first with POST /api/v1/webhooks/endpoints/${id}/enable`);
+    const r = await this.o.publisher.publish({ type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } }, id);
+    return { event_id: r.event.id };
+  }
+
+  async replay(id: string, since: number, until: number): Promise<{ enqueued: number }> {
+    const row = await this.get(id);
+    if (!row.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${id} is disabled; enable it before replaying`);
+    if (!(since < until)) throw new UserError(422, 'invalid_window', '`since` must be earlier than `until`');
+    const enqueued = await this.o.publisher.replay(id, JSON.parse(row.events) as string[], since, until);
+    return { enqueued };
+  }
+}

@@ -1,0 +1,2 @@
+export { endpointRequest, endpointTarget, USER_AGENT, type EndpointTarget, type Opener } from './endpoint.js';
+export { EndpointAdmin, type EndpointAdminOptions, type EndpointInput, type EndpointView } from './endpoint-admin.js';

@@ -1,0 +1,293 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { type EndpointTarget, endpointRequest, endpointTarget, type Opener } from '../channels/index.js';
+import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, EventTable, Store } from '../store/index.js';
+import { type Clock, type RandomSource, systemClock, systemRandom } from '../util/clock.js';
+import { newId } from '../util/ids.js';
+import type { HttpSender, SendResult } from './http-sender.js';
+import type { DeliveryMetrics } from './metrics.js';
+import { RateLimiter } from './rate-limiter.js';
+import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  sender: Pick<HttpSender, 'send'>;
+  open: Opener;
+  log: Logger;
+  metrics?: DeliveryMetrics;
+  clock?: Clock;
+  random?: RandomSource;
+  maxInFlight: number;
+  perEndpointInFlight: number;
+  batchSize: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  autoDisableAfter: number;
+  /** Default policy; an endpoint's own schedule replaces `schedule`. */
+  policy: RetryPolicy;
+  /** Called once when this process disabled an endpoint (auto-disable or 410). */
+  onEndpointDisabled?: (endpointId: string, reason: string) => Promise<void>;
+}
+
+interface Finished {
+  row: DeliveryTable;
+  owner: string;
+  attempt?: AttemptTable;
+  update: DeliveryUpdate;
+  verdict: Verdict | { kind: 'skipped' };
+}
+
+/** How long a delivery waits when its endpoint is at its concurrency cap. */
+const BUSY_RETRY_MS = 200;
+
+/**
+ * Claims due deliveries under a lease, sends them concurrently, and writes results in
+ * batches. Nothing is held only in memory: a crash leaves claimed rows leased, and they
+ * become due again when the lease expires.
+ */
+export class Dispatcher {
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly worker = `w_${randomBytes(6).toString('hex')}`;
+  private claimSeq = 0;
+  /** Claimed and not yet written back: bounds memory and open requests. */
+  private held = 0;
+  private readonly perEndpoint = new Map<string, number>();
+  private readonly limiter = new RateLimiter();
+  private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
+  private results: Finished[] = [];
+  private pumping = false;
+  private pumpAgain = false;
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private stopped = true;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.random = o.random ?? systemRandom;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.unlisten = await this.o.store.ops.listenDue(() => this.wake());
+    const tick = () => {
+      this.wake();
+      this.timer = setTimeout(tick, this.o.pollIntervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Stops claiming, lets open requests finish (up to `graceMs`) and writes their results. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.unlisten?.();
+    if (this.held > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, graceMs);
+        this.idle.push(() => (clearTimeout(t), resolve()));
+      });
+    }
+    await this.flush();
+  }
+
+  /** Look for due work now (new deliveries from this process, a NOTIFY, the poll tick). */
+  wake(): void {
+    if (this.stopped) return;
+    void this.pump().catch((err) => this.o.log.error({ err }, 'delivery: claiming failed; will retry on the next tick'));
+  }
+
+  /** Runs until nothing is due or no room is left. Exposed for tests that drive a ManualClock. */
+  async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        const room = Math.min(this.o.maxInFlight - this.held, this.o.batchSize);
+        if (room <= 0 || this.stopped) break;
+        const now = this.clock.now();
+        const owner = `${this.worker}.${++this.claimSeq}`;
+        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room });
+        if (!rows.length) break;
+        this.held += rows.length;
+        this.o.metrics?.inFlight.set(this.held);
+        await this.launch(rows, owner, now);
+        if (rows.length === room) this.pumpAgain = true;
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async launch(rows: DeliveryTable[], owner: string, now: number): Promise<void> {
+    const [endpoints, events] = await Promise.all([
+      this.o.store.getEndpoints([...new Set(rows.map((r) => r.endpoint_id))]),
+      this.o.store.getEvents([...new Set(rows.map((r) => r.event_id))]),
+    ]);
+    const eventById = new Map<string, EventTable>(events.map((e) => [e.id, e]));
+    const targetById = new Map(endpoints.map((e) => [e.id, this.target(e, now)]));
+    const release: string[] = [];
+    let releaseAt = now + BUSY_RETRY_MS;
+    for (const row of rows) {
+      const target = targetById.get(row.endpoint_id);
+      const event = eventById.get(row.event_id);
+      if (!target || !event) {
+        this.finish({ row, owner, update: this.terminal(row, owner, 'failed', target ? 'event_pruned' : 'endpoint_deleted'), verdict: { kind: 'skipped' } });
+      } else if (!target.enabled) {
+        // Disabled endpoints get nothing, and re-enabling must not deliver the backlog.
+        this.finish({ row, owner, update: this.terminal(row, owner, 'failed', 'endpoint_disabled'), verdict: { kind: 'skipped' } });
+      } else {
+        const busy = (this.perEndpoint.get(target.id) ?? 0) >= this.o.perEndpointInFlight;
+        const wait = busy ? BUSY_RETRY_MS : target.rateLimit ? this.limiter.take(target.id, target.rateLimit, now) : 0;
+        if (wait > 0) {
+          release.push(row.id);
+          releaseAt = Math.max(releaseAt, now + wait);
+          continue;
+        }
+        void this.send(row, owner, target, event);
+      }
+    }
+    if (release.length) {
+      // Handing rows back costs one UPDATE and keeps a slow endpoint from hoarding slots.
+      await this.o.store.releaseClaims(release, owner, releaseAt);
+      this.release(release.length);
+    }
+  }
+
+  private target(row: import('../store/index.js').EndpointTable, now: number): EndpointTarget {
+    const key = `${row.updated_at}|${row.enabled}|${row.prev_secret_expires_at! > now}`;
+    const cached = this.targets.get(row.id);
+    if (cached?.key === key) return cached.target;
+    const target = endpointTarget(row, this.o.open, now);
+    this.targets.set(row.id, { key, target });
+    return target;
+  }
+
+  private async send(row: DeliveryTable, owner: string, target: EndpointTarget, event: EventTable): Promise<void> {
+    this.perEndpoint.set(target.id, (this.perEndpoint.get(target.id) ?? 0) + 1);
+    const startedAt = this.clock.now();
+    const req = endpointRequest(target, event, Math.floor(startedAt / 1000));
+    let res: SendResult;
+    try {
+      res = await this.o.sender.send(req);
+    } catch (err) {
+      res = { statusCode: null, retryAfterMs: null, responseBody: '', durationMs: 0, error: { code: 'network_error', message: (err as Error).message } };
+    } finally {
+      const n = (this.perEndpoint.get(target.id) ?? 1) - 1;
+      if (n) this.perEndpoint.set(target.id, n);
+      else this.perEndpoint.delete(target.id);
+    }
+    const now = this.clock.now();
+    const attemptNo = row.attempts + 1;
+    const policy = target.retrySchedule ? { ...this.o.policy, schedule: target.retrySchedule } : this.o.policy;
+    const verdict = decide(policy, attemptNo, res, now, this.random);
+    const attempt: AttemptTable = {
+      id: newId('att', this.clock),
+      delivery_id: row.id,
+      attempt: attemptNo,
+      started_at: startedAt,
+      duration_ms: Math.round(res.durationMs),
+      method: req.method,
+      url: req.url,
+      status_code: res.statusCode,
+      response_body: res.responseBody,
+      error_code: res.error?.code ?? null,
+      error_message: res.error?.message ?? null,
+    };
+    const lastError = verdict.kind === 'delivered' ? null : res.error ? `${res.error.code}: ${res.error.message}` : `HTTP ${res.statusCode}`;
+    const update: DeliveryUpdate = {
+      id: row.id,
+      leaseOwner: owner,
+      status: verdict.kind === 'delivered' ? 'delivered' : verdict.kind === 'retry' ? 'pending' : 'failed',
+      attempts: attemptNo,
+      nextAttemptAt: verdict.kind === 'retry' ? verdict.at : now,
+      updatedAt: now,
+      deliveredAt: verdict.kind === 'delivered' ? now : row.delivered_at,
+      lastStatusCode: res.statusCode,
+      lastError,
+    };
+    this.o.metrics?.outcomes.inc({ outcome: verdict.kind });
+    this.o.metrics?.attemptDuration.observe(res.durationMs / 1000);
+    if (verdict.kind === 'delivered') this.o.metrics?.latency.observe((now - row.created_at) / 1000);
+    this.finish({ row, owner, attempt, update, verdict });
+  }
+
+  private terminal(row: DeliveryTable, owner: string, status: 'failed', error: string): DeliveryUpdate {
+    const now = this.clock.now();
+    return { id: row.id, leaseOwner: owner, status, attempts: row.attempts, nextAttemptAt: now, updatedAt: now, deliveredAt: row.delivered_at, lastStatusCode: row.last_status_code, lastError: error };
+  }
+
+  private finish(f: Finished): void {
+    this.results.push(f);
+    if (!this.flushing) this.flushing = this.flushLoop();
+  }
+
+  /** Group commit: whatever finished while the previous write ran goes in the next one. */
+  private async flushLoop(): Promise<void> {
+    try {
+      await new Promise<void>((r) => setImmediate(r));
+      while (this.results.length) {
+        const batch = this.results;
+        this.results = [];
+        try {
+          await this.write(batch);
+        } catch (err) {
+          // The rows stay leased and come back after the lease: at-least-once holds.
+          this.o.log.error({ err, count: batch.length }, 'delivery: writing results failed; the deliveries will be retried after their lease');
+        }
+        this.release(batch.length);
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private release(n: number): void {
+    this.held -= n;
+    this.o.metrics?.inFlight.set(this.held);
+    if (this.held === 0) for (const f of this.idle.splice(0)) f();
+    if (!this.stopped) this.wake();
+  }
+
+  private async write(batch: Finished[]): Promise<void> {
+    const health = new Map<string, EndpointHealthChange>();
+    const gone: string[] = [];
+    for (const f of batch) {
+      const v = f.verdict;
+      if (v.kind === 'skipped') continue;
+      const h = health.get(f.row.endpoint_id) ?? { endpointId: f.row.endpoint_id, reset: false, failures: 0 };
+      if (v.kind === 'delivered') Object.assign(h, { reset: true, failures: 0 });
+      else h.failures += 1;
+      if (v.kind === 'gone') gone.push(f.row.endpoint_id);
+      health.set(h.endpointId, h);
+    }
+    const after = await this.o.store.recordResults({
+      attempts: batch.flatMap((f) => (f.attempt ? [f.attempt] : [])),
+      updates: batch.map((f) => f.update),
+      health: [...health.values()],
+    });
+    const toDisable = new Map<string, string>(gone.map((id) => [id, 'the endpoint answered 410 Gone']));
+    for (const e of after) {
+      if (e.enabled && e.consecutive_failures >= this.o.autoDisableAfter && !toDisable.has(e.id)) {
+        toDisable.set(e.id, `${e.consecutive_failures} consecutive failed attempts`);
+      }
+    }
+    for (const [id, reason] of toDisable) {
+      if (await this.o.store.disableEndpoint(id, reason, this.clock.now())) {
+        this.o.log.warn({ endpointId: id, reason }, 'endpoint disabled');
+        await this.o.onEndpointDisabled?.(id, reason);
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js';
+import type { ApiKeyTable, Store } from '../store/index.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { notFound } from '../util/errors.js';
+import { newId } from '../util/ids.js';
+
+export type KeyRole = 'admin' | 'read';
+
+export interface KeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  role: KeyRole;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** API keys: minted once, shown once, stored as a hash, revocable at once. */
+export class ApiKeys {
+  constructor(private readonly store: Store, private readonly clock: Clock = systemClock) {}
+
+  view(r: ApiKeyTable): KeyView {
+    return { id: r.id, name: r.name, prefix: r.prefix, role: r.role, created_at: iso(r.created_at)!, revoked_at: iso(r.revoked_at), last_used_at: iso(r.last_used_at) };
+  }
+
+  async create(name: string, role: KeyRole = 'admin'): Promise<KeyView & { key: string }> {
+    const g = generateApiKey();
+    const row: ApiKeyTable = { id: newId('key', this.clock), name, prefix: g.prefix, hash: g.hash, role, created_at: this.clock.now(), revoked_at: null, last_used_at: null };
+    await this.store.insertApiKey(row);
+    return { ...this.view(row), key: g.key };
+  }
+
+  /** Installs a key the operator chose (HOOKLINE_ADMIN_KEY); a no-op when it is already there. */
+  async ensure(key: string, name: string): Promise<void> {
+    const hash = hashApiKey(key);
+    if (await this.store.findApiKeyByHash(hash)) return;
+    await this.store.insertApiKey({ id: newId('key', this.clock), name, prefix: key.slice(0, 12), hash, role: 'admin', created_at: this.clock.now(), revoked_at: null, last_used_at: null });
+  }
+
+  /** The key's row when `key` is a live key, else undefined. */
+  async verify(key: string): Promise<ApiKeyTable | undefined> {
+    if (!looksLikeApiKey(key)) return undefined;
+    const row = await this.store.findApiKeyByHash(hashApiKey(key));
+    return row && row.revoked_at === null ? row : undefined;
+  }
+
+  async list(): Promise<KeyView[]> {
+    return (await this.store.listApiKeys()).map((r) => this.view(r));
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (!(await this.store.revokeApiKey(id, this.clock.now()))) throw notFound('active API key', id);
+  }
+
+  count(): Promise<number> {
+    return this.store.countApiKeys();
+  }
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database, DeliveryStatus, DeliveryTable } from './schema.js';
+
+export interface ClaimArgs {
+  now: number;
+  leaseUntil: number;
+  owner: string;
+  limit: number;
+}
+
+/** The final state a worker writes for one delivery after an attempt. */
+export interface DeliveryUpdate {
+  id: string;
+  leaseOwner: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+}
+
+/**
+ * What differs between SQLite and PostgreSQL: how due rows are claimed (PostgreSQL skips
+ * rows other workers hold), how a batch of results is written in one statement, and how
+ * workers wake each other.
+ */
+export interface DialectOps {
+  readonly name: 'sqlite' | 'postgres';
+  claim(db: Kysely<Database>, args: ClaimArgs): Promise<DeliveryTable[]>;
+  applyDeliveryUpdates(db: Kysely<Database>, updates: DeliveryUpdate[]): Promise<void>;
+  /** Tell other processes that deliveries are due (inside the enqueuing transaction). */
+  notifyDue(db: Kysely<Database>): Promise<void>;
+  /** Subscribe to other processes' wake-ups; returns an unsubscribe function. */
+  listenDue(onWake: () => void): Promise<() => Promise<void>>;
+  destroy(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+import type { HooklineConfig } from '../config/index.js';
+import { join } from 'node:path';
+import { openPostgres } from './postgres.js';
+import { openSqlite } from './sqlite.js';
+import { Store } from './store.js';
+
+export { Store, type DeliveryFilter, type EndpointHealthChange, type Page, type ResultBatch } from './store.js';
+export type { DeliveryUpdate } from './dialect.js';
+export type * from './schema.js';
+
+export interface OpenStoreOptions {
+  /** PostgreSQL URL; absent means the embedded SQLite file. */
+  databaseUrl?: string;
+  sqlitePath?: string;
+  poolSize?: number;
+  /** PostgreSQL schema to use (created if missing). */
+  schema?: string;
+}
+
+export async function openStore(o: OpenStoreOptions): Promise<Store> {
+  if (o.databaseUrl) {
+    const { db, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, ...(o.schema ? { schema: o.schema } : {}) });
+    const store = new Store(db, ops);
+    return store;
+  }
+  const { db, ops } = openSqlite(o.sqlitePath ?? ':memory:');
+  return new Store(db, ops);
+}
+
+export function storeOptionsFromConfig(c: HooklineConfig): OpenStoreOptions {
+  return c.database.url ? { databaseUrl: c.database.url, poolSize: c.database.pool_size } : { sqlitePath: join(c.data_dir, 'hookline.db') };
+}

@@ -1,0 +1,107 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/**
+ * Migrations are code, written once with Kysely's schema builder so both dialects get
+ * the same tables. Never edit a shipped migration: add the next one.
+ */
+const m0001: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('prefix', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull().unique())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('revoked_at', 'bigint')
+      .addColumn('last_used_at', 'bigint')
+      .execute();
+
+    await db.schema
+      .createTable('endpoints')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('events', 'text', (c) => c.notNull())
+      .addColumn('headers_enc', 'text')
+      .addColumn('timeout_ms', 'integer', (c) => c.notNull())
+      .addColumn('retry_schedule', 'text')
+      .addColumn('signing_scheme', 'text', (c) => c.notNull())
+      .addColumn('rate_limit', 'integer')
+      .addColumn('enabled', 'integer', (c) => c.notNull())
+      .addColumn('disabled_reason', 'text')
+      .addColumn('disabled_at', 'bigint')
+      .addColumn('consecutive_failures', 'integer', (c) => c.notNull())
+      .addColumn('secret_enc', 'text', (c) => c.notNull())
+      .addColumn('prev_secret_enc', 'text')
+      .addColumn('prev_secret_expires_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('endpoint_subscriptions')
+      .addColumn('endpoint_id', 'text', (c) => c.notNull().references('endpoints.id').onDelete('cascade'))
+      .addColumn('pattern', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('endpoint_subscriptions_pk', ['endpoint_id', 'pattern'])
+      .execute();
+    await db.schema.createIndex('endpoint_subscriptions_pattern').on('endpoint_subscriptions').column('pattern').execute();
+
+    await db.schema
+      .createTable('events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('events_created_at').on('events').column('created_at').execute();
+
+    await db.schema
+      .createTable('deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('endpoint_id', 'text', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+      .addColumn('lease_owner', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('delivered_at', 'bigint')
+      .addColumn('last_status_code', 'integer')
+      .addColumn('last_error', 'text')
+      .execute();
+    // The queue: only pending rows are indexed by due time, so the claim scan stays small.
+    await db.schema
+      .createIndex('deliveries_due')
+      .on('deliveries')
+      .column('next_attempt_at')
+      .where(sql.ref('status'), '=', 'pending')
+      .execute();
+    await db.schema.createIndex('deliveries_endpoint').on('deliveries').columns(['endpoint_id', 'created_at']).execute();
+    await db.schema.createIndex('deliveries_event').on('deliveries').column('event_id').execute();
+    await db.schema.createIndex('deliveries_status_created').on('deliveries').columns(['status', 'created_at']).execute();
+
+    await db.schema
+      .createTable('attempts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('delivery_id', 'text', (c) => c.notNull())
+      .addColumn('attempt', 'integer', (c) => c.notNull())
+      .addColumn('started_at', 'bigint', (c) => c.notNull())
+      .addColumn('duration_ms', 'integer', (c) => c.notNull())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('status_code', 'integer')
+      .addColumn('response_body', 'text', (c) => c.notNull())
+      .addColumn('error_code', 'text')
+      .addColumn('error_message', 'text')
+      .execute();
+    await db.schema.createIndex('attempts_delivery').on('attempts').columns(['delivery_id', 'attempt']).execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001 };
+
+export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

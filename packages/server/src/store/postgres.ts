@@ -1,0 +1,97 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { ClaimArgs, DeliveryUpdate, DialectOps } from './dialect.js';
+import type { Database, DeliveryTable } from './schema.js';
+
+const CHANNEL = 'hookline_deliveries_due';
+
+// int8 columns hold millisecond timestamps, well inside Number's exact range.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+  /** Schema to work in (tests give each file its own). */
+  schema?: string;
+}
+
+function clientConfig(o: PostgresOptions): pg.ClientConfig {
+  return {
+    connectionString: o.url,
+    types,
+    ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
+  };
+}
+
+export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: DialectOps; pool: pg.Pool } {
+  const pool = new pg.Pool({ ...clientConfig(o), max: o.poolSize });
+  // An idle client's socket error must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<pg.Client>();
+
+  const ops: DialectOps = {
+    name: 'postgres',
+    async claim(kdb, a: ClaimArgs) {
+      const r = await sql<DeliveryTable>`
+        UPDATE deliveries d SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
+        FROM (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ${a.now}
+              ORDER BY next_attempt_at LIMIT ${a.limit} FOR UPDATE SKIP LOCKED) due
+        WHERE d.id = due.id
+        RETURNING d.*`.execute(kdb);
+      return r.rows;
+    },
+    async applyDeliveryUpdates(kdb, us: DeliveryUpdate[]) {
+      if (!us.length) return;
+      const col = <K extends keyof DeliveryUpdate>(k: K) => us.map((u) => u[k]);
+      await sql`
+        UPDATE deliveries d SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_at,
+          updated_at = u.updated_at, delivered_at = u.delivered_at, last_status_code = u.code,
+          last_error = u.err, lease_owner = NULL
+        FROM unnest(${col('id')}::text[], ${col('leaseOwner')}::text[], ${col('status')}::text[], ${col('attempts')}::int[],
+                    ${col('nextAttemptAt')}::int8[], ${col('updatedAt')}::int8[], ${col('deliveredAt')}::int8[],
+                    ${col('lastStatusCode')}::int[], ${col('lastError')}::text[])
+          AS u(id, owner, status, attempts, next_at, updated_at, delivered_at, code, err)
+        WHERE d.id = u.id AND d.lease_owner = u.owner`.execute(kdb);
+    },
+    async notifyDue(kdb) {
+      await sql`SELECT pg_notify(${CHANNEL}, '')`.execute(kdb);
+    },
+    async listenDue(onWake) {
+      let client: pg.Client | undefined;
+      let stopped = false;
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client(clientConfig(o));
+        c.on('notification', () => onWake());
+        // On a lost connection, reconnect after a pause and wake once: notifications sent
+        // meanwhile were missed, and the poll loop covers the gap until then.
+        c.on('error', () => {
+          listeners.delete(c);
+          c.end().catch(() => {});
+          if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000).unref();
+        });
+        await c.connect();
+        await c.query(`LISTEN ${CHANNEL}`);
+        if (stopped) return void (await c.end());
+        client = c;
+        listeners.add(c);
+        onWake();
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        if (client) {
+          listeners.delete(client);
+          await client.end().catch(() => {});
+        }
+      };
+    },
+    async destroy() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+    },
+  };
+  return { db, ops, pool };
+}

@@ -1,0 +1,95 @@
+/**
+ * Row shapes. Times are integer milliseconds since the epoch, booleans are 0/1 integers
+ * and JSON is stored as text, so both dialects share one code path.
+ */
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  role: 'admin' | 'read';
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface EndpointTable {
+  id: string;
+  url: string;
+  description: string;
+  /** JSON array of subscription patterns, as given. */
+  events: string;
+  /** Sealed JSON object of custom headers (they often carry credentials). */
+  headers_enc: string | null;
+  timeout_ms: number;
+  /** JSON array of retry delays in ms, or null for the configured default. */
+  retry_schedule: string | null;
+  signing_scheme: string;
+  rate_limit: number | null;
+  enabled: number;
+  disabled_reason: string | null;
+  disabled_at: number | null;
+  consecutive_failures: number;
+  secret_enc: string;
+  prev_secret_enc: string | null;
+  prev_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SubscriptionTable {
+  endpoint_id: string;
+  pattern: string;
+}
+
+export interface EventTable {
+  id: string;
+  type: string;
+  created_at: number;
+  /** The frozen envelope exactly as sent: `{id,type,timestamp,org_id,env_id,data}`. */
+  payload: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  /** Copied from the event so the log can be filtered without a join. */
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due; while claimed, when the lease expires. */
+  next_attempt_at: number;
+  /** Claim token of the worker holding the lease; results from a stale lease are ignored. */
+  lease_owner: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+export interface AttemptTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  method: string;
+  url: string;
+  status_code: number | null;
+  response_body: string;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+export interface Database {
+  api_keys: ApiKeyTable;
+  endpoints: EndpointTable;
+  endpoint_subscriptions: SubscriptionTable;
+  events: EventTable;
+  deliveries: DeliveryTable;
+  attempts: AttemptTable;
+}

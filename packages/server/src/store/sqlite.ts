@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { ClaimArgs, DeliveryUpdate, DialectOps } from './dialect.js';
+import type { Database, DeliveryTable } from './schema.js';
+
+/** Opens the embedded store: one process owns the file (WAL, so readers never block the writer). */
+export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOps } {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new SqliteDatabase(path);
+  raw.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives a process crash (the case we test); only an OS
+  // crash can lose the last commits. FULL would fsync every commit.
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+
+  // Prepared on first use: the table does not exist until migrations ran.
+  let updateStmt: SqliteDatabase.Statement | undefined;
+  const prepareUpdate = () => raw.prepare(
+    `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, delivered_at = ?,
+       last_status_code = ?, last_error = ?, lease_owner = NULL
+     WHERE id = ? AND lease_owner = ?`,
+  );
+
+  const ops: DialectOps = {
+    name: 'sqlite',
+    async claim(kdb, a: ClaimArgs) {
+      const r = await sql<DeliveryTable>`
+        UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
+        WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ${a.now}
+                     ORDER BY next_attempt_at LIMIT ${a.limit})
+        RETURNING *`.execute(kdb);
+      return r.rows;
+    },
+    // Prepared statements on the raw handle: Kysely's SQLite driver runs on this same
+    // connection, and this is called inside its open transaction.
+    async applyDeliveryUpdates(_kdb, updates: DeliveryUpdate[]) {
+      updateStmt ??= prepareUpdate();
+      for (const u of updates) {
+        updateStmt.run(u.status, u.attempts, u.nextAttemptAt, u.updatedAt, u.deliveredAt, u.lastStatusCode, u.lastError, u.id, u.leaseOwner);
+      }
+    },
+    async notifyDue() {},
+    async listenDue() {
+      return async () => {};
+    },
+    async destroy() {},
+  };
+  return { db, ops };
+}

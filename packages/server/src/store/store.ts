@@ -1,0 +1,268 @@
+import { type Kysely, Migrator, type Transaction, sql } from 'kysely';
+import type { DeliveryUpdate, DialectOps, ClaimArgs } from './dialect.js';
+import { migrationProvider } from './migrations.js';
+import type { ApiKeyTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface DeliveryFilter extends Page {
+  endpointId?: string;
+  status?: DeliveryStatus;
+  eventType?: string;
+}
+
+/** How an endpoint's failure streak moves after a batch: reset by a success, then `failures` more. */
+export interface EndpointHealthChange {
+  endpointId: string;
+  reset: boolean;
+  failures: number;
+}
+
+export interface ResultBatch {
+  attempts: AttemptTable[];
+  updates: DeliveryUpdate[];
+  health: EndpointHealthChange[];
+}
+
+/**
+ * All SQL lives here. Methods are small and named for what the caller needs; the domain
+ * rules (which endpoints match, what a result means) live in events/ and delivery/.
+ */
+export class Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly ops: DialectOps,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  get dialect(): 'sqlite' | 'postgres' {
+    return this.ops.name;
+  }
+
+  /** Runs `fn` in one transaction; everything it writes commits or nothing does. */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx: Transaction<Database>) => fn(new Store(trx, this.ops)));
+  }
+
+  async migrate(): Promise<string[]> {
+    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.ops.destroy();
+    await this.db.destroy();
+    await this.onClose();
+  }
+
+  // --- API keys -----------------------------------------------------------------------
+
+  async insertApiKey(row: ApiKeyTable): Promise<void> {
+    await this.db.insertInto('api_keys').values(row).execute();
+  }
+  findApiKeyByHash(hash: string): Promise<ApiKeyTable | undefined> {
+    return this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
+  }
+  listApiKeys(): Promise<ApiKeyTable[]> {
+    return this.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+  }
+  async revokeApiKey(id: string, now: number): Promise<boolean> {
+    const r = await this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async countApiKeys(): Promise<number> {
+    const r = await this.db.selectFrom('api_keys').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  // --- Endpoints ----------------------------------------------------------------------
+
+  async insertEndpoint(row: EndpointTable, patterns: string[]): Promise<void> {
+    await this.transaction(async (tx) => {
+      await tx.db.insertInto('endpoints').values(row).execute();
+      await tx.replaceSubscriptions(row.id, patterns);
+    });
+  }
+
+  async updateEndpoint(id: string, patch: Partial<EndpointTable>, patterns?: string[]): Promise<EndpointTable | undefined> {
+    return this.transaction(async (tx) => {
+      const r = await tx.db.updateTable('endpoints').set(patch).where('id', '=', id).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return undefined;
+      if (patterns) await tx.replaceSubscriptions(id, patterns);
+      return tx.getEndpoint(id);
+    });
+  }
+
+  private async replaceSubscriptions(endpointId: string, patterns: string[]): Promise<void> {
+    await this.db.deleteFrom('endpoint_subscriptions').where('endpoint_id', '=', endpointId).execute();
+    const unique = [...new Set(patterns)];
+    if (unique.length) await this.db.insertInto('endpoint_subscriptions').values(unique.map((pattern) => ({ endpoint_id: endpointId, pattern }))).execute();
+  }
+
+  getEndpoint(id: string): Promise<EndpointTable | undefined> {
+    return this.db.selectFrom('endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  getEndpoints(ids: string[]): Promise<EndpointTable[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('endpoints').selectAll().where('id', 'in', ids).execute();
+  }
+  async listEndpoints(page: Page): Promise<{ rows: EndpointTable[]; total: number }> {
+    const [rows, total] = await Promise.all([
+      this.db.selectFrom('endpoints').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+      this.db.selectFrom('endpoints').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+  async deleteEndpoint(id: string): Promise<boolean> {
+    return this.transaction(async (tx) => {
+      // Its queued work goes with it; the delivery log of what was sent stays.
+      await tx.db.updateTable('deliveries').set({ status: 'failed', last_error: 'endpoint_deleted', lease_owner: null }).where('endpoint_id', '=', id).where('status', '=', 'pending').execute();
+      const r = await tx.db.deleteFrom('endpoints').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
+  }
+
+  /** Enabled endpoints with a subscription pattern in `patterns`. */
+  async matchEndpoints(patterns: string[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('endpoint_subscriptions as s')
+      .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
+      .select('s.endpoint_id')
+      .distinct()
+      .where('e.enabled', '=', 1)
+      .where('s.pattern', 'in', patterns)
+      .execute();
+    return rows.map((r) => r.endpoint_id);
+  }
+
+  /** Moves failure streaks; returns the endpoints' streaks after the change. */
+  async applyHealth(changes: EndpointHealthChange[]): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
+    const out = [];
+    for (const c of changes) {
+      const next = c.reset ? sql<number>`${c.failures}` : sql<number>`consecutive_failures + ${c.failures}`;
+      const row = await this.db
+        .updateTable('endpoints')
+        .set({ consecutive_failures: next })
+        .where('id', '=', c.endpointId)
+        .returning(['id', 'consecutive_failures', 'enabled'])
+        .executeTakeFirst();
+      if (row) out.push(row);
+    }
+    return out;
+  }
+
+  /** Disables an enabled endpoint; false when it was already disabled (another worker won). */
+  async disableEndpoint(id: string, reason: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('endpoints')
+      .set({ enabled: 0, disabled_reason: reason, disabled_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('enabled', '=', 1)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  // --- Events -------------------------------------------------------------------------
+
+  /** Inserts the event; false when an event with this id already exists (deduplication). */
+  async insertEvent(row: EventTable): Promise<boolean> {
+    const r = await this.db.insertInto('events').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+  getEvent(id: string): Promise<EventTable | undefined> {
+    return this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  getEvents(ids: string[]): Promise<EventTable[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
+  }
+  /** Events in [since, until) whose type is one of `types` or matches a prefix, oldest first, keyset-paginated. */
+  listEventsInWindow(a: { since: number; until: number; afterId?: string; limit: number }): Promise<Pick<EventTable, 'id' | 'type' | 'created_at'>[]> {
+    let q = this.db
+      .selectFrom('events')
+      .select(['id', 'type', 'created_at'])
+      .where('created_at', '>=', a.since)
+      .where('created_at', '<', a.until);
+    if (a.afterId) q = q.where('id', '>', a.afterId);
+    return q.orderBy('id').limit(a.limit).execute();
+  }
+
+  // --- Deliveries ---------------------------------------------------------------------
+
+  async insertDeliveries(rows: DeliveryTable[]): Promise<void> {
+    // Chunked to stay under SQLite's bound-parameter limit on large fan-outs.
+    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+    if (rows.length) await this.ops.notifyDue(this.db);
+  }
+
+  claimDue(a: ClaimArgs): Promise<DeliveryTable[]> {
+    return this.ops.claim(this.db, a);
+  }
+
+  /** Gives claimed rows back without an attempt (e.g. their endpoint is at its concurrency cap). */
+  async releaseClaims(ids: string[], owner: string, nextAttemptAt: number): Promise<void> {
+    if (!ids.length) return;
+    await this.db.updateTable('deliveries').set({ next_attempt_at: nextAttemptAt, lease_owner: null }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
+  }
+
+  /** Writes a batch of attempt results in one transaction (group commit). */
+  async recordResults(batch: ResultBatch): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
+    return this.transaction(async (tx) => {
+      for (let i = 0; i < batch.attempts.length; i += 500) await tx.db.insertInto('attempts').values(batch.attempts.slice(i, i + 500)).execute();
+      await tx.ops.applyDeliveryUpdates(tx.db, batch.updates);
+      return tx.applyHealth(batch.health);
+    });
+  }
+
+  getDelivery(id: string): Promise<DeliveryTable | undefined> {
+    return this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async listDeliveries(f: DeliveryFilter): Promise<{ rows: DeliveryTable[]; total: number }> {
+    let q = this.db.selectFrom('deliveries');
+    if (f.endpointId) q = q.where('endpoint_id', '=', f.endpointId);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.eventType) q = q.where('event_type', '=', f.eventType);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+
+  listAttempts(deliveryId: string): Promise<AttemptTable[]> {
+    return this.db.selectFrom('attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').execute();
+  }
+
+  /** Manual retry: due now, whatever its state; a worker still holding it loses its lease. */
+  async requeueDelivery(id: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('deliveries')
+      .set({ status: 'pending', next_attempt_at: now, lease_owner: null, updated_at: now })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) > 0) await this.ops.notifyDue(this.db);
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async countByStatus(): Promise<Record<DeliveryStatus, number>> {
+    const rows = await this.db.selectFrom('deliveries').select(['status', (e) => e.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const out: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+    for (const r of rows) out[r.status] = Number(r.n);
+    return out;
+  }
+
+  async countPending(): Promise<number> {
+    const r = await this.db.selectFrom('deliveries').select((e) => e.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}
