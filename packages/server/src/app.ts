@@ -25,6 +25,8 @@ export interface HooklineOptions {
   resolve?: Resolver;
   /** PostgreSQL schema to work in (tests isolate themselves this way). */
   schema?: string;
+  /** PostgreSQL application_name of this process's connections. */
+  applicationName?: string;
 }
 
 const ms = (d: string) => parseDuration(d)!;
@@ -89,7 +91,7 @@ export class Hookline {
   static async create(o: HooklineOptions): Promise<Hookline> {
     const c = o.config;
     const { keys } = loadMasterKeys({ keyFile: join(c.data_dir, 'master.key'), previousKeys: c.security.previous_master_keys, ...(c.security.master_key ? { envKey: c.security.master_key } : {}) });
-    const store = await openStore({ ...storeOptionsFromConfig(c), ...(o.schema ? { schema: o.schema } : {}) });
+    const store = await openStore({ ...storeOptionsFromConfig(c), ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
     try {
       await store.migrate();
     } catch (err) {

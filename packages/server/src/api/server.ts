@@ -19,9 +19,9 @@ export interface ApiOptions {
 
 export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: o.logger as FastifyBaseLogger,
+    // Per-request logs stay off (they would dominate at thousands of requests a second); warnings and errors still log.
+    loggerInstance: o.logger.child({}, { level: o.logger.levelVal > 40 ? o.logger.level : 'warn' }) as FastifyBaseLogger,
     bodyLimit: o.bodyLimit,
-    disableRequestLogging: true,
     ajv: {
       // Unknown fields are an error, not silently dropped; query strings are coerced.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },

@@ -50,6 +50,7 @@ export class Dispatcher {
   private readonly random: RandomSource;
   private readonly worker = `w_${randomBytes(6).toString('hex')}`;
   private claimSeq = 0;
+  private claimedTotal = 0;
   /** Claimed and not yet written back: bounds memory and open requests. */
   private held = 0;
   private readonly perEndpoint = new Map<string, number>();
@@ -100,6 +101,21 @@ export class Dispatcher {
     void this.pump().catch((err) => this.o.log.error({ err }, 'delivery: claiming failed; will retry on the next tick'));
   }
 
+  /**
+   * Sends everything due now and writes every result. Tests driving a ManualClock call this
+   * instead of waiting for the poll tick.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      while (this.pumping) await new Promise((r) => setTimeout(r, 1));
+      const before = this.claimedTotal;
+      await this.pump();
+      if (this.held > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+      await this.flush();
+      if (this.claimedTotal === before && !this.pumping && this.held === 0) return;
+    }
+  }
+
   /** Runs until nothing is due or no room is left. Exposed for tests that drive a ManualClock. */
   async pump(): Promise<void> {
     if (this.pumping) {
@@ -117,6 +133,7 @@ export class Dispatcher {
         const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room });
         if (!rows.length) break;
         this.held += rows.length;
+        this.claimedTotal += rows.length;
         this.o.metrics?.inFlight.set(this.held);
         await this.launch(rows, owner, now);
         if (rows.length === room) this.pumpAgain = true;

@@ -13,15 +13,15 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   sqlitePath?: string;
   poolSize?: number;
-  /** PostgreSQL schema to use (created if missing). */
+  /** PostgreSQL schema to use (must exist). */
   schema?: string;
+  applicationName?: string;
 }
 
 export async function openStore(o: OpenStoreOptions): Promise<Store> {
   if (o.databaseUrl) {
-    const { db, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, ...(o.schema ? { schema: o.schema } : {}) });
-    const store = new Store(db, ops);
-    return store;
+    const { db, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
+    return new Store(db, ops);
   }
   const { db, ops } = openSqlite(o.sqlitePath ?? ':memory:');
   return new Store(db, ops);

@@ -16,12 +16,15 @@ export interface PostgresOptions {
   poolSize: number;
   /** Schema to work in (tests give each file its own). */
   schema?: string;
+  /** Shown in pg_stat_activity; tests use it to prove no connection outlives the store. */
+  applicationName?: string;
 }
 
 function clientConfig(o: PostgresOptions): pg.ClientConfig {
   return {
     connectionString: o.url,
     types,
+    application_name: o.applicationName ?? 'hookline',
     ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
   };
 }

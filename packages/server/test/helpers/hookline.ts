@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hookline, type HooklineOptions } from '../../src/app.js';
+import { validateConfig } from '../../src/config/index.js';
+import { createTestSchema, TEST_DATABASE_URL } from './postgres.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+export const STORES: StoreKind[] = ['sqlite', 'postgres'];
+
+export const ADMIN_KEY = 'hl_sk_test_admin_0123456789abcdef';
+export const TEST_MASTER_KEY = '11'.repeat(32);
+
+export interface Harness {
+  hl: Hookline;
+  url: string;
+  /** fetch against the API with the admin key (or `key`); JSON in, JSON out. */
+  call(method: string, path: string, body?: unknown, key?: string | null): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions extends Omit<HooklineOptions, 'config'> {
+  overrides?: Record<string, any>;
+}
+
+/** An in-process Hookline on a throwaway SQLite file or PostgreSQL schema, listening on 127.0.0.1:0. */
+export async function startHookline(kind: StoreKind, o: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
+  const pg = kind === 'postgres' ? await createTestSchema() : undefined;
+  const ov = o.overrides ?? {};
+  const config = validateConfig({
+    ...ov,
+    data_dir: dataDir,
+    server: { port: 0, ...ov.server },
+    database: pg ? { url: TEST_DATABASE_URL, pool_size: 4, ...ov.database } : { ...ov.database },
+    security: { admin_key: ADMIN_KEY, master_key: TEST_MASTER_KEY, ...ov.security },
+    delivery: { allow_networks: ['127.0.0.1/32'], ...ov.delivery },
+    log: { level: 'silent', ...ov.log },
+  });
+  const { overrides: _, ...rest } = o;
+  const hl = await Hookline.create({ ...rest, config, ...(pg ? { schema: pg.schema, applicationName: pg.applicationName } : {}) });
+  await hl.bootstrapAdminKey();
+  const url = (await hl.start()) ?? '';
+  return {
+    hl,
+    url,
+    async call(method, path, body, key = ADMIN_KEY) {
+      const headers: Record<string, string> = {};
+      if (key) headers.authorization = `Bearer ${key}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {}
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async close() {
+      await hl.stop();
+      await pg?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
