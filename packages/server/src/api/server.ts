@@ -29,6 +29,8 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  // The API speaks JSON only; anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -37,11 +39,11 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   // Everything swagger-ui registers under /docs is public documentation.
   app.addHook('onRoute', (r) => {
     if (r.url.startsWith('/docs')) r.config = { ...(r.config ?? {}), public: true };
   });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installAuth(app, deps.keys);
 
