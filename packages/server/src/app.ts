@@ -52,7 +52,9 @@ export class Hookline {
     this.log = o.logger ?? pino({ level: c.log.level, redact: { paths: ['req.headers.authorization', '*.secret', '*.key'], censor: '[redacted]' } });
     this.clock = o.clock ?? systemClock;
     this.guard = new SsrfGuard({ allowNetworks: c.delivery.allow_networks });
-    this.sender = new HttpSender({ guard: this.guard, clock: this.clock, connections: c.delivery.per_endpoint_in_flight, ...(o.resolve ? { resolve: o.resolve } : {}) });
+    // Sockets per origin = the process-wide bound: endpoints that share a host must not share
+    // a small pool, or a slow path would starve a fast one. Per-endpoint fairness is the dispatcher's job.
+    this.sender = new HttpSender({ guard: this.guard, clock: this.clock, connections: c.delivery.max_in_flight, ...(o.resolve ? { resolve: o.resolve } : {}) });
     this.keys = new ApiKeys(store, this.clock);
     const wake = () => this.dispatcher?.wake();
     this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake });

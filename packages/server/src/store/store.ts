@@ -49,7 +49,10 @@ export class Store {
   }
 
   async migrate(): Promise<string[]> {
-    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    // Kysely looks for its migration tables across all schemas; on PostgreSQL pin it to ours,
+    // or another schema's tables in the same database (other tenants, tests) would fool it.
+    const schema = this.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(this.db)).rows[0]?.s : undefined;
+    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
     if (error) throw error;
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
