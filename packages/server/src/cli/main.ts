@@ -43,14 +43,8 @@ Examples:
       process.exit(EXIT.usage);
     }
     const hl = await Hookline.create({ config: c });
-    const firstKey = await hl.bootstrapAdminKey();
-    const address = await hl.start();
-    const store = c.database.url ? 'PostgreSQL' : `SQLite (${c.data_dir}/hookline.db)`;
-    console.log(`Hookline ${c.server.role === 'worker' ? 'worker' : `listening on ${address}`} · store: ${store} · role: ${c.server.role}`);
-    if (address) console.log(`API docs: ${address}/docs`);
-    if (firstKey) {
-      console.log(`\nAdmin API key (shown once; store it now):\n\n  ${firstKey}\n\nUse it as: curl -H "Authorization: Bearer ${firstKey.slice(0, 12)}…" ${address ?? ''}/api/v1/webhooks/endpoints\n`);
-    }
+    // Installed before anything is announced, so a supervisor that signals as soon as it
+    // sees the "listening" line still gets a graceful stop.
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) process.exit(EXIT.failure);
@@ -61,6 +55,14 @@ Examples:
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    const firstKey = await hl.bootstrapAdminKey();
+    const address = await hl.start();
+    const store = c.database.url ? 'PostgreSQL' : `SQLite (${c.data_dir}/hookline.db)`;
+    console.log(`Hookline ${c.server.role === 'worker' ? 'worker' : `listening on ${address}`} · store: ${store} · role: ${c.server.role}`);
+    if (address) console.log(`API docs: ${address}/docs`);
+    if (firstKey) {
+      console.log(`\nAdmin API key (shown once; store it now):\n\n  ${firstKey}\n\nUse it as: curl -H "Authorization: Bearer ${firstKey.slice(0, 12)}…" ${address ?? ''}/api/v1/webhooks/endpoints\n`);
+    }
   });
 
 program
