@@ -9,6 +9,7 @@ import { loadMasterKeys, SecretBox } from './crypto/index.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpSender, type Resolver } from './delivery/http-sender.js';
 import { createDeliveryMetrics } from './delivery/metrics.js';
+import { Retention } from './delivery/retention.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
 import { Publisher } from './events/index.js';
 import { ApiKeys } from './keys/index.js';
@@ -43,6 +44,7 @@ export class Hookline {
   readonly publisher: Publisher;
   readonly endpoints: EndpointAdmin;
   readonly dispatcher: Dispatcher | undefined;
+  readonly retention: Retention | undefined;
   readonly guard: SsrfGuard;
   private readonly sender: HttpSender;
   api: FastifyInstance | undefined;
@@ -77,6 +79,10 @@ export class Hookline {
         policy: { schedule: c.delivery.retry_schedule.map(ms), jitter: c.delivery.jitter, maxRetryAfterMs: ms(c.delivery.max_retry_after), retry4xx: true },
         onEndpointDisabled: (id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }).then(() => {}),
       });
+    }
+    if (c.server.role !== 'api') {
+      const r = c.retention;
+      this.retention = new Retention({ store, clock: this.clock, log: this.log, attemptsMs: ms(r.attempts), eventsMs: ms(r.events), intervalMs: ms(r.interval), batchSize: r.batch_size });
     }
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     new Gauge({
@@ -119,6 +125,7 @@ export class Hookline {
   /** Starts the dispatcher and, for roles `api`/`all`, the HTTP server. Returns its address. */
   async start(): Promise<string | undefined> {
     await this.dispatcher?.start();
+    this.retention?.start();
     if (this.config.server.role === 'worker') return undefined;
     this.api = await buildApi(
       { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake() },
@@ -131,6 +138,7 @@ export class Hookline {
   async stop(): Promise<void> {
     await this.api?.close();
     await this.dispatcher?.stop();
+    await this.retention?.stop();
     await this.sender.close();
     await this.store.close();
   }

@@ -53,6 +53,15 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    retention: Type.Object(
+      {
+        attempts: Duration('30d', 'Attempt records older than this are deleted.'),
+        events: Duration('30d', 'Events older than this are deleted with their finished deliveries; an event with a pending delivery is kept until it finishes.'),
+        interval: Duration('1h', 'How often a worker prunes.'),
+        batch_size: Type.Integer({ minimum: 10, maximum: 100_000, default: 1000, description: 'Rows deleted per statement, so pruning never holds long locks.' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     log: Type.Object(
       {
         level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }),

@@ -257,6 +257,37 @@ export class Store {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** Deletes up to `limit` attempts that started before `before`; returns how many. */
+  async pruneAttempts(before: number, limit: number): Promise<number> {
+    const ids = await this.db.selectFrom('attempts').select('id').where('started_at', '<', before).limit(limit).execute();
+    if (!ids.length) return 0;
+    await this.db.deleteFrom('attempts').where('id', 'in', ids.map((r) => r.id)).execute();
+    return ids.length;
+  }
+
+  /**
+   * Deletes up to `limit` events created before `before` that have no pending delivery,
+   * with their deliveries and attempts. Returns how many events went.
+   */
+  async pruneEvents(before: number, limit: number): Promise<number> {
+    return this.transaction(async (tx) => {
+      const rows = await tx.db
+        .selectFrom('events as e')
+        .select('e.id')
+        .where('e.created_at', '<', before)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id').where('d.status', '=', 'pending'))))
+        .limit(limit)
+        .execute();
+      const ids = rows.map((r) => r.id);
+      if (!ids.length) return 0;
+      const deliveries = tx.db.selectFrom('deliveries').select('id').where('event_id', 'in', ids);
+      await tx.db.deleteFrom('attempts').where('delivery_id', 'in', deliveries).execute();
+      await tx.db.deleteFrom('deliveries').where('event_id', 'in', ids).execute();
+      await tx.db.deleteFrom('events').where('id', 'in', ids).execute();
+      return ids.length;
+    });
+  }
+
   async countByStatus(): Promise<Record<DeliveryStatus, number>> {
     const rows = await this.db.selectFrom('deliveries').select(['status', (e) => e.fn.countAll<number>().as('n')]).groupBy('status').execute();
     const out: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };

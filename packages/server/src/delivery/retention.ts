@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+
+export interface RetentionOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  attemptsMs: number;
+  eventsMs: number;
+  intervalMs: number;
+  batchSize: number;
+}
+
+/**
+ * Deletes old history in small batches so the database does not grow forever. Pending work
+ * is never pruned: an event stays while any of its deliveries is still pending.
+ */
+export class Retention {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly o: RetentionOptions) {}
+
+  start(): void {
+    const tick = () => {
+      this.running = this.runOnce().catch((err) => this.o.log.error({ err }, 'retention: pruning failed; will try again next interval'));
+      this.timer = setTimeout(tick, this.o.intervalMs);
+      this.timer.unref();
+    };
+    this.timer = setTimeout(tick, Math.min(this.o.intervalMs, 60_000));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One full pass; returns what it deleted. */
+  async runOnce(): Promise<{ attempts: number; events: number }> {
+    const now = this.o.clock.now();
+    const total = { attempts: 0, events: 0 };
+    let n: number;
+    do {
+      n = await this.o.store.pruneAttempts(now - this.o.attemptsMs, this.o.batchSize);
+      total.attempts += n;
+    } while (n === this.o.batchSize);
+    do {
+      n = await this.o.store.pruneEvents(now - this.o.eventsMs, this.o.batchSize);
+      total.events += n;
+    } while (n === this.o.batchSize);
+    if (total.attempts || total.events) this.o.log.info(total, 'retention: pruned old history');
+    return total;
+  }
+}

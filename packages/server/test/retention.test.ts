@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/util/clock.js';
+import { type Harness, STORES, startHookline } from './helpers/hookline.js';
+import { Receiver } from './helpers/receiver.js';
+
+const DAY = 86_400_000;
+
+describe.each(STORES)('retention (%s)', (kind) => {
+  let h: Harness;
+  let rx: Receiver;
+  const clock = new ManualClock(Date.now());
+  beforeAll(async () => {
+    rx = await new Receiver().start();
+    // batch_size 10 makes the pruner loop over several batches.
+    h = await startHookline(kind, { clock, random: () => 0, overrides: { delivery: { poll_interval: '1h' }, retention: { attempts: '7d', events: '30d', batch_size: 10 } } });
+  });
+  afterAll(async () => {
+    await h.close();
+    await rx.close();
+  });
+
+  it('prunes old attempts and finished events in batches, and keeps pending work', async () => {
+    rx.respond = (r, res) => void res.writeHead(r.path === '/down' ? 500 : 200).end();
+    await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/ok`, events: ['keep.*'] });
+    const down = await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/down`, events: ['keep.pending'], retry_schedule: ['7d'] });
+    expect(down.status).toBe(201);
+    for (let i = 0; i < 25; i++) await h.call('POST', '/api/v1/events', { type: 'keep.done', data: { i } });
+    const pending = (await h.call('POST', '/api/v1/events', { type: 'keep.pending', data: {} })).body.event;
+    await h.hl.dispatcher!.drain();
+    const count = async (status: string) => (await h.call('GET', `/api/v1/deliveries?status=${status}&limit=1`)).body.total;
+    expect(await count('delivered')).toBe(26);
+    expect(await count('pending')).toBe(1);
+
+    clock.advance(8 * DAY);
+    expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 27, events: 0 });
+    const anyDelivery = (await h.call('GET', '/api/v1/deliveries?status=delivered&limit=1')).body.items[0];
+    expect((await h.call('GET', `/api/v1/deliveries/${anyDelivery.id}`)).body.history).toEqual([]);
+
+    clock.advance(23 * DAY);
+    expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 0, events: 25 });
+    expect(await count('delivered')).toBe(1); // the pending event's delivery to /ok
+    expect(await count('pending')).toBe(1);
+    expect(await h.hl.store.getEvent(pending.id)).toBeDefined();
+    expect((await h.call('GET', `/api/v1/webhooks/endpoints/${down.body.id}`)).status).toBe(200);
+    expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 0, events: 0 });
+  });
+});
