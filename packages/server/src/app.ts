@@ -77,7 +77,7 @@ export class Hookline {
         pollIntervalMs: ms(c.delivery.poll_interval),
         autoDisableAfter: c.delivery.auto_disable_after,
         policy: { schedule: c.delivery.retry_schedule.map(ms), jitter: c.delivery.jitter, maxRetryAfterMs: ms(c.delivery.max_retry_after), retry4xx: true },
-        onEndpointDisabled: (id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }).then(() => {}),
+        onEndpointDisabled: (tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
       });
     }
     if (c.server.role !== 'api') {

@@ -216,3 +216,60 @@ describe.each(STORES)('API (%s)', (kind) => {
     expect((await h.call('GET', '/api/v1/deliveries/dlv_missing')).status).toBe(404);
   });
 });
+
+describe.each(STORES)('API details (%s)', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHookline(kind, { overrides: { delivery: { poll_interval: '1h' } } });
+    await h.hl.dispatcher!.stop();
+  });
+  afterAll(() => h.close());
+
+  it('rotates a secret with no request body, using the default grace period', async () => {
+    const ep = await h.call('POST', EP, { url: target, events: ['*'] });
+    const r = await fetch(`${h.url}${EP}/${ep.body.id}/rotate-secret`, { method: 'POST', headers: { authorization: 'Bearer hl_sk_test_admin_0123456789abcdef' } });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as any;
+    expect(body.secret).toMatch(/^whsec_/);
+    expect(Date.parse(body.secret_rotation_ends_at) - Date.now()).toBeGreaterThan(23 * 3600_000);
+  });
+
+  it('refuses an empty update', async () => {
+    const ep = await h.call('POST', EP, { url: target, events: ['*'] });
+    const r = await h.call('PATCH', `${EP}/${ep.body.id}`, {});
+    expect(r.status).toBe(422);
+    expect((await h.call('GET', `${EP}/${ep.body.id}`)).body.updated_at).toBe(ep.body.updated_at);
+  });
+
+  it('does not replay test events addressed to other endpoints', async () => {
+    const a = await h.call('POST', EP, { url: target, events: ['nothing.x'] });
+    const all = await h.call('POST', EP, { url: target, events: ['*'] });
+    await h.call('POST', `${EP}/${a.body.id}/test`);
+    await h.call('POST', '/api/v1/events', { type: 'real.event', data: {} });
+    const replay = await h.call('POST', `${EP}/${all.body.id}/replay`, { since: '0' });
+    expect(replay.body.enqueued).toBeGreaterThanOrEqual(1);
+    const types = (await h.call('GET', `/api/v1/deliveries?endpoint_id=${all.body.id}&limit=1000`)).body.items.map((d: any) => d.event_type);
+    expect(types).not.toContain('webhook.test');
+  });
+
+  it("records a key's last use", async () => {
+    const k = await h.call('POST', '/api/v1/keys', { name: 'tracked' });
+    expect(k.body.last_used_at).toBeNull();
+    await h.call('GET', EP, undefined, k.body.key);
+    const listed = (await h.call('GET', '/api/v1/keys')).body.items.find((x: any) => x.id === k.body.id);
+    expect(listed.last_used_at).not.toBeNull();
+  });
+});
+
+describe('partial updates', () => {
+  it('change only the fields given', async () => {
+    const h = await startHookline('sqlite');
+    try {
+      const ep = await h.call('POST', EP, { url: target, events: ['*'], timeout_seconds: 120, rate_limit: 3, enabled: false });
+      const up = await h.call('PATCH', `${EP}/${ep.body.id}`, { description: 'only this' });
+      expect(up.body).toMatchObject({ description: 'only this', timeout_seconds: 120, rate_limit: 3, enabled: false, events: ['*'] });
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -22,7 +22,8 @@ const endpointFields = {
   events: Type.Array(Type.String({ minLength: 1, maxLength: 140 }), { minItems: 1, maxItems: 100, description: 'Event types to receive: exact ("run.completed"), prefix wildcard ("run.*") or "*".' }),
   description: Type.String({ maxLength: 1000 }),
   headers: Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { maxProperties: 50, description: 'Extra request headers (stored encrypted; values are never shown again).' }),
-  timeout_seconds: Type.Integer({ minimum: 1, maximum: 300, default: 30, description: 'Request timeout, 1–300 s.' }),
+  // No schema `default` here: Ajv's useDefaults would inject it into PATCH bodies and reset the field.
+  timeout_seconds: Type.Integer({ minimum: 1, maximum: 300, description: 'Request timeout, 1–300 s (default 30).' }),
   retry_schedule: Nullable(Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.String()]), { maxItems: 20, description: 'Delays before each retry, as seconds or durations ("30s", "2m"). null = the server default (30s, 2m, 10m, 1h, 4h).' })),
   signing_scheme: Scheme,
   rate_limit: Nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most deliveries per second to this endpoint (per worker process).' })),
@@ -44,7 +45,8 @@ export const EndpointCreate = Type.Object(
   { additionalProperties: false },
 );
 
-export const EndpointUpdate = Type.Partial(EndpointCreate, { additionalProperties: false, minProperties: 1 });
+// Type.Partial drops object options, so the update schema is spelled out from the same fields.
+export const EndpointUpdate = Type.Object(Type.Partial(EndpointCreate).properties, { additionalProperties: false, minProperties: 1 });
 
 export const Endpoint = Type.Object({
   id: Type.String(),

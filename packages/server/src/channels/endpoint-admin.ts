@@ -192,7 +192,7 @@ export class EndpointAdmin {
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.o.store.deleteEndpoint(id))) throw notFound('endpoint', id);
+    if (!(await this.o.store.deleteEndpoint(id, this.clock.now()))) throw notFound('endpoint', id);
   }
 
   /** New secret now; the old one keeps signing beside it for `graceSeconds`. */

@@ -33,7 +33,7 @@ export const ConfigSchema = Type.Object(
       {
         master_key: Type.Optional(Type.String({ description: 'Key that encrypts secrets at rest: 64 hex characters or base64 of 32 bytes (`HOOKLINE_MASTER_KEY`). Unset: a key file `master.key` (mode 0600) in `data_dir`, generated on first start.' })),
         previous_master_keys: Type.Array(Type.String(), { default: [], description: 'Older master keys still accepted for decryption while secrets are re-encrypted (`HOOKLINE_PREVIOUS_MASTER_KEYS`, comma-separated).' }),
-        admin_key: Type.Optional(Type.String({ pattern: '^hl_sk_[A-Za-z0-9_-]{16,}$', description: 'An admin API key to install at start, for automation (`HOOKLINE_ADMIN_KEY`). Must look like `hl_sk_` followed by at least 16 characters.' })),
+        admin_key: Type.Optional(Type.String({ pattern: '^hl_sk_[A-Za-z0-9_-]{16,128}$', description: 'An admin API key to install at start, for automation (`HOOKLINE_ADMIN_KEY`). Must look like `hl_sk_` followed by 16–128 letters, digits, `-` or `_`.' })),
       },
       { default: {}, additionalProperties: false },
     ),

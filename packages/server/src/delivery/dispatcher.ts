@@ -25,8 +25,11 @@ export interface DispatcherOptions {
   autoDisableAfter: number;
   /** Default policy; an endpoint's own schedule replaces `schedule`. */
   policy: RetryPolicy;
-  /** Called once when this process disabled an endpoint (auto-disable or 410). */
-  onEndpointDisabled?: (endpointId: string, reason: string) => Promise<void>;
+  /**
+   * Called inside the transaction that disabled an endpoint (auto-disable or 410), so the
+   * `endpoint.disabled` event is written with the disable or not at all.
+   */
+  onEndpointDisabled?: (tx: Store, endpointId: string, reason: string) => Promise<void>;
 }
 
 interface Finished {
@@ -301,9 +304,16 @@ export class Dispatcher {
       }
     }
     for (const [id, reason] of toDisable) {
-      if (await this.o.store.disableEndpoint(id, reason, this.clock.now())) {
-        this.o.log.warn({ endpointId: id, reason }, 'endpoint disabled');
-        await this.o.onEndpointDisabled?.(id, reason);
+      try {
+        const disabled = await this.o.store.transaction(async (tx) => {
+          if (!(await tx.disableEndpoint(id, reason, this.clock.now()))) return false; // another worker won
+          await this.o.onEndpointDisabled?.(tx, id, reason);
+          return true;
+        });
+        if (disabled) this.o.log.warn({ endpointId: id, reason }, 'endpoint disabled');
+      } catch (err) {
+        // The results are written; the next failed attempt will try the disable again.
+        this.o.log.error({ err, endpointId: id }, 'delivery: disabling the endpoint failed');
       }
     }
   }

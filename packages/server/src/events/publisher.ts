@@ -74,12 +74,15 @@ export class Publisher {
     }));
   }
 
-  /** Publishes to every matching endpoint, or only to `onlyEndpointId` (test events). */
-  async publish(input: PublishInput, onlyEndpointId?: string): Promise<PublishResult> {
+  /**
+   * Publishes to every matching endpoint, or only to `onlyEndpointId` (test events). Pass a
+   * transaction's store as `within` to make the event part of a larger write.
+   */
+  async publish(input: PublishInput, onlyEndpointId?: string, within: Store = this.o.store): Promise<PublishResult> {
     const now = this.clock.now();
     const env = this.envelope(input, now);
     const row: EventTable = { id: env.id, type: env.type, created_at: now, payload: JSON.stringify(env) };
-    const result = await this.o.store.transaction(async (tx) => {
+    const result = await within.transaction(async (tx) => {
       if (!(await tx.insertEvent(row))) {
         const existing = await tx.getEvent(env.id);
         return { event: JSON.parse(existing!.payload) as Envelope, duplicate: true, deliveries: 0 };
@@ -103,7 +106,8 @@ export class Publisher {
       const page = await this.o.store.listEventsInWindow({ since, until, limit: 1000, ...(afterId ? { afterId } : {}) });
       if (!page.length) break;
       afterId = page[page.length - 1]!.id;
-      const wanted = page.filter((e) => patternsMatching(e.type).some((p) => patterns.includes(p)));
+      // webhook.test events were addressed to one endpoint; they are not part of any stream.
+      const wanted = page.filter((e) => e.type !== 'webhook.test' && patternsMatching(e.type).some((p) => patterns.includes(p)));
       const now = this.clock.now();
       const rows = wanted.flatMap((e) => this.deliveryRows({ ...e, payload: '' }, [endpointId], now));
       if (rows.length) await this.o.store.transaction((tx) => tx.insertDeliveries(rows));

@@ -40,11 +40,15 @@ export class ApiKeys {
     await this.store.insertApiKey({ id: newId('key', this.clock), name, prefix: key.slice(0, 12), hash, role: 'admin', created_at: this.clock.now(), revoked_at: null, last_used_at: null });
   }
 
-  /** The key's row when `key` is a live key, else undefined. */
+  /** The key's row when `key` is a live key, else undefined. Records use at minute granularity. */
   async verify(key: string): Promise<ApiKeyTable | undefined> {
     if (!looksLikeApiKey(key)) return undefined;
     const row = await this.store.findApiKeyByHash(hashApiKey(key));
-    return row && row.revoked_at === null ? row : undefined;
+    if (!row || row.revoked_at !== null) return undefined;
+    const now = this.clock.now();
+    // One write a minute per key at most: a busy client must not turn every read into a write.
+    if (row.last_used_at === null || now - row.last_used_at > 60_000) await this.store.touchApiKey(row.id, now);
+    return row;
   }
 
   async list(): Promise<KeyView[]> {

@@ -82,6 +82,9 @@ export class Store {
     const r = await this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
+  async touchApiKey(id: string, now: number): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
+  }
   async countApiKeys(): Promise<number> {
     const r = await this.db.selectFrom('api_keys').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
@@ -125,10 +128,10 @@ export class Store {
     ]);
     return { rows, total: Number(total.n) };
   }
-  async deleteEndpoint(id: string): Promise<boolean> {
+  async deleteEndpoint(id: string, now: number): Promise<boolean> {
     return this.transaction(async (tx) => {
       // Its queued work goes with it; the delivery log of what was sent stays.
-      await tx.db.updateTable('deliveries').set({ status: 'failed', last_error: 'endpoint_deleted', lease_owner: null }).where('endpoint_id', '=', id).where('status', '=', 'pending').execute();
+      await tx.db.updateTable('deliveries').set({ status: 'failed', last_error: 'endpoint_deleted', lease_owner: null, updated_at: now }).where('endpoint_id', '=', id).where('status', '=', 'pending').execute();
       const r = await tx.db.deleteFrom('endpoints').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     });

@@ -9,6 +9,10 @@ const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 
 export const endpointRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const base = '/api/v1/webhooks/endpoints';
+  // Action routes (rotate-secret, test, enable…) may be POSTed with no body at all.
+  app.addHook('preValidation', async (req) => {
+    if (req.method === 'POST' && req.body === undefined && req.routeOptions.url !== base) req.body = {};
+  });
 
   app.post(base, { schema: { tags, summary: 'Create an endpoint (the secret is shown only here)', body: EndpointCreate, response: { 201: EndpointWithSecret, ...errors } } }, async (req, reply) => {
     return reply.status(201).send(await d.endpoints.create(req.body));
