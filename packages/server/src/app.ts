@@ -139,7 +139,9 @@ export class Hookline {
     await this.api?.close();
     await this.dispatcher?.stop();
     await this.retention?.stop();
-    await this.sender.close();
+    // The dispatcher already waited its grace period; whatever is still open is abandoned and
+    // will be retried after its lease (at-least-once), rather than holding shutdown hostage.
+    await this.sender.destroy();
     await this.store.close();
   }
 }

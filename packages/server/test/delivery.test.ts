@@ -319,3 +319,28 @@ describe.each(STORES)('isolation and SSRF at connect time (%s)', (kind) => {
     for (const f of hung) f();
   });
 });
+
+describe.each(STORES)('one busy endpoint (%s)', (kind) => {
+  it('gets its whole backlog through its slots without waiting for a later poll', async () => {
+    const rx = await new Receiver().start();
+    // The clock never moves: everything must go out on drain() alone, with no deferral.
+    const h = await startHookline(kind, { clock: new ManualClock(Date.now()), overrides: { delivery: { poll_interval: '1h', per_endpoint_in_flight: 3, batch_size: 50 } } });
+    try {
+      await h.call('POST', EP, { url: `${rx.url}/busy`, events: ['busy.*'] });
+      await Promise.all(Array.from({ length: 60 }, (_, i) => h.hl.publisher.publish({ type: 'busy.x', data: { i } })));
+      let open = 0;
+      let maxOpen = 0;
+      rx.respond = (_r, res) => {
+        maxOpen = Math.max(maxOpen, ++open);
+        setTimeout(() => (open--, res.writeHead(200).end()), 2);
+      };
+      await h.hl.dispatcher!.drain();
+      expect(new Set(rx.received.map((r) => JSON.parse(r.body).data.i)).size).toBe(60);
+      expect(maxOpen).toBeLessThanOrEqual(3);
+      expect((await h.call('GET', '/api/v1/deliveries?status=delivered&limit=1')).body.total).toBe(60);
+    } finally {
+      await h.close();
+      await rx.close();
+    }
+  });
+});

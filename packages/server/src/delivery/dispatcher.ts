@@ -40,8 +40,13 @@ interface Finished {
   verdict: Verdict | { kind: 'skipped' };
 }
 
-/** How long a delivery waits when its endpoint is at its concurrency cap. */
-const BUSY_RETRY_MS = 200;
+interface Ready {
+  row: DeliveryTable;
+  owner: string;
+  target: EndpointTarget;
+  event: EventTable;
+  claimedAt: number;
+}
 
 /**
  * Claims due deliveries under a lease, sends them concurrently, and writes results in
@@ -56,7 +61,10 @@ export class Dispatcher {
   private claimedTotal = 0;
   /** Claimed and not yet written back: bounds memory and open requests. */
   private held = 0;
+  /** Open requests per endpoint. */
   private readonly perEndpoint = new Map<string, number>();
+  /** Claimed rows waiting for one of their endpoint's slots (at most a claim's worth each). */
+  private readonly waiting = new Map<string, Ready[]>();
   private readonly limiter = new RateLimiter();
   private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
   private results: Finished[] = [];
@@ -133,17 +141,32 @@ export class Dispatcher {
         if (room <= 0 || this.stopped) break;
         const now = this.clock.now();
         const owner = `${this.worker}.${++this.claimSeq}`;
-        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room });
-        if (!rows.length) break;
+        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: this.o.perEndpointInFlight, skipEndpoints: this.saturated() });
+        // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
+        if (!rows.length) continue;
         this.held += rows.length;
         this.claimedTotal += rows.length;
         this.o.metrics?.inFlight.set(this.held);
-        await this.launch(rows, owner, now);
+        try {
+          await this.launch(rows, owner, now);
+        } catch (err) {
+          // Lookups failed before anything was sent: give the capacity back; the leases
+          // return the rows to the queue.
+          this.release(rows.length);
+          throw err;
+        }
         if (rows.length === room) this.pumpAgain = true;
       } while (this.pumpAgain);
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Endpoints with every slot taken and a queue waiting: claiming more of them is pointless. */
+  private saturated(): string[] {
+    const out: string[] = [];
+    for (const [id, n] of this.perEndpoint) if (n + (this.waiting.get(id)?.length ?? 0) >= this.o.perEndpointInFlight) out.push(id);
+    return out;
   }
 
   private async launch(rows: DeliveryTable[], owner: string, now: number): Promise<void> {
@@ -154,7 +177,7 @@ export class Dispatcher {
     const eventById = new Map<string, EventTable>(events.map((e) => [e.id, e]));
     const targetById = new Map(endpoints.map((e) => [e.id, this.target(e, now)]));
     const release: string[] = [];
-    let releaseAt = now + BUSY_RETRY_MS;
+    let releaseAt = now;
     for (const row of rows) {
       const target = targetById.get(row.endpoint_id);
       const event = eventById.get(row.event_id);
@@ -164,20 +187,27 @@ export class Dispatcher {
         // Disabled endpoints get nothing, and re-enabling must not deliver the backlog.
         this.finish({ row, owner, update: this.terminal(row, owner, 'failed', 'endpoint_disabled'), verdict: { kind: 'skipped' } });
       } else {
-        const busy = (this.perEndpoint.get(target.id) ?? 0) >= this.o.perEndpointInFlight;
-        const wait = busy ? BUSY_RETRY_MS : target.rateLimit ? this.limiter.take(target.id, target.rateLimit, now) : 0;
+        const wait = target.rateLimit ? this.limiter.take(target.id, target.rateLimit, now) : 0;
         if (wait > 0) {
           release.push(row.id);
           releaseAt = Math.max(releaseAt, now + wait);
-          continue;
+        } else if ((this.perEndpoint.get(target.id) ?? 0) >= this.o.perEndpointInFlight) {
+          // The claim took at most a slot-full per endpoint, so this queue stays short.
+          const q = this.waiting.get(target.id) ?? [];
+          q.push({ row, owner, target, event, claimedAt: now });
+          this.waiting.set(target.id, q);
+        } else {
+          void this.send(row, owner, target, event);
         }
-        void this.send(row, owner, target, event);
       }
     }
     if (release.length) {
-      // Handing rows back costs one UPDATE and keeps a slow endpoint from hoarding slots.
-      await this.o.store.releaseClaims(release, owner, releaseAt);
-      this.release(release.length);
+      // Over its rate limit: hand the rows back, due when a token will be there.
+      try {
+        await this.o.store.releaseClaims(release, owner, releaseAt);
+      } finally {
+        this.release(release.length);
+      }
     }
   }
 
@@ -203,6 +233,7 @@ export class Dispatcher {
       const n = (this.perEndpoint.get(target.id) ?? 1) - 1;
       if (n) this.perEndpoint.set(target.id, n);
       else this.perEndpoint.delete(target.id);
+      this.startWaiting(target.id);
     }
     const now = this.clock.now();
     const attemptNo = row.attempts + 1;
@@ -237,6 +268,26 @@ export class Dispatcher {
     this.o.metrics?.attemptDuration.observe(res.durationMs / 1000);
     if (verdict.kind === 'delivered') this.o.metrics?.latency.observe((now - row.created_at) / 1000);
     this.finish({ row, owner, attempt, update, verdict });
+  }
+
+  /** A slot of `endpointId` came free: start its next waiting delivery, if any. */
+  private startWaiting(endpointId: string): void {
+    const q = this.waiting.get(endpointId) ?? [];
+    // Nothing queued here: the free slot may let the next claim take more of this endpoint.
+    if (!q.length && !this.stopped) this.wake();
+    for (let next = q.shift(); next; next = q.shift()) {
+      if (this.clock.now() - next.claimedAt <= this.o.leaseMs / 2) {
+        void this.send(next.row, next.owner, next.target, next.event);
+        break;
+      }
+      // Waited so long its lease could run out mid-request: give it back instead.
+      const stale = next;
+      void this.o.store
+        .releaseClaims([stale.row.id], stale.owner, this.clock.now())
+        .catch((err) => this.o.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'))
+        .finally(() => this.release(1));
+    }
+    if (!q.length) this.waiting.delete(endpointId);
   }
 
   private terminal(row: DeliveryTable, owner: string, status: 'failed', error: string): DeliveryUpdate {

@@ -236,6 +236,11 @@ export class HttpSender {
   async close(): Promise<void> {
     await this.agent.close();
   }
+
+  /** Aborts whatever is still open (shutdown after the grace period; leases bring it back). */
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
+  }
 }
 
 /**

@@ -39,8 +39,20 @@ export interface PublisherOptions {
  * endpoint are written in one transaction (the transactional outbox), so an accepted event
  * can never be lost between "stored" and "queued".
  */
+interface Pending {
+  input: PublishInput;
+  onlyEndpointId: string | undefined;
+  resolve: (r: PublishResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Most events written in one publish transaction. */
+const MAX_BATCH = 500;
+
 export class Publisher {
   private readonly clock: Clock;
+  private queue: Pending[] = [];
+  private draining = false;
   constructor(private readonly o: PublisherOptions) {
     this.clock = o.clock ?? systemClock;
   }
@@ -75,24 +87,65 @@ export class Publisher {
   }
 
   /**
-   * Publishes to every matching endpoint, or only to `onlyEndpointId` (test events). Pass a
-   * transaction's store as `within` to make the event part of a larger write.
+   * Publishes to every matching endpoint, or only to `onlyEndpointId` (test events).
+   * Concurrent calls are grouped into one transaction (group commit): under load a batch
+   * costs about what one event did, and each caller still learns only when its own event
+   * is on disk. Pass a transaction's store as `within` to make the event part of that write.
    */
-  async publish(input: PublishInput, onlyEndpointId?: string, within: Store = this.o.store): Promise<PublishResult> {
-    const now = this.clock.now();
-    const env = this.envelope(input, now);
-    const row: EventTable = { id: env.id, type: env.type, created_at: now, payload: JSON.stringify(env) };
-    const result = await within.transaction(async (tx) => {
-      if (!(await tx.insertEvent(row))) {
-        const existing = await tx.getEvent(env.id);
-        return { event: JSON.parse(existing!.payload) as Envelope, duplicate: true, deliveries: 0 };
+  publish(input: PublishInput, onlyEndpointId?: string, within?: Store): Promise<PublishResult> {
+    if (within) return this.write([{ input, onlyEndpointId, resolve: () => {}, reject: () => {} }], within).then((r) => r[0]!);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, onlyEndpointId, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drainQueue());
       }
-      const targets = onlyEndpointId ? [onlyEndpointId] : await tx.matchEndpoints(patternsMatching(env.type));
-      await tx.insertDeliveries(this.deliveryRows(row, targets, now));
-      return { event: env, duplicate: false, deliveries: targets.length };
     });
-    if (result.deliveries) this.o.onEnqueued?.();
-    return result;
+  }
+
+  private async drainQueue(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const results = await this.write(batch, this.o.store);
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch (err) {
+        if (batch.length === 1) batch[0]!.reject(err);
+        // One bad event must not fail its neighbours: retry them one by one.
+        else for (const p of batch) this.write([p], this.o.store).then((r) => p.resolve(r[0]!), p.reject);
+      }
+    }
+    this.draining = false;
+  }
+
+  private async write(batch: Pending[], store: Store): Promise<PublishResult[]> {
+    const now = this.clock.now();
+    const envs = batch.map((p) => this.envelope(p.input, now));
+    // The first occurrence of an id in the batch wins, as it would one call at a time.
+    const first = new Map<string, number>();
+    envs.forEach((e, i) => first.has(e.id) || first.set(e.id, i));
+    const rows: EventTable[] = [...first.values()].map((i) => ({ id: envs[i]!.id, type: envs[i]!.type, created_at: now, payload: JSON.stringify(envs[i]) }));
+    const results = await store.transaction(async (tx) => {
+      const inserted = await tx.insertEvents(rows);
+      const existing = new Map((await tx.getEvents(rows.filter((r) => !inserted.has(r.id)).map((r) => r.id))).map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
+      const fresh = rows.filter((r) => inserted.has(r.id));
+      const broadcast = fresh.filter((r) => !batch[first.get(r.id)!]!.onlyEndpointId);
+      const subs = broadcast.length ? await tx.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : [];
+      const targets = new Map<string, string[]>();
+      for (const r of fresh) {
+        const only = batch[first.get(r.id)!]!.onlyEndpointId;
+        const wanted = new Set(patternsMatching(r.type));
+        targets.set(r.id, only ? [only] : [...new Set(subs.filter((s) => wanted.has(s.pattern)).map((s) => s.endpoint_id))]);
+      }
+      await tx.insertDeliveries(fresh.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now)));
+      return envs.map((env, i): PublishResult => {
+        const own = first.get(env.id) === i && inserted.has(env.id);
+        if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
+        return { event: existing.get(env.id) ?? envs[first.get(env.id)!]!, duplicate: true, deliveries: 0 };
+      });
+    });
+    if (results.some((r) => r.deliveries)) this.o.onEnqueued?.();
+    return results;
   }
 
   /**

@@ -6,7 +6,14 @@ export interface ClaimArgs {
   leaseUntil: number;
   owner: string;
   limit: number;
+  /** At most this many rows per endpoint in one claim. */
+  perEndpoint: number;
+  /** Endpoints this worker cannot take more of right now. */
+  skipEndpoints: string[];
 }
+
+/** How far down the queue a claim looks, as a multiple of its limit. */
+export const CLAIM_SCAN_FACTOR = 4;
 
 /** The final state a worker writes for one delivery after an attempt. */
 export interface DeliveryUpdate {

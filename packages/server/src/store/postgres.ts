@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { ClaimArgs, DeliveryUpdate, DialectOps } from './dialect.js';
+import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
 
 const CHANNEL = 'hookline_deliveries_due';
@@ -39,10 +39,18 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
   const ops: DialectOps = {
     name: 'postgres',
     async claim(kdb, a: ClaimArgs) {
+      // Rows other workers hold are skipped (SKIP LOCKED); of the rest, the oldest due first
+      // and no more than `perEndpoint` of any one endpoint.
       const r = await sql<DeliveryTable>`
         UPDATE deliveries d SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
-        FROM (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ${a.now}
-              ORDER BY next_attempt_at LIMIT ${a.limit} FOR UPDATE SKIP LOCKED) due
+        FROM (
+          SELECT id FROM (
+            SELECT id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
+            FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
+                  WHERE status = 'pending' AND next_attempt_at <= ${a.now} AND NOT (endpoint_id = ANY(${a.skipEndpoints}::text[]))
+                  ORDER BY next_attempt_at LIMIT ${a.limit * CLAIM_SCAN_FACTOR} FOR UPDATE SKIP LOCKED) locked
+          ) ranked WHERE rn <= ${a.perEndpoint} ORDER BY next_attempt_at LIMIT ${a.limit}
+        ) due
         WHERE d.id = due.id
         RETURNING d.*`.execute(kdb);
       return r.rows;
@@ -60,15 +68,15 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
           AS u(id, owner, status, attempts, next_at, updated_at, delivered_at, code, err)
         WHERE d.id = u.id AND d.lease_owner = u.owner`.execute(kdb);
     },
+    // The payload is the schema, so Hooklines sharing a database in other schemas ignore it.
     async notifyDue(kdb) {
-      await sql`SELECT pg_notify(${CHANNEL}, '')`.execute(kdb);
+      await sql`SELECT pg_notify(${CHANNEL}, current_schema())`.execute(kdb);
     },
     async listenDue(onWake) {
       let client: pg.Client | undefined;
       let stopped = false;
       const connect = async (): Promise<void> => {
         const c = new pg.Client(clientConfig(o));
-        c.on('notification', () => onWake());
         // On a lost connection, reconnect after a pause and wake once: notifications sent
         // meanwhile were missed, and the poll loop covers the gap until then.
         c.on('error', () => {
@@ -77,6 +85,8 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
           if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000).unref();
         });
         await c.connect();
+        const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s;
+        c.on('notification', (n) => n.payload === schema && onWake());
         await c.query(`LISTEN ${CHANNEL}`);
         if (stopped) return void (await c.end());
         client = c;

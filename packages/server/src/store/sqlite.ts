@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { ClaimArgs, DeliveryUpdate, DialectOps } from './dialect.js';
+import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
+
+const STATEMENT_CACHE_SIZE = 500;
 
 /** Opens the embedded store: one process owns the file (WAL, so readers never block the writer). */
 export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOps } {
@@ -15,7 +17,22 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  // Kysely prepares every query afresh; on the hot path that costs more than running it.
+  // Statements are reusable, so keep the most recent ones by SQL text.
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  const cached = {
+    close: () => raw.close(),
+    prepare(text: string) {
+      let stmt = statements.get(text);
+      if (!stmt) {
+        stmt = raw.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+        statements.set(text, stmt);
+      }
+      return stmt;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached as unknown as SqliteDatabase.Database }) });
 
   // Prepared on first use: the table does not exist until migrations ran.
   let updateStmt: SqliteDatabase.Statement | undefined;
@@ -28,10 +45,17 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   const ops: DialectOps = {
     name: 'sqlite',
     async claim(kdb, a: ClaimArgs) {
+      const skip = a.skipEndpoints.length ? sql`AND endpoint_id NOT IN (${sql.join(a.skipEndpoints)})` : sql``;
+      // Oldest due rows first, but no more than `perEndpoint` of any one endpoint.
       const r = await sql<DeliveryTable>`
         UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
-        WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ${a.now}
-                     ORDER BY next_attempt_at LIMIT ${a.limit})
+        WHERE id IN (
+          SELECT id FROM (
+            SELECT id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
+            FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
+                  WHERE status = 'pending' AND next_attempt_at <= ${a.now} ${skip}
+                  ORDER BY next_attempt_at LIMIT ${a.limit * CLAIM_SCAN_FACTOR})
+          ) WHERE rn <= ${a.perEndpoint} ORDER BY next_attempt_at LIMIT ${a.limit})
         RETURNING *`.execute(kdb);
       return r.rows;
     },

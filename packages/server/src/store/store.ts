@@ -137,6 +137,17 @@ export class Store {
     });
   }
 
+  /** (endpoint, pattern) pairs of enabled endpoints whose pattern is one of `patterns`. */
+  matchSubscriptions(patterns: string[]): Promise<{ endpoint_id: string; pattern: string }[]> {
+    return this.db
+      .selectFrom('endpoint_subscriptions as s')
+      .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
+      .select(['s.endpoint_id', 's.pattern'])
+      .where('e.enabled', '=', 1)
+      .where('s.pattern', 'in', patterns)
+      .execute();
+  }
+
   /** Enabled endpoints with a subscription pattern in `patterns`. */
   async matchEndpoints(patterns: string[]): Promise<string[]> {
     const rows = await this.db
@@ -184,6 +195,16 @@ export class Store {
     const r = await this.db.insertInto('events').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
+  /** Inserts the events whose ids are new; returns the ids that were inserted. */
+  async insertEvents(rows: EventTable[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (let i = 0; i < rows.length; i += 500) {
+      const r = await this.db.insertInto('events').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+      for (const { id } of r) inserted.add(id);
+    }
+    return inserted;
+  }
+
   getEvent(id: string): Promise<EventTable | undefined> {
     return this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
   }
