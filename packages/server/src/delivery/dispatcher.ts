@@ -75,6 +75,9 @@ export class Dispatcher {
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = true;
   private idle: (() => void)[] = [];
+  private wakeScheduled = false;
+  /** Endpoints the latest claim left out because this worker had no room for them. */
+  private skipped = new Set<string>();
 
   constructor(private readonly o: DispatcherOptions) {
     this.clock = o.clock ?? systemClock;
@@ -108,8 +111,14 @@ export class Dispatcher {
 
   /** Look for due work now (new deliveries from this process, a NOTIFY, the poll tick). */
   wake(): void {
-    if (this.stopped) return;
-    void this.pump().catch((err) => this.o.log.error({ err }, 'delivery: claiming failed; will retry on the next tick'));
+    if (this.stopped || this.wakeScheduled) return;
+    // Coalesced: a burst of wake-ups (commits, finished requests) becomes one claim.
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      if (this.stopped) return;
+      void this.pump().catch((err) => this.o.log.error({ err }, 'delivery: claiming failed; will retry on the next tick'));
+    });
   }
 
   /**
@@ -141,7 +150,9 @@ export class Dispatcher {
         if (room <= 0 || this.stopped) break;
         const now = this.clock.now();
         const owner = `${this.worker}.${++this.claimSeq}`;
-        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: this.o.perEndpointInFlight, skipEndpoints: this.saturated() });
+        const skip = this.saturated();
+        this.skipped = new Set(skip);
+        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: this.o.perEndpointInFlight, skipEndpoints: skip });
         // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
         if (!rows.length) continue;
         this.held += rows.length;
@@ -273,8 +284,9 @@ export class Dispatcher {
   /** A slot of `endpointId` came free: start its next waiting delivery, if any. */
   private startWaiting(endpointId: string): void {
     const q = this.waiting.get(endpointId) ?? [];
-    // Nothing queued here: the free slot may let the next claim take more of this endpoint.
-    if (!q.length && !this.stopped) this.wake();
+    // Nothing queued here: the free slot may let the next claim take more of this endpoint,
+    // but only if the last claim left it out; otherwise a claim per finished request is waste.
+    if (!q.length && !this.stopped && this.skipped.delete(endpointId)) this.wake();
     for (let next = q.shift(); next; next = q.shift()) {
       if (this.clock.now() - next.claimedAt <= this.o.leaseMs / 2) {
         void this.send(next.row, next.owner, next.target, next.event);

@@ -42,17 +42,16 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       // Rows other workers hold are skipped (SKIP LOCKED); of the rest, the oldest due first
       // and no more than `perEndpoint` of any one endpoint.
       const r = await sql<DeliveryTable>`
-        UPDATE deliveries d SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
-        FROM (
+        UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
+        WHERE id = ANY(ARRAY(
           SELECT id FROM (
             SELECT id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
             FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
                   WHERE status = 'pending' AND next_attempt_at <= ${a.now} AND NOT (endpoint_id = ANY(${a.skipEndpoints}::text[]))
                   ORDER BY next_attempt_at LIMIT ${a.limit * CLAIM_SCAN_FACTOR} FOR UPDATE SKIP LOCKED) locked
           ) ranked WHERE rn <= ${a.perEndpoint} ORDER BY next_attempt_at LIMIT ${a.limit}
-        ) due
-        WHERE d.id = due.id
-        RETURNING d.*`.execute(kdb);
+        ))
+        RETURNING *`.execute(kdb);
       return r.rows;
     },
     async applyDeliveryUpdates(kdb, us: DeliveryUpdate[]) {

@@ -49,10 +49,10 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
       // Oldest due rows first, but no more than `perEndpoint` of any one endpoint.
       const r = await sql<DeliveryTable>`
         UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
-        WHERE id IN (
-          SELECT id FROM (
-            SELECT id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
-            FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
+        WHERE rowid IN (
+          SELECT rid FROM (
+            SELECT rid, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
+            FROM (SELECT rowid AS rid, endpoint_id, next_attempt_at FROM deliveries INDEXED BY deliveries_due
                   WHERE status = 'pending' AND next_attempt_at <= ${a.now} ${skip}
                   ORDER BY next_attempt_at LIMIT ${a.limit * CLAIM_SCAN_FACTOR})
           ) WHERE rn <= ${a.perEndpoint} ORDER BY next_attempt_at LIMIT ${a.limit})
