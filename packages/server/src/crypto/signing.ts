@@ -1,6 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { standardSecretKey } from './webhook-secrets.js';
 
+// Decoding and validating a whsec_ secret costs more than the HMAC; a worker signs with the
+// same few secrets all day. Bounded so rotated-away secrets do not pile up.
+const decodedKeys = new Map<string, Buffer>();
+function keyFor(secret: string): Buffer {
+  let key = decodedKeys.get(secret);
+  if (!key) {
+    key = standardSecretKey(secret);
+    if (decodedKeys.size >= 1000) decodedKeys.clear();
+    decodedKeys.set(secret, key);
+  }
+  return key;
+}
+
 export type SigningScheme = 'standard' | 'x-signature' | 'agentgateway' | 'github';
 export const SIGNING_SCHEMES: readonly SigningScheme[] = Object.freeze([
   'standard',
@@ -26,7 +39,7 @@ function hmac(key: Buffer | string, data: string): Buffer {
 
 /** The Standard Webhooks signature value without the `v1,` tag. */
 function standardSig(secret: string, msgId: string, ts: number | string, body: string): string {
-  return hmac(standardSecretKey(secret), `${msgId}.${ts}.${body}`).toString('base64');
+  return hmac(keyFor(secret), `${msgId}.${ts}.${body}`).toString('base64');
 }
 
 /** Main-header value for the single-signature schemes; the key is the secret's UTF-8 bytes. */
