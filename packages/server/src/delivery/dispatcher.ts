@@ -76,8 +76,11 @@ export class Dispatcher {
   private stopped = true;
   private idle: (() => void)[] = [];
   private wakeScheduled = false;
-  /** Endpoints the latest claim left out because this worker had no room for them. */
-  private skipped = new Set<string>();
+  /**
+   * Endpoints that may have more due rows than this worker took: the last claim left them
+   * out, or took a full per-endpoint share of them. A freed slot of one of these wakes the pump.
+   */
+  private mayHaveMore = new Set<string>();
 
   constructor(private readonly o: DispatcherOptions) {
     this.clock = o.clock ?? systemClock;
@@ -151,12 +154,15 @@ export class Dispatcher {
         const now = this.clock.now();
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
-        this.skipped = new Set(skip);
-        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: this.o.perEndpointInFlight, skipEndpoints: skip });
+        for (const id of skip) this.mayHaveMore.add(id);
+        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: 2 * this.o.perEndpointInFlight, skipEndpoints: skip });
         // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
         if (!rows.length) continue;
         this.held += rows.length;
         this.claimedTotal += rows.length;
+        const taken = new Map<string, number>();
+        for (const r of rows) taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
+        for (const [id, n] of taken) if (n >= 2 * this.o.perEndpointInFlight) this.mayHaveMore.add(id);
         this.o.metrics?.inFlight.set(this.held);
         try {
           await this.launch(rows, owner, now);
@@ -173,10 +179,13 @@ export class Dispatcher {
     }
   }
 
-  /** Endpoints with every slot taken and a queue waiting: claiming more of them is pointless. */
+  /**
+   * Endpoints with every slot taken and a slot-full queued behind them: claiming more of them
+   * now is pointless. One queued slot-full lets the next claim overlap the current requests.
+   */
   private saturated(): string[] {
     const out: string[] = [];
-    for (const [id, n] of this.perEndpoint) if (n + (this.waiting.get(id)?.length ?? 0) >= this.o.perEndpointInFlight) out.push(id);
+    for (const [id, n] of this.perEndpoint) if (n + (this.waiting.get(id)?.length ?? 0) >= 2 * this.o.perEndpointInFlight) out.push(id);
     return out;
   }
 
@@ -203,7 +212,7 @@ export class Dispatcher {
           release.push(row.id);
           releaseAt = Math.max(releaseAt, now + wait);
         } else if ((this.perEndpoint.get(target.id) ?? 0) >= this.o.perEndpointInFlight) {
-          // The claim took at most a slot-full per endpoint, so this queue stays short.
+          // Claims stop at two slot-fulls per endpoint (see saturated()), so this queue stays short.
           const q = this.waiting.get(target.id) ?? [];
           q.push({ row, owner, target, event, claimedAt: now });
           this.waiting.set(target.id, q);
@@ -285,8 +294,8 @@ export class Dispatcher {
   private startWaiting(endpointId: string): void {
     const q = this.waiting.get(endpointId) ?? [];
     // Nothing queued here: the free slot may let the next claim take more of this endpoint,
-    // but only if the last claim left it out; otherwise a claim per finished request is waste.
-    if (!q.length && !this.stopped && this.skipped.delete(endpointId)) this.wake();
+    // if there may be more; otherwise a claim per finished request is waste.
+    if (!q.length && !this.stopped && this.mayHaveMore.delete(endpointId)) this.wake();
     for (let next = q.shift(); next; next = q.shift()) {
       if (this.clock.now() - next.claimedAt <= this.o.leaseMs / 2) {
         void this.send(next.row, next.owner, next.target, next.event);

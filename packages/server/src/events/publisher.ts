@@ -52,9 +52,17 @@ const MAX_BATCH = 500;
 export class Publisher {
   private readonly clock: Clock;
   private queue: Pending[] = [];
-  private draining = false;
+  private kickScheduled = false;
+  private writers = 0;
+  /**
+   * Batches written at once. SQLite has one writer anyway; PostgreSQL overlaps a few so a
+   * batch does not wait for the previous one's round trips (same-id races resolve through
+   * the primary key: the second insert waits for the first and becomes a duplicate).
+   */
+  private readonly maxWriters: number;
   constructor(private readonly o: PublisherOptions) {
     this.clock = o.clock ?? systemClock;
+    this.maxWriters = o.store.dialect === 'postgres' ? 4 : 1;
   }
 
   private envelope(input: PublishInput, now: number): Envelope {
@@ -96,26 +104,38 @@ export class Publisher {
     if (within) return this.write([{ input, onlyEndpointId, resolve: () => {}, reject: () => {} }], within).then((r) => r[0]!);
     return new Promise((resolve, reject) => {
       this.queue.push({ input, onlyEndpointId, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        setImmediate(() => void this.drainQueue());
+      if (!this.kickScheduled) {
+        this.kickScheduled = true;
+        // Wait one turn so that concurrent callers land in the same batch.
+        setImmediate(() => {
+          this.kickScheduled = false;
+          this.kick();
+        });
       }
     });
   }
 
-  private async drainQueue(): Promise<void> {
-    while (this.queue.length) {
+  /** Starts batch writers while there is work and a free writer. */
+  private kick(): void {
+    while (this.queue.length && this.writers < this.maxWriters) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        const results = await this.write(batch, this.o.store);
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (err) {
-        if (batch.length === 1) batch[0]!.reject(err);
-        // One bad event must not fail its neighbours: retry them one by one.
-        else for (const p of batch) this.write([p], this.o.store).then((r) => p.resolve(r[0]!), p.reject);
-      }
+      this.writers++;
+      void this.writeBatch(batch).finally(() => {
+        this.writers--;
+        this.kick();
+      });
     }
-    this.draining = false;
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    try {
+      const results = await this.write(batch, this.o.store);
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      // One bad event must not fail its neighbours: retry them one by one.
+      await Promise.all(batch.map((p) => this.write([p], this.o.store).then((r) => p.resolve(r[0]!), p.reject)));
+    }
   }
 
   private async write(batch: Pending[], store: Store): Promise<PublishResult[]> {

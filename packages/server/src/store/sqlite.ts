@@ -16,8 +16,6 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   // crash can lose the last commits. FULL would fsync every commit.
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
-  // The queue's indexes are hot; a 64 MB page cache (default 2 MB) keeps them in memory.
-  raw.pragma('cache_size = -65536');
   raw.pragma('foreign_keys = ON');
   // Kysely prepares every query afresh; on the hot path that costs more than running it.
   // Statements are reusable, so keep the most recent ones by SQL text.
