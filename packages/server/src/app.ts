@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
+import { AgentAdmin } from './agents/admin.js';
+import type { Runner } from './agents/runner.js';
+import { CommandRunner } from './agents/runners/command.js';
 import { buildApi } from './api/index.js';
+import { RunExecutor } from './runs/executor.js';
+import { RunService } from './runs/service.js';
 import { EndpointAdmin } from './channels/index.js';
 import type { HooklineConfig } from './config/index.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
@@ -28,6 +33,13 @@ export interface HooklineOptions {
   schema?: string;
   /** PostgreSQL application_name of this process's connections. */
   applicationName?: string;
+  /** Builds an agent's runner (default: the built-in runner kinds). */
+  runnerFor?: (runner: string, settings: unknown) => Runner;
+}
+
+function defaultRunner(kind: string, settings: unknown): Runner {
+  if (kind === 'command') return new CommandRunner(settings as ConstructorParameters<typeof CommandRunner>[0]);
+  throw new Error(`unknown runner "${kind}"`);
 }
 
 const ms = (d: string) => parseDuration(d)!;
@@ -45,6 +57,9 @@ export class Hookline {
   readonly endpoints: EndpointAdmin;
   readonly dispatcher: Dispatcher | undefined;
   readonly retention: Retention | undefined;
+  readonly agents: AgentAdmin;
+  readonly runs: RunService;
+  readonly executor: RunExecutor | undefined;
   readonly guard: SsrfGuard;
   private readonly sender: HttpSender;
   api: FastifyInstance | undefined;
@@ -79,6 +94,11 @@ export class Hookline {
         policy: { schedule: c.delivery.retry_schedule.map(ms), jitter: c.delivery.jitter, maxRetryAfterMs: ms(c.delivery.max_retry_after), retry4xx: true },
         onEndpointDisabled: (tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
       });
+    }
+    this.agents = new AgentAdmin(store, box, this.clock);
+    this.runs = new RunService(store, this.clock, () => this.executor);
+    if (c.server.role !== 'api') {
+      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, log: this.log, clock: this.clock, runnerFor: o.runnerFor ?? defaultRunner });
     }
     if (c.server.role !== 'api') {
       const r = c.retention;
@@ -125,10 +145,11 @@ export class Hookline {
   /** Starts the dispatcher and, for roles `api`/`all`, the HTTP server. Returns its address. */
   async start(): Promise<string | undefined> {
     await this.dispatcher?.start();
+    await this.executor?.start();
     this.retention?.start();
     if (this.config.server.role === 'worker') return undefined;
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake() },
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, runs: this.runs, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake() },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });
@@ -137,6 +158,7 @@ export class Hookline {
   /** Stops taking requests, lets open deliveries finish, closes connections. */
   async stop(): Promise<void> {
     await this.api?.close();
+    await this.executor?.stop();
     await this.dispatcher?.stop();
     await this.retention?.stop();
     // The dispatcher already waited its grace period; whatever is still open is abandoned and

@@ -11,6 +11,9 @@ import { endpointRoutes } from './routes/endpoints.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { agentRoutes } from './routes/agents.js';
+import { runRoutes } from './routes/runs.js';
+import { triggerRoutes } from './routes/trigger.js';
 
 export interface ApiOptions {
   bodyLimit: number;
@@ -52,5 +55,8 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(eventRoutes(deps));
   await app.register(deliveryRoutes(deps));
   await app.register(keyRoutes(deps));
+  await app.register(agentRoutes(deps));
+  await app.register(runRoutes(deps));
+  await app.register(triggerRoutes(deps));
   return app;
 }

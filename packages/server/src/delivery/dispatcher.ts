@@ -6,7 +6,7 @@ import { type Clock, type RandomSource, systemClock, systemRandom } from '../uti
 import { newId } from '../util/ids.js';
 import type { HttpSender, SendResult } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter } from '../util/rate-limiter.js';
 import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
 
 export interface DispatcherOptions {

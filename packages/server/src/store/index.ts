@@ -6,6 +6,7 @@ import { Store } from './store.js';
 
 export { Store, type DeliveryFilter, type EndpointHealthChange, type Page, type ResultBatch } from './store.js';
 export type { DeliveryUpdate } from './dialect.js';
+export type { AgentRecords, RunFilter } from './agents.js';
 export type * from './schema.js';
 
 export interface OpenStoreOptions {

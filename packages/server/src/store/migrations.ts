@@ -102,6 +102,64 @@ const m0001: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001 };
+const m0002: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('crews')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('agents')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('crew_id', 'text', (c) => c.notNull().references('crews.id'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('runner', 'text', (c) => c.notNull())
+      .addColumn('runner_config_enc', 'text', (c) => c.notNull())
+      .addColumn('prompt_template', 'text', (c) => c.notNull())
+      .addColumn('timeout_ms', 'integer', (c) => c.notNull())
+      .addColumn('max_concurrent_runs', 'integer', (c) => c.notNull())
+      .addColumn('model', 'text')
+      .addColumn('webhook_secret_enc', 'text', (c) => c.notNull())
+      .addColumn('rate_limit_per_minute', 'integer')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('agents_crew').on('agents').column('crew_id').execute();
+    await db.schema
+      .createTable('runs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('crew_id', 'text', (c) => c.notNull())
+      .addColumn('agent_id', 'text', (c) => c.notNull())
+      .addColumn('trigger_type', 'text', (c) => c.notNull())
+      .addColumn('trigger_id', 'text')
+      .addColumn('trigger_name', 'text')
+      .addColumn('prompt', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('output', 'text')
+      .addColumn('error', 'text')
+      .addColumn('exit_code', 'integer')
+      .addColumn('iterations_used', 'integer')
+      .addColumn('tool_calls', 'integer')
+      .addColumn('tokens_used', 'integer')
+      .addColumn('idempotency_key', 'text')
+      .addColumn('lease_owner', 'text')
+      .addColumn('lease_until', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('started_at', 'bigint')
+      .addColumn('finished_at', 'bigint')
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('runs_agent_created').on('runs').columns(['agent_id', 'created_at']).execute();
+    await db.schema.createIndex('runs_status_created').on('runs').columns(['status', 'created_at']).execute();
+    // Same key, same agent: the same run (Idempotency-Key on the inbound trigger).
+    await db.schema.createIndex('runs_idempotency').on('runs').columns(['agent_id', 'idempotency_key']).unique().execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -85,6 +85,59 @@ export interface AttemptTable {
   error_message: string | null;
 }
 
+export interface CrewTable {
+  id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AgentTable {
+  id: string;
+  crew_id: string;
+  name: string;
+  description: string;
+  runner: string;
+  /** Sealed JSON of the runner's settings (they may hold credentials). */
+  runner_config_enc: string;
+  prompt_template: string;
+  timeout_ms: number;
+  max_concurrent_runs: number;
+  model: string | null;
+  webhook_secret_enc: string;
+  /** Accepted inbound triggers per minute; null = unlimited. */
+  rate_limit_per_minute: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'timeout' | 'cancelled';
+
+export interface RunTable {
+  id: string;
+  crew_id: string;
+  agent_id: string;
+  trigger_type: string;
+  trigger_id: string | null;
+  trigger_name: string | null;
+  prompt: string;
+  status: RunStatus;
+  output: string | null;
+  error: string | null;
+  exit_code: number | null;
+  iterations_used: number | null;
+  tool_calls: number | null;
+  tokens_used: number | null;
+  idempotency_key: string | null;
+  /** Worker holding a running run, and until when; an expired lease means its worker died. */
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   endpoints: EndpointTable;
@@ -92,4 +145,7 @@ export interface Database {
   events: EventTable;
   deliveries: DeliveryTable;
   attempts: AttemptTable;
+  crews: CrewTable;
+  agents: AgentTable;
+  runs: RunTable;
 }

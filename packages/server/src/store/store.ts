@@ -1,5 +1,6 @@
 import { type Kysely, Migrator, type Transaction, sql } from 'kysely';
 import type { DeliveryUpdate, DialectOps, ClaimArgs } from './dialect.js';
+import { AgentRecords } from './agents.js';
 import { migrationProvider } from './migrations.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
@@ -37,6 +38,11 @@ export class Store {
     readonly ops: DialectOps,
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
+
+  /** Crews, agents and runs, in this store's transaction. */
+  get agents(): AgentRecords {
+    return new AgentRecords(this.db);
+  }
 
   get dialect(): 'sqlite' | 'postgres' {
     return this.ops.name;

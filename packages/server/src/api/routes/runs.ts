@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { runView } from '../../runs/payload.js';
+import type { RunStatus } from '../../store/index.js';
+import type { ApiDeps } from '../deps.js';
+import { IdParams, PageQuery } from '../schemas.js';
+import { parseTime } from '../time.js';
+
+const tags = ['runs'];
+const Status = Type.Union(['queued', 'running', 'completed', 'failed', 'timeout', 'cancelled'].map((s) => Type.Literal(s)));
+const RunQuery = Type.Object(
+  { agent_id: Type.Optional(Type.String()), crew_id: Type.Optional(Type.String()), trigger_type: Type.Optional(Type.String()), status: Type.Optional(Status), since: Type.Optional(Type.String()), until: Type.Optional(Type.String()), ...PageQuery },
+  { additionalProperties: false },
+);
+
+export const runRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const list = async (q: typeof RunQuery.static, agentId?: string) => {
+    const { rows, total } = await d.runs.list({
+      limit: q.limit,
+      offset: q.offset,
+      ...(agentId ?? q.agent_id ? { agentId: agentId ?? q.agent_id } : {}),
+      ...(q.crew_id ? { crewId: q.crew_id } : {}),
+      ...(q.trigger_type ? { triggerType: q.trigger_type } : {}),
+      ...(q.status ? { status: q.status as RunStatus } : {}),
+      ...(q.since ? { since: parseTime(q.since, 'since') } : {}),
+      ...(q.until ? { until: parseTime(q.until, 'until') } : {}),
+    });
+    return { items: rows.map(runView), total, limit: q.limit, offset: q.offset };
+  };
+  app.get('/api/v1/runs', { schema: { tags, summary: 'Runs, newest first', querystring: RunQuery } }, async (req) => list(req.query));
+  app.get('/api/v1/agents/:id/runs', { schema: { tags, summary: "One agent's runs", params: IdParams, querystring: RunQuery } }, async (req) => {
+    await d.agents.get(req.params.id);
+    return list(req.query, req.params.id);
+  });
+  app.get('/api/v1/runs/:id', { schema: { tags, summary: 'One run', params: IdParams } }, async (req) => runView(await d.runs.get(req.params.id)));
+  app.post('/api/v1/runs/:id/cancel', { schema: { tags, summary: 'Cancel a queued or running run', params: IdParams } }, async (req) => runView(await d.runs.cancel(req.params.id)));
+  app.post(
+    '/api/v1/agents/:id/runs',
+    { schema: { tags, summary: 'Start a run by hand', params: IdParams, body: Type.Object({ prompt: Type.Optional(Type.String({ maxLength: 1_000_000 })) }, { additionalProperties: false }) } },
+    async (req, reply) => {
+      const agent = await d.agents.get(req.params.id);
+      const prompt = [agent.prompt_template.trim(), req.body.prompt ?? ''].filter(Boolean).join('\n\n');
+      const { run } = await d.runs.enqueue({ agent, triggerType: 'manual', prompt });
+      return reply.status(202).send(runView(run));
+    },
+  );
+};

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AgentAdmin } from '../agents/admin.js';
+import type { Runner, RunOutcome } from '../agents/runner.js';
+import type { Publisher } from '../events/index.js';
+import type { RunTable, Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { EVENT_FOR_STATUS, runEventData } from './payload.js';
+
+export interface ExecutorOptions {
+  store: Store;
+  agents: AgentAdmin;
+  publisher: Publisher;
+  log: Logger;
+  clock: Clock;
+  /** Builds the runner for an agent (tests and later runner kinds plug in here). */
+  runnerFor: (runner: string, settings: unknown) => Runner;
+  /** A running run's lease; renewed at a third of it while the process lives. */
+  leaseMs?: number;
+  pollIntervalMs?: number;
+}
+
+/**
+ * Starts queued runs (respecting each agent's max_concurrent_runs), keeps their leases alive,
+ * and records how they ended, with the run event and its deliveries, in one transaction.
+ */
+export class RunExecutor {
+  private readonly worker = `r_${randomBytes(6).toString('hex')}`;
+  private readonly active = new Map<string, AbortController>();
+  private readonly finished = new Set<Promise<void>>();
+  private readonly doneById = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private again = false;
+  private stopped = true;
+  private readonly leaseMs: number;
+
+  constructor(private readonly o: ExecutorOptions) {
+    this.leaseMs = o.leaseMs ?? 30_000;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.sweepOrphans();
+    const tick = () => {
+      void this.renew().catch((err) => this.o.log.error({ err }, 'runs: renewing leases failed'));
+      this.wake();
+      this.timer = setTimeout(tick, Math.min(this.o.pollIntervalMs ?? 1000, this.leaseMs / 3));
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Stops starting runs; runs still going are cancelled and recorded as failed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const c of this.active.values()) c.abort(new Error('Hookline stopped during the run'));
+    await Promise.all([...this.finished]);
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    void this.pump().catch((err) => this.o.log.error({ err }, 'runs: starting queued runs failed; will retry'));
+  }
+
+  /** Cancels a run this process is running; resolves once it is recorded. Undefined if not here. */
+  cancelLocal(runId: string): Promise<void> | undefined {
+    const c = this.active.get(runId);
+    if (!c) return undefined;
+    c.abort(new Error('cancelled'));
+    return this.doneById.get(runId);
+  }
+
+  /** Waits until no run is running in this process (tests). */
+  async idle(): Promise<void> {
+    while (this.finished.size || this.pumping) await Promise.all([...this.finished, new Promise((r) => setTimeout(r, 5))]);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return void (this.again = true);
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        const queued = await this.o.store.agents.listQueued(100);
+        const now = this.o.clock.now();
+        const running = new Map<string, number>();
+        for (const run of queued) {
+          const agent = await this.o.store.agents.getAgent(run.agent_id);
+          if (!agent) {
+            await this.finish(run, { status: 'failed', output: '', error: 'the agent was deleted before the run started', exitCode: null, usage: {} }, null);
+            continue;
+          }
+          const n = running.get(agent.id) ?? (await this.o.store.agents.countRunning(agent.id, now));
+          if (n >= agent.max_concurrent_runs) continue; // stays queued, in order
+          if (!(await this.o.store.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) continue;
+          running.set(agent.id, n + 1);
+          this.launch({ ...run, status: 'running', started_at: now }, agent);
+        }
+      } while (this.again && !this.stopped);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private launch(run: RunTable, agent: NonNullable<Awaited<ReturnType<Store['agents']['getAgent']>>>): void {
+    const abort = new AbortController();
+    this.active.set(run.id, abort);
+    const done = (async () => {
+      let outcome: RunOutcome;
+      try {
+        const runner = this.o.runnerFor(agent.runner, this.o.agents.runnerSettings(agent));
+        const crew = await this.o.store.agents.getCrew(agent.crew_id);
+        outcome = await runner.run(
+          { runId: run.id, agentId: agent.id, agentName: agent.name, crewId: agent.crew_id, crewName: crew?.name ?? '', triggerType: run.trigger_type, triggerName: run.trigger_name, prompt: run.prompt },
+          { timeoutMs: agent.timeout_ms, signal: abort.signal, onLog: (stream, line) => this.o.log.debug({ runId: run.id, stream, line }, 'agent log') },
+        );
+      } catch (err) {
+        outcome = { status: 'failed', output: '', error: `runner error: ${(err as Error).message}`, exitCode: null, usage: {} };
+      }
+      if (outcome.status === 'cancelled' && this.stopped) outcome = { ...outcome, status: 'failed', error: 'Hookline stopped during the run' };
+      this.active.delete(run.id);
+      await this.finish(run, outcome, agent).catch((err) => this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; the lease will expire and mark it failed'));
+      this.wake();
+    })();
+    this.finished.add(done);
+    this.doneById.set(run.id, done);
+    void done.finally(() => {
+      this.finished.delete(done);
+      this.doneById.delete(run.id);
+    });
+  }
+
+  /** Final state + run event + its deliveries, in one transaction. */
+  async finish(run: RunTable, outcome: RunOutcome, agent: Parameters<typeof runEventData>[1] | null): Promise<void> {
+    const now = this.o.clock.now();
+    const final: RunTable = {
+      ...run,
+      status: outcome.status,
+      output: outcome.output,
+      error: outcome.error,
+      exit_code: outcome.exitCode,
+      iterations_used: outcome.usage.iterations_used ?? null,
+      tool_calls: outcome.usage.tool_calls ?? null,
+      tokens_used: outcome.usage.tokens_used ?? null,
+      finished_at: now,
+      updated_at: now,
+    };
+    await this.o.store.transaction(async (tx) => {
+      const { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at } = final;
+      if (!(await tx.agents.finishRun(run.id, { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at }))) return;
+      const type = EVENT_FOR_STATUS[final.status];
+      if (!type || !agent) return;
+      const crew = await tx.agents.getCrew(run.crew_id);
+      await this.o.publisher.publish({ type, data: runEventData(final, agent, crew), id: `evt_${run.id}` }, undefined, tx);
+    });
+  }
+
+  private async renew(): Promise<void> {
+    if (this.active.size) await this.o.store.agents.renewLeases(this.worker, [...this.active.keys()], this.o.clock.now() + this.leaseMs);
+  }
+
+  /** Runs whose worker died mid-run: recorded as failed (runners are not assumed idempotent). */
+  private async sweepOrphans(): Promise<void> {
+    const now = this.o.clock.now();
+    for (const run of await this.o.store.agents.listOrphaned(now, 1000)) {
+      const agent = (await this.o.store.agents.getAgent(run.agent_id)) ?? null;
+      await this.finish(run, { status: 'failed', output: run.output ?? '', error: 'the worker running this run stopped (its lease expired); the run was not retried', exitCode: null, usage: {} }, agent);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { AgentTable, RunFilter, RunTable, Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { notFound, UserError } from '../util/errors.js';
+import { newId } from '../util/ids.js';
+import type { RunExecutor } from './executor.js';
+
+export interface RunRequest {
+  agent: AgentTable;
+  triggerType: 'webhook' | 'schedule' | 'manual' | 'api';
+  triggerId?: string | null;
+  triggerName?: string | null;
+  prompt: string;
+  idempotencyKey?: string | null;
+}
+
+/** Creating, finding and cancelling runs; the executor does the running. */
+export class RunService {
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly executor: () => RunExecutor | undefined) {}
+
+  /** Queues a run; the same idempotency key for the same agent returns the first run. */
+  async enqueue(r: RunRequest): Promise<{ run: RunTable; created: boolean }> {
+    const now = this.clock.now();
+    const row: RunTable = {
+      id: newId('run', this.clock),
+      crew_id: r.agent.crew_id,
+      agent_id: r.agent.id,
+      trigger_type: r.triggerType,
+      trigger_id: r.triggerId ?? null,
+      trigger_name: r.triggerName ?? null,
+      prompt: r.prompt,
+      status: 'queued',
+      output: null,
+      error: null,
+      exit_code: null,
+      iterations_used: null,
+      tool_calls: null,
+      tokens_used: null,
+      idempotency_key: r.idempotencyKey ?? null,
+      lease_owner: null,
+      lease_until: null,
+      created_at: now,
+      started_at: null,
+      finished_at: null,
+      updated_at: now,
+    };
+    const result = await this.store.agents.insertRun(row);
+    if (result.created) this.executor()?.wake();
+    return result;
+  }
+
+  async get(id: string): Promise<RunTable> {
+    const run = await this.store.agents.getRun(id);
+    if (!run) throw notFound('run', id);
+    return run;
+  }
+
+  list(f: RunFilter) {
+    return this.store.agents.listRuns(f);
+  }
+
+  /** Cancels a queued run at once, or a running one in this process; elsewhere it is a 409. */
+  async cancel(id: string): Promise<RunTable> {
+    const run = await this.get(id);
+    if (run.status === 'queued') {
+      const now = this.clock.now();
+      await this.store.agents.finishRun(id, { status: 'cancelled', output: null, error: 'cancelled before it started', exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null, finished_at: now, updated_at: now });
+    } else if (run.status === 'running') {
+      const done = this.executor()?.cancelLocal(id);
+      if (!done) throw new UserError(409, 'run_elsewhere', `run ${id} is running in another Hookline process; cancel it through that process's API`);
+      await done;
+    } else {
+      throw new UserError(409, 'run_finished', `run ${id} already ended (${run.status})`);
+    }
+    return this.get(id);
+  }
+}

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import type { Page } from './store.js';
+import type { AgentTable, CrewTable, Database, RunStatus, RunTable } from './schema.js';
+
+export interface RunFilter extends Page {
+  agentId?: string;
+  crewId?: string;
+  triggerType?: string;
+  status?: RunStatus;
+  since?: number;
+  until?: number;
+}
+
+/** SQL for crews, agents and runs. Reached as `store.agents`, so it joins the caller's transaction. */
+export class AgentRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertCrew(row: CrewTable): Promise<void> {
+    await this.db.insertInto('crews').values(row).execute();
+  }
+  getCrew(id: string): Promise<CrewTable | undefined> {
+    return this.db.selectFrom('crews').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  listCrews(): Promise<CrewTable[]> {
+    return this.db.selectFrom('crews').selectAll().orderBy('created_at').execute();
+  }
+  async updateCrew(id: string, patch: Partial<CrewTable>): Promise<CrewTable | undefined> {
+    await this.db.updateTable('crews').set(patch).where('id', '=', id).execute();
+    return this.getCrew(id);
+  }
+  async deleteCrew(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('crews').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+  async countAgentsInCrew(crewId: string): Promise<number> {
+    const r = await this.db.selectFrom('agents').select((e) => e.fn.countAll<number>().as('n')).where('crew_id', '=', crewId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async insertAgent(row: AgentTable): Promise<void> {
+    await this.db.insertInto('agents').values(row).execute();
+  }
+  getAgent(id: string): Promise<AgentTable | undefined> {
+    return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  async listAgents(page: Page & { crewId?: string }): Promise<{ rows: AgentTable[]; total: number }> {
+    let q = this.db.selectFrom('agents');
+    if (page.crewId) q = q.where('crew_id', '=', page.crewId);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('crew_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+  async updateAgent(id: string, patch: Partial<AgentTable>): Promise<AgentTable | undefined> {
+    const r = await this.db.updateTable('agents').set(patch).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.getAgent(id) : undefined;
+  }
+  async deleteAgent(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('agents').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Inserts the run; with an idempotency key already used for this agent, returns that run instead. */
+  async insertRun(row: RunTable): Promise<{ run: RunTable; created: boolean }> {
+    const r = await this.db.insertInto('runs').values(row).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) return { run: row, created: true };
+    const existing = await this.db.selectFrom('runs').selectAll().where('agent_id', '=', row.agent_id).where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow();
+    return { run: existing, created: false };
+  }
+  getRun(id: string): Promise<RunTable | undefined> {
+    return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  async listRuns(f: RunFilter): Promise<{ rows: RunTable[]; total: number }> {
+    let q = this.db.selectFrom('runs');
+    if (f.agentId) q = q.where('agent_id', '=', f.agentId);
+    if (f.crewId) q = q.where('crew_id', '=', f.crewId);
+    if (f.triggerType) q = q.where('trigger_type', '=', f.triggerType);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.since !== undefined) q = q.where('created_at', '>=', f.since);
+    if (f.until !== undefined) q = q.where('created_at', '<', f.until);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+  async countRunning(agentId: string, now: number): Promise<number> {
+    const r = await this.db.selectFrom('runs').select((e) => e.fn.countAll<number>().as('n')).where('agent_id', '=', agentId).where('status', '=', 'running').where('lease_until', '>', now).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+  /** Oldest queued runs, for the executor to try in order. */
+  listQueued(limit: number): Promise<RunTable[]> {
+    return this.db.selectFrom('runs').selectAll().where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(limit).execute();
+  }
+  /** queued → running, if still queued (another worker may have won). */
+  async startRun(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {
+    const r = await this.db.updateTable('runs').set({ status: 'running', lease_owner: owner, lease_until: leaseUntil, started_at: now, updated_at: now }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async renewLeases(owner: string, ids: string[], leaseUntil: number): Promise<void> {
+    if (ids.length) await this.db.updateTable('runs').set({ lease_until: leaseUntil }).where('id', 'in', ids).where('lease_owner', '=', owner).where('status', '=', 'running').execute();
+  }
+  /** Writes a final state, if the run is still queued or running; false when it already ended. */
+  async finishRun(id: string, patch: Pick<RunTable, 'status' | 'output' | 'error' | 'exit_code' | 'iterations_used' | 'tool_calls' | 'tokens_used' | 'finished_at' | 'updated_at'>): Promise<boolean> {
+    const r = await this.db.updateTable('runs').set({ ...patch, lease_owner: null, lease_until: null }).where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  /** Running runs whose worker stopped renewing their lease. */
+  listOrphaned(now: number, limit: number): Promise<RunTable[]> {
+    return this.db.selectFrom('runs').selectAll().where('status', '=', 'running').where('lease_until', '<', now).limit(limit).execute();
+  }
+}

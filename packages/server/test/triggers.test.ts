@@ -1,0 +1,194 @@
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, STORES, startHookline } from './helpers/hookline.js';
+import { Receiver } from './helpers/receiver.js';
+
+const node = process.execPath;
+// An agent: echoes what it was asked, reports usage on its last line.
+const ECHO = `let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{console.log('ANSWER:'+s.length);console.log(JSON.stringify({hookline_usage:{tokens_used:7,tool_calls:1,iterations_used:2}}))})`;
+const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
+const headers = (h: Record<string, string | string[] | undefined>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(v)]));
+
+describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
+  let h: Harness;
+  let rx: Receiver;
+  let secret: string;
+  const trigger = (body: string, extra: Record<string, string> = {}, path = '/api/v1/webhooks/acme/reviewer/trigger') =>
+    fetch(h.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...extra }, body });
+  const waitRun = async (id: string) => {
+    for (let i = 0; i < 400; i++) {
+      const r = (await h.call('GET', `/api/v1/runs/${id}`)).body;
+      if (!['queued', 'running'].includes(r.status)) return r;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    throw new Error(`run ${id} did not finish`);
+  };
+
+  beforeAll(async () => {
+    rx = await new Receiver().start();
+    h = await startHookline(kind);
+    expect((await h.call('POST', '/api/v1/crews', { id: 'acme', name: 'Acme Engineering' })).status).toBe(201);
+    const a = await h.call('POST', '/api/v1/agents', { id: 'reviewer', crew_id: 'acme', name: 'Code reviewer', runner: 'command', runner_config: { command: node, args: ['-e', ECHO], env: { API_TOKEN: 'sentinel-agent-token' } }, prompt_template: 'Review the pull request.', model: 'local-echo', rate_limit_per_minute: 600 });
+    expect(a.status).toBe(201);
+    secret = a.body.webhook_secret;
+  });
+  afterAll(async () => {
+    await h.close();
+    await rx.close();
+  });
+
+  it('shows the webhook secret only on creation and hides runner environment values', async () => {
+    expect(secret).toMatch(/^hltr_/);
+    const got = await h.call('GET', '/api/v1/agents/reviewer');
+    expect(JSON.stringify(got.body)).not.toContain(secret);
+    expect(JSON.stringify(got.body)).not.toContain('sentinel-agent-token');
+    expect(got.body).toMatchObject({ crew_id: 'acme', timeout_seconds: 600, max_concurrent_runs: 1, trigger_url: '/api/v1/webhooks/acme/reviewer/trigger', runner_config: { env: { API_TOKEN: '********' } } });
+  });
+
+  it('accepts a body signed with X-Signature (202, status accepted, run id) and runs the agent with the 004 message', async () => {
+    const body = JSON.stringify({ event: 'pull_request.opened', source: 'github', data: { repository: 'org/repo', pr_number: 42 } });
+    const r = await trigger(body, { 'x-signature': hmac(secret, body) });
+    expect(r.status).toBe(202);
+    const out = (await r.json()) as any;
+    expect(out).toMatchObject({ status: 'accepted', run_id: expect.stringMatching(/^run_/) });
+    expect(r.headers.get('deprecation')).toBeNull();
+    const run = await waitRun(out.run_id);
+    expect(run).toMatchObject({ status: 'completed', trigger_type: 'webhook', exit_code: 0, usage: { tokens_used: 7, tool_calls: 1, iterations_used: 2 } });
+    expect(run.prompt).toContain('Review the pull request.');
+    expect(run.prompt).toContain('Webhook event received:\nEvent: pull_request.opened\nSource: github\nData: {"repository":"org/repo","pr_number":42}');
+    expect(run.prompt).toMatch(/UNTRUSTED_WEBHOOK_PAYLOAD/);
+    expect(run.output.trim()).toBe(`ANSWER:${Buffer.byteLength(run.prompt)}`);
+  });
+
+  it.each([
+    ['no signature header', {}, 'send X-Signature'],
+    ['a wrong signature', { 'x-signature': 'ab'.repeat(32) }, 'does not match'],
+    ['a truncated signature', { 'x-signature': 'abc' }, 'does not match'],
+    ['a wrong plaintext secret', { 'x-webhook-secret': 'nope' }, 'wrong'],
+  ])('answers 401 for %s and starts no run', async (_n, extra, reason) => {
+    const before = (await h.call('GET', '/api/v1/runs?agent_id=reviewer')).body.total;
+    const r = await trigger('{"event":"x"}', extra as Record<string, string>);
+    expect(r.status).toBe(401);
+    expect(((await r.json()) as any).error.message).toContain(reason);
+    expect((await h.call('GET', '/api/v1/runs?agent_id=reviewer')).body.total).toBe(before);
+  });
+
+  it('signs the exact raw bytes: a re-serialised body fails', async () => {
+    const sent = '{"event": "push",  "data": {"a": 1}}';
+    const reserialised = JSON.stringify(JSON.parse(sent));
+    expect((await trigger(sent, { 'x-signature': hmac(secret, reserialised) })).status).toBe(401);
+    expect((await trigger(sent, { 'x-signature': hmac(secret, sent) })).status).toBe(202);
+  });
+
+  it('still accepts the deprecated X-Webhook-Secret, with Deprecation and Sunset headers', async () => {
+    const r = await trigger('{"event":"legacy"}', { 'x-webhook-secret': secret });
+    expect(r.status).toBe(202);
+    expect(r.headers.get('deprecation')).toBe('true');
+    expect(r.headers.get('sunset')).toBe('Thu, 31 Dec 2026 23:59:59 GMT');
+  });
+
+  it('answers 404 for an unknown crew or agent, or an agent of another crew', async () => {
+    const body = '{}';
+    const sig = { 'x-signature': hmac(secret, body) };
+    expect((await trigger(body, sig, '/api/v1/webhooks/acme/nobody/trigger')).status).toBe(404);
+    expect((await trigger(body, sig, '/api/v1/webhooks/other/reviewer/trigger')).status).toBe(404);
+  });
+
+  it('checks X-Timestamp freshness when sent (signature over "{ts}.{body}")', async () => {
+    const body = '{"event":"ts"}';
+    const now = Math.floor(Date.now() / 1000);
+    expect((await trigger(body, { 'x-timestamp': String(now), 'x-signature': hmac(secret, `${now}.${body}`) })).status).toBe(202);
+    const old = now - 301;
+    const stale = await trigger(body, { 'x-timestamp': String(old), 'x-signature': hmac(secret, `${old}.${body}`) });
+    expect(stale.status).toBe(401);
+    expect(((await stale.json()) as any).error.message).toMatch(/5-minute/);
+    // A timestamp header must be covered by the signature.
+    expect((await trigger(body, { 'x-timestamp': String(now), 'x-signature': hmac(secret, body) })).status).toBe(401);
+  });
+
+  it('gives the same run for the same Idempotency-Key', async () => {
+    const body = '{"event":"idem"}';
+    const sig = { 'x-signature': hmac(secret, body), 'idempotency-key': 'delivery-123' };
+    const a = (await (await trigger(body, sig)).json()) as any;
+    const b = (await (await trigger(body, sig)).json()) as any;
+    expect(b.run_id).toBe(a.run_id);
+    expect(b.duplicate).toBe(true);
+    expect((await h.call('GET', '/api/v1/runs?agent_id=reviewer&limit=1000')).body.items.filter((r: any) => r.id === a.run_id)).toHaveLength(1);
+  });
+
+  it('answers 400 for a signed body that is not JSON, and 413 for an oversized body', async () => {
+    expect((await trigger('not json', { 'x-signature': hmac(secret, 'not json') })).status).toBe(400);
+    const big = JSON.stringify({ data: 'x'.repeat(1_100_000) });
+    expect((await trigger(big, { 'x-signature': hmac(secret, big) })).status).toBe(413);
+  });
+
+  it('rotating the secret stops the old one at once', async () => {
+    const r = await h.call('POST', '/api/v1/agents/reviewer/webhook-secret/rotate');
+    expect(r.status).toBe(200);
+    const body = '{"event":"rot"}';
+    expect((await trigger(body, { 'x-signature': hmac(secret, body) })).status).toBe(401);
+    secret = r.body.webhook_secret;
+    expect((await trigger(body, { 'x-signature': hmac(secret, body) })).status).toBe(202);
+  });
+
+  it('end to end: signed trigger → command agent → run.completed delivered, signed, with 002 fields', async () => {
+    const ep = (await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/runs`, events: ['run.*'] })).body;
+    const body = '{"event":"alert.fired","source":"grafana","data":{"alert":"disk"}}';
+    const res = (await (await trigger(body, { 'x-signature': hmac(secret, body) })).json()) as any;
+    await waitRun(res.run_id);
+    for (let i = 0; i < 200 && !rx.received.some((r) => JSON.parse(r.body).data.execution_id === res.run_id); i++) await new Promise((r) => setTimeout(r, 25));
+    const got = rx.received.find((r) => JSON.parse(r.body).data.execution_id === res.run_id)!;
+    expect(got).toBeDefined();
+    const evt = new Webhook(ep.secret).verify(got.body, headers(got.headers)) as any;
+    expect(evt.type).toBe('run.completed');
+    expect(evt.data).toMatchObject({
+      agent_loop_id: 'reviewer',
+      agent_loop_name: 'Code reviewer',
+      execution_id: res.run_id,
+      status: 'completed',
+      result: { output: expect.stringContaining('ANSWER:'), iterations_used: 2, tool_calls: 1 },
+      metadata: { model: 'local-echo', tokens_used: 7, started_at: expect.any(String), completed_at: expect.any(String), duration_seconds: expect.any(Number) },
+      error: null,
+      crew_id: 'acme',
+      crew_name: 'Acme Engineering',
+      trigger_type: 'webhook',
+    });
+    await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
+  });
+
+  it('records failures and timeouts as run.failed / run.timeout, and queues runs beyond max_concurrent_runs', async () => {
+    await h.call('POST', '/api/v1/agents', { id: 'flaky', crew_id: 'acme', name: 'Flaky', runner: 'command', runner_config: { command: node, args: ['-e', 'console.error("boom");process.exit(3)'] } });
+    await h.call('POST', '/api/v1/agents', { id: 'slow', crew_id: 'acme', name: 'Slow', runner: 'command', runner_config: { command: node, args: ['-e', 'setTimeout(()=>{},60000)'] }, timeout_seconds: 1 });
+    const failed = await h.call('POST', '/api/v1/agents/flaky/runs', { prompt: 'go' });
+    expect(failed.status).toBe(202);
+    expect(await waitRun(failed.body.id)).toMatchObject({ status: 'failed', exit_code: 3, trigger_type: 'manual', error: expect.stringContaining('exited with code 3') });
+    const a = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
+    const b = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
+    // One at a time: the second waits in the queue while the first runs.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await h.call('GET', `/api/v1/runs/${b.id}`)).body.status).toBe('queued');
+    expect(await waitRun(a.id)).toMatchObject({ status: 'timeout', error: expect.stringMatching(/timed out/) });
+    expect((await waitRun(b.id)).status).toBe('timeout');
+    const events = await h.call('GET', '/api/v1/deliveries?limit=1');
+    expect(events.status).toBe(200);
+  });
+
+  it('cancels a queued or running run', async () => {
+    const a = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
+    const b = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
+    const cb = await h.call('POST', `/api/v1/runs/${b.id}/cancel`);
+    expect(cb.body.status).toBe('cancelled');
+    for (let i = 0; i < 100 && (await h.call('GET', `/api/v1/runs/${a.id}`)).body.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    const ca = await h.call('POST', `/api/v1/runs/${a.id}/cancel`);
+    expect(ca.body.status).toBe('cancelled');
+    expect((await h.call('POST', `/api/v1/runs/${a.id}/cancel`)).status).toBe(409);
+  });
+
+  it('refuses an agent in an unknown crew and a crew with agents', async () => {
+    const r = await h.call('POST', '/api/v1/agents', { crew_id: 'nope', name: 'x', runner: 'command', runner_config: { command: 'true' } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('unknown_crew');
+    expect((await h.call('DELETE', '/api/v1/crews/acme')).status).toBe(409);
+  });
+});
