@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
  * Migrations are code, written once with Kysely's schema builder so both dialects get
@@ -162,4 +162,3 @@ const m0002: Migration = {
 
 export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002 };
 
-export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,7 @@
-import { type Kysely, Migrator, type Transaction, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { DeliveryUpdate, DialectOps, ClaimArgs } from './dialect.js';
 import { AgentRecords } from './agents.js';
-import { migrationProvider } from './migrations.js';
+import { migrate } from './migrator.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
 export interface Page {
@@ -55,12 +55,7 @@ export class Store {
   }
 
   async migrate(): Promise<string[]> {
-    // Kysely looks for its migration tables across all schemas; on PostgreSQL pin it to ours,
-    // or another schema's tables in the same database (other tenants, tests) would fool it.
-    const schema = this.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(this.db)).rows[0]?.s : undefined;
-    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
-    if (error) throw error;
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    return migrate(this.db, this.dialect);
   }
 
   async ping(): Promise<void> {

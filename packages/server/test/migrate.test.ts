@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/index.js';
+import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
+
+describe('migrations', () => {
+  it('PostgreSQL: concurrent starts apply each migration once, while other schemas come and go', async () => {
+    const t = await createTestSchema();
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    let stop = false;
+    // Someone else's schemas being created and dropped: this used to break Kysely's introspection.
+    const churn = (async () => {
+      for (let i = 0; !stop && i < 500; i++) {
+        const s = `${t.schema}_churn_${i}`;
+        await admin.query(`CREATE SCHEMA ${s}; CREATE TABLE ${s}.t (a int)`);
+        await admin.query(`DROP SCHEMA ${s} CASCADE`);
+      }
+    })();
+    const stores = await Promise.all([1, 2, 3].map(() => openStore({ databaseUrl: TEST_DATABASE_URL, schema: t.schema, applicationName: t.applicationName, poolSize: 2 })));
+    try {
+      const applied = await Promise.all(stores.map((s) => s.migrate()));
+      expect(applied.flat().sort()).toEqual(['0001_core', '0002_agents_runs']);
+      expect(await stores[0]!.migrate()).toEqual([]);
+      const r = await admin.query(`SELECT count(*)::int AS n FROM ${t.schema}.hookline_migrations`);
+      expect(r.rows[0].n).toBe(2);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      stop = true;
+      await churn;
+      await admin.end();
+      await t.drop();
+    }
+  });
+
+  it('SQLite: migrating twice is a no-op and the tables are there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-mig-'));
+    try {
+      const a = await openStore({ sqlitePath: join(dir, 'h.db') });
+      expect(await a.migrate()).toEqual(['0001_core', '0002_agents_runs']);
+      expect(await a.migrate()).toEqual([]);
+      expect(await a.countPending()).toBe(0);
+      await a.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migrations from earlier builds', () => {
+  it("adopt Kysely's kysely_migration record instead of re-creating tables", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-mig-'));
+    try {
+      const a = await openStore({ sqlitePath: join(dir, 'h.db') });
+      await a.migrate();
+      // Simulate an older build: its record lived in kysely_migration, ours did not exist.
+      await a.db.schema.createTable('kysely_migration').addColumn('name', 'text').addColumn('timestamp', 'text').execute();
+      await (a.db as any).insertInto('kysely_migration').values([{ name: '0001_core', timestamp: 'x' }, { name: '0002_agents_runs', timestamp: 'x' }]).execute();
+      await (a.db as any).schema.dropTable('hookline_migrations').execute();
+      expect(await a.migrate()).toEqual([]);
+      await a.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
