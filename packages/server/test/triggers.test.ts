@@ -137,8 +137,9 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     const body = '{"event":"alert.fired","source":"grafana","data":{"alert":"disk"}}';
     const res = (await (await trigger(body, { 'x-signature': hmac(secret, body) })).json()) as any;
     await waitRun(res.run_id);
-    for (let i = 0; i < 200 && !rx.received.some((r) => JSON.parse(r.body).data.execution_id === res.run_id); i++) await new Promise((r) => setTimeout(r, 25));
-    const got = rx.received.find((r) => JSON.parse(r.body).data.execution_id === res.run_id)!;
+    const completed = (r: { body: string }) => JSON.parse(r.body).data.execution_id === res.run_id && JSON.parse(r.body).type === 'run.completed';
+    for (let i = 0; i < 200 && !rx.received.some(completed); i++) await new Promise((r) => setTimeout(r, 25));
+    const got = rx.received.find(completed)!;
     expect(got).toBeDefined();
     const evt = new Webhook(ep.secret).verify(got.body, headers(got.headers)) as any;
     expect(evt.type).toBe('run.completed');
@@ -191,4 +192,38 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     expect(r.body.error.code).toBe('unknown_crew');
     expect((await h.call('DELETE', '/api/v1/crews/acme')).status).toBe(409);
   });
+
+  it('announces run.started when a run starts, before run.completed', async () => {
+    const ep = (await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/lifecycle`, events: ['run.started', 'run.completed'] })).body;
+    const run = (await h.call('POST', '/api/v1/agents/reviewer/runs', { prompt: 'hi' })).body;
+    await waitRun(run.id);
+    const mine = () => rx.received.filter((r) => r.path === '/lifecycle' && JSON.parse(r.body).data.execution_id === run.id);
+    for (let i = 0; i < 200 && mine().length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const types = mine().map((r) => JSON.parse(r.body).type).sort();
+    expect(types).toEqual(['run.completed', 'run.started']);
+    const started = JSON.parse(mine().find((r) => JSON.parse(r.body).type === 'run.started')!.body);
+    expect(started.id).toBe(`evt_${run.id}_started`);
+    expect(started.data).toMatchObject({ execution_id: run.id, status: 'running', result: null, metadata: { started_at: expect.any(String), completed_at: null } });
+    await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
+  });
+
+  it('records an externally executed run once and notifies like a local run', async () => {
+    const ep = (await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/external`, events: ['run.failed'] })).body;
+    const report = { agent_id: 'reviewer', status: 'failed', error: 'Tool call failed: HTTP 500 from API', started_at: '2026-01-15T10:00:00Z', finished_at: '2026-01-15T10:02:30Z', usage: { tokens_used: 1250 }, external_id: 'ext-1' };
+    const first = await h.call('POST', '/api/v1/runs/report', report);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'failed', trigger_type: 'api', duration_seconds: 150, duplicate: false });
+    const again = await h.call('POST', '/api/v1/runs/report', report);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, duplicate: true });
+    for (let i = 0; i < 200 && !rx.received.some((r) => r.path === '/external'); i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 100));
+    const got = rx.received.filter((r) => r.path === '/external');
+    expect(got).toHaveLength(1);
+    expect(JSON.parse(got[0]!.body).data).toMatchObject({ execution_id: first.body.id, status: 'failed', result: null, error: 'Tool call failed: HTTP 500 from API', metadata: { duration_seconds: 150, tokens_used: 1250 } });
+    expect((await h.call('POST', '/api/v1/runs/report', { ...report, external_id: 'ext-2', finished_at: '2026-01-15T09:00:00Z' })).status).toBe(422);
+    expect((await h.call('POST', '/api/v1/runs/report', { ...report, agent_id: 'nobody' })).status).toBe(404);
+    await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
+  });
 });
+

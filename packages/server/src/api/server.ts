@@ -12,7 +12,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { agentRoutes } from './routes/agents.js';
-import { runRoutes } from './routes/runs.js';
+import { reportRoutes, runRoutes } from './routes/runs.js';
 import { triggerRoutes } from './routes/trigger.js';
 
 export interface ApiOptions {
@@ -57,6 +57,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(keyRoutes(deps));
   await app.register(agentRoutes(deps));
   await app.register(runRoutes(deps));
+  await app.register(reportRoutes(deps));
   await app.register(triggerRoutes(deps));
   return app;
 }

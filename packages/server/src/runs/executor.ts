@@ -5,7 +5,7 @@ import type { Runner, RunOutcome } from '../agents/runner.js';
 import type { Publisher } from '../events/index.js';
 import type { RunTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
-import { EVENT_FOR_STATUS, runEventData } from './payload.js';
+import { announceEnd, runEventData } from './payload.js';
 
 export interface ExecutorOptions {
   store: Store;
@@ -94,7 +94,13 @@ export class RunExecutor {
           }
           const n = running.get(agent.id) ?? (await this.o.store.agents.countRunning(agent.id, now));
           if (n >= agent.max_concurrent_runs) continue; // stays queued, in order
-          if (!(await this.o.store.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) continue;
+          const started = await this.o.store.transaction(async (tx) => {
+            if (!(await tx.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) return false;
+            const crew = await tx.agents.getCrew(run.crew_id);
+            await this.o.publisher.publish({ type: 'run.started', data: runEventData({ ...run, status: 'running', started_at: now }, agent, crew), id: `evt_${run.id}_started` }, undefined, tx);
+            return true;
+          });
+          if (!started) continue;
           running.set(agent.id, n + 1);
           this.launch({ ...run, status: 'running', started_at: now }, agent);
         }
@@ -150,10 +156,7 @@ export class RunExecutor {
     await this.o.store.transaction(async (tx) => {
       const { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at } = final;
       if (!(await tx.agents.finishRun(run.id, { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at }))) return;
-      const type = EVENT_FOR_STATUS[final.status];
-      if (!type || !agent) return;
-      const crew = await tx.agents.getCrew(run.crew_id);
-      await this.o.publisher.publish({ type, data: runEventData(final, agent, crew), id: `evt_${run.id}` }, undefined, tx);
+      if (agent) await announceEnd(this.o.publisher, tx, final, agent);
     });
   }
 

@@ -1,4 +1,5 @@
-import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
+import type { Publisher } from '../events/index.js';
+import type { AgentTable, CrewTable, RunTable, Store } from '../store/index.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -30,12 +31,13 @@ export function runView(r: RunTable) {
  */
 export function runEventData(run: RunTable, agent: Pick<AgentTable, 'id' | 'name' | 'model'>, crew: Pick<CrewTable, 'id' | 'name'> | undefined) {
   const failed = run.status === 'failed' || run.status === 'cancelled';
+  const ended = run.finished_at !== null;
   return {
     agent_loop_id: agent.id,
     agent_loop_name: agent.name,
     execution_id: run.id,
     status: run.status,
-    result: failed ? null : { output: run.output ?? '', iterations_used: run.iterations_used, tool_calls: run.tool_calls },
+    result: failed || !ended ? null : { output: run.output ?? '', iterations_used: run.iterations_used, tool_calls: run.tool_calls },
     metadata: {
       started_at: iso(run.started_at),
       completed_at: iso(run.finished_at),
@@ -52,3 +54,11 @@ export function runEventData(run: RunTable, agent: Pick<AgentTable, 'id' | 'name
 }
 
 export const EVENT_FOR_STATUS: Record<string, string | undefined> = { completed: 'run.completed', failed: 'run.failed', timeout: 'run.timeout', cancelled: 'run.failed' };
+
+/** Publishes an ended run's event inside `tx`; its id is fixed per run, so it goes out once. */
+export async function announceEnd(publisher: Publisher, tx: Store, run: RunTable, agent: Pick<AgentTable, 'id' | 'name' | 'model'>): Promise<void> {
+  const type = EVENT_FOR_STATUS[run.status];
+  if (!type) return;
+  const crew = await tx.agents.getCrew(run.crew_id);
+  await publisher.publish({ type, data: runEventData(run, agent, crew), id: `evt_${run.id}` }, undefined, tx);
+}

@@ -4,6 +4,18 @@ import { notFound, UserError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import type { RunExecutor } from './executor.js';
 
+export interface ExternalReport {
+  agent: AgentTable;
+  status: 'completed' | 'failed' | 'timeout';
+  output?: string | null;
+  error?: string | null;
+  prompt?: string;
+  startedAt?: number;
+  finishedAt?: number;
+  usage?: { iterations_used?: number; tool_calls?: number; tokens_used?: number };
+  externalId?: string;
+}
+
 export interface RunRequest {
   agent: AgentTable;
   triggerType: 'webhook' | 'schedule' | 'manual' | 'api';
@@ -56,6 +68,46 @@ export class RunService {
 
   list(f: RunFilter) {
     return this.store.agents.listRuns(f);
+  }
+
+  /**
+   * Records a run that an outside platform executed (POST /api/v1/runs/report): stored in its
+   * final state and announced with its run.* event in one transaction, like a local run.
+   * The same `externalId` for the same agent records once.
+   */
+  async report(r: ExternalReport, publish: (tx: Store, run: RunTable, agent: AgentTable) => Promise<void>): Promise<{ run: RunTable; created: boolean }> {
+    const now = this.clock.now();
+    const startedAt = r.startedAt ?? now;
+    const finishedAt = r.finishedAt ?? now;
+    if (finishedAt < startedAt) throw new UserError(422, 'invalid_time', '`finished_at` is earlier than `started_at`');
+    const row: RunTable = {
+      id: newId('run', this.clock),
+      crew_id: r.agent.crew_id,
+      agent_id: r.agent.id,
+      trigger_type: 'api',
+      trigger_id: r.externalId ?? null,
+      trigger_name: 'report',
+      prompt: r.prompt ?? '',
+      status: r.status,
+      output: r.output ?? null,
+      error: r.error ?? null,
+      exit_code: null,
+      iterations_used: r.usage?.iterations_used ?? null,
+      tool_calls: r.usage?.tool_calls ?? null,
+      tokens_used: r.usage?.tokens_used ?? null,
+      idempotency_key: r.externalId ? `report:${r.externalId}` : null,
+      lease_owner: null,
+      lease_until: null,
+      created_at: now,
+      started_at: startedAt,
+      finished_at: finishedAt,
+      updated_at: now,
+    };
+    return this.store.transaction(async (tx) => {
+      const result = await tx.agents.insertRun(row);
+      if (result.created) await publish(tx, result.run, r.agent);
+      return result;
+    });
   }
 
   /** Cancels a queued run at once, or a running one in this process; elsewhere it is a 409. */

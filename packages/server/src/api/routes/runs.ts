@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { runView } from '../../runs/payload.js';
+import { announceEnd, runView } from '../../runs/payload.js';
 import type { RunStatus } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, PageQuery } from '../schemas.js';
@@ -44,4 +44,42 @@ export const runRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
       return reply.status(202).send(runView(run));
     },
   );
+};
+
+const Report = Type.Object(
+  {
+    agent_id: Type.String({ minLength: 1 }),
+    status: Type.Union([Type.Literal('completed'), Type.Literal('failed'), Type.Literal('timeout')]),
+    output: Type.Optional(Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()])),
+    error: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+    prompt: Type.Optional(Type.String({ maxLength: 1_048_576 })),
+    started_at: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms; default now.' })),
+    finished_at: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms; default now.' })),
+    usage: Type.Optional(Type.Object({ iterations_used: Type.Optional(Type.Integer({ minimum: 0 })), tool_calls: Type.Optional(Type.Integer({ minimum: 0 })), tokens_used: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false })),
+    external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Your id for this run; reporting it again records nothing new.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Runs that an outside agent platform executed, reported so they notify like local runs. */
+export const reportRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.post('/api/v1/runs/report', { schema: { tags, summary: 'Report a run executed elsewhere; it notifies exactly like a local run', body: Report } }, async (req, reply) => {
+    const b = req.body;
+    const agent = await d.agents.get(b.agent_id);
+    const { run, created } = await d.runs.report(
+      {
+        agent,
+        status: b.status,
+        ...(b.output !== undefined ? { output: b.output } : {}),
+        ...(b.error !== undefined ? { error: b.error } : {}),
+        ...(b.prompt !== undefined ? { prompt: b.prompt } : {}),
+        ...(b.started_at ? { startedAt: parseTime(b.started_at, 'started_at') } : {}),
+        ...(b.finished_at ? { finishedAt: parseTime(b.finished_at, 'finished_at') } : {}),
+        ...(b.usage ? { usage: b.usage } : {}),
+        ...(b.external_id ? { externalId: b.external_id } : {}),
+      },
+      (tx, r, a) => announceEnd(d.publisher, tx, r, a),
+    );
+    return reply.status(created ? 201 : 200).send({ ...runView(run), duplicate: !created });
+  });
 };
