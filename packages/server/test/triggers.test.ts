@@ -225,5 +225,33 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     expect((await h.call('POST', '/api/v1/runs/report', { ...report, agent_id: 'nobody' })).status).toBe(404);
     await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
   });
+
+  it("keeps a run's log lines (stdout and stderr, in order) and an agent's recent lines", async () => {
+    await h.call('POST', '/api/v1/agents', { id: 'chatty', crew_id: 'acme', name: 'Chatty', runner: 'command', runner_config: { command: node, args: ['-e', 'console.log("one");console.error("two");console.log("three")'] } });
+    const run = (await h.call('POST', '/api/v1/agents/chatty/runs', {})).body;
+    await waitRun(run.id);
+    const logs = await h.call('GET', `/api/v1/runs/${run.id}/logs`);
+    expect(logs.status).toBe(200);
+    expect(logs.body.run_status).toBe('completed');
+    expect(logs.body.items.filter((l: any) => l.stream === 'stdout').map((l: any) => l.line)).toEqual(['one', 'three']);
+    expect(logs.body.items.filter((l: any) => l.stream === 'stderr').map((l: any) => l.line)).toEqual(['two']);
+    expect(logs.body.items.map((l: any) => l.seq)).toEqual([...logs.body.items.map((l: any) => l.seq)].sort((a: number, b: number) => a - b));
+    const after = await h.call('GET', `/api/v1/runs/${run.id}/logs?after_seq=${logs.body.items[1].seq}`);
+    expect(after.body.items).toHaveLength(logs.body.items.length - 2);
+    const agentLogs = await h.call('GET', '/api/v1/agents/chatty/logs?limit=2');
+    expect(agentLogs.body.items).toHaveLength(2);
+    expect((await h.call('GET', '/api/v1/runs/run_missing/logs')).status).toBe(404);
+  });
+
+  it('keeps at most 10,000 log lines per run and says how many it dropped', async () => {
+    await h.call('POST', '/api/v1/agents', { id: 'flood', crew_id: 'acme', name: 'Flood', runner: 'command', runner_config: { command: node, args: ['-e', 'for (let i = 0; i < 10050; i++) console.log("line " + i)'] } });
+    const run = (await h.call('POST', '/api/v1/agents/flood/runs', {})).body;
+    await waitRun(run.id);
+    const logs = await h.call('GET', `/api/v1/runs/${run.id}/logs?after_seq=9999&limit=10`);
+    expect(logs.body.items.map((l: any) => [l.stream, l.line])).toEqual([
+      ['stdout', 'line 9999'],
+      ['system', '[50 more lines were not kept: the limit is 10000 lines per run]'],
+    ]);
+  });
 });
 

@@ -12,7 +12,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { agentRoutes } from './routes/agents.js';
-import { reportRoutes, runRoutes } from './routes/runs.js';
+import { logRoutes, reportRoutes, runRoutes } from './routes/runs.js';
 import { triggerRoutes } from './routes/trigger.js';
 
 export interface ApiOptions {
@@ -58,6 +58,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(agentRoutes(deps));
   await app.register(runRoutes(deps));
   await app.register(reportRoutes(deps));
+  await app.register(logRoutes(deps));
   await app.register(triggerRoutes(deps));
   return app;
 }

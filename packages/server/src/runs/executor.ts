@@ -5,6 +5,7 @@ import type { Runner, RunOutcome } from '../agents/runner.js';
 import type { Publisher } from '../events/index.js';
 import type { RunTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
+import { RunLogWriter } from './log-writer.js';
 import { announceEnd, runEventData } from './payload.js';
 
 export interface ExecutorOptions {
@@ -115,16 +116,18 @@ export class RunExecutor {
     this.active.set(run.id, abort);
     const done = (async () => {
       let outcome: RunOutcome;
+      const logs = new RunLogWriter(this.o.store, this.o.clock, this.o.log, run.id, agent.id);
       try {
         const runner = this.o.runnerFor(agent.runner, this.o.agents.runnerSettings(agent));
         const crew = await this.o.store.agents.getCrew(agent.crew_id);
         outcome = await runner.run(
           { runId: run.id, agentId: agent.id, agentName: agent.name, crewId: agent.crew_id, crewName: crew?.name ?? '', triggerType: run.trigger_type, triggerName: run.trigger_name, prompt: run.prompt },
-          { timeoutMs: agent.timeout_ms, signal: abort.signal, onLog: (stream, line) => this.o.log.debug({ runId: run.id, stream, line }, 'agent log') },
+          { timeoutMs: agent.timeout_ms, signal: abort.signal, onLog: (stream, line) => logs.add(stream, line) },
         );
       } catch (err) {
         outcome = { status: 'failed', output: '', error: `runner error: ${(err as Error).message}`, exitCode: null, usage: {} };
       }
+      await logs.close();
       if (outcome.status === 'cancelled' && this.stopped) outcome = { ...outcome, status: 'failed', error: 'Hookline stopped during the run' };
       this.active.delete(run.id);
       await this.finish(run, outcome, agent).catch((err) => this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; the lease will expire and mark it failed'));

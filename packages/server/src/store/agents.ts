@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Page } from './store.js';
-import type { AgentTable, CrewTable, Database, RunStatus, RunTable } from './schema.js';
+import type { AgentTable, CrewTable, Database, RunLogTable, RunStatus, RunTable } from './schema.js';
 
 export interface RunFilter extends Page {
   agentId?: string;
@@ -106,6 +106,17 @@ export class AgentRecords {
     const r = await this.db.updateTable('runs').set({ ...patch, lease_owner: null, lease_until: null }).where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
+  async appendLogs(rows: RunLogTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('run_logs').values(rows.slice(i, i + 500)).execute();
+  }
+  /** Log lines of a run (oldest first, after `afterSeq`) or of an agent's recent runs (newest first). */
+  listLogs(f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }): Promise<RunLogTable[]> {
+    let q = this.db.selectFrom('run_logs').selectAll();
+    if (f.runId) q = q.where('run_id', '=', f.runId).where('seq', '>', f.afterSeq ?? 0).orderBy('seq');
+    else q = q.where('agent_id', '=', f.agentId!).orderBy('at', 'desc').orderBy('seq', 'desc');
+    return q.limit(f.limit).execute();
+  }
+
   /** Running runs whose worker stopped renewing their lease. */
   listOrphaned(now: number, limit: number): Promise<RunTable[]> {
     return this.db.selectFrom('runs').selectAll().where('status', '=', 'running').where('lease_until', '<', now).limit(limit).execute();

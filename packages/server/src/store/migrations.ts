@@ -160,5 +160,21 @@ const m0002: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002 };
+const m0003: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('run_logs')
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('agent_id', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('stream', 'text', (c) => c.notNull())
+      .addColumn('line', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('run_logs_pk', ['run_id', 'seq'])
+      .execute();
+    await db.schema.createIndex('run_logs_agent').on('run_logs').columns(['agent_id', 'at']).execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003 };
 

@@ -138,6 +138,15 @@ export interface RunTable {
   updated_at: number;
 }
 
+export interface RunLogTable {
+  run_id: string;
+  seq: number;
+  agent_id: string;
+  at: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  line: string;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   endpoints: EndpointTable;
@@ -148,4 +157,5 @@ export interface Database {
   crews: CrewTable;
   agents: AgentTable;
   runs: RunTable;
+  run_logs: RunLogTable;
 }

@@ -83,3 +83,19 @@ export const reportRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (ap
     return reply.status(created ? 201 : 200).send({ ...runView(run), duplicate: !created });
   });
 };
+
+const LogQuery = Type.Object({ after_seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Only lines after this one (for polling a live run).' })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }, { additionalProperties: false });
+const logView = (l: { run_id: string; seq: number; at: number; stream: string; line: string }) => ({ run_id: l.run_id, seq: l.seq, at: new Date(l.at).toISOString(), stream: l.stream, line: l.line });
+
+/** 004's monitoring endpoints: a run's log lines, and an agent's recent lines. */
+export const logRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.get('/api/v1/runs/:id/logs', { schema: { tags, summary: "A run's log lines, oldest first", params: IdParams, querystring: LogQuery } }, async (req) => {
+    const run = await d.runs.get(req.params.id);
+    const rows = await d.store.agents.listLogs({ runId: run.id, limit: req.query.limit, ...(req.query.after_seq !== undefined ? { afterSeq: req.query.after_seq } : {}) });
+    return { items: rows.map(logView), run_status: run.status };
+  });
+  app.get('/api/v1/agents/:id/logs', { schema: { tags, summary: "An agent's most recent log lines, newest first", params: IdParams, querystring: LogQuery } }, async (req) => {
+    await d.agents.get(req.params.id);
+    return { items: (await d.store.agents.listLogs({ agentId: req.params.id, limit: req.query.limit })).map(logView) };
+  });
+};

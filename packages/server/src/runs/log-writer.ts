@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { RunLogTable, Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+
+/** Most lines kept per run; a runaway agent must not fill the database. */
+export const MAX_LINES_PER_RUN = 10_000;
+const FLUSH_MS = 200;
+
+/**
+ * Buffers a run's log lines and writes them in batches (one insert per ~200 ms, not one per
+ * line). Lines past MAX_LINES_PER_RUN are counted, and one note says how many were dropped.
+ */
+export class RunLogWriter {
+  private buffer: RunLogTable[] = [];
+  private seq = 0;
+  private dropped = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly runId: string, private readonly agentId: string) {}
+
+  add(stream: RunLogTable['stream'], line: string): void {
+    if (this.seq >= MAX_LINES_PER_RUN) {
+      this.dropped++;
+      return;
+    }
+    this.buffer.push({ run_id: this.runId, seq: ++this.seq, agent_id: this.agentId, at: this.clock.now(), stream, line });
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.buffer;
+    this.buffer = [];
+    if (rows.length) {
+      this.writing = this.writing
+        .then(() => this.store.agents.appendLogs(rows))
+        .catch((err) => this.log.error({ err, runId: this.runId }, 'runs: writing log lines failed; they are lost, the run is not'));
+    }
+    return this.writing;
+  }
+
+  /** Writes what is left; call when the run has ended. */
+  async close(): Promise<void> {
+    if (this.dropped) this.buffer.push({ run_id: this.runId, seq: MAX_LINES_PER_RUN + 1, agent_id: this.agentId, at: this.clock.now(), stream: 'system', line: `[${this.dropped} more lines were not kept: the limit is ${MAX_LINES_PER_RUN} lines per run]` });
+    await this.flush();
+  }
+}
