@@ -253,5 +253,17 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
       ['system', '[50 more lines were not kept: the limit is 10000 lines per run]'],
     ]);
   });
+
+  it('?wait=true answers 200 with the finished run, or 202 when the wait runs out', async () => {
+    const done = await h.call('POST', '/api/v1/agents/reviewer/runs?wait=true', { prompt: 'quick' });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'completed', output: expect.stringContaining('ANSWER:') });
+    await h.call('POST', '/api/v1/agents', { id: 'sleeper', crew_id: 'acme', name: 'Sleeper', runner: 'command', runner_config: { command: node, args: ['-e', 'setTimeout(()=>{},60000)'] }, timeout_seconds: 60 });
+    const slow = await h.call('POST', '/api/v1/agents/sleeper/runs?wait=true&wait_seconds=1', {});
+    expect(slow.status).toBe(202);
+    expect(['queued', 'running']).toContain(slow.body.status);
+    for (let i = 0; i < 100 && (await h.call('GET', `/api/v1/runs/${slow.body.id}`)).body.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await h.call('POST', `/api/v1/runs/${slow.body.id}/cancel`)).body.status).toBe('cancelled');
+  });
 });
 

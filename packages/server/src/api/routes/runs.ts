@@ -36,12 +36,28 @@ export const runRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
   app.post('/api/v1/runs/:id/cancel', { schema: { tags, summary: 'Cancel a queued or running run', params: IdParams } }, async (req) => runView(await d.runs.cancel(req.params.id)));
   app.post(
     '/api/v1/agents/:id/runs',
-    { schema: { tags, summary: 'Start a run by hand', params: IdParams, body: Type.Object({ prompt: Type.Optional(Type.String({ maxLength: 1_000_000 })) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Start a run by hand; with ?wait=true, answer when it has ended',
+        params: IdParams,
+        querystring: Type.Object({ wait: Type.Boolean({ default: false }), wait_seconds: Type.Integer({ minimum: 1, maximum: 900, default: 60, description: 'How long ?wait=true waits before answering 202 with the run still going.' }) }, { additionalProperties: false }),
+        body: Type.Object({ prompt: Type.Optional(Type.String({ maxLength: 1_000_000 })) }, { additionalProperties: false }),
+      },
+    },
     async (req, reply) => {
       const agent = await d.agents.get(req.params.id);
       const prompt = [agent.prompt_template.trim(), req.body.prompt ?? ''].filter(Boolean).join('\n\n');
       const { run } = await d.runs.enqueue({ agent, triggerType: 'manual', prompt });
-      return reply.status(202).send(runView(run));
+      if (!req.query.wait) return reply.status(202).send(runView(run));
+      // Polls the row, so it works whichever process runs it. 200 = ended, 202 = still going.
+      const deadline = Date.now() + req.query.wait_seconds * 1000;
+      for (;;) {
+        const now = await d.runs.get(run.id);
+        if (!['queued', 'running'].includes(now.status)) return reply.status(200).send(runView(now));
+        if (Date.now() >= deadline || req.socket.destroyed) return reply.status(202).send(runView(now));
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
   );
 };
