@@ -4,6 +4,7 @@ import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { notFound, UserError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
 
 export const RUNNERS = ['command'] as const;
 export type RunnerKind = (typeof RUNNERS)[number];
@@ -46,7 +47,6 @@ export interface AgentView {
   updated_at: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 /** 004 calls it "the per-agent secret"; 32 random bytes, URL-safe. */
 const newTriggerSecret = () => `hltr_${randomBytes(32).toString('base64url')}`;
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -82,17 +82,13 @@ export class AgentAdmin {
     await this.store.agents.deleteCrew(id);
   }
 
-  private runnerConfig(row: AgentTable): CommandRunnerConfig {
+  /** Runner settings with secrets opened, for the executor and the redacted view. */
+  runnerSettings(row: AgentTable): CommandRunnerConfig {
     return JSON.parse(this.box.open(row.runner_config_enc)) as CommandRunnerConfig;
   }
 
-  /** Runner settings with secrets, for the executor only. */
-  runnerSettings(row: AgentTable): CommandRunnerConfig {
-    return this.runnerConfig(row);
-  }
-
   view(row: AgentTable): AgentView {
-    const cfg = this.runnerConfig(row);
+    const cfg = this.runnerSettings(row);
     return {
       id: row.id,
       crew_id: row.crew_id,

@@ -7,4 +7,4 @@ export function parseTime(value: string, field: string): number {
   return ms;
 }
 
-export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export { iso } from '../util/time.js';

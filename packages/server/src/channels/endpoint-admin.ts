@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
 import { notFound, UserError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
 
 export interface EndpointInput {
   url: string;
@@ -44,7 +45,6 @@ export interface EndpointView {
 const RESERVED_HEADERS = /^(content-type|content-length|host|user-agent|connection|transfer-encoding|webhook-.*|x-hub-signature-256|x-signature|x-agentgateway-.*|x-hookline-.*)$/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export interface EndpointAdminOptions {
   store: Store;
@@ -81,8 +81,8 @@ export class EndpointAdmin {
       disabled_at: iso(row.disabled_at),
       consecutive_failures: row.consecutive_failures,
       secret_rotation_ends_at: row.prev_secret_expires_at && row.prev_secret_expires_at > now ? iso(row.prev_secret_expires_at) : null,
-      created_at: iso(row.created_at)!,
-      updated_at: iso(row.updated_at)!,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
     };
   }
 

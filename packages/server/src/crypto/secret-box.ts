@@ -71,10 +71,6 @@ export class SecretBox {
     this.current = first;
   }
 
-  get currentKeyId(): string {
-    return this.current.id;
-  }
-
   seal(plaintext: string): string {
     const iv = randomBytes(IV_BYTES);
     const header = `${PREFIX}.${VERSION}.${this.current.id}`;

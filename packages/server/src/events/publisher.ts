@@ -151,11 +151,16 @@ export class Publisher {
       const fresh = rows.filter((r) => inserted.has(r.id));
       const broadcast = fresh.filter((r) => !batch[first.get(r.id)!]!.onlyEndpointId);
       const subs = broadcast.length ? await tx.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : [];
+      const byPattern = new Map<string, string[]>();
+      for (const s of subs) {
+        const ids = byPattern.get(s.pattern);
+        if (ids) ids.push(s.endpoint_id);
+        else byPattern.set(s.pattern, [s.endpoint_id]);
+      }
       const targets = new Map<string, string[]>();
       for (const r of fresh) {
         const only = batch[first.get(r.id)!]!.onlyEndpointId;
-        const wanted = new Set(patternsMatching(r.type));
-        targets.set(r.id, only ? [only] : [...new Set(subs.filter((s) => wanted.has(s.pattern)).map((s) => s.endpoint_id))]);
+        targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(p) ?? []))]);
       }
       await tx.insertDeliveries(fresh.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now)));
       return envs.map((env, i): PublishResult => {

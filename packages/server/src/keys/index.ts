@@ -3,6 +3,7 @@ import type { ApiKeyTable, Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { notFound } from '../util/errors.js';
 import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
 
 export type KeyRole = 'admin' | 'read';
 
@@ -16,14 +17,13 @@ export interface KeyView {
   last_used_at: string | null;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** API keys: minted once, shown once, stored as a hash, revocable at once. */
 export class ApiKeys {
   constructor(private readonly store: Store, private readonly clock: Clock = systemClock) {}
 
   view(r: ApiKeyTable): KeyView {
-    return { id: r.id, name: r.name, prefix: r.prefix, role: r.role, created_at: iso(r.created_at)!, revoked_at: iso(r.revoked_at), last_used_at: iso(r.last_used_at) };
+    return { id: r.id, name: r.name, prefix: r.prefix, role: r.role, created_at: iso(r.created_at), revoked_at: iso(r.revoked_at), last_used_at: iso(r.last_used_at) };
   }
 
   async create(name: string, role: KeyRole = 'admin'): Promise<KeyView & { key: string }> {

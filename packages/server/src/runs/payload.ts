@@ -1,7 +1,7 @@
 import type { Publisher } from '../events/index.js';
 import type { AgentTable, CrewTable, RunTable, Store } from '../store/index.js';
+import { iso } from '../util/time.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** What the API shows of a run. */
 export function runView(r: RunTable) {
@@ -18,7 +18,7 @@ export function runView(r: RunTable) {
     error: r.error,
     exit_code: r.exit_code,
     usage: { iterations_used: r.iterations_used, tool_calls: r.tool_calls, tokens_used: r.tokens_used },
-    created_at: iso(r.created_at)!,
+    created_at: iso(r.created_at),
     started_at: iso(r.started_at),
     finished_at: iso(r.finished_at),
     duration_seconds: r.started_at !== null && r.finished_at !== null ? (r.finished_at - r.started_at) / 1000 : null,

@@ -149,19 +149,6 @@ export class Store {
       .execute();
   }
 
-  /** Enabled endpoints with a subscription pattern in `patterns`. */
-  async matchEndpoints(patterns: string[]): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('endpoint_subscriptions as s')
-      .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
-      .select('s.endpoint_id')
-      .distinct()
-      .where('e.enabled', '=', 1)
-      .where('s.pattern', 'in', patterns)
-      .execute();
-    return rows.map((r) => r.endpoint_id);
-  }
-
   /** Moves failure streaks; returns the endpoints' streaks after the change. */
   async applyHealth(changes: EndpointHealthChange[]): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
     const out = [];
@@ -191,11 +178,6 @@ export class Store {
 
   // --- Events -------------------------------------------------------------------------
 
-  /** Inserts the event; false when an event with this id already exists (deduplication). */
-  async insertEvent(row: EventTable): Promise<boolean> {
-    const r = await this.db.insertInto('events').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
   /** Inserts the events whose ids are new; returns the ids that were inserted. */
   async insertEvents(rows: EventTable[]): Promise<Set<string>> {
     const inserted = new Set<string>();
@@ -311,13 +293,6 @@ export class Store {
       await tx.db.deleteFrom('events').where('id', 'in', ids).execute();
       return ids.length;
     });
-  }
-
-  async countByStatus(): Promise<Record<DeliveryStatus, number>> {
-    const rows = await this.db.selectFrom('deliveries').select(['status', (e) => e.fn.countAll<number>().as('n')]).groupBy('status').execute();
-    const out: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };
-    for (const r of rows) out[r.status] = Number(r.n);
-    return out;
   }
 
   async countPending(): Promise<number> {

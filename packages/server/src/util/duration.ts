@@ -8,10 +8,3 @@ export function parseDuration(value: string | number): number | null {
   return Math.round(Number(m[1]) * UNITS[m[2]!]!);
 }
 
-/** Formats milliseconds compactly for messages: 30000 → "30s", 7200000 → "2h". */
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
