@@ -511,7 +511,9 @@ async function openHookline({ lib, pg, track }, kind, origin, { defaults = false
 async function waitSettled(h, expected) {
   let last;
   const at = await waitFor(`${expected} deliveries to be recorded`, async () => {
-    last = await h.hl.store.countByStatus();
+    // Straight from the table (the store keeps no counting method just for the benchmark).
+    const rows = await h.hl.store.db.selectFrom('deliveries').select(['status', (e) => e.fn.countAll().as('n')]).groupBy('status').execute();
+    last = { pending: 0, delivered: 0, failed: 0, ...Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
     return last.pending === 0 && last.delivered + last.failed >= expected ? wall() : 0;
   }, K.phaseTimeoutMs, 25);
   return { at, counts: last };

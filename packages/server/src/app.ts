@@ -3,11 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import { AgentAdmin } from './agents/admin.js';
+import { AgentFiles, type AgentFilesReport } from './agents/agent-files.js';
 import type { Runner } from './agents/runner.js';
 import { CommandRunner } from './agents/runners/command.js';
+import type { OutboundNet } from './agents/runners/http-call.js';
+import { HttpRunner } from './agents/runners/http.js';
+import { OpenAIRunner } from './agents/runners/openai.js';
 import { buildApi } from './api/index.js';
 import { RunExecutor } from './runs/executor.js';
 import { RunService } from './runs/service.js';
+import { ScheduleAdmin, Scheduler } from './schedules/index.js';
+import { WebhookTriggerAdmin } from './triggers/index.js';
 import { EndpointAdmin } from './channels/index.js';
 import type { HooklineConfig } from './config/index.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
@@ -16,9 +22,10 @@ import { HttpSender, type Resolver } from './delivery/http-sender.js';
 import { createDeliveryMetrics } from './delivery/metrics.js';
 import { Retention } from './delivery/retention.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
-import { Publisher } from './events/index.js';
+import { type Envelope, Publisher } from './events/index.js';
 import { ApiKeys } from './keys/index.js';
 import { openStore, type Store, storeOptionsFromConfig } from './store/index.js';
+import { StreamHub } from './stream/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from './util/clock.js';
 import { parseDuration } from './util/duration.js';
 
@@ -37,16 +44,19 @@ export interface HooklineOptions {
   runnerFor?: (runner: string, settings: unknown) => Runner;
 }
 
-function defaultRunner(kind: string, settings: unknown): Runner {
+/** `net` carries the SSRF guard and resolver that the http and openai runners dial through. */
+function defaultRunner(kind: string, settings: unknown, net: OutboundNet): Runner {
   if (kind === 'command') return new CommandRunner(settings as ConstructorParameters<typeof CommandRunner>[0]);
+  if (kind === 'http') return new HttpRunner(settings as ConstructorParameters<typeof HttpRunner>[0], net);
+  if (kind === 'openai') return new OpenAIRunner(settings as ConstructorParameters<typeof OpenAIRunner>[0], net);
   throw new Error(`unknown runner "${kind}"`);
 }
 
 const ms = (d: string) => parseDuration(d)!;
 
 /**
- * One Hookline process: the store, the publisher, the dispatcher (roles `worker`/`all`)
- * and the HTTP API (roles `api`/`all`), wired together.
+ * One Hookline process: the store, the publisher, the dispatcher and run executor (roles
+ * `worker`/`all`), the scheduler (`worker`/`all`/`scheduler`) and the HTTP API (`api`/`all`), wired together.
  */
 export class Hookline {
   readonly log: Logger;
@@ -58,14 +68,25 @@ export class Hookline {
   readonly dispatcher: Dispatcher | undefined;
   readonly retention: Retention | undefined;
   readonly agents: AgentAdmin;
+  private readonly agentFiles: AgentFiles;
+  private agentFilesLoading: Promise<unknown> = Promise.resolve();
+  /** What the load at start found (the CLI prints its errors). */
+  agentFilesReport: AgentFilesReport | undefined;
+  readonly triggers: WebhookTriggerAdmin;
   readonly runs: RunService;
   readonly executor: RunExecutor | undefined;
+  readonly schedules: ScheduleAdmin;
+  readonly scheduler: Scheduler | undefined;
   readonly guard: SsrfGuard;
+  /** The live stream (WebSocket /api/v1/stream); shared with the other processes through PostgreSQL. */
+  readonly stream: StreamHub;
   private readonly sender: HttpSender;
   api: FastifyInstance | undefined;
 
   private constructor(readonly config: HooklineConfig, readonly store: Store, readonly box: SecretBox, o: HooklineOptions) {
     const c = config;
+    // Agents run and deliveries go out in `worker` and `all`; the scheduler also runs in `scheduler`.
+    const works = c.server.role === 'all' || c.server.role === 'worker';
     this.log = o.logger ?? pino({ level: c.log.level, redact: { paths: ['req.headers.authorization', '*.secret', '*.key'], censor: '[redacted]' } });
     this.clock = o.clock ?? systemClock;
     this.guard = new SsrfGuard({ allowNetworks: c.delivery.allow_networks });
@@ -74,9 +95,11 @@ export class Hookline {
     this.sender = new HttpSender({ guard: this.guard, clock: this.clock, connections: c.delivery.max_in_flight, ...(o.resolve ? { resolve: o.resolve } : {}) });
     this.keys = new ApiKeys(store, this.clock);
     const wake = () => this.dispatcher?.wake();
-    this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake });
+    this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
+    const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
+    this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake, onPublished });
     this.endpoints = new EndpointAdmin({ store, box, guard: this.guard, publisher: this.publisher, rotationGraceMs: ms(c.delivery.rotation_grace), clock: this.clock });
-    if (c.server.role !== 'api') {
+    if (works) {
       this.dispatcher = new Dispatcher({
         store,
         sender: this.sender,
@@ -93,14 +116,19 @@ export class Hookline {
         autoDisableAfter: c.delivery.auto_disable_after,
         policy: { schedule: c.delivery.retry_schedule.map(ms), jitter: c.delivery.jitter, maxRetryAfterMs: ms(c.delivery.max_retry_after), retry4xx: true },
         onEndpointDisabled: (tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
+        onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
       });
     }
-    this.agents = new AgentAdmin(store, box, this.clock);
-    this.runs = new RunService(store, this.clock, () => this.executor);
-    if (c.server.role !== 'api') {
-      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, log: this.log, clock: this.clock, runnerFor: o.runnerFor ?? defaultRunner });
+    this.agents = new AgentAdmin(store, box, this.clock, this.guard);
+    this.agentFiles = new AgentFiles(store, this.agents, this.log);
+    this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
+    this.runs = new RunService(store, this.clock, () => this.executor, this.stream);
+    if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log });
+    this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
+    if (works) {
+      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, log: this.log, clock: this.clock, stream: this.stream, runnerFor: o.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: o.resolve })) });
     }
-    if (c.server.role !== 'api') {
+    if (works) {
       const r = c.retention;
       this.retention = new Retention({ store, clock: this.clock, log: this.log, attemptsMs: ms(r.attempts), eventsMs: ms(r.events), intervalMs: ms(r.interval), batchSize: r.batch_size });
     }
@@ -142,25 +170,46 @@ export class Hookline {
     return (await this.keys.create('admin (first start)')).key;
   }
 
-  /** Starts the dispatcher and, for roles `api`/`all`, the HTTP server. Returns its address. */
+  /**
+   * Brings the agents in `agents.dir` in step with their AGENT.md files (at start, on SIGHUP,
+   * on POST /api/v1/agents/reload). One load at a time; broken files are in the report.
+   */
+  loadAgentFiles(): Promise<AgentFilesReport> {
+    const next = this.agentFilesLoading.catch(() => {}).then(() => this.agentFiles.load(this.config.agents.dir));
+    this.agentFilesLoading = next;
+    return next;
+  }
+
+  /** Starts the workers and the scheduler and, for roles `api`/`all`, the HTTP server. Returns its address. */
   async start(): Promise<string | undefined> {
+    this.agentFilesReport = await this.loadAgentFiles();
     await this.dispatcher?.start();
     await this.executor?.start();
     this.retention?.start();
-    if (this.config.server.role === 'worker') return undefined;
+    this.scheduler?.start();
+    if (this.config.server.role === 'worker' || this.config.server.role === 'scheduler') return undefined;
+    // Only processes that serve sockets need the other processes' stream.
+    await this.stream.listen();
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, runs: this.runs, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake() },
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, triggers: this.triggers, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });
   }
 
+  private streamLimits() {
+    const s = this.config.stream;
+    return { maxConnections: s.max_connections, maxSubscriptions: s.max_subscriptions, sendBufferBytes: s.send_buffer_bytes, pingIntervalMs: ms(s.ping_interval), authTimeoutMs: ms(s.auth_timeout) };
+  }
+
   /** Stops taking requests, lets open deliveries finish, closes connections. */
   async stop(): Promise<void> {
     await this.api?.close();
+    await this.scheduler?.stop();
     await this.executor?.stop();
     await this.dispatcher?.stop();
     await this.retention?.stop();
+    await this.stream.stop();
     // The dispatcher already waited its grace period; whatever is still open is abandoned and
     // will be retried after its lease (at-least-once), rather than holding shutdown hostage.
     await this.sender.destroy();

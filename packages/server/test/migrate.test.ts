@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
+import { migrations } from '../src/store/migrations.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
+
+/** Every migration this build ships, in the order they apply. */
+const ALL = Object.keys(migrations).sort();
 
 describe('migrations', () => {
   it('PostgreSQL: concurrent starts apply each migration once, while other schemas come and go', async () => {
@@ -23,10 +27,10 @@ describe('migrations', () => {
     const stores = await Promise.all([1, 2, 3].map(() => openStore({ databaseUrl: TEST_DATABASE_URL, schema: t.schema, applicationName: t.applicationName, poolSize: 2 })));
     try {
       const applied = await Promise.all(stores.map((s) => s.migrate()));
-      expect(applied.flat().sort()).toEqual(['0001_core', '0002_agents_runs', '0003_run_logs']);
+      expect(applied.flat().sort()).toEqual(ALL);
       expect(await stores[0]!.migrate()).toEqual([]);
       const r = await admin.query(`SELECT count(*)::int AS n FROM ${t.schema}.hookline_migrations`);
-      expect(r.rows[0].n).toBe(3);
+      expect(r.rows[0].n).toBe(ALL.length);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       stop = true;
@@ -40,7 +44,7 @@ describe('migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hl-mig-'));
     try {
       const a = await openStore({ sqlitePath: join(dir, 'h.db') });
-      expect(await a.migrate()).toEqual(['0001_core', '0002_agents_runs', '0003_run_logs']);
+      expect(await a.migrate()).toEqual(ALL);
       expect(await a.migrate()).toEqual([]);
       expect(await a.countPending()).toBe(0);
       await a.close();
@@ -58,7 +62,7 @@ describe('migrations from earlier builds', () => {
       await a.migrate();
       // Simulate an older build: its record lived in kysely_migration, ours did not exist.
       await a.db.schema.createTable('kysely_migration').addColumn('name', 'text').addColumn('timestamp', 'text').execute();
-      await (a.db as any).insertInto('kysely_migration').values([{ name: '0001_core', timestamp: 'x' }, { name: '0002_agents_runs', timestamp: 'x' }, { name: '0003_run_logs', timestamp: 'x' }]).execute();
+      await (a.db as any).insertInto('kysely_migration').values(ALL.map((name) => ({ name, timestamp: 'x' }))).execute();
       await (a.db as any).schema.dropTable('hookline_migrations').execute();
       expect(await a.migrate()).toEqual([]);
       await a.close();

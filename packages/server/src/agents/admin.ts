@@ -1,27 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
+import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { notFound, UserError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
+import {
+  checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings, type RunnerSettingsView,
+} from './runner-config.js';
 
-export const RUNNERS = ['command'] as const;
-export type RunnerKind = (typeof RUNNERS)[number];
-
-export interface CommandRunnerConfig {
-  command: string;
-  args?: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-}
+export { RUNNERS, type RunnerKind, type RunnerSettings };
+export type CommandRunnerConfig = CommandRunnerSettings;
 
 export interface AgentInput {
   crew_id: string;
   name: string;
   description?: string;
   runner: RunnerKind;
-  runner_config: CommandRunnerConfig;
+  /** Checked against `runner`'s settings schema (see runner-config.ts). */
+  runner_config: RunnerSettings;
   prompt_template?: string;
   timeout_seconds?: number;
   max_concurrent_runs?: number;
@@ -35,14 +33,17 @@ export interface AgentView {
   name: string;
   description: string;
   runner: string;
-  /** Command and arguments are shown; environment values are hidden (they hold credentials). */
-  runner_config: { command: string; args: string[]; cwd: string | null; env: Record<string, string> };
+  /** Settings with secrets (env values, header values, API key) hidden. */
+  runner_config: RunnerSettingsView;
   prompt_template: string;
   timeout_seconds: number;
   max_concurrent_runs: number;
   model: string | null;
   rate_limit_per_minute: number | null;
   trigger_url: string;
+  /** 'file' when an AGENT.md defines it (edit the file, not the API), else 'api'. */
+  source: string;
+  source_path: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -53,7 +54,8 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** Crews and agents: validation, sealed runner settings, per-agent trigger secrets. */
 export class AgentAdmin {
-  constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock = systemClock) {}
+  /** `guard` vets runner URLs when an agent is saved (the runners check again on every request). */
+  constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock = systemClock, private readonly guard?: SsrfGuard) {}
 
   crewView(c: CrewTable) {
     return { id: c.id, name: c.name, created_at: iso(c.created_at), updated_at: iso(c.updated_at) };
@@ -82,26 +84,33 @@ export class AgentAdmin {
     await this.store.agents.deleteCrew(id);
   }
 
-  /** Runner settings with secrets opened, for the executor and the redacted view. */
-  runnerSettings(row: AgentTable): CommandRunnerConfig {
-    return JSON.parse(this.box.open(row.runner_config_enc)) as CommandRunnerConfig;
+  private storedSettings(row: AgentTable): RunnerSettings {
+    return JSON.parse(this.box.open(row.runner_config_enc)) as RunnerSettings;
+  }
+
+  /** Runner settings with secrets opened, for the executor; an openai runner without a model uses the agent's. */
+  runnerSettings(row: AgentTable): RunnerSettings {
+    const cfg = this.storedSettings(row);
+    if (row.runner === 'openai' && !('model' in cfg && cfg.model) && row.model) return { ...cfg, model: row.model };
+    return cfg;
   }
 
   view(row: AgentTable): AgentView {
-    const cfg = this.runnerSettings(row);
     return {
       id: row.id,
       crew_id: row.crew_id,
       name: row.name,
       description: row.description,
       runner: row.runner,
-      runner_config: { command: cfg.command, args: cfg.args ?? [], cwd: cfg.cwd ?? null, env: Object.fromEntries(Object.keys(cfg.env ?? {}).map((k) => [k, '********'])) },
+      runner_config: redactRunnerSettings(row.runner, this.storedSettings(row)),
       prompt_template: row.prompt_template,
       timeout_seconds: row.timeout_ms / 1000,
       max_concurrent_runs: row.max_concurrent_runs,
       model: row.model,
       rate_limit_per_minute: row.rate_limit_per_minute,
       trigger_url: `/api/v1/webhooks/${row.crew_id}/${row.id}/trigger`,
+      source: row.source ?? 'api',
+      source_path: row.source_path ?? null,
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
     };
@@ -114,6 +123,7 @@ export class AgentAdmin {
     const id = input.id ?? newId('agt', this.clock).toLowerCase();
     if (!SLUG.test(id)) throw new UserError(422, 'invalid_id', `agent id "${id}" must be 1–63 lower-case letters, digits, - or _`);
     if (await this.store.agents.getAgent(id)) throw new UserError(409, 'conflict', `agent ${id} already exists`);
+    const settings = this.checkRunner(input.runner, input.runner_config, input.model ?? null);
     const now = this.clock.now();
     const secret = newTriggerSecret();
     const row: AgentTable = {
@@ -122,7 +132,7 @@ export class AgentAdmin {
       name: input.name,
       description: input.description ?? '',
       runner: input.runner,
-      runner_config_enc: this.box.seal(JSON.stringify(input.runner_config)),
+      runner_config_enc: this.box.seal(JSON.stringify(settings)),
       prompt_template: input.prompt_template ?? '',
       timeout_ms: (input.timeout_seconds ?? 600) * 1000,
       max_concurrent_runs: input.max_concurrent_runs ?? 1,
@@ -151,8 +161,16 @@ export class AgentAdmin {
     const patch: Partial<AgentTable> = { updated_at: this.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
     if (input.description !== undefined) patch.description = input.description;
-    if (input.runner !== undefined) patch.runner = input.runner;
-    if (input.runner_config !== undefined) patch.runner_config_enc = this.box.seal(JSON.stringify(input.runner_config));
+    if (input.runner !== undefined || input.runner_config !== undefined || input.model !== undefined) {
+      const current = await this.get(id);
+      const runner = input.runner ?? (current.runner as RunnerKind);
+      if (runner !== current.runner && input.runner_config === undefined) {
+        throw new UserError(422, 'invalid_runner_config', `changing runner to "${runner}" needs its runner_config as well`);
+      }
+      const settings = this.checkRunner(runner, input.runner_config ?? this.storedSettings(current), input.model === undefined ? current.model : input.model);
+      patch.runner = runner;
+      if (input.runner_config !== undefined) patch.runner_config_enc = this.box.seal(JSON.stringify(settings));
+    }
     if (input.prompt_template !== undefined) patch.prompt_template = input.prompt_template;
     if (input.timeout_seconds !== undefined) patch.timeout_ms = input.timeout_seconds * 1000;
     if (input.max_concurrent_runs !== undefined) patch.max_concurrent_runs = input.max_concurrent_runs;
@@ -163,15 +181,28 @@ export class AgentAdmin {
     return this.view(row);
   }
 
+  /** Deletes the agent with its named webhook triggers and schedules (its runs stay, as history). */
   async remove(id: string): Promise<void> {
-    if (!(await this.store.agents.deleteAgent(id))) throw notFound('agent', id);
+    const deleted = await this.store.transaction(async (tx) => {
+      await tx.triggers.deleteForAgent(id);
+      await tx.schedules.deleteForAgent(id);
+      return tx.agents.deleteAgent(id);
+    });
+    if (!deleted) throw notFound('agent', id);
   }
 
-  async rotateWebhookSecret(id: string): Promise<{ webhook_secret: string }> {
+  /** A new secret (or `secret`, for agents defined in files) that works at once; the old one stops. */
+  async rotateWebhookSecret(id: string, chosen?: string): Promise<{ webhook_secret: string }> {
     await this.get(id);
-    const secret = newTriggerSecret();
+    if (chosen !== undefined && chosen.length < 16) throw new UserError(422, 'invalid_secret', 'a webhook secret must be at least 16 characters');
+    const secret = chosen ?? newTriggerSecret();
     await this.store.agents.updateAgent(id, { webhook_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
     return { webhook_secret: secret };
+  }
+
+  private checkRunner(runner: string, raw: unknown, agentModel: string | null): RunnerSettings {
+    if (!(RUNNERS as readonly string[]).includes(runner)) throw new UserError(422, 'invalid_runner', `runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
+    return checkRunnerSettings(runner as RunnerKind, raw, { guard: this.guard, agentModel });
   }
 
   webhookSecret(row: AgentTable): string {

@@ -50,3 +50,22 @@ export const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 export const OUTPUT_TRUNCATED_NOTE = '\n[output truncated at 1 MiB]';
 /** Per-line cap for streamed logs, so a newline-free stream cannot grow a buffer without bound. */
 export const LOG_LINE_LIMIT_BYTES = 8 * 1024;
+
+/** Drops a multi-byte character cut in half at the end, so a cap never produces U+FFFD. */
+export function utf8Prefix(buf: Buffer): Buffer {
+  for (let i = buf.length - 1; i >= 0 && i >= buf.length - 4; i--) {
+    const b = buf[i]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return buf.length - i < need ? buf.subarray(0, i) : buf;
+  }
+  return buf;
+}
+
+/** Keeps at most OUTPUT_LIMIT_BYTES of `text`, marking a cut with OUTPUT_TRUNCATED_NOTE. */
+export function capOutput(text: string): string {
+  if (text.length <= OUTPUT_LIMIT_BYTES / 4) return text; // cannot exceed the limit even at 4 bytes a character
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= OUTPUT_LIMIT_BYTES) return text;
+  return utf8Prefix(bytes.subarray(0, OUTPUT_LIMIT_BYTES)).toString('utf8') + OUTPUT_TRUNCATED_NOTE;
+}

@@ -2,9 +2,14 @@ import type { Registry } from 'prom-client';
 import type { EndpointAdmin } from '../channels/index.js';
 import type { Publisher } from '../events/index.js';
 import type { AgentAdmin } from '../agents/admin.js';
+import type { AgentFilesReport } from '../agents/agent-files.js';
 import type { ApiKeys } from '../keys/index.js';
 import type { RunService } from '../runs/service.js';
+import type { ScheduleAdmin } from '../schedules/index.js';
 import type { Store } from '../store/index.js';
+import type { StreamHub } from '../stream/index.js';
+import type { StreamLimits } from './stream-session.js';
+import type { WebhookTriggerAdmin } from '../triggers/index.js';
 import type { Clock } from '../util/clock.js';
 
 /** What the routes need; built by app.ts. */
@@ -15,7 +20,13 @@ export interface ApiDeps {
   keys: ApiKeys;
   agents: AgentAdmin;
   runs: RunService;
+  schedules: ScheduleAdmin;
+  triggers: WebhookTriggerAdmin;
+  /** Re-reads the AGENT.md files. */
+  reloadAgentFiles: () => Promise<AgentFilesReport>;
   registry: Registry;
+  /** The live stream and the limits of its WebSocket route. */
+  stream: { hub: StreamHub; limits: StreamLimits };
   clock: Clock;
   /** Tell this process's dispatcher that work is due now. */
   onEnqueued: () => void;

@@ -12,6 +12,10 @@ function describe(context: string, v: AjvIssue): string {
   const where = `${context}${v.instancePath.replaceAll('/', '.')}`;
   if (v.keyword === 'additionalProperties') return `${where}: unknown field "${String(v.params.additionalProperty)}"`;
   if (v.keyword === 'required') return `${where}: missing required field "${String(v.params.missingProperty)}"`;
+  if (v.keyword === 'discriminator') {
+    const tag = String(v.params.tag);
+    return v.params.error === 'mapping' ? `${where}.${tag}: ${JSON.stringify(v.params.tagValue)} is not one of the allowed values` : `${where}: missing required field "${tag}"`;
+  }
   return `${where} ${v.message ?? 'is invalid'}`;
 }
 

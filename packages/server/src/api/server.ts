@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -14,6 +15,9 @@ import { keyRoutes } from './routes/keys.js';
 import { agentRoutes } from './routes/agents.js';
 import { logRoutes, reportRoutes, runRoutes } from './routes/runs.js';
 import { triggerRoutes } from './routes/trigger.js';
+import { streamRoutes } from './routes/stream.js';
+import { scheduleRoutes } from './routes/schedules.js';
+import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
 
 export interface ApiOptions {
   bodyLimit: number;
@@ -26,8 +30,9 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
     loggerInstance: o.logger.child({}, { level: o.logger.levelVal > 40 ? o.logger.level : 'warn' }) as FastifyBaseLogger,
     bodyLimit: o.bodyLimit,
     ajv: {
-      // Unknown fields are an error, not silently dropped; query strings are coerced.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      // Unknown fields are an error, not silently dropped; query strings are coerced. `discriminator`
+      // lets a oneOf pick its branch by a tag field (agents by `runner`), so errors name that branch's fields.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, discriminator: true },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -49,6 +54,8 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installAuth(app, deps.keys);
+  // Client messages on the live stream are small; a huge frame is a mistake or an attack.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   await app.register(healthRoutes(deps));
   await app.register(endpointRoutes(deps));
@@ -60,5 +67,8 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(reportRoutes(deps));
   await app.register(logRoutes(deps));
   await app.register(triggerRoutes(deps));
+  await app.register(streamRoutes(deps));
+  await app.register(scheduleRoutes(deps));
+  await app.register(webhookTriggerRoutes(deps));
   return app;
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Hookline } from '../app.js';
+import type { AgentFilesReport } from '../agents/agent-files.js';
 import { ConfigError, loadConfig, type HooklineConfig } from '../config/index.js';
 import { openStore, storeOptionsFromConfig } from '../store/index.js';
 import { ApiKeys, type KeyRole } from '../keys/index.js';
@@ -31,7 +32,7 @@ program
   .description('Run Hookline: the HTTP API and the delivery workers')
   .option('-p, --port <port>', 'API port (default 8787)', port)
   .option('--host <host>', 'API address (default 127.0.0.1)')
-  .addOption(new Option('--role <role>', 'what this process does').choices(['all', 'api', 'worker']))
+  .addOption(new Option('--role <role>', 'what this process does (scheduler: only fires cron ticks)').choices(['all', 'api', 'worker', 'scheduler']))
   .addHelpText('after', `
 Examples:
   $ npx hookline serve                                   # embedded SQLite in ./.hookline
@@ -55,11 +56,22 @@ Examples:
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    // SIGHUP re-reads the AGENT.md files, as daemons conventionally reload their configuration.
+    // Handled from the start (its default action would kill the process); acted on once started.
+    let reload = (): unknown => undefined;
+    process.on('SIGHUP', () => void reload());
     const firstKey = await hl.bootstrapAdminKey();
     const address = await hl.start();
     const store = c.database.url ? 'PostgreSQL' : `SQLite (${c.data_dir}/hookline.db)`;
-    console.log(`Hookline ${c.server.role === 'worker' ? 'worker' : `listening on ${address}`} · store: ${store} · role: ${c.server.role}`);
+    console.log(`Hookline ${address ? `listening on ${address}` : c.server.role} · store: ${store} · role: ${c.server.role}`);
     if (address) console.log(`API docs: ${address}/docs`);
+    const printAgentFiles = (r: AgentFilesReport | undefined) => {
+      if (!r) return;
+      if (r.loaded.length || r.removed.length) console.log(`Agent files (${r.dir}): ${r.loaded.length} loaded${r.removed.length ? `, ${r.removed.length} removed` : ''}`);
+      for (const e of r.errors) console.error(`hookline: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message} (this agent was not loaded; fix the file and send SIGHUP)`);
+    };
+    printAgentFiles(hl.agentFilesReport);
+    reload = () => hl.loadAgentFiles().then(printAgentFiles, (err: Error) => console.error(`hookline: reloading agent files failed: ${err.message}`));
     if (firstKey) {
       console.log(`\nAdmin API key (shown once; store it now):\n\n  ${firstKey}\n\nUse it as: curl -H "Authorization: Bearer ${firstKey.slice(0, 12)}…" ${address ?? ''}/api/v1/webhooks/endpoints\n`);
     }

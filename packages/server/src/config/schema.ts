@@ -18,7 +18,10 @@ export const ConfigSchema = Type.Object(
         host: Type.String({ default: '127.0.0.1', description: 'Address the API listens on. Use 0.0.0.0 to accept connections from other machines.' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8787, description: 'TCP port of the API. 0 picks a free port.' }),
         body_limit_bytes: Type.Integer({ minimum: 1024, maximum: 104_857_600, default: 1_048_576, description: 'Largest accepted request body; larger bodies get 413.' }),
-        role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'What this process does: `api` serves HTTP only, `worker` only delivers, `all` both. Several processes need PostgreSQL.' }),
+        role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker'), Type.Literal('scheduler')], {
+          default: 'all',
+          description: 'What this process does: `api` serves HTTP only; `worker` runs agents, delivers and fires schedules; `scheduler` runs only the scheduler (cron ticks), which also runs in `all` and `worker`; `all` does everything. Several processes need PostgreSQL; each tick fires once across them.',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -53,12 +56,28 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    agents: Type.Object(
+      {
+        dir: Type.String({ default: 'agents', description: 'Directory of agent files, one folder per agent holding an AGENT.md (YAML front matter + prompt). Relative paths are from the working directory. Loaded at start and on SIGHUP; a missing directory means no file agents (`HOOKLINE_AGENTS_DIR`).' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     retention: Type.Object(
       {
         attempts: Duration('30d', 'Attempt records older than this are deleted.'),
         events: Duration('30d', 'Events older than this are deleted with their finished deliveries; an event with a pending delivery is kept until it finishes.'),
         interval: Duration('1h', 'How often a worker prunes.'),
         batch_size: Type.Integer({ minimum: 10, maximum: 100_000, default: 1000, description: 'Rows deleted per statement, so pruning never holds long locks.' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    stream: Type.Object(
+      {
+        max_connections: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'Most live-stream WebSocket connections (`/api/v1/stream`) one process holds; past that a new one is closed with 1013 (try again later); 0 refuses every connection.' }),
+        max_subscriptions: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Most subscriptions one live-stream connection may hold.' }),
+        send_buffer_bytes: Type.Integer({ minimum: 16_384, maximum: 67_108_864, default: 1_048_576, description: 'Bytes a live-stream connection may have waiting to be sent; past that its messages are dropped (and counted) until it catches up, then it gets a `dropped` notice.' }),
+        ping_interval: Duration('30s', 'How often the server pings each live-stream connection; one that has not answered the previous ping by then is closed.'),
+        auth_timeout: Duration('5s', 'How long a live-stream connection without an `Authorization` header has to send its `auth` message before it is closed with 4401.'),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -86,4 +105,5 @@ export const ENV_VARS: Record<string, { path: string[]; list?: boolean; number?:
   HOOKLINE_ADMIN_KEY: { path: ['security', 'admin_key'] },
   HOOKLINE_ALLOW_NETWORKS: { path: ['delivery', 'allow_networks'], list: true },
   HOOKLINE_LOG_LEVEL: { path: ['log', 'level'] },
+  HOOKLINE_AGENTS_DIR: { path: ['agents', 'dir'] },
 };

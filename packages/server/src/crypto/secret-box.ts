@@ -48,6 +48,9 @@ function strictBase64url(s: string): Buffer | undefined {
   return buf.toString('base64url') === s ? buf : undefined;
 }
 
+/** Recently opened values kept in memory (see SecretBox.open). */
+const OPENED_CACHE_SIZE = 1000;
+
 /**
  * Encryption at rest for secrets (AES-256-GCM). Output is self-describing:
  * `hlbox.v1.<keyId>.<iv b64url>.<ciphertext+tag b64url>`, so after a master-key rotation
@@ -56,6 +59,7 @@ function strictBase64url(s: string): Buffer | undefined {
 export class SecretBox {
   private readonly current: MasterKey;
   private readonly byId = new Map<string, Buffer>();
+  private readonly opened = new Map<string, string>();
 
   /** keys[0] encrypts; the rest are older keys still accepted for decryption. */
   constructor(keys: MasterKey[]) {
@@ -81,7 +85,21 @@ export class SecretBox {
     return `${header}.${iv.toString('base64url')}.${body.toString('base64url')}`;
   }
 
+  /**
+   * Hot paths (every inbound trigger, every delivery) open the same few sealed values over and
+   * over; a sealed string always opens to the same plaintext, so remember recent ones.
+   */
   open(sealed: string): string {
+    let plain = this.opened.get(sealed);
+    if (plain === undefined) {
+      plain = this.decrypt(sealed);
+      if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
+      this.opened.set(sealed, plain);
+    }
+    return plain;
+  }
+
+  private decrypt(sealed: string): string {
     const parts = sealed.split('.');
     // Messages never include the input: an unsealed value passed here may be a plaintext secret.
     if (parts.length !== 5 || parts[0] !== PREFIX) throw new Error('secret box: value is not a sealed secret');

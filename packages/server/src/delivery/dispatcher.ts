@@ -4,6 +4,7 @@ import { type EndpointTarget, endpointRequest, endpointTarget, type Opener } fro
 import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, EventTable, Store } from '../store/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from '../util/clock.js';
 import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
 import type { HttpSender, SendResult } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { RateLimiter } from '../util/rate-limiter.js';
@@ -30,6 +31,23 @@ export interface DispatcherOptions {
    * `endpoint.disabled` event is written with the disable or not at all.
    */
   onEndpointDisabled?: (tx: Store, endpointId: string, reason: string) => Promise<void>;
+  /** Called for every delivery whose new state is written (the live stream); must not throw. */
+  onResult?: (r: DeliveryResult) => void;
+}
+
+/** A delivery's state after an attempt (or after it was given up without one), as plain data. */
+export interface DeliveryResult {
+  outcome: 'succeeded' | 'retrying' | 'failed';
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  endpoint_id: string;
+  attempt: number;
+  status_code: number | null;
+  duration_ms: number | null;
+  /** When the next attempt is due (ISO 8601), for `retrying`. */
+  next_attempt_at: string | null;
+  error: string | null;
 }
 
 interface Finished {
@@ -369,6 +387,7 @@ export class Dispatcher {
       updates: batch.map((f) => f.update),
       health: [...health.values()],
     });
+    if (this.o.onResult) for (const f of batch) this.o.onResult(resultOf(f));
     const toDisable = new Map<string, string>(gone.map((id) => [id, 'the endpoint answered 410 Gone']));
     for (const e of after) {
       if (e.enabled && e.consecutive_failures >= this.o.autoDisableAfter && !toDisable.has(e.id)) {
@@ -389,4 +408,20 @@ export class Dispatcher {
       }
     }
   }
+}
+
+function resultOf(f: Finished): DeliveryResult {
+  const u = f.update;
+  return {
+    outcome: u.status === 'delivered' ? 'succeeded' : u.status === 'pending' ? 'retrying' : 'failed',
+    delivery_id: f.row.id,
+    event_id: f.row.event_id,
+    event_type: f.row.event_type,
+    endpoint_id: f.row.endpoint_id,
+    attempt: u.attempts,
+    status_code: f.attempt?.status_code ?? null,
+    duration_ms: f.attempt?.duration_ms ?? null,
+    next_attempt_at: u.status === 'pending' ? iso(u.nextAttemptAt) : null,
+    error: u.lastError,
+  };
 }

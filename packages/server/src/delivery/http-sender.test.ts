@@ -2,31 +2,13 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { onlyLoopbackDials } from '../../test/helpers/loopback-dials.js';
 import { ManualClock } from '../util/clock.js';
 import { HttpSender, parseRetryAfter, type Resolver } from './http-sender.js';
 import { SsrfGuard } from './ssrf-guard.js';
 
-const LOOPBACK = new Set(['127.0.0.1', '127.0.0.2', '::1']);
-const dialled: string[] = [];
-/** Lets a test make a dial land somewhere other than where the sender aimed (loopback only). */
-const misroute = new Map<string, string>();
-
-// Safety net for the whole file: undici dials through node:net / node:tls, so any attempt
-// to reach a non-loopback address (e.g. a guard bug in the rebinding tests) fails right here
-// instead of leaving the machine.
-beforeAll(() => {
-  for (const mod of [net, tls] as { connect: (...a: unknown[]) => unknown }[]) {
-    const real = mod.connect.bind(mod);
-    vi.spyOn(mod, 'connect').mockImplementation((...args: unknown[]) => {
-      const host = String((args[0] as { host?: string }).host);
-      dialled.push(host);
-      if (!LOOPBACK.has(host)) throw new Error(`test tried to dial non-loopback ${host}`);
-      const to = misroute.get(host);
-      return real(...(to ? [{ ...(args[0] as object), host: to }, ...args.slice(1)] : args));
-    });
-  }
-});
-afterAll(() => vi.restoreAllMocks());
+// Nothing in this file may dial beyond loopback (the rebinding tests aim elsewhere on purpose).
+const { dialled, misroute } = onlyLoopbackDials();
 
 interface Seen { method?: string; url?: string; host?: string; body: string; headers: http.IncomingHttpHeaders }
 

@@ -32,6 +32,8 @@ export interface PublisherOptions {
   clock?: Clock;
   /** Called after a commit that enqueued deliveries, so this process's dispatcher starts at once. */
   onEnqueued?: () => void;
+  /** Called with new events once they are committed (also when written in a caller's transaction); must not throw. */
+  onPublished?: (events: Envelope[]) => void;
 }
 
 /**
@@ -163,6 +165,11 @@ export class Publisher {
         targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(p) ?? []))]);
       }
       await tx.insertDeliveries(fresh.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now)));
+      const onPublished = this.o.onPublished;
+      if (onPublished && fresh.length) {
+        const published = fresh.map((r) => envs[first.get(r.id)!]!);
+        tx.afterCommit(() => onPublished(published));
+      }
       return envs.map((env, i): PublishResult => {
         const own = first.get(env.id) === i && inserted.has(env.id);
         if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };

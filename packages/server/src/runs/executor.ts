@@ -5,6 +5,8 @@ import type { Runner, RunOutcome } from '../agents/runner.js';
 import type { Publisher } from '../events/index.js';
 import type { RunTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
+import type { StreamEmitter } from '../stream/index.js';
+import { streamRun } from './live.js';
 import { RunLogWriter } from './log-writer.js';
 import { announceEnd, runEventData } from './payload.js';
 
@@ -16,6 +18,8 @@ export interface ExecutorOptions {
   clock: Clock;
   /** Builds the runner for an agent (tests and later runner kinds plug in here). */
   runnerFor: (runner: string, settings: unknown) => Runner;
+  /** The live stream: run.started / run.* ends and agent.log lines go here. */
+  stream?: StreamEmitter;
   /** A running run's lease; renewed at a third of it while the process lives. */
   leaseMs?: number;
   pollIntervalMs?: number;
@@ -30,6 +34,8 @@ export class RunExecutor {
   private readonly active = new Map<string, AbortController>();
   private readonly finished = new Set<Promise<void>>();
   private readonly doneById = new Map<string, Promise<void>>();
+  /** Agents seen at their max_concurrent_runs; cleared when one of their runs ends here, and every tick. */
+  private readonly saturated = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private pumping = false;
   private again = false;
@@ -45,6 +51,7 @@ export class RunExecutor {
     await this.sweepOrphans();
     const tick = () => {
       void this.renew().catch((err) => this.o.log.error({ err }, 'runs: renewing leases failed'));
+      this.saturated.clear();
       this.wake();
       this.timer = setTimeout(tick, Math.min(this.o.pollIntervalMs ?? 1000, this.leaseMs / 3));
       this.timer.unref();
@@ -60,8 +67,13 @@ export class RunExecutor {
     await Promise.all([...this.finished]);
   }
 
-  wake(): void {
-    if (this.stopped) return;
+  /**
+   * Looks for queued runs to start. With the agent of a new run, a wake is skipped while that
+   * agent is known to be at its max_concurrent_runs: a burst of triggers for a busy agent then
+   * costs no queries here. The periodic tick forgets what it knew (runs end in other processes).
+   */
+  wake(agentId?: string): void {
+    if (this.stopped || (agentId !== undefined && this.saturated.has(agentId))) return;
     void this.pump().catch((err) => this.o.log.error({ err }, 'runs: starting queued runs failed; will retry'));
   }
 
@@ -78,32 +90,19 @@ export class RunExecutor {
     while (this.finished.size || this.pumping) await Promise.all([...this.finished, new Promise((r) => setTimeout(r, 5))]);
   }
 
+  /**
+   * Per agent with queued runs: as many of its oldest as it has room for. Going agent by agent
+   * (not down one global queue) keeps a long queue behind one busy agent from starving others.
+   */
   private async pump(): Promise<void> {
     if (this.pumping) return void (this.again = true);
     this.pumping = true;
     try {
       do {
         this.again = false;
-        const queued = await this.o.store.agents.listQueued(100);
-        const now = this.o.clock.now();
-        const running = new Map<string, number>();
-        for (const run of queued) {
-          const agent = await this.o.store.agents.getAgent(run.agent_id);
-          if (!agent) {
-            await this.finish(run, { status: 'failed', output: '', error: 'the agent was deleted before the run started', exitCode: null, usage: {} }, null);
-            continue;
-          }
-          const n = running.get(agent.id) ?? (await this.o.store.agents.countRunning(agent.id, now));
-          if (n >= agent.max_concurrent_runs) continue; // stays queued, in order
-          const started = await this.o.store.transaction(async (tx) => {
-            if (!(await tx.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) return false;
-            const crew = await tx.agents.getCrew(run.crew_id);
-            await this.o.publisher.publish({ type: 'run.started', data: runEventData({ ...run, status: 'running', started_at: now }, agent, crew), id: `evt_${run.id}_started` }, undefined, tx);
-            return true;
-          });
-          if (!started) continue;
-          running.set(agent.id, n + 1);
-          this.launch({ ...run, status: 'running', started_at: now }, agent);
+        for (const agentId of await this.o.store.agents.listAgentsWithQueuedRuns()) {
+          if (this.stopped) break;
+          if (!this.saturated.has(agentId)) await this.startQueued(agentId);
         }
       } while (this.again && !this.stopped);
     } finally {
@@ -111,12 +110,38 @@ export class RunExecutor {
     }
   }
 
+  private async startQueued(agentId: string): Promise<void> {
+    const agent = await this.o.store.agents.getAgent(agentId);
+    if (!agent) {
+      for (const run of await this.o.store.agents.listQueued(agentId, 100)) {
+        await this.finish(run, { status: 'failed', output: '', error: 'the agent was deleted before the run started', exitCode: null, usage: {} }, null);
+      }
+      return;
+    }
+    const now = this.o.clock.now();
+    let room = agent.max_concurrent_runs - (await this.o.store.agents.countRunning(agent.id, now));
+    for (const run of room > 0 ? await this.o.store.agents.listQueued(agent.id, room) : []) {
+      const startedRun: RunTable = { ...run, status: 'running', started_at: now, updated_at: now };
+      const started = await this.o.store.transaction(async (tx) => {
+        if (!(await tx.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) return false;
+        const crew = await tx.agents.getCrew(run.crew_id);
+        await this.o.publisher.publish({ type: 'run.started', data: runEventData(startedRun, agent, crew), id: `evt_${run.id}_started` }, undefined, tx);
+        tx.afterCommit(() => streamRun(this.o.stream, startedRun));
+        return true;
+      });
+      if (!started) continue; // another process took it
+      room--;
+      this.launch(startedRun, agent);
+    }
+    if (room <= 0) this.saturated.add(agent.id);
+  }
+
   private launch(run: RunTable, agent: NonNullable<Awaited<ReturnType<Store['agents']['getAgent']>>>): void {
     const abort = new AbortController();
     this.active.set(run.id, abort);
     const done = (async () => {
       let outcome: RunOutcome;
-      const logs = new RunLogWriter(this.o.store, this.o.clock, this.o.log, run.id, agent.id);
+      const logs = new RunLogWriter(this.o.store, this.o.clock, this.o.log, run.id, agent.id, { stream: this.o.stream, crewId: run.crew_id });
       try {
         const runner = this.o.runnerFor(agent.runner, this.o.agents.runnerSettings(agent));
         const crew = await this.o.store.agents.getCrew(agent.crew_id);
@@ -131,6 +156,7 @@ export class RunExecutor {
       if (outcome.status === 'cancelled' && this.stopped) outcome = { ...outcome, status: 'failed', error: 'Hookline stopped during the run' };
       this.active.delete(run.id);
       await this.finish(run, outcome, agent).catch((err) => this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; the lease will expire and mark it failed'));
+      this.saturated.delete(agent.id);
       this.wake();
     })();
     this.finished.add(done);
@@ -159,6 +185,7 @@ export class RunExecutor {
     await this.o.store.transaction(async (tx) => {
       const { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at } = final;
       if (!(await tx.agents.finishRun(run.id, { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at }))) return;
+      tx.afterCommit(() => streamRun(this.o.stream, final));
       if (agent) await announceEnd(this.o.publisher, tx, final, agent);
     });
   }

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { RunLogTable, Store } from '../store/index.js';
+import type { StreamEmitter } from '../stream/index.js';
 import type { Clock } from '../util/clock.js';
+import { iso } from '../util/time.js';
 
 /** Most lines kept per run; a runaway agent must not fill the database. */
 export const MAX_LINES_PER_RUN = 10_000;
@@ -17,15 +19,28 @@ export class RunLogWriter {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger, private readonly runId: string, private readonly agentId: string) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly runId: string,
+    private readonly agentId: string,
+    /** Each kept line also goes to the live stream as it arrives, before the batch is written. */
+    private readonly live?: { stream: StreamEmitter | undefined; crewId: string },
+  ) {}
 
   add(stream: RunLogTable['stream'], line: string): void {
     if (this.seq >= MAX_LINES_PER_RUN) {
       this.dropped++;
       return;
     }
-    this.buffer.push({ run_id: this.runId, seq: ++this.seq, agent_id: this.agentId, at: this.clock.now(), stream, line });
+    this.keep({ run_id: this.runId, seq: ++this.seq, agent_id: this.agentId, at: this.clock.now(), stream, line });
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private keep(row: RunLogTable): void {
+    this.buffer.push(row);
+    this.live?.stream?.emit('agent.log', { run_id: row.run_id, agent_id: row.agent_id, seq: row.seq, at: iso(row.at), stream: row.stream, line: row.line }, { crew_id: this.live.crewId, agent_id: row.agent_id, run_id: row.run_id });
   }
 
   private flush(): Promise<void> {
@@ -43,7 +58,7 @@ export class RunLogWriter {
 
   /** Writes what is left; call when the run has ended. */
   async close(): Promise<void> {
-    if (this.dropped) this.buffer.push({ run_id: this.runId, seq: MAX_LINES_PER_RUN + 1, agent_id: this.agentId, at: this.clock.now(), stream: 'system', line: `[${this.dropped} more lines were not kept: the limit is ${MAX_LINES_PER_RUN} lines per run]` });
+    if (this.dropped) this.keep({ run_id: this.runId, seq: MAX_LINES_PER_RUN + 1, agent_id: this.agentId, at: this.clock.now(), stream: 'system', line: `[${this.dropped} more lines were not kept: the limit is ${MAX_LINES_PER_RUN} lines per run]` });
     await this.flush();
   }
 }

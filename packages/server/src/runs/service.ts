@@ -2,7 +2,9 @@ import type { AgentTable, RunFilter, RunTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import { notFound, UserError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
+import type { StreamEmitter } from '../stream/index.js';
 import type { RunExecutor } from './executor.js';
+import { streamRun } from './live.js';
 
 export interface ExternalReport {
   agent: AgentTable;
@@ -27,10 +29,18 @@ export interface RunRequest {
 
 /** Creating, finding and cancelling runs; the executor does the running. */
 export class RunService {
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly executor: () => RunExecutor | undefined) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly executor: () => RunExecutor | undefined,
+    private readonly stream?: StreamEmitter,
+  ) {}
 
-  /** Queues a run; the same idempotency key for the same agent returns the first run. */
-  async enqueue(r: RunRequest): Promise<{ run: RunTable; created: boolean }> {
+  /**
+   * Queues a run; the same idempotency key for the same agent returns the first run.
+   * Inside the caller's transaction `tx`, the caller wakes the executor after commit ({@link wakeExecutor}).
+   */
+  async enqueue(r: RunRequest, tx?: Store): Promise<{ run: RunTable; created: boolean }> {
     const now = this.clock.now();
     const row: RunTable = {
       id: newId('run', this.clock),
@@ -55,9 +65,15 @@ export class RunService {
       finished_at: null,
       updated_at: now,
     };
-    const result = await this.store.agents.insertRun(row);
-    if (result.created) this.executor()?.wake();
+    const result = await (tx ?? this.store).agents.insertRun(row);
+    if (result.created) (tx ?? this.store).afterCommit(() => streamRun(this.stream, result.run));
+    if (result.created && !tx) this.wakeExecutor(row.agent_id);
     return result;
+  }
+
+  /** Tells this process's executor (if it has one) that runs are queued. */
+  wakeExecutor(agentId?: string): void {
+    this.executor()?.wake(agentId);
   }
 
   async get(id: string): Promise<RunTable> {
@@ -105,7 +121,10 @@ export class RunService {
     };
     return this.store.transaction(async (tx) => {
       const result = await tx.agents.insertRun(row);
-      if (result.created) await publish(tx, result.run, r.agent);
+      if (result.created) {
+        await publish(tx, result.run, r.agent);
+        tx.afterCommit(() => streamRun(this.stream, result.run));
+      }
       return result;
     });
   }
@@ -115,7 +134,8 @@ export class RunService {
     const run = await this.get(id);
     if (run.status === 'queued') {
       const now = this.clock.now();
-      await this.store.agents.finishRun(id, { status: 'cancelled', output: null, error: 'cancelled before it started', exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null, finished_at: now, updated_at: now });
+      const patch = { status: 'cancelled', output: null, error: 'cancelled before it started', exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null, finished_at: now, updated_at: now } as const;
+      if (await this.store.agents.finishRun(id, patch)) streamRun(this.stream, { ...run, ...patch });
     } else if (run.status === 'running') {
       const done = this.executor()?.cancelLocal(id);
       if (!done) throw new UserError(409, 'run_elsewhere', `run ${id} is running in another Hookline process; cancel it through that process's API`);

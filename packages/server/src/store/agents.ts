@@ -52,6 +52,10 @@ export class AgentRecords {
     ]);
     return { rows, total: Number(total.n) };
   }
+  /** Agents defined by AGENT.md files. */
+  listFileAgents(): Promise<AgentTable[]> {
+    return this.db.selectFrom('agents').selectAll().where('source', '=', 'file').execute();
+  }
   async updateAgent(id: string, patch: Partial<AgentTable>): Promise<AgentTable | undefined> {
     const r = await this.db.updateTable('agents').set(patch).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) ? this.getAgent(id) : undefined;
@@ -89,9 +93,14 @@ export class AgentRecords {
     const r = await this.db.selectFrom('runs').select((e) => e.fn.countAll<number>().as('n')).where('agent_id', '=', agentId).where('status', '=', 'running').where('lease_until', '>', now).executeTakeFirstOrThrow();
     return Number(r.n);
   }
-  /** Oldest queued runs, for the executor to try in order. */
-  listQueued(limit: number): Promise<RunTable[]> {
-    return this.db.selectFrom('runs').selectAll().where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(limit).execute();
+  /** Agents that have runs waiting (an index-only scan of runs_queue). */
+  async listAgentsWithQueuedRuns(): Promise<string[]> {
+    const rows = await this.db.selectFrom('runs').select('agent_id').distinct().where('status', '=', 'queued').execute();
+    return rows.map((r) => r.agent_id);
+  }
+  /** An agent's oldest queued runs, for the executor to start in order. */
+  listQueued(agentId: string, limit: number): Promise<RunTable[]> {
+    return this.db.selectFrom('runs').selectAll().where('status', '=', 'queued').where('agent_id', '=', agentId).orderBy('created_at').orderBy('id').limit(limit).execute();
   }
   /** queued → running, if still queued (another worker may have won). */
   async startRun(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {

@@ -31,7 +31,7 @@ export interface DeliveryUpdate {
 /**
  * What differs between SQLite and PostgreSQL: how due rows are claimed (PostgreSQL skips
  * rows other workers hold), how a batch of results is written in one statement, and how
- * workers wake each other.
+ * processes wake each other and share the live stream.
  */
 export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
@@ -41,5 +41,9 @@ export interface DialectOps {
   notifyDue(db: Kysely<Database>): Promise<void>;
   /** Subscribe to other processes' wake-ups; returns an unsubscribe function. */
   listenDue(onWake: () => void): Promise<() => Promise<void>>;
+  /** Live-stream payloads (each under 8000 bytes) to the other processes on this schema, outside any transaction. */
+  notifyStream(db: Kysely<Database>, payloads: string[]): Promise<void>;
+  /** The other processes' live-stream payloads; returns an unsubscribe function. */
+  listenStream(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   destroy(): Promise<void>;
 }

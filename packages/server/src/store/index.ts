@@ -7,6 +7,8 @@ import { Store } from './store.js';
 export { Store, type DeliveryFilter, type EndpointHealthChange, type Page, type ResultBatch } from './store.js';
 export type { DeliveryUpdate } from './dialect.js';
 export type { AgentRecords, RunFilter } from './agents.js';
+export type { TriggerRecords } from './triggers.js';
+export type { ScheduleRecords, ScheduleSeen } from './schedules.js';
 export type * from './schema.js';
 
 export interface OpenStoreOptions {

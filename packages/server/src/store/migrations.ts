@@ -176,5 +176,65 @@ const m0003: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003 };
+const m0004: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('schedules')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('agent_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('cron', 'text', (c) => c.notNull())
+      .addColumn('timezone', 'text', (c) => c.notNull())
+      .addColumn('prompt', 'text', (c) => c.notNull())
+      .addColumn('enabled', 'integer', (c) => c.notNull())
+      .addColumn('misfire_grace_ms', 'integer', (c) => c.notNull())
+      .addColumn('next_run_at', 'bigint')
+      .addColumn('last_run_at', 'bigint')
+      .addColumn('last_run_id', 'text')
+      .addColumn('last_skip_reason', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    // The scheduler's scan: enabled schedules by due time.
+    await db.schema.createIndex('schedules_due').on('schedules').columns(['enabled', 'next_run_at']).execute();
+    await db.schema.createIndex('schedules_agent').on('schedules').column('agent_id').execute();
+  },
+};
+
+const m0005: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('webhook_triggers')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('agent_id', 'text', (c) => c.notNull())
+      .addColumn('crew_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('scheme', 'text', (c) => c.notNull())
+      .addColumn('secret_enc', 'text', (c) => c.notNull())
+      .addColumn('prompt_template', 'text', (c) => c.notNull())
+      .addColumn('enabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    // The URL is /webhooks/{crew}/{agent}/{name}: one name per agent.
+    await db.schema.createIndex('webhook_triggers_agent_name').on('webhook_triggers').columns(['agent_id', 'name']).unique().execute();
+  },
+};
+
+const m0006: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('agents').addColumn('source', 'text', (c) => c.notNull().defaultTo('api')).execute();
+    await db.schema.alterTable('agents').addColumn('source_path', 'text').execute();
+    await db.schema.alterTable('agents').addColumn('source_hash', 'text').execute();
+  },
+};
+
+const m0007: Migration = {
+  async up(db: Kysely<any>) {
+    // The executor asks "which agents have queued runs" and "this agent's oldest queued runs".
+    await db.schema.createIndex('runs_queue').on('runs').columns(['status', 'agent_id', 'created_at', 'id']).execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007 };
 

@@ -1,9 +1,19 @@
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
 
 const CHANNEL = 'hookline_deliveries_due';
+
+/**
+ * The live stream's channel: one per schema, so Hooklines sharing a database in other schemas
+ * never see (or parse) each other's traffic. Channel names are identifiers (63 bytes at most).
+ */
+function streamChannel(schema: string): string {
+  const name = `hookline_stream_${schema}`;
+  return Buffer.byteLength(name) <= 63 ? name : `hookline_stream_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
+}
 
 // int8 columns hold millisecond timestamps, well inside Number's exact range.
 const types = {
@@ -35,6 +45,40 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listeners = new Set<pg.Client>();
+  let streamChannelName: Promise<string> | undefined;
+
+  /**
+   * LISTENs on a connection of its own. On a lost connection it reconnects after a pause and
+   * calls `onConnect` again: notifications sent meanwhile were missed.
+   */
+  const listenOn = async (channelFor: (schema: string) => string, onNotify: (payload: string, schema: string) => void, onConnect: () => void): Promise<() => Promise<void>> => {
+    let client: pg.Client | undefined;
+    let stopped = false;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client(clientConfig(o));
+      c.on('error', () => {
+        listeners.delete(c);
+        c.end().catch(() => {});
+        if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000).unref();
+      });
+      await c.connect();
+      const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
+      c.on('notification', (n) => onNotify(n.payload ?? '', schema));
+      await c.query(`LISTEN ${c.escapeIdentifier(channelFor(schema))}`);
+      if (stopped) return void (await c.end());
+      client = c;
+      listeners.add(c);
+      onConnect();
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      if (client) {
+        listeners.delete(client);
+        await client.end().catch(() => {});
+      }
+    };
+  };
 
   const ops: DialectOps = {
     name: 'postgres',
@@ -71,35 +115,20 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
     async notifyDue(kdb) {
       await sql`SELECT pg_notify(${CHANNEL}, current_schema())`.execute(kdb);
     },
-    async listenDue(onWake) {
-      let client: pg.Client | undefined;
-      let stopped = false;
-      const connect = async (): Promise<void> => {
-        const c = new pg.Client(clientConfig(o));
-        // On a lost connection, reconnect after a pause and wake once: notifications sent
-        // meanwhile were missed, and the poll loop covers the gap until then.
-        c.on('error', () => {
-          listeners.delete(c);
-          c.end().catch(() => {});
-          if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000).unref();
-        });
-        await c.connect();
-        const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s;
-        c.on('notification', (n) => n.payload === schema && onWake());
-        await c.query(`LISTEN ${CHANNEL}`);
-        if (stopped) return void (await c.end());
-        client = c;
-        listeners.add(c);
-        onWake();
-      };
-      await connect();
-      return async () => {
-        stopped = true;
-        if (client) {
-          listeners.delete(client);
-          await client.end().catch(() => {});
-        }
-      };
+    listenDue(onWake) {
+      return listenOn(() => CHANNEL, (payload, schema) => payload === schema && onWake(), onWake);
+    },
+    async notifyStream(kdb, payloads) {
+      streamChannelName ??= sql<{ s: string }>`SELECT current_schema() AS s`.execute(kdb).then((r) => streamChannel(r.rows[0]!.s));
+      const channel = await streamChannelName.catch((err) => {
+        streamChannelName = undefined;
+        throw err;
+      });
+      // One statement, one commit: the notifications arrive together and in array order.
+      await sql`SELECT pg_notify(${channel}, p) FROM unnest(${payloads}::text[]) AS p`.execute(kdb);
+    },
+    listenStream(onPayload) {
+      return listenOn(streamChannel, (payload) => onPayload(payload), () => {});
     },
     async destroy() {
       await Promise.all([...listeners].map((c) => c.end().catch(() => {})));

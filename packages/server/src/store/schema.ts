@@ -107,6 +107,11 @@ export interface AgentTable {
   webhook_secret_enc: string;
   /** Accepted inbound triggers per minute; null = unlimited. */
   rate_limit_per_minute: number | null;
+  /** 'api', or 'file' for agents defined by an AGENT.md (changed by editing the file, not the API). Default 'api'. */
+  source?: string;
+  source_path?: string | null;
+  /** Digest of the file's definition, so an unchanged file is not rewritten on every reload. */
+  source_hash?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -147,6 +152,46 @@ export interface RunLogTable {
   line: string;
 }
 
+/** A named URL that starts runs of one agent, with its own secret, signing scheme and prompt. */
+export interface WebhookTriggerTable {
+  id: string;
+  agent_id: string;
+  crew_id: string;
+  /** The last path segment of its URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
+  name: string;
+  /** hookline | github | standard | grafana */
+  scheme: string;
+  secret_enc: string;
+  /** Used instead of the agent's prompt template when not empty. */
+  prompt_template: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A cron schedule that starts runs of one agent. */
+export interface ScheduleTable {
+  id: string;
+  agent_id: string;
+  name: string;
+  cron: string;
+  /** IANA time zone the expression is read in. */
+  timezone: string;
+  /** Put after the agent's prompt template. */
+  prompt: string;
+  enabled: number;
+  /** How late a tick may still run; later ticks are skipped. */
+  misfire_grace_ms: number;
+  /** The next tick to fire; null when disabled or when the expression has no future tick. */
+  next_run_at: number | null;
+  last_run_at: number | null;
+  last_run_id: string | null;
+  /** Why the most recent tick did not start a run; null when it did. */
+  last_skip_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   endpoints: EndpointTable;
@@ -158,4 +203,6 @@ export interface Database {
   agents: AgentTable;
   runs: RunTable;
   run_logs: RunLogTable;
+  schedules: ScheduleTable;
+  webhook_triggers: WebhookTriggerTable;
 }

@@ -71,6 +71,11 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
     async listenDue() {
       return async () => {};
     },
+    // One process owns the file, so there is no one else to tell.
+    async notifyStream() {},
+    async listenStream() {
+      return async () => {};
+    },
     async destroy() {},
   };
   return { db, ops };

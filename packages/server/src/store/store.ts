@@ -1,6 +1,8 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { DeliveryUpdate, DialectOps, ClaimArgs } from './dialect.js';
 import { AgentRecords } from './agents.js';
+import { TriggerRecords } from './triggers.js';
+import { ScheduleRecords } from './schedules.js';
 import { migrate } from './migrator.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
@@ -33,6 +35,9 @@ export interface ResultBatch {
  * rules (which endpoints match, what a result means) live in events/ and delivery/.
  */
 export class Store {
+  /** Callbacks to run once this store's transaction has committed; undefined outside one. */
+  private onCommit: (() => void)[] | undefined;
+
   constructor(
     readonly db: Kysely<Database>,
     readonly ops: DialectOps,
@@ -44,6 +49,16 @@ export class Store {
     return new AgentRecords(this.db);
   }
 
+  /** Named webhook triggers, in this store's transaction. */
+  get triggers(): TriggerRecords {
+    return new TriggerRecords(this.db);
+  }
+
+  /** Cron schedules, in this store's transaction. */
+  get schedules(): ScheduleRecords {
+    return new ScheduleRecords(this.db);
+  }
+
   get dialect(): 'sqlite' | 'postgres' {
     return this.ops.name;
   }
@@ -51,7 +66,39 @@ export class Store {
   /** Runs `fn` in one transaction; everything it writes commits or nothing does. */
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx: Transaction<Database>) => fn(new Store(trx, this.ops)));
+    const committed: (() => void)[] = [];
+    const result = await this.db.transaction().execute((trx: Transaction<Database>) => {
+      const tx = new Store(trx, this.ops);
+      tx.onCommit = committed;
+      return fn(tx);
+    });
+    for (const f of committed) {
+      try {
+        f();
+      } catch {
+        // An announcement failing must not turn a committed write into an error.
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Runs `fn` once what this store wrote is committed: after the transaction, or at once
+   * outside one; never when it rolls back. For announcing writes (the live stream).
+   */
+  afterCommit(fn: () => void): void {
+    if (this.onCommit) this.onCommit.push(fn);
+    else fn();
+  }
+
+  /** Live-stream payloads to the other processes on this database (a no-op on SQLite). */
+  async notifyStream(payloads: string[]): Promise<void> {
+    if (payloads.length) await this.ops.notifyStream(this.db, payloads);
+  }
+
+  /** The other processes' live-stream payloads; returns an unsubscribe function. */
+  listenStream(onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.ops.listenStream(onPayload);
   }
 
   async migrate(): Promise<string[]> {

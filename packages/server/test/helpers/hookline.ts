@@ -26,13 +26,14 @@ export interface HarnessOptions extends Omit<HooklineOptions, 'config'> {
 /** An in-process Hookline on a throwaway SQLite file or PostgreSQL schema, listening on 127.0.0.1:0. */
 export async function startHookline(kind: StoreKind, o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
-  const pg = kind === 'postgres' ? await createTestSchema() : undefined;
+  // Given `schema` (and `applicationName`), this instance joins another harness's schema (cluster tests); that one drops it.
+  const pg = kind === 'postgres' && !o.schema ? await createTestSchema() : undefined;
   const ov = o.overrides ?? {};
   const config = validateConfig({
     ...ov,
     data_dir: dataDir,
     server: { port: 0, ...ov.server },
-    database: pg ? { url: TEST_DATABASE_URL, pool_size: 4, ...ov.database } : { ...ov.database },
+    database: kind === 'postgres' ? { url: TEST_DATABASE_URL, pool_size: 4, ...ov.database } : { ...ov.database },
     security: { admin_key: ADMIN_KEY, master_key: TEST_MASTER_KEY, ...ov.security },
     delivery: { allow_networks: ['127.0.0.1/32'], ...ov.delivery },
     log: { level: 'silent', ...ov.log },

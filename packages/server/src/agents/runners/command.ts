@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   LOG_LINE_LIMIT_BYTES, OUTPUT_LIMIT_BYTES, OUTPUT_TRUNCATED_NOTE,
-  type RunContext, type RunOptions, type RunOutcome, type Runner, type RunUsage,
+  type RunContext, type RunOptions, type RunOutcome, type Runner, type RunUsage, utf8Prefix,
 } from '../runner.js';
 
 export interface CommandRunnerConfig {
@@ -198,17 +198,6 @@ class LineSplitter {
     this.size = 0;
     this.emit(line.endsWith('\r') ? line.slice(0, -1) : line);
   }
-}
-
-/** Drops a multi-byte character cut in half at the end, so a cap never produces U+FFFD. */
-function utf8Prefix(buf: Buffer): Buffer {
-  for (let i = buf.length - 1; i >= 0 && i >= buf.length - 4; i--) {
-    const b = buf[i]!;
-    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return buf.length - i < need ? buf.subarray(0, i) : buf;
-  }
-  return buf;
 }
 
 /** Reads `{"hookline_usage": {...}}`; null when the line is anything else. */

@@ -1,48 +1,65 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, type TObject, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '../../agents/runner-config.js';
+import { UserError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, PageQuery } from '../schemas.js';
 
 const tags = ['agents'];
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Lower-case letters, digits, - and _.' });
-const RunnerConfig = Type.Object(
-  {
-    command: Type.String({ minLength: 1, maxLength: 4096, description: 'Program to run (no shell). The prompt arrives on stdin; stdout is the output.' }),
-    args: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 100 })),
-    cwd: Type.Optional(Type.String({ maxLength: 4096 })),
-    env: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100, description: 'Extra environment (stored encrypted; values never shown again).' })),
-  },
-  { additionalProperties: false },
-);
 const agentFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 2000 }),
-  runner: Type.Literal('command', { description: 'How the agent runs. `command` now; `http` and `openai` come next.' }),
-  runner_config: RunnerConfig,
   prompt_template: Type.String({ maxLength: 100_000, description: 'Instructions put before every trigger payload.' }),
   timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'Default 600 (10 minutes, as 004).' }),
   max_concurrent_runs: Type.Integer({ minimum: 1, maximum: 1000, description: 'More runs wait in the queue (default 1).' }),
-  model: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+  model: Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: 'Model label; the `openai` runner sends it when its settings name no model.' }),
   rate_limit_per_minute: Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()], { description: 'Inbound triggers accepted per minute; more get 429.' }),
 };
-const AgentCreate = Type.Object(
+const RunnerName = Type.Unsafe<RunnerKind>(Type.String({ enum: [...RUNNERS], description: 'How the agent runs: `command` (a local program), `http` (POST to a URL), `openai` (an OpenAI-compatible chat completions API).' }));
+
+function createVariant<K extends RunnerKind, S extends TObject>(runner: K, settings: S) {
+  return Type.Object(
+    {
+      id: Type.Optional(Slug),
+      crew_id: Type.String({ minLength: 1, maxLength: 63 }),
+      name: agentFields.name,
+      description: Type.Optional(agentFields.description),
+      runner: Type.Literal(runner),
+      runner_config: settings,
+      prompt_template: Type.Optional(agentFields.prompt_template),
+      timeout_seconds: Type.Optional(agentFields.timeout_seconds),
+      max_concurrent_runs: Type.Optional(agentFields.max_concurrent_runs),
+      model: Type.Optional(agentFields.model),
+      rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
+    },
+    { additionalProperties: false, title: `${runner} agent` },
+  );
+}
+const createVariants = Type.Union([
+  createVariant('command', RUNNER_SETTINGS.command),
+  createVariant('http', RUNNER_SETTINGS.http),
+  createVariant('openai', RUNNER_SETTINGS.openai),
+]);
+/** One shape per runner, picked by `runner`, so validation errors speak of that runner's settings only. */
+const AgentCreate = Type.Unsafe<Static<typeof createVariants>>({ type: 'object', oneOf: createVariants.anyOf, discriminator: { propertyName: 'runner' } });
+const AgentUpdate = Type.Object(
   {
-    id: Type.Optional(Slug),
-    crew_id: Type.String({ minLength: 1, maxLength: 63 }),
-    name: agentFields.name,
+    name: Type.Optional(agentFields.name),
     description: Type.Optional(agentFields.description),
-    runner: agentFields.runner,
-    runner_config: agentFields.runner_config,
+    runner: Type.Optional(RunnerName),
+    runner_config: Type.Optional(Type.Unsafe<RunnerSettings>(Type.Object({}, {
+      additionalProperties: true,
+      description: 'Settings for `runner` (the one given, else the current one), shaped as on create. Replaces the stored settings whole, secrets included. Required when `runner` changes.',
+    }))),
     prompt_template: Type.Optional(agentFields.prompt_template),
     timeout_seconds: Type.Optional(agentFields.timeout_seconds),
     max_concurrent_runs: Type.Optional(agentFields.max_concurrent_runs),
     model: Type.Optional(agentFields.model),
     rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, minProperties: 1 },
 );
-const { id: _id, crew_id: _crew, ...updatable } = AgentCreate.properties;
-const AgentUpdate = Type.Object(Type.Partial(Type.Object(updatable)).properties, { additionalProperties: false, minProperties: 1 });
 
 export const agentRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/api/v1/crews', { schema: { tags, summary: 'Create a crew (team)', body: Type.Object({ id: Type.Optional(Slug), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } }, async (req, reply) =>
@@ -63,12 +80,22 @@ export const agentRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app
     return { ...(await d.agents.list({ limit, offset, ...(crew_id ? { crewId: crew_id } : {}) })), limit, offset };
   });
   app.get('/api/v1/agents/:id', { schema: { tags, summary: 'Get an agent', params: IdParams } }, async (req) => d.agents.view(await d.agents.get(req.params.id)));
-  app.patch('/api/v1/agents/:id', { schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate } }, async (req) => d.agents.update(req.params.id, req.body));
+  // An AGENT.md is the truth for its agent; an API edit would be silently undone by the next reload.
+  const notFromFile = async (id: string) => {
+    const a = await d.agents.get(id);
+    if (a.source === 'file') throw new UserError(409, 'managed_by_file', `agent ${id} is defined by ${a.source_path}; edit or delete that file, then reload (SIGHUP or POST /api/v1/agents/reload)`);
+  };
+  app.patch('/api/v1/agents/:id', { schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate } }, async (req) => {
+    await notFromFile(req.params.id);
+    return d.agents.update(req.params.id, req.body);
+  });
   app.delete('/api/v1/agents/:id', { schema: { tags, summary: 'Delete an agent', params: IdParams } }, async (req, reply) => {
+    await notFromFile(req.params.id);
     await d.agents.remove(req.params.id);
     return reply.status(204).send(null);
   });
   app.post('/api/v1/agents/:id/webhook-secret/rotate', { schema: { tags, summary: 'Replace the inbound trigger secret (the old one stops working at once)', params: IdParams } }, async (req) =>
     d.agents.rotateWebhookSecret(req.params.id),
   );
+  app.post('/api/v1/agents/reload', { schema: { tags, summary: 'Reload the AGENT.md files (as SIGHUP does) and report what changed and which files are broken' } }, async () => d.reloadAgentFiles());
 };

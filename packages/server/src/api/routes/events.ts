@@ -1,9 +1,9 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkPublishableType } from '../../events/index.js';
-import { UserError } from '../../util/errors.js';
+import { notFound, UserError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { Envelope, ErrorBody, EventPublish } from '../schemas.js';
+import { Envelope, ErrorBody, EventPublish, IdParams } from '../schemas.js';
 
 const Published = Type.Object({ event: Envelope, duplicate: Type.Boolean(), deliveries: Type.Integer({ description: 'Deliveries enqueued (0 for a duplicate).' }) });
 
@@ -17,6 +17,15 @@ export const eventRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app
       const r = await d.publisher.publish({ type: req.body.type, data: req.body.data ?? {}, ...(req.body.id ? { id: req.body.id } : {}) });
       // 202: accepted for delivery; 200: this id was already published, nothing new queued.
       return reply.status(r.duplicate ? 200 : 202).send(r);
+    },
+  );
+  app.get(
+    '/api/v1/events/:id',
+    { schema: { tags: ['events'], summary: 'One event, as endpoints receive it (e.g. the full event behind a truncated live-stream message)', params: IdParams, response: { 200: Envelope, 401: ErrorBody, 404: ErrorBody } } },
+    async (req) => {
+      const row = await d.store.getEvent(req.params.id);
+      if (!row) throw notFound('event', req.params.id);
+      return JSON.parse(row.payload) as Static<typeof Envelope>;
     },
   );
 };

@@ -1,47 +1,94 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { formatTriggerMessage, SUNSET, verifyInbound } from '../../triggers/inbound.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { runView } from '../../runs/payload.js';
+import type { AgentTable } from '../../store/index.js';
+import { formatTriggerMessage, type InboundAuth, subjectFor, SUNSET, type TriggerScheme, verifyInbound, verifyTrigger } from '../../triggers/index.js';
 import { RateLimiter } from '../../util/rate-limiter.js';
 import { UserError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
 
+type Params = { crewId: string; agentId: string };
+
+/** JSON, or a form with the JSON in `payload` (GitHub's default content type). */
+function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
+  if (!raw.length) return {};
+  let text = raw.toString('utf8');
+  if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(text);
+    const inner = form.get('payload');
+    if (inner === null) return Object.fromEntries(form);
+    text = inner;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError(400, 'invalid_json', 'the request body is not valid JSON');
+  }
+}
+
 /**
- * 004's inbound trigger. No API key: the agent's webhook secret is the credential, checked
- * over the exact raw bytes, so this plugin keeps the body as a Buffer.
+ * Inbound triggers. No API key: the trigger's secret is the credential, checked over the exact
+ * raw bytes, so this plugin keeps bodies as Buffers (its parsers do not leak to other routes).
+ *  - 004's own URL per agent: /webhooks/{crew}/{agent}/trigger, the agent's secret, X-Signature.
+ *  - Named triggers: /webhooks/{crew}/{agent}/{name}, their own secret, scheme and prompt.
  */
 export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => {
+  // Per agent, across all its URLs: the limit protects the agent, not a URL.
   const limiter = new RateLimiter();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const asBuffer = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, asBuffer);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, asBuffer);
 
-  app.post<{ Params: { crewId: string; agentId: string } }>(
-    '/api/v1/webhooks/:crewId/:agentId/trigger',
-    { config: { public: true }, schema: { tags: ['triggers'], summary: "Trigger an agent run (004); authenticated by the agent's webhook secret", security: [] } },
-    async (req, reply) => {
-      const agent = await d.store.agents.getAgent(req.params.agentId);
-      if (!agent || agent.crew_id !== req.params.crewId) throw new UserError(404, 'not_found', 'no such agent in this crew');
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const auth = verifyInbound(req.headers, raw, d.agents.webhookSecret(agent), Math.floor(d.clock.now() / 1000));
-      if (!auth.ok) throw new UserError(401, 'unauthorized', auth.reason);
-      if (auth.deprecated) reply.header('deprecation', 'true').header('sunset', SUNSET);
-      if (agent.rate_limit_per_minute) {
-        const wait = limiter.take(agent.id, agent.rate_limit_per_minute / 60, d.clock.now());
-        if (wait > 0) {
-          reply.header('retry-after', String(Math.ceil(wait / 1000)));
-          throw new UserError(429, 'rate_limited', `agent ${agent.id} accepts ${agent.rate_limit_per_minute} triggers a minute; retry after ${Math.ceil(wait / 1000)} s`);
-        }
+  const findAgent = async (p: Params): Promise<AgentTable> => {
+    const agent = await d.store.agents.getAgent(p.agentId);
+    if (!agent || agent.crew_id !== p.crewId) throw new UserError(404, 'not_found', 'no such agent in this crew');
+    return agent;
+  };
+
+  const accept = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    agent: AgentTable,
+    auth: InboundAuth,
+    t: { scheme: TriggerScheme; id: string | null; name: string; template: string },
+  ) => {
+    if (!auth.ok) throw new UserError(401, 'unauthorized', auth.reason);
+    if (auth.deprecated) reply.header('deprecation', 'true').header('sunset', SUNSET);
+    if (agent.rate_limit_per_minute) {
+      const wait = limiter.take(agent.id, agent.rate_limit_per_minute / 60, d.clock.now());
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw new UserError(429, 'rate_limited', `agent ${agent.id} accepts ${agent.rate_limit_per_minute} triggers a minute; retry after ${Math.ceil(wait / 1000)} s`);
       }
-      let payload: unknown = {};
-      if (raw.length) {
-        try {
-          payload = JSON.parse(raw.toString('utf8'));
-        } catch {
-          throw new UserError(400, 'invalid_json', 'the request body is not valid JSON');
-        }
-      }
-      const key = req.headers['idempotency-key'];
-      const idempotencyKey = typeof key === 'string' && key.length ? key.slice(0, 255) : null;
-      const { run, created } = await d.runs.enqueue({ agent, triggerType: 'webhook', triggerName: 'inbound', prompt: formatTriggerMessage(payload, agent.prompt_template), idempotencyKey });
-      return reply.status(202).send({ status: 'accepted', run_id: run.id, ...(created ? {} : { duplicate: true }), run: runView(run) });
-    },
-  );
+    }
+    if (t.scheme === 'github' && req.headers['x-github-event'] === 'ping') return reply.status(200).send({ status: 'ignored', reason: 'GitHub ping: the webhook reaches Hookline and its signature is valid' });
+    const payload = parsePayload(req.body as Buffer, req.headers['content-type']);
+    const header = req.headers['idempotency-key'];
+    const key = typeof header === 'string' && header.length ? header : auth.deliveryId;
+    // Named triggers' keys are their own: the same key on two URLs of one agent is two requests.
+    const idempotencyKey = key ? (t.id ? `${t.id}:${key}` : key).slice(0, 255) : null;
+    const prompt = formatTriggerMessage(payload, t.template, subjectFor(t.scheme, req.headers, payload));
+    const { run, created } = await d.runs.enqueue({ agent, triggerType: 'webhook', triggerId: t.id, triggerName: t.name, prompt, idempotencyKey });
+    return reply.status(202).send({ status: 'accepted', run_id: run.id, ...(created ? {} : { duplicate: true }), run: runView(run) });
+  };
+
+  const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+  const nowSec = () => Math.floor(d.clock.now() / 1000);
+  const schema = (summary: string) => ({ config: { public: true }, schema: { tags: ['triggers'], summary, security: [] } });
+
+  app.post<{ Params: Params }>('/api/v1/webhooks/:crewId/:agentId/trigger', schema("Trigger an agent run (004); authenticated by the agent's webhook secret"), async (req, reply) => {
+    const agent = await findAgent(req.params);
+    const auth = verifyInbound(req.headers, raw(req), d.agents.webhookSecret(agent), nowSec());
+    return accept(req, reply, agent, auth, { scheme: 'hookline', id: null, name: 'inbound', template: agent.prompt_template });
+  });
+
+  app.post<{ Params: Params & { name: string } }>('/api/v1/webhooks/:crewId/:agentId/:name', schema("Trigger an agent run through a named webhook trigger; authenticated by the trigger's secret and scheme"), async (req, reply) => {
+    const agent = await findAgent(req.params);
+    const trigger = await d.store.triggers.byName(agent.id, req.params.name);
+    if (!trigger) throw new UserError(404, 'not_found', `agent ${agent.id} has no trigger named ${req.params.name}`);
+    const scheme = trigger.scheme as TriggerScheme;
+    const auth = verifyTrigger(scheme, req.headers, raw(req), d.triggers.secret(trigger), nowSec());
+    // Checked after the signature, so a disabled trigger does not tell strangers it exists.
+    if (auth.ok && !trigger.enabled) throw new UserError(403, 'trigger_disabled', `trigger ${trigger.name} is disabled; enable it with PATCH /api/v1/webhook-triggers/${trigger.id}`);
+    return accept(req, reply, agent, auth, { scheme, id: trigger.id, name: trigger.name, template: trigger.prompt_template || agent.prompt_template });
+  });
 };

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { AgentFileError, parseAgentFile } from './agent-file.js';
+
+const file = (fm: string, body = 'Review the change.') => `---\n${fm}\n---\n\n${body}\n`;
+const parse = (text: string, env: NodeJS.ProcessEnv = {}) => parseAgentFile('/srv/agents/reviewer/AGENT.md', text, env);
+const failure = (text: string, env: NodeJS.ProcessEnv = {}) => {
+  try {
+    parse(text, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(AgentFileError);
+    return err as AgentFileError;
+  }
+  throw new Error('expected the file to be refused');
+};
+
+describe('AGENT.md parsing', () => {
+  it('reads the front matter fields, takes the body as the prompt, and defaults what is missing', () => {
+    const d = parse(file('name: Code reviewer\ncrew: acme\ncrew_name: Acme Eng\nrunner: command\nrunner_config:\n  command: claude\n  args: [-p]\ntimeout: 15m\nmodel: opus'));
+    expect(d).toMatchObject({ id: 'reviewer', crew_id: 'acme', crew_name: 'Acme Eng', name: 'Code reviewer', runner: 'command', runner_config: { command: 'claude', args: ['-p'] }, timeout_seconds: 900, max_concurrent_runs: 1, model: 'opus', prompt_template: 'Review the change.', rate_limit_per_minute: null });
+    const minimal = parse(file('runner_config:\n  command: ./run.sh'));
+    expect(minimal).toMatchObject({ id: 'reviewer', name: 'reviewer', crew_id: 'default', runner: 'command', timeout_seconds: 600 });
+  });
+
+  it("accepts 003's notifications block (applied by the notifications module)", () => {
+    const d = parse(file('name: report-agent\nrunner_config: {command: x}\nnotifications:\n  on_complete:\n    - channel: slack\n      target: "#reports"'));
+    expect(d.name).toBe('report-agent');
+  });
+
+  it('substitutes ${ENV} in the front matter only, and names the line of a missing variable', () => {
+    const d = parse(file('runner: openai\nrunner_config:\n  base_url: http://127.0.0.1:11434/v1\n  api_key: ${OPENAI_KEY}', 'Use ${literal} as is.'), { OPENAI_KEY: 'sk-test-123' });
+    expect(d.runner_config).toMatchObject({ api_key: 'sk-test-123' });
+    expect(d.prompt_template).toBe('Use ${literal} as is.');
+    const e = failure(file('runner: openai\nrunner_config:\n  base_url: http://x\n  api_key: ${MISSING_KEY}'));
+    expect(e.line).toBe(5);
+    expect(e.message).toMatch(/MISSING_KEY is not set/);
+  });
+
+  it('reports YAML syntax errors with the file line', () => {
+    const e = failure(file('name: ok\nrunner_config:\n  command: [unclosed'));
+    expect(e.path).toBe('/srv/agents/reviewer/AGENT.md');
+    expect(e.line).toBeGreaterThanOrEqual(4);
+    expect(e.toString()).toMatch(/^\/srv\/agents\/reviewer\/AGENT\.md:\d+: /);
+  });
+
+  it('points at the field for unknown keys (with a suggestion) and bad values', () => {
+    const typo = failure(file('name: x\ntimout: 5m\nrunner_config: {command: x}'));
+    expect(typo.line).toBe(3);
+    expect(typo.message).toMatch(/unknown field "timout"; did you mean "timeout"/);
+    const runner = failure(file('runner_config: {command: x}\nrunner: shell'));
+    expect(runner.line).toBe(3);
+    expect(runner.message).toMatch(/runner must be one of command, http, openai/);
+    expect(failure(file('runner_config: {command: x}\ntimeout: forever')).line).toBe(3);
+    expect(failure(file('runner_config: {command: x}\nmax_concurrent_runs: 0')).message).toMatch(/from 1 to 1000/);
+    expect(failure(file('runner_config: {command: x}\nid: Not A Slug')).line).toBe(3);
+    expect(failure(file('runner_config: {command: x}\nwebhook_secret: short')).message).toMatch(/at least 16/);
+    expect(failure(file('name: x')).message).toMatch(/runner_config/);
+    expect(failure(file('timeout: 5m\ntimeout_seconds: 300\nrunner_config: {command: x}')).message).toMatch(/not both/);
+  });
+
+  it('refuses files without front matter or with it unclosed', () => {
+    expect(failure('Just a prompt').line).toBe(1);
+    expect(failure('---\nname: x\n').message).toMatch(/not closed/);
+    expect(failure('---\n- a\n- b\n---\nbody').message).toMatch(/mapping/);
+  });
+});

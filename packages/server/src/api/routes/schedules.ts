@@ -1,0 +1,81 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { runView } from '../../runs/payload.js';
+import type { ApiDeps } from '../deps.js';
+import { IdParams, PageQuery } from '../schemas.js';
+
+const tags = ['schedules'];
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+// No schema defaults on the fields: Ajv's useDefaults would put them into PATCH bodies.
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200, description: 'Shown as the run\'s trigger_name.' }),
+  cron: Type.String({ minLength: 1, maxLength: 200, description: 'Cron expression (croner): 5 fields (minute precision), 6 with seconds first, or 7 with a year; also @hourly, @daily, @weekly, @monthly, @yearly.' }),
+  timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone the expression is read in, e.g. "Europe/Berlin" (default "UTC").' }),
+  prompt: Type.String({ maxLength: 100_000, description: "Put after the agent's prompt_template." }),
+  enabled: Type.Boolean({ description: 'Default true. Enabling plans the next tick from now.' }),
+  misfire_grace_seconds: Type.Integer({ minimum: 0, maximum: 86_400, description: 'How late a tick may still run (default 60); later ticks are skipped with last_skip_reason.' }),
+};
+
+const ScheduleCreate = Type.Object(
+  {
+    agent_id: Type.String({ minLength: 1, maxLength: 128 }),
+    name: fields.name,
+    cron: fields.cron,
+    timezone: Type.Optional(fields.timezone),
+    prompt: Type.Optional(fields.prompt),
+    enabled: Type.Optional(fields.enabled),
+    misfire_grace_seconds: Type.Optional(fields.misfire_grace_seconds),
+  },
+  { additionalProperties: false },
+);
+const { agent_id: _agent, ...updatable } = ScheduleCreate.properties;
+const ScheduleUpdate = Type.Object(Type.Partial(Type.Object(updatable)).properties, { additionalProperties: false, minProperties: 1 });
+
+const Schedule = Type.Object({
+  id: Type.String(),
+  agent_id: Type.String(),
+  name: Type.String(),
+  cron: Type.String(),
+  timezone: Type.String(),
+  prompt: Type.String(),
+  enabled: Type.Boolean(),
+  misfire_grace_seconds: Type.Number(),
+  next_run_at: Nullable(Type.String({ description: 'The next tick; null when disabled.' })),
+  next_runs: Type.Array(Type.String(), { description: 'The next three ticks.' }),
+  last_run_at: Nullable(Type.String()),
+  last_run_id: Nullable(Type.String()),
+  last_skip_reason: Nullable(Type.String({ description: 'Why the most recent tick did not start a run ("missed: …", "previous run still running"); null when it did.' })),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+const ScheduleList = Type.Object({ items: Type.Array(Schedule), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+const ListQuery = Type.Object({ agent_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false });
+
+/** Cron schedules that start agent runs. */
+export const scheduleRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const list = async (q: typeof ListQuery.static, agentId?: string) => {
+    const id = agentId ?? q.agent_id;
+    return { ...(await d.schedules.list({ limit: q.limit, offset: q.offset, ...(id ? { agentId: id } : {}) })), limit: q.limit, offset: q.offset };
+  };
+
+  app.post('/api/v1/schedules', { schema: { tags, summary: 'Create a schedule', body: ScheduleCreate, response: { 201: Schedule } } }, async (req, reply) =>
+    reply.status(201).send(await d.schedules.create(req.body)),
+  );
+  app.get('/api/v1/schedules', { schema: { tags, summary: 'List schedules (optionally of one agent)', querystring: ListQuery, response: { 200: ScheduleList } } }, async (req) => list(req.query));
+  app.get('/api/v1/agents/:id/schedules', { schema: { tags, summary: "One agent's schedules", params: IdParams, querystring: ListQuery, response: { 200: ScheduleList } } }, async (req) => {
+    await d.agents.get(req.params.id);
+    return list(req.query, req.params.id);
+  });
+  app.get('/api/v1/schedules/:id', { schema: { tags, summary: 'Get a schedule', params: IdParams, response: { 200: Schedule } } }, async (req) => d.schedules.view(await d.schedules.get(req.params.id)));
+  app.patch('/api/v1/schedules/:id', { schema: { tags, summary: 'Update a schedule (only the fields given)', params: IdParams, body: ScheduleUpdate, response: { 200: Schedule } } }, async (req) =>
+    d.schedules.update(req.params.id, req.body),
+  );
+  app.delete('/api/v1/schedules/:id', { schema: { tags, summary: 'Delete a schedule', params: IdParams } }, async (req, reply) => {
+    await d.schedules.remove(req.params.id);
+    return reply.status(204).send(null);
+  });
+  app.post('/api/v1/schedules/:id/run', { schema: { tags, summary: "Run the schedule's prompt now (409 while its previous run is still going)", params: IdParams } }, async (req, reply) =>
+    reply.status(202).send(runView(await d.schedules.runNow(req.params.id))),
+  );
+};

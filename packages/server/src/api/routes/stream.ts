@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ApiDeps } from '../deps.js';
+import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, StreamSession } from '../stream-session.js';
+
+/** Query parameters that would carry a key; refused so that no client ever puts one in a URL (URLs end up in logs). */
+const KEY_PARAMS = ['api_key', 'apikey', 'key', 'token', 'access_token', 'authorization'];
+
+function keyInQuery(url: string): boolean {
+  const q = new URL(url, 'http://localhost').searchParams;
+  return KEY_PARAMS.some((p) => q.has(p)) || [...q.values()].some((v) => v.startsWith('hl_sk_'));
+}
+
+/**
+ * GET /api/v1/stream: the live stream over WebSocket (docs/streaming.md). The route is public
+ * to the API-key hook because browsers cannot set headers on a WebSocket; the session does
+ * its own authentication (the header when there is one, else an `auth` first message).
+ */
+export const streamRoutes =
+  (d: ApiDeps): FastifyPluginAsync =>
+  async (app) => {
+    const { hub, limits } = d.stream;
+    const sessions = new Set<StreamSession>();
+    const heartbeat = setInterval(() => {
+      for (const s of sessions) s.heartbeat();
+    }, limits.pingIntervalMs);
+    heartbeat.unref();
+    app.addHook('preClose', async () => {
+      clearInterval(heartbeat);
+      for (const s of sessions) s.shutdown();
+    });
+
+    app.get('/api/v1/stream', { websocket: true, config: { public: true }, schema: { hide: true } }, (socket, req) => {
+      if (keyInQuery(req.url)) {
+        return socket.close(CLOSE_UNAUTHORIZED, 'API keys are not accepted in the URL: use the Authorization header or an auth message');
+      }
+      if (sessions.size >= limits.maxConnections) return socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live-stream connections; try again later');
+      const header = req.headers.authorization;
+      const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+      const session = new StreamSession(socket, { hub, keys: d.keys, limits, log: req.log }, key);
+      sessions.add(session);
+      hub.connections.inc();
+      socket.on('close', () => {
+        sessions.delete(session);
+        hub.connections.dec();
+      });
+    });
+  };

@@ -1,0 +1,166 @@
+import type { RunService } from '../runs/service.js';
+import type { Page, RunTable, ScheduleTable, Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { notFound, UserError } from '../util/errors.js';
+import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
+import { type CronSpec, nextFire, nextFires, validateSpec } from './cron.js';
+import { isRunActive } from './policy.js';
+import { schedulePrompt } from './scheduler.js';
+
+export interface ScheduleInput {
+  agent_id: string;
+  name: string;
+  cron: string;
+  timezone?: string;
+  prompt?: string;
+  enabled?: boolean;
+  misfire_grace_seconds?: number;
+}
+
+export type ScheduleUpdate = Partial<Omit<ScheduleInput, 'agent_id'>>;
+
+export interface ScheduleView {
+  id: string;
+  agent_id: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  prompt: string;
+  enabled: boolean;
+  misfire_grace_seconds: number;
+  next_run_at: string | null;
+  /** The next three ticks, for people reading a schedule. */
+  next_runs: string[];
+  last_run_at: string | null;
+  last_run_id: string | null;
+  last_skip_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScheduleAdminOptions {
+  store: Store;
+  clock: Clock;
+  runs: RunService;
+  /** Called after a schedule was created, changed or deleted (this process's scheduler looks again). */
+  onChange?: () => void;
+}
+
+const DEFAULT_GRACE_S = 60;
+const MAX_GRACE_S = 86_400;
+
+/** Schedules as the API sees them: validation, next-tick bookkeeping, run now. */
+export class ScheduleAdmin {
+  constructor(private readonly o: ScheduleAdminOptions) {}
+
+  view(row: ScheduleTable): ScheduleView {
+    const next = row.next_run_at;
+    return {
+      id: row.id,
+      agent_id: row.agent_id,
+      name: row.name,
+      cron: row.cron,
+      timezone: row.timezone,
+      prompt: row.prompt,
+      enabled: row.enabled === 1,
+      misfire_grace_seconds: row.misfire_grace_ms / 1000,
+      next_run_at: iso(next),
+      next_runs: next === null ? [] : [next, ...nextFires(row, next, 2)].map((t) => iso(t)),
+      last_run_at: iso(row.last_run_at),
+      last_run_id: row.last_run_id,
+      last_skip_reason: row.last_skip_reason,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
+    };
+  }
+
+  async create(input: ScheduleInput): Promise<ScheduleView> {
+    if (!(await this.o.store.agents.getAgent(input.agent_id))) throw new UserError(422, 'unknown_agent', `agent ${input.agent_id} does not exist`);
+    const now = this.o.clock.now();
+    const spec: CronSpec = { cron: input.cron.trim(), timezone: input.timezone ?? 'UTC' };
+    validateSpec(spec, now);
+    const enabled = input.enabled ?? true;
+    const row: ScheduleTable = {
+      id: newId('sch', this.o.clock),
+      agent_id: input.agent_id,
+      name: input.name,
+      ...spec,
+      prompt: input.prompt ?? '',
+      enabled: enabled ? 1 : 0,
+      misfire_grace_ms: graceMs(input.misfire_grace_seconds ?? DEFAULT_GRACE_S),
+      next_run_at: enabled ? nextFire(spec, now) : null,
+      last_run_at: null,
+      last_run_id: null,
+      last_skip_reason: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.o.store.schedules.insert(row);
+    this.o.onChange?.();
+    return this.view(row);
+  }
+
+  async get(id: string): Promise<ScheduleTable> {
+    const row = await this.o.store.schedules.get(id);
+    if (!row) throw notFound('schedule', id);
+    return row;
+  }
+
+  async list(page: Page & { agentId?: string }): Promise<{ items: ScheduleView[]; total: number }> {
+    const { rows, total } = await this.o.store.schedules.list(page);
+    return { items: rows.map((r) => this.view(r)), total };
+  }
+
+  /** Enabling, or changing the expression or zone, plans the next tick from now. */
+  async update(id: string, input: ScheduleUpdate): Promise<ScheduleView> {
+    const row = await this.get(id);
+    const now = this.o.clock.now();
+    const patch: Partial<ScheduleTable> = { updated_at: now };
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.prompt !== undefined) patch.prompt = input.prompt;
+    if (input.misfire_grace_seconds !== undefined) patch.misfire_grace_ms = graceMs(input.misfire_grace_seconds);
+    const spec: CronSpec = { cron: input.cron?.trim() ?? row.cron, timezone: input.timezone ?? row.timezone };
+    const specChanged = spec.cron !== row.cron || spec.timezone !== row.timezone;
+    if (specChanged) {
+      validateSpec(spec, now);
+      Object.assign(patch, spec);
+    }
+    const enabled = input.enabled ?? row.enabled === 1;
+    patch.enabled = enabled ? 1 : 0;
+    if (!enabled) patch.next_run_at = null;
+    else if (row.enabled === 0 || specChanged) patch.next_run_at = nextFire(spec, now);
+    const updated = await this.o.store.schedules.update(id, patch);
+    if (!updated) throw notFound('schedule', id);
+    this.o.onChange?.();
+    return this.view(updated);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.o.store.schedules.delete(id))) throw notFound('schedule', id);
+    this.o.onChange?.();
+  }
+
+  /** Starts a run now (enabled or not), unless the schedule's previous run is still going. */
+  async runNow(id: string): Promise<RunTable> {
+    const s = await this.get(id);
+    const run = await this.o.store.transaction(async (tx) => {
+      const now = this.o.clock.now();
+      const agent = await tx.agents.getAgent(s.agent_id);
+      if (!agent) throw new UserError(409, 'unknown_agent', `agent ${s.agent_id} of schedule ${id} no longer exists`);
+      const previous = s.last_run_id ? await tx.agents.getRun(s.last_run_id) : undefined;
+      if (previous && isRunActive(previous, now)) throw new UserError(409, 'previous_run_active', `run ${previous.id} of schedule ${id} is still ${previous.status}; a schedule never overlaps its runs`);
+      const { run } = await this.o.runs.enqueue({ agent, triggerType: 'schedule', triggerId: s.id, triggerName: s.name, prompt: schedulePrompt(agent, s) }, tx);
+      // Rolled back if the scheduler recorded a run meanwhile: then that one is the run in progress.
+      if (!(await tx.schedules.recordManualRun(s.id, s.last_run_id, run.id, now))) throw new UserError(409, 'previous_run_active', `schedule ${id} started a run at the same moment; see its last_run_id`);
+      return run;
+    });
+    this.o.runs.wakeExecutor();
+    return run;
+  }
+}
+
+function graceMs(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_GRACE_S) throw new UserError(422, 'invalid_misfire_grace', `misfire_grace_seconds must be between 0 and ${MAX_GRACE_S} (24 h); got ${seconds}`);
+  return Math.round(seconds * 1000);
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Page } from './store.js';
+import type { Database, WebhookTriggerTable } from './schema.js';
+
+/** SQL for named webhook triggers. Reached as `store.triggers`, so it joins the caller's transaction. */
+export class TriggerRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: WebhookTriggerTable): Promise<void> {
+    await this.db.insertInto('webhook_triggers').values(row).execute();
+  }
+  get(id: string): Promise<WebhookTriggerTable | undefined> {
+    return this.db.selectFrom('webhook_triggers').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  /** The trigger behind a URL. */
+  byName(agentId: string, name: string): Promise<WebhookTriggerTable | undefined> {
+    return this.db.selectFrom('webhook_triggers').selectAll().where('agent_id', '=', agentId).where('name', '=', name).executeTakeFirst();
+  }
+  async list(page: Page & { agentId?: string }): Promise<{ rows: WebhookTriggerTable[]; total: number }> {
+    let q = this.db.selectFrom('webhook_triggers');
+    if (page.agentId) q = q.where('agent_id', '=', page.agentId);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('agent_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+  async update(id: string, patch: Partial<WebhookTriggerTable>): Promise<WebhookTriggerTable | undefined> {
+    const r = await this.db.updateTable('webhook_triggers').set(patch).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.get(id) : undefined;
+  }
+  async delete(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('webhook_triggers').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+  /** With its agent: a trigger must not outlive the agent it starts. */
+  async deleteForAgent(agentId: string): Promise<void> {
+    await this.db.deleteFrom('webhook_triggers').where('agent_id', '=', agentId).execute();
+  }
+}

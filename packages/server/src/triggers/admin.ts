@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { generateWebhookSecret, isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
+import type { AgentTable, Page, Store, WebhookTriggerTable } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { notFound, UserError } from '../util/errors.js';
+import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
+import type { TriggerScheme } from './inbound.js';
+
+export interface WebhookTriggerInput {
+  name: string;
+  scheme?: TriggerScheme;
+  /** Bring your own secret (e.g. one a Standard Webhooks sender generated); else one is made. */
+  secret?: string;
+  prompt_template?: string;
+  enabled?: boolean;
+}
+
+export interface WebhookTriggerView {
+  id: string;
+  agent_id: string;
+  crew_id: string;
+  name: string;
+  scheme: TriggerScheme;
+  prompt_template: string;
+  enabled: boolean;
+  url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** `trigger` is 004's own URL for the agent: /webhooks/{crew}/{agent}/trigger. */
+const RESERVED = new Set(['trigger']);
+const MIN_SECRET_LENGTH = 16;
+
+function newSecret(scheme: TriggerScheme): string {
+  // Standard Webhooks receivers expect whsec_<base64>; GitHub and Grafana take any string.
+  return scheme === 'standard' ? generateWebhookSecret() : `hltr_${randomBytes(32).toString('base64url')}`;
+}
+
+function checkSecret(scheme: TriggerScheme, secret: string): void {
+  if (scheme === 'standard' && !isStandardWebhookSecret(secret)) throw new UserError(422, 'invalid_secret', '`secret` for the standard scheme must look like whsec_<base64>, as Standard Webhooks senders generate');
+  if (secret.length < MIN_SECRET_LENGTH) throw new UserError(422, 'invalid_secret', `\`secret\` must be at least ${MIN_SECRET_LENGTH} characters; omit it to have one generated`);
+}
+
+/**
+ * Named webhook triggers (000's "webhook" trigger type): several URLs for one agent, each
+ * with its own secret, signing scheme and prompt template.
+ */
+export class WebhookTriggerAdmin {
+  constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock) {}
+
+  view(t: WebhookTriggerTable): WebhookTriggerView {
+    return {
+      id: t.id,
+      agent_id: t.agent_id,
+      crew_id: t.crew_id,
+      name: t.name,
+      scheme: t.scheme as TriggerScheme,
+      prompt_template: t.prompt_template,
+      enabled: t.enabled === 1,
+      url: `/api/v1/webhooks/${t.crew_id}/${t.agent_id}/${t.name}`,
+      created_at: iso(t.created_at),
+      updated_at: iso(t.updated_at),
+    };
+  }
+
+  async create(agent: AgentTable, input: WebhookTriggerInput): Promise<WebhookTriggerView & { secret: string }> {
+    if (!NAME.test(input.name) || RESERVED.has(input.name)) {
+      throw new UserError(422, 'invalid_name', `trigger name "${input.name}" must be 1–63 lower-case letters, digits, - or _, and not "trigger" (the agent's own URL)`);
+    }
+    if (await this.store.triggers.byName(agent.id, input.name)) throw new UserError(409, 'conflict', `agent ${agent.id} already has a trigger named ${input.name}`);
+    const scheme = input.scheme ?? 'hookline';
+    const secret = input.secret ?? newSecret(scheme);
+    checkSecret(scheme, secret);
+    const now = this.clock.now();
+    const row: WebhookTriggerTable = {
+      id: newId('wht', this.clock).toLowerCase(),
+      agent_id: agent.id,
+      crew_id: agent.crew_id,
+      name: input.name,
+      scheme,
+      secret_enc: this.box.seal(secret),
+      prompt_template: input.prompt_template ?? '',
+      enabled: input.enabled === false ? 0 : 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.triggers.insert(row);
+    return { ...this.view(row), secret };
+  }
+
+  async get(id: string): Promise<WebhookTriggerTable> {
+    const t = await this.store.triggers.get(id);
+    if (!t) throw notFound('webhook trigger', id);
+    return t;
+  }
+
+  async list(page: Page & { agentId?: string }) {
+    const { rows, total } = await this.store.triggers.list(page);
+    return { items: rows.map((r) => this.view(r)), total };
+  }
+
+  /** Name and scheme are part of the sender's setup, so they are fixed; delete and recreate to change them. */
+  async update(id: string, input: { prompt_template?: string; enabled?: boolean }): Promise<WebhookTriggerView> {
+    const patch: Partial<WebhookTriggerTable> = { updated_at: this.clock.now() };
+    if (input.prompt_template !== undefined) patch.prompt_template = input.prompt_template;
+    if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
+    const row = await this.store.triggers.update(id, patch);
+    if (!row) throw notFound('webhook trigger', id);
+    return this.view(row);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.store.triggers.delete(id))) throw notFound('webhook trigger', id);
+  }
+
+  /** A new secret takes effect at once (senders such as GitHub hold only one). */
+  async rotateSecret(id: string, secret?: string): Promise<{ secret: string }> {
+    const t = await this.get(id);
+    const next = secret ?? newSecret(t.scheme as TriggerScheme);
+    checkSecret(t.scheme as TriggerScheme, next);
+    await this.store.triggers.update(id, { secret_enc: this.box.seal(next), updated_at: this.clock.now() });
+    return { secret: next };
+  }
+
+  secret(t: WebhookTriggerTable): string {
+    return this.box.open(t.secret_enc);
+  }
+}
