@@ -161,6 +161,20 @@ describe.each(STORES)('named webhook triggers (%s)', (kind) => {
     expect(((await ra2.json()) as any).run_id).toBe(ra.run_id);
   });
 
+  it('concurrent requests with one Idempotency-Key (written in one batch) make one run; distinct keys make one each', async () => {
+    const t = await create({ name: 'burst' });
+    const body = JSON.stringify({ event: 'burst' });
+    const send = (key: string) => post('burst', body, { 'x-signature': hex(t.secret, body), 'idempotency-key': key }).then(async (r) => ({ ...((await r.json()) as any), code: r.status }));
+    const same = await Promise.all(Array.from({ length: 20 }, () => send('same-key')));
+    expect(same.map((r) => r.code)).toEqual(Array(20).fill(202));
+    expect(new Set(same.map((r) => r.run_id)).size).toBe(1);
+    expect(same.filter((r) => !r.duplicate)).toHaveLength(1);
+    const distinct = await Promise.all(Array.from({ length: 20 }, (_, i) => send(`key-${i}`)));
+    expect(new Set(distinct.map((r) => r.run_id)).size).toBe(20);
+    const runs = await h.call('GET', `/api/v1/runs?agent_id=triage&limit=1000`);
+    expect(runs.body.items.filter((r: any) => r.trigger_id === t.id)).toHaveLength(21);
+  });
+
   it('deleting the agent deletes its triggers', async () => {
     await h.call('POST', '/api/v1/agents', { id: 'temp', crew_id: 'ops', name: 'Temp', runner: 'command', runner_config: { command: node } });
     const t = await create({ name: 'gone' }, 'temp');

@@ -2,6 +2,7 @@ import type { Store, DeliveryTable, EventTable } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { patternsMatching } from './catalog.js';
+import { GroupCommit } from '../util/group-commit.js';
 
 export interface Envelope {
   id: string;
@@ -44,8 +45,6 @@ export interface PublisherOptions {
 interface Pending {
   input: PublishInput;
   onlyEndpointId: string | undefined;
-  resolve: (r: PublishResult) => void;
-  reject: (err: unknown) => void;
 }
 
 /** Most events written in one publish transaction. */
@@ -53,18 +52,15 @@ const MAX_BATCH = 500;
 
 export class Publisher {
   private readonly clock: Clock;
-  private queue: Pending[] = [];
-  private kickScheduled = false;
-  private writers = 0;
   /**
-   * Batches written at once. SQLite has one writer anyway; PostgreSQL overlaps a few so a
-   * batch does not wait for the previous one's round trips (same-id races resolve through
-   * the primary key: the second insert waits for the first and becomes a duplicate).
+   * Batches are written a few at a time on PostgreSQL so a batch does not wait for the previous
+   * one's round trips (same-id races resolve through the primary key: the second insert waits
+   * for the first and becomes a duplicate); SQLite has one writer anyway.
    */
-  private readonly maxWriters: number;
+  private readonly batches: GroupCommit<Pending, PublishResult>;
   constructor(private readonly o: PublisherOptions) {
     this.clock = o.clock ?? systemClock;
-    this.maxWriters = o.store.dialect === 'postgres' ? 4 : 1;
+    this.batches = new GroupCommit({ write: (batch) => this.write(batch, o.store), maxBatch: MAX_BATCH, maxWriters: o.store.dialect === 'postgres' ? 4 : 1 });
   }
 
   private envelope(input: PublishInput, now: number): Envelope {
@@ -103,41 +99,8 @@ export class Publisher {
    * is on disk. Pass a transaction's store as `within` to make the event part of that write.
    */
   publish(input: PublishInput, onlyEndpointId?: string, within?: Store): Promise<PublishResult> {
-    if (within) return this.write([{ input, onlyEndpointId, resolve: () => {}, reject: () => {} }], within).then((r) => r[0]!);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, onlyEndpointId, resolve, reject });
-      if (!this.kickScheduled) {
-        this.kickScheduled = true;
-        // Wait one turn so that concurrent callers land in the same batch.
-        setImmediate(() => {
-          this.kickScheduled = false;
-          this.kick();
-        });
-      }
-    });
-  }
-
-  /** Starts batch writers while there is work and a free writer. */
-  private kick(): void {
-    while (this.queue.length && this.writers < this.maxWriters) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      this.writers++;
-      void this.writeBatch(batch).finally(() => {
-        this.writers--;
-        this.kick();
-      });
-    }
-  }
-
-  private async writeBatch(batch: Pending[]): Promise<void> {
-    try {
-      const results = await this.write(batch, this.o.store);
-      batch.forEach((p, i) => p.resolve(results[i]!));
-    } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
-      // One bad event must not fail its neighbours: retry them one by one.
-      await Promise.all(batch.map((p) => this.write([p], this.o.store).then((r) => p.resolve(r[0]!), p.reject)));
-    }
+    if (within) return this.write([{ input, onlyEndpointId }], within).then((r) => r[0]!);
+    return this.batches.submit({ input, onlyEndpointId });
   }
 
   private async write(batch: Pending[], store: Store): Promise<PublishResult[]> {

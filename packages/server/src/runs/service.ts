@@ -1,6 +1,7 @@
 import type { AgentTable, RunFilter, RunTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import { notFound, UserError } from '../util/errors.js';
+import { GroupCommit } from '../util/group-commit.js';
 import { newId } from '../util/ids.js';
 import type { StreamEmitter } from '../stream/index.js';
 import type { RunExecutor } from './executor.js';
@@ -34,7 +35,20 @@ export class RunService {
     private readonly clock: Clock,
     private readonly executor: () => RunExecutor | undefined,
     private readonly stream?: StreamEmitter,
-  ) {}
+  ) {
+    // One transaction per batch of concurrent triggers instead of one commit each.
+    this.inserts = new GroupCommit({ write: (rows) => this.insertAll(rows, store), maxBatch: 500, maxWriters: store.dialect === 'postgres' ? 4 : 1 });
+  }
+
+  private readonly inserts: GroupCommit<RunTable, { run: RunTable; created: boolean }>;
+
+  private insertAll(rows: RunTable[], store: Store): Promise<{ run: RunTable; created: boolean }[]> {
+    return store.transaction(async (tx) => {
+      const results = await tx.agents.insertRuns(rows);
+      for (const r of results) if (r.created) tx.afterCommit(() => streamRun(this.stream, r.run));
+      return results;
+    });
+  }
 
   /**
    * Queues a run; the same idempotency key for the same agent returns the first run.
@@ -65,9 +79,9 @@ export class RunService {
       finished_at: null,
       updated_at: now,
     };
-    const result = await (tx ?? this.store).agents.insertRun(row);
-    if (result.created) (tx ?? this.store).afterCommit(() => streamRun(this.stream, result.run));
-    if (result.created && !tx) this.wakeExecutor(row.agent_id);
+    if (tx) return (await this.insertAll([row], tx))[0]!;
+    const result = await this.inserts.submit(row);
+    if (result.created) this.wakeExecutor(row.agent_id);
     return result;
   }
 

@@ -72,6 +72,24 @@ export class AgentRecords {
     const existing = await this.db.selectFrom('runs').selectAll().where('agent_id', '=', row.agent_id).where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow();
     return { run: existing, created: false };
   }
+  /**
+   * `insertRun` for many rows in one statement (group commit of triggers). Rows whose
+   * idempotency key the agent already used (in the table or earlier in `rows`) come back as
+   * that earlier run, with created false.
+   */
+  async insertRuns(rows: RunTable[]): Promise<{ run: RunTable; created: boolean }[]> {
+    const created = new Set<string>();
+    for (let i = 0; i < rows.length; i += 500) {
+      const r = await this.db.insertInto('runs').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).returning('id').execute();
+      for (const { id } of r) created.add(id);
+    }
+    const results: { run: RunTable; created: boolean }[] = [];
+    for (const row of rows) {
+      if (created.has(row.id)) results.push({ run: row, created: true });
+      else results.push({ run: await this.db.selectFrom('runs').selectAll().where('agent_id', '=', row.agent_id).where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow(), created: false });
+    }
+    return results;
+  }
   getRun(id: string): Promise<RunTable | undefined> {
     return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
   }

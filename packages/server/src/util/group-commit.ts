@@ -1,0 +1,64 @@
+/**
+ * Group commit: concurrent callers' writes are gathered into one batch and written by one
+ * `write` call (one transaction), so under load a batch costs about what one write did, while
+ * each caller still learns only when its own item is stored.
+ */
+export interface GroupCommitOptions<I, O> {
+  /** Writes a batch; returns one result per item, in order. Throws to fail the whole batch. */
+  write: (items: I[]) => Promise<O[]>;
+  /** Most items in one batch. */
+  maxBatch: number;
+  /** Batches written at once (1 for SQLite's single writer; a few for PostgreSQL). */
+  maxWriters: number;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve: (r: O) => void;
+  reject: (err: unknown) => void;
+}
+
+export class GroupCommit<I, O> {
+  private queue: Pending<I, O>[] = [];
+  private kickScheduled = false;
+  private writers = 0;
+
+  constructor(private readonly o: GroupCommitOptions<I, O>) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.kickScheduled) {
+        this.kickScheduled = true;
+        // Wait one turn so that concurrent callers land in the same batch.
+        setImmediate(() => {
+          this.kickScheduled = false;
+          this.kick();
+        });
+      }
+    });
+  }
+
+  /** Starts batch writers while there is work and a free writer. */
+  private kick(): void {
+    while (this.queue.length && this.writers < this.o.maxWriters) {
+      const batch = this.queue.splice(0, this.o.maxBatch);
+      this.writers++;
+      void this.writeBatch(batch).finally(() => {
+        this.writers--;
+        this.kick();
+      });
+    }
+  }
+
+  private async writeBatch(batch: Pending<I, O>[]): Promise<void> {
+    try {
+      const results = await this.o.write(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      // One bad item must not fail its neighbours: retry them one by one.
+      await Promise.all(batch.map((p) => this.o.write([p.item]).then((r) => p.resolve(r[0]!), p.reject)));
+    }
+  }
+}
