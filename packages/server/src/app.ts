@@ -14,6 +14,7 @@ import { RunExecutor } from './runs/executor.js';
 import { RunService } from './runs/service.js';
 import { ScheduleAdmin, Scheduler } from './schedules/index.js';
 import { WebhookTriggerAdmin } from './triggers/index.js';
+import { PostActionAdmin } from './post-actions/index.js';
 import { EndpointAdmin } from './channels/index.js';
 import type { HooklineConfig } from './config/index.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
@@ -73,6 +74,7 @@ export class Hookline {
   /** What the load at start found (the CLI prints its errors). */
   agentFilesReport: AgentFilesReport | undefined;
   readonly triggers: WebhookTriggerAdmin;
+  readonly postActions: PostActionAdmin;
   readonly runs: RunService;
   readonly executor: RunExecutor | undefined;
   readonly schedules: ScheduleAdmin;
@@ -122,6 +124,7 @@ export class Hookline {
     this.agents = new AgentAdmin(store, box, this.clock, this.guard);
     this.agentFiles = new AgentFiles(store, this.agents, this.log);
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
+    this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
     this.runs = new RunService(store, this.clock, () => this.executor, this.stream);
     if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log });
     this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
@@ -191,7 +194,7 @@ export class Hookline {
     // Only processes that serve sockets need the other processes' stream.
     await this.stream.listen();
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, triggers: this.triggers, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });

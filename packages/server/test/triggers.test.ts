@@ -186,6 +186,14 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     expect((await h.call('POST', `/api/v1/runs/${a.id}/cancel`)).status).toBe(409);
   });
 
+  it('PATCH with null clears a nullable field (not coerced to an empty string)', async () => {
+    await h.call('POST', '/api/v1/agents', { id: 'nullable', crew_id: 'acme', name: 'Nullable', runner: 'command', runner_config: { command: node }, model: 'm1', rate_limit_per_minute: 5 });
+    const r = await h.call('PATCH', '/api/v1/agents/nullable', { model: null, rate_limit_per_minute: null });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ model: null, rate_limit_per_minute: null });
+    await h.call('DELETE', '/api/v1/agents/nullable');
+  });
+
   it('refuses an agent in an unknown crew and a crew with agents', async () => {
     const r = await h.call('POST', '/api/v1/agents', { crew_id: 'nope', name: 'x', runner: 'command', runner_config: { command: 'true' } });
     expect(r.status).toBe(422);

@@ -181,9 +181,11 @@ export class AgentAdmin {
     return this.view(row);
   }
 
-  /** Deletes the agent with its named webhook triggers and schedules (its runs stay, as history). */
+  /** Deletes the agent with its named webhook triggers, schedules and the post-action bindings to any of them (its runs stay, as history). */
   async remove(id: string): Promise<void> {
     const deleted = await this.store.transaction(async (tx) => {
+      // First: it finds the bindings through the triggers and schedules deleted next.
+      await tx.postActions.deleteBindingsForAgent(id);
       await tx.triggers.deleteForAgent(id);
       await tx.schedules.deleteForAgent(id);
       return tx.agents.deleteAgent(id);

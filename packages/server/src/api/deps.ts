@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { EndpointAdmin } from '../channels/index.js';
 import type { Publisher } from '../events/index.js';
+import type { PostActionAdmin } from '../post-actions/index.js';
 import type { AgentAdmin } from '../agents/admin.js';
 import type { AgentFilesReport } from '../agents/agent-files.js';
 import type { ApiKeys } from '../keys/index.js';
@@ -22,6 +23,7 @@ export interface ApiDeps {
   runs: RunService;
   schedules: ScheduleAdmin;
   triggers: WebhookTriggerAdmin;
+  postActions: PostActionAdmin;
   /** Re-reads the AGENT.md files. */
   reloadAgentFiles: () => Promise<AgentFilesReport>;
   registry: Registry;

@@ -13,7 +13,11 @@ export const PageQuery = {
 export const Paginated = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * `t` or null. Null comes first: with Ajv's type coercion on, a string branch tried first
+ * would turn a JSON null into "" and never reach the null branch.
+ */
+export const Nullable = <T extends TSchema>(t: T, o: { description?: string } = {}) => Type.Union([Type.Null(), t], o);
 
 const Scheme = Type.Union(SIGNING_SCHEMES.map((s) => Type.Literal(s)), { description: 'How deliveries are signed. `standard` = Standard Webhooks (webhook-id/-timestamp/-signature).' });
 

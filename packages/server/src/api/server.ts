@@ -18,6 +18,7 @@ import { triggerRoutes } from './routes/trigger.js';
 import { streamRoutes } from './routes/stream.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
+import { postActionRoutes } from './routes/post-actions.js';
 
 export interface ApiOptions {
   bodyLimit: number;
@@ -70,5 +71,6 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(streamRoutes(deps));
   await app.register(scheduleRoutes(deps));
   await app.register(webhookTriggerRoutes(deps));
+  await app.register(postActionRoutes(deps));
   return app;
 }

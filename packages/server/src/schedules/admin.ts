@@ -136,8 +136,13 @@ export class ScheduleAdmin {
     return this.view(updated);
   }
 
+  /** Deletes the schedule with the post-action bindings that watch it. */
   async remove(id: string): Promise<void> {
-    if (!(await this.o.store.schedules.delete(id))) throw notFound('schedule', id);
+    const deleted = await this.o.store.transaction(async (tx) => {
+      await tx.postActions.deleteBindingsForTrigger('schedule', id);
+      return tx.schedules.delete(id);
+    });
+    if (!deleted) throw notFound('schedule', id);
     this.o.onChange?.();
   }
 

@@ -9,6 +9,7 @@ export type { DeliveryUpdate } from './dialect.js';
 export type { AgentRecords, RunFilter } from './agents.js';
 export type { TriggerRecords } from './triggers.js';
 export type { ScheduleRecords, ScheduleSeen } from './schedules.js';
+export type { BindingTriggerType, PostActionRecords } from './post-actions.js';
 export type * from './schema.js';
 
 export interface OpenStoreOptions {

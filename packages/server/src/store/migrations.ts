@@ -236,5 +236,42 @@ const m0007: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007 };
+const m0008: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('post_actions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('url_template', 'text', (c) => c.notNull())
+      .addColumn('headers_enc', 'text')
+      .addColumn('body_template', 'text', (c) => c.notNull())
+      .addColumn('auth_type', 'text', (c) => c.notNull())
+      .addColumn('auth_enc', 'text')
+      .addColumn('timeout_ms', 'integer', (c) => c.notNull())
+      .addColumn('retry_count', 'integer', (c) => c.notNull())
+      .addColumn('enabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('post_action_bindings')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('post_action_id', 'text', (c) => c.notNull())
+      .addColumn('trigger_type', 'text', (c) => c.notNull())
+      .addColumn('trigger_id', 'text', (c) => c.notNull())
+      .addColumn('fire_when', 'text', (c) => c.notNull())
+      .addColumn('body_override', 'text')
+      .addColumn('enabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    // One binding per (post-action, trigger): a second one is a 409.
+    await db.schema.createIndex('post_action_bindings_unique').on('post_action_bindings').columns(['post_action_id', 'trigger_type', 'trigger_id']).unique().execute();
+    // A run's end looks up the bindings of its trigger.
+    await db.schema.createIndex('post_action_bindings_trigger').on('post_action_bindings').columns(['trigger_type', 'trigger_id']).execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008 };
 

@@ -192,6 +192,45 @@ export interface ScheduleTable {
   updated_at: number;
 }
 
+export type PostActionMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type PostActionAuthType = 'none' | 'bearer' | 'basic' | 'header';
+
+/** A reusable HTTP request (seed 000) fired when a bound trigger's run ends. */
+export interface PostActionTable {
+  id: string;
+  name: string;
+  method: PostActionMethod;
+  url_template: string;
+  /** Sealed JSON object of header name → value template (values may hold credentials); null when none. */
+  headers_enc: string | null;
+  body_template: string;
+  auth_type: PostActionAuthType;
+  /** Sealed JSON: bearer {token}, basic {username,password}, header {name,value}; null for none. */
+  auth_enc: string | null;
+  timeout_ms: number;
+  /** Retries after the first attempt, 0–5. */
+  retry_count: number;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Attaches a post-action to one webhook trigger or schedule. */
+export interface PostActionBindingTable {
+  id: string;
+  post_action_id: string;
+  trigger_type: 'webhook' | 'schedule';
+  /** A webhook trigger id (wht_…), an agent id (its own 004 URL), or a schedule id (sch_…). */
+  trigger_id: string;
+  /** any | success | failure (failure includes timeout). */
+  fire_when: 'any' | 'success' | 'failure';
+  /** Used instead of the post-action's body template when not null. */
+  body_override: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   endpoints: EndpointTable;
@@ -205,4 +244,6 @@ export interface Database {
   run_logs: RunLogTable;
   schedules: ScheduleTable;
   webhook_triggers: WebhookTriggerTable;
+  post_actions: PostActionTable;
+  post_action_bindings: PostActionBindingTable;
 }

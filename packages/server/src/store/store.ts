@@ -3,6 +3,7 @@ import type { DeliveryUpdate, DialectOps, ClaimArgs } from './dialect.js';
 import { AgentRecords } from './agents.js';
 import { TriggerRecords } from './triggers.js';
 import { ScheduleRecords } from './schedules.js';
+import { PostActionRecords } from './post-actions.js';
 import { migrate } from './migrator.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
@@ -57,6 +58,11 @@ export class Store {
   /** Cron schedules, in this store's transaction. */
   get schedules(): ScheduleRecords {
     return new ScheduleRecords(this.db);
+  }
+
+  /** Post-actions and their bindings, in this store's transaction. */
+  get postActions(): PostActionRecords {
+    return new PostActionRecords(this.db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

@@ -112,8 +112,13 @@ export class WebhookTriggerAdmin {
     return this.view(row);
   }
 
+  /** Deletes the trigger with the post-action bindings that watch it. */
   async remove(id: string): Promise<void> {
-    if (!(await this.store.triggers.delete(id))) throw notFound('webhook trigger', id);
+    const deleted = await this.store.transaction(async (tx) => {
+      await tx.postActions.deleteBindingsForTrigger('webhook', id);
+      return tx.triggers.delete(id);
+    });
+    if (!deleted) throw notFound('webhook trigger', id);
   }
 
   /** A new secret takes effect at once (senders such as GitHub hold only one). */

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '../../agents/runner-config.js';
 import { UserError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, PageQuery } from '../schemas.js';
+import { IdParams, Nullable, PageQuery } from '../schemas.js';
 
 const tags = ['agents'];
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Lower-case letters, digits, - and _.' });
@@ -13,8 +13,8 @@ const agentFields = {
   prompt_template: Type.String({ maxLength: 100_000, description: 'Instructions put before every trigger payload.' }),
   timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'Default 600 (10 minutes, as 004).' }),
   max_concurrent_runs: Type.Integer({ minimum: 1, maximum: 1000, description: 'More runs wait in the queue (default 1).' }),
-  model: Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: 'Model label; the `openai` runner sends it when its settings name no model.' }),
-  rate_limit_per_minute: Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()], { description: 'Inbound triggers accepted per minute; more get 429.' }),
+  model: Nullable(Type.String({ maxLength: 200 }), { description: 'Model label; the `openai` runner sends it when its settings name no model.' }),
+  rate_limit_per_minute: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }), { description: 'Inbound triggers accepted per minute; more get 429.' }),
 };
 const RunnerName = Type.Unsafe<RunnerKind>(Type.String({ enum: [...RUNNERS], description: 'How the agent runs: `command` (a local program), `http` (POST to a URL), `openai` (an OpenAI-compatible chat completions API).' }));
 

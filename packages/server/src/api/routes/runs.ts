@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { announceEnd, runView } from '../../runs/payload.js';
 import type { RunStatus } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, PageQuery } from '../schemas.js';
+import { IdParams, Nullable, PageQuery } from '../schemas.js';
 import { parseTime } from '../time.js';
 
 const tags = ['runs'];
@@ -66,8 +66,8 @@ const Report = Type.Object(
   {
     agent_id: Type.String({ minLength: 1 }),
     status: Type.Union([Type.Literal('completed'), Type.Literal('failed'), Type.Literal('timeout')]),
-    output: Type.Optional(Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()])),
-    error: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+    output: Type.Optional(Nullable(Type.String({ maxLength: 1_048_576 }))),
+    error: Type.Optional(Nullable(Type.String({ maxLength: 65_536 }))),
     prompt: Type.Optional(Type.String({ maxLength: 1_048_576 })),
     started_at: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms; default now.' })),
     finished_at: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms; default now.' })),

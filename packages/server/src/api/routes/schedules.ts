@@ -1,11 +1,10 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runView } from '../../runs/payload.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, PageQuery } from '../schemas.js';
+import { IdParams, Nullable, PageQuery } from '../schemas.js';
 
 const tags = ['schedules'];
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 // No schema defaults on the fields: Ajv's useDefaults would put them into PATCH bodies.
 const fields = {

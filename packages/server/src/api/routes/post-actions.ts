@@ -1,0 +1,144 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AUTH_TYPES, FIRE_WHEN, METHODS, RETRY_COUNT, TIMEOUT_SECONDS, TRIGGER_TYPES } from '../../post-actions/index.js';
+import type { ApiDeps } from '../deps.js';
+import { IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
+
+const tags = ['post-actions'];
+// Null first: with coerceTypes, Ajv would otherwise turn null into "" through the string branch.
+const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Union(values.map((v) => Type.Literal(v)), { description });
+const Template = (description: string) => Type.String({ maxLength: 65_536, description: `${description} A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column.` });
+
+const Auth = Type.Object(
+  {
+    type: oneOf(AUTH_TYPES, 'none; bearer (token); basic (username, password); header (name, value).'),
+    token: Type.Optional(Type.String({ maxLength: 8192 })),
+    username: Type.Optional(Type.String({ maxLength: 1024 })),
+    password: Type.Optional(Type.String({ maxLength: 8192 })),
+    name: Type.Optional(Type.String({ maxLength: 256 })),
+    value: Type.Optional(Type.String({ maxLength: 8192 })),
+  },
+  { additionalProperties: false, description: 'Credentials, stored encrypted (AES-256-GCM) and never shown again; a PATCH without `auth` keeps them.' },
+);
+
+// Ranges are checked by the service, so the error names the field, the range and the default.
+// No schema defaults either: Ajv's useDefaults would put them into PATCH bodies.
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  method: oneOf(METHODS, 'HTTP method (required; 000 gives no default).'),
+  url: Template('Where the request goes (http or https); inserted values are percent-encoded.'),
+  headers: Type.Record(Type.String(), Template('A header value.'), { maxProperties: 50, description: 'Header name → value template. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all.' }),
+  body_template: Template('Request body; when it starts with { or [, inserted values are JSON-escaped.'),
+  auth: Auth,
+  timeout_seconds: Type.Integer({ description: `Per-request timeout, ${TIMEOUT_SECONDS.min}–${TIMEOUT_SECONDS.max} s (default ${TIMEOUT_SECONDS.default}).` }),
+  retry_count: Type.Integer({ description: `Retries after a failed attempt, ${RETRY_COUNT.min}–${RETRY_COUNT.max} (default ${RETRY_COUNT.default}).` }),
+  enabled: Type.Boolean({ description: 'Default true.' }),
+};
+
+const PostActionCreate = Type.Object(
+  {
+    name: fields.name,
+    method: fields.method,
+    url: fields.url,
+    headers: Type.Optional(fields.headers),
+    body_template: Type.Optional(fields.body_template),
+    auth: Type.Optional(fields.auth),
+    timeout_seconds: Type.Optional(fields.timeout_seconds),
+    retry_count: Type.Optional(fields.retry_count),
+    enabled: Type.Optional(fields.enabled),
+  },
+  { additionalProperties: false },
+);
+const PostActionUpdate = Type.Object(Type.Partial(PostActionCreate).properties, { additionalProperties: false, minProperties: 1 });
+
+const PostAction = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  method: Type.String(),
+  url: Type.String(),
+  headers: Type.Record(Type.String(), Type.String(), { description: 'Names only; values show as ********.' }),
+  body_template: Type.String(),
+  auth: Type.Object({ type: Type.String(), name: Type.Optional(Type.String({ description: 'The header name, for auth type header.' })) }),
+  timeout_seconds: Type.Number(),
+  retry_count: Type.Integer(),
+  enabled: Type.Boolean(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+const bindingFields = {
+  fire_when: oneOf(FIRE_WHEN, 'any (always), success, or failure (failed or timed out). Default any.'),
+  body_override: Nullable(Template("Used instead of the post-action's body_template; null = the post-action's.")),
+  enabled: Type.Boolean({ description: 'Default true.' }),
+};
+const BindingCreate = Type.Object(
+  {
+    trigger_type: oneOf(TRIGGER_TYPES, 'webhook or schedule.'),
+    trigger_id: Type.String({ minLength: 1, maxLength: 128, description: "webhook: a named webhook trigger id (wht_…), or an agent id for the agent's own URL; schedule: a schedule id (sch_…)." }),
+    fire_when: Type.Optional(bindingFields.fire_when),
+    body_override: Type.Optional(bindingFields.body_override),
+    enabled: Type.Optional(bindingFields.enabled),
+  },
+  { additionalProperties: false },
+);
+const BindingUpdate = Type.Object(Type.Partial(Type.Object(bindingFields)).properties, { additionalProperties: false, minProperties: 1 });
+
+const Binding = Type.Object({
+  id: Type.String(),
+  post_action_id: Type.String(),
+  trigger_type: Type.String(),
+  trigger_id: Type.String(),
+  fire_when: Type.String(),
+  body_override: Nullable(Type.String()),
+  enabled: Type.Boolean(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+const TriggerBinding = Type.Intersect([Binding, Type.Object({ post_action: PostAction })]);
+
+const Page = Type.Object(PageQuery, { additionalProperties: false });
+const BindingParams = Type.Object({ id: Type.String({ maxLength: 128 }), bindingId: Type.String({ maxLength: 128 }) });
+const TriggerParams = Type.Object({ type: oneOf(TRIGGER_TYPES, 'webhook or schedule.'), id: Type.String({ maxLength: 128 }) });
+
+/** Post-actions (seed 000): reusable HTTP requests, and their bindings to webhook triggers and schedules. */
+export const postActionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const pa = d.postActions;
+  app.post('/api/v1/post-actions', { schema: { tags, summary: 'Create a post-action', body: PostActionCreate, response: { 201: PostAction } } }, async (req, reply) =>
+    reply.status(201).send(await pa.create(req.body)),
+  );
+  app.get('/api/v1/post-actions', { schema: { tags, summary: 'List post-actions', querystring: Page, response: { 200: Paginated(PostAction) } } }, async (req) => {
+    const { limit, offset } = req.query;
+    return { ...(await pa.list({ limit, offset })), limit, offset };
+  });
+  app.get('/api/v1/post-actions/:id', { schema: { tags, summary: 'Get a post-action', params: IdParams, response: { 200: PostAction } } }, async (req) => pa.view(await pa.get(req.params.id)));
+  app.patch('/api/v1/post-actions/:id', { schema: { tags, summary: 'Update a post-action (only the fields given)', params: IdParams, body: PostActionUpdate, response: { 200: PostAction } } }, async (req) =>
+    pa.update(req.params.id, req.body),
+  );
+  app.delete('/api/v1/post-actions/:id', { schema: { tags, summary: 'Delete a post-action and its bindings', params: IdParams } }, async (req, reply) => {
+    await pa.remove(req.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/v1/post-actions/:id/bindings', { schema: { tags, summary: 'Bind the post-action to a webhook trigger or schedule (409 if already bound)', params: IdParams, body: BindingCreate, response: { 201: Binding } } }, async (req, reply) =>
+    reply.status(201).send(await pa.createBinding(req.params.id, req.body)),
+  );
+  app.get('/api/v1/post-actions/:id/bindings', { schema: { tags, summary: "A post-action's bindings", params: IdParams, querystring: Page, response: { 200: Paginated(Binding) } } }, async (req) => {
+    const { limit, offset } = req.query;
+    return { ...(await pa.listBindings(req.params.id, { limit, offset })), limit, offset };
+  });
+  app.get('/api/v1/post-actions/:id/bindings/:bindingId', { schema: { tags, summary: 'Get a binding', params: BindingParams, response: { 200: Binding } } }, async (req) =>
+    pa.bindingView(await pa.getBinding(req.params.id, req.params.bindingId)),
+  );
+  app.patch('/api/v1/post-actions/:id/bindings/:bindingId', { schema: { tags, summary: 'Update a binding (fire_when, body_override, enabled)', params: BindingParams, body: BindingUpdate, response: { 200: Binding } } }, async (req) =>
+    pa.updateBinding(req.params.id, req.params.bindingId, req.body),
+  );
+  app.delete('/api/v1/post-actions/:id/bindings/:bindingId', { schema: { tags, summary: 'Delete a binding', params: BindingParams } }, async (req, reply) => {
+    await pa.removeBinding(req.params.id, req.params.bindingId);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/v1/triggers/:type/:id/post-actions', { schema: { tags, summary: "A trigger's post-action bindings, each with its post-action", params: TriggerParams, querystring: Page, response: { 200: Paginated(TriggerBinding) } } }, async (req) => {
+    const { limit, offset } = req.query;
+    return { ...(await pa.bindingsOfTrigger(req.params.type, req.params.id, { limit, offset })), limit, offset };
+  });
+};

@@ -1,0 +1,283 @@
+import type { SecretBox } from '../crypto/index.js';
+import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import type { BindingTriggerType, Page, PostActionBindingTable, PostActionMethod, PostActionTable, Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { notFound, UserError } from '../util/errors.js';
+import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
+import {
+  type AuthInput, type AuthSecret, checkAuth, checkAuthClash, checkHeaders, checkRange, checkUrlTemplate, compileField, type FIRE_WHEN, HIDDEN, RETRY_COUNT, TIMEOUT_SECONDS,
+} from './validate.js';
+
+export interface PostActionInput {
+  name: string;
+  method: PostActionMethod;
+  /** A template (url mode: inserted values are percent-encoded). */
+  url: string;
+  /** Header name → value template; values are stored encrypted. */
+  headers?: Record<string, string>;
+  /** A template; JSON-escaping when it starts with `{` or `[`. */
+  body_template?: string;
+  auth?: AuthInput;
+  timeout_seconds?: number;
+  retry_count?: number;
+  enabled?: boolean;
+}
+
+export type PostActionUpdate = Partial<PostActionInput>;
+
+/** What the API shows: header values and credentials never appear after creation. */
+export interface PostActionView {
+  id: string;
+  name: string;
+  method: PostActionMethod;
+  url: string;
+  /** Header names, values shown as `********`. */
+  headers: Record<string, string>;
+  body_template: string;
+  /** The type, and for `header` auth the header's name (not secret); tokens, passwords and values never. */
+  auth: { type: PostActionTable['auth_type']; name?: string };
+  timeout_seconds: number;
+  retry_count: number;
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export type FireWhen = (typeof FIRE_WHEN)[number];
+
+export interface BindingInput {
+  trigger_type: BindingTriggerType;
+  trigger_id: string;
+  fire_when?: FireWhen;
+  body_override?: string | null;
+  enabled?: boolean;
+}
+
+/** The trigger is what a binding is; change it by deleting the binding and making another. */
+export type BindingUpdate = Partial<Pick<BindingInput, 'fire_when' | 'body_override' | 'enabled'>>;
+
+export interface BindingView {
+  id: string;
+  post_action_id: string;
+  trigger_type: BindingTriggerType;
+  trigger_id: string;
+  fire_when: FireWhen;
+  body_override: string | null;
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostActionAdminOptions {
+  store: Store;
+  box: SecretBox;
+  /** Vets URLs whose host is not templated at save time. */
+  guard: SsrfGuard;
+  clock: Clock;
+}
+
+/**
+ * Post-actions (seed 000) and their bindings to webhook triggers and schedules, as the API
+ * sees them: validation at save time, sealed headers and credentials, cascades.
+ */
+export class PostActionAdmin {
+  constructor(private readonly o: PostActionAdminOptions) {}
+
+  view(row: PostActionTable): PostActionView {
+    const auth: PostActionView['auth'] = { type: row.auth_type };
+    if (row.auth_type === 'header') auth.name = (this.authSecret(row) as { name: string }).name;
+    return {
+      id: row.id,
+      name: row.name,
+      method: row.method,
+      url: row.url_template,
+      headers: Object.fromEntries(Object.keys(this.headers(row)).map((k) => [k, HIDDEN])),
+      body_template: row.body_template,
+      auth,
+      timeout_seconds: row.timeout_ms / 1000,
+      retry_count: row.retry_count,
+      enabled: row.enabled === 1,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
+    };
+  }
+
+  /** Header name → value template, opened (for the sender, which comes with firing). */
+  headers(row: PostActionTable): Record<string, string> {
+    return row.headers_enc ? (JSON.parse(this.o.box.open(row.headers_enc)) as Record<string, string>) : {};
+  }
+
+  /** The credentials, opened; null for auth type none. */
+  authSecret(row: PostActionTable): AuthSecret | null {
+    return row.auth_enc ? (JSON.parse(this.o.box.open(row.auth_enc)) as AuthSecret) : null;
+  }
+
+  async create(input: PostActionInput): Promise<PostActionView> {
+    const headers = checkHeaders(input.headers ?? {});
+    const auth = checkAuth(input.auth ?? { type: 'none' });
+    checkAuthClash(Object.keys(headers), auth.type, auth.secret);
+    const now = this.o.clock.now();
+    const row: PostActionTable = {
+      id: newId('pa', this.o.clock).toLowerCase(),
+      name: input.name,
+      method: input.method,
+      url_template: checkUrlTemplate(input.url, this.o.guard),
+      headers_enc: this.sealHeaders(headers),
+      body_template: this.checkBody('body_template', input.body_template ?? ''),
+      auth_type: auth.type,
+      auth_enc: auth.secret ? this.o.box.seal(JSON.stringify(auth.secret)) : null,
+      timeout_ms: checkRange('timeout_seconds', input.timeout_seconds ?? TIMEOUT_SECONDS.default, TIMEOUT_SECONDS) * 1000,
+      retry_count: checkRange('retry_count', input.retry_count ?? RETRY_COUNT.default, RETRY_COUNT),
+      enabled: input.enabled === false ? 0 : 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.o.store.postActions.insert(row);
+    return this.view(row);
+  }
+
+  async get(id: string): Promise<PostActionTable> {
+    const row = await this.o.store.postActions.get(id);
+    if (!row) throw notFound('post-action', id);
+    return row;
+  }
+
+  async list(page: Page): Promise<{ items: PostActionView[]; total: number }> {
+    const { rows, total } = await this.o.store.postActions.list(page);
+    return { items: rows.map((r) => this.view(r)), total };
+  }
+
+  /** Only the fields given change; `headers` replaces the whole set, `auth` the whole setting. */
+  async update(id: string, input: PostActionUpdate): Promise<PostActionView> {
+    const row = await this.get(id);
+    const patch: Partial<PostActionTable> = { updated_at: this.o.clock.now() };
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.method !== undefined) patch.method = input.method;
+    if (input.url !== undefined) patch.url_template = checkUrlTemplate(input.url, this.o.guard);
+    if (input.body_template !== undefined) patch.body_template = this.checkBody('body_template', input.body_template);
+    if (input.timeout_seconds !== undefined) patch.timeout_ms = checkRange('timeout_seconds', input.timeout_seconds, TIMEOUT_SECONDS) * 1000;
+    if (input.retry_count !== undefined) patch.retry_count = checkRange('retry_count', input.retry_count, RETRY_COUNT);
+    if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
+    const headers = input.headers === undefined ? this.headers(row) : checkHeaders(input.headers);
+    if (input.headers !== undefined) patch.headers_enc = this.sealHeaders(headers);
+    const auth = input.auth === undefined ? { type: row.auth_type, secret: this.authSecret(row) } : checkAuth(input.auth);
+    if (input.auth !== undefined) {
+      patch.auth_type = auth.type;
+      patch.auth_enc = auth.secret ? this.o.box.seal(JSON.stringify(auth.secret)) : null;
+    }
+    checkAuthClash(Object.keys(headers), auth.type, auth.secret);
+    const updated = await this.o.store.postActions.update(id, patch);
+    if (!updated) throw notFound('post-action', id);
+    return this.view(updated);
+  }
+
+  /** Deletes it with all its bindings. */
+  async remove(id: string): Promise<void> {
+    if (!(await this.o.store.transaction((tx) => tx.postActions.delete(id)))) throw notFound('post-action', id);
+  }
+
+  // --- Bindings -----------------------------------------------------------------------
+
+  bindingView(b: PostActionBindingTable): BindingView {
+    return {
+      id: b.id,
+      post_action_id: b.post_action_id,
+      trigger_type: b.trigger_type,
+      trigger_id: b.trigger_id,
+      fire_when: b.fire_when,
+      body_override: b.body_override,
+      enabled: b.enabled === 1,
+      created_at: iso(b.created_at),
+      updated_at: iso(b.updated_at),
+    };
+  }
+
+  async createBinding(postActionId: string, input: BindingInput): Promise<BindingView> {
+    const bodyOverride = input.body_override == null ? null : this.checkBody('body_override', input.body_override);
+    return this.o.store.transaction(async (tx) => {
+      if (!(await tx.postActions.get(postActionId))) throw notFound('post-action', postActionId);
+      if (!(await triggerExists(tx, input.trigger_type, input.trigger_id))) throw unknownTrigger(input.trigger_type, input.trigger_id);
+      const now = this.o.clock.now();
+      const row: PostActionBindingTable = {
+        id: newId('pab', this.o.clock).toLowerCase(),
+        post_action_id: postActionId,
+        trigger_type: input.trigger_type,
+        trigger_id: input.trigger_id,
+        fire_when: input.fire_when ?? 'any',
+        body_override: bodyOverride,
+        enabled: input.enabled === false ? 0 : 1,
+        created_at: now,
+        updated_at: now,
+      };
+      if (!(await tx.postActions.insertBinding(row))) {
+        throw new UserError(409, 'conflict', `post-action ${postActionId} is already bound to ${input.trigger_type} ${input.trigger_id}; change that binding instead`);
+      }
+      return this.bindingView(row);
+    });
+  }
+
+  /** A binding of this post-action (404 for another post-action's binding). */
+  async getBinding(postActionId: string, bindingId: string): Promise<PostActionBindingTable> {
+    const b = await this.o.store.postActions.getBinding(bindingId);
+    if (!b || b.post_action_id !== postActionId) throw notFound('binding', `${bindingId} of post-action ${postActionId}`);
+    return b;
+  }
+
+  async listBindings(postActionId: string, page: Page): Promise<{ items: BindingView[]; total: number }> {
+    await this.get(postActionId);
+    const { rows, total } = await this.o.store.postActions.listBindings({ ...page, postActionId });
+    return { items: rows.map((b) => this.bindingView(b)), total };
+  }
+
+  async updateBinding(postActionId: string, bindingId: string, input: BindingUpdate): Promise<BindingView> {
+    await this.getBinding(postActionId, bindingId);
+    const patch: Partial<PostActionBindingTable> = { updated_at: this.o.clock.now() };
+    if (input.fire_when !== undefined) patch.fire_when = input.fire_when;
+    if (input.body_override !== undefined) patch.body_override = input.body_override === null ? null : this.checkBody('body_override', input.body_override);
+    if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
+    const updated = await this.o.store.postActions.updateBinding(bindingId, patch);
+    if (!updated) throw notFound('binding', bindingId);
+    return this.bindingView(updated);
+  }
+
+  async removeBinding(postActionId: string, bindingId: string): Promise<void> {
+    await this.getBinding(postActionId, bindingId);
+    if (!(await this.o.store.postActions.deleteBinding(bindingId))) throw notFound('binding', bindingId);
+  }
+
+  /** A trigger page's "Post-Action Bindings" section: its bindings, each with its post-action. */
+  async bindingsOfTrigger(type: BindingTriggerType, triggerId: string, page: Page): Promise<{ items: (BindingView & { post_action: PostActionView })[]; total: number }> {
+    if (!(await triggerExists(this.o.store, type, triggerId))) throw notFound(type === 'schedule' ? 'schedule' : 'webhook trigger or agent', triggerId);
+    const { rows, total } = await this.o.store.postActions.listBindings({ ...page, trigger: { type, id: triggerId } });
+    const actions = new Map((await this.o.store.postActions.getMany(rows.map((b) => b.post_action_id))).map((a) => [a.id, a]));
+    const items = rows.flatMap((b) => {
+      const action = actions.get(b.post_action_id);
+      return action ? [{ ...this.bindingView(b), post_action: this.view(action) }] : [];
+    });
+    return { items, total };
+  }
+
+  private checkBody(field: string, text: string): string {
+    compileField(field, text, 'auto');
+    return text;
+  }
+
+  private sealHeaders(headers: Record<string, string>): string | null {
+    return Object.keys(headers).length ? this.o.box.seal(JSON.stringify(headers)) : null;
+  }
+}
+
+/**
+ * `webhook`: a named webhook trigger (wht_…), or an agent id for the agent's own 004 URL
+ * (runs from that URL carry no trigger id, so the agent stands for it). `schedule`: a schedule.
+ */
+async function triggerExists(store: Store, type: BindingTriggerType, id: string): Promise<boolean> {
+  if (type === 'schedule') return (await store.schedules.get(id)) !== undefined;
+  return (await store.triggers.get(id)) !== undefined || (await store.agents.getAgent(id)) !== undefined;
+}
+
+function unknownTrigger(type: BindingTriggerType, id: string): UserError {
+  const hint = type === 'schedule' ? 'give a schedule id (sch_…)' : "give a named webhook trigger id (wht_…) or an agent id for the agent's own URL";
+  return new UserError(422, 'unknown_trigger', `trigger_id: ${type} ${id} does not exist; ${hint}`, { field: 'trigger_id', trigger_type: type, trigger_id: id });
+}

@@ -1,0 +1,167 @@
+/**
+ * The checks a post-action and a binding pass when they are saved (seed 000's fields and
+ * ranges): templates compile, the URL is http(s), headers and credentials are well formed.
+ * A template mistake is found here, with its line and column, never first at send time.
+ */
+import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
+import { type CompiledTemplate, compileTemplate, POST_ACTION_VARIABLES, TemplateError, type TemplateMode } from '../templates/index.js';
+import { UserError } from '../util/errors.js';
+
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const satisfies readonly PostActionMethod[];
+export const AUTH_TYPES = ['none', 'bearer', 'basic', 'header'] as const satisfies readonly PostActionAuthType[];
+export const TRIGGER_TYPES = ['webhook', 'schedule'] as const;
+export const FIRE_WHEN = ['any', 'success', 'failure'] as const;
+
+export interface Range {
+  min: number;
+  max: number;
+  default: number;
+}
+/** Seed 000: "Per-request timeout (1-300 seconds, default 30)". */
+export const TIMEOUT_SECONDS: Range = { min: 1, max: 300, default: 30 };
+/** Seed 000: "Number of retry attempts on failure (0-5, default 0)". */
+export const RETRY_COUNT: Range = { min: 0, max: 5, default: 0 };
+
+/** What the API shows instead of a header value. */
+export const HIDDEN = '********';
+
+export interface AuthInput {
+  type: PostActionAuthType;
+  token?: string;
+  username?: string;
+  password?: string;
+  name?: string;
+  value?: string;
+}
+
+/** The sealed part of an auth setting: bearer {token}, basic {username,password}, header {name,value}. */
+export type AuthSecret = { token: string } | { username: string; password: string } | { name: string; value: string };
+
+const AUTH_FIELDS: Record<PostActionAuthType, (keyof AuthInput)[]> = {
+  none: [],
+  bearer: ['token'],
+  basic: ['username', 'password'],
+  header: ['name', 'value'],
+};
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Framing and hop-by-hop headers: the HTTP client owns them. Content-Type is the user's to set (000's example does). */
+const RESERVED_HEADERS = /^(content-length|host|connection|keep-alive|transfer-encoding|upgrade|expect|te|trailer|proxy-.*)$/i;
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+export function checkRange(field: string, value: number, r: Range): number {
+  if (!Number.isInteger(value) || value < r.min || value > r.max) {
+    throw new UserError(422, 'out_of_range', `${field} must be ${r.min}–${r.max} (default ${r.default}); got ${value}`, { field, min: r.min, max: r.max, default: r.default });
+  }
+  return value;
+}
+
+/** Compiles a template, turning a `TemplateError` into a 422 that names the field and the spot. */
+export function compileField(field: string, text: string, mode: TemplateMode): CompiledTemplate {
+  try {
+    return compileTemplate(text, { mode });
+  } catch (err) {
+    throw asUserError(field, err);
+  }
+}
+
+function asUserError(field: string, err: unknown): unknown {
+  if (!(err instanceof TemplateError)) return err;
+  return new UserError(422, 'invalid_template', `${field}: ${err.message} (line ${err.line}, column ${err.column})`, { field, line: err.line, column: err.column });
+}
+
+/** Values 000's variables might have; two sets that differ in every value, to tell whether a URL's host depends on them. */
+const SAMPLES = [
+  { status: 'success', trigger_type: 'webhook', started_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:01.000Z' },
+  { status: 'failed', trigger_type: 'schedule', started_at: '2026-01-02T00:00:00.000Z', finished_at: '2026-01-02T00:00:01.000Z' },
+].map((fixed, i) => ({ ...Object.fromEntries(POST_ACTION_VARIABLES.map((v) => [v.name, `sample${i}-${v.name}`])), ...fixed }));
+
+function renderSample(field: string, t: CompiledTemplate, sample: object): string {
+  try {
+    return t.render(sample);
+  } catch (err) {
+    throw asUserError(field, err);
+  }
+}
+
+/**
+ * The URL template: compiled in url mode (inserted values are percent-encoded), rendered with
+ * sample values, and the result must be an absolute http(s) URL without credentials. When its
+ * host does not depend on any value, the SSRF guard's static check runs now; the guard checks
+ * the address actually connected to on every send in any case (DESIGN.md §7).
+ */
+export function checkUrlTemplate(template: string, guard: SsrfGuard): string {
+  const compiled = compileField('url', template, 'url');
+  const [first, second] = SAMPLES.map((s) => renderSample('url', compiled, s)) as [string, string];
+  let url: URL;
+  try {
+    url = new URL(first);
+  } catch {
+    const shown = first === template ? '' : ` (with sample values it renders as "${first}")`;
+    throw new UserError(422, 'invalid_url', `url "${template}" is not an absolute URL${shown}; write it like https://hooks.example.com/path/{{run_id}}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(422, 'invalid_url', `url must use http or https, not ${url.protocol.slice(0, -1)}`);
+  if (url.username || url.password) throw new UserError(422, 'invalid_url', 'url must not contain credentials; use auth (basic, bearer or header), which is stored encrypted');
+  if (URL.canParse(second) && new URL(second).host === url.host) {
+    const blocked = guard.checkUrl(url);
+    if (blocked) throw new UserError(422, 'ssrf_blocked', `url is not allowed: ${blocked}. If this target is intended, add it to delivery.allow_networks in the configuration`);
+  }
+  return template;
+}
+
+function checkHeaderName(field: string, name: string): void {
+  if (!HEADER_NAME.test(name)) throw new UserError(422, 'invalid_header', `${field}: "${name}" is not a valid HTTP header name`);
+  if (RESERVED_HEADERS.test(name)) throw new UserError(422, 'invalid_header', `${field}: "${name}" is set by the HTTP client and cannot be given`);
+}
+
+/** Header names are checked; each value is a template compiled in header mode (no line breaks). */
+export function checkHeaders(headers: Record<string, string>): Record<string, string> {
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    checkHeaderName('headers', name);
+    if (seen.has(name.toLowerCase())) throw new UserError(422, 'invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
+    seen.add(name.toLowerCase());
+    compileField(`headers.${name}`, value, 'header');
+  }
+  return headers;
+}
+
+/** The type and the sealed part of `auth`; each type takes exactly its own fields. */
+export function checkAuth(input: AuthInput): { type: PostActionAuthType; secret: AuthSecret | null } {
+  const wanted = AUTH_FIELDS[input.type];
+  for (const key of Object.keys(input) as (keyof AuthInput)[]) {
+    if (key !== 'type' && !wanted.includes(key)) {
+      const takes = wanted.length ? `takes ${wanted.join(' and ')}` : 'takes no other fields';
+      throw new UserError(422, 'invalid_auth', `auth.${key} is not used with auth type "${input.type}", which ${takes}`);
+    }
+  }
+  for (const key of wanted) {
+    const v = input[key];
+    if (v === undefined || v === '') throw new UserError(422, 'invalid_auth', `auth type "${input.type}" needs auth.${key}`);
+    if (CONTROL.test(v)) throw new UserError(422, 'invalid_auth', `auth.${key} has a line break or other control character`);
+  }
+  if (input.type === 'none') return { type: 'none', secret: null };
+  if (input.type === 'bearer') return { type: 'bearer', secret: { token: input.token! } };
+  if (input.type === 'basic') {
+    if (input.username!.includes(':')) throw new UserError(422, 'invalid_auth', 'auth.username must not contain ":" (HTTP Basic joins username and password with it)');
+    return { type: 'basic', secret: { username: input.username!, password: input.password! } };
+  }
+  checkHeaderName('auth.name', input.name!);
+  return { type: 'header', secret: { name: input.name!, value: input.value! } };
+}
+
+/** The header an auth setting writes at send time, lower-cased; none for `none`. */
+export function authHeaderName(type: PostActionAuthType, secret: AuthSecret | null): string | undefined {
+  if (type === 'bearer' || type === 'basic') return 'authorization';
+  if (type === 'header' && secret && 'name' in secret) return secret.name.toLowerCase();
+  return undefined;
+}
+
+/** A custom header must not fight the auth setting over the same header. */
+export function checkAuthClash(headerNames: string[], type: PostActionAuthType, secret: AuthSecret | null): void {
+  const taken = authHeaderName(type, secret);
+  const clash = taken && headerNames.find((n) => n.toLowerCase() === taken);
+  if (clash) throw new UserError(422, 'invalid_header', `headers: "${clash}" is also set by auth type "${type}"; remove the header or change the auth`);
+}

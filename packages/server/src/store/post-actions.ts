@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import type { Page } from './store.js';
+import type { Database, PostActionBindingTable, PostActionTable } from './schema.js';
+
+export type BindingTriggerType = PostActionBindingTable['trigger_type'];
+
+/** SQL for post-actions and their bindings. Reached as `store.postActions`, so it joins the caller's transaction. */
+export class PostActionRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: PostActionTable): Promise<void> {
+    await this.db.insertInto('post_actions').values(row).execute();
+  }
+  get(id: string): Promise<PostActionTable | undefined> {
+    return this.db.selectFrom('post_actions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  getMany(ids: string[]): Promise<PostActionTable[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('post_actions').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  }
+  async list(page: Page): Promise<{ rows: PostActionTable[]; total: number }> {
+    const [rows, total] = await Promise.all([
+      this.db.selectFrom('post_actions').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+      this.db.selectFrom('post_actions').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+  async update(id: string, patch: Partial<PostActionTable>): Promise<PostActionTable | undefined> {
+    const r = await this.db.updateTable('post_actions').set(patch).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.get(id) : undefined;
+  }
+  /** The post-action and its bindings; call inside a transaction. */
+  async delete(id: string): Promise<boolean> {
+    await this.db.deleteFrom('post_action_bindings').where('post_action_id', '=', id).execute();
+    const r = await this.db.deleteFrom('post_actions').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  // --- Bindings -----------------------------------------------------------------------
+
+  /** False when the post-action already has a binding to this trigger (the unique index decides, so races are safe too). */
+  async insertBinding(row: PostActionBindingTable): Promise<boolean> {
+    const r = await this.db
+      .insertInto('post_action_bindings')
+      .values(row)
+      .onConflict((oc) => oc.columns(['post_action_id', 'trigger_type', 'trigger_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+  getBinding(id: string): Promise<PostActionBindingTable | undefined> {
+    return this.db.selectFrom('post_action_bindings').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  async listBindings(page: Page & { postActionId?: string; trigger?: { type: BindingTriggerType; id: string } }): Promise<{ rows: PostActionBindingTable[]; total: number }> {
+    let q = this.db.selectFrom('post_action_bindings');
+    if (page.postActionId) q = q.where('post_action_id', '=', page.postActionId);
+    if (page.trigger) q = q.where('trigger_type', '=', page.trigger.type).where('trigger_id', '=', page.trigger.id);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+  async updateBinding(id: string, patch: Partial<PostActionBindingTable>): Promise<PostActionBindingTable | undefined> {
+    const r = await this.db.updateTable('post_action_bindings').set(patch).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.getBinding(id) : undefined;
+  }
+  async deleteBinding(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('post_action_bindings').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+  /** With the trigger: a binding must not outlive what it watches. */
+  async deleteBindingsForTrigger(type: BindingTriggerType, triggerId: string): Promise<void> {
+    await this.db.deleteFrom('post_action_bindings').where('trigger_type', '=', type).where('trigger_id', '=', triggerId).execute();
+  }
+  /**
+   * With an agent: bindings to its own 004 URL, its named webhook triggers and its schedules.
+   * Call before those triggers and schedules are deleted (it finds them through their rows).
+   */
+  async deleteBindingsForAgent(agentId: string): Promise<void> {
+    await this.db
+      .deleteFrom('post_action_bindings')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('trigger_type', '=', 'webhook'), eb.or([eb('trigger_id', '=', agentId), eb('trigger_id', 'in', eb.selectFrom('webhook_triggers').select('id').where('agent_id', '=', agentId))])]),
+          eb.and([eb('trigger_type', '=', 'schedule'), eb('trigger_id', 'in', eb.selectFrom('schedules').select('id').where('agent_id', '=', agentId))]),
+        ]),
+      )
+      .execute();
+  }
+}
