@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { substituteEnv } from '../config/load.js';
+import { closest } from '../util/did-you-mean.js';
 import { parseDuration } from '../util/duration.js';
 import type { RunnerKind, RunnerSettings } from './runner-config.js';
 import { RUNNERS } from './runner-config.js';
@@ -38,17 +39,6 @@ export class AgentFileError extends Error {
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Front matter keys; `notifications` is 003's per-agent rules, applied by the notifications module. */
 const KEYS = ['id', 'name', 'crew', 'crew_name', 'description', 'runner', 'runner_config', 'timeout', 'timeout_seconds', 'max_concurrent_runs', 'model', 'rate_limit_per_minute', 'webhook_secret', 'notifications'] as const;
-
-function closest(word: string, options: readonly string[]): string | undefined {
-  const dist = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length]![b.length]!;
-  };
-  const best = options.map((o) => [o, dist(word, o)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= 2 ? best[0] : undefined;
-}
 
 /**
  * Parses `agents/<folder>/AGENT.md`. Errors name the file and line; nothing here touches the

@@ -5,6 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
+import { checkDestinationUrl } from '../delivery/destination-url.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import { UserError } from '../util/errors.js';
 
@@ -97,16 +98,7 @@ function schemaError(kind: RunnerKind, raw: unknown): UserError | null {
 }
 
 function checkUrl(field: string, raw: string, guard: SsrfGuard | undefined): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UserError(422, 'invalid_url', `${field} "${raw}" is not a valid absolute URL; write it like https://agent.example.com/run`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(422, 'invalid_url', `${field} must use http or https, not ${url.protocol.slice(0, -1)}`);
-  if (url.username || url.password) throw new UserError(422, 'invalid_url', `${field} must not contain credentials; put them in the runner's headers or api_key (stored encrypted)`);
-  const blocked = guard?.checkUrl(url);
-  if (blocked) throw new UserError(422, 'ssrf_blocked', `${field} is not allowed: ${blocked}. If this target is intended, add it to delivery.allow_networks in the configuration`);
+  checkDestinationUrl(raw, { field, example: 'https://agent.example.com/run', credentialsHint: "put them in the runner's headers or api_key (stored encrypted)", guard });
   return raw;
 }
 

@@ -1,5 +1,6 @@
 import type { SecretBox, SigningScheme } from '../crypto/index.js';
 import { generateWebhookSecret } from '../crypto/index.js';
+import { checkDestinationUrl } from '../delivery/destination-url.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import { checkPattern, type Publisher } from '../events/index.js';
 import type { EndpointTable, Page, Store } from '../store/index.js';
@@ -87,17 +88,7 @@ export class EndpointAdmin {
   }
 
   private checkUrl(raw: string): string {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new UserError(422, 'invalid_url', `url "${raw}" is not a valid absolute URL; write it like https://example.com/webhooks`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(422, 'invalid_url', `url must use http or https, not ${url.protocol.slice(0, -1)}`);
-    if (url.username || url.password) throw new UserError(422, 'invalid_url', 'url must not contain credentials; put them in `headers` (stored encrypted) instead');
-    const blocked = this.o.guard.checkUrl(url);
-    if (blocked) throw new UserError(422, 'ssrf_blocked', `url is not allowed: ${blocked}. If this target is intended, add it to delivery.allow_networks in the configuration`);
-    return url.toString();
+    return checkDestinationUrl(raw, { field: 'url', example: 'https://example.com/webhooks', credentialsHint: 'put them in `headers` (stored encrypted) instead', guard: this.o.guard }).toString();
   }
 
   private checkEvents(events: string[]): string[] {

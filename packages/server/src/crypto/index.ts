@@ -9,6 +9,7 @@ export {
 } from './webhook-secrets.js';
 export {
   NEXT_SIGNATURE_HEADER,
+  safeEqual,
   SIGNING_SCHEMES,
   signatureHeaders,
   verifySignature,

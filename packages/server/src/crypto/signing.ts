@@ -101,10 +101,12 @@ export interface VerifyInput {
   toleranceSec?: number;
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Constant-time string comparison, for signatures and secrets. */
+export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
-  // timingSafeEqual throws on unequal lengths; a length difference reveals nothing secret.
+  // timingSafeEqual throws on unequal lengths; a length difference reveals nothing secret
+  // (signatures and secrets here have fixed, public lengths).
   return x.length === y.length && timingSafeEqual(x, y);
 }
 

@@ -3,6 +3,7 @@
  * ranges): templates compile, the URL is http(s), headers and credentials are well formed.
  * A template mistake is found here, with its line and column, never first at send time.
  */
+import { checkDestinationUrl } from '../delivery/destination-url.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, POST_ACTION_VARIABLES, TemplateError, type TemplateMode } from '../templates/index.js';
@@ -95,19 +96,15 @@ function renderSample(field: string, t: CompiledTemplate, sample: object): strin
 export function checkUrlTemplate(template: string, guard: SsrfGuard): string {
   const compiled = compileField('url', template, 'url');
   const [first, second] = SAMPLES.map((s) => renderSample('url', compiled, s)) as [string, string];
-  let url: URL;
-  try {
-    url = new URL(first);
-  } catch {
-    const shown = first === template ? '' : ` (with sample values it renders as "${first}")`;
-    throw new UserError(422, 'invalid_url', `url "${template}" is not an absolute URL${shown}; write it like https://hooks.example.com/path/{{run_id}}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(422, 'invalid_url', `url must use http or https, not ${url.protocol.slice(0, -1)}`);
-  if (url.username || url.password) throw new UserError(422, 'invalid_url', 'url must not contain credentials; use auth (basic, bearer or header), which is stored encrypted');
-  if (URL.canParse(second) && new URL(second).host === url.host) {
-    const blocked = guard.checkUrl(url);
-    if (blocked) throw new UserError(422, 'ssrf_blocked', `url is not allowed: ${blocked}. If this target is intended, add it to delivery.allow_networks in the configuration`);
-  }
+  // The static guard check only when the host is the same whatever the values (not templated).
+  const hostFixed = URL.canParse(first) && URL.canParse(second) && new URL(first).host === new URL(second).host;
+  checkDestinationUrl(first, {
+    field: 'url',
+    example: 'https://hooks.example.com/path/{{run_id}}',
+    credentialsHint: 'use auth (basic, bearer or header), which is stored encrypted',
+    guard: hostFixed ? guard : undefined,
+    ...(first === template ? {} : { note: `(the template ${JSON.stringify(template)} with sample values)` }),
+  });
   return template;
 }
 

@@ -134,11 +134,8 @@ export class RunService {
       updated_at: now,
     };
     return this.store.transaction(async (tx) => {
-      const result = await tx.agents.insertRun(row);
-      if (result.created) {
-        await publish(tx, result.run, r.agent);
-        tx.afterCommit(() => streamRun(this.stream, result.run));
-      }
+      const result = (await this.insertAll([row], tx))[0]!;
+      if (result.created) await publish(tx, result.run, r.agent);
       return result;
     });
   }

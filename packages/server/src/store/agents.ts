@@ -65,16 +65,9 @@ export class AgentRecords {
     return Number(r.numDeletedRows) > 0;
   }
 
-  /** Inserts the run; with an idempotency key already used for this agent, returns that run instead. */
-  async insertRun(row: RunTable): Promise<{ run: RunTable; created: boolean }> {
-    const r = await this.db.insertInto('runs').values(row).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) return { run: row, created: true };
-    const existing = await this.db.selectFrom('runs').selectAll().where('agent_id', '=', row.agent_id).where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow();
-    return { run: existing, created: false };
-  }
   /**
-   * `insertRun` for many rows in one statement (group commit of triggers). Rows whose
-   * idempotency key the agent already used (in the table or earlier in `rows`) come back as
+   * Inserts runs in one statement (one or a group-committed batch of triggers). A row whose
+   * idempotency key the agent already used (in the table or earlier in `rows`) comes back as
    * that earlier run, with created false.
    */
   async insertRuns(rows: RunTable[]): Promise<{ run: RunTable; created: boolean }[]> {

@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { standardSecretKey } from '../crypto/index.js';
+import { createHmac } from 'node:crypto';
+import { safeEqual, standardSecretKey } from '../crypto/index.js';
 
 /** 004: the deprecated plaintext scheme's end of life, sent on every request that uses it. */
 export const SUNSET = 'Thu, 31 Dec 2026 23:59:59 GMT';
@@ -18,18 +18,12 @@ export type InboundAuth =
   | { ok: true; deprecated: boolean; /** The sender's own delivery id, when the scheme has one: a natural idempotency key. */ deliveryId: string | null }
   | { ok: false; reason: string };
 
-type Headers = Record<string, string | string[] | undefined>;
+export type Headers = Record<string, string | string[] | undefined>;
 
-function one(headers: Headers, name: string): string | undefined {
+/** A request header's (first) value. */
+export function one(headers: Headers, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  // Length is not secret (an encoded fixed-size MAC); comparing only equal lengths keeps it constant-time.
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** HMAC-SHA256 over `prefix` + the exact raw bytes (never a re-serialised body). */

@@ -1,4 +1,4 @@
-import type { TriggerScheme } from './inbound.js';
+import { type Headers, one, type TriggerScheme } from './inbound.js';
 
 /** What a webhook was about, for 004's "Event:" and "Source:" lines. */
 export interface TriggerSubject {
@@ -6,9 +6,7 @@ export interface TriggerSubject {
   source?: string | undefined;
 }
 
-type Headers = Record<string, string | string[] | undefined>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length ? v : undefined);
-const header = (h: Headers, name: string) => str(Array.isArray(h[name]) ? h[name][0] : h[name]);
 
 /**
  * 004's payloads say `event` and `source` themselves; other senders put them elsewhere
@@ -18,7 +16,7 @@ export function subjectFor(scheme: TriggerScheme, headers: Headers, payload: unk
   const p = (payload && typeof payload === 'object' ? payload : {}) as Record<string, any>;
   switch (scheme) {
     case 'github': {
-      const event = header(headers, 'x-github-event');
+      const event = str(one(headers, 'x-github-event'));
       const action = str(p.action);
       return { event: event && action ? `${event}.${action}` : event, source: ['github', str(p.repository?.full_name)].filter(Boolean).join(':') };
     }
