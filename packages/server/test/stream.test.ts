@@ -329,7 +329,9 @@ describe('live stream: a client that does not read', () => {
     return c;
   };
   beforeAll(async () => {
-    h = await startHookline('sqlite', { overrides: { stream: STREAM_LIMITS } });
+    // This client stops reading on purpose, so it cannot answer pings: with the 300 ms heartbeat
+    // of the other tests, a slow machine would see it terminated as dead mid-test.
+    h = await startHookline('sqlite', { overrides: { stream: { ...STREAM_LIMITS, ping_interval: '60s' } } });
   });
   afterAll(async () => {
     for (const c of clients.splice(0)) c.close();
