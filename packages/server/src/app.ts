@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import { AgentAdmin } from './agents/admin.js';
 import { AgentFiles, type AgentFilesReport } from './agents/agent-files.js';
+import { CallbackAdmin } from './agents/callback.js';
 import type { Runner } from './agents/runner.js';
 import { CommandRunner } from './agents/runners/command.js';
 import type { OutboundNet } from './agents/runners/http-call.js';
@@ -15,8 +16,11 @@ import { RunService } from './runs/service.js';
 import { ScheduleAdmin, Scheduler } from './schedules/index.js';
 import { WebhookTriggerAdmin } from './triggers/index.js';
 import { PostActionAdmin } from './post-actions/index.js';
-import { EndpointAdmin } from './channels/index.js';
-import type { HooklineConfig } from './config/index.js';
+import { channelPreparer, EndpointAdmin } from './channels/index.js';
+import { checkNamedWebhook, formatLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates } from './notifications/index.js';
+import { RunAnnouncer } from './runs/announce.js';
+import { ConfigError, type HooklineConfig } from './config/index.js';
+import { UserError } from './util/errors.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpSender, type Resolver } from './delivery/http-sender.js';
@@ -69,6 +73,7 @@ export class Hookline {
   readonly dispatcher: Dispatcher | undefined;
   readonly retention: Retention | undefined;
   readonly agents: AgentAdmin;
+  readonly callbacks: CallbackAdmin;
   private readonly agentFiles: AgentFiles;
   private agentFilesLoading: Promise<unknown> = Promise.resolve();
   /** What the load at start found (the CLI prints its errors). */
@@ -76,6 +81,12 @@ export class Hookline {
   readonly triggers: WebhookTriggerAdmin;
   readonly postActions: PostActionAdmin;
   readonly runs: RunService;
+  /** 003's Slack and named-webhook settings; the fluent `use…Notifications` calls change them in place. */
+  readonly notificationSettings: NotificationSettings;
+  private slackTemplates: SlackTemplates;
+  readonly notifier: Notifier;
+  readonly announcer: RunAnnouncer;
+  readonly notificationLog: NotificationLog;
   readonly executor: RunExecutor | undefined;
   readonly schedules: ScheduleAdmin;
   readonly scheduler: Scheduler | undefined;
@@ -100,12 +111,17 @@ export class Hookline {
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
     const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
     this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake, onPublished });
+    this.notificationSettings = structuredClone(c.notifications) as NotificationSettings;
+    this.slackTemplates = new SlackTemplates(c.notifications.slack.templates_dir);
+    this.notifier = new Notifier({ box, clock: this.clock, settings: this.notificationSettings, slackTemplates: () => this.slackTemplates });
+    this.announcer = new RunAnnouncer(this.publisher, this.notifier, wake);
+    this.notificationLog = new NotificationLog(store, this.clock, wake);
     this.endpoints = new EndpointAdmin({ store, box, guard: this.guard, publisher: this.publisher, rotationGraceMs: ms(c.delivery.rotation_grace), clock: this.clock });
     if (works) {
       this.dispatcher = new Dispatcher({
         store,
         sender: this.sender,
-        open: (s) => box.open(s),
+        prepare: channelPreparer({ store, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),
         log: this.log,
         metrics: createDeliveryMetrics(this.registry),
         clock: this.clock,
@@ -121,15 +137,18 @@ export class Hookline {
         onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
       });
     }
-    this.agents = new AgentAdmin(store, box, this.clock, this.guard);
-    this.agentFiles = new AgentFiles(store, this.agents, this.log);
+    this.agents = new AgentAdmin(store, box, this.clock, this.guard, () => this.notificationSettings.webhooks.map((w) => w.name));
+    this.callbacks = new CallbackAdmin(store, box, this.clock, this.guard);
+    // Webhook names are read at each load, so webhooks added by useWebhookNotifications count for AGENT.md rules.
+    const settings = this.notificationSettings;
+    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); } });
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
     this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
     this.runs = new RunService(store, this.clock, () => this.executor, this.stream);
     if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log });
     this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
     if (works) {
-      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, log: this.log, clock: this.clock, stream: this.stream, runnerFor: o.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: o.resolve })) });
+      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, announcer: this.announcer, log: this.log, clock: this.clock, stream: this.stream, runnerFor: o.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: o.resolve })) });
     }
     if (works) {
       const r = c.retention;
@@ -183,8 +202,39 @@ export class Hookline {
     return next;
   }
 
+  /**
+   * 003's fluent setup for embedding: Slack via the Web API (bot token) or an incoming-webhook
+   * URL as `default_channel`. Returns this Hookline, so calls chain.
+   */
+  useSlackNotifications(s: Partial<Omit<SlackSettings, 'enabled'>> & { enabled?: boolean }): this {
+    const next = { ...this.notificationSettings.slack, enabled: true, ...s };
+    if (!next.bot_token && !(next.default_channel && /^https?:\/\//.test(next.default_channel))) {
+      throw new UserError(422, 'invalid_notifications', 'useSlackNotifications needs bot_token, or an incoming-webhook URL as default_channel');
+    }
+    const templates = new SlackTemplates(next.templates_dir);
+    const errors = templates.load().filter((e) => e.severity === 'error');
+    if (errors.length) throw new UserError(422, 'invalid_template', errors.map(formatLoadError).join('\n'));
+    this.notificationSettings.slack = next;
+    this.slackTemplates = templates;
+    return this;
+  }
+
+  /** 003's fluent setup of one named outbound webhook (name defaults to `default`; same name replaces). */
+  useWebhookNotifications(w: Partial<NamedWebhook> & Pick<NamedWebhook, 'url' | 'secret'>): this {
+    const hook = checkNamedWebhook({ name: 'default', events: [...NOTIFY_EVENTS], ...w });
+    const list = this.notificationSettings.webhooks;
+    const i = list.findIndex((x) => x.name === hook.name);
+    if (i >= 0) list[i] = hook;
+    else list.push(hook);
+    return this;
+  }
+
   /** Starts the workers and the scheduler and, for roles `api`/`all`, the HTTP server. Returns its address. */
   async start(): Promise<string | undefined> {
+    const found = this.slackTemplates.load();
+    const broken = found.filter((e) => e.severity === 'error');
+    if (broken.length) throw new ConfigError(`notifications.slack.templates_dir has templates that cannot be used:\n${broken.map(formatLoadError).join('\n')}`);
+    for (const w of found.filter((e) => e.severity !== 'error')) this.log.warn(formatLoadError(w));
     this.agentFilesReport = await this.loadAgentFiles();
     await this.dispatcher?.start();
     await this.executor?.start();
@@ -194,7 +244,7 @@ export class Hookline {
     // Only processes that serve sockets need the other processes' stream.
     await this.stream.listen();
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });

@@ -1,7 +1,7 @@
 /**
  * Post-actions and bindings (seed 000) over both stores: every field, range and default,
  * credentials sealed at rest, template errors at save time, bindings and their cascades.
- * Firing on run end is not built yet, so nothing here sends a request.
+ * Firing on run end is tested in post-action-firing.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileTemplate } from '../src/templates/index.js';

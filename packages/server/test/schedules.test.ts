@@ -10,6 +10,7 @@ import type { Runner, RunOptions, RunOutcome } from '../src/agents/runner.js';
 import { ManualClock } from '../src/util/clock.js';
 import { ADMIN_KEY, type Harness, STORES, startHookline, TEST_MASTER_KEY } from './helpers/hookline.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
+import { until } from './helpers/wait.js';
 import { assertCliBuilt, HooklineProcess, killAllProcesses } from './helpers/process.js';
 
 const S = 1000;
@@ -36,16 +37,6 @@ class HeldRunner implements Runner {
   release(): void {
     this.hold = false;
     for (const r of [...this.waiting]) r();
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -6,6 +6,8 @@ import { type Clock, systemClock } from '../util/clock.js';
 import { notFound, UserError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
+import type { NotificationRules } from '../notifications/index.js';
+import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/rules.js';
 import {
   checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings, type RunnerSettingsView,
 } from './runner-config.js';
@@ -25,6 +27,8 @@ export interface AgentInput {
   max_concurrent_runs?: number;
   model?: string | null;
   rate_limit_per_minute?: number | null;
+  /** 003's per-agent rules (`on_complete: [{channel, target}]`…); null = the configured defaults. */
+  notifications?: NotificationRules | null;
 }
 
 export interface AgentView {
@@ -44,6 +48,9 @@ export interface AgentView {
   /** 'file' when an AGENT.md defines it (edit the file, not the API), else 'api'. */
   source: string;
   source_path: string | null;
+  notifications: NotificationRules | null;
+  /** Where run results are POSTed (002); details at /api/v1/agents/{id}/callback. */
+  callback_url: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -55,7 +62,14 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Crews and agents: validation, sealed runner settings, per-agent trigger secrets. */
 export class AgentAdmin {
   /** `guard` vets runner URLs when an agent is saved (the runners check again on every request). */
-  constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock = systemClock, private readonly guard?: SsrfGuard) {}
+  /** `webhookNames` are the configured named webhooks a notification rule may target. */
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly clock: Clock = systemClock,
+    private readonly guard?: SsrfGuard,
+    private readonly webhookNames: () => readonly string[] = () => [],
+  ) {}
 
   crewView(c: CrewTable) {
     return { id: c.id, name: c.name, created_at: iso(c.created_at), updated_at: iso(c.updated_at) };
@@ -111,6 +125,8 @@ export class AgentAdmin {
       trigger_url: `/api/v1/webhooks/${row.crew_id}/${row.id}/trigger`,
       source: row.source ?? 'api',
       source_path: row.source_path ?? null,
+      notifications: rulesFromJson(row.notifications ?? null),
+      callback_url: row.callback_url ?? null,
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
     };
@@ -139,6 +155,7 @@ export class AgentAdmin {
       model: input.model ?? null,
       webhook_secret_enc: this.box.seal(secret),
       rate_limit_per_minute: input.rate_limit_per_minute ?? null,
+      notifications: this.checkRules(input.notifications),
       created_at: now,
       updated_at: now,
     };
@@ -176,6 +193,7 @@ export class AgentAdmin {
     if (input.max_concurrent_runs !== undefined) patch.max_concurrent_runs = input.max_concurrent_runs;
     if (input.model !== undefined) patch.model = input.model;
     if (input.rate_limit_per_minute !== undefined) patch.rate_limit_per_minute = input.rate_limit_per_minute;
+    if (input.notifications !== undefined) patch.notifications = this.checkRules(input.notifications);
     const row = await this.store.agents.updateAgent(id, patch);
     if (!row) throw notFound('agent', id);
     return this.view(row);
@@ -205,6 +223,17 @@ export class AgentAdmin {
   private checkRunner(runner: string, raw: unknown, agentModel: string | null): RunnerSettings {
     if (!(RUNNERS as readonly string[]).includes(runner)) throw new UserError(422, 'invalid_runner', `runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
     return checkRunnerSettings(runner as RunnerKind, raw, { guard: this.guard, agentModel });
+  }
+
+  /** Stored form of 003's rules; a 422 naming the spot (`notifications.on_error[0].target`) when wrong. */
+  checkRules(rules: unknown): string | null {
+    if (rules === undefined || rules === null) return null;
+    try {
+      return rulesToJson(parseNotificationRules(rules, { webhookNames: this.webhookNames() }));
+    } catch (err) {
+      if (err instanceof RulesError) throw new UserError(422, 'invalid_notifications', err.message, { field: err.path });
+      throw err;
+    }
   }
 
   webhookSecret(row: AgentTable): string {

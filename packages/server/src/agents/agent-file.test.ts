@@ -21,9 +21,61 @@ describe('AGENT.md parsing', () => {
     expect(minimal).toMatchObject({ id: 'reviewer', name: 'reviewer', crew_id: 'default', runner: 'command', timeout_seconds: 600 });
   });
 
-  it("accepts 003's notifications block (applied by the notifications module)", () => {
-    const d = parse(file('name: report-agent\nrunner_config: {command: x}\nnotifications:\n  on_complete:\n    - channel: slack\n      target: "#reports"'));
+  it("accepts 003's notifications block verbatim and returns the rules", () => {
+    // 003's "Per-Agent Notification Rules" front matter, with the runner this file needs.
+    const text = `---
+name: report-agent
+runner_config: {command: x}
+notifications:
+  on_complete:
+    - channel: slack
+      target: "#reports"
+  on_error:
+    - channel: slack
+      target: "#alerts"
+    - channel: webhook
+      target: default
+---
+Write the report.
+`;
+    const d = parseAgentFile('/srv/agents/report-agent/AGENT.md', text, {}, { webhookNames: ['default'] });
     expect(d.name).toBe('report-agent');
+    expect(d.notifications).toEqual({
+      on_complete: [{ channel: 'slack', target: '#reports' }],
+      on_error: [
+        { channel: 'slack', target: '#alerts' },
+        { channel: 'webhook', target: 'default' },
+      ],
+    });
+    expect(d.lines.notifications).toBe(4);
+    // Without a notifications block there are no rules (the gateway defaults apply).
+    expect(parse(file('runner_config: {command: x}')).notifications).toBeUndefined();
+    expect(parse(file('runner_config: {command: x}\nnotifications: {}')).notifications).toEqual({});
+  });
+
+  it('reports notification rule errors with their path and line', () => {
+    const typo = failure(file('runner_config: {command: x}\nnotifications:\n  on_completed:\n    - channel: slack\n      target: "#reports"'));
+    expect(typo.line).toBe(4);
+    expect(typo.message).toBe('notifications.on_completed: unknown event "on_completed"; did you mean "on_complete"? (the events are on_complete, on_error, on_timeout)');
+    const channel = failure(file('runner_config: {command: x}\nnotifications:\n  on_error:\n    - channel: slack\n      target: "#alerts"\n    - channel: slak\n      target: "#ops"'));
+    expect(channel.line).toBe(7);
+    expect(channel.message).toMatch(/^notifications\.on_error\[1\]\.channel: channel must be "slack" or "webhook", not "slak"; did you mean "slack"\?/);
+    expect(channel.toString()).toMatch(/^\/srv\/agents\/reviewer\/AGENT\.md:7: notifications\.on_error\[1\]\.channel: /);
+    const flow = failure(file('runner_config: {command: x}\nnotifications:\n  on_error: [{channel: slack, target: "#a"}, {channel: slack}]'));
+    expect(flow.line).toBe(4);
+    expect(flow.message).toMatch(/on_error\[1\]: is missing "target"/);
+    expect(failure(file('runner_config: {command: x}\nnotifications: [on_error]')).line).toBe(3);
+    expect(failure(file('runner_config: {command: x}\nnotifications:')).message).toMatch(/^notifications: must be a mapping/);
+  });
+
+  it('checks webhook targets against the configured webhook names (none by default)', () => {
+    const fm = 'runner_config: {command: x}\nnotifications:\n  on_error:\n    - channel: webhook\n      target: pagerduty';
+    const none = failure(file(fm));
+    expect(none.line).toBe(6);
+    expect(none.message).toMatch(/no webhooks are configured; add one under notifications.webhooks in hookline.yaml/);
+    const d = parseAgentFile('/srv/agents/reviewer/AGENT.md', file(fm), {}, { webhookNames: ['default', 'pagerduty'] });
+    expect(d.notifications).toEqual({ on_error: [{ channel: 'webhook', target: 'pagerduty' }] });
+    expect(() => parseAgentFile('/srv/agents/reviewer/AGENT.md', file(fm), {}, { webhookNames: ['default', 'pagerdutty'] })).toThrow(/did you mean "pagerdutty"\? \(configured webhooks: "default", "pagerdutty"\)/);
   });
 
   it('substitutes ${ENV} in the front matter only, and names the line of a missing variable', () => {

@@ -1,6 +1,8 @@
 import { basename, dirname } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { substituteEnv } from '../config/load.js';
+import type { NotificationRules } from '../notifications/events.js';
+import { parseNotificationRules, RulesError } from '../notifications/rules.js';
 import { closest } from '../util/did-you-mean.js';
 import { parseDuration } from '../util/duration.js';
 import type { RunnerKind, RunnerSettings } from './runner-config.js';
@@ -21,6 +23,8 @@ export interface AgentFileDefinition {
   model: string | null;
   rate_limit_per_minute: number | null;
   webhook_secret: string | undefined;
+  /** 003's per-agent notification rules; absent when the file has no `notifications:` (the gateway defaults apply). */
+  notifications?: NotificationRules;
   /** Line of each front matter key, to point later errors (e.g. from runner checks) at the right place. */
   lines: Record<string, number>;
 }
@@ -37,14 +41,19 @@ export class AgentFileError extends Error {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** Front matter keys; `notifications` is 003's per-agent rules, applied by the notifications module. */
+/** Front matter keys; `notifications` is 003's per-agent rules (notifications/rules.ts). */
 const KEYS = ['id', 'name', 'crew', 'crew_name', 'description', 'runner', 'runner_config', 'timeout', 'timeout_seconds', 'max_concurrent_runs', 'model', 'rate_limit_per_minute', 'webhook_secret', 'notifications'] as const;
+
+export interface AgentFileOptions {
+  /** Names in the config's `notifications.webhooks`, which `channel: webhook` rules must name. Default: none. */
+  webhookNames?: readonly string[];
+}
 
 /**
  * Parses `agents/<folder>/AGENT.md`. Errors name the file and line; nothing here touches the
  * store, so a broken file cannot disturb any other agent.
  */
-export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEnv = process.env): AgentFileDefinition {
+export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEnv = process.env, options: AgentFileOptions = {}): AgentFileDefinition {
   const folder = basename(dirname(path));
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trim() !== '---') throw new AgentFileError(path, 1, 'must start with a --- line opening the YAML front matter (then the fields, a closing ---, and the prompt)');
@@ -67,7 +76,7 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
   const data = doc.toJS() as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new AgentFileError(path, 2, 'the front matter must be a mapping of fields (name: …, runner: …)');
   const fm = data as Record<string, unknown>;
-  const lineOf = (key: string) => keyLine(doc, counter, key);
+  const lineOf = (key: string) => nodeLine(doc, counter, [key]);
   const fail = (key: string, message: string): never => {
     throw new AgentFileError(path, lineOf(key), message);
   };
@@ -110,8 +119,15 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
     timeoutSeconds = ms! / 1000;
   }
   const rate = fm.rate_limit_per_minute === null ? null : int('rate_limit_per_minute', 1, 100_000);
-  const notifications = fm.notifications;
-  if (notifications !== undefined && (notifications === null || typeof notifications !== 'object' || Array.isArray(notifications))) fail('notifications', '"notifications" must be a mapping (on_complete:, on_error:, …)');
+  let notifications: NotificationRules | undefined;
+  if (fm.notifications !== undefined) {
+    try {
+      notifications = parseNotificationRules(fm.notifications, { webhookNames: options.webhookNames ?? [] });
+    } catch (err) {
+      if (!(err instanceof RulesError)) throw err;
+      throw new AgentFileError(path, nodeLine(doc, counter, err.segments), err.message);
+    }
+  }
 
   const secret = str('webhook_secret', 512);
   if (secret !== undefined && secret.length < 16) fail('webhook_secret', '"webhook_secret" must be at least 16 characters (better: leave it out and rotate through the API, or use ${ENV_VAR})');
@@ -130,16 +146,33 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
     model: str('model') ?? null,
     rate_limit_per_minute: rate ?? null,
     webhook_secret: secret,
+    ...(notifications ? { notifications } : {}),
     lines: Object.fromEntries(Object.keys(fm).map((k) => [k, lineOf(k)])),
   };
 }
 
-/** Line of a top-level key, for errors about its value; the line after the opening --- when absent. */
-function keyLine(doc: Document, counter: LineCounter, key: string): number {
-  if (isMap(doc.contents)) {
-    for (const pair of doc.contents.items) {
-      if (isScalar(pair.key) && pair.key.value === key && pair.key.range) return counter.linePos(pair.key.range[0]).line;
+/**
+ * Line of the deepest node on a path like ['notifications', 'on_error', 1, 'channel']: the key's
+ * line for a mapping entry, the item's for a list entry. Stops where the path leaves the document;
+ * the line after the opening --- when not even the first key is there.
+ */
+function nodeLine(doc: Document, counter: LineCounter, segments: readonly (string | number)[]): number {
+  let node: unknown = doc.contents;
+  let line = 2;
+  for (const seg of segments) {
+    let next: unknown;
+    if (isMap(node) && typeof seg === 'string') {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === seg);
+      if (!pair) break;
+      if (isScalar(pair.key) && pair.key.range) line = counter.linePos(pair.key.range[0]).line;
+      next = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+      const range = (next as { range?: [number, number, number] } | undefined)?.range;
+      if (range) line = counter.linePos(range[0]).line;
     }
+    if (next === undefined) break;
+    node = next;
   }
-  return 2;
+  return line;
 }

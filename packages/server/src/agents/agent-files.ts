@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { AgentTable, Store } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import type { AgentAdmin } from './admin.js';
-import { type AgentFileDefinition, AgentFileError, parseAgentFile } from './agent-file.js';
+import { type AgentFileDefinition, AgentFileError, type AgentFileOptions, parseAgentFile } from './agent-file.js';
 
 export interface AgentFilesReport {
   dir: string;
@@ -29,7 +29,7 @@ function fieldOf(err: UserError): string {
  * Agents made through the API are never touched, and an id clash with one is an error.
  */
 export class AgentFiles {
-  constructor(private readonly store: Store, private readonly admin: AgentAdmin, private readonly log: Logger, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(private readonly store: Store, private readonly admin: AgentAdmin, private readonly log: Logger, private readonly env: NodeJS.ProcessEnv = process.env, private readonly parseOptions: AgentFileOptions = {}) {}
 
   async load(dirPath: string): Promise<AgentFilesReport> {
     const dir = resolve(dirPath);
@@ -43,7 +43,7 @@ export class AgentFiles {
       seenPaths.add(path);
       let def: AgentFileDefinition | undefined;
       try {
-        def = parseAgentFile(path, readFileSync(path, 'utf8'), this.env);
+        def = parseAgentFile(path, readFileSync(path, 'utf8'), this.env, this.parseOptions);
         const other = seenIds.get(def.id);
         if (other) throw new AgentFileError(path, def.lines.id ?? 2, `agent id "${def.id}" is also used by ${other}`);
         seenIds.set(def.id, path);
@@ -84,6 +84,8 @@ export class AgentFiles {
       max_concurrent_runs: def.max_concurrent_runs,
       model: def.model,
       rate_limit_per_minute: def.rate_limit_per_minute,
+      // 003: a file without a notifications block gets the configured defaults (null).
+      notifications: def.notifications ?? null,
     };
     let row: AgentTable;
     if (!existing) {

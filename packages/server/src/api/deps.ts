@@ -3,9 +3,12 @@ import type { EndpointAdmin } from '../channels/index.js';
 import type { Publisher } from '../events/index.js';
 import type { PostActionAdmin } from '../post-actions/index.js';
 import type { AgentAdmin } from '../agents/admin.js';
+import type { CallbackAdmin } from '../agents/callback.js';
 import type { AgentFilesReport } from '../agents/agent-files.js';
 import type { ApiKeys } from '../keys/index.js';
 import type { RunService } from '../runs/service.js';
+import type { RunAnnouncer } from '../runs/announce.js';
+import type { NotificationLog } from '../notifications/index.js';
 import type { ScheduleAdmin } from '../schedules/index.js';
 import type { Store } from '../store/index.js';
 import type { StreamHub } from '../stream/index.js';
@@ -20,7 +23,11 @@ export interface ApiDeps {
   publisher: Publisher;
   keys: ApiKeys;
   agents: AgentAdmin;
+  callbacks: CallbackAdmin;
   runs: RunService;
+  announcer: RunAnnouncer;
+  /** 003's notification log and 000's post-action run history. */
+  notifications: NotificationLog;
   schedules: ScheduleAdmin;
   triggers: WebhookTriggerAdmin;
   postActions: PostActionAdmin;

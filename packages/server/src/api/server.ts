@@ -19,6 +19,8 @@ import { streamRoutes } from './routes/stream.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
 import { postActionRoutes } from './routes/post-actions.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { callbackRoutes } from './routes/callbacks.js';
 
 export interface ApiOptions {
   bodyLimit: number;
@@ -72,5 +74,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(scheduleRoutes(deps));
   await app.register(webhookTriggerRoutes(deps));
   await app.register(postActionRoutes(deps));
+  await app.register(notificationRoutes(deps));
+  await app.register(callbackRoutes(deps));
   return app;
 }

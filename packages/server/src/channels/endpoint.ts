@@ -1,6 +1,7 @@
 import type { SigningScheme } from '../crypto/index.js';
 import { signatureHeaders } from '../crypto/index.js';
-import type { EndpointTable } from '../store/index.js';
+import type { PreparedDelivery } from '../delivery/destination.js';
+import type { DeliveryTable, EndpointTable, Store } from '../store/index.js';
 
 /** An endpoint with its secrets opened, ready to build requests. */
 export interface EndpointTarget {
@@ -54,4 +55,48 @@ export function endpointRequest(t: EndpointTarget, event: { id: string; type: st
       ...signatureHeaders(t.scheme, { msgId: event.id, timestampSec: nowSec, body: event.payload, secrets: t.secrets }),
     },
   };
+}
+
+/**
+ * Prepares endpoint deliveries: the endpoint's current settings and secrets (opened once per
+ * change, not per send) and the event's frozen envelope.
+ */
+export class EndpointChannel {
+  private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
+  constructor(private readonly store: Store, private readonly open: Opener) {}
+
+  async prepare(rows: DeliveryTable[], now: number): Promise<Map<string, PreparedDelivery | string>> {
+    const [endpoints, events] = await Promise.all([
+      this.store.getEndpoints([...new Set(rows.map((r) => r.endpoint_id))]),
+      this.store.getEvents([...new Set(rows.map((r) => r.event_id))]),
+    ]);
+    const eventById = new Map(events.map((e) => [e.id, e]));
+    const targetById = new Map(endpoints.map((e) => [e.id, this.target(e, now)]));
+    const out = new Map<string, PreparedDelivery | string>();
+    for (const row of rows) {
+      const target = targetById.get(row.endpoint_id);
+      const event = eventById.get(row.event_id);
+      if (!target) out.set(row.id, 'endpoint_deleted');
+      else if (!event) out.set(row.id, 'event_pruned');
+      else if (!target.enabled) out.set(row.id, 'endpoint_disabled');
+      else {
+        out.set(row.id, {
+          rateLimit: target.rateLimit,
+          trackHealth: true,
+          ...(target.retrySchedule ? { policy: { schedule: target.retrySchedule } } : {}),
+          build: (nowSec) => endpointRequest(target, event, nowSec),
+        });
+      }
+    }
+    return out;
+  }
+
+  private target(row: EndpointTable, now: number): EndpointTarget {
+    const key = `${row.updated_at}|${row.enabled}|${row.prev_secret_expires_at! > now}`;
+    const cached = this.targets.get(row.id);
+    if (cached?.key === key) return cached.target;
+    const target = endpointTarget(row, this.open, now);
+    this.targets.set(row.id, { key, target });
+    return target;
+  }
 }

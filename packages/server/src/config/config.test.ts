@@ -63,10 +63,132 @@ describe('configuration', () => {
     expect(err('{}', { HOOKLINE_ADMIN_KEY: 'letmein' })).toMatch(/option "security.admin_key"/);
   });
 
+  describe('notifications (seed 003)', () => {
+    // 003's two gateway.yaml examples, merged into one block, verbatim.
+    const SEED_003 = `notifications:
+  slack:
+    enabled: true
+    bot_token: "xoxb-..."
+    default_channel: "#alerts"
+    templates_dir: "templates/slack"
+  webhooks:
+    - name: "default"
+      url: "https://hooks.example.com/agent-events"
+      secret: "s3cret"
+      events:
+        - on_complete
+        - on_error
+    - name: "pagerduty"
+      url: "https://events.pagerduty.com/v2/enqueue"
+      secret: "s3cret"
+      events:
+        - on_error
+      payload_template: |
+        {
+          "routing_key": "your-routing-key",
+          "event_action": "trigger",
+          "payload": {
+            "summary": "{{ agent_name }} failed: {{ error }}",
+            "severity": "error",
+            "source": "agent-gateway"
+          }
+        }
+`;
+    const err = (text: string, env: NodeJS.ProcessEnv = {}) => {
+      try {
+        loadConfig({ file: yaml(text), env });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const hook = (fields: string) => `notifications:\n  webhooks:\n    - name: a\n      url: https://hooks.example.com/a\n      secret: s3cret\n${fields}`;
+
+    it('defaults to nothing enabled', () => {
+      const c = loadConfig({ env: {} });
+      expect(c.notifications).toEqual({ slack: { enabled: false, api_base_url: 'https://slack.com/api' }, webhooks: [] });
+    });
+
+    it("accepts 003's block verbatim and fills the defaults", () => {
+      const c = loadConfig({ file: yaml(SEED_003), env: {} });
+      expect(c.notifications.slack).toEqual({ enabled: true, bot_token: 'xoxb-...', default_channel: '#alerts', templates_dir: 'templates/slack', api_base_url: 'https://slack.com/api' });
+      expect(c.notifications.webhooks).toHaveLength(2);
+      expect(c.notifications.webhooks[0]).toEqual({ name: 'default', url: 'https://hooks.example.com/agent-events', secret: 's3cret', events: ['on_complete', 'on_error'] });
+      expect(c.notifications.webhooks[1]!.payload_template).toContain('"routing_key": "your-routing-key"');
+      // An entry without `events` gets all three.
+      expect(loadConfig({ file: yaml(hook('')), env: {} }).notifications.webhooks[0]!.events).toEqual(['on_complete', 'on_error', 'on_timeout']);
+    });
+
+    it('takes the bot token from HOOKLINE_SLACK_BOT_TOKEN, and an incoming-webhook URL instead of a token', () => {
+      const c = loadConfig({ file: yaml('notifications:\n  slack:\n    enabled: true\n    default_channel: alerts\n'), env: { HOOKLINE_SLACK_BOT_TOKEN: 'xoxb-from-env' } });
+      expect(c.notifications.slack.bot_token).toBe('xoxb-from-env');
+      expect(loadConfig({ env: { HOOKLINE_SLACK_BOT_TOKEN: 'xoxb-only-env' } }).notifications.slack).toMatchObject({ enabled: false, bot_token: 'xoxb-only-env' });
+      const viaUrl = loadConfig({ file: yaml('notifications:\n  slack:\n    enabled: true\n    default_channel: https://hooks.slack.com/services/T0/B0/abc\n'), env: {} });
+      expect(viaUrl.notifications.slack.bot_token).toBeUndefined();
+    });
+
+    it('says how to fix Slack enabled without a way to post', () => {
+      const m = err('notifications:\n  slack:\n    enabled: true\n    default_channel: "#alerts"\n');
+      expect(m).toMatch(/option "notifications.slack": Slack is enabled but has no way to post/);
+      expect(m).toMatch(/notifications.slack.bot_token \(or the environment variable HOOKLINE_SLACK_BOT_TOKEN\)/);
+      expect(m).toMatch(/default_channel to an incoming-webhook URL/);
+      expect(m).toMatch(/enabled: false/);
+      // Disabled Slack needs neither.
+      expect(loadConfig({ file: yaml('notifications:\n  slack:\n    default_channel: "#alerts"\n'), env: {} }).notifications.slack.enabled).toBe(false);
+    });
+
+    it('refuses unusable Slack channels and API base URLs', () => {
+      expect(err('notifications:\n  slack:\n    default_channel: "my alerts"\n')).toMatch(/option "notifications.slack.default_channel": Slack target "my alerts" is not one channel name/);
+      expect(err('notifications:\n  slack:\n    api_base_url: slack.com/api\n')).toMatch(/option "notifications.slack.api_base_url" "slack.com\/api" is not a valid absolute URL; write it like https:\/\/slack.com\/api/);
+    });
+
+    it('refuses duplicate webhook names and bad names', () => {
+      const m = err(hook('    - name: b\n      url: https://hooks.example.com/b\n      secret: s\n    - name: a\n      url: https://hooks.example.com/c\n      secret: s\n'));
+      expect(m).toMatch(/option "notifications.webhooks\[2\].name": "a" is already the name of notifications.webhooks\[0\]; give each webhook its own name/);
+      expect(err('notifications:\n  webhooks:\n    - name: "my hook"\n      url: https://x.example\n      secret: s\n')).toMatch(/option "notifications.webhooks\[0\].name"/);
+      expect(err('notifications:\n  webhooks:\n    - name: ' + 'n'.repeat(65) + '\n      url: https://x.example\n      secret: s\n')).toMatch(/option "notifications.webhooks\[0\].name"/);
+    });
+
+    it('refuses webhook URLs that are relative, not http(s), or carry credentials, without echoing them', () => {
+      expect(err(hook('').replace('https://hooks.example.com/a', '/agent-events'))).toMatch(/option "notifications.webhooks\[0\].url" "\/agent-events" is not a valid absolute URL/);
+      expect(err(hook('').replace('https://hooks.example.com/a', 'ftp://hooks.example.com/a'))).toMatch(/option "notifications.webhooks\[0\].url" must use http or https, not ftp/);
+      const creds = err(hook('').replace('https://hooks.example.com/a', 'https://bob:hunter22@hooks.example.com/a'));
+      expect(creds).toMatch(/option "notifications.webhooks\[0\].url" must not contain credentials; remove the user:password part/);
+      expect(creds).not.toContain('hunter22');
+    });
+
+    it('requires name, url and secret, and known events', () => {
+      expect(err('notifications:\n  webhooks:\n    - name: a\n      url: https://x.example\n')).toMatch(/option "notifications.webhooks\[0\].secret": Expected required property/);
+      expect(err(hook('      events: [on_completed]\n'))).toMatch(/option "notifications.webhooks\[0\].events\[0\]": must be one of "on_complete", "on_error", "on_timeout" \(got "on_completed"\); did you mean "on_complete"\?/);
+      expect(err(hook('      events: [on_error, on_error]\n'))).toMatch(/option "notifications.webhooks\[0\].events"/);
+      expect(err(hook('      secert: x\n'))).toMatch(/unknown option "notifications.webhooks\[0\].secert"; did you mean "secret"\?/);
+      expect(err('notifications:\n  email: {}\n')).toMatch(/unknown option "notifications.email"/);
+    });
+
+    it('names the webhook, line and column of a payload template that does not compile', () => {
+      const m = err(hook('      payload_template: |\n        {\n          "summary": "{{ agent_name | nope }}"\n        }\n'));
+      expect(m).toMatch(/option "notifications.webhooks\[0\].payload_template": line 2, column \d+ of the template: .*nope/);
+      expect(err(hook('      payload_template: "{{ agent_name"\n'))).toMatch(/option "notifications.webhooks\[0\].payload_template": line 1, column \d+ of the template/);
+    });
+
+    it('never repeats a secret in an error message', () => {
+      const secrets = err('notifications:\n  slack:\n    bot_token: 12345678\n  webhooks: {name: a, url: "https://x.example", secret: topsecret99}\n');
+      expect(secrets).toMatch(/option "notifications.slack.bot_token"/);
+      // A mapping where a list belongs is reported, not silently replaced by the default [].
+      expect(secrets).toMatch(/option "notifications.webhooks": Expected array/);
+      expect(secrets).not.toContain('12345678');
+      expect(secrets).not.toContain('topsecret99');
+      expect(err('{}', { HOOKLINE_ADMIN_KEY: 'letmein-please' })).not.toContain('letmein-please');
+    });
+  });
+
   it('docs/configuration.md is the reference generated from the schema (run `npm run docs:config`)', () => {
     const doc = readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8');
     expect(doc).toBe(renderConfigReference());
     expect(doc).toContain('`delivery.retry_schedule`');
     expect(doc).toContain('`HOOKLINE_DATABASE_URL`');
+    expect(doc).toContain('`notifications.webhooks[].secret`');
+    expect(doc).toContain('`HOOKLINE_SLACK_BOT_TOKEN`');
   });
 });

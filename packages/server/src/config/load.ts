@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { didYouMean } from '../util/did-you-mean.js';
+import { notificationProblems } from './notification-checks.js';
 import { ConfigSchema, ENV_VARS, type HooklineConfig } from './schema.js';
 
 /** Thrown when configuration is unusable; the message says which key and how to fix it. */
@@ -73,14 +75,37 @@ export function loadConfig(opts: LoadOptions = {}): HooklineConfig {
 
 export function validateConfig(raw: Record<string, unknown>, source = 'configuration'): HooklineConfig {
   const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
-  const problems = [...Value.Errors(ConfigSchema, withDefaults)].slice(0, 10).map((e) => {
-    const key = e.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
-    const hint = (e.schema as { description?: string }).description;
+  // Value.Default swaps a mapping given for a list option for the list's default (a
+  // `webhooks:` without its `-` would vanish), so wrong values are also looked for in `raw`.
+  const seen = new Set<string>();
+  const errors = [...Value.Errors(ConfigSchema, withDefaults), ...[...Value.Errors(ConfigSchema, raw)].filter((e) => e.value !== undefined)].filter((e) => {
+    const k = `${e.path}\u0000${e.message}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  const problems = errors.slice(0, 10).map((e) => {
+    // JSON pointer to `a.b[0].c`, the way users read it.
+    const key = e.path.replace(/^\//, '').split('/').filter(Boolean).reduce((s, seg) => (/^\d+$/.test(seg) ? `${s}[${seg}]` : s ? `${s}.${seg}` : seg), '') || '(root)';
+    const schema = e.schema as { description?: string; secret?: boolean; properties?: Record<string, unknown>; anyOf?: { const?: unknown }[] };
     if (e.message.includes('Unexpected property')) {
-      return `unknown option "${key}". Remove it or check its spelling against docs/configuration.md.`;
+      const name = e.path.split('/').pop() ?? '';
+      return `unknown option "${key}"${didYouMean(name, Object.keys(schema.properties ?? {}))}. Remove it or check its spelling against docs/configuration.md.`;
     }
-    return `option "${key}": ${e.message}${e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`}.${hint ? ` ${hint}` : ''}`;
+    const got = e.value === undefined || schema.secret ? '' : ` (got ${JSON.stringify(e.value, redactSecrets)})`;
+    // A choice of words (server.role, webhook events): say which, and which was meant.
+    const choices = schema.anyOf?.every((s) => typeof s.const === 'string') ? schema.anyOf.map((s) => s.const as string) : undefined;
+    if (choices && e.value !== undefined) {
+      const hint = typeof e.value === 'string' ? didYouMean(e.value, choices) : '';
+      return `option "${key}": must be one of ${choices.map((c) => `"${c}"`).join(', ')}${got}${hint || '.'}${schema.description ? ` ${schema.description}` : ''}`;
+    }
+    return `option "${key}": ${e.message}${got}.${schema.description ? ` ${schema.description}` : ''}`;
   });
   if (problems.length) throw new ConfigError(`${source} is invalid:\n  - ${problems.join('\n  - ')}`);
-  return withDefaults as HooklineConfig;
+  const config = withDefaults as HooklineConfig;
+  const semantic = notificationProblems(config.notifications);
+  if (semantic.length) throw new ConfigError(`${source} is invalid:\n  - ${semantic.join('\n  - ')}`);
+  return config;
 }
+
+/** Options whose values are never echoed in a message, wherever they sit in an echoed value. */
+const SECRET_KEYS = new Set(['master_key', 'previous_master_keys', 'admin_key', 'bot_token', 'default_channel', 'secret']);
+const redactSecrets = (key: string, value: unknown): unknown => (SECRET_KEYS.has(key) ? '[redacted]' : value);

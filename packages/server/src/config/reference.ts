@@ -11,6 +11,7 @@ function typeOf(s: TSchema): string {
 }
 
 function rows(schema: TSchema, prefix: string[], out: Row[]): Row[] {
+  const required = new Set((schema.required as string[] | undefined) ?? []);
   for (const [key, child] of Object.entries(schema.properties as Record<string, TSchema>)) {
     const path = [...prefix, key];
     if (child.type === 'object') {
@@ -21,10 +22,13 @@ function rows(schema: TSchema, prefix: string[], out: Row[]): Row[] {
     out.push({
       key: path.join('.'),
       type: typeOf(child),
-      def: child.default === undefined ? '(unset)' : `\`${JSON.stringify(child.default)}\``,
+      def: child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : required.has(key) ? '(required)' : '(unset)',
       env: env ? `\`${env}\`` : '',
       description: String(child.description ?? '').replaceAll('|', '\\|'),
     });
+    // A list of mappings (notifications.webhooks): one row per key of an entry, as `list[].key`.
+    const items = child.items as TSchema | undefined;
+    if (child.type === 'array' && items?.type === 'object') rows(items, [...prefix, `${key}[]`], out);
   }
   return out;
 }
@@ -63,6 +67,18 @@ database:
 delivery:
   allow_networks: ["10.20.0.0/16"]
   retry_schedule: ["30s", "2m", "10m", "1h", "4h"]
+notifications:
+  slack:
+    enabled: true
+    bot_token: \${SLACK_BOT_TOKEN}
+    default_channel: "#alerts"
+  webhooks:
+    - name: "default"
+      url: "https://hooks.example.com/agent-events"
+      secret: \${AGENT_EVENTS_SECRET}
+      events: [on_complete, on_error]
 \`\`\`
+
+Agents choose their own Slack channels and webhooks with a \`notifications:\` block in their AGENT.md (see docs/agent-files.md); without one, \`notifications.slack.default_channel\` and every webhook subscribed to the event are told.
 `;
 }

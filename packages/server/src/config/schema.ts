@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NOTIFY_EVENTS } from '../notifications/events.js';
 
 /**
  * The one definition of Hookline's configuration. Validation, TypeScript types, defaults
@@ -7,6 +8,41 @@ import { Type, type Static } from '@sinclair/typebox';
  */
 const Duration = (def: string, description: string) =>
   Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$', default: def, description: `${description} A duration such as "30s", "2m", "1h".` });
+
+const NotifyEventSchema = Type.Union(NOTIFY_EVENTS.map((e) => Type.Literal(e)), { description: 'A run event: on_complete (finished), on_error (failed) or on_timeout (ran out of time).' });
+
+/**
+ * Seed 003's `notifications:` block of gateway.yaml, the same keys in hookline.yaml. Options
+ * marked `secret: true` are never echoed in error messages (see validateConfig).
+ */
+const NotificationsSchema = Type.Object(
+  {
+    slack: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'Send Slack notifications when agent runs complete, fail or time out (seed 003).' }),
+        bot_token: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Slack bot token (`xoxb-…`) used with chat.postMessage (`HOOKLINE_SLACK_BOT_TOKEN`). A secret: never logged or shown in errors; prefer the environment variable or `${NAME}` over writing it in the file. Needed unless `default_channel` is an incoming-webhook URL.' })),
+        default_channel: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Where agents without their own notification rules are announced: a channel name with or without `#` (`#alerts`), a channel id (`C0123ABCD`), or an incoming-webhook URL (`https://hooks.slack.com/services/…`, which needs no bot token; treated as a secret).' })),
+        templates_dir: Type.Optional(Type.String({ minLength: 1, description: 'Directory of Block Kit templates (`.json.j2`). For an event the first that exists is used: `{templates_dir}/{agent_name}/{event_type}.json.j2`, then `{templates_dir}/{event_type}.json.j2`, then the built-in template. Relative paths are from the working directory.' })),
+        api_base_url: Type.String({ minLength: 1, default: 'https://slack.com/api', description: 'Base URL of the Slack Web API (`chat.postMessage` is appended). Change it only to point at a Slack-compatible stand-in, e.g. in tests.' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    webhooks: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Unique name of this webhook, which agents\' notification rules use as `target` (1–64 letters, digits, `_`, `.` or `-`).' }),
+          url: Type.String({ minLength: 1, description: 'Absolute http(s) URL the notification is POSTed to (no user:password in it). Private and loopback addresses are refused unless listed in `delivery.allow_networks`.' }),
+          secret: Type.String({ minLength: 1, secret: true, description: 'Signs each request: `X-AgentGateway-Signature` is the hex HMAC-SHA256 of `"{timestamp}.{body}"`, with `X-AgentGateway-Timestamp`. A secret: never logged or shown in errors; `${NAME}` reads it from the environment.' }),
+          events: Type.Array(NotifyEventSchema, { uniqueItems: true, default: [...NOTIFY_EVENTS], description: 'Events this webhook receives: `on_complete`, `on_error`, `on_timeout`.' }),
+          payload_template: Type.Optional(Type.String({ description: 'Template of the JSON body (Jinja2-style, values JSON-escaped), with the notification variables (`agent_name`, `event`, `execution_id`, `session_id`, `output`, `error`, `timestamp`). Unset: a default JSON body. Checked at start.' })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'Outbound webhooks told about agent runs (seed 003), each a mapping of `name`, `url`, `secret`, `events` and `payload_template`; names must be unique.' },
+    ),
+  },
+  { default: {}, additionalProperties: false },
+);
 
 export const ConfigSchema = Type.Object(
   {
@@ -34,9 +70,9 @@ export const ConfigSchema = Type.Object(
     ),
     security: Type.Object(
       {
-        master_key: Type.Optional(Type.String({ description: 'Key that encrypts secrets at rest: 64 hex characters or base64 of 32 bytes (`HOOKLINE_MASTER_KEY`). Unset: a key file `master.key` (mode 0600) in `data_dir`, generated on first start.' })),
-        previous_master_keys: Type.Array(Type.String(), { default: [], description: 'Older master keys still accepted for decryption while secrets are re-encrypted (`HOOKLINE_PREVIOUS_MASTER_KEYS`, comma-separated).' }),
-        admin_key: Type.Optional(Type.String({ pattern: '^hl_sk_[A-Za-z0-9_-]{16,128}$', description: 'An admin API key to install at start, for automation (`HOOKLINE_ADMIN_KEY`). Must look like `hl_sk_` followed by 16–128 letters, digits, `-` or `_`.' })),
+        master_key: Type.Optional(Type.String({ secret: true, description: 'Key that encrypts secrets at rest: 64 hex characters or base64 of 32 bytes (`HOOKLINE_MASTER_KEY`). Unset: a key file `master.key` (mode 0600) in `data_dir`, generated on first start.' })),
+        previous_master_keys: Type.Array(Type.String({ secret: true }), { default: [], secret: true, description: 'Older master keys still accepted for decryption while secrets are re-encrypted (`HOOKLINE_PREVIOUS_MASTER_KEYS`, comma-separated).' }),
+        admin_key: Type.Optional(Type.String({ secret: true, pattern: '^hl_sk_[A-Za-z0-9_-]{16,128}$', description: 'An admin API key to install at start, for automation (`HOOKLINE_ADMIN_KEY`). Must look like `hl_sk_` followed by 16–128 letters, digits, `-` or `_`.' })),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -81,6 +117,7 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    notifications: NotificationsSchema,
     log: Type.Object(
       {
         level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }),
@@ -106,4 +143,5 @@ export const ENV_VARS: Record<string, { path: string[]; list?: boolean; number?:
   HOOKLINE_ALLOW_NETWORKS: { path: ['delivery', 'allow_networks'], list: true },
   HOOKLINE_LOG_LEVEL: { path: ['log', 'level'] },
   HOOKLINE_AGENTS_DIR: { path: ['agents', 'dir'] },
+  HOOKLINE_SLACK_BOT_TOKEN: { path: ['notifications', 'slack', 'bot_token'] },
 };

@@ -326,7 +326,16 @@ describe('signing: single-signature schemes', () => {
     Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
   it('lists all schemes', () => {
-    expect([...SIGNING_SCHEMES]).toEqual(['standard', 'x-signature', 'agentgateway', 'github']);
+    expect([...SIGNING_SCHEMES]).toEqual(['standard', 'x-signature', 'agentgateway', 'github', 'callback']);
+  });
+
+  it('callback (002): X-Timestamp and X-Signature: sha256=<hex> of "ts.body"', () => {
+    expect(sign('callback', [secret])).toEqual({ 'X-Timestamp': String(ts), 'X-Signature': `sha256=${hex(secret, `${ts}.${body}`)}` });
+    const headers = lower(sign('callback', [secret]));
+    expect(verifySignature('callback', { headers, body, secret, nowSec: ts + 300 })).toBe(true);
+    expect(verifySignature('callback', { headers, body, secret, nowSec: ts + 301 })).toBe(false);
+    // Moving the timestamp breaks the signature: a replayed body cannot be re-dated.
+    expect(verifySignature('callback', { headers: { ...headers, 'x-timestamp': String(ts + 5) }, body, secret, nowSec: ts })).toBe(false);
   });
 
   it('x-signature: hex HMAC of the body keyed by the whole secret', () => {
@@ -363,7 +372,7 @@ describe('signing: single-signature schemes', () => {
       'X-Hub-Signature-256': `sha256=${hex(oldS, body)}`,
       'X-Hookline-Next-Signature': `sha256=${hex(newS, body)}`,
     });
-    for (const scheme of ['x-signature', 'agentgateway', 'github'] as const) {
+    for (const scheme of ['x-signature', 'agentgateway', 'github', 'callback'] as const) {
       const headers = lower(sign(scheme, [newS, oldS]));
       for (const s of [oldS, newS]) {
         expect(verifySignature(scheme, { headers, body, secret: s, nowSec: ts })).toBe(true);
@@ -373,7 +382,7 @@ describe('signing: single-signature schemes', () => {
   });
 
   it('verifySignature rejects wrong secrets, altered bodies and stale agentgateway timestamps', () => {
-    for (const scheme of ['x-signature', 'agentgateway', 'github'] as const) {
+    for (const scheme of ['x-signature', 'agentgateway', 'github', 'callback'] as const) {
       const headers = lower(sign(scheme, [secret]));
       const v = (over: Partial<Parameters<typeof verifySignature>[1]>) =>
         verifySignature(scheme, { headers, body, secret, nowSec: ts, ...over });

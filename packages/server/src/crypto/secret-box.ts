@@ -99,6 +99,11 @@ export class SecretBox {
     return plain;
   }
 
+  /** Opens without remembering: for values read once or twice (a notification's frozen request), which would only evict the hot ones. */
+  openFresh(sealed: string): string {
+    return this.opened.get(sealed) ?? this.decrypt(sealed);
+  }
+
   private decrypt(sealed: string): string {
     const parts = sealed.split('.');
     // Messages never include the input: an unsealed value passed here may be a plaintext secret.

@@ -14,13 +14,18 @@ function keyFor(secret: string): Buffer {
   return key;
 }
 
-export type SigningScheme = 'standard' | 'x-signature' | 'agentgateway' | 'github';
+export type SigningScheme = 'standard' | 'x-signature' | 'agentgateway' | 'github' | 'callback';
 export const SIGNING_SCHEMES: readonly SigningScheme[] = Object.freeze([
   'standard',
   'x-signature',
   'agentgateway',
   'github',
+  // 002's callbacks: `X-Signature: sha256=<hex>` of "{X-Timestamp}.{body}".
+  'callback',
 ]);
+
+/** The header carrying the signed timestamp, for the schemes that sign one. */
+const TIMESTAMP_HEADER: Partial<Record<SigningScheme, string>> = { agentgateway: 'X-AgentGateway-Timestamp', callback: 'X-Timestamp' };
 
 /** Carries the new-secret signature for the single-signature schemes during a rotation. */
 export const NEXT_SIGNATURE_HEADER = 'X-Hookline-Next-Signature';
@@ -51,6 +56,8 @@ function singleValue(scheme: Exclude<SigningScheme, 'standard'>, secret: string,
       return hmac(secret, `${ts}.${body}`).toString('hex');
     case 'github':
       return 'sha256=' + hmac(secret, body).toString('hex');
+    case 'callback':
+      return 'sha256=' + hmac(secret, `${ts}.${body}`).toString('hex');
   }
 }
 
@@ -58,6 +65,7 @@ const MAIN_HEADER = {
   'x-signature': 'X-Signature',
   agentgateway: 'X-AgentGateway-Signature',
   github: 'X-Hub-Signature-256',
+  callback: 'X-Signature',
 } as const;
 
 /**
@@ -87,7 +95,8 @@ export function signatureHeaders(scheme: SigningScheme, input: SignInput): Recor
   const headers: Record<string, string> = {
     [MAIN_HEADER[scheme]]: singleValue(scheme, older ?? newest, ts, body),
   };
-  if (scheme === 'agentgateway') headers['X-AgentGateway-Timestamp'] = String(ts);
+  const tsHeader = TIMESTAMP_HEADER[scheme];
+  if (tsHeader) headers[tsHeader] = String(ts);
   if (older !== undefined) headers[NEXT_SIGNATURE_HEADER] = singleValue(scheme, newest, ts, body);
   return headers;
 }
@@ -134,8 +143,9 @@ export function verifySignature(scheme: SigningScheme, input: VerifyInput): bool
       .some((entry) => entry.startsWith('v1,') && safeEqual(entry.slice(3), expected));
   }
   let ts = '';
-  if (scheme === 'agentgateway') {
-    const t = h['x-agentgateway-timestamp'];
+  const tsHeader = TIMESTAMP_HEADER[scheme];
+  if (tsHeader) {
+    const t = h[tsHeader.toLowerCase()];
     if (!freshTimestamp(t, nowSec, toleranceSec)) return false;
     ts = t as string;
   } else if (!(scheme in MAIN_HEADER)) {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type EndpointTarget, endpointRequest, endpointTarget, type Opener } from '../channels/index.js';
-import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, EventTable, Store } from '../store/index.js';
+import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, Store } from '../store/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
-import type { HttpSender, SendResult } from './http-sender.js';
+import type { Judged, PrepareDeliveries, PreparedDelivery } from './destination.js';
+import type { HttpSender } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { RateLimiter } from '../util/rate-limiter.js';
 import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
@@ -13,7 +13,8 @@ import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
 export interface DispatcherOptions {
   store: Store;
   sender: Pick<HttpSender, 'send'>;
-  open: Opener;
+  /** Turns claimed rows into requests (channels/ knows how, per channel). */
+  prepare: PrepareDeliveries;
   log: Logger;
   metrics?: DeliveryMetrics;
   clock?: Clock;
@@ -24,7 +25,7 @@ export interface DispatcherOptions {
   leaseMs: number;
   pollIntervalMs: number;
   autoDisableAfter: number;
-  /** Default policy; an endpoint's own schedule replaces `schedule`. */
+  /** Default policy; a destination's own settings replace parts of it. */
   policy: RetryPolicy;
   /**
    * Called inside the transaction that disabled an endpoint (auto-disable or 410), so the
@@ -41,7 +42,11 @@ export interface DeliveryResult {
   delivery_id: string;
   event_id: string;
   event_type: string;
+  /** The destination: an endpoint id, or a post-action, agent (callback), `slack` or named webhook. */
   endpoint_id: string;
+  channel: string;
+  /** The run that caused it, for notifications. */
+  run_id: string | null;
   attempt: number;
   status_code: number | null;
   duration_ms: number | null;
@@ -56,13 +61,13 @@ interface Finished {
   attempt?: AttemptTable;
   update: DeliveryUpdate;
   verdict: Verdict | { kind: 'skipped' };
+  trackHealth: boolean;
 }
 
 interface Ready {
   row: DeliveryTable;
   owner: string;
-  target: EndpointTarget;
-  event: EventTable;
+  prepared: PreparedDelivery;
   claimedAt: number;
 }
 
@@ -84,7 +89,6 @@ export class Dispatcher {
   /** Claimed rows waiting for one of their endpoint's slots (at most a claim's worth each). */
   private readonly waiting = new Map<string, Ready[]>();
   private readonly limiter = new RateLimiter();
-  private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
   private results: Finished[] = [];
   private pumping = false;
   private pumpAgain = false;
@@ -208,35 +212,28 @@ export class Dispatcher {
   }
 
   private async launch(rows: DeliveryTable[], owner: string, now: number): Promise<void> {
-    const [endpoints, events] = await Promise.all([
-      this.o.store.getEndpoints([...new Set(rows.map((r) => r.endpoint_id))]),
-      this.o.store.getEvents([...new Set(rows.map((r) => r.event_id))]),
-    ]);
-    const eventById = new Map<string, EventTable>(events.map((e) => [e.id, e]));
-    const targetById = new Map(endpoints.map((e) => [e.id, this.target(e, now)]));
+    const prepared = await this.o.prepare(rows, now);
     const release: string[] = [];
     let releaseAt = now;
     for (const row of rows) {
-      const target = targetById.get(row.endpoint_id);
-      const event = eventById.get(row.event_id);
-      if (!target || !event) {
-        this.finish({ row, owner, update: this.terminal(row, owner, 'failed', target ? 'event_pruned' : 'endpoint_deleted'), verdict: { kind: 'skipped' } });
-      } else if (!target.enabled) {
-        // Disabled endpoints get nothing, and re-enabling must not deliver the backlog.
-        this.finish({ row, owner, update: this.terminal(row, owner, 'failed', 'endpoint_disabled'), verdict: { kind: 'skipped' } });
+      const p = prepared.get(row.id) ?? 'destination_missing';
+      const dest = row.endpoint_id;
+      if (typeof p === 'string') {
+        // Deleted or disabled destinations get nothing; re-enabling must not deliver the backlog.
+        this.finish({ row, owner, update: this.terminal(row, owner, 'failed', p), verdict: { kind: 'skipped' }, trackHealth: false });
+        continue;
+      }
+      const wait = p.rateLimit ? this.limiter.take(dest, p.rateLimit, now) : 0;
+      if (wait > 0) {
+        release.push(row.id);
+        releaseAt = Math.max(releaseAt, now + wait);
+      } else if ((this.perEndpoint.get(dest) ?? 0) >= this.o.perEndpointInFlight) {
+        // Claims stop at two slot-fulls per destination (see saturated()), so this queue stays short.
+        const q = this.waiting.get(dest) ?? [];
+        q.push({ row, owner, prepared: p, claimedAt: now });
+        this.waiting.set(dest, q);
       } else {
-        const wait = target.rateLimit ? this.limiter.take(target.id, target.rateLimit, now) : 0;
-        if (wait > 0) {
-          release.push(row.id);
-          releaseAt = Math.max(releaseAt, now + wait);
-        } else if ((this.perEndpoint.get(target.id) ?? 0) >= this.o.perEndpointInFlight) {
-          // Claims stop at two slot-fulls per endpoint (see saturated()), so this queue stays short.
-          const q = this.waiting.get(target.id) ?? [];
-          q.push({ row, owner, target, event, claimedAt: now });
-          this.waiting.set(target.id, q);
-        } else {
-          void this.send(row, owner, target, event);
-        }
+        void this.send(row, owner, p);
       }
     }
     if (release.length) {
@@ -249,33 +246,28 @@ export class Dispatcher {
     }
   }
 
-  private target(row: import('../store/index.js').EndpointTable, now: number): EndpointTarget {
-    const key = `${row.updated_at}|${row.enabled}|${row.prev_secret_expires_at! > now}`;
-    const cached = this.targets.get(row.id);
-    if (cached?.key === key) return cached.target;
-    const target = endpointTarget(row, this.o.open, now);
-    this.targets.set(row.id, { key, target });
-    return target;
-  }
-
-  private async send(row: DeliveryTable, owner: string, target: EndpointTarget, event: EventTable): Promise<void> {
-    this.perEndpoint.set(target.id, (this.perEndpoint.get(target.id) ?? 0) + 1);
+  private async send(row: DeliveryTable, owner: string, p: PreparedDelivery): Promise<void> {
+    const dest = row.endpoint_id;
+    this.perEndpoint.set(dest, (this.perEndpoint.get(dest) ?? 0) + 1);
     const startedAt = this.clock.now();
-    const req = endpointRequest(target, event, Math.floor(startedAt / 1000));
-    let res: SendResult;
+    let req = { method: 'POST', url: '', headers: {}, timeoutMs: 0 } as ReturnType<PreparedDelivery['build']>;
+    let res: Judged;
     try {
-      res = await this.o.sender.send(req);
+      req = p.build(Math.floor(startedAt / 1000));
+      const sent = await this.o.sender.send(req);
+      res = p.judge ? p.judge(sent) : sent;
     } catch (err) {
-      res = { statusCode: null, retryAfterMs: null, responseBody: '', durationMs: 0, error: { code: 'network_error', message: (err as Error).message } };
+      // Before the request was built (its sealed content would not open): nothing was sent.
+      res = { statusCode: null, retryAfterMs: null, responseBody: '', durationMs: 0, error: { code: req.url ? 'network_error' : 'prepare_failed', message: (err as Error).message } };
     } finally {
-      const n = (this.perEndpoint.get(target.id) ?? 1) - 1;
-      if (n) this.perEndpoint.set(target.id, n);
-      else this.perEndpoint.delete(target.id);
-      this.startWaiting(target.id);
+      const n = (this.perEndpoint.get(dest) ?? 1) - 1;
+      if (n) this.perEndpoint.set(dest, n);
+      else this.perEndpoint.delete(dest);
+      this.startWaiting(dest);
     }
     const now = this.clock.now();
     const attemptNo = row.attempts + 1;
-    const policy = target.retrySchedule ? { ...this.o.policy, schedule: target.retrySchedule } : this.o.policy;
+    const policy = p.policy ? { ...this.o.policy, ...p.policy } : this.o.policy;
     const verdict = decide(policy, attemptNo, res, now, this.random);
     const attempt: AttemptTable = {
       id: newId('att', this.clock),
@@ -290,7 +282,7 @@ export class Dispatcher {
       error_code: res.error?.code ?? null,
       error_message: res.error?.message ?? null,
     };
-    const lastError = verdict.kind === 'delivered' ? null : res.error ? `${res.error.code}: ${res.error.message}` : `HTTP ${res.statusCode}`;
+    const lastError = verdict.kind === 'delivered' ? null : res.error ? describeError(res.error) : `HTTP ${res.statusCode}`;
     const update: DeliveryUpdate = {
       id: row.id,
       leaseOwner: owner,
@@ -305,7 +297,7 @@ export class Dispatcher {
     this.o.metrics?.outcomes.inc({ outcome: verdict.kind });
     this.o.metrics?.attemptDuration.observe(res.durationMs / 1000);
     if (verdict.kind === 'delivered') this.o.metrics?.latency.observe((now - row.created_at) / 1000);
-    this.finish({ row, owner, attempt, update, verdict });
+    this.finish({ row, owner, attempt, update, verdict, trackHealth: p.trackHealth });
   }
 
   /** A slot of `endpointId` came free: start its next waiting delivery, if any. */
@@ -316,7 +308,7 @@ export class Dispatcher {
     if (!q.length && !this.stopped && this.mayHaveMore.delete(endpointId)) this.wake();
     for (let next = q.shift(); next; next = q.shift()) {
       if (this.clock.now() - next.claimedAt <= this.o.leaseMs / 2) {
-        void this.send(next.row, next.owner, next.target, next.event);
+        void this.send(next.row, next.owner, next.prepared);
         break;
       }
       // Waited so long its lease could run out mid-request: give it back instead.
@@ -375,7 +367,7 @@ export class Dispatcher {
     const gone: string[] = [];
     for (const f of batch) {
       const v = f.verdict;
-      if (v.kind === 'skipped') continue;
+      if (v.kind === 'skipped' || !f.trackHealth) continue;
       const h = health.get(f.row.endpoint_id) ?? { endpointId: f.row.endpoint_id, reset: false, failures: 0 };
       if (v.kind === 'delivered') Object.assign(h, { reset: true, failures: 0 });
       else h.failures += 1;
@@ -418,10 +410,17 @@ function resultOf(f: Finished): DeliveryResult {
     event_id: f.row.event_id,
     event_type: f.row.event_type,
     endpoint_id: f.row.endpoint_id,
+    channel: f.row.channel ?? 'endpoint',
+    run_id: f.row.run_id ?? null,
     attempt: u.attempts,
     status_code: f.attempt?.status_code ?? null,
     duration_ms: f.attempt?.duration_ms ?? null,
     next_attempt_at: u.status === 'pending' ? iso(u.nextAttemptAt) : null,
     error: u.lastError,
   };
+}
+
+/** `code: message`, or just the code when the message says nothing more (Slack's `channel_not_found`). */
+function describeError(e: { code: string; message: string }): string {
+  return e.message && e.message !== e.code ? `${e.code}: ${e.message}` : e.code;
 }

@@ -18,7 +18,10 @@ export interface SendRequest {
   timeoutMs: number;
 }
 
-export type SendErrorCode = NetErrorCode;
+/** Set by a channel's judge() when an answer means failure despite its status (Slack's `{"ok":false}`). */
+export type ChannelErrorCode = 'slack_error' | 'slack_bad_response';
+
+export type SendErrorCode = NetErrorCode | ChannelErrorCode;
 
 export interface SendResult {
   /** null when no response arrived. */

@@ -1,6 +1,7 @@
 import type { Store, DeliveryTable, EventTable } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
+import { newDelivery } from '../delivery/new-delivery.js';
 import { patternsMatching } from './catalog.js';
 import { GroupCommit } from '../util/group-commit.js';
 
@@ -18,6 +19,8 @@ export interface PublishInput {
   data: unknown;
   /** Caller's id; publishing the same id again returns the first event and creates nothing. */
   id?: string;
+  /** The run an event announces: its deliveries then appear in the notification log. */
+  run?: { run_id: string; agent_id: string };
 }
 
 export interface PublishResult {
@@ -74,23 +77,12 @@ export class Publisher {
     };
   }
 
-  private deliveryRows(event: EventTable, endpointIds: string[], now: number): DeliveryTable[] {
-    return endpointIds.map((endpoint_id) => ({
-      id: newId('dlv', this.clock),
-      event_id: event.id,
-      endpoint_id,
-      event_type: event.type,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      lease_owner: null,
-      created_at: now,
-      updated_at: now,
-      delivered_at: null,
-      last_status_code: null,
-      last_error: null,
-    }));
+  private deliveryRows(event: EventTable, endpointIds: string[], now: number, run?: PublishInput['run']): DeliveryTable[] {
+    return endpointIds.map((endpoint_id) =>
+      newDelivery(this.clock, now, { event_id: event.id, endpoint_id, event_type: event.type }, run ? { run_id: run.run_id, agent_id: run.agent_id, target: endpoint_id } : {}),
+    );
   }
+
 
   /**
    * Publishes to every matching endpoint, or only to `onlyEndpointId` (test events).
@@ -127,7 +119,7 @@ export class Publisher {
         const only = batch[first.get(r.id)!]!.onlyEndpointId;
         targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(p) ?? []))]);
       }
-      await tx.insertDeliveries(fresh.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now)));
+      await tx.insertDeliveries(fresh.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now, batch[first.get(r.id)!]!.input.run)));
       const onPublished = this.o.onPublished;
       if (onPublished && fresh.length) {
         const published = fresh.map((r) => envs[first.get(r.id)!]!);

@@ -108,7 +108,7 @@ export function checkUrlTemplate(template: string, guard: SsrfGuard): string {
   return template;
 }
 
-function checkHeaderName(field: string, name: string): void {
+export function checkHeaderName(field: string, name: string): void {
   if (!HEADER_NAME.test(name)) throw new UserError(422, 'invalid_header', `${field}: "${name}" is not a valid HTTP header name`);
   if (RESERVED_HEADERS.test(name)) throw new UserError(422, 'invalid_header', `${field}: "${name}" is set by the HTTP client and cannot be given`);
 }

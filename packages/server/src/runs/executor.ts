@@ -3,17 +3,21 @@ import type { Logger } from 'pino';
 import type { AgentAdmin } from '../agents/admin.js';
 import type { Runner, RunOutcome } from '../agents/runner.js';
 import type { Publisher } from '../events/index.js';
-import type { RunTable, Store } from '../store/index.js';
+import type { AgentTable, RunTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 import type { StreamEmitter } from '../stream/index.js';
+import { storableText } from '../util/text.js';
 import { streamRun } from './live.js';
 import { RunLogWriter } from './log-writer.js';
-import { announceEnd, runEventData } from './payload.js';
+import type { RunAnnouncer } from './announce.js';
+import { runEventData } from './payload.js';
 
 export interface ExecutorOptions {
   store: Store;
   agents: AgentAdmin;
   publisher: Publisher;
+  /** Records what an ended run causes: its run.* event and notifications. */
+  announcer: RunAnnouncer;
   log: Logger;
   clock: Clock;
   /** Builds the runner for an agent (tests and later runner kinds plug in here). */
@@ -168,13 +172,14 @@ export class RunExecutor {
   }
 
   /** Final state + run event + its deliveries, in one transaction. */
-  async finish(run: RunTable, outcome: RunOutcome, agent: Parameters<typeof runEventData>[1] | null): Promise<void> {
+  async finish(run: RunTable, outcome: RunOutcome, agent: AgentTable | null): Promise<void> {
     const now = this.o.clock.now();
     const final: RunTable = {
       ...run,
       status: outcome.status,
-      output: outcome.output,
-      error: outcome.error,
+      // As stored (see storableText), so the event and notifications say what the run record says.
+      output: storableText(outcome.output),
+      error: storableText(outcome.error),
       exit_code: outcome.exitCode,
       iterations_used: outcome.usage.iterations_used ?? null,
       tool_calls: outcome.usage.tool_calls ?? null,
@@ -186,7 +191,7 @@ export class RunExecutor {
       const { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at } = final;
       if (!(await tx.agents.finishRun(run.id, { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at }))) return;
       tx.afterCommit(() => streamRun(this.o.stream, final));
-      if (agent) await announceEnd(this.o.publisher, tx, final, agent);
+      if (agent) await this.o.announcer.ended(tx, final, agent);
     });
   }
 

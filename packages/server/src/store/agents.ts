@@ -1,3 +1,4 @@
+import { storableText } from '../util/text.js';
 import type { Kysely } from 'kysely';
 import type { Page } from './store.js';
 import type { AgentTable, CrewTable, Database, RunLogTable, RunStatus, RunTable } from './schema.js';
@@ -40,6 +41,14 @@ export class AgentRecords {
   async insertAgent(row: AgentTable): Promise<void> {
     await this.db.insertInto('agents').values(row).execute();
   }
+  /** Agents of any crew with this name (names are unique per crew only). */
+  findAgentsByName(name: string): Promise<AgentTable[]> {
+    return this.db.selectFrom('agents').selectAll().where('name', '=', name).execute();
+  }
+  getAgents(ids: string[]): Promise<AgentTable[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('agents').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  }
   getAgent(id: string): Promise<AgentTable | undefined> {
     return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -73,7 +82,7 @@ export class AgentRecords {
   async insertRuns(rows: RunTable[]): Promise<{ run: RunTable; created: boolean }[]> {
     const created = new Set<string>();
     for (let i = 0; i < rows.length; i += 500) {
-      const r = await this.db.insertInto('runs').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).returning('id').execute();
+      const r = await this.db.insertInto('runs').values(rows.slice(i, i + 500).map((r) => ({ ...r, prompt: storableText(r.prompt) }))).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).returning('id').execute();
       for (const { id } of r) created.add(id);
     }
     const results: { run: RunTable; created: boolean }[] = [];
@@ -123,11 +132,11 @@ export class AgentRecords {
   }
   /** Writes a final state, if the run is still queued or running; false when it already ended. */
   async finishRun(id: string, patch: Pick<RunTable, 'status' | 'output' | 'error' | 'exit_code' | 'iterations_used' | 'tool_calls' | 'tokens_used' | 'finished_at' | 'updated_at'>): Promise<boolean> {
-    const r = await this.db.updateTable('runs').set({ ...patch, lease_owner: null, lease_until: null }).where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+    const r = await this.db.updateTable('runs').set({ ...patch, output: storableText(patch.output), error: storableText(patch.error), lease_owner: null, lease_until: null }).where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
   async appendLogs(rows: RunLogTable[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('run_logs').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('run_logs').values(rows.slice(i, i + 500).map((r) => ({ ...r, line: storableText(r.line) }))).execute();
   }
   /** Log lines of a run (oldest first, after `afterSeq`) or of an agent's recent runs (newest first). */
   listLogs(f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }): Promise<RunLogTable[]> {

@@ -10,6 +10,7 @@ export type { AgentRecords, RunFilter } from './agents.js';
 export type { TriggerRecords } from './triggers.js';
 export type { ScheduleRecords, ScheduleSeen } from './schedules.js';
 export type { BindingTriggerType, PostActionRecords } from './post-actions.js';
+export type { NotificationFilter, NotificationRecords } from './notifications.js';
 export type * from './schema.js';
 
 export interface OpenStoreOptions {

@@ -273,5 +273,20 @@ const m0008: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008 };
+const m0009: Migration = {
+  async up(db: Kysely<any>) {
+    // Notifications ride the delivery queue: the channel, the run that caused them and their
+    // frozen request (sealed: rendered headers and URLs may hold credentials).
+    await db.schema.alterTable('deliveries').addColumn('channel', 'text', (c) => c.notNull().defaultTo('endpoint')).execute();
+    for (const col of ['run_id', 'agent_id', 'target', 'source_id', 'request_enc']) await db.schema.alterTable('deliveries').addColumn(col, 'text').execute();
+    // The notification log lists run-caused deliveries, newest first, filtered by run or agent.
+    await db.schema.createIndex('deliveries_notification_log').on('deliveries').column('created_at').where(sql.ref('run_id'), 'is not', null).execute();
+    await db.schema.createIndex('deliveries_run').on('deliveries').column('run_id').where(sql.ref('run_id'), 'is not', null).execute();
+    await db.schema.createIndex('deliveries_agent').on('deliveries').columns(['agent_id', 'created_at']).where(sql.ref('agent_id'), 'is not', null).execute();
+    // 002's callback and 003's per-agent rules live on the agent.
+    for (const col of ['callback_url', 'callback_headers_enc', 'callback_secret_enc', 'notifications']) await db.schema.alterTable('agents').addColumn(col, 'text').execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008, '0009_notifications': m0009 };
 

@@ -48,6 +48,22 @@ export class PostActionRecords {
       .executeTakeFirst();
     return r !== undefined;
   }
+  /** Enabled bindings of one trigger whose post-action is enabled too: what a run's end fires. */
+  async firing(type: BindingTriggerType, triggerId: string): Promise<(PostActionBindingTable & { action: PostActionTable })[]> {
+    const bindings = await this.db
+      .selectFrom('post_action_bindings')
+      .selectAll()
+      .where('trigger_type', '=', type)
+      .where('trigger_id', '=', triggerId)
+      .where('enabled', '=', 1)
+      .orderBy('created_at')
+      .execute();
+    const actions = new Map((await this.getMany(bindings.map((b) => b.post_action_id))).map((a) => [a.id, a]));
+    return bindings.flatMap((b) => {
+      const action = actions.get(b.post_action_id);
+      return action?.enabled ? [{ ...b, action }] : [];
+    });
+  }
   getBinding(id: string): Promise<PostActionBindingTable | undefined> {
     return this.db.selectFrom('post_action_bindings').selectAll().where('id', '=', id).executeTakeFirst();
   }

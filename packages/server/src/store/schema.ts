@@ -69,6 +69,28 @@ export interface DeliveryTable {
   delivered_at: number | null;
   last_status_code: number | null;
   last_error: string | null;
+  /** endpoint | post_action | callback | slack | webhook (003's named webhooks). Default endpoint. */
+  channel?: DeliveryChannel;
+  /** The run that caused it: set for every notification (the notification log is these rows). */
+  run_id?: string | null;
+  agent_id?: string | null;
+  /** What the log shows as the target: Slack channel, webhook name, post-action name, callback URL, endpoint id. */
+  target?: string | null;
+  /** The post-action binding that fired it. */
+  source_id?: string | null;
+  /** Sealed JSON of the frozen request ({@link FrozenRequest}) for channels other than endpoint. */
+  request_enc?: string | null;
+}
+
+export type DeliveryChannel = 'endpoint' | 'post_action' | 'callback' | 'slack' | 'webhook';
+
+/** A notification's request as rendered when its run ended; every attempt and manual retry sends it again. */
+export interface FrozenRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeout_ms: number;
 }
 
 export interface AttemptTable {
@@ -112,6 +134,12 @@ export interface AgentTable {
   source_path?: string | null;
   /** Digest of the file's definition, so an unchanged file is not rewritten on every reload. */
   source_hash?: string | null;
+  /** 002's callback: where run results are POSTed, its custom headers (sealed JSON) and signing secret (sealed). */
+  callback_url?: string | null;
+  callback_headers_enc?: string | null;
+  callback_secret_enc?: string | null;
+  /** 003's per-agent notification rules as JSON; null = the configured defaults apply. */
+  notifications?: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -4,8 +4,9 @@ import { AgentRecords } from './agents.js';
 import { TriggerRecords } from './triggers.js';
 import { ScheduleRecords } from './schedules.js';
 import { PostActionRecords } from './post-actions.js';
+import { NotificationRecords } from './notifications.js';
 import { migrate } from './migrator.js';
-import type { ApiKeyTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
+import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
 export interface Page {
   limit: number;
@@ -14,6 +15,8 @@ export interface Page {
 
 export interface DeliveryFilter extends Page {
   endpointId?: string;
+  /** @defaultValue all channels */
+  channel?: DeliveryChannel;
   status?: DeliveryStatus;
   eventType?: string;
 }
@@ -63,6 +66,11 @@ export class Store {
   /** Post-actions and their bindings, in this store's transaction. */
   get postActions(): PostActionRecords {
     return new PostActionRecords(this.db);
+  }
+
+  /** The notification log (run-caused deliveries of every channel), in this store's transaction. */
+  get notifications(): NotificationRecords {
+    return new NotificationRecords(this.db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {
@@ -293,6 +301,7 @@ export class Store {
   async listDeliveries(f: DeliveryFilter): Promise<{ rows: DeliveryTable[]; total: number }> {
     let q = this.db.selectFrom('deliveries');
     if (f.endpointId) q = q.where('endpoint_id', '=', f.endpointId);
+    if (f.channel) q = q.where('channel', '=', f.channel);
     if (f.status) q = q.where('status', '=', f.status);
     if (f.eventType) q = q.where('event_type', '=', f.eventType);
     const [rows, total] = await Promise.all([

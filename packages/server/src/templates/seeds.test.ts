@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, NOTIFICATION_VARIABLES, POST_ACTION_VARIABLES, renderHeaderValue, renderTemplate, renderUrl, TemplateError } from './index.js';
+import { ON_COMPLETE_003, PAGERDUTY_003, SLACK_BODY_000 } from '../../test/helpers/seed-examples.js';
 
 // Seed 000's Slack example body template, verbatim.
-const SLACK_BODY_000 = String.raw`{
-"text": "{{trigger_type}} '{{trigger_name}}' finished: {{status}}\nTeam: {{team_name}}\nRun: {{run_id}}\nError: {{error}}"
-}`;
-
-// Seed 003's on_complete.json.j2 example, verbatim.
-const ON_COMPLETE_003 = String.raw`[
-  {
-    "type": "section",
-    "text": {
-      "type": "mrkdwn",
-      "text": "*{{ agent_name }}* finished at {{ timestamp }}\n{{ output | truncate(200) }}"
-    }
-  }
-]`;
-
-// Seed 003's PagerDuty payload_template (a YAML block scalar, so it ends with a newline), verbatim.
-const PAGERDUTY_003 = `{
-  "routing_key": "your-routing-key",
-  "event_action": "trigger",
-  "payload": {
-    "summary": "{{ agent_name }} failed: {{ error }}",
-    "severity": "error",
-    "source": "agent-gateway"
-  }
-}
-`;
 
 const run000 = { status: 'failed', trigger_type: 'schedule', trigger_name: 'nightly-report', team_name: 'research', run_id: 'run_01JABC', response: 'Done.', error: 'agent timed out', prompt: 'Summarise', started_at: '2026-02-25T09:00:00Z', finished_at: '2026-02-25T09:05:00Z' };
 const HOSTILE = 'He said "hi" \\ C:\\path\\ \n\r\t </script><!-- \u2028\u2029 \u0000\u0001\u001f\u007f 😀 \ud83d lone \udc00 {{ not_a_tag }} \' ` ${x}';

@@ -1,6 +1,7 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '../../agents/runner-config.js';
+import type { NotificationRules } from '../../notifications/index.js';
 import { UserError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, Nullable, PageQuery } from '../schemas.js';
@@ -15,6 +16,10 @@ const agentFields = {
   max_concurrent_runs: Type.Integer({ minimum: 1, maximum: 1000, description: 'More runs wait in the queue (default 1).' }),
   model: Nullable(Type.String({ maxLength: 200 }), { description: 'Model label; the `openai` runner sends it when its settings name no model.' }),
   rate_limit_per_minute: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }), { description: 'Inbound triggers accepted per minute; more get 429.' }),
+  // Shape checked by the service, so errors name the exact spot (notifications.on_error[1].channel).
+  notifications: Nullable(Type.Unsafe<NotificationRules>(Type.Object({}, { additionalProperties: true })), {
+    description: "Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults.",
+  }),
 };
 const RunnerName = Type.Unsafe<RunnerKind>(Type.String({ enum: [...RUNNERS], description: 'How the agent runs: `command` (a local program), `http` (POST to a URL), `openai` (an OpenAI-compatible chat completions API).' }));
 
@@ -32,6 +37,7 @@ function createVariant<K extends RunnerKind, S extends TObject>(runner: K, setti
       max_concurrent_runs: Type.Optional(agentFields.max_concurrent_runs),
       model: Type.Optional(agentFields.model),
       rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
+      notifications: Type.Optional(agentFields.notifications),
     },
     { additionalProperties: false, title: `${runner} agent` },
   );
@@ -57,6 +63,7 @@ const AgentUpdate = Type.Object(
     max_concurrent_runs: Type.Optional(agentFields.max_concurrent_runs),
     model: Type.Optional(agentFields.model),
     rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
+    notifications: Type.Optional(agentFields.notifications),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -96,6 +96,24 @@ const Binding = Type.Object({
 });
 const TriggerBinding = Type.Intersect([Binding, Type.Object({ post_action: PostAction })]);
 
+const PostActionRun = Type.Object(
+  {
+    id: Type.String({ description: 'Also its id in the notification log (POST /api/v1/notifications/{id}/retry sends it again).' }),
+    status: Type.String({ description: 'success | failed | pending (retries still to come).' }),
+    http_status_code: Nullable(Type.Integer()),
+    request: Nullable(Type.Object({ method: Type.String(), url: Type.String() }), { description: 'What the last attempt sent.' }),
+    response_body: Nullable(Type.String({ description: 'The first 4 KB of the response.' })),
+    error: Nullable(Type.String()),
+    duration_ms: Nullable(Type.Integer()),
+    attempts: Type.Integer(),
+    run_id: Nullable(Type.String({ description: 'The run whose end fired it.' })),
+    binding_id: Nullable(Type.String()),
+    created_at: Type.String(),
+    finished_at: Nullable(Type.String()),
+  },
+  { description: "One firing of a post-action (seed 000's run history)." },
+);
+
 const Page = Type.Object(PageQuery, { additionalProperties: false });
 const BindingParams = Type.Object({ id: Type.String({ maxLength: 128 }), bindingId: Type.String({ maxLength: 128 }) });
 const TriggerParams = Type.Object({ type: oneOf(TRIGGER_TYPES, 'webhook or schedule.'), id: Type.String({ maxLength: 128 }) });
@@ -136,6 +154,10 @@ export const postActionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async
     await pa.removeBinding(req.params.id, req.params.bindingId);
     return reply.status(204).send(null);
   });
+
+  app.get('/api/v1/post-actions/:id/runs', { schema: { tags, summary: 'Run history: every time it fired, newest first', params: IdParams, querystring: Page, response: { 200: Paginated(PostActionRun) } } }, async (req) =>
+    d.notifications.postActionRuns(req.params.id, req.query),
+  );
 
   app.get('/api/v1/triggers/:type/:id/post-actions', { schema: { tags, summary: "A trigger's post-action bindings, each with its post-action", params: TriggerParams, querystring: Page, response: { 200: Paginated(TriggerBinding) } } }, async (req) => {
     const { limit, offset } = req.query;

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { announceEnd, runView } from '../../runs/payload.js';
+import { runView } from '../../runs/payload.js';
 import type { RunStatus } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, Nullable, PageQuery } from '../schemas.js';
@@ -94,7 +94,7 @@ export const reportRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (ap
         ...(b.usage ? { usage: b.usage } : {}),
         ...(b.external_id ? { externalId: b.external_id } : {}),
       },
-      (tx, r, a) => announceEnd(d.publisher, tx, r, a),
+      (tx, r, a) => d.announcer.ended(tx, r, a),
     );
     return reply.status(created ? 201 : 200).send({ ...runView(run), duplicate: !created });
   });

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { SecretBox } from '../crypto/index.js';
+import { checkDestinationUrl } from '../delivery/destination-url.js';
+import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import { checkHeaderName } from '../post-actions/index.js';
+import type { AgentTable, Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { notFound, UserError } from '../util/errors.js';
+import { HIDDEN } from './runner-config.js';
+
+export interface CallbackInput {
+  url: string;
+  /** Sent with every callback (002: e.g. `Authorization: Bearer …`); stored encrypted, never shown again. */
+  headers?: Record<string, string>;
+}
+
+export interface CallbackView {
+  url: string;
+  /** Header names; values are hidden. */
+  headers: Record<string, string>;
+  /** How receivers verify: X-Signature: sha256=<hex HMAC-SHA256 of "{X-Timestamp}.{body}">. */
+  signature: { header: 'X-Signature'; timestamp_header: 'X-Timestamp'; algorithm: 'hmac-sha256' };
+}
+
+/** Headers the callback sets itself: a custom one would fight the signature or the framing. */
+const OWN_HEADERS = new Set(['x-signature', 'x-timestamp', 'content-type', 'user-agent', 'x-hookline-event-type']);
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+const newCallbackSecret = () => `hlcb_${randomBytes(32).toString('base64url')}`;
+
+/**
+ * Seed 002's callback of an agent: where its results are POSTed when a run ends, with custom
+ * headers and an HMAC signature (002's "coming soon", delivered). The secret is shown once.
+ */
+export class CallbackAdmin {
+  constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock, private readonly guard: SsrfGuard) {}
+
+  view(a: AgentTable): CallbackView | null {
+    if (!a.callback_url) return null;
+    const headers = a.callback_headers_enc ? (JSON.parse(this.box.open(a.callback_headers_enc)) as Record<string, string>) : {};
+    return { url: a.callback_url, headers: Object.fromEntries(Object.keys(headers).map((k) => [k, HIDDEN])), signature: { header: 'X-Signature', timestamp_header: 'X-Timestamp', algorithm: 'hmac-sha256' } };
+  }
+
+  async get(agentId: string): Promise<CallbackView> {
+    const v = this.view(await this.agent(agentId));
+    if (!v) throw new UserError(404, 'not_found', `agent ${agentId} has no callback; PUT one first`);
+    return v;
+  }
+
+  /** Sets the URL and headers; the first time (or after a removal) a signing secret is made and returned once. */
+  async set(agentId: string, input: CallbackInput): Promise<CallbackView & { secret?: string }> {
+    const agent = await this.agent(agentId);
+    checkDestinationUrl(input.url, { field: 'url', example: 'https://your-domain.com/agent-results', credentialsHint: 'put them in headers, which are stored encrypted', guard: this.guard });
+    const headers = checkLiteralHeaders(input.headers ?? {});
+    const secret = agent.callback_secret_enc ? undefined : newCallbackSecret();
+    const patch: Partial<AgentTable> = {
+      callback_url: input.url,
+      callback_headers_enc: Object.keys(headers).length ? this.box.seal(JSON.stringify(headers)) : null,
+      ...(secret ? { callback_secret_enc: this.box.seal(secret) } : {}),
+      updated_at: this.clock.now(),
+    };
+    const row = (await this.store.agents.updateAgent(agentId, patch))!;
+    return { ...this.view(row)!, ...(secret ? { secret } : {}) };
+  }
+
+  async remove(agentId: string): Promise<void> {
+    await this.agent(agentId);
+    await this.store.agents.updateAgent(agentId, { callback_url: null, callback_headers_enc: null, callback_secret_enc: null, updated_at: this.clock.now() });
+  }
+
+  /** A new signing secret, effective for the next attempt of every pending callback too. */
+  async rotateSecret(agentId: string): Promise<{ secret: string }> {
+    const agent = await this.agent(agentId);
+    if (!agent.callback_url) throw new UserError(404, 'not_found', `agent ${agentId} has no callback; PUT one first`);
+    const secret = newCallbackSecret();
+    await this.store.agents.updateAgent(agentId, { callback_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
+    return { secret };
+  }
+
+  private async agent(id: string): Promise<AgentTable> {
+    const a = await this.store.agents.getAgent(id);
+    if (!a) throw notFound('agent', id);
+    return a;
+  }
+}
+
+function checkLiteralHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    checkHeaderName('headers', name);
+    const lower = name.toLowerCase();
+    if (OWN_HEADERS.has(lower)) throw new UserError(422, 'invalid_header', `headers: "${name}" is set by Hookline on every callback and cannot be given`);
+    if (lower in out) throw new UserError(422, 'invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
+    if (CONTROL.test(value)) throw new UserError(422, 'invalid_header', `headers.${name} has a line break or other control character`);
+    out[lower] = value;
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApiDeps } from '../deps.js';
+import { ErrorBody, IdParams } from '../schemas.js';
+
+const tags = ['agents'];
+
+const CallbackBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'Where the results of every run are POSTed (seed 002 payload).' }),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 50, description: 'Sent with every callback, e.g. Authorization. Stored encrypted; values are never shown again.' })),
+  },
+  { additionalProperties: false },
+);
+
+const Callback = Type.Object({
+  url: Type.String(),
+  headers: Type.Record(Type.String(), Type.String(), { description: 'Header names; values hidden.' }),
+  signature: Type.Object({ header: Type.String(), timestamp_header: Type.String(), algorithm: Type.String() }),
+  secret: Type.Optional(Type.String({ description: 'The signing secret: returned only when it is created. Verify X-Signature = "sha256=" + hex HMAC-SHA256(secret, "{X-Timestamp}.{body}").' })),
+});
+
+/** Seed 002: an agent's callback webhook. */
+export const callbackRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const base = '/api/v1/agents/:id/callback';
+  app.get(base, { schema: { tags, summary: "The agent's callback", params: IdParams, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody } } }, (req) => d.callbacks.get(req.params.id));
+  app.put(base, { schema: { tags, summary: 'Set the callback (the signing secret is returned the first time)', params: IdParams, body: CallbackBody, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody } } }, (req) =>
+    d.callbacks.set(req.params.id, req.body),
+  );
+  app.delete(base, { schema: { tags, summary: 'Remove the callback', params: IdParams } }, async (req, reply) => {
+    await d.callbacks.remove(req.params.id);
+    return reply.status(204).send(null);
+  });
+  app.post(`${base}/rotate-secret`, { schema: { tags, summary: 'A new signing secret, shown once', params: IdParams, response: { 200: Type.Object({ secret: Type.String() }), 401: ErrorBody, 404: ErrorBody } } }, (req) =>
+    d.callbacks.rotateSecret(req.params.id),
+  );
+};

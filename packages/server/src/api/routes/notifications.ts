@@ -1,0 +1,49 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CHANNELS, notificationView } from '../../notifications/index.js';
+import type { ApiDeps } from '../deps.js';
+import { ErrorBody, IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
+
+const tags = ['notifications'];
+
+const Notification = Type.Object(
+  {
+    id: Type.String(),
+    execution_id: Type.String({ description: 'The run that caused it.' }),
+    agent_id: Type.String(),
+    event_type: Type.String({ description: 'on_complete, on_error or on_timeout.' }),
+    channel: Type.String({ description: CHANNELS.join(' | ') }),
+    target: Type.String({ description: 'Slack channel, webhook name, post-action name, callback URL or endpoint id.' }),
+    status: Type.String({ description: 'pending | delivered | failed' }),
+    attempts: Type.Integer(),
+    last_error: Nullable(Type.String()),
+    created_at: Type.String(),
+    delivered_at: Nullable(Type.String()),
+  },
+  { description: "One record of seed 003's notification log." },
+);
+
+const Query = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
+    agent_id: Type.Optional(Type.String({ maxLength: 200, description: "The agent's id or name." })),
+    channel: Type.Optional(Type.Union(CHANNELS.map((c) => Type.Literal(c)))),
+    execution_id: Type.Optional(Type.String({ maxLength: 128 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+/** 003's notification log, at its own path (`/v1/notifications`) and under `/api/v1`. */
+export const notificationRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  for (const base of ['/api/v1/notifications', '/v1/notifications']) {
+    const hidden = base.startsWith('/v1');
+    app.get(base, { schema: { tags, hide: hidden, summary: 'Every notification of every run, newest first', querystring: Query, response: { 200: Paginated(Notification), 401: ErrorBody, 422: ErrorBody } } }, (req) => d.notifications.list(req.query));
+    app.get(`${base}/:id`, { schema: { tags, hide: hidden, summary: 'One notification', params: IdParams, response: { 200: Notification, 401: ErrorBody, 404: ErrorBody } } }, async (req) => notificationView(await d.notifications.get(req.params.id)));
+    app.post(
+      `${base}/:id/retry`,
+      { schema: { tags, hide: hidden, summary: 'Send it again now, with content identical to the first attempt', params: IdParams, response: { 202: Notification, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
+      async (req, reply) => reply.status(202).send(await d.notifications.retry(req.params.id)),
+    );
+  }
+};

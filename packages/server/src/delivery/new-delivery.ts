@@ -1,0 +1,21 @@
+import type { DeliveryTable } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { newId } from '../util/ids.js';
+
+/** A delivery queued now: pending, due at once, never tried. `extra` sets the channel's own columns. */
+export function newDelivery(clock: Clock, now: number, base: Pick<DeliveryTable, 'event_id' | 'endpoint_id' | 'event_type'>, extra: Partial<DeliveryTable> = {}): DeliveryTable {
+  return {
+    id: newId('dlv', clock),
+    ...base,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    lease_owner: null,
+    created_at: now,
+    updated_at: now,
+    delivered_at: null,
+    last_status_code: null,
+    last_error: null,
+    ...extra,
+  };
+}

@@ -1,0 +1,69 @@
+import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
+import { iso } from '../util/time.js';
+import { NOTIFY_EVENT_FOR_RUN_EVENT, type NotifyEvent } from './events.js';
+
+/** The run event an ended run announces; cancelled runs count as failed (they did not succeed). */
+export function runEventFor(status: RunTable['status']): 'run.completed' | 'run.failed' | 'run.timeout' | undefined {
+  if (status === 'completed') return 'run.completed';
+  if (status === 'failed' || status === 'cancelled') return 'run.failed';
+  if (status === 'timeout') return 'run.timeout';
+  return undefined;
+}
+
+export function notifyEventFor(status: RunTable['status']): NotifyEvent | undefined {
+  const e = runEventFor(status);
+  return e && NOTIFY_EVENT_FOR_RUN_EVENT[e];
+}
+
+/**
+ * Every template's variables for one ended run: seed 000's (post-actions) and seed 003's
+ * (Slack and named webhooks) together, so any template may use either set.
+ */
+export function notificationContext(run: RunTable, agent: Pick<AgentTable, 'name'>, crew: Pick<CrewTable, 'name'> | undefined, now: number) {
+  const event = notifyEventFor(run.status) ?? 'on_error';
+  const success = run.status === 'completed';
+  const error = success ? '' : (run.error ?? '');
+  return {
+    // 000
+    status: success ? 'success' : 'failed',
+    trigger_type: run.trigger_type,
+    trigger_name: run.trigger_name ?? '',
+    team_name: crew?.name ?? '',
+    run_id: run.id,
+    response: run.output ?? '',
+    error,
+    prompt: run.prompt,
+    started_at: iso(run.started_at) ?? '',
+    finished_at: iso(run.finished_at) ?? '',
+    // 003
+    agent_name: agent.name,
+    event,
+    execution_id: run.id,
+    session_id: null,
+    // 003: output on_complete only; a timeout's partial output is still the agent's.
+    output: event === 'on_error' ? null : (run.output ?? ''),
+    timestamp: iso(run.finished_at ?? now)!,
+  };
+}
+
+export type NotificationContext = ReturnType<typeof notificationContext>;
+
+/** 002's callback payload, field for field. */
+export function callbackPayload(run: RunTable, agent: Pick<AgentTable, 'id' | 'name' | 'model'>) {
+  const status = run.status === 'completed' ? 'completed' : run.status === 'timeout' ? 'timeout' : 'failed';
+  return {
+    agent_loop_id: agent.id,
+    agent_loop_name: agent.name,
+    execution_id: run.id,
+    status,
+    result: status === 'failed' ? null : { output: run.output ?? '', iterations_used: run.iterations_used, tool_calls: run.tool_calls },
+    metadata: {
+      started_at: iso(run.started_at),
+      completed_at: iso(run.finished_at),
+      duration_seconds: run.started_at !== null && run.finished_at !== null ? Math.round((run.finished_at - run.started_at) / 1000) : null,
+      model: agent.model,
+      tokens_used: run.tokens_used,
+    },
+    error: run.error,
+  };
+}

@@ -1,0 +1,19 @@
+/** 003's notification events, and the run events they stand for. */
+export const NOTIFY_EVENTS = ['on_complete', 'on_error', 'on_timeout'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+export const NOTIFY_EVENT_FOR_RUN_EVENT: Readonly<Record<string, NotifyEvent>> = Object.freeze({
+  'run.completed': 'on_complete',
+  'run.failed': 'on_error',
+  'run.timeout': 'on_timeout',
+});
+
+/** One per-agent rule (003): where a run event of this agent is announced. */
+export interface NotificationRule {
+  channel: 'slack' | 'webhook';
+  /** A Slack channel (with or without #) or incoming-webhook URL; or a named webhook from the config. */
+  target: string;
+}
+
+/** An agent's rules; an agent with rules gets exactly these (events it does not list get nothing). */
+export type NotificationRules = Partial<Record<NotifyEvent, NotificationRule[]>>;

@@ -1,0 +1,104 @@
+import type { AttemptTable, DeliveryChannel, DeliveryStatus, DeliveryTable, Page, Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+import { notFound, UserError } from '../util/errors.js';
+import { iso } from '../util/time.js';
+import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
+
+export const CHANNELS = ['slack', 'webhook', 'post_action', 'callback', 'endpoint'] as const satisfies readonly DeliveryChannel[];
+
+/** One record of 003's notification log, field for field. */
+export function notificationView(r: DeliveryTable) {
+  return {
+    id: r.id,
+    execution_id: r.run_id ?? '',
+    agent_id: r.agent_id ?? '',
+    event_type: NOTIFY_EVENT_FOR_RUN_EVENT[r.event_type] ?? r.event_type,
+    channel: r.channel ?? 'endpoint',
+    target: r.target ?? r.endpoint_id,
+    status: r.status,
+    attempts: r.attempts,
+    last_error: r.last_error,
+    created_at: iso(r.created_at)!,
+    delivered_at: iso(r.delivered_at),
+  };
+}
+
+/** Seed 000's run-history record of a post-action. */
+function postActionRunView(r: DeliveryTable, last: AttemptTable | undefined) {
+  return {
+    id: r.id,
+    status: r.status === 'delivered' ? 'success' : r.status === 'failed' ? 'failed' : 'pending',
+    http_status_code: last?.status_code ?? null,
+    request: last ? { method: last.method, url: last.url } : null,
+    response_body: last?.response_body ?? null,
+    error: r.status === 'delivered' ? null : r.last_error,
+    duration_ms: last?.duration_ms ?? null,
+    attempts: r.attempts,
+    run_id: r.run_id ?? null,
+    binding_id: r.source_id ?? null,
+    created_at: iso(r.created_at)!,
+    finished_at: r.status === 'pending' ? null : iso(r.updated_at),
+  };
+}
+
+export interface NotificationQuery extends Page {
+  status?: DeliveryStatus;
+  /** An agent's id or its name (003's example filters by name). */
+  agent_id?: string;
+  channel?: DeliveryChannel;
+  execution_id?: string;
+}
+
+/** Reads and retries the notification log (003) and post-action run history (000). */
+export class NotificationLog {
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly onRequeued: () => void) {}
+
+  async list(q: NotificationQuery) {
+    const agentIds = q.agent_id === undefined ? undefined : await this.agentIds(q.agent_id);
+    const { rows, total } = await this.store.notifications.list({
+      limit: q.limit, offset: q.offset,
+      ...(q.status ? { status: q.status } : {}), ...(agentIds ? { agentIds } : {}),
+      ...(q.channel ? { channel: q.channel } : {}), ...(q.execution_id ? { runId: q.execution_id } : {}),
+    });
+    return { items: rows.map(notificationView), total, limit: q.limit, offset: q.offset };
+  }
+
+  async get(id: string): Promise<DeliveryTable> {
+    const row = await this.store.getDelivery(id);
+    if (!row?.run_id) throw notFound('notification', id);
+    return row;
+  }
+
+  /**
+   * 003's Retry: sends the frozen request again now, whatever the record's state, so the
+   * content is identical to the first attempt; the channel's current credentials sign it.
+   */
+  async retry(id: string) {
+    const row = await this.get(id);
+    if ((row.channel ?? 'endpoint') === 'endpoint') {
+      const endpoint = await this.store.getEndpoint(row.endpoint_id);
+      if (!endpoint) throw new UserError(409, 'endpoint_deleted', `endpoint ${row.endpoint_id} of this notification was deleted`);
+      if (!endpoint.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
+    } else if (!row.request_enc) {
+      // Its template failed when the run ended: there is nothing to send again.
+      throw new UserError(409, 'not_retryable', `notification ${id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
+    }
+    await this.store.requeueDelivery(row.id, this.clock.now());
+    this.onRequeued();
+    return notificationView((await this.store.getDelivery(row.id))!);
+  }
+
+  /** A post-action's run history, newest first (000). */
+  async postActionRuns(postActionId: string, page: Page) {
+    if (!(await this.store.postActions.get(postActionId))) throw notFound('post-action', postActionId);
+    const { rows, total } = await this.store.notifications.listForDestination('post_action', postActionId, page);
+    const last = await this.store.notifications.lastAttempts(rows.map((r) => r.id));
+    return { items: rows.map((r) => postActionRunView(r, last.get(r.id))), total, limit: page.limit, offset: page.offset };
+  }
+
+  private async agentIds(idOrName: string): Promise<string[]> {
+    const byId = await this.store.agents.getAgent(idOrName);
+    if (byId) return [byId.id];
+    return (await this.store.agents.findAgentsByName(idOrName)).map((a) => a.id);
+  }
+}

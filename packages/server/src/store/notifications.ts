@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { Page } from './store.js';
+import type { AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable } from './schema.js';
+
+export interface NotificationFilter extends Page {
+  status?: DeliveryStatus;
+  /** Any of these agents (003 filters by agent; callers resolve names to ids). */
+  agentIds?: string[];
+  channel?: DeliveryChannel;
+  runId?: string;
+}
+
+/**
+ * SQL for the notification log: the deliveries a run caused, whatever their channel.
+ * Reached as `store.notifications`, so it joins the caller's transaction.
+ */
+export class NotificationRecords {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(f: NotificationFilter): Promise<{ rows: DeliveryTable[]; total: number }> {
+    let q = this.db.selectFrom('deliveries').where('run_id', 'is not', null);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.agentIds) q = f.agentIds.length ? q.where('agent_id', 'in', f.agentIds) : q.where(({ lit }) => lit(false));
+    if (f.channel) q = q.where('channel', '=', f.channel);
+    if (f.runId) q = q.where('run_id', '=', f.runId);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+
+  /** A post-action's deliveries (its run history), newest first. */
+  async listForDestination(channel: DeliveryChannel, destinationId: string, page: Page): Promise<{ rows: DeliveryTable[]; total: number }> {
+    const q = this.db.selectFrom('deliveries').where('endpoint_id', '=', destinationId).where('channel', '=', channel);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
+  }
+
+  /** The last attempt of each delivery that has one. */
+  async lastAttempts(deliveryIds: string[]): Promise<Map<string, AttemptTable>> {
+    if (!deliveryIds.length) return new Map();
+    const rows = await this.db.selectFrom('attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('attempt').execute();
+    // Ordered by attempt, so the last one seen per delivery wins.
+    return new Map(rows.map((a) => [a.delivery_id, a]));
+  }
+}
