@@ -19,7 +19,7 @@ import { PostActionAdmin } from './post-actions/index.js';
 import { channelPreparer, EndpointAdmin } from './channels/index.js';
 import { checkNamedWebhook, formatLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates } from './notifications/index.js';
 import { RunAnnouncer } from './runs/announce.js';
-import { ConfigError, type HooklineConfig } from './config/index.js';
+import { ConfigError, type HooklineConfig, validateConfig } from './config/index.js';
 import { UserError } from './util/errors.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -58,6 +58,15 @@ function defaultRunner(kind: string, settings: unknown, net: OutboundNet): Runne
 }
 
 const ms = (d: string) => parseDuration(d)!;
+
+/**
+ * The embedding entry point: `config` is shaped like hookline.yaml (validated, defaults
+ * filled in). Chain `useSlackNotifications` / `useWebhookNotifications`, then `start()`.
+ */
+export async function createHookline(o: Omit<HooklineOptions, 'config'> & { config?: Record<string, unknown> } = {}): Promise<Hookline> {
+  const { config, ...rest } = o;
+  return Hookline.create({ ...rest, config: validateConfig(config ?? {}) });
+}
 
 /**
  * One Hookline process: the store, the publisher, the dispatcher and run executor (roles

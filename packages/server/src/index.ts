@@ -1,5 +1,5 @@
 // The embeddable library: `import { Hookline, loadConfig } from 'hookline'`.
-export { Hookline, type HooklineOptions } from './app.js';
+export { createHookline, Hookline, type HooklineOptions } from './app.js';
 export { loadConfig, validateConfig, ConfigError, type HooklineConfig } from './config/index.js';
 export { verifySignature, signatureHeaders, type SigningScheme } from './crypto/index.js';
 export { BUILTIN_EVENT_TYPES, type Envelope } from './events/index.js';
