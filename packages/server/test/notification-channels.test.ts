@@ -225,6 +225,13 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect((await h.call('GET', '/v1/notifications?channel=email')).status).toBe(422);
     expect((await h.call('GET', '/v1/notifications', undefined, null)).status).toBe(401);
     expect((await h.call('GET', '/api/v1/notifications/dlv_nope')).status).toBe(404);
+    // The endpoint delivery log lists endpoint deliveries only; a notification retried there is retried like in the log.
+    const deliveries = (await h.call('GET', '/api/v1/deliveries?limit=1000')).body.items as any[];
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((x) => x.endpoint_id === ep.body.id)).toBe(true);
+    const slackOne = items.find((i) => i.channel === 'slack')!;
+    expect((await h.call('POST', `/api/v1/deliveries/${slackOne.id}/retry`)).status).toBe(202);
+    await until('the re-sent Slack message', async () => (slack.requests.filter((q) => q.body.includes(r.id)).length === 2 ? true : undefined));
     await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.body.id}`);
   });
 

@@ -58,7 +58,8 @@ export const deliveryRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
     },
     async (req) => {
       const q = req.query;
-      const { rows, total } = await d.store.listDeliveries({ limit: q.limit, offset: q.offset, ...(q.endpoint_id ? { endpointId: q.endpoint_id } : {}), ...(q.status ? { status: q.status } : {}), ...(q.event_type ? { eventType: q.event_type } : {}) });
+      // The endpoint delivery log; notifications of the other channels are under /api/v1/notifications.
+      const { rows, total } = await d.store.listDeliveries({ limit: q.limit, offset: q.offset, channel: 'endpoint', ...(q.endpoint_id ? { endpointId: q.endpoint_id } : {}), ...(q.status ? { status: q.status } : {}), ...(q.event_type ? { eventType: q.event_type } : {}) });
       return { items: rows.map(view), total, limit: q.limit, offset: q.offset };
     },
   );
@@ -73,6 +74,11 @@ export const deliveryRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
   app.post('/api/v1/deliveries/:id/retry', { schema: { tags, summary: 'Send the identical payload again now (delivered or failed ones too)', params: IdParams, response: { 202: Delivery, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } } }, async (req, reply) => {
     const row = await d.store.getDelivery(req.params.id);
     if (!row) throw notFound('delivery', req.params.id);
+    // A notification (post-action, callback, Slack…): the same retry as the notification log's.
+    if ((row.channel ?? 'endpoint') !== 'endpoint') {
+      await d.notifications.retry(row.id);
+      return reply.status(202).send(view((await d.store.getDelivery(row.id))!));
+    }
     const endpoint = await d.store.getEndpoint(row.endpoint_id);
     if (!endpoint) throw new UserError(409, 'endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
     if (!endpoint.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
