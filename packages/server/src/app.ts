@@ -19,6 +19,8 @@ import { PostActionAdmin } from './post-actions/index.js';
 import { channelPreparer, EndpointAdmin } from './channels/index.js';
 import { checkNamedWebhook, formatLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates } from './notifications/index.js';
 import { RunAnnouncer } from './runs/announce.js';
+import { isSlackWebhookUrl } from './channels/slack.js';
+import { slackTargetProblem } from './notifications/rules.js';
 import { ConfigError, type HooklineConfig, validateConfig } from './config/index.js';
 import { UserError } from './util/errors.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
@@ -153,7 +155,7 @@ export class Hookline {
     this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); } });
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
     this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
-    this.runs = new RunService(store, this.clock, () => this.executor, this.stream);
+    this.runs = new RunService(store, this.clock, () => this.executor, this.stream, this.announcer);
     if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log });
     this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
     if (works) {
@@ -206,6 +208,8 @@ export class Hookline {
    * on POST /api/v1/agents/reload). One load at a time; broken files are in the report.
    */
   loadAgentFiles(): Promise<AgentFilesReport> {
+    // Slack's templates_dir is re-read with them (SIGHUP, /api/v1/agents/reload): a broken file is logged, the rest apply.
+    for (const e of this.slackTemplates.load()) this.log[e.severity === 'error' ? 'error' : 'warn'](formatLoadError(e));
     const next = this.agentFilesLoading.catch(() => {}).then(() => this.agentFiles.load(this.config.agents.dir));
     this.agentFilesLoading = next;
     return next;
@@ -217,9 +221,11 @@ export class Hookline {
    */
   useSlackNotifications(s: Partial<Omit<SlackSettings, 'enabled'>> & { enabled?: boolean }): this {
     const next = { ...this.notificationSettings.slack, enabled: true, ...s };
-    if (!next.bot_token && !(next.default_channel && /^https?:\/\//.test(next.default_channel))) {
+    if (!next.bot_token && !(next.default_channel && isSlackWebhookUrl(next.default_channel))) {
       throw new UserError(422, 'invalid_notifications', 'useSlackNotifications needs bot_token, or an incoming-webhook URL as default_channel');
     }
+    const channelProblem = next.default_channel === undefined ? undefined : slackTargetProblem(next.default_channel);
+    if (channelProblem) throw new UserError(422, 'invalid_notifications', `useSlackNotifications default_channel: ${channelProblem}`);
     const templates = new SlackTemplates(next.templates_dir);
     const errors = templates.load().filter((e) => e.severity === 'error');
     if (errors.length) throw new UserError(422, 'invalid_template', errors.map(formatLoadError).join('\n'));
@@ -240,10 +246,8 @@ export class Hookline {
 
   /** Starts the workers and the scheduler and, for roles `api`/`all`, the HTTP server. Returns its address. */
   async start(): Promise<string | undefined> {
-    const found = this.slackTemplates.load();
-    const broken = found.filter((e) => e.severity === 'error');
+    const broken = new SlackTemplates(this.notificationSettings.slack.templates_dir).load().filter((e) => e.severity === 'error');
     if (broken.length) throw new ConfigError(`notifications.slack.templates_dir has templates that cannot be used:\n${broken.map(formatLoadError).join('\n')}`);
-    for (const w of found.filter((e) => e.severity !== 'error')) this.log.warn(formatLoadError(w));
     this.agentFilesReport = await this.loadAgentFiles();
     await this.dispatcher?.start();
     await this.executor?.start();

@@ -4,6 +4,7 @@
  * webhooks (defaults, per-agent rules, PagerDuty template, agentgateway signing), Slack's
  * failure answers, and the notification log's filters, pagination and Retry.
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/crypto/index.js';
 import { ManualClock } from '../src/util/clock.js';
@@ -147,6 +148,13 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect(sent.map((q) => q.path)).toEqual([new URL(slack.webhookUrl('ops')).pathname, new URL(slack.webhookUrl('ops')).pathname]);
     expect(sent[0]!.headers.authorization).toBeUndefined();
     expect(Object.keys(sent[0]!.json as object).sort()).toEqual(['blocks', 'text']);
+    // The URL is a credential: views show its origin only, and it is not stored in the clear.
+    const origin = new URL(slack.webhookUrl('ops')).origin;
+    expect(n.target).toBe(`${origin}/…`);
+    expect((await h.call('GET', '/api/v1/agents/broken')).body.notifications).toEqual({ on_complete: [{ channel: 'slack', target: `${origin}/…` }] });
+    const secretPath = new URL(slack.webhookUrl('ops')).pathname;
+    const stored = JSON.stringify(await h.hl.store.db.selectFrom('agents').selectAll().where('id', '=', 'broken').execute()) + JSON.stringify(await h.hl.store.db.selectFrom('deliveries').select(['target', 'last_error']).where('run_id', '=', r.id).execute());
+    expect(stored).not.toContain(secretPath);
     await h.call('PATCH', '/api/v1/agents/broken', { notifications: null });
   });
 
@@ -233,6 +241,28 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect((await h.call('POST', `/api/v1/deliveries/${slackOne.id}/retry`)).status).toBe(202);
     await until('the re-sent Slack message', async () => (slack.requests.filter((q) => q.body.includes(r.id)).length === 2 ? true : undefined));
     await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.body.id}`);
+  });
+
+  it('slack.enabled: false silences Slack for every agent; a run cancelled in the queue still notifies', async () => {
+    h.hl.notificationSettings.slack.enabled = false;
+    try {
+      const r = await run('defaults');
+      expect((await settledNotifications(h, r.id, 1)).map((i) => i.channel)).toEqual(['webhook']);
+    } finally {
+      h.hl.notificationSettings.slack.enabled = true;
+    }
+    const secret = secrets.defaults!;
+    const body = (c: string) => JSON.stringify({ note: `case-${c}` });
+    const post = (c: string) => fetch(`${h.url}/api/v1/webhooks/ops/defaults/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body(c)).digest('hex') }, body: body(c) }).then((x) => x.json() as Promise<{ run_id: string }>);
+    const held = await post('hold');
+    await until('the held run to start', async () => ((await h.call('GET', `/api/v1/runs/${held.run_id}`)).body.status === 'running' ? true : undefined));
+    const queued = await post('ok');
+    expect((await h.call('GET', `/api/v1/runs/${queued.run_id}`)).body.status).toBe('queued');
+    expect((await h.call('POST', `/api/v1/runs/${queued.run_id}/cancel`)).body.status).toBe('cancelled');
+    const items = await settledNotifications(h, queued.run_id, 3);
+    expect(items.every((i) => i.event_type === 'on_error')).toBe(true);
+    expect((await h.call('POST', `/api/v1/runs/${held.run_id}/cancel`)).body.status).toBe('cancelled');
+    expect((await settledNotifications(h, held.run_id, 3)).map((i) => i.target).sort()).toEqual(['#alerts', 'default', 'pagerduty']);
   });
 
   it('never stores or shows the Slack token or webhook secrets', async () => {

@@ -7,6 +7,7 @@ import { notFound, UserError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
 import type { NotificationRules } from '../notifications/index.js';
+import { maskWebhookUrl } from '../channels/slack.js';
 import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/rules.js';
 import {
   checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings, type RunnerSettingsView,
@@ -125,7 +126,7 @@ export class AgentAdmin {
       trigger_url: `/api/v1/webhooks/${row.crew_id}/${row.id}/trigger`,
       source: row.source ?? 'api',
       source_path: row.source_path ?? null,
-      notifications: rulesFromJson(row.notifications ?? null),
+      notifications: this.rulesView(row),
       callback_url: row.callback_url ?? null,
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
@@ -225,11 +226,19 @@ export class AgentAdmin {
     return checkRunnerSettings(runner as RunnerKind, raw, { guard: this.guard, agentModel });
   }
 
+  /** The agent's rules as the API shows them: incoming-webhook URLs reduced to their origin. */
+  private rulesView(row: AgentTable): NotificationRules | null {
+    const rules = row.notifications ? rulesFromJson(this.box.open(row.notifications)) : null;
+    if (!rules) return null;
+    return Object.fromEntries(Object.entries(rules).map(([event, list]) => [event, list.map((r) => ({ ...r, target: maskWebhookUrl(r.target) }))]));
+  }
+
   /** Stored form of 003's rules; a 422 naming the spot (`notifications.on_error[0].target`) when wrong. */
   checkRules(rules: unknown): string | null {
     if (rules === undefined || rules === null) return null;
     try {
-      return rulesToJson(parseNotificationRules(rules, { webhookNames: this.webhookNames() }));
+      // Sealed: a Slack target may be an incoming-webhook URL, which is a credential.
+      return this.box.seal(rulesToJson(parseNotificationRules(rules, { webhookNames: this.webhookNames() })));
     } catch (err) {
       if (err instanceof RulesError) throw new UserError(422, 'invalid_notifications', err.message, { field: err.path });
       throw err;

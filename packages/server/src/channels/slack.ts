@@ -44,6 +44,14 @@ export function isSlackWebhookUrl(target: string): boolean {
   }
 }
 
+/**
+ * How an incoming-webhook URL is shown (logs, the notification log, agent views): its path is
+ * the credential, so only the origin is kept, e.g. `https://hooks.slack.com/…`.
+ */
+export function maskWebhookUrl(target: string): string {
+  return isSlackWebhookUrl(target) ? `${new URL(target.trim()).origin}/…` : target;
+}
+
 /** Slack's conversation ids: C (channel), G (private/group), D (direct message). */
 const SLACK_ID = /^[CGD][A-Z0-9]{8,}$/;
 

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../crypto/index.js';
-import { isSlackWebhookUrl, slackChannel, slackMessage, fallbackText } from '../channels/slack.js';
+import { fallbackText, isSlackWebhookUrl, maskWebhookUrl, slackChannel, slackMessage } from '../channels/slack.js';
 import { USER_AGENT } from '../channels/endpoint.js';
 import type { AgentTable, CrewTable, DeliveryChannel, DeliveryTable, FrozenRequest, PostActionBindingTable, PostActionTable, RunTable, Store } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, type TemplateMode } from '../templates/index.js';
@@ -69,8 +69,11 @@ export class Notifier {
       add('callback', agent.id, agent.callback_url, this.attempt(() => this.callbackRequest(agent, run)));
     }
     for (const rule of this.rulesFor(agent, event)) {
+      // `slack.enabled: false` turns Slack off for every agent, rules included.
+      if (rule.channel === 'slack' && !this.o.settings.slack.enabled) continue;
       if (rule.channel === 'slack') {
-        add('slack', SLACK_DESTINATION, rule.target, this.attempt(() => this.slackRequest(rule.target, agent.name, event, ctx)));
+        // An incoming-webhook URL is a credential: it lives in the sealed request only.
+        add('slack', SLACK_DESTINATION, maskWebhookUrl(rule.target), this.attempt(() => this.slackRequest(rule.target, agent.name, event, ctx)));
       } else {
         add('webhook', webhookDestination(rule.target), rule.target, this.attempt(() => this.webhookRequest(rule.target, ctx)));
       }
@@ -81,11 +84,11 @@ export class Notifier {
 
   /** 003: an agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
   rulesFor(agent: Pick<AgentTable, 'notifications'>, event: NotifyEvent): NotificationRule[] {
-    const own: NotificationRules | null = rulesFromJson(agent.notifications ?? null);
+    const own: NotificationRules | null = agent.notifications ? rulesFromJson(this.o.box.open(agent.notifications)) : null;
     if (own) return own[event] ?? [];
     const s = this.o.settings;
     const out: NotificationRule[] = [];
-    if (s.slack.enabled && s.slack.default_channel) out.push({ channel: 'slack', target: s.slack.default_channel });
+    if (s.slack.default_channel) out.push({ channel: 'slack', target: s.slack.default_channel });
     for (const w of s.webhooks) if (w.events.includes(event)) out.push({ channel: 'webhook', target: w.name });
     return out;
   }

@@ -5,6 +5,7 @@ import { GroupCommit } from '../util/group-commit.js';
 import { newId } from '../util/ids.js';
 import type { StreamEmitter } from '../stream/index.js';
 import type { RunExecutor } from './executor.js';
+import type { RunAnnouncer } from './announce.js';
 import { streamRun } from './live.js';
 
 export interface ExternalReport {
@@ -35,6 +36,8 @@ export class RunService {
     private readonly clock: Clock,
     private readonly executor: () => RunExecutor | undefined,
     private readonly stream?: StreamEmitter,
+    /** Announces a run cancelled before it started (run.failed and its notifications), like any other end. */
+    private readonly announcer?: RunAnnouncer,
   ) {
     // One transaction per batch of concurrent triggers instead of one commit each.
     this.inserts = new GroupCommit({ write: (rows) => this.insertAll(rows, store), maxBatch: 500, maxWriters: store.dialect === 'postgres' ? 4 : 1 });
@@ -146,7 +149,13 @@ export class RunService {
     if (run.status === 'queued') {
       const now = this.clock.now();
       const patch = { status: 'cancelled', output: null, error: 'cancelled before it started', exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null, finished_at: now, updated_at: now } as const;
-      if (await this.store.agents.finishRun(id, patch)) streamRun(this.stream, { ...run, ...patch });
+      const final: RunTable = { ...run, ...patch };
+      await this.store.transaction(async (tx) => {
+        if (!(await tx.agents.finishRun(id, patch))) return;
+        tx.afterCommit(() => streamRun(this.stream, final));
+        const agent = await tx.agents.getAgent(run.agent_id);
+        if (agent) await this.announcer?.ended(tx, final, agent);
+      });
     } else if (run.status === 'running') {
       const done = this.executor()?.cancelLocal(id);
       if (!done) throw new UserError(409, 'run_elsewhere', `run ${id} is running in another Hookline process; cancel it through that process's API`);

@@ -138,7 +138,7 @@ export interface AgentTable {
   callback_url?: string | null;
   callback_headers_enc?: string | null;
   callback_secret_enc?: string | null;
-  /** 003's per-agent notification rules as JSON; null = the configured defaults apply. */
+  /** 003's per-agent notification rules, sealed JSON (a target may be an incoming-webhook URL); null = the configured defaults apply. */
   notifications?: string | null;
   created_at: number;
   updated_at: number;

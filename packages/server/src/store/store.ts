@@ -319,7 +319,7 @@ export class Store {
   async requeueDelivery(id: string, now: number): Promise<boolean> {
     const r = await this.db
       .updateTable('deliveries')
-      .set({ status: 'pending', next_attempt_at: now, lease_owner: null, updated_at: now })
+      .set({ status: 'pending', next_attempt_at: now, lease_owner: null, updated_at: now, delivered_at: null })
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) > 0) await this.ops.notifyDue(this.db);

@@ -12,8 +12,10 @@ export class ScriptedRunner implements Runner {
     failed: { status: 'failed', output: '', error: 'Tool call failed: HTTP 500 from API', exitCode: 1, usage: {} },
     timeout: { status: 'timeout', output: 'Partial result...', error: 'Execution timeout after 300 seconds', exitCode: null, usage: {} },
   };
-  async run(ctx: { prompt: string }, _o: RunOptions): Promise<RunOutcome> {
+  async run(ctx: { prompt: string }, o: RunOptions): Promise<RunOutcome> {
     const name = /case-([\w-]+)/.exec(ctx.prompt)?.[1] ?? 'ok';
+    // Runs until cancelled.
+    if (name === 'hold') return new Promise((resolve) => o.signal.addEventListener('abort', () => resolve({ status: 'cancelled', output: '', error: 'cancelled', exitCode: null, usage: {} }), { once: true }));
     const c = this.cases[name];
     if (!c) throw new Error(`ScriptedRunner: no case ${name}`);
     return c;
