@@ -31,6 +31,7 @@ import { Retention } from './delivery/retention.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
 import { type Envelope, Publisher } from './events/index.js';
 import { ApiKeys } from './keys/index.js';
+import { Sessions } from './keys/sessions.js';
 import { openStore, type Store, storeOptionsFromConfig } from './store/index.js';
 import { StreamHub } from './stream/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from './util/clock.js';
@@ -47,6 +48,8 @@ export interface HooklineOptions {
   schema?: string;
   /** PostgreSQL application_name of this process's connections. */
   applicationName?: string;
+  /** The dashboard's built files (default: the @hookline/dashboard workspace's dist). */
+  dashboardDir?: string;
   /** Builds an agent's runner (default: the built-in runner kinds). */
   runnerFor?: (runner: string, settings: unknown) => Runner;
 }
@@ -107,7 +110,8 @@ export class Hookline {
   private readonly sender: HttpSender;
   api: FastifyInstance | undefined;
 
-  private constructor(readonly config: HooklineConfig, readonly store: Store, readonly box: SecretBox, o: HooklineOptions) {
+  private constructor(readonly config: HooklineConfig, readonly store: Store, readonly box: SecretBox, private readonly options: HooklineOptions) {
+    const o = options;
     const c = config;
     // Agents run and deliveries go out in `worker` and `all`; the scheduler also runs in `scheduler`.
     const works = c.server.role === 'all' || c.server.role === 'worker';
@@ -257,7 +261,7 @@ export class Hookline {
     // Only processes that serve sockets need the other processes' stream.
     await this.stream.listen();
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000), ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}), agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });

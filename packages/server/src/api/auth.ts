@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeys } from '../keys/index.js';
+import type { Sessions } from '../keys/sessions.js';
 import { UserError } from '../util/errors.js';
+import { readCookie, SESSION_COOKIE } from './cookies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey?: { id: string; role: 'admin' | 'read' };
+    /** Set when the request was authenticated by the dashboard's session cookie. */
+    session?: import('../keys/sessions.js').Session;
   }
   interface FastifyContextConfig {
     /** Routes that answer without an API key (health, metrics, docs). */
@@ -14,12 +18,28 @@ declare module 'fastify' {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** Bearer API keys on every route except those marked `config: { public: true }`. */
-export function installAuth(app: FastifyInstance, keys: ApiKeys): void {
+/**
+ * Bearer API keys on every route except those marked `config: { public: true }`; the
+ * dashboard's session cookie works too, with its CSRF token required on every change.
+ */
+export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessions): void {
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (req.routeOptions.config?.public || !req.routeOptions.url) return;
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const cookie = token ? undefined : readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (cookie) {
+      const session = await sessions.verify(cookie);
+      if (!session) throw new UserError(401, 'unauthorized', 'your session has ended; sign in again');
+      // SameSite=Strict already keeps other sites' requests from carrying the cookie; the token is the second lock.
+      if (!READ_METHODS.has(req.method) && !sessions.csrfOk(session, headerValue(req.headers['x-csrf-token']))) {
+        throw new UserError(403, 'csrf_failed', 'missing or wrong X-CSRF-Token header; reload the page');
+      }
+      if (session.key.role === 'read' && !READ_METHODS.has(req.method)) throw new UserError(403, 'forbidden', 'this API key is read-only');
+      req.apiKey = { id: session.key.id, role: session.key.role };
+      req.session = session;
+      return;
+    }
     if (!token) throw new UserError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer hl_sk_…"');
     // Looked up on every request (an indexed hash lookup), so a revoked key stops at once.
     const row = await keys.verify(token);
@@ -28,3 +48,5 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys): void {
     req.apiKey = { id: row.id, role: row.role };
   });
 }
+
+const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);

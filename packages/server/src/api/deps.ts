@@ -6,6 +6,7 @@ import type { AgentAdmin } from '../agents/admin.js';
 import type { CallbackAdmin } from '../agents/callback.js';
 import type { AgentFilesReport } from '../agents/agent-files.js';
 import type { ApiKeys } from '../keys/index.js';
+import type { Sessions } from '../keys/sessions.js';
 import type { RunService } from '../runs/service.js';
 import type { RunAnnouncer } from '../runs/announce.js';
 import type { NotificationLog } from '../notifications/index.js';
@@ -22,6 +23,10 @@ export interface ApiDeps {
   endpoints: EndpointAdmin;
   publisher: Publisher;
   keys: ApiKeys;
+  /** Dashboard sign-in sessions (cookie + CSRF token). */
+  sessions: Sessions;
+  /** The dashboard's built files (tests point elsewhere); default: the @hookline/dashboard workspace's dist. */
+  dashboardDir?: string;
   agents: AgentAdmin;
   callbacks: CallbackAdmin;
   runs: RunService;

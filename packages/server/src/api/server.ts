@@ -21,6 +21,8 @@ import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
 import { postActionRoutes } from './routes/post-actions.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { sessionRoutes } from './routes/session.js';
+import { dashboardDist, dashboardRoutes } from './routes/dashboard.js';
 
 export interface ApiOptions {
   bodyLimit: number;
@@ -56,7 +58,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  installAuth(app, deps.keys);
+  installAuth(app, deps.keys, deps.sessions);
   // Client messages on the live stream are small; a huge frame is a mistake or an attack.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -76,5 +78,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(postActionRoutes(deps));
   await app.register(notificationRoutes(deps));
   await app.register(callbackRoutes(deps));
+  await app.register(sessionRoutes(deps));
+  await app.register(dashboardRoutes(deps.dashboardDir ?? dashboardDist()));
   return app;
 }

@@ -137,6 +137,9 @@ export class Store {
   findApiKeyByHash(hash: string): Promise<ApiKeyTable | undefined> {
     return this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
   }
+  getApiKey(id: string): Promise<ApiKeyTable | undefined> {
+    return this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  }
   listApiKeys(): Promise<ApiKeyTable[]> {
     return this.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
   }

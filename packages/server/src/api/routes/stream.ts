@@ -1,9 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { readCookie, SESSION_COOKIE } from '../cookies.js';
 import type { ApiDeps } from '../deps.js';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, StreamSession } from '../stream-session.js';
 
 /** Query parameters that would carry a key; refused so that no client ever puts one in a URL (URLs end up in logs). */
 const KEY_PARAMS = ['api_key', 'apikey', 'key', 'token', 'access_token', 'authorization'];
+
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  return !!origin && !!host && URL.canParse(origin) && new URL(origin).host === host;
+}
 
 function keyInQuery(url: string): boolean {
   const q = new URL(url, 'http://localhost').searchParams;
@@ -36,7 +41,11 @@ export const streamRoutes =
       if (sessions.size >= limits.maxConnections) return socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live-stream connections; try again later');
       const header = req.headers.authorization;
       const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-      const session = new StreamSession(socket, { hub, keys: d.keys, limits, log: req.log }, key);
+      // The dashboard's session cookie, only from a page of this origin (no cross-site WebSocket hijacking).
+      const cookie = key ? undefined : sameOrigin(req.headers.origin, req.headers.host) ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
+      // With a cookie, the credential checked now and at every heartbeat is the session (a revoked key ends it).
+      const check = cookie ? { verify: (c: string) => d.sessions.verify(c).then((s) => s?.key) } : d.keys;
+      const session = new StreamSession(socket, { hub, keys: check, limits, log: req.log }, key ?? cookie);
       sessions.add(session);
       hub.connections.inc();
       socket.on('close', () => {

@@ -1,0 +1,36 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { UserError } from '../../util/errors.js';
+import { clearedSessionCookie, sessionCookie } from '../cookies.js';
+import type { ApiDeps } from '../deps.js';
+import { ErrorBody, Nullable } from '../schemas.js';
+
+const tags = ['session'];
+const SessionView = Type.Object({
+  key: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() }),
+  csrf_token: Nullable(Type.String({ description: 'Send it as X-CSRF-Token on every request that changes something.' })),
+  expires_at: Nullable(Type.String()),
+});
+
+/** Dashboard sign-in: an API key in, an HTTP-only SameSite=Strict cookie out (the key never reaches browser storage). */
+export const sessionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.post(
+    '/api/v1/session',
+    { config: { public: true }, schema: { tags, summary: 'Sign in with an API key (sets the session cookie)', body: Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }), response: { 200: SessionView, 401: ErrorBody } } },
+    async (req, reply) => {
+      const opened = await d.sessions.open(req.body.api_key);
+      if (!opened) throw new UserError(401, 'unauthorized', 'invalid or revoked API key');
+      reply.header('set-cookie', sessionCookie(opened.token, Math.floor(d.sessions.ttlMs / 1000), req.protocol === 'https'));
+      return d.sessions.view(opened.session);
+    },
+  );
+  app.get('/api/v1/session', { schema: { tags, summary: 'The signed-in key and the CSRF token', response: { 200: SessionView, 401: ErrorBody } } }, async (req) => {
+    if (req.session) return d.sessions.view(req.session);
+    const key = (await d.keys.list()).find((k) => k.id === req.apiKey!.id)!;
+    return { key: { id: key.id, name: key.name, role: key.role }, csrf_token: null, expires_at: null };
+  });
+  app.delete('/api/v1/session', { schema: { tags, summary: 'Sign out (clears the session cookie)' } }, async (req, reply) => {
+    reply.header('set-cookie', clearedSessionCookie(req.protocol === 'https'));
+    return reply.status(204).send(null);
+  });
+};
