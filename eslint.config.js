@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', 'packages/dashboard/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,4 +14,6 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
   },
+  // The dashboard runs in the browser, not in Node.
+  { files: ['packages/dashboard/**'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -1,0 +1,55 @@
+// The frame around every signed-in page: navigation, who is signed in, and sign-out.
+import { useState, type ReactNode } from 'react';
+import { Link, to, useLocation } from '../router.js';
+import { useSession, useSignedIn } from '../session.js';
+
+const NAV = [
+  { path: '/', label: 'Overview' },
+  { path: '/notifications', label: 'Notifications' },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { key } = useSignedIn();
+  const { signOut } = useSession();
+  const { path } = useLocation();
+  const [signingOut, setSigningOut] = useState(false);
+
+  const onSignOut = () => {
+    setSigningOut(true);
+    void signOut();
+  };
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link className="brand" href={to('/')}>
+          Hookline
+        </Link>
+        <nav aria-label="Main" className="nav">
+          {NAV.map((item) => (
+            <Link key={item.path} href={to(item.path)} aria-current={path === item.path ? 'page' : undefined}>
+              {item.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="who">
+          <span className="who-name" title={`API key ${key.id}`}>
+            {key.name}
+          </span>
+          <span className={`role role-${key.role}`} title={key.role === 'admin' ? 'This key can change things.' : 'This key can look but not change anything.'}>
+            {key.role === 'admin' ? 'admin' : 'read-only'}
+          </span>
+          <button type="button" className="button button-quiet" data-testid="signout" onClick={onSignOut} disabled={signingOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The dashboard in real Chromium (Debian's, driven by playwright-core) against a real
+ * Hookline with a local fake Slack: sign-in through the session cookie, the notifications
+ * page (003) with a failed Slack message retried and shown delivered, a read-only key that
+ * cannot retry. Screenshots of each page go to test-artifacts/dashboard/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../server/test/helpers/fake-slack.js';
+import { ADMIN_KEY, type Harness, startHookline } from '../../server/test/helpers/hookline.js';
+import { createAgent, ScriptedRunner, settledNotifications, triggerAndWait } from '../../server/test/helpers/notify.js';
+
+const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts/dashboard');
+/** The flags this machine needs: no sandbox as root, and no background calls to Google's hosts (the network is closed). */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('dashboard in Chromium', () => {
+  const runner = new ScriptedRunner();
+  let slack: FakeSlack;
+  let h: Harness;
+  let browser: Browser;
+  let readKey: string;
+  let failedId: string;
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const signIn = async (page: Page, key: string, next = '/dashboard/') => {
+    await page.goto(`${h.url}${next}`);
+    await page.getByTestId('signin-key').fill(key);
+    await page.getByTestId('signin-submit').click();
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    slack = await startFakeSlack();
+    h = await startHookline('sqlite', {
+      runnerFor: () => runner,
+      overrides: { notifications: { slack: { enabled: true, bot_token: slack.token, default_channel: '#general', api_base_url: slack.url } } },
+    });
+    const secret = await createAgent(h, 'reporter');
+    // Slack refuses the first two messages for good (invalid_auth): one failed notification for
+    // the admin to retry, one that the read-only key sees but cannot retry.
+    slack.failNext(2, { status: 200, body: '{"ok":false,"error":"invalid_auth"}' });
+    for (const _ of [1, 2]) {
+      const run = await triggerAndWait(h, 'reporter', secret, { note: 'case-ok' });
+      const [n] = await settledNotifications(h, run.id, 1);
+      expect(n.status).toBe('failed');
+      failedId = n.id;
+    }
+    readKey = (await h.call('POST', '/api/v1/keys', { name: 'viewer', role: 'read' })).body.key;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    await slack?.close();
+  });
+
+  it('signs in with an API key kept only in an HTTP-only cookie; a wrong key shows the API message', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${h.url}/dashboard/`);
+    await page.waitForURL(/\/dashboard\/signin/);
+    await shot(page, 'signin');
+    await page.getByTestId('signin-key').fill('hl_sk_wrong_key_000000000000');
+    await page.getByTestId('signin-submit').click();
+    await expect.poll(() => page.getByTestId('error-banner').textContent()).toContain('invalid or revoked API key');
+    await page.getByTestId('signin-key').fill(ADMIN_KEY);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('overview-runs').waitFor();
+    await shot(page, 'overview');
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'hl_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain('hl_sk_');
+    await page.getByTestId('signout').click();
+    await page.waitForURL(/\/dashboard\/signin/);
+    await context.close();
+  });
+
+  it('notifications: a failed Slack message, Retry, and the row turns delivered with identical content', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, ADMIN_KEY, '/dashboard/notifications?status=failed');
+    const row = page.locator(`[data-testid="notification-row"][data-id="${failedId}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('failed');
+    expect(await row.textContent()).toContain('invalid_auth');
+    await shot(page, 'notifications-failed');
+    const before = slack.requests.length;
+    await row.getByTestId('retry-button').click();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('delivered');
+    await shot(page, 'notifications-retried');
+    const sent = slack.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toBe(slack.requests[before - 1]!.body);
+    await context.close();
+  });
+
+  it('a read-only key sees the log but cannot retry (390 px wide)', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await signIn(page, readKey, '/dashboard/notifications?status=failed');
+    const row = page.locator('[data-testid="notification-row"][data-status="failed"]').first();
+    await row.waitFor();
+    expect(await row.getByTestId('retry-button').isDisabled()).toBe(true);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await shot(page, 'notifications-read-only-390');
+    await context.close();
+  });
+});

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+// The server serves the build at /dashboard/ (unknown paths there get index.html), so every
+// asset URL is rooted there. No React plugin: esbuild compiles TSX and we need no dev-server HMR.
+export default defineConfig({
+  base: '/dashboard/',
+  esbuild: { jsx: 'automatic' },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+});
