@@ -15,7 +15,7 @@ import { ADMIN_KEY, STORES, TEST_MASTER_KEY } from './helpers/hookline.js';
 import { ScriptedRunner } from './helpers/notify.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
 import { Receiver } from './helpers/receiver.js';
-import { ON_COMPLETE_003 } from './helpers/seed-examples.js';
+import { NOTIFICATIONS_003, ON_COMPLETE_003 } from './helpers/seed-examples.js';
 import { until } from './helpers/wait.js';
 
 const FILER_SECRET = 'filer-secret-0123456789';
@@ -25,16 +25,7 @@ crew: docs
 runner: command
 runner_config: {command: node}
 webhook_secret: ${FILER_SECRET}
-notifications:
-  on_complete:
-    - channel: slack
-      target: "#reports"
-  on_error:
-    - channel: slack
-      target: "#alerts"
-    - channel: webhook
-      target: default
----
+${NOTIFICATIONS_003}---
 File the reports.
 `;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOTIFICATIONS_003 } from '../../test/helpers/seed-examples.js';
 import { AgentFileError, parseAgentFile } from './agent-file.js';
 
 const file = (fm: string, body = 'Review the change.') => `---\n${fm}\n---\n\n${body}\n`;
@@ -26,16 +27,7 @@ describe('AGENT.md parsing', () => {
     const text = `---
 name: report-agent
 runner_config: {command: x}
-notifications:
-  on_complete:
-    - channel: slack
-      target: "#reports"
-  on_error:
-    - channel: slack
-      target: "#alerts"
-    - channel: webhook
-      target: default
----
+${NOTIFICATIONS_003}---
 Write the report.
 `;
     const d = parseAgentFile('/srv/agents/report-agent/AGENT.md', text, {}, { webhookNames: ['default'] });

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { isSlackWebhookUrl as isIncomingWebhookUrl } from '../channels/slack.js';
+import { NOTIFICATIONS_003 } from '../../test/helpers/seed-examples.js';
 import { parseNotificationRules, type ParseRulesOptions, RulesError, rulesFromJson, rulesToJson, slackTargetProblem } from './rules.js';
 
 // Seed 003's "Per-Agent Notification Rules" block, verbatim.
-const SEED_003 = `
-on_complete:
-  - channel: slack
-    target: "#reports"
-on_error:
-  - channel: slack
-    target: "#alerts"
-  - channel: webhook
-    target: default
-`;
+const SEED_003 = (parseYaml(NOTIFICATIONS_003) as { notifications: unknown }).notifications;
 
 const names = { webhookNames: ['default', 'pagerduty'] };
 const refused = (value: unknown, opts: ParseRulesOptions = names): RulesError => {
@@ -28,7 +20,7 @@ const refused = (value: unknown, opts: ParseRulesOptions = names): RulesError =>
 
 describe('per-agent notification rules (003)', () => {
   it("accepts 003's example verbatim", () => {
-    expect(parseNotificationRules(parseYaml(SEED_003), names)).toEqual({
+    expect(parseNotificationRules(SEED_003, names)).toEqual({
       on_complete: [{ channel: 'slack', target: '#reports' }],
       on_error: [
         { channel: 'slack', target: '#alerts' },

@@ -27,3 +27,15 @@ export const PAGERDUTY_003 = `{
   }
 }
 `;
+
+/** Seed 003's per-agent notification rules, as AGENT.md front matter (ends with a newline). */
+export const NOTIFICATIONS_003 = `notifications:
+  on_complete:
+    - channel: slack
+      target: "#reports"
+  on_error:
+    - channel: slack
+      target: "#alerts"
+    - channel: webhook
+      target: default
+`;
