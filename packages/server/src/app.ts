@@ -17,10 +17,8 @@ import { ScheduleAdmin, Scheduler } from './schedules/index.js';
 import { WebhookTriggerAdmin } from './triggers/index.js';
 import { PostActionAdmin } from './post-actions/index.js';
 import { channelPreparer, EndpointAdmin } from './channels/index.js';
-import { checkNamedWebhook, formatLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates } from './notifications/index.js';
+import { checkNamedWebhook, formatLoadError, slackSettingsProblems, type TemplateLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates } from './notifications/index.js';
 import { RunAnnouncer } from './runs/announce.js';
-import { isSlackWebhookUrl } from './channels/slack.js';
-import { slackTargetProblem } from './notifications/rules.js';
 import { ConfigError, type HooklineConfig, validateConfig } from './config/index.js';
 import { UserError } from './util/errors.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
@@ -212,11 +210,22 @@ export class Hookline {
    * on POST /api/v1/agents/reload). One load at a time; broken files are in the report.
    */
   loadAgentFiles(): Promise<AgentFilesReport> {
-    // Slack's templates_dir is re-read with them (SIGHUP, /api/v1/agents/reload): a broken file is logged, the rest apply.
-    for (const e of this.slackTemplates.load()) this.log[e.severity === 'error' ? 'error' : 'warn'](formatLoadError(e));
     const next = this.agentFilesLoading.catch(() => {}).then(() => this.agentFiles.load(this.config.agents.dir));
     this.agentFilesLoading = next;
     return next;
+  }
+
+  /**
+   * Re-reads everything kept in files (SIGHUP, POST /api/v1/agents/reload): the AGENT.md
+   * agents, and Slack's templates_dir, where a broken template is logged and skipped.
+   */
+  reloadFiles(): Promise<AgentFilesReport> {
+    this.logTemplateProblems(this.slackTemplates.load());
+    return this.loadAgentFiles();
+  }
+
+  private logTemplateProblems(found: TemplateLoadError[]): void {
+    for (const e of found) this.log[e.severity === 'error' ? 'error' : 'warn'](formatLoadError(e));
   }
 
   /**
@@ -225,11 +234,8 @@ export class Hookline {
    */
   useSlackNotifications(s: Partial<Omit<SlackSettings, 'enabled'>> & { enabled?: boolean }): this {
     const next = { ...this.notificationSettings.slack, enabled: true, ...s };
-    if (!next.bot_token && !(next.default_channel && isSlackWebhookUrl(next.default_channel))) {
-      throw new UserError(422, 'invalid_notifications', 'useSlackNotifications needs bot_token, or an incoming-webhook URL as default_channel');
-    }
-    const channelProblem = next.default_channel === undefined ? undefined : slackTargetProblem(next.default_channel);
-    if (channelProblem) throw new UserError(422, 'invalid_notifications', `useSlackNotifications default_channel: ${channelProblem}`);
+    const problems = slackSettingsProblems(next, 'useSlackNotifications');
+    if (problems.length) throw new UserError(422, 'invalid_notifications', problems.join('\n'));
     const templates = new SlackTemplates(next.templates_dir);
     const errors = templates.load().filter((e) => e.severity === 'error');
     if (errors.length) throw new UserError(422, 'invalid_template', errors.map(formatLoadError).join('\n'));
@@ -250,8 +256,11 @@ export class Hookline {
 
   /** Starts the workers and the scheduler and, for roles `api`/`all`, the HTTP server. Returns its address. */
   async start(): Promise<string | undefined> {
-    const broken = new SlackTemplates(this.notificationSettings.slack.templates_dir).load().filter((e) => e.severity === 'error');
+    // At start a broken template stops the start; later reloads only log it.
+    const found = this.slackTemplates.load();
+    const broken = found.filter((e) => e.severity === 'error');
     if (broken.length) throw new ConfigError(`notifications.slack.templates_dir has templates that cannot be used:\n${broken.map(formatLoadError).join('\n')}`);
+    this.logTemplateProblems(found);
     this.agentFilesReport = await this.loadAgentFiles();
     await this.dispatcher?.start();
     await this.executor?.start();
@@ -261,7 +270,7 @@ export class Hookline {
     // Only processes that serve sockets need the other processes' stream.
     await this.stream.listen();
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000), ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}), agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.loadAgentFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000), ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}), agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.reloadFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });

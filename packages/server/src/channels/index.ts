@@ -1,4 +1,3 @@
-export { endpointRequest, endpointTarget, USER_AGENT, type EndpointTarget, type Opener } from './endpoint.js';
+export { endpointRequest, USER_AGENT, type EndpointTarget, type Opener } from './endpoint.js';
 export { EndpointAdmin, type EndpointAdminOptions, type EndpointInput, type EndpointView } from './endpoint-admin.js';
 export { channelPreparer } from './prepare.js';
-export { postActionAuth, postActionPolicy } from './notifications.js';

@@ -8,12 +8,12 @@ import { isSlackWebhookUrl, judgeSlack, withSlackToken } from './slack.js';
 import type { Opener } from './endpoint.js';
 
 /** Seed 000: 1 s, 2 s, 4 s … between attempts, capped at 30 s, `retry_count` times; 4xx is final. */
-export function postActionPolicy(retryCount: number): Partial<RetryPolicy> {
+function postActionPolicy(retryCount: number): Partial<RetryPolicy> {
   return { schedule: Array.from({ length: retryCount }, (_, i) => Math.min(1000 * 2 ** i, 30_000)), retry4xx: false };
 }
 
 /** The auth header of a post-action, from its sealed credentials, at send time. */
-export function postActionAuth(a: Pick<PostActionTable, 'auth_type' | 'auth_enc'>, open: Opener): Record<string, string> {
+function postActionAuth(a: Pick<PostActionTable, 'auth_type' | 'auth_enc'>, open: Opener): Record<string, string> {
   if (a.auth_type === 'none' || !a.auth_enc) return {};
   const secret = JSON.parse(open(a.auth_enc)) as AuthSecret;
   if ('token' in secret) return { authorization: `Bearer ${secret.token}` };

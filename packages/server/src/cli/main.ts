@@ -71,7 +71,7 @@ Examples:
       for (const e of r.errors) console.error(`hookline: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message} (this agent was not loaded; fix the file and send SIGHUP)`);
     };
     printAgentFiles(hl.agentFilesReport);
-    reload = () => hl.loadAgentFiles().then(printAgentFiles, (err: Error) => console.error(`hookline: reloading agent files failed: ${err.message}`));
+    reload = () => hl.reloadFiles().then(printAgentFiles, (err: Error) => console.error(`hookline: reloading agent files failed: ${err.message}`));
     if (firstKey) {
       console.log(`\nAdmin API key (shown once; store it now):\n\n  ${firstKey}\n\nUse it as: curl -H "Authorization: Bearer ${firstKey.slice(0, 12)}…" ${address ?? ''}/api/v1/webhooks/endpoints\n`);
     }

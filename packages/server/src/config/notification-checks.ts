@@ -1,8 +1,4 @@
-import { checkDestinationUrl } from '../delivery/destination-url.js';
-import { isSlackWebhookUrl } from '../channels/slack.js';
-import { slackTargetProblem } from '../notifications/rules.js';
-import { namedWebhookProblems } from '../notifications/settings.js';
-import { UserError } from '../util/errors.js';
+import { namedWebhookProblems, slackSettingsProblems } from '../notifications/settings.js';
 import type { HooklineConfig } from './schema.js';
 
 /**
@@ -13,25 +9,8 @@ import type { HooklineConfig } from './schema.js';
  */
 export function notificationProblems(n: HooklineConfig['notifications']): string[] {
   const problems: string[] = [];
-  const url = (raw: string, field: string, example: string, credentialsHint: string) => {
-    try {
-      checkDestinationUrl(raw, { field: `option "${field}"`, example, credentialsHint });
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      problems.push(err.message + '.');
-    }
-  };
-
   const { slack, webhooks } = n;
-  url(slack.api_base_url, 'notifications.slack.api_base_url', 'https://slack.com/api', 'remove them (the bot token is sent as a bearer token)');
-  const channelProblem = slack.default_channel === undefined ? undefined : slackTargetProblem(slack.default_channel);
-  if (channelProblem) problems.push(`option "notifications.slack.default_channel": ${channelProblem}.`);
-  if (slack.enabled && slack.bot_token === undefined && !(slack.default_channel !== undefined && isSlackWebhookUrl(slack.default_channel))) {
-    problems.push(
-      'option "notifications.slack": Slack is enabled but has no way to post. Set notifications.slack.bot_token (or the environment variable HOOKLINE_SLACK_BOT_TOKEN) to a bot token "xoxb-…", '
-        + 'or set notifications.slack.default_channel to an incoming-webhook URL "https://hooks.slack.com/services/…"; or set notifications.slack.enabled: false.',
-    );
-  }
+  problems.push(...slackSettingsProblems(slack, 'notifications.slack'));
 
   const firstWithName = new Map<string, number>();
   webhooks.forEach((w, i) => {

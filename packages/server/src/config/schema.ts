@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { NOTIFY_EVENTS } from '../notifications/events.js';
+import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from '../notifications/events.js';
 
 /**
  * The one definition of Hookline's configuration. Validation, TypeScript types, defaults
@@ -30,7 +30,7 @@ const NotificationsSchema = Type.Object(
     webhooks: Type.Array(
       Type.Object(
         {
-          name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Unique name of this webhook, which agents\' notification rules use as `target` (1–64 letters, digits, `_`, `.` or `-`).' }),
+          name: Type.String({ pattern: WEBHOOK_NAME_PATTERN, description: 'Unique name of this webhook, which agents\' notification rules use as `target` (1–64 letters, digits, `_`, `.` or `-`).' }),
           url: Type.String({ minLength: 1, description: 'Absolute http(s) URL the notification is POSTed to (no user:password in it). Private and loopback addresses are refused unless listed in `delivery.allow_networks`.' }),
           secret: Type.String({ minLength: 1, secret: true, description: 'Signs each request: `X-AgentGateway-Signature` is the hex HMAC-SHA256 of `"{timestamp}.{body}"`, with `X-AgentGateway-Timestamp`. A secret: never logged or shown in errors; `${NAME}` reads it from the environment.' }),
           events: Type.Array(NotifyEventSchema, { uniqueItems: true, default: [...NOTIFY_EVENTS], description: 'Events this webhook receives: `on_complete`, `on_error`, `on_timeout`.' }),

@@ -17,3 +17,6 @@ export interface NotificationRule {
 
 /** An agent's rules; an agent with rules gets exactly these (events it does not list get nothing). */
 export type NotificationRules = Partial<Record<NotifyEvent, NotificationRule[]>>;
+
+/** A named webhook's name (config `notifications.webhooks[].name`, `useWebhookNotifications`): what rules use as `target`. */
+export const WEBHOOK_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';

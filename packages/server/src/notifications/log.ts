@@ -75,17 +75,22 @@ export class NotificationLog {
    */
   async retry(id: string) {
     const row = await this.get(id);
+    await this.requeue(row);
+    return notificationView((await this.store.getDelivery(row.id))!);
+  }
+
+  /** Manual retry of any delivery (a notification, or an endpoint's delivery of any event), when it can still be sent. */
+  async requeue(row: DeliveryTable): Promise<void> {
     if ((row.channel ?? 'endpoint') === 'endpoint') {
       const endpoint = await this.store.getEndpoint(row.endpoint_id);
-      if (!endpoint) throw new UserError(409, 'endpoint_deleted', `endpoint ${row.endpoint_id} of this notification was deleted`);
+      if (!endpoint) throw new UserError(409, 'endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
       if (!endpoint.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
     } else if (!row.request_enc) {
       // Its template failed when the run ended: there is nothing to send again.
-      throw new UserError(409, 'not_retryable', `notification ${id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
+      throw new UserError(409, 'not_retryable', `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
     }
     await this.store.requeueDelivery(row.id, this.clock.now());
     this.onRequeued();
-    return notificationView((await this.store.getDelivery(row.id))!);
   }
 
   /** A post-action's run history, newest first (000). */

@@ -20,8 +20,8 @@ export interface NotifierOptions {
 }
 
 /** Destination keys of the channels that are not rows of their own (the dispatcher's per-destination fairness). */
-export const SLACK_DESTINATION = 'slack';
-export const webhookDestination = (name: string) => `webhook:${name}`;
+const SLACK_DESTINATION = 'slack';
+const webhookDestination = (name: string) => `webhook:${name}`;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -83,7 +83,7 @@ export class Notifier {
   }
 
   /** 003: an agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
-  rulesFor(agent: Pick<AgentTable, 'notifications'>, event: NotifyEvent): NotificationRule[] {
+  private rulesFor(agent: Pick<AgentTable, 'notifications'>, event: NotifyEvent): NotificationRule[] {
     const own: NotificationRules | null = agent.notifications ? rulesFromJson(this.o.box.open(agent.notifications)) : null;
     if (own) return own[event] ?? [];
     const s = this.o.settings;

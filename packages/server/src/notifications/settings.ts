@@ -1,7 +1,9 @@
 import { checkDestinationUrl } from '../delivery/destination-url.js';
 import { compileTemplate, TemplateError } from '../templates/index.js';
 import { UserError } from '../util/errors.js';
-import { NOTIFY_EVENTS, type NotifyEvent } from './events.js';
+import { isSlackWebhookUrl } from '../channels/slack.js';
+import { NOTIFY_EVENTS, type NotifyEvent, WEBHOOK_NAME_PATTERN } from './events.js';
+import { slackTargetProblem } from './rules.js';
 
 /** 003's Slack settings (config `notifications.slack`, or `useSlackNotifications`). */
 export interface SlackSettings {
@@ -29,6 +31,38 @@ export interface NotificationSettings {
   webhooks: NamedWebhook[];
 }
 
+/** A URL option's problem in `option "field": …` form, or undefined when it is usable. */
+function urlProblem(raw: string, field: string, example: string, credentialsHint: string): string | undefined {
+  try {
+    checkDestinationUrl(raw, { field: `option "${field}"`, example, credentialsHint });
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    return err.message + '.';
+  }
+}
+
+/**
+ * What is wrong with Slack's settings (`at` names them: `notifications.slack`, or
+ * `useSlackNotifications`): the API base URL, the default channel, and a way to post when
+ * Slack is enabled. Shared by the config file check and the fluent API; no message repeats
+ * the token or an incoming-webhook URL.
+ */
+export function slackSettingsProblems(s: SlackSettings, at: string): string[] {
+  const problems: string[] = [];
+  const api = urlProblem(s.api_base_url, `${at}.api_base_url`, 'https://slack.com/api', 'remove them (the bot token is sent as a bearer token)');
+  if (api) problems.push(api);
+  const channel = s.default_channel === undefined ? undefined : slackTargetProblem(s.default_channel);
+  if (channel) problems.push(`option "${at}.default_channel": ${channel}.`);
+  if (s.enabled && !s.bot_token && !(s.default_channel !== undefined && isSlackWebhookUrl(s.default_channel))) {
+    problems.push(
+      `option "${at}": Slack is enabled but has no way to post: it needs bot_token. Set ${at}.bot_token (or the environment variable HOOKLINE_SLACK_BOT_TOKEN) to a bot token "xoxb-…", `
+        + `or set ${at}.default_channel to an incoming-webhook URL "https://hooks.slack.com/services/…"; or set ${at}.enabled: false.`,
+    );
+  }
+  return problems;
+}
+
 /**
  * What is wrong with one named webhook (`at` names it, e.g. `notifications.webhooks[1]`): an
  * absolute http(s) URL without credentials and a payload template that compiles. Messages
@@ -36,12 +70,8 @@ export interface NotificationSettings {
  */
 export function namedWebhookProblems(w: Pick<NamedWebhook, 'url' | 'payload_template'>, at: string): string[] {
   const problems: string[] = [];
-  try {
-    checkDestinationUrl(w.url, { field: `option "${at}.url"`, example: 'https://hooks.example.com/agent-events', credentialsHint: 'remove the user:password part (receivers check the X-AgentGateway-Signature made with "secret" instead)' });
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    problems.push(err.message + '.');
-  }
+  const url = urlProblem(w.url, `${at}.url`, 'https://hooks.example.com/agent-events', 'remove the user:password part (receivers check the X-AgentGateway-Signature made with "secret" instead)');
+  if (url) problems.push(url);
   if (w.payload_template !== undefined) {
     try {
       compileTemplate(w.payload_template, { mode: 'json' });
@@ -57,7 +87,7 @@ export function namedWebhookProblems(w: Pick<NamedWebhook, 'url' | 'payload_temp
 export function checkNamedWebhook(w: NamedWebhook): NamedWebhook {
   const at = `useWebhookNotifications("${w.name}")`;
   const problems = namedWebhookProblems(w, at);
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(w.name)) problems.push(`${at}: name must be 1–64 letters, digits, "_", "." or "-"`);
+  if (!new RegExp(WEBHOOK_NAME_PATTERN).test(w.name)) problems.push(`${at}: name must be 1–64 letters, digits, "_", "." or "-"`);
   if (!w.secret) problems.push(`${at}: secret is required (it signs X-AgentGateway-Signature)`);
   const unknown = w.events.filter((e) => !(NOTIFY_EVENTS as readonly string[]).includes(e));
   if (unknown.length) problems.push(`${at}: unknown events ${unknown.join(', ')}; use ${NOTIFY_EVENTS.join(', ')}`);

@@ -21,6 +21,15 @@ const agentFields = {
     description: "Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults.",
   }),
 };
+/** Settings every agent may leave out, on create and on update alike. */
+const optionalSettings = {
+  prompt_template: Type.Optional(agentFields.prompt_template),
+  timeout_seconds: Type.Optional(agentFields.timeout_seconds),
+  max_concurrent_runs: Type.Optional(agentFields.max_concurrent_runs),
+  model: Type.Optional(agentFields.model),
+  rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
+  notifications: Type.Optional(agentFields.notifications),
+};
 const RunnerName = Type.Unsafe<RunnerKind>(Type.String({ enum: [...RUNNERS], description: 'How the agent runs: `command` (a local program), `http` (POST to a URL), `openai` (an OpenAI-compatible chat completions API).' }));
 
 function createVariant<K extends RunnerKind, S extends TObject>(runner: K, settings: S) {
@@ -32,12 +41,7 @@ function createVariant<K extends RunnerKind, S extends TObject>(runner: K, setti
       description: Type.Optional(agentFields.description),
       runner: Type.Literal(runner),
       runner_config: settings,
-      prompt_template: Type.Optional(agentFields.prompt_template),
-      timeout_seconds: Type.Optional(agentFields.timeout_seconds),
-      max_concurrent_runs: Type.Optional(agentFields.max_concurrent_runs),
-      model: Type.Optional(agentFields.model),
-      rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
-      notifications: Type.Optional(agentFields.notifications),
+      ...optionalSettings,
     },
     { additionalProperties: false, title: `${runner} agent` },
   );
@@ -58,12 +62,7 @@ const AgentUpdate = Type.Object(
       additionalProperties: true,
       description: 'Settings for `runner` (the one given, else the current one), shaped as on create. Replaces the stored settings whole, secrets included. Required when `runner` changes.',
     }))),
-    prompt_template: Type.Optional(agentFields.prompt_template),
-    timeout_seconds: Type.Optional(agentFields.timeout_seconds),
-    max_concurrent_runs: Type.Optional(agentFields.max_concurrent_runs),
-    model: Type.Optional(agentFields.model),
-    rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
-    notifications: Type.Optional(agentFields.notifications),
+    ...optionalSettings,
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AttemptTable, DeliveryTable } from '../../store/index.js';
-import { notFound, UserError } from '../../util/errors.js';
+import { notFound } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { Delivery, DeliveryDetail, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
 import { iso } from '../time.js';
@@ -74,16 +74,8 @@ export const deliveryRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
   app.post('/api/v1/deliveries/:id/retry', { schema: { tags, summary: 'Send the identical payload again now (delivered or failed ones too)', params: IdParams, response: { 202: Delivery, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } } }, async (req, reply) => {
     const row = await d.store.getDelivery(req.params.id);
     if (!row) throw notFound('delivery', req.params.id);
-    // A notification (post-action, callback, Slack…): the same retry as the notification log's.
-    if ((row.channel ?? 'endpoint') !== 'endpoint') {
-      await d.notifications.retry(row.id);
-      return reply.status(202).send(view((await d.store.getDelivery(row.id))!));
-    }
-    const endpoint = await d.store.getEndpoint(row.endpoint_id);
-    if (!endpoint) throw new UserError(409, 'endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
-    if (!endpoint.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
-    await d.store.requeueDelivery(row.id, d.clock.now());
-    d.onEnqueued();
+    // The same checks and requeue as the notification log's Retry, whatever the channel.
+    await d.notifications.requeue(row);
     return reply.status(202).send(view((await d.store.getDelivery(row.id))!));
   });
 };
