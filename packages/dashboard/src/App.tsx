@@ -1,17 +1,40 @@
 // Picks the page for the URL, behind the sign-in gate.
-import { useEffect, type ComponentType } from 'react';
+import { useEffect } from 'react';
 import { Layout } from './components/Layout.js';
+import { routes as agentRoutes } from './pages/agents/routes.js';
+import { routes as endpointRoutes } from './pages/endpoints/routes.js';
+import { routes as inspectorRoutes } from './pages/inspector/routes.js';
 import { Notifications } from './pages/Notifications.js';
 import { NotFound } from './pages/NotFound.js';
 import { Overview } from './pages/Overview.js';
+import { routes as postActionRoutes } from './pages/post-actions/routes.js';
+import { routes as runRoutes } from './pages/runs/routes.js';
+import { routes as settingsRoutes } from './pages/settings/routes.js';
 import { SignIn } from './pages/SignIn.js';
-import { navigate, safeNext, useLocation } from './router.js';
+import { routes as triggerRoutes } from './pages/triggers/routes.js';
+import { matchPath, navigate, safeNext, useLocation } from './router.js';
+import type { Route } from './routes.js';
 import { toSignIn, useSession } from './session.js';
 
-const PAGES: Record<string, ComponentType> = {
-  '/': Overview,
-  '/notifications': Notifications,
-};
+const ROUTES: Route[] = [
+  { pattern: '/', page: Overview },
+  { pattern: '/notifications', page: Notifications },
+  ...agentRoutes,
+  ...runRoutes,
+  ...triggerRoutes,
+  ...postActionRoutes,
+  ...endpointRoutes,
+  ...inspectorRoutes,
+  ...settingsRoutes,
+];
+
+function pick(path: string): { Page: Route['page']; params: Record<string, string> } {
+  for (const r of ROUTES) {
+    const params = matchPath(r.pattern, path);
+    if (params) return { Page: r.page, params };
+  }
+  return { Page: NotFound, params: {} };
+}
 
 export function App() {
   const { state } = useSession();
@@ -29,10 +52,11 @@ export function App() {
   if (onSignIn) return state.status === 'signed-out' ? <SignIn /> : null;
   if (state.status === 'signed-out') return null;
 
-  const Page = PAGES[location.path] ?? NotFound;
+  const { Page, params } = pick(location.path);
   return (
     <Layout>
-      <Page />
+      {/* Keyed by path so a page's state starts fresh on another record's URL. */}
+      <Page key={location.path} params={params} />
     </Layout>
   );
 }

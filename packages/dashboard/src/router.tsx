@@ -48,6 +48,35 @@ export function navigate(href: string, { replace = false } = {}): void {
   window.dispatchEvent(new Event(CHANGE));
 }
 
+/**
+ * Matches a path against a pattern such as `/agents/:id`; the params (URI-decoded) or null.
+ * A param matches one path segment, never a slash.
+ */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':')) {
+      if (!g) return null;
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        return null; // a malformed %-escape is no page of ours
+      }
+    } else if (w !== g) return null;
+  }
+  return params;
+}
+
+/** A dashboard href from a pattern-like path with each dynamic part encoded: `href('/agents', id)`. */
+export function href(base: string, ...parts: string[]): string {
+  return to([base, ...parts.map(encodeURIComponent)].join('/'));
+}
+
 /** Only same-dashboard paths may be a sign-in's `next`, so a crafted link cannot send users elsewhere. */
 export function safeNext(next: string | null): string {
   if (next && next.startsWith(`${BASE}/`) && !next.startsWith('//') && !next.startsWith(`${BASE}/signin`)) return next;

@@ -4,17 +4,12 @@
  * page (003) with a failed Slack message retried and shown delivered, a read-only key that
  * cannot retry. Screenshots of each page go to test-artifacts/dashboard/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../server/test/helpers/fake-slack.js';
 import { ADMIN_KEY, type Harness, startHookline } from '../../server/test/helpers/hookline.js';
 import { createAgent, ScriptedRunner, settledNotifications, triggerAndWait } from '../../server/test/helpers/notify.js';
-
-const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts/dashboard');
-/** The flags this machine needs: no sandbox as root, and no background calls to Google's hosts (the network is closed). */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { launchBrowser, NARROW, pageWidth, shot, signIn as signInAt, WIDE } from './browser.js';
 
 describe('dashboard in Chromium', () => {
   const runner = new ScriptedRunner();
@@ -24,15 +19,9 @@ describe('dashboard in Chromium', () => {
   let readKey: string;
   let failedId: string;
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const signIn = async (page: Page, key: string, next = '/dashboard/') => {
-    await page.goto(`${h.url}${next}`);
-    await page.getByTestId('signin-key').fill(key);
-    await page.getByTestId('signin-submit').click();
-  };
+  const signIn = (page: Page, key: string, next: string) => signInAt(page, h.url, key, next);
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     slack = await startFakeSlack();
     h = await startHookline('sqlite', {
       runnerFor: () => runner,
@@ -49,7 +38,7 @@ describe('dashboard in Chromium', () => {
       failedId = n.id;
     }
     readKey = (await h.call('POST', '/api/v1/keys', { name: 'viewer', role: 'read' })).body.key;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -58,7 +47,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('signs in with an API key kept only in an HTTP-only cookie; a wrong key shows the API message', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: WIDE });
     const page = await context.newPage();
     await page.goto(`${h.url}/dashboard/`);
     await page.waitForURL(/\/dashboard\/signin/);
@@ -79,7 +68,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('notifications: a failed Slack message, Retry, and the row turns delivered with identical content', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: WIDE });
     const page = await context.newPage();
     await signIn(page, ADMIN_KEY, '/dashboard/notifications?status=failed');
     const row = page.locator(`[data-testid="notification-row"][data-id="${failedId}"]`);
@@ -98,14 +87,13 @@ describe('dashboard in Chromium', () => {
   });
 
   it('a read-only key sees the log but cannot retry (390 px wide)', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({ viewport: NARROW });
     const page = await context.newPage();
     await signIn(page, readKey, '/dashboard/notifications?status=failed');
     const row = page.locator('[data-testid="notification-row"][data-status="failed"]').first();
     await row.waitFor();
     expect(await row.getByTestId('retry-button').isDisabled()).toBe(true);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(NARROW.width);
     await shot(page, 'notifications-read-only-390');
     await context.close();
   });

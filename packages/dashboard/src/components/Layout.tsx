@@ -5,8 +5,20 @@ import { useSession, useSignedIn } from '../session.js';
 
 const NAV = [
   { path: '/', label: 'Overview' },
+  { path: '/agents', label: 'Agents' },
+  { path: '/runs', label: 'Runs' },
+  { path: '/triggers', label: 'Triggers' },
+  { path: '/post-actions', label: 'Post-actions' },
+  { path: '/endpoints', label: 'Endpoints' },
   { path: '/notifications', label: 'Notifications' },
+  { path: '/inspector', label: 'Inspector' },
+  { path: '/settings', label: 'Settings' },
 ];
+
+/** The nav item a path belongs to: `/agents/x` is under Agents. */
+function current(path: string, item: string): boolean {
+  return item === '/' ? path === '/' : path === item || path.startsWith(`${item}/`);
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const { key } = useSignedIn();
@@ -30,7 +42,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main" className="nav">
           {NAV.map((item) => (
-            <Link key={item.path} href={to(item.path)} aria-current={path === item.path ? 'page' : undefined}>
+            <Link key={item.path} href={to(item.path)} aria-current={current(path, item.path) ? 'page' : undefined}>
               {item.label}
             </Link>
           ))}

@@ -2,7 +2,7 @@
 // using each cell's data-label as its caption.
 import type { NotificationRecord } from '../api.js';
 import { formatTime } from '../format.js';
-import type { RetryState } from '../useRetry.js';
+import type { RetryState } from '../hooks/useRetry.js';
 import { StatusBadge } from './StatusBadge.js';
 
 const READ_ONLY_HINT = 'Your API key is read-only. Sign in with an admin key to retry notifications.';

@@ -8,7 +8,7 @@ import { NotificationTable } from '../components/NotificationTable.js';
 import { Pagination } from '../components/Pagination.js';
 import { navigate, to, useLocation } from '../router.js';
 import { useSignedIn } from '../session.js';
-import { useRetry } from '../useRetry.js';
+import { useRetry } from '../hooks/useRetry.js';
 
 const LIMIT = 50;
 

@@ -1,7 +1,7 @@
 // 003's Retry: ask the server to send a notification again, then watch that one record until
 // it is no longer pending, so its row updates in place without reloading the page.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, messageOf, type NotificationRecord } from './api.js';
+import { api, messageOf, type NotificationRecord } from '../api.js';
 
 const POLL_EVERY_MS = 500;
 const POLL_FOR_MS = 15_000;
