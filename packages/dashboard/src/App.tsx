@@ -6,7 +6,7 @@ import { routes as endpointRoutes } from './pages/endpoints/routes.js';
 import { routes as inspectorRoutes } from './pages/inspector/routes.js';
 import { Notifications } from './pages/Notifications.js';
 import { NotFound } from './pages/NotFound.js';
-import { Overview } from './pages/Overview.js';
+import { Overview } from './pages/overview/Overview.js';
 import { routes as postActionRoutes } from './pages/post-actions/routes.js';
 import { routes as runRoutes } from './pages/runs/routes.js';
 import { routes as settingsRoutes } from './pages/settings/routes.js';

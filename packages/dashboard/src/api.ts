@@ -143,3 +143,140 @@ export const sessionApi = {
   signIn: (apiKey: string) => api<Session>(SESSION_PATH, { method: 'POST', body: { api_key: apiKey } }),
   signOut: () => api<void>(SESSION_PATH, { method: 'DELETE' }),
 };
+
+// Endpoints, deliveries, API keys, settings and the inspector (issue 5: endpoints/settings/inspector area).
+
+export type SigningScheme = 'standard' | 'x-signature' | 'agentgateway' | 'github';
+export const SIGNING_SCHEMES: readonly SigningScheme[] = ['standard', 'x-signature', 'agentgateway', 'github'];
+
+export interface Endpoint {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  /** Names only: every value is "********". */
+  headers: Record<string, string>;
+  timeout_seconds: number;
+  retry_schedule: number[] | null;
+  signing_scheme: string;
+  rate_limit: number | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  consecutive_failures: number;
+  secret_rotation_ends_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Only the create and rotate-secret answers carry the secret. */
+export type EndpointWithSecret = Endpoint & { secret: string };
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface Delivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  endpoint_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface DeliveryAttempt {
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  request: { method: string; url: string };
+  status_code: number | null;
+  /** The first 4 KB of the response. */
+  response_body: string;
+  error: { code: string; message: string | null } | null;
+}
+
+export type DeliveryDetail = Delivery & { event: { id: string; type: string; timestamp: string; data: unknown } | null; history: DeliveryAttempt[] };
+
+/** The data of the live stream's delivery.* messages. */
+export interface DeliveryLive {
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  endpoint_id: string;
+  attempt: number;
+  status_code: number | null;
+  duration_ms: number;
+  next_attempt_at?: string | null;
+  error: string | null;
+}
+
+/** One endpoint's health in GET /api/v1/stats/overview. */
+export interface EndpointHealth {
+  id: string;
+  delivered: number;
+  failed: number;
+  success_rate: number | null;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface Settings {
+  version: string;
+  store: 'sqlite' | 'postgres';
+  public_url: string | null;
+  slack: { enabled: boolean; configured: boolean; token_source: 'config' | 'env' | null; default_channel: string | null; api_base_url: string; templates_dir: string | null };
+  named_webhooks: { name: string; url: string; events: string[] }[];
+  delivery: { allow_networks: string[]; blocked: string; timeout_seconds: number; retry_schedule: number[] };
+  inspector: { enabled: boolean; max_requests_per_bin: number; max_body_bytes: number };
+}
+
+export const BIN_SCHEMES = ['auto', 'standard', 'x-signature', 'agentgateway', 'github', 'callback'] as const;
+export type BinScheme = (typeof BIN_SCHEMES)[number];
+
+export interface Bin {
+  name: string;
+  /** The absolute capture URL. */
+  url: string;
+  scheme: BinScheme;
+  has_secret: boolean;
+  request_count: number;
+  last_request_at: string | null;
+  created_at: string;
+}
+
+export interface SignatureCheck {
+  scheme: string;
+  valid: boolean;
+  reason: string;
+}
+
+export interface CapturedRequest {
+  id: string;
+  bin: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  body_base64: string | null;
+  body_truncated: boolean;
+  size_bytes: number;
+  content_type: string | null;
+  remote_address: string;
+  received_at: string;
+  signature: SignatureCheck | null;
+}

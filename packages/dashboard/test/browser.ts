@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Harness, type HarnessOptions, startHookline, type StoreKind } from '../../server/test/helpers/hookline.js';
 
 export const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts/dashboard');
 /** No sandbox as root, and no background calls to Google's hosts (the network is closed). */
@@ -45,4 +46,13 @@ export async function signedInPage(browser: Browser, baseUrl: string, key: strin
 /** The document is no wider than the viewport: nothing makes the page scroll sideways. */
 export function pageWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+/**
+ * A Hookline for browser tests, serving the dashboard build from HOOKLINE_TEST_DASHBOARD_DIR
+ * when set (so parallel work can test its own build), else from packages/dashboard/dist.
+ */
+export function startDashboardHookline(kind: StoreKind, o: HarnessOptions = {}): Promise<Harness> {
+  const dir = process.env.HOOKLINE_TEST_DASHBOARD_DIR;
+  return startHookline(kind, { ...(dir ? { dashboardDir: dir } : {}), ...o });
 }

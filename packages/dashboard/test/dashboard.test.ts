@@ -7,9 +7,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../server/test/helpers/fake-slack.js';
-import { ADMIN_KEY, type Harness, startHookline } from '../../server/test/helpers/hookline.js';
+import { ADMIN_KEY, type Harness } from '../../server/test/helpers/hookline.js';
 import { createAgent, ScriptedRunner, settledNotifications, triggerAndWait } from '../../server/test/helpers/notify.js';
-import { launchBrowser, NARROW, pageWidth, shot, signIn as signInAt, WIDE } from './browser.js';
+import { launchBrowser, NARROW, pageWidth, shot, signIn as signInAt, startDashboardHookline, WIDE } from './browser.js';
 
 describe('dashboard in Chromium', () => {
   const runner = new ScriptedRunner();
@@ -23,7 +23,7 @@ describe('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    h = await startHookline('sqlite', {
+    h = await startDashboardHookline('sqlite', {
       runnerFor: () => runner,
       overrides: { notifications: { slack: { enabled: true, bot_token: slack.token, default_channel: '#general', api_base_url: slack.url } } },
     });
