@@ -197,6 +197,16 @@ describe('judgeSlack', () => {
     expect(r.retryable).toBe(true);
   });
 
+  it('reads ok/error from the start of an answer the sender cut at 4 KB (Slack echoes long messages back)', () => {
+    const echoed = JSON.stringify({ ok: true, channel: 'C1', ts: '1.2', message: { text: 'x'.repeat(5000) } }).slice(0, 4096);
+    expect(() => JSON.parse(echoed)).toThrow();
+    expect(judgeSlack(res(200, echoed), false).error).toBeNull();
+    const refused = `{"ok":false,"error":"msg_too_long","detail":"${'y'.repeat(5000)}`.slice(0, 4096);
+    expect(judgeSlack(res(200, refused), false).error).toEqual({ code: 'slack_error', message: 'msg_too_long' });
+    // Only a leading ok field counts: an "ok" further in is not Slack's verdict.
+    expect(judgeSlack(res(200, `{"channel":"C1","ok":true,"x":"${'z'.repeat(5000)}`.slice(0, 4096)), false).error?.code).toBe('slack_bad_response');
+  });
+
   it('leaves HTTP 429 (with its Retry-After) and 5xx to the engine', () => {
     const limited = res(429, '{"ok":false,"error":"ratelimited"}', { retryAfterMs: 1000 });
     expect(judgeSlack(limited, false)).toEqual(limited);

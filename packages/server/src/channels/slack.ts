@@ -202,10 +202,21 @@ function parseAnswer(body: string): { ok: true } | { ok: false; error: string } 
   try {
     parsed = JSON.parse(body);
   } catch {
-    return undefined;
+    return cutAnswer(body);
   }
   if (!parsed || typeof parsed !== 'object' || typeof (parsed as { ok?: unknown }).ok !== 'boolean') return undefined;
   const { ok, error } = parsed as { ok: boolean; error?: unknown };
   if (ok) return { ok: true };
   return { ok: false, error: typeof error === 'string' && error ? error : 'unknown_error' };
+}
+
+/**
+ * The sender keeps only a body's first 4 KB, and chat.postMessage echoes the whole message
+ * back, so a long message's answer arrives cut and is no longer JSON. Slack writes `ok` (and
+ * `error`) first; they are read from the start of the text.
+ */
+function cutAnswer(body: string): { ok: true } | { ok: false; error: string } | undefined {
+  const head = /^\s*\{\s*"ok"\s*:\s*(true|false)\s*(?:,\s*"error"\s*:\s*"([a-z_]{1,100})")?/.exec(body);
+  if (!head) return undefined;
+  return head[1] === 'true' ? { ok: true } : { ok: false, error: head[2] ?? 'unknown_error' };
 }
