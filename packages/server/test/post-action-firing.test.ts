@@ -140,7 +140,11 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
     const [a, b] = fromPath('/again');
     expect(b!.body).toBe(a!.body);
     expect(b!.path).toBe(a!.path);
-    const after = (await h.call('GET', `/v1/notifications/${n.id}`)).body;
+    // The receiver answers before the dispatcher writes the outcome (group commit): wait for it.
+    const after = await until('the retried record to settle', async () => {
+      const rec = (await h.call('GET', `/v1/notifications/${n.id}`)).body;
+      return rec.status === 'pending' ? undefined : rec;
+    });
     expect(after).toMatchObject({ status: 'delivered', attempts: 2 });
     await h.call('DELETE', `${PA}/${id}`);
   });
