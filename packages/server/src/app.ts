@@ -15,9 +15,12 @@ import { RunExecutor } from './runs/executor.js';
 import { RunService } from './runs/service.js';
 import { ScheduleAdmin, Scheduler } from './schedules/index.js';
 import { WebhookTriggerAdmin } from './triggers/index.js';
-import { PostActionAdmin } from './post-actions/index.js';
+import { PostActionAdmin, PostActionPreviewer } from './post-actions/index.js';
+import { settingsView } from './settings/index.js';
+import { OverviewStats } from './stats/index.js';
+import { Inspector } from './inspector/index.js';
 import { channelPreparer, EndpointAdmin } from './channels/index.js';
-import { checkNamedWebhook, formatLoadError, slackSettingsProblems, type TemplateLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates } from './notifications/index.js';
+import { checkNamedWebhook, formatLoadError, slackSettingsProblems, type TemplateLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates, SlackTester } from './notifications/index.js';
 import { RunAnnouncer } from './runs/announce.js';
 import { ConfigError, type HooklineConfig, validateConfig } from './config/index.js';
 import { UserError } from './util/errors.js';
@@ -92,6 +95,8 @@ export class Hookline {
   agentFilesReport: AgentFilesReport | undefined;
   readonly triggers: WebhookTriggerAdmin;
   readonly postActions: PostActionAdmin;
+  /** Request bins (issue 5's Inspector). */
+  readonly inspector: Inspector;
   readonly runs: RunService;
   /** 003's Slack and named-webhook settings; the fluent `use…Notifications` calls change them in place. */
   readonly notificationSettings: NotificationSettings;
@@ -157,6 +162,7 @@ export class Hookline {
     this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); } });
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
     this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
+    this.inspector = new Inspector({ store, box, clock: this.clock, stream: this.stream, settings: c.inspector });
     this.runs = new RunService(store, this.clock, () => this.executor, this.stream, this.announcer);
     if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log });
     this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
@@ -270,10 +276,20 @@ export class Hookline {
     // Only processes that serve sockets need the other processes' stream.
     await this.stream.listen();
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000), ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}), agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, reloadAgentFiles: () => this.reloadFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() } },
+      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000), ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}), agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, inspector: this.inspector, reloadAgentFiles: () => this.reloadFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() }, ...this.dashboardViews() },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });
+  }
+
+  /** The read-mostly views the dashboard asks for: overview numbers, settings, the Slack test, the template preview. */
+  private dashboardViews() {
+    return {
+      stats: new OverviewStats(this.store, this.clock),
+      settings: () => settingsView({ config: this.config, notifications: this.notificationSettings, store: this.store.dialect, env: process.env }),
+      slackTest: new SlackTester(this.notificationSettings, (req) => this.sender.send(req)),
+      preview: new PostActionPreviewer(this.store, this.clock),
+    };
   }
 
   private streamLimits() {

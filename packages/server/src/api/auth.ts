@@ -17,6 +17,10 @@ declare module 'fastify' {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
+/** POST routes that change nothing, so read-only keys may call them too (method and route pattern). */
+const READ_SAFE_POSTS = new Set(['POST /api/v1/post-actions/preview']);
+/** Whether this request may be made with a read-only key. */
+const readAllowed = (req: FastifyRequest) => READ_METHODS.has(req.method) || READ_SAFE_POSTS.has(`${req.method} ${req.routeOptions.url}`);
 
 /**
  * Bearer API keys on every route except those marked `config: { public: true }`; the
@@ -35,7 +39,7 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
       if (!READ_METHODS.has(req.method) && !sessions.csrfOk(session, headerValue(req.headers['x-csrf-token']))) {
         throw new UserError(403, 'csrf_failed', 'missing or wrong X-CSRF-Token header; reload the page');
       }
-      if (session.key.role === 'read' && !READ_METHODS.has(req.method)) throw new UserError(403, 'forbidden', 'this API key is read-only');
+      if (session.key.role === 'read' && !readAllowed(req)) throw new UserError(403, 'forbidden', 'this API key is read-only');
       req.apiKey = { id: session.key.id, role: session.key.role };
       req.session = session;
       return;
@@ -44,7 +48,7 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
     // Looked up on every request (an indexed hash lookup), so a revoked key stops at once.
     const row = await keys.verify(token);
     if (!row) throw new UserError(401, 'unauthorized', 'invalid or revoked API key');
-    if (row.role === 'read' && !READ_METHODS.has(req.method)) throw new UserError(403, 'forbidden', 'this API key is read-only');
+    if (row.role === 'read' && !readAllowed(req)) throw new UserError(403, 'forbidden', 'this API key is read-only');
     req.apiKey = { id: row.id, role: row.role };
   });
 }

@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
 import type { EndpointAdmin } from '../channels/index.js';
 import type { Publisher } from '../events/index.js';
-import type { PostActionAdmin } from '../post-actions/index.js';
+import type { PostActionAdmin, PostActionPreviewer } from '../post-actions/index.js';
+import type { Inspector } from '../inspector/index.js';
 import type { AgentAdmin } from '../agents/admin.js';
 import type { CallbackAdmin } from '../agents/callback.js';
 import type { AgentFilesReport } from '../agents/agent-files.js';
@@ -9,7 +10,9 @@ import type { ApiKeys } from '../keys/index.js';
 import type { Sessions } from '../keys/sessions.js';
 import type { RunService } from '../runs/service.js';
 import type { RunAnnouncer } from '../runs/announce.js';
-import type { NotificationLog } from '../notifications/index.js';
+import type { NotificationLog, SlackTester } from '../notifications/index.js';
+import type { Settings } from '../settings/index.js';
+import type { OverviewStats } from '../stats/index.js';
 import type { ScheduleAdmin } from '../schedules/index.js';
 import type { Store } from '../store/index.js';
 import type { StreamHub } from '../stream/index.js';
@@ -36,6 +39,8 @@ export interface ApiDeps {
   schedules: ScheduleAdmin;
   triggers: WebhookTriggerAdmin;
   postActions: PostActionAdmin;
+  /** Request bins: /inspect/{bin} and /api/v1/inspector. */
+  inspector: Inspector;
   /** Re-reads the AGENT.md files. */
   reloadAgentFiles: () => Promise<AgentFilesReport>;
   registry: Registry;
@@ -44,4 +49,12 @@ export interface ApiDeps {
   clock: Clock;
   /** Tell this process's dispatcher that work is due now. */
   onEnqueued: () => void;
+  /** The dashboard's overview numbers. */
+  stats: OverviewStats;
+  /** The running configuration, without a secret. */
+  settings: () => Settings;
+  /** Sends the Slack test message. */
+  slackTest: SlackTester;
+  /** Renders post-action templates without sending anything. */
+  preview: PostActionPreviewer;
 }

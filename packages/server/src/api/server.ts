@@ -23,6 +23,9 @@ import { notificationRoutes } from './routes/notifications.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { sessionRoutes } from './routes/session.js';
 import { dashboardDist, dashboardRoutes } from './routes/dashboard.js';
+import { inspectorRoutes } from './routes/inspector.js';
+import { statsRoutes } from './routes/stats.js';
+import { settingsRoutes } from './routes/settings.js';
 
 export interface ApiOptions {
   bodyLimit: number;
@@ -79,6 +82,9 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(notificationRoutes(deps));
   await app.register(callbackRoutes(deps));
   await app.register(sessionRoutes(deps));
+  await app.register(inspectorRoutes(deps));
+  await app.register(statsRoutes(deps));
+  await app.register(settingsRoutes(deps));
   await app.register(dashboardRoutes(deps.dashboardDir ?? dashboardDist()));
   return app;
 }

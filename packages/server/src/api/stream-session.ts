@@ -27,7 +27,7 @@ export interface SessionDeps {
 
 const ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_TOPICS = 20;
-const SUBSCRIBE_FIELDS = new Set(['type', 'id', 'topics', 'agent_id', 'run_id', 'endpoint_id', 'crew_id', 'event_types']);
+const SUBSCRIBE_FIELDS = new Set(['type', 'id', 'topics', 'agent_id', 'run_id', 'endpoint_id', 'crew_id', 'bin', 'event_types']);
 
 type State = 'awaiting_auth' | 'authenticating' | 'ready' | 'closed';
 
@@ -153,7 +153,7 @@ export class StreamSession {
       if (bad) throw new BadMessage('unknown_topic', bad);
     }
     const filter: StreamFilter = { topics };
-    for (const k of ['agent_id', 'run_id', 'endpoint_id', 'crew_id'] as const) {
+    for (const k of ['agent_id', 'run_id', 'endpoint_id', 'crew_id', 'bin'] as const) {
       if (m[k] === undefined) continue;
       if (typeof m[k] !== 'string' || !m[k]) throw new BadMessage('invalid_subscription', `\`${k}\` must be a non-empty string`);
       filter[k] = m[k];

@@ -117,6 +117,14 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    inspector: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'Serve the Inspector\'s capture URLs `/inspect/{bin}` (request bins for testing callbacks, post-actions and endpoints; see docs/inspector.md). When false they answer 404; the bins API under `/api/v1/inspector` still works.' }),
+        max_requests_per_bin: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Captured requests kept per bin; each new one past this drops the oldest.' }),
+        max_body_bytes: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 65_536, description: 'Bytes of a captured body that are stored; a longer body is stored cut, with `body_truncated: true` and its full `size_bytes`. Bodies over `server.body_limit_bytes` are refused with 413.' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     notifications: NotificationsSchema,
     log: Type.Object(
       {

@@ -4,3 +4,4 @@ export { Notifier, type NotifierOptions } from './planner.js';
 export { checkNamedWebhook, type NamedWebhook, slackSettingsProblems, type NotificationSettings, type SlackSettings } from './settings.js';
 export { formatLoadError, SlackTemplates, type TemplateLoadError } from './slack-templates.js';
 export { CHANNELS, NotificationLog, notificationView, type NotificationQuery } from './log.js';
+export { SLACK_TEST_MAX_CHARS, SLACK_TEST_TEXT, SlackTester, type SlackTestInput, type SlackTestResult } from './slack-test.js';

@@ -68,9 +68,15 @@ export function compileField(field: string, text: string, mode: TemplateMode): C
   }
 }
 
+/** A template mistake in one field, where and what; undefined for any other error. Saving and the preview say it alike. */
+export function templateProblem(field: string, err: unknown): { field: string; message: string; line: number; column: number } | undefined {
+  return err instanceof TemplateError ? { field, message: err.message, line: err.line, column: err.column } : undefined;
+}
+
 function asUserError(field: string, err: unknown): unknown {
-  if (!(err instanceof TemplateError)) return err;
-  return new UserError(422, 'invalid_template', `${field}: ${err.message} (line ${err.line}, column ${err.column})`, { field, line: err.line, column: err.column });
+  const p = templateProblem(field, err);
+  if (!p) return err;
+  return new UserError(422, 'invalid_template', `${field}: ${p.message} (line ${p.line}, column ${p.column})`, { field, line: p.line, column: p.column });
 }
 
 /** Values 000's variables might have; two sets that differ in every value, to tell whether a URL's host depends on them. */

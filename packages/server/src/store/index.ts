@@ -11,6 +11,8 @@ export type { TriggerRecords } from './triggers.js';
 export type { ScheduleRecords, ScheduleSeen } from './schedules.js';
 export type { BindingTriggerType, PostActionRecords } from './post-actions.js';
 export type { NotificationFilter, NotificationRecords } from './notifications.js';
+export type { InspectorBinRow, InspectorRecords } from './inspector.js';
+export type { AttemptSample, BucketWindow, DeliveryBucketRow, EndpointHealthRow, PostActionHealthRow, QueueCounts, RunBucketRow, StatsRecords } from './stats.js';
 export type * from './schema.js';
 
 export interface OpenStoreOptions {

@@ -288,5 +288,48 @@ const m0009: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008, '0009_notifications': m0009 };
+const m0010: Migration = {
+  async up(db: Kysely<any>) {
+    // The Inspector's request bins (issue 5). `next_seq` numbers each bin's captures, so keeping
+    // the newest N is one range delete, and updating it locks the bin row for concurrent captures.
+    await db.schema
+      .createTable('inspector_bins')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('scheme', 'text', (c) => c.notNull())
+      .addColumn('secret_enc', 'text')
+      .addColumn('next_seq', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('inspector_requests')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('bin', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('headers', 'text', (c) => c.notNull())
+      // The stored bytes as base64: bodies may be binary, and PostgreSQL text cannot hold NUL.
+      .addColumn('body_base64', 'text', (c) => c.notNull())
+      .addColumn('body_truncated', 'integer', (c) => c.notNull())
+      .addColumn('size_bytes', 'integer', (c) => c.notNull())
+      .addColumn('remote_address', 'text', (c) => c.notNull())
+      .addColumn('received_at', 'bigint', (c) => c.notNull())
+      .addColumn('signature', 'text')
+      .execute();
+    await db.schema.createIndex('inspector_requests_bin_seq').on('inspector_requests').columns(['bin', 'seq']).unique().execute();
+  },
+};
+
+const m0011: Migration = {
+  async up(db: Kysely<any>) {
+    // The overview's window scans (GET /api/v1/stats/overview). Finished deliveries by the time
+    // of their outcome: partial, so the queue's pending rows (updated on every attempt) stay out.
+    await db.schema.createIndex('deliveries_outcome').on('deliveries').columns(['updated_at', 'status', 'channel', 'endpoint_id']).where(sql.ref('status'), '<>', 'pending').execute();
+    await db.schema.createIndex('runs_finished').on('runs').columns(['finished_at', 'status']).execute();
+    // Latency samples by start time; retention's prune by age reads it too.
+    await db.schema.createIndex('attempts_started').on('attempts').columns(['started_at', 'duration_ms']).execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008, '0009_notifications': m0009, '0010_inspector': m0010, '0011_stats_indexes': m0011 };
 

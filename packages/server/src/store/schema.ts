@@ -259,6 +259,41 @@ export interface PostActionBindingTable {
   updated_at: number;
 }
 
+/** A request bin of the Inspector: `/inspect/{name}` captures whatever is sent to it. */
+export interface InspectorBinTable {
+  /** 1–64 letters, digits, `_` or `-`: the last segment of its capture URL. */
+  name: string;
+  /** auto | standard | x-signature | agentgateway | github | callback */
+  scheme: string;
+  /** Sealed secret that captured signatures are checked with; null = none. */
+  secret_enc: string | null;
+  /** The seq of the latest capture (0 before the first). */
+  next_seq: number;
+  created_at: number;
+}
+
+/** One request captured into a bin. */
+export interface InspectorRequestTable {
+  id: string;
+  bin: string;
+  /** 1, 2, 3… per bin, in capture order. */
+  seq: number;
+  method: string;
+  /** As received: path and query string. */
+  path: string;
+  /** JSON object of lower-case header name → value. */
+  headers: string;
+  /** The stored bytes (at most inspector.max_body_bytes), base64. */
+  body_base64: string;
+  body_truncated: number;
+  /** Size of the whole body as received. */
+  size_bytes: number;
+  remote_address: string;
+  received_at: number;
+  /** JSON of the signature check at capture time; null when there was nothing to check. */
+  signature: string | null;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   endpoints: EndpointTable;
@@ -274,4 +309,6 @@ export interface Database {
   webhook_triggers: WebhookTriggerTable;
   post_actions: PostActionTable;
   post_action_bindings: PostActionBindingTable;
+  inspector_bins: InspectorBinTable;
+  inspector_requests: InspectorRequestTable;
 }

@@ -5,6 +5,8 @@ import { TriggerRecords } from './triggers.js';
 import { ScheduleRecords } from './schedules.js';
 import { PostActionRecords } from './post-actions.js';
 import { NotificationRecords } from './notifications.js';
+import { InspectorRecords } from './inspector.js';
+import { StatsRecords } from './stats.js';
 import { migrate } from './migrator.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
@@ -71,6 +73,16 @@ export class Store {
   /** The notification log (run-caused deliveries of every channel), in this store's transaction. */
   get notifications(): NotificationRecords {
     return new NotificationRecords(this.db);
+  }
+
+  /** The Inspector's request bins and their captures, in this store's transaction. */
+  get inspector(): InspectorRecords {
+    return new InspectorRecords(this.db);
+  }
+
+  /** The overview's aggregate numbers, in this store's transaction. */
+  get stats(): StatsRecords {
+    return new StatsRecords(this.db, this.dialect);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

@@ -13,6 +13,7 @@ export const STREAM_TOPICS = {
   'delivery.retrying': 'A delivery attempt failed and will be retried.',
   'delivery.failed': 'A delivery failed for good.',
   'event.published': 'An event was stored (the envelope endpoints receive); what `hookline listen` forwards.',
+  'inspector.request': 'A request was captured into an Inspector bin (the request without its body).',
 } as const;
 
 export type StreamTopic = keyof typeof STREAM_TOPICS;
@@ -28,6 +29,8 @@ export interface StreamScope {
   endpoint_id?: string;
   /** event.published only: the event's type. */
   event_type?: string;
+  /** inspector.request only: the bin the request was captured into. */
+  bin?: string;
 }
 
 /** A subscription: topic patterns, narrowed by every id that is given. */
@@ -38,6 +41,8 @@ export interface StreamFilter {
   run_id?: string;
   endpoint_id?: string;
   crew_id?: string;
+  /** An Inspector bin's name: only that bin's captures. */
+  bin?: string;
   /** Event-type patterns (`run.*`, `invoice.paid`) for event.published; other topics are not affected. */
   event_types?: string[];
 }
@@ -48,7 +53,7 @@ export function checkTopicPattern(pattern: string): string | null {
     return pattern.length > WORKSPACE_PREFIX.length ? null : '"workspace:" needs a crew id, e.g. "workspace:acme"';
   }
   if (Object.keys(STREAM_TOPICS).some((t) => patternMatches(pattern, t))) return null;
-  return `unknown topic "${pattern}": use "*", "run.*", "agent.log", "delivery.*", "event.published", an exact topic (${Object.keys(STREAM_TOPICS).join(', ')}) or "workspace:{crew_id}"`;
+  return `unknown topic "${pattern}": use "*", "run.*", "agent.log", "delivery.*", "event.published", "inspector.request", an exact topic (${Object.keys(STREAM_TOPICS).join(', ')}) or "workspace:{crew_id}"`;
 }
 
 /** null when every event-type pattern is well formed, else why not. */
@@ -60,7 +65,7 @@ export function checkEventTypePatterns(patterns: string[]): string | null {
   return null;
 }
 
-const SCOPE_KEYS = ['agent_id', 'run_id', 'endpoint_id', 'crew_id'] as const;
+const SCOPE_KEYS = ['agent_id', 'run_id', 'endpoint_id', 'crew_id', 'bin'] as const;
 const RUN_AND_LOG_TOPICS = (Object.keys(STREAM_TOPICS) as StreamTopic[]).filter((t) => t.startsWith('run.') || t === 'agent.log');
 
 /**

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CHANNELS, notificationView } from '../../notifications/index.js';
+import { CHANNELS, notificationView, SLACK_TEST_MAX_CHARS, SLACK_TEST_TEXT } from '../../notifications/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
 
@@ -34,6 +34,15 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
+const SlackTest = Type.Object(
+  {
+    channel: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A channel name ("#alerts" or "alerts") or id ("C0123ABCD"); default notifications.slack.default_channel.' })),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: SLACK_TEST_MAX_CHARS, description: `Shown as written. Default: "${SLACK_TEST_TEXT}"` })),
+  },
+  { additionalProperties: false },
+);
+const SlackTestResult = Type.Object({ ok: Type.Literal(true), channel: Type.String({ description: 'The channel it went to.' }), ts: Type.String({ description: "Slack's id of the message." }) });
+
 /** 003's notification log, at its own path (`/v1/notifications`) and under `/api/v1`. */
 export const notificationRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   for (const base of ['/api/v1/notifications', '/v1/notifications']) {
@@ -46,4 +55,16 @@ export const notificationRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => asy
       async (req, reply) => reply.status(202).send(await d.notifications.retry(req.params.id)),
     );
   }
+  app.post(
+    '/api/v1/notifications/slack/test',
+    {
+      schema: {
+        tags,
+        summary: 'Post one test message to Slack now with the configured bot token (not retried, not logged)',
+        body: SlackTest,
+        response: { 200: SlackTestResult, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
+      },
+    },
+    async (req) => d.slackTest.send(req.body),
+  );
 };

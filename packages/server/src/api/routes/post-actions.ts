@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AUTH_TYPES, FIRE_WHEN, METHODS, RETRY_COUNT, TIMEOUT_SECONDS, TRIGGER_TYPES } from '../../post-actions/index.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
+import { ErrorBody, IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
 
 const tags = ['post-actions'];
 // Null first: with coerceTypes, Ajv would otherwise turn null into "" through the string branch.
@@ -114,6 +114,27 @@ const PostActionRun = Type.Object(
   { description: "One firing of a post-action (seed 000's run history)." },
 );
 
+const PreviewBody = Type.Object(
+  {
+    url: Type.Optional(fields.url),
+    headers: Type.Optional(fields.headers),
+    body_template: Type.Optional(fields.body_template),
+    run_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Render with the variables this run gives its post-actions; without it, fixed sample values.' })),
+  },
+  { additionalProperties: false },
+);
+const Preview = Type.Object({
+  source: Type.Union([Type.Literal('sample'), Type.Literal('run')]),
+  variables: Type.Record(Type.String(), Type.Unknown(), { description: 'The values the templates were rendered with.' }),
+  url: Nullable(Type.String()),
+  headers: Nullable(Type.Record(Type.String(), Type.String())),
+  body: Nullable(Type.String()),
+  errors: Type.Array(
+    Type.Object({ field: Type.String({ description: 'url, headers.<Name> or body_template.' }), message: Type.String(), line: Type.Integer(), column: Type.Integer() }),
+    { description: 'Template mistakes; that field is null (a header is left out), the others still render.' },
+  ),
+});
+
 const Page = Type.Object(PageQuery, { additionalProperties: false });
 const BindingParams = Type.Object({ id: Type.String({ maxLength: 128 }), bindingId: Type.String({ maxLength: 128 }) });
 const TriggerParams = Type.Object({ type: oneOf(TRIGGER_TYPES, 'webhook or schedule.'), id: Type.String({ maxLength: 128 }) });
@@ -157,6 +178,13 @@ export const postActionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async
 
   app.get('/api/v1/post-actions/:id/runs', { schema: { tags, summary: 'Run history: every time it fired, newest first', params: IdParams, querystring: Page, response: { 200: Paginated(PostActionRun) } } }, async (req) =>
     d.notifications.postActionRuns(req.params.id, req.query),
+  );
+
+  // Read-only keys may call it too (api/auth.ts): it renders, and sends and stores nothing.
+  app.post(
+    '/api/v1/post-actions/preview',
+    { schema: { tags, summary: 'Render URL, header and body templates with sample values or a run\'s variables; nothing is sent', body: PreviewBody, response: { 200: Preview, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody } } },
+    async (req) => d.preview.preview(req.body),
   );
 
   app.get('/api/v1/triggers/:type/:id/post-actions', { schema: { tags, summary: "A trigger's post-action bindings, each with its post-action", params: TriggerParams, querystring: Page, response: { 200: Paginated(TriggerBinding) } } }, async (req) => {

@@ -1,0 +1,232 @@
+import { randomInt } from 'node:crypto';
+import type { HooklineConfig } from '../config/index.js';
+import { isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
+import type { InspectorBinRow, InspectorBinTable, InspectorRequestTable, Page, Store } from '../store/index.js';
+import type { StreamEmitter } from '../stream/index.js';
+import type { Clock } from '../util/clock.js';
+import { UserError } from '../util/errors.js';
+import { newId } from '../util/ids.js';
+import { iso } from '../util/time.js';
+import { bodyView, cutBody, headerRecord, type IncomingRequest, queryRecord } from './capture.js';
+import { BIN_SCHEMES, type BinScheme, checkSignature, type SignatureCheck } from './signature.js';
+
+export type InspectorSettings = HooklineConfig['inspector'];
+
+export interface BinInput {
+  /** Default: "bin_" and 10 random letters and digits. */
+  name?: string;
+  secret?: string;
+  scheme?: string;
+}
+
+export interface BinUpdate {
+  /** null removes it. */
+  secret?: string | null;
+  scheme?: string;
+}
+
+export interface BinView {
+  name: string;
+  /** The capture URL, on the origin the caller used. */
+  url: string;
+  scheme: BinScheme;
+  has_secret: boolean;
+  request_count: number;
+  last_request_at: string | null;
+  created_at: string;
+}
+
+export interface CapturedRequestView {
+  id: string;
+  bin: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  body_base64: string | null;
+  body_truncated: boolean;
+  size_bytes: number;
+  content_type: string | null;
+  remote_address: string;
+  received_at: string;
+  signature: SignatureCheck | null;
+}
+
+/** What the live stream carries: the request without its body (fetch it by id). */
+export type CapturedRequestSummary = Omit<CapturedRequestView, 'body' | 'body_base64'>;
+
+export interface InspectorOptions {
+  store: Store;
+  box: SecretBox;
+  clock: Clock;
+  stream: StreamEmitter;
+  settings: InspectorSettings;
+}
+
+const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const NAME_RULE = '1–64 letters, digits, "_" or "-"';
+const SECRET_MAX = 512;
+const RANDOM_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+const randomName = () => `bin_${Array.from({ length: 10 }, () => RANDOM_ALPHABET[randomInt(RANDOM_ALPHABET.length)]).join('')}`;
+const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+const noBin = (name: string) => new UserError(404, 'not_found', NAME_RE.test(name) ? `no bin named ${shown(name)}; create it with POST /api/v1/inspector/bins` : `no bin named ${shown(name)}: bin names are ${NAME_RULE}`);
+
+/**
+ * The Inspector (issue 5): request bins that capture whatever is sent to `/inspect/{bin}`, so
+ * callbacks, post-actions and endpoints can be tried without an outside service. Bins are made
+ * by an admin; capturing needs no key. Secrets are sealed and never shown.
+ */
+export class Inspector {
+  constructor(private readonly o: InspectorOptions) {}
+
+  get enabled(): boolean {
+    return this.o.settings.enabled;
+  }
+
+  async create(input: BinInput, origin: string): Promise<BinView> {
+    const name = input.name ?? randomName();
+    if (!NAME_RE.test(name)) throw new UserError(422, 'invalid_name', `name ${shown(name)} is not allowed: use ${NAME_RULE} (it becomes the URL /inspect/{name}), or leave it out for a random one`, { field: 'name' });
+    const scheme = checkScheme(input.scheme ?? 'auto');
+    if (input.secret !== undefined) checkSecret(input.secret, scheme);
+    const row: InspectorBinTable = { name, scheme, secret_enc: input.secret === undefined ? null : this.o.box.seal(input.secret), next_seq: 0, created_at: this.o.clock.now() };
+    if (!(await this.o.store.inspector.insertBin(row))) throw new UserError(409, 'bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
+    return this.view({ ...row, request_count: 0, last_request_at: null }, origin);
+  }
+
+  async list(page: Page, origin: string): Promise<{ items: BinView[]; total: number }> {
+    const { rows, total } = await this.o.store.inspector.listBins(page);
+    return { items: rows.map((r) => this.view(r, origin)), total };
+  }
+
+  async get(name: string, origin: string): Promise<BinView> {
+    return this.view(await this.bin(name), origin);
+  }
+
+  async update(name: string, patch: BinUpdate, origin: string): Promise<BinView> {
+    const current = await this.bin(name);
+    const scheme = patch.scheme === undefined ? (current.scheme as BinScheme) : checkScheme(patch.scheme);
+    const changes: Partial<Pick<InspectorBinTable, 'scheme' | 'secret_enc'>> = {};
+    if (patch.scheme !== undefined) changes.scheme = scheme;
+    if (patch.secret === null) changes.secret_enc = null;
+    else if (patch.secret !== undefined) changes.secret_enc = this.o.box.seal(checkSecret(patch.secret, scheme));
+    // A new scheme must suit the secret the bin keeps.
+    else if (patch.scheme !== undefined && current.secret_enc) checkSecret(this.o.box.open(current.secret_enc), scheme);
+    const row = await this.o.store.inspector.updateBin(name, changes);
+    if (!row) throw noBin(name);
+    return this.view(row, origin);
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!NAME_RE.test(name) || !(await this.o.store.transaction((tx) => tx.inspector.deleteBin(name)))) throw noBin(name);
+  }
+
+  async requests(name: string, page: Page): Promise<{ items: CapturedRequestView[]; total: number }> {
+    await this.bin(name);
+    const { rows, total } = await this.o.store.inspector.listRequests(name, page);
+    return { items: rows.map(requestView), total };
+  }
+
+  async request(name: string, id: string): Promise<CapturedRequestView> {
+    await this.bin(name);
+    const row = await this.o.store.inspector.getRequest(name, id);
+    if (!row) throw new UserError(404, 'not_found', `bin ${shown(name)} has no request ${shown(id)}; a bin keeps only its newest ${this.o.settings.max_requests_per_bin}`);
+    return requestView(row);
+  }
+
+  async clear(name: string): Promise<void> {
+    await this.bin(name);
+    await this.o.store.inspector.clearRequests(name);
+  }
+
+  /**
+   * Stores one request sent to `/inspect/{bin}[/…]`, checks its signature with the bin's
+   * secret and tells the live stream. 404 for an unknown bin, and for every bin while the
+   * Inspector is turned off.
+   */
+  async capture(bin: string, req: IncomingRequest): Promise<{ id: string }> {
+    if (!this.o.settings.enabled) throw new UserError(404, 'not_found', 'the Inspector is turned off on this server (inspector.enabled: false)');
+    const found = NAME_RE.test(bin) ? await this.o.store.inspector.getBinRow(bin) : undefined;
+    if (!found) throw noBin(bin);
+    const now = this.o.clock.now();
+    const headers = headerRecord(req.rawHeaders);
+    const secret = found.secret_enc === null ? null : this.o.box.open(found.secret_enc);
+    const signature = checkSignature({ scheme: found.scheme as BinScheme, headers, body: req.body, secret, nowSec: Math.floor(now / 1000) });
+    const { stored, truncated } = cutBody(req.body, this.o.settings.max_body_bytes);
+    const row: Omit<InspectorRequestTable, 'seq'> = {
+      id: newId('req', this.o.clock),
+      bin,
+      method: req.method,
+      path: req.url,
+      headers: JSON.stringify(headers),
+      body_base64: stored.toString('base64'),
+      body_truncated: truncated ? 1 : 0,
+      size_bytes: req.body.length,
+      remote_address: req.remoteAddress,
+      received_at: now,
+      signature: signature && JSON.stringify(signature),
+    };
+    const kept = await this.o.store.transaction((tx) => tx.inspector.insertRequest(row, this.o.settings.max_requests_per_bin));
+    // Deleted between the lookup and the insert.
+    if (!kept) throw noBin(bin);
+    this.o.stream.emit('inspector.request', summaryOf(row, headers, signature), { bin });
+    return { id: row.id };
+  }
+
+  private async bin(name: string): Promise<InspectorBinRow> {
+    const row = NAME_RE.test(name) ? await this.o.store.inspector.getBin(name) : undefined;
+    if (!row) throw noBin(name);
+    return row;
+  }
+
+  private view(r: InspectorBinRow, origin: string): BinView {
+    return {
+      name: r.name,
+      url: `${origin}/inspect/${r.name}`,
+      scheme: r.scheme as BinScheme,
+      has_secret: r.secret_enc !== null,
+      request_count: r.request_count,
+      last_request_at: iso(r.last_request_at),
+      created_at: iso(r.created_at),
+    };
+  }
+}
+
+function checkScheme(s: string): BinScheme {
+  if (!(BIN_SCHEMES as readonly string[]).includes(s)) throw new UserError(422, 'invalid_scheme', `scheme must be one of ${BIN_SCHEMES.join(', ')}; "auto" picks it from each request's headers`, { field: 'scheme' });
+  return s as BinScheme;
+}
+
+/** Never echoes the secret. */
+function checkSecret(secret: string, scheme: BinScheme): string {
+  if (secret.length < 1 || secret.length > SECRET_MAX) throw new UserError(422, 'invalid_secret', `secret must be 1–${SECRET_MAX} characters, or null to remove it`, { field: 'secret' });
+  if (scheme === 'standard' && !isStandardWebhookSecret(secret)) {
+    throw new UserError(422, 'invalid_secret', 'the standard scheme needs a Standard Webhooks secret (whsec_ followed by base64): the secret your endpoint was given', { field: 'secret' });
+  }
+  return secret;
+}
+
+function summaryOf(row: Omit<InspectorRequestTable, 'seq'>, headers: Record<string, string>, signature: SignatureCheck | null): CapturedRequestSummary {
+  return {
+    id: row.id,
+    bin: row.bin,
+    method: row.method,
+    path: row.path,
+    query: queryRecord(row.path),
+    headers,
+    body_truncated: row.body_truncated === 1,
+    size_bytes: row.size_bytes,
+    content_type: headers['content-type'] ?? null,
+    remote_address: row.remote_address,
+    received_at: iso(row.received_at),
+    signature,
+  };
+}
+
+function requestView(row: InspectorRequestTable): CapturedRequestView {
+  const headers = JSON.parse(row.headers) as Record<string, string>;
+  const signature = row.signature === null ? null : (JSON.parse(row.signature) as SignatureCheck);
+  const { body, body_base64 } = bodyView(Buffer.from(row.body_base64, 'base64'));
+  return { ...summaryOf(row, headers, signature), body, body_base64 };
+}

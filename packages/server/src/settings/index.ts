@@ -1,0 +1,1 @@
+export { serverVersion, type Settings, type SettingsSource, settingsView, SSRF_BLOCKED } from './view.js';
