@@ -51,13 +51,103 @@ export interface NotificationRecord {
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'timeout', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+export const TRIGGER_TYPES = ['webhook', 'schedule', 'manual', 'api'] as const;
+
+/** A run as GET /api/v1/runs/{id} shows it (and as run.* live messages carry it). */
 export interface Run {
   id: string;
+  crew_id: string;
   agent_id: string;
   status: RunStatus;
   trigger_type: string;
+  /** The schedule or named webhook trigger that started it; null for the agent's own URL, manual and reported runs. */
+  trigger_id: string | null;
+  trigger_name: string | null;
+  prompt: string;
+  output: string | null;
+  error: string | null;
+  exit_code: number | null;
+  usage: { iterations_used: number | null; tool_calls: number | null; tokens_used: number | null };
   created_at: string | null;
+  started_at: string | null;
   finished_at: string | null;
+  duration_seconds: number | null;
+}
+
+export const isRunActive = (status: RunStatus) => status === 'queued' || status === 'running';
+
+/** One line of a run's log (GET /api/v1/runs/{id}/logs, and the agent.log live topic). */
+export interface RunLogLine {
+  run_id: string;
+  seq: number;
+  at: string;
+  stream: 'stdout' | 'stderr' | 'system';
+  line: string;
+}
+
+export interface Crew {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type NotifyEvent = 'on_complete' | 'on_error' | 'on_timeout';
+export type NotificationRules = Partial<Record<NotifyEvent, { channel: string; target: string }[]>>;
+
+/** An agent as the API shows it: runner secrets are already masked (`********`). */
+export interface Agent {
+  id: string;
+  crew_id: string;
+  name: string;
+  description: string;
+  runner: string;
+  runner_config: Record<string, unknown>;
+  prompt_template: string;
+  timeout_seconds: number;
+  max_concurrent_runs: number;
+  model: string | null;
+  rate_limit_per_minute: number | null;
+  /** The path of 004's trigger URL, e.g. `/api/v1/webhooks/{crew}/{agent}/trigger`. */
+  trigger_url: string;
+  source: string;
+  source_path: string | null;
+  notifications: NotificationRules | null;
+  callback_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Schedule {
+  id: string;
+  agent_id: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_run_id: string | null;
+  last_skip_reason: string | null;
+}
+
+export interface WebhookTrigger {
+  id: string;
+  agent_id: string;
+  crew_id: string;
+  name: string;
+  scheme: string;
+  enabled: boolean;
+  url: string;
+  created_at: string;
+}
+
+/** 002's callback of an agent; header values come back masked. `secret` only when just created. */
+export interface AgentCallback {
+  url: string;
+  headers: Record<string, string>;
+  signature: { header: string; timestamp_header: string; algorithm: string };
+  secret?: string;
 }
 
 // Kept in memory only: a reload asks GET /api/v1/session for it again.

@@ -56,7 +56,10 @@ function connect(): void {
   const ws = new WebSocket(url);
   socket = ws;
   setStatus('connecting');
+  // Events of a socket we already let go (closed when the last page unsubscribed) must not
+  // touch the current one: they would wipe `socket` and leave the new one unsubscribed.
   ws.onmessage = (e: MessageEvent<string>) => {
+    if (socket !== ws) return;
     let m: { type?: string; subscription?: string; topic?: string; data?: Record<string, unknown>; at?: string };
     try {
       m = JSON.parse(e.data) as typeof m;
@@ -73,6 +76,7 @@ function connect(): void {
     }
   };
   ws.onclose = (e: CloseEvent) => {
+    if (socket !== ws) return;
     socket = null;
     ready = false;
     setStatus('offline');

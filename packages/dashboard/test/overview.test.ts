@@ -77,7 +77,7 @@ describe('overview in Chromium', () => {
     const first = page.getByTestId('attention-row').first();
     expect(await first.getAttribute('data-id')).toBe(failingEndpoint);
     expect(await first.textContent()).toContain(broken.url);
-    await shot(page, 'overview');
+    await shot(page, 'overview-24h');
 
     // A run that ends while the page is open: the counts follow without a reload.
     await triggerAndWait(h, 'reporter', secret, { note: 'case-ok' });

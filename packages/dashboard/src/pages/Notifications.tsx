@@ -8,7 +8,9 @@ import { NotificationTable } from '../components/NotificationTable.js';
 import { Pagination } from '../components/Pagination.js';
 import { navigate, to, useLocation } from '../router.js';
 import { useSignedIn } from '../session.js';
+import { useLiveNotificationRecords } from '../hooks/useLiveRecords.js';
 import { useRetry } from '../hooks/useRetry.js';
+import { LiveDot } from '../components/LiveDot.js';
 
 const LIMIT = 50;
 
@@ -57,6 +59,8 @@ export function Notifications() {
     setPage((p) => p && { ...p, items: p.items.map((n) => (n.id === record.id ? record : n)) });
   }, []);
   const retrying = useRetry(replaceRecord, setError);
+  // Retries by anyone (another tab, the API, the scheduler's own retries) show up in place.
+  useLiveNotificationRecords(page?.items, replaceRecord);
   // A new retry clears the last error, so the banner always speaks of the latest attempt.
   const retry = {
     ...retrying,
@@ -76,7 +80,9 @@ export function Notifications() {
   return (
     <section aria-labelledby="notifications-title">
       <div className="page-head">
-        <h1 id="notifications-title">Notifications</h1>
+        <h1 id="notifications-title">
+          Notifications <LiveDot />
+        </h1>
         <p className="muted">Every Slack message, webhook, post-action, callback and endpoint delivery a run caused, newest first.</p>
       </div>
       {!canWrite && (

@@ -1,3 +1,8 @@
 import type { Route } from '../../routes.js';
+import { BinDetail } from './BinDetail.js';
+import { BinList } from './BinList.js';
 
-export const routes: Route[] = [];
+export const routes: Route[] = [
+  { pattern: '/inspector', page: BinList },
+  { pattern: '/inspector/:bin', page: BinDetail },
+];

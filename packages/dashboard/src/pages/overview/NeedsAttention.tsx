@@ -60,7 +60,7 @@ export function NeedsAttention({ endpoints, postActions }: { endpoints: Endpoint
                     {e.failed}
                   </td>
                   <td data-label="Why" className="wrap">
-                    {e.disabled_reason ?? (e.consecutive_failures > 0 ? `${e.consecutive_failures} failures in a row` : 'some deliveries failed')}
+                    {e.disabled_reason ?? (e.consecutive_failures > 0 ? `${e.consecutive_failures} ${e.consecutive_failures === 1 ? 'failure' : 'failures'} in a row` : 'some deliveries failed')}
                   </td>
                 </tr>
               ))}

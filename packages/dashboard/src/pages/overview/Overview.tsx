@@ -8,11 +8,11 @@ import { StackedBars } from '../../components/charts/StackedBars.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { LiveDot } from '../../components/LiveDot.js';
 import { PageHead } from '../../components/PageHead.js';
+import { RunsTable } from '../../components/RunsTable.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { Time } from '../../components/Time.js';
 import { useLive } from '../../hooks/useLive.js';
 import { useResource } from '../../hooks/useResource.js';
-import { href, Link, navigate, to, useLocation } from '../../router.js';
+import { Link, navigate, to, useLocation } from '../../router.js';
 import { NeedsAttention } from './NeedsAttention.js';
 import { WINDOWS, type OverviewStats } from './types.js';
 
@@ -188,47 +188,16 @@ function Queue({ label, value, testId }: { label: string; value: number; testId:
 function RecentRuns({ runs }: { runs: Run[] | null }) {
   return (
     <div className="card card-wide">
-      <h2>Latest runs</h2>
+      <div className="section-head">
+        <h2>Latest runs</h2>
+        <Link href={to('/runs')}>All runs</Link>
+      </div>
       {runs === null ? null : runs.length === 0 ? (
         <p className="muted">
           No runs yet. Trigger an agent (its webhook URL, a schedule, or <code>POST /api/v1/agents/&#123;id&#125;/runs</code>) and its runs show here.
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="table table-cards">
-            <caption className="visually-hidden">The ten latest runs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Status</th>
-                <th scope="col">Finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id} data-testid="run-row" data-id={r.id} data-status={r.status}>
-                  <td data-label="Started">
-                    <Link href={href('/runs', r.id)}>
-                      <Time iso={r.created_at} />
-                    </Link>
-                  </td>
-                  <td data-label="Agent" className="mono">
-                    <Link href={href('/agents', r.agent_id)}>{r.agent_id}</Link>
-                  </td>
-                  <td data-label="Trigger">{r.trigger_type}</td>
-                  <td data-label="Status">
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td data-label="Finished">
-                    <Time iso={r.finished_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RunsTable runs={runs} caption="The ten latest runs" />
       )}
     </div>
   );

@@ -1,3 +1,4 @@
 import type { Route } from '../../routes.js';
+import { Settings } from './Settings.js';
 
-export const routes: Route[] = [];
+export const routes: Route[] = [{ pattern: '/settings', page: Settings }];
