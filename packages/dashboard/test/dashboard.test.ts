@@ -28,10 +28,10 @@ describe('dashboard in Chromium', () => {
       overrides: { notifications: { slack: { enabled: true, bot_token: slack.token, default_channel: '#general', api_base_url: slack.url } } },
     });
     const secret = await createAgent(h, 'reporter');
-    // Slack refuses the first two messages for good (invalid_auth): one failed notification for
-    // the admin to retry, one that the read-only key sees but cannot retry.
-    slack.failNext(2, { status: 200, body: '{"ok":false,"error":"invalid_auth"}' });
-    for (const _ of [1, 2]) {
+    // Slack refuses the first three messages for good (invalid_auth): failed notifications for
+    // the admin to retry (by mouse and by keyboard), and one the read-only key sees but cannot retry.
+    slack.failNext(3, { status: 200, body: '{"ok":false,"error":"invalid_auth"}' });
+    for (const _ of [1, 2, 3]) {
       const run = await triggerAndWait(h, 'reporter', secret, { note: 'case-ok' });
       const [n] = await settledNotifications(h, run.id, 1);
       expect(n.status).toBe('failed');
@@ -83,6 +83,37 @@ describe('dashboard in Chromium', () => {
     const sent = slack.requests.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toBe(slack.requests[before - 1]!.body);
+    await context.close();
+  });
+
+  it('works from the keyboard alone: sign in, move through the nav, retry a notification', async () => {
+    const context = await browser.newContext({ viewport: WIDE });
+    const page = await context.newPage();
+    /** Presses Tab until the focused element matches `selector`; fails if it never does. */
+    const tabTo = async (selector: string) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+      }
+      throw new Error(`Tab never reached ${selector}`);
+    };
+    await page.goto(`${h.url}/dashboard/signin`);
+    await tabTo('[data-testid="signin-key"]');
+    await page.keyboard.type(ADMIN_KEY);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('overview-runs').waitFor();
+    await tabTo('nav a[href="/dashboard/notifications"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/dashboard\/notifications$/);
+    await tabTo('[data-testid="filter-status"]');
+    await page.keyboard.type('failed'); // a focused select picks the option typed
+    await page.waitForURL(/status=failed/);
+    const row = page.locator('[data-testid="notification-row"][data-status="failed"]').first();
+    await row.waitFor();
+    const id = await row.getAttribute('data-id');
+    await tabTo(`[data-testid="notification-row"][data-id="${id}"] [data-testid="retry-button"]`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator(`[data-testid="notification-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 15_000 }).toBe('delivered');
     await context.close();
   });
 

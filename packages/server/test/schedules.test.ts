@@ -252,6 +252,23 @@ describe.each(STORES)('schedules (%s)', (kind) => {
     expect((await h.call('POST', '/api/v1/schedules/sch_missing/run')).status).toBe(404);
   });
 
+  it('lists the runs one schedule started (GET /api/v1/runs?trigger_id=)', async () => {
+    clock.set(Date.UTC(2026, 1, 7, 0, 0, 0));
+    await withSchedule({ name: 'first', cron: '0 0 1 1 *', prompt: 'One.' }, async (a) => {
+      await withSchedule({ name: 'second', cron: '0 0 1 1 *', prompt: 'Two.' }, async (b) => {
+        const ra = (await h.call('POST', `/api/v1/schedules/${a.id}/run`)).body;
+        await settled(ra.id);
+        const rb = (await h.call('POST', `/api/v1/schedules/${b.id}/run`)).body;
+        await settled(rb.id);
+        const only = (await h.call('GET', `/api/v1/runs?trigger_id=${a.id}`)).body;
+        expect(only.items.map((r: any) => r.id)).toEqual([ra.id]);
+        expect(only.total).toBe(1);
+        expect((await h.call('GET', `/api/v1/agents/nightly/runs?trigger_id=${b.id}&limit=1`)).body.items[0].id).toBe(rb.id);
+        expect((await h.call('GET', '/api/v1/runs?trigger_id=sch_none')).body.total).toBe(0);
+      });
+    });
+  });
+
   it("deletes an agent's schedules with the agent", async () => {
     await h.call('POST', '/api/v1/agents', { id: 'short-lived', crew_id: 'ops', name: 'Short', runner: 'command', runner_config: { command: process.execPath } });
     const s = await h.call('POST', '/api/v1/schedules', { agent_id: 'short-lived', name: 'doomed', cron: '* * * * *' });

@@ -7,6 +7,8 @@ export interface RunFilter extends Page {
   agentId?: string;
   crewId?: string;
   triggerType?: string;
+  /** The schedule or named webhook trigger that started the run (the agent's id for the 004 URL). */
+  triggerId?: string;
   status?: RunStatus;
   since?: number;
   until?: number;
@@ -100,6 +102,7 @@ export class AgentRecords {
     if (f.agentId) q = q.where('agent_id', '=', f.agentId);
     if (f.crewId) q = q.where('crew_id', '=', f.crewId);
     if (f.triggerType) q = q.where('trigger_type', '=', f.triggerType);
+    if (f.triggerId) q = q.where('trigger_id', '=', f.triggerId);
     if (f.status) q = q.where('status', '=', f.status);
     if (f.since !== undefined) q = q.where('created_at', '>=', f.since);
     if (f.until !== undefined) q = q.where('created_at', '<', f.until);

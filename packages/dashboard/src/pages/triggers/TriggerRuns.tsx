@@ -1,6 +1,5 @@
-// The latest runs one trigger started. The runs API filters by agent and trigger type but
-// not by trigger, so this reads the agent's latest runs of that type and keeps this
-// trigger's; it follows the live stream so a "Run now" shows up and finishes in place.
+// The latest runs one trigger started (GET /api/v1/runs?trigger_id=); it follows the live
+// stream so a "Run now" shows up and finishes in place.
 import { useEffect, useMemo } from 'react';
 import { query, type Page } from '../../api.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -13,7 +12,6 @@ import { useResource } from '../../hooks/useResource.js';
 import { href, Link } from '../../router.js';
 import type { TriggerRun } from './types.js';
 
-const SCAN = 100;
 const SHOW = 10;
 
 interface Props {
@@ -25,14 +23,14 @@ interface Props {
 }
 
 export function TriggerRuns({ agentId, triggerType, triggerId, refreshKey }: Props) {
-  const runs = useResource<Page<TriggerRun>>(`/api/v1/runs${query({ agent_id: agentId, trigger_type: triggerType, limit: SCAN })}`);
+  const runs = useResource<Page<TriggerRun>>(`/api/v1/runs${query({ agent_id: agentId, trigger_id: triggerId, limit: SHOW })}`);
   const filter = useMemo(() => ({ topics: ['run.*'], agent_id: agentId }), [agentId]);
   const { reload } = runs;
   useLive(filter, () => void reload());
   useEffect(() => {
     if (refreshKey) void reload();
   }, [refreshKey, reload]);
-  const mine = runs.data?.items.filter((r) => r.trigger_id === triggerId).slice(0, SHOW) ?? [];
+  const mine = runs.data?.items ?? [];
 
   return (
     <section className="section" aria-labelledby="trigger-runs-title" data-testid="trigger-runs">
@@ -41,7 +39,8 @@ export function TriggerRuns({ agentId, triggerType, triggerId, refreshKey }: Pro
         <LiveDot />
       </div>
       <p className="field-hint">
-        This trigger's runs among agent <Link href={href('/agents', agentId)}>{agentId}</Link>'s latest {SCAN} {triggerType} runs. See the agent's page for all of its runs.
+        {runs.data && runs.data.total > SHOW ? `The latest ${SHOW} of ${runs.data.total} runs this trigger started.` : 'The runs this trigger started.'} Agent{' '}
+        <Link href={href('/agents', agentId)}>{agentId}</Link>'s page has all of its runs.
       </p>
       <ErrorBanner message={runs.error} />
       {runs.data === null ? (

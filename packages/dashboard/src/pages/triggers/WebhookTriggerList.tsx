@@ -1,5 +1,5 @@
-// The named webhook triggers table of the Triggers page. The API keeps no "last fired" on a
-// trigger, so it is read from the latest webhook runs (one request for the whole table).
+// The named webhook triggers table of the Triggers page; each row's last fire is its newest
+// run (GET /api/v1/runs?trigger_id=…&limit=1).
 import { useEffect } from 'react';
 import { api, query, type Page } from '../../api.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -14,9 +14,6 @@ import type { Agents } from './agents.js';
 import { LIST_LIMIT, READ_ONLY } from './ScheduleList.js';
 import { absoluteUrl, type TriggerRun, type WebhookTrigger } from './types.js';
 
-/** How many recent webhook runs are scanned for each trigger's last fire. */
-const RUN_SCAN = 500;
-
 interface Props {
   offset: number;
   onPage(offset: number): void;
@@ -27,15 +24,11 @@ interface Props {
 
 export function WebhookTriggerList({ offset, onPage, agents, canWrite, version }: Props) {
   const list = useResource<Page<WebhookTrigger>>(`/api/v1/webhook-triggers${query({ limit: LIST_LIMIT, offset })}`);
-  const runs = useResource<Page<TriggerRun>>(`/api/v1/runs${query({ trigger_type: 'webhook', limit: RUN_SCAN })}`);
   const action = useAction();
   const { reload } = list;
   useEffect(() => {
     if (version) void reload();
   }, [version, reload]);
-
-  const lastRun = new Map<string, TriggerRun>();
-  for (const r of runs.data?.items ?? []) if (r.trigger_id && !lastRun.has(r.trigger_id)) lastRun.set(r.trigger_id, r);
 
   const toggle = async (t: WebhookTrigger) => {
     const updated = await action.run(`toggle:${t.id}`, () => api<WebhookTrigger>(`/api/v1/webhook-triggers/${encodeURIComponent(t.id)}`, { method: 'PATCH', body: { enabled: !t.enabled } }));
@@ -80,7 +73,6 @@ export function WebhookTriggerList({ offset, onPage, agents, canWrite, version }
               </thead>
               <tbody>
                 {page.items.map((t) => {
-                  const last = lastRun.get(t.id);
                   return (
                     <tr key={t.id} data-testid="webhook-row" data-id={t.id} data-enabled={String(t.enabled)}>
                       <td data-label="Name" className="wrap">
@@ -102,18 +94,7 @@ export function WebhookTriggerList({ offset, onPage, agents, canWrite, version }
                         <StatusBadge status={t.enabled ? 'enabled' : 'disabled'} />
                       </td>
                       <td data-label="Last fire" className="wrap">
-                        {last ? (
-                          <div>
-                            <Time iso={last.created_at} />
-                            <span className="sub mono">
-                              <Link href={href('/runs', last.id)}>{last.id}</Link>
-                            </span>
-                          </div>
-                        ) : (
-                          <span className="muted" title={`Not among the latest ${RUN_SCAN} webhook runs`}>
-                            —
-                          </span>
-                        )}
+                        <LastFire agentId={t.agent_id} triggerId={t.id} />
                       </td>
                       <td data-label="" className="actions">
                         <button type="button" className="button button-small" data-testid="webhook-toggle" disabled={!canWrite || action.busy !== null} title={hint} onClick={() => void toggle(t)}>
@@ -130,5 +111,20 @@ export function WebhookTriggerList({ offset, onPage, agents, canWrite, version }
         </>
       )}
     </section>
+  );
+}
+
+/** The newest run a trigger started, or a dash when it never fired. */
+function LastFire({ agentId, triggerId }: { agentId: string; triggerId: string }) {
+  const runs = useResource<Page<TriggerRun>>(`/api/v1/runs${query({ agent_id: agentId, trigger_id: triggerId, limit: 1 })}`);
+  const last = runs.data?.items[0];
+  if (!last) return <span className="muted">{runs.data ? 'never' : '…'}</span>;
+  return (
+    <div>
+      <Time iso={last.created_at} />
+      <span className="sub mono">
+        <Link href={href('/runs', last.id)}>{last.id}</Link>
+      </span>
+    </div>
   );
 }

@@ -9,7 +9,7 @@ import { parseTime } from '../time.js';
 const tags = ['runs'];
 const Status = Type.Union(['queued', 'running', 'completed', 'failed', 'timeout', 'cancelled'].map((s) => Type.Literal(s)));
 const RunQuery = Type.Object(
-  { agent_id: Type.Optional(Type.String()), crew_id: Type.Optional(Type.String()), trigger_type: Type.Optional(Type.String()), status: Type.Optional(Status), since: Type.Optional(Type.String()), until: Type.Optional(Type.String()), ...PageQuery },
+  { agent_id: Type.Optional(Type.String()), crew_id: Type.Optional(Type.String()), trigger_type: Type.Optional(Type.String()), trigger_id: Type.Optional(Type.String({ description: 'The schedule or named webhook trigger that started the run.' })), status: Type.Optional(Status), since: Type.Optional(Type.String()), until: Type.Optional(Type.String()), ...PageQuery },
   { additionalProperties: false },
 );
 
@@ -21,6 +21,7 @@ export const runRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
       ...(agentId ?? q.agent_id ? { agentId: agentId ?? q.agent_id } : {}),
       ...(q.crew_id ? { crewId: q.crew_id } : {}),
       ...(q.trigger_type ? { triggerType: q.trigger_type } : {}),
+      ...(q.trigger_id ? { triggerId: q.trigger_id } : {}),
       ...(q.status ? { status: q.status as RunStatus } : {}),
       ...(q.since ? { since: parseTime(q.since, 'since') } : {}),
       ...(q.until ? { until: parseTime(q.until, 'until') } : {}),
