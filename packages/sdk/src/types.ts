@@ -1,0 +1,86 @@
+/**
+ * The API's request and response types, named. Most are taken from the OpenAPI-derived
+ * ./generated/api-types.ts, so they follow the server's schemas; the rest are in ./models.ts.
+ */
+import type { Operations } from './generated/api-types.js';
+import type { NotificationRules } from './models.js';
+
+type Res<K extends keyof Operations> = Operations[K]['response'];
+type Body<K extends keyof Operations> = Exclude<Operations[K]['body'], undefined>;
+type Query<K extends keyof Operations> = Operations[K]['query'];
+
+export type { Operations };
+
+// Endpoints, events, deliveries
+export type Endpoint = Res<'GET /api/v1/webhooks/endpoints/{id}'>;
+export type EndpointWithSecret = Res<'POST /api/v1/webhooks/endpoints'>;
+export type EndpointCreate = Body<'POST /api/v1/webhooks/endpoints'>;
+export type EndpointUpdate = Body<'PATCH /api/v1/webhooks/endpoints/{id}'>;
+export type SigningScheme = NonNullable<EndpointCreate['signing_scheme']>;
+export type EndpointRotateSecret = Body<'POST /api/v1/webhooks/endpoints/{id}/rotate-secret'>;
+export type EndpointReplay = Body<'POST /api/v1/webhooks/endpoints/{id}/replay'>;
+export type EventPublish = Body<'POST /api/v1/events'>;
+export type Published = Res<'POST /api/v1/events'>;
+export type Delivery = Res<'POST /api/v1/deliveries/{id}/retry'>;
+export type DeliveryDetail = Res<'GET /api/v1/deliveries/{id}'>;
+export type DeliveryListParams = Query<'GET /api/v1/deliveries'>;
+
+// Keys
+export type ApiKey = Res<'GET /api/v1/keys'>['items'][number];
+export type ApiKeyWithSecret = Res<'POST /api/v1/keys'>;
+export type ApiKeyCreate = Body<'POST /api/v1/keys'>;
+
+// Crews, agents, runs
+export type CrewCreate = Body<'POST /api/v1/crews'>;
+export type AgentCreate = Body<'POST /api/v1/agents'> & { notifications?: NotificationRules | null };
+export type AgentUpdate = Omit<Body<'PATCH /api/v1/agents/{id}'>, 'notifications'> & { notifications?: NotificationRules | null };
+export type AgentListParams = Query<'GET /api/v1/agents'>;
+export type RunListParams = Query<'GET /api/v1/runs'>;
+export type RunReport = Body<'POST /api/v1/runs/report'>;
+export type RunLogParams = Query<'GET /api/v1/runs/{id}/logs'>;
+
+// Callbacks
+export type Callback = Res<'GET /api/v1/agents/{id}/callback'>;
+export type CallbackSet = Body<'PUT /api/v1/agents/{id}/callback'>;
+
+// Schedules
+export type Schedule = Res<'GET /api/v1/schedules/{id}'>;
+export type ScheduleCreate = Body<'POST /api/v1/schedules'>;
+export type ScheduleUpdate = Body<'PATCH /api/v1/schedules/{id}'>;
+export type ScheduleListParams = Query<'GET /api/v1/schedules'>;
+
+// Named webhook triggers
+export type WebhookTriggerCreate = Body<'POST /api/v1/agents/{id}/webhook-triggers'>;
+export type WebhookTriggerUpdate = Body<'PATCH /api/v1/webhook-triggers/{id}'>;
+export type WebhookTriggerRotateSecret = Body<'POST /api/v1/webhook-triggers/{id}/rotate-secret'>;
+export type WebhookTriggerListParams = Query<'GET /api/v1/webhook-triggers'>;
+
+// Post-actions and bindings
+export type PostAction = Res<'GET /api/v1/post-actions/{id}'>;
+export type PostActionCreate = Body<'POST /api/v1/post-actions'>;
+export type PostActionUpdate = Body<'PATCH /api/v1/post-actions/{id}'>;
+export type PostActionRun = Res<'GET /api/v1/post-actions/{id}/runs'>['items'][number];
+export type PostActionPreviewRequest = Body<'POST /api/v1/post-actions/preview'>;
+export type PostActionPreview = Res<'POST /api/v1/post-actions/preview'>;
+export type Binding = Res<'GET /api/v1/post-actions/{id}/bindings/{bindingId}'>;
+export type BindingCreate = Body<'POST /api/v1/post-actions/{id}/bindings'>;
+export type BindingUpdate = Body<'PATCH /api/v1/post-actions/{id}/bindings/{bindingId}'>;
+export type TriggerBinding = Res<'GET /api/v1/triggers/{type}/{id}/post-actions'>['items'][number];
+export type BindingTriggerType = Operations['GET /api/v1/triggers/{type}/{id}/post-actions']['path']['type'];
+
+// Notifications
+export type Notification = Res<'GET /api/v1/notifications/{id}'>;
+export type NotificationListParams = Query<'GET /api/v1/notifications'>;
+export type SlackTestRequest = Body<'POST /api/v1/notifications/slack/test'>;
+export type SlackTestResult = Res<'POST /api/v1/notifications/slack/test'>;
+
+// Inspector
+export type InspectorBin = Res<'GET /api/v1/inspector/bins/{bin}'>;
+export type InspectorBinCreate = Body<'POST /api/v1/inspector/bins'>;
+export type InspectorBinUpdate = Body<'PATCH /api/v1/inspector/bins/{bin}'>;
+export type CapturedRequest = Res<'GET /api/v1/inspector/bins/{bin}/requests/{id}'>;
+
+// Stats and settings
+export type OverviewStats = Res<'GET /api/v1/stats/overview'>;
+export type OverviewParams = Query<'GET /api/v1/stats/overview'>;
+export type Settings = Res<'GET /api/v1/settings'>;
