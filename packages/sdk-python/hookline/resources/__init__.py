@@ -1,0 +1,19 @@
+from .admin import Bindings, Keys, PostActions
+from .agents import Agents, Callbacks, Crews, Runs, Schedules, WebhookTriggers
+from .delivery import Deliveries, Events, Notifications, WebhookEndpoints
+
+__all__ = [
+    "Agents",
+    "Bindings",
+    "Callbacks",
+    "Crews",
+    "Deliveries",
+    "Events",
+    "Keys",
+    "Notifications",
+    "PostActions",
+    "Runs",
+    "Schedules",
+    "WebhookEndpoints",
+    "WebhookTriggers",
+]
