@@ -44,6 +44,21 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Front matter keys; `notifications` is 003's per-agent rules (notifications/rules.ts). */
 const KEYS = ['id', 'name', 'crew', 'crew_name', 'description', 'runner', 'runner_config', 'timeout', 'timeout_seconds', 'max_concurrent_runs', 'model', 'rate_limit_per_minute', 'webhook_secret', 'notifications'] as const;
 
+/** The agent settings a file defines, as the agent API takes them (no id, crew or secret). */
+export function agentSettings(def: AgentFileDefinition) {
+  return {
+    name: def.name,
+    description: def.description,
+    runner: def.runner,
+    runner_config: def.runner_config,
+    prompt_template: def.prompt_template,
+    timeout_seconds: def.timeout_seconds,
+    max_concurrent_runs: def.max_concurrent_runs,
+    model: def.model,
+    rate_limit_per_minute: def.rate_limit_per_minute,
+  };
+}
+
 export interface AgentFileOptions {
   /** Names in the config's `notifications.webhooks`, which `channel: webhook` rules must name. Default: none. */
   webhookNames?: readonly string[];

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { AgentTable, Store } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import type { AgentAdmin } from './admin.js';
-import { type AgentFileDefinition, AgentFileError, type AgentFileOptions, parseAgentFile } from './agent-file.js';
+import { type AgentFileDefinition, AgentFileError, type AgentFileOptions, agentSettings, parseAgentFile } from './agent-file.js';
 
 export interface AgentFilesReport {
   dir: string;
@@ -75,15 +75,7 @@ export class AgentFiles {
     if (existing?.source_hash === hash && existing.source_path === path) return 'unchanged';
     await this.ensureCrew(def);
     const fields = {
-      name: def.name,
-      description: def.description,
-      runner: def.runner,
-      runner_config: def.runner_config,
-      prompt_template: def.prompt_template,
-      timeout_seconds: def.timeout_seconds,
-      max_concurrent_runs: def.max_concurrent_runs,
-      model: def.model,
-      rate_limit_per_minute: def.rate_limit_per_minute,
+      ...agentSettings(def),
       // 003: a file without a notifications block gets the configured defaults (null).
       notifications: def.notifications ?? null,
     };
