@@ -1,0 +1,3 @@
+module example.com/hooklinesig
+
+go 1.21
