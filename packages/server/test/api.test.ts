@@ -35,6 +35,23 @@ describe.each(STORES)('API (%s)', (kind) => {
       expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining([EP, `${EP}/{id}/rotate-secret`, '/api/v1/events', '/api/v1/deliveries/{id}/retry']));
     });
 
+    it('links the guides from /docs (the OpenAPI description) and serves them as plain text, by name only', async () => {
+      const spec = (await (await fetch(h.url + '/openapi.json')).json()) as { info: { description: string } };
+      expect(spec.info.description).toContain('[Quick start: trigger an agent and get its result, in five minutes](/guides/quickstart.md)');
+      expect(spec.info.description).toContain('/guides/recipes/github-pr-review.md');
+      const guide = await fetch(h.url + '/guides/quickstart.md');
+      expect(guide.status).toBe(200);
+      expect(guide.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await guide.text()).toMatch(/^# Quick start/);
+      expect((await fetch(h.url + '/guides/recipes/nightly-report-callback.md')).status).toBe(200);
+      expect(await (await fetch(h.url + '/guides/')).text()).toContain('/guides/sdks.md');
+      // Only the guides found at start: no paths, no other files.
+      for (const bad of ['/guides/..%2Fpackage.json', '/guides/%2e%2e%2fREADME.md', '/guides/images', '/guides/nope.md', '/guides/recipes/..%2F..%2FREADME.md']) {
+        const r = await fetch(h.url + bad);
+        expect(r.status, bad).toBe(404);
+      }
+    });
+
     it('lets read-only keys look but not change, and revocation works at once', async () => {
       const created = await h.call('POST', '/api/v1/keys', { name: 'viewer', role: 'read' });
       expect(created.status).toBe(201);

@@ -1,5 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { defaultGuidesDir, findGuides, guidesMarkdown } from './guides.js';
+import { guideRoutes } from './routes/guides.js';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -47,10 +49,11 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   installErrorHandler(app);
   // The API speaks JSON only; anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  const guides = findGuides(defaultGuidesDir());
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Hookline API', version: '0.1.0', description: 'Signed, retried, logged webhook delivery for AI-agent runs. Authenticate with `Authorization: Bearer hl_sk_…`.' },
+      info: { title: 'Hookline API', version: '0.1.0', description: `Signed, retried, logged webhook delivery for AI-agent runs. Authenticate with \`Authorization: Bearer hl_sk_…\`.${guidesMarkdown(guides)}` },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key, hl_sk_…' } } },
       security: [{ bearer: [] }],
     },
@@ -65,6 +68,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   // Client messages on the live stream are small; a huge frame is a mistake or an attack.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
+  await app.register(guideRoutes(guides));
   await app.register(healthRoutes(deps));
   await app.register(endpointRoutes(deps));
   await app.register(eventRoutes(deps));
