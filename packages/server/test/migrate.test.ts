@@ -44,7 +44,10 @@ describe('migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hl-mig-'));
     try {
       const a = await openStore({ sqlitePath: join(dir, 'h.db') });
-      expect(await a.migrate()).toEqual(ALL);
+      const seen: [number, number, string][] = [];
+      expect(await a.migrate((done, total, name) => seen.push([done, total, name]))).toEqual(ALL);
+      // One report per migration, in order, for `hookline migrate`'s progress bar.
+      expect(seen).toEqual(ALL.map((name, i) => [i + 1, ALL.length, name]));
       expect(await a.migrate()).toEqual([]);
       expect(await a.countPending()).toBe(0);
       await a.close();

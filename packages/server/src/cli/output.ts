@@ -158,8 +158,10 @@ export class Progress {
     this.draw(false);
   }
 
-  set(done: number): void {
+  /** Moves the bar to `done` (of a new `total`, when the total is learnt as the work goes). */
+  set(done: number, total = this.total): void {
     this.done = done;
+    this.total = total;
     this.draw(false);
   }
 

@@ -2,6 +2,9 @@ import { type Kysely, sql } from 'kysely';
 import { migrations } from './migrations.js';
 import type { Database } from './schema.js';
 
+/** Called after each migration is checked (and applied if it was pending), e.g. for a progress bar. */
+export type MigrationProgress = (done: number, total: number, name: string) => void;
+
 /**
  * Applies pending migrations in name order, each in its own transaction with its
  * bookkeeping row. Concurrent starts are serialized (an advisory lock per schema on
@@ -9,7 +12,7 @@ import type { Database } from './schema.js';
  * migrator introspects every schema in the database and failed when another schema was
  * dropped meanwhile.
  */
-export async function migrate(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
+export async function migrate(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', onProgress?: MigrationProgress): Promise<string[]> {
   const any = db as unknown as Kysely<any>;
   const lock = async (tx: Kysely<any>) => {
     if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.hookline_migrations'))`.execute(tx);
@@ -26,7 +29,8 @@ export async function migrate(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
     if (legacy) await sql`INSERT INTO hookline_migrations (name, applied_at) SELECT name, ${Date.now()} FROM kysely_migration WHERE name NOT IN (SELECT name FROM hookline_migrations)`.execute(tx);
   });
   const applied: string[] = [];
-  for (const name of Object.keys(migrations).sort()) {
+  const names = Object.keys(migrations).sort();
+  for (const [i, name] of names.entries()) {
     const done = await any.transaction().execute(async (tx) => {
       await lock(tx);
       if (dialect === 'sqlite') await sql`UPDATE hookline_migrations SET name = name WHERE 0`.execute(tx); // takes SQLite's write lock now
@@ -37,6 +41,7 @@ export async function migrate(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
       return true;
     });
     if (done) applied.push(name);
+    onProgress?.(i + 1, names.length, name);
   }
   return applied;
 }

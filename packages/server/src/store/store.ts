@@ -7,7 +7,7 @@ import { PostActionRecords } from './post-actions.js';
 import { NotificationRecords } from './notifications.js';
 import { InspectorRecords } from './inspector.js';
 import { StatsRecords } from './stats.js';
-import { migrate } from './migrator.js';
+import { migrate, type MigrationProgress } from './migrator.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
 export interface Page {
@@ -127,8 +127,8 @@ export class Store {
     return this.ops.listenStream(onPayload);
   }
 
-  async migrate(): Promise<string[]> {
-    return migrate(this.db, this.dialect);
+  async migrate(onProgress?: MigrationProgress): Promise<string[]> {
+    return migrate(this.db, this.dialect, onProgress);
   }
 
   async ping(): Promise<void> {

@@ -84,12 +84,12 @@ export function registerServer(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const c = await config({ config: globals(cmd).config });
       const { openStore, storeOptionsFromConfig } = await import('../../store/index.js');
-      const bar = new Progress('migrating the database', undefined);
+      const bar = new Progress('migrating the database', 0);
       let applied: string[];
       try {
         const store = await openStore(storeOptionsFromConfig(c));
         try {
-          applied = await store.migrate();
+          applied = await store.migrate((done, total) => bar.set(done, total));
         } finally {
           await store.close();
         }
