@@ -337,6 +337,16 @@ export interface Settings {
 export const BIN_SCHEMES = ['auto', 'standard', 'x-signature', 'agentgateway', 'github', 'callback'] as const;
 export type BinScheme = (typeof BIN_SCHEMES)[number];
 
+/** What each signing scheme sends, for the hints under the endpoint and inspector forms (`auto` is the inspector's only). */
+export const SCHEME_HINTS: Readonly<Record<string, string>> = {
+  auto: 'Picks the scheme from each request: webhook-signature → standard, x-agentgateway-signature → agentgateway, x-hub-signature-256 → github, x-signature with x-timestamp → callback, x-signature alone → x-signature.',
+  standard: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), as Svix sends; the secret is the whsec_… string. Verify with the standardwebhooks or svix libraries.',
+  'x-signature': 'X-Signature: hex HMAC-SHA256 of the raw body.',
+  agentgateway: 'X-AgentGateway-Timestamp and X-AgentGateway-Signature: hex HMAC of "timestamp.body" (as seed 003 notifications are signed).',
+  github: 'X-Hub-Signature-256: sha256=<hex HMAC of the body>, as GitHub sends.',
+  callback: "X-Signature: sha256=<hex HMAC of \"timestamp.body\"> with X-Timestamp, as Hookline signs a run's callback.",
+} satisfies Record<BinScheme, string>;
+
 export interface Bin {
   name: string;
   /** The absolute capture URL. */

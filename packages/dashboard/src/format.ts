@@ -10,3 +10,23 @@ export function pageRange(offset: number, count: number, total: number): string 
   if (count === 0) return `0 of ${total}`;
   return `${offset + 1}–${offset + count} of ${total}`;
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An ISO instant as a `datetime-local` input value in the viewer's zone ('' when not a time). */
+export function isoToLocalInput(iso: string): string {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return '';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/**
+ * A `datetime-local` value (`2026-03-08T14:30`, seconds optional) as an ISO UTC instant, or
+ * null when it is not a complete date and time. The input has no zone: it is the viewer's.
+ */
+export function localInputToIso(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return null;
+  // A date-time string without an offset is local time for the Date constructor.
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

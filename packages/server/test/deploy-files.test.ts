@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ConfigSchema, ENV_VARS, validateConfig } from '../src/config/index.js';
-import { cleanEnv, freePort, REPO, runToEnd } from './helpers/docs.js';
+import { cleanEnv, REPO, runToEnd } from './helpers/docs.js';
+import { freePort } from './helpers/ports.js';
 import { type Harness, startHookline } from './helpers/hookline.js';
 import { assertCliBuilt, CLI_BIN } from './helpers/process.js';
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type Block, cleanEnv, docFiles, expectations, freePort, parseBlocks, Proc, REPO, runToEnd, unmet } from './helpers/docs.js';
+import { type Block, cleanEnv, docFiles, expectations, parseBlocks, Proc, REPO, runToEnd, unmet } from './helpers/docs.js';
+import { freePort } from './helpers/ports.js';
 import { ADMIN_KEY, type Harness, startHookline } from './helpers/hookline.js';
 
 const FILES = docFiles();

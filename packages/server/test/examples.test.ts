@@ -3,10 +3,10 @@
 // what Hookline sends and refuses what Hookline did not sign.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHookline } from './helpers/hookline.js';
+import { freePort } from './helpers/ports.js';
 
 const RECEIVERS = fileURLToPath(new URL('../../../examples/receivers/', import.meta.url));
 
@@ -14,18 +14,6 @@ const CASES = [
   { command: process.execPath, script: 'node-receiver.mjs' },
   { command: 'python3', script: 'python-receiver.py' },
 ];
-
-/** A port that was free a moment ago: the receiver must know its port before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A receiver process whose output the test can wait on. */
 class Child {

@@ -2,7 +2,7 @@
 // Only obvious typing mistakes are caught here; the API checks the rest (SSRF guard, event
 // patterns, header names) and its message is shown as it wrote it.
 import { useState, type FormEvent } from 'react';
-import { SIGNING_SCHEMES } from '../api.js';
+import { SCHEME_HINTS, SIGNING_SCHEMES } from '../api.js';
 
 export interface EndpointCreateBody {
   url: string;
@@ -15,13 +15,6 @@ export interface EndpointCreateBody {
   rate_limit?: number;
   enabled?: boolean;
 }
-
-const SCHEME_HINTS: Record<string, string> = {
-  standard: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), as Svix sends; verify with the standardwebhooks or svix libraries.',
-  'x-signature': 'X-Signature: hex HMAC-SHA256 of the raw body.',
-  agentgateway: 'X-AgentGateway-Timestamp and X-AgentGateway-Signature: hex HMAC of "timestamp.body".',
-  github: 'X-Hub-Signature-256: sha256=<hex HMAC of the body>, as GitHub sends.',
-};
 
 /** Splits on commas, spaces and new lines; drops empties. */
 function words(text: string): string[] {

@@ -1,14 +1,7 @@
 // Replay a time window: the viewer picks local times (datetime-local has no zone), which are
 // read as the viewer's zone and sent as ISO UTC. The answer says how many deliveries were queued.
 import { useState, type FormEvent } from 'react';
-
-/** A datetime-local value (`2026-03-08T14:30` or with seconds) as an ISO UTC string, or null. */
-export function localToIso(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return null;
-  // A date-time string without an offset is local time for the Date constructor.
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
+import { localInputToIso } from '../format.js';
 
 const READ_ONLY = 'Your API key is read-only. Sign in with an admin key to replay events.';
 
@@ -29,9 +22,9 @@ export function EndpointReplay({ canWrite, disabled, busy, onReplay, onInvalid, 
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const s = localToIso(since);
+    const s = localInputToIso(since);
     if (!s) return onInvalid('Pick the start of the window ("Since").');
-    const u = until ? localToIso(until) : undefined;
+    const u = until ? localInputToIso(until) : undefined;
     if (u === null) return onInvalid('"Until" is not a complete date and time; clear it to replay up to now.');
     onReplay(s, u);
   };

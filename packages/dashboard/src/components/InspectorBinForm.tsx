@@ -1,22 +1,13 @@
 // A new request bin: an optional name (the capture URL's last part), and an optional secret and
 // scheme to check captured signatures with. The secret is write-only: sent once, never shown.
 import { useState, type FormEvent } from 'react';
-import { BIN_SCHEMES } from '../api.js';
+import { BIN_SCHEMES, SCHEME_HINTS } from '../api.js';
 
 export interface BinCreateBody {
   name?: string;
   secret?: string;
   scheme?: string;
 }
-
-const SCHEME_HINTS: Record<string, string> = {
-  auto: 'Picks the scheme from each request: webhook-signature → standard, x-agentgateway-signature → agentgateway, x-hub-signature-256 → github, x-signature with x-timestamp → callback, x-signature alone → x-signature.',
-  standard: 'Standard Webhooks (webhook-id/-timestamp/-signature); the secret is the whsec_… string.',
-  'x-signature': 'X-Signature: hex HMAC-SHA256 of the body.',
-  agentgateway: 'X-AgentGateway-Timestamp and X-AgentGateway-Signature (seed 003 notifications).',
-  github: 'X-Hub-Signature-256: sha256=<hex>.',
-  callback: "X-Signature with X-Timestamp, as Hookline signs a run's callback.",
-};
 
 const READ_ONLY = 'Your API key is read-only. Sign in with an admin key to create bins.';
 

@@ -3,6 +3,7 @@
 // URL as ISO instants (UTC), which is what the API takes.
 import { useEffect, useState, type FormEvent } from 'react';
 import { RUN_STATUSES, TRIGGER_TYPES, type Crew } from '../api.js';
+import { isoToLocalInput, localInputToIso } from '../format.js';
 
 export interface RunFilterValues {
   agent_id: string;
@@ -15,21 +16,6 @@ export interface RunFilterValues {
 
 export const NO_RUN_FILTERS: RunFilterValues = { agent_id: '', crew_id: '', trigger_type: '', status: '', since: '', until: '' };
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An ISO instant as a `datetime-local` value in the viewer's zone ('' when not a time). */
-export function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  if (!iso || Number.isNaN(d.getTime())) return '';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** A `datetime-local` value (viewer's zone) as an ISO instant ('' when empty or invalid). */
-export function fromLocalInput(local: string): string {
-  const d = new Date(local);
-  return local && !Number.isNaN(d.getTime()) ? d.toISOString() : '';
-}
-
 interface Props {
   value: RunFilterValues;
   crews: Crew[];
@@ -39,15 +25,15 @@ interface Props {
 
 export function RunFilters({ value, crews, agentIds, onChange }: Props) {
   const [agentId, setAgentId] = useState(value.agent_id);
-  const [since, setSince] = useState(toLocalInput(value.since));
-  const [until, setUntil] = useState(toLocalInput(value.until));
+  const [since, setSince] = useState(isoToLocalInput(value.since));
+  const [until, setUntil] = useState(isoToLocalInput(value.until));
   useEffect(() => setAgentId(value.agent_id), [value.agent_id]);
-  useEffect(() => setSince(toLocalInput(value.since)), [value.since]);
-  useEffect(() => setUntil(toLocalInput(value.until)), [value.until]);
+  useEffect(() => setSince(isoToLocalInput(value.since)), [value.since]);
+  useEffect(() => setUntil(isoToLocalInput(value.until)), [value.until]);
 
   // Any change applies what is typed in the other fields too, so nothing on screen is ignored.
   const apply = (patch: Partial<RunFilterValues>) =>
-    onChange({ ...value, agent_id: agentId.trim(), since: fromLocalInput(since), until: fromLocalInput(until), ...patch });
+    onChange({ ...value, agent_id: agentId.trim(), since: localInputToIso(since) ?? '', until: localInputToIso(until) ?? '', ...patch });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     apply({});

@@ -1,6 +1,6 @@
 // Loads one API resource for a page: refetches when the path changes, aborts stale requests,
 // and keeps the last good data on screen while a reload is in flight.
-import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { api, isAbort, messageOf } from '../api.js';
 
 export interface Resource<T> {
@@ -21,7 +21,8 @@ export function useResource<T>(path: string | null): Resource<T> {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(path !== null);
   const [generation, setGeneration] = useState(0);
-  const [waiters] = useState(() => new Set<() => void>());
+  // reload() callers waiting for the load they asked for; not state, nothing renders from it.
+  const waiters = useRef(new Set<() => void>());
 
   useEffect(() => {
     if (path === null) {
@@ -41,19 +42,19 @@ export function useResource<T>(path: string | null): Resource<T> {
       .finally(() => {
         if (ctl.signal.aborted) return;
         setLoading(false);
-        for (const done of waiters) done();
-        waiters.clear();
+        for (const done of waiters.current) done();
+        waiters.current.clear();
       });
     return () => ctl.abort();
-  }, [path, generation, waiters]);
+  }, [path, generation]);
 
   const reload = useCallback(
     () =>
       new Promise<void>((resolve) => {
-        waiters.add(resolve);
+        waiters.current.add(resolve);
         setGeneration((g) => g + 1);
       }),
-    [waiters],
+    [],
   );
 
   return { data, error, loading, reload, setData };

@@ -50,23 +50,23 @@ export class LiveStream {
   }
 
   stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.ws?.removeAllListeners();
-    this.ws?.on('error', () => {});
-    this.ws?.terminate();
-    this.settle?.resolve();
+    this.end(undefined);
   }
 
   private fail(err: Error): void {
+    this.end(err);
+  }
+
+  /** Closes the socket for good and settles run(): resolved after stop(), rejected with a fatal error. */
+  private end(err: Error | undefined): void {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.ws?.removeAllListeners();
     this.ws?.on('error', () => {});
     this.ws?.terminate();
-    this.settle?.reject(err);
+    if (err) this.settle?.reject(err);
+    else this.settle?.resolve();
   }
 
   private connect(): void {

@@ -11,29 +11,30 @@ export interface IncomingRequest {
   remoteAddress: string;
 }
 
-/**
- * Lower-case name → value, as received. A header sent more than once keeps every value,
- * joined with ", " (Node's own parsing drops repeats of some headers).
- */
-export function headerRecord(raw: string[]): Record<string, string> {
+/** name → value from pairs in order; a name given more than once keeps every value, joined with ", ". */
+function joinRepeated(pairs: Iterable<[string, string]>): Record<string, string> {
   const out = new Map<string, string>();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
+  for (const [name, value] of pairs) {
     const seen = out.get(name);
-    out.set(name, seen === undefined ? raw[i + 1]! : `${seen}, ${raw[i + 1]!}`);
+    out.set(name, seen === undefined ? value : `${seen}, ${value}`);
   }
   return Object.fromEntries(out);
 }
 
-/** The query string of `url` as name → value; a name given twice keeps both values, joined with ", ". */
+/**
+ * Lower-case name → value, as received. A header sent more than once keeps every value
+ * (Node's own parsing drops repeats of some headers).
+ */
+export function headerRecord(raw: string[]): Record<string, string> {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+  return joinRepeated(pairs);
+}
+
+/** The query string of `url` as name → value; a name given twice keeps both values. */
 export function queryRecord(url: string): Record<string, string> {
   const q = url.indexOf('?');
-  const out = new Map<string, string>();
-  for (const [k, v] of new URLSearchParams(q < 0 ? '' : url.slice(q + 1))) {
-    const seen = out.get(k);
-    out.set(k, seen === undefined ? v : `${seen}, ${v}`);
-  }
-  return Object.fromEntries(out);
+  return joinRepeated(new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
 }
 
 /**

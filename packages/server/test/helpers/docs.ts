@@ -15,7 +15,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,18 +103,6 @@ export function unmet(output: string, expects: string[]): string | undefined {
     from += m.index + m[0].length;
   }
   return undefined;
-}
-
-/** A port that was free a moment ago (a process must know its port before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The parent's environment without HOOKLINE_* (the docs' commands get only what the reader set). */

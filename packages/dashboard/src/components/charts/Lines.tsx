@@ -1,6 +1,6 @@
 // One line per series over time buckets (e.g. delivery latency p50/p95/p99), SVG, with the
 // numbers also offered as a table. Buckets without a value break the line instead of pretending zero.
-import { BucketTable, type Series } from './StackedBars.js';
+import { BucketTable, Legend, type Series } from './StackedBars.js';
 
 interface Props {
   title: string;
@@ -50,14 +50,7 @@ export function Lines({ title, series, buckets, unit, testId }: Props) {
           ),
         )}
       </svg>
-      <figcaption className="chart-legend">
-        {series.map((s) => (
-          <span key={s.key}>
-            <span className="chart-swatch" style={{ background: s.color }} aria-hidden="true" /> {s.label}
-          </span>
-        ))}
-        <span className="muted">{values.length ? `top ${max} ${unit}` : 'no deliveries in this window'}</span>
-      </figcaption>
+      <Legend series={series} note={values.length ? `top ${max} ${unit}` : 'no deliveries in this window'} />
       <BucketTable title={title} buckets={buckets} columns={series.map((s) => ({ key: s.key, label: `${s.label} (${unit})` }))} />
     </figure>
   );

@@ -51,16 +51,23 @@ export function StackedBars({ title, series, buckets, testId }: Props) {
           );
         })}
       </svg>
-      <figcaption className="chart-legend">
-        {series.map((s) => (
-          <span key={s.key}>
-            <span className="chart-swatch" style={{ background: s.color }} aria-hidden="true" /> {s.label}
-          </span>
-        ))}
-        <span className="muted">peak {max === 1 && sum === 0 ? 0 : max} per bucket</span>
-      </figcaption>
+      <Legend series={series} note={`peak ${max === 1 && sum === 0 ? 0 : max} per bucket`} />
       <BucketTable title={title} buckets={buckets} columns={series.map((s) => ({ key: s.key, label: s.label }))} />
     </figure>
+  );
+}
+
+/** Each series' colour and name, and a note on the scale. */
+export function Legend({ series, note }: { series: Series[]; note: string }) {
+  return (
+    <figcaption className="chart-legend">
+      {series.map((s) => (
+        <span key={s.key}>
+          <span className="chart-swatch" style={{ background: s.color }} aria-hidden="true" /> {s.label}
+        </span>
+      ))}
+      <span className="muted">{note}</span>
+    </figcaption>
   );
 }
 
