@@ -1,5 +1,6 @@
 // Picks the page for the URL, behind the sign-in gate.
 import { useEffect } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { Layout } from './components/Layout.js';
 import { routes as agentRoutes } from './pages/agents/routes.js';
 import { routes as endpointRoutes } from './pages/endpoints/routes.js';
@@ -55,8 +56,10 @@ export function App() {
   const { Page, params } = pick(location.path);
   return (
     <Layout>
-      {/* Keyed by path so a page's state starts fresh on another record's URL. */}
-      <Page key={location.path} params={params} />
+      {/* Keyed by path so a page's state (and a render error) starts fresh on another record's URL. */}
+      <ErrorBoundary key={location.path}>
+        <Page params={params} />
+      </ErrorBoundary>
     </Layout>
   );
 }

@@ -151,7 +151,10 @@ describe('endpoints and settings pages in Chromium', () => {
     await page.getByTestId('delivery-view').waitFor();
     await page.getByTestId('delivery-view-retry').click();
     // The retry fails too, and the schedule (one retry) is used up: failed, two attempts.
-    await expect.poll(() => page.getByTestId('delivery-view').getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
+    // Polled without waiting for the element, so a failure names where the page is and what it shows.
+    const view = page.getByTestId('delivery-view');
+    const viewStatus = async () => ((await view.count()) ? view.getAttribute('data-status') : `no delivery view at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 300)}`);
+    await expect.poll(viewStatus, { timeout: 15_000 }).toBe('failed');
     await expect.poll(() => page.getByTestId('attempt').count()).toBe(2);
     expect(await page.getByTestId('delivery-event').textContent()).toContain('"invoice": 42');
     expect(failing.received).toHaveLength(2);
