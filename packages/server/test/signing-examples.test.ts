@@ -1,9 +1,12 @@
 // docs/signing.md shows examples/signing/ (the page's blocks must equal the files, see
 // docs-blocks.test.ts). Here the Node and Python files meet a real Hookline: the verify
 // functions accept what Hookline really sent on every scheme and refuse tampered copies, and
-// the sign functions produce requests every trigger scheme accepts. The Go files are not run
-// (no Go toolchain in the test environment).
+// the sign functions produce requests every trigger scheme accepts. The Go files are compiled
+// (with `go vet`) into a small driver program and meet the same cases.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +22,7 @@ interface Case {
   name: string;
   node: string;
   python: string;
+  go: string;
   secret: string;
   headers: Record<string, string>;
   body: string;
@@ -47,6 +51,109 @@ for c in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
+// The Go files are package hooklinesig; this driver (package main, its own module) imports them
+// and answers the same JSON the Python snippets answer. Headers go through http.Header.Add, as
+// net/http fills r.Header, so lookups are canonicalised the way a real server's would be.
+const GO_DRIVER = `package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+
+	"check/hooklinesig"
+)
+
+type verifyCase struct {
+	Go      string            \`json:"go"\`
+	Secret  string            \`json:"secret"\`
+	Headers map[string]string \`json:"headers"\`
+	Body    string            \`json:"body"\`
+}
+
+type signCase struct {
+	Scheme string \`json:"scheme"\`
+	Secret string \`json:"secret"\`
+	Body   string \`json:"body"\`
+}
+
+var verifiers = map[string]func(string, http.Header, []byte) bool{
+	"VerifyStandard": hooklinesig.VerifyStandard, "VerifyXSignature": hooklinesig.VerifyXSignature,
+	"VerifyGithub": hooklinesig.VerifyGithub, "VerifyAgentGateway": hooklinesig.VerifyAgentGateway,
+	"VerifyCallback": hooklinesig.VerifyCallback,
+}
+
+func flat(h http.Header) map[string]string {
+	out := map[string]string{}
+	for k := range h {
+		out[k] = h.Get(k)
+	}
+	return out
+}
+
+func main() {
+	dec, enc := json.NewDecoder(os.Stdin), json.NewEncoder(os.Stdout)
+	if os.Args[1] == "verify" {
+		var cases []verifyCase
+		if err := dec.Decode(&cases); err != nil {
+			panic(err)
+		}
+		out := []bool{}
+		for _, c := range cases {
+			h := http.Header{}
+			for k, v := range c.Headers {
+				h.Add(k, v)
+			}
+			out = append(out, verifiers[c.Go](c.Secret, h, []byte(c.Body)))
+		}
+		_ = enc.Encode(out)
+		return
+	}
+	var cases []signCase
+	if err := dec.Decode(&cases); err != nil {
+		panic(err)
+	}
+	out := []map[string]string{}
+	for _, c := range cases {
+		body := []byte(c.Body)
+		switch c.Scheme {
+		case "hookline":
+			out = append(out, flat(hooklinesig.SignHookline(c.Secret, body)))
+		case "github":
+			out = append(out, flat(hooklinesig.SignGithub(c.Secret, body, "pull_request", "go-delivery-1")))
+		case "grafana":
+			out = append(out, flat(hooklinesig.SignGrafana(c.Secret, body)))
+		case "standard":
+			h, err := hooklinesig.SignStandard(c.Secret, body)
+			if err != nil {
+				panic(err)
+			}
+			out = append(out, flat(h))
+		}
+	}
+	_ = enc.Encode(out)
+}
+`;
+
+/** Builds the Go driver; returns its path. Offline: the snippets use the standard library only. */
+async function buildGoDriver(dir: string): Promise<string> {
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('These tests compile examples/signing/*.go and need Go 1.19+ on PATH: apt-get install golang-go');
+  }
+  mkdirSync(join(dir, 'hooklinesig'));
+  for (const f of ['verify.go', 'sign.go']) copyFileSync(join(DIR, f), join(dir, 'hooklinesig', f));
+  writeFileSync(join(dir, 'go.mod'), 'module check\n\ngo 1.19\n');
+  writeFileSync(join(dir, 'main.go'), GO_DRIVER);
+  const env = cleanEnv({ GOCACHE: join(dir, '.cache'), GOPATH: join(dir, '.gopath'), GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local' });
+  for (const args of [['vet', './...'], ['build', '-o', 'driver', '.']]) {
+    const r = await runToEnd('go', args, { env, cwd: dir, ms: 120_000 });
+    if (r.code !== 0) throw new Error(`go ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  }
+  return join(dir, 'driver');
+}
+
 function headersOf(r: Received): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers)) if (typeof v === 'string') out[k] = v;
@@ -56,10 +163,14 @@ function headersOf(r: Received): Record<string, string> {
 describe('examples/signing against a real Hookline', () => {
   let h: Harness;
   let rx: Receiver;
+  const goDir = mkdtempSync(join(tmpdir(), 'hookline-go-'));
+  let goDriver: Promise<string>;
   const cases: Case[] = [];
   const triggers: Record<string, { url: string; secret: string }> = {};
 
   beforeAll(async () => {
+    goDriver = buildGoDriver(goDir);
+    goDriver.catch(() => undefined); // awaited (and reported) by the Go tests
     rx = await new Receiver().start();
     h = await startHookline('sqlite', { overrides: { notifications: { webhooks: [{ name: 'ops', url: `${rx.url}/named`, secret: NAMED_SECRET }] } } });
     const secrets: Record<string, string> = {};
@@ -87,15 +198,21 @@ describe('examples/signing against a real Hookline', () => {
     await until('the callback and the named webhook', async () => (rx.received.some((r) => r.path === '/callback') && rx.received.some((r) => r.path === '/named') ? true : undefined));
 
     const got = (path: string, nth = 0) => rx.received.filter((r) => r.path === path)[nth]!;
-    const add = (name: string, node: string, python: string, secret: string, r: Received) => cases.push({ name, node, python, secret, headers: headersOf(r), body: r.body });
-    add('standard', 'verifyStandard', 'verify_standard', secrets.standard!, got('/ep/standard'));
-    add('x-signature', 'verifyXSignature', 'verify_x_signature', secrets['x-signature']!, got('/ep/x-signature'));
-    add('x-signature, old secret during rotation', 'verifyXSignature', 'verify_x_signature', secrets['x-signature']!, got('/ep/x-signature', 1));
-    add('x-signature, new secret during rotation', 'verifyXSignature', 'verify_x_signature', secrets['x-signature-new']!, got('/ep/x-signature', 1));
-    add('github', 'verifyGithub', 'verify_github', secrets.github!, got('/ep/github'));
-    add('agentgateway', 'verifyAgentGateway', 'verify_agentgateway', secrets.agentgateway!, got('/ep/agentgateway'));
-    add('named notification webhook', 'verifyAgentGateway', 'verify_agentgateway', NAMED_SECRET, got('/named'));
-    add('callback', 'verifyCallback', 'verify_callback', secrets.callback!, got('/callback'));
+    // The function's name in each language comes from the Node one: verifyXSignature,
+    // verify_x_signature, VerifyXSignature.
+    const add = (name: string, node: string, secret: string, r: Received) => {
+      const python = node.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace('agent_gateway', 'agentgateway');
+      const go = node[0]!.toUpperCase() + node.slice(1);
+      cases.push({ name, node, python, go, secret, headers: headersOf(r), body: r.body });
+    };
+    add('standard', 'verifyStandard', secrets.standard!, got('/ep/standard'));
+    add('x-signature', 'verifyXSignature', secrets['x-signature']!, got('/ep/x-signature'));
+    add('x-signature, old secret during rotation', 'verifyXSignature', secrets['x-signature']!, got('/ep/x-signature', 1));
+    add('x-signature, new secret during rotation', 'verifyXSignature', secrets['x-signature-new']!, got('/ep/x-signature', 1));
+    add('github', 'verifyGithub', secrets.github!, got('/ep/github'));
+    add('agentgateway', 'verifyAgentGateway', secrets.agentgateway!, got('/ep/agentgateway'));
+    add('named notification webhook', 'verifyAgentGateway', NAMED_SECRET, got('/named'));
+    add('callback', 'verifyCallback', secrets.callback!, got('/callback'));
 
     for (const scheme of ['hookline', 'github', 'standard', 'grafana']) {
       const secret = scheme === 'standard' ? `whsec_${randomBytes(24).toString('base64')}` : `hltr_${randomBytes(24).toString('base64url')}`;
@@ -106,6 +223,8 @@ describe('examples/signing against a real Hookline', () => {
   });
 
   afterAll(async () => {
+    await goDriver?.catch(() => undefined);
+    rmSync(goDir, { recursive: true, force: true });
     await h?.close();
     await rx?.close();
   });
@@ -132,6 +251,15 @@ describe('examples/signing against a real Hookline', () => {
     const got = JSON.parse(r.stdout) as boolean[];
     expect(all.map((v, i) => [v.label, got[i], v.want]).filter(([, g, w]) => g !== w)).toEqual([]);
     expect(got).toHaveLength(24);
+  });
+
+  it('verify.go accepts what Hookline sent on every scheme and refuses altered requests', async () => {
+    const all = variants();
+    const r = await runToEnd(await goDriver, ['verify'], { env: cleanEnv({}), input: JSON.stringify(all) });
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout) as boolean[];
+    expect(got).toHaveLength(24);
+    expect(all.map((v, i) => [v.label, got[i], v.want]).filter(([, g, w]) => g !== w)).toEqual([]);
   });
 
   async function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
@@ -172,5 +300,26 @@ describe('examples/signing against a real Hookline', () => {
     const headers = JSON.parse(r.stdout) as Record<string, string>[];
     expect(headers).toHaveLength(wanted.length);
     for (const [i, w] of wanted.entries()) expect([w.scheme, await post(triggers[w.trigger]!.url, headers[i]!, body)]).toEqual([w.scheme, 202]);
+  });
+
+  it('sign.go signs requests that every trigger scheme accepts, and only with the right secret', async () => {
+    const body = JSON.stringify({ event: 'docs.check', source: 'sign.go', action: 'opened', data: { n: 3 } });
+    const wanted = [
+      { scheme: 'hookline', trigger: 'agent' },
+      { scheme: 'hookline', trigger: 'hookline' },
+      { scheme: 'github', trigger: 'github' },
+      { scheme: 'standard', trigger: 'standard' },
+      { scheme: 'grafana', trigger: 'grafana' },
+    ];
+    const wrong = (s: string) => (s.startsWith('whsec_') ? `whsec_${randomBytes(24).toString('base64')}` : `${s}x`);
+    const input = wanted.flatMap((w) => [triggers[w.trigger]!.secret, wrong(triggers[w.trigger]!.secret)].map((secret) => ({ scheme: w.scheme, secret, body })));
+    const r = await runToEnd(await goDriver, ['sign'], { env: cleanEnv({}), input: JSON.stringify(input) });
+    expect(r.stderr).toBe('');
+    const headers = JSON.parse(r.stdout) as Record<string, string>[];
+    expect(headers).toHaveLength(wanted.length * 2);
+    for (const [i, w] of wanted.entries()) {
+      const url = triggers[w.trigger]!.url;
+      expect([w.scheme, await post(url, headers[2 * i]!, body), await post(url, headers[2 * i + 1]!, body)]).toEqual([w.scheme, 202, 401]);
+    }
   });
 });

@@ -176,8 +176,8 @@ export class Proc {
 }
 
 /** Runs a process to its end (killed after `ms`); its exit code and output. */
-export async function runToEnd(command: string, args: string[], o: { env: Record<string, string>; input?: string; ms?: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(command, args, { cwd: REPO, env: o.env, stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+export async function runToEnd(command: string, args: string[], o: { env: Record<string, string>; input?: string; ms?: number; cwd?: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd: o.cwd ?? REPO, env: o.env, stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
   if (o.input !== undefined) child.stdin!.end(o.input);
   const p = new Proc(child);
   const timer = setTimeout(() => void p.stop(), o.ms ?? 60_000);
