@@ -8,12 +8,12 @@
  * Every delivery must arrive at least once; redeliveries are bounded by what the dead
  * process could have had claimed (delivery.max_in_flight).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, TEST_MASTER_KEY } from './helpers/hookline.js';
+import { call, schemaUrl, serve, waitForSettled, writeServeConfig } from '../faults/helpers/serve.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
 import { assertCliBuilt, HooklineProcess, killAllProcesses } from './helpers/process.js';
 import { Receiver } from './helpers/receiver.js';
@@ -127,20 +127,6 @@ class LoadReceiver {
 
 // --- talking to the API -----------------------------------------------------------------
 
-async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {}
-  return { status: res.status, body: parsed };
-}
-
 function errorText(err: unknown): string {
   const e = err as Error & { cause?: Error & { code?: string } };
   return e.cause ? `${e.message}: ${e.cause.code ?? e.cause.message}` : String(e.message ?? err);
@@ -178,64 +164,10 @@ async function publish(base: string, list: string[], stop: () => boolean = () =>
   return run;
 }
 
-async function deliveryTotals(base: string): Promise<{ pending: number; delivered: number; failed: number }> {
-  const total = async (status: string) => {
-    const r = await call(base, 'GET', `/api/v1/deliveries?status=${status}&limit=1`);
-    if (r.status !== 200) throw new Error(`GET /api/v1/deliveries?status=${status}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body.total as number;
-  };
-  const [pending, delivered, failed] = await Promise.all([total('pending'), total('delivered'), total('failed')]);
-  return { pending, delivered, failed };
-}
-
-/** Polls until the store reports every delivery delivered (results are written in batches, after the receiver saw them). */
-async function waitForSettled(base: string, ms: number): Promise<{ pending: number; delivered: number; failed: number }> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const t = await deliveryTotals(base);
-    if ((t.pending === 0 && t.delivered + t.failed >= EVENTS) || Date.now() > deadline) return t;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 // --- processes ----------------------------------------------------------------------------
 
-function writeConfig(dir: string): string {
-  const file = join(dir, 'hookline.yaml');
-  writeFileSync(
-    file,
-    [
-      '# Written by crash.test.ts: short lease and poll so a crashed process is recovered from quickly.',
-      'server:',
-      '  host: 127.0.0.1',
-      'delivery:',
-      `  lease: "${LEASE}"`,
-      '  poll_interval: "200ms"',
-      `  max_in_flight: ${MAX_IN_FLIGHT}`,
-      `  per_endpoint_in_flight: ${PER_ENDPOINT}`,
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
-
-function baseEnv(dataDir: string): Record<string, string> {
-  return {
-    HOOKLINE_DATA_DIR: dataDir,
-    HOOKLINE_ADMIN_KEY: ADMIN_KEY,
-    HOOKLINE_MASTER_KEY: TEST_MASTER_KEY,
-    HOOKLINE_ALLOW_NETWORKS: '127.0.0.1/32',
-    HOOKLINE_LOG_LEVEL: 'warn',
-  };
-}
-
-const API_READY = /^Hookline listening on (http:\/\/127\.0\.0\.1:\d+) /;
-const WORKER_READY = /^Hookline worker /;
-
-function serve(name: string, dir: string, o: { role?: 'api' | 'worker'; env?: Record<string, string> } = {}) {
-  const args = ['--config', join(dir, 'hookline.yaml'), 'serve', '--host', '127.0.0.1', '--port', '0', ...(o.role ? ['--role', o.role] : [])];
-  return HooklineProcess.start({ name, args, cwd: dir, env: { ...baseEnv(dir), ...o.env }, ready: o.role === 'worker' ? WORKER_READY : API_READY });
-}
+/** Short lease and poll, so a crashed process is recovered from quickly. */
+const writeConfig = (dir: string) => writeServeConfig(dir, { lease: LEASE, poll_interval: '200ms', max_in_flight: MAX_IN_FLIGHT, per_endpoint_in_flight: PER_ENDPOINT });
 
 /** The figures both tests print and check. */
 function figures(rx: LoadReceiver) {
@@ -305,7 +237,7 @@ describe('crash: SQLite, SIGKILL and restart of `hookline serve`', () => {
     expect(run2.failed, 'publishing after the restart').toEqual([]);
     await r.waitUntil(() => r.distinct >= EVENTS, 60_000, `all ${EVENTS} event ids at the receiver`);
     const allReceivedAt = Date.now();
-    const totals = await waitForSettled(second.url, 30_000);
+    const totals = await waitForSettled(second.url, EVENTS, 30_000);
 
     const f = figures(r);
     console.log(
@@ -347,12 +279,6 @@ describe('crash: SQLite, SIGKILL and restart of `hookline serve`', () => {
 
 // --- PostgreSQL ---------------------------------------------------------------------------
 
-/** TEST_DATABASE_URL with the schema chosen via `options` and the connections tagged for the leak check. */
-function schemaUrl(schema: string, applicationName: string): string {
-  const sep = TEST_DATABASE_URL.includes('?') ? '&' : '?';
-  return `${TEST_DATABASE_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}&application_name=${encodeURIComponent(applicationName)}`;
-}
-
 describe('crash: PostgreSQL, one api and two workers, SIGKILL of a worker', () => {
   let dir: string | undefined;
   let rx: LoadReceiver | undefined;
@@ -378,7 +304,7 @@ describe('crash: PostgreSQL, one api and two workers, SIGKILL of a worker', () =
   it('the surviving worker takes over the killed worker\'s leases; every event arrives at least once', async () => {
     const started = Date.now();
     const r = rx!;
-    const env = { HOOKLINE_DATABASE_URL: schemaUrl(pg!.schema, pg!.applicationName) };
+    const env = { HOOKLINE_DATABASE_URL: schemaUrl(TEST_DATABASE_URL, pg!.schema, pg!.applicationName) };
     // The api process migrates the schema; workers start once it is listening, so they find it migrated.
     const api = await serve('api', dir!, { role: 'api', env });
     const workers = await Promise.all([serve('worker-1', dir!, { role: 'worker', env }), serve('worker-2', dir!, { role: 'worker', env })]);
@@ -416,7 +342,7 @@ describe('crash: PostgreSQL, one api and two workers, SIGKILL of a worker', () =
     const run2 = await publish(api.url, [...run1.failed.map((f) => f.id), ...run1.notTried]);
     await r.waitUntil(() => r.distinct >= EVENTS, 60_000, `all ${EVENTS} event ids at the receiver`);
     const allReceivedAt = Date.now();
-    const totals = await waitForSettled(api.url, 30_000);
+    const totals = await waitForSettled(api.url, EVENTS, 30_000);
 
     const f = figures(r);
     console.log(

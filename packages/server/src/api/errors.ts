@@ -1,4 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { storeUnavailable } from '../store/unavailable.js';
 import { UserError } from '../util/errors.js';
 
 interface AjvIssue {
@@ -33,6 +36,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'the request body is not valid JSON'],
       FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'the request body is empty; send a JSON object'],
       FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', `the request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes (server.body_limit_bytes)`],
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', 'the body received is not as long as its Content-Length header says'],
       FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'send the body as application/json'],
     };
     const known = byCode[err.code];
@@ -41,8 +45,46 @@ export function installErrorHandler(app: FastifyInstance): void {
       // Fastify's own client errors (e.g. bad JSON syntax): their messages hold no secrets.
       return reply.status(err.statusCode).send({ error: { code: err.statusCode === 400 ? 'invalid_json' : 'bad_request', message: err.message } });
     }
+    // The database is down or restarting, or the disk is full: the client should come back
+    // later, not give up. Warn only: during an outage every request lands here.
+    const unavailable = storeUnavailable(err);
+    if (unavailable) {
+      req.log.warn({ code: unavailable.code, cause: (err as Error).message }, 'request refused: the store is unavailable');
+      return reply.status(503).header('retry-after', String(unavailable.retryAfterSeconds)).send({ error: { code: unavailable.code, message: unavailable.message } });
+    }
     req.log.error({ err }, 'request failed');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error; the server log has the details' } });
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'route_not_found', message: `no route ${req.method} ${req.url.split('?')[0]}; see /docs for the API reference` } }));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers over 16 KB, malformed
+ * framing, a client too slow to send its headers) get the API's error shape too, so every
+ * refusal carries a machine-readable code. The connection is closed: its framing is unknown.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request headers are larger than 16 KB']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request was not received in time']
+        : [400, 'bad_request', 'the request is not valid HTTP/1.1'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/** URLs the router refuses before any route runs (bad percent-encoding, a path segment over 100 characters), in the API's error shape. */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const [status, code, message] =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, 'url_too_long', 'a path segment of the URL is longer than 100 characters']
+      : err.code === 'FST_ERR_BAD_URL'
+        ? [400, 'bad_url', 'the URL is not valid (bad percent-encoding)']
+        : [400, 'bad_request', 'the request cannot be routed'];
+  void reply.status(status).send({ error: { code, message } });
 }

@@ -14,6 +14,12 @@ export interface PreparedDelivery {
   policy?: Partial<RetryPolicy>;
   /** Whether results count toward the endpoint's consecutive-failure counter (endpoints only). */
   trackHealth: boolean;
+  /**
+   * The URL written in the attempt record, when the real one may be a credential (a Slack
+   * incoming-webhook URL, a named webhook's URL): attempts are readable by every API key and
+   * stored in plain text.
+   */
+  recordedUrl?: string;
   /** The request for an attempt starting at `nowSec`: the frozen content plus fresh auth and signatures. */
   build(nowSec: number): SendRequest;
   /**

@@ -103,6 +103,13 @@ export class Dispatcher {
    * out, or took a full per-endpoint share of them. A freed slot of one of these wakes the pump.
    */
   private mayHaveMore = new Set<string>();
+  /**
+   * Every row claimed here and not yet written or handed back, with the claim (lease owner) it
+   * is held under now. Their leases are renewed on a timer, so a request that takes longer
+   * than a lease is not claimed and sent again beside itself.
+   */
+  private readonly holding = new Map<string, string>();
+  private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: DispatcherOptions) {
     this.clock = o.clock ?? systemClock;
@@ -118,6 +125,10 @@ export class Dispatcher {
       this.timer.unref();
     };
     tick();
+    this.renewTimer = setInterval(() => {
+      void this.renewLeases().catch((err) => this.o.log.error({ err }, 'delivery: renewing leases failed; a long request may be claimed again when its lease ends'));
+    }, Math.max(10, Math.floor(this.o.leaseMs / 3)));
+    this.renewTimer.unref();
   }
 
   /** Stops claiming, lets open requests finish (up to `graceMs`) and writes their results. */
@@ -132,6 +143,7 @@ export class Dispatcher {
       });
     }
     await this.flush();
+    clearInterval(this.renewTimer);
   }
 
   /** Look for due work now (new deliveries from this process, a NOTIFY, the poll tick). */
@@ -180,21 +192,27 @@ export class Dispatcher {
         const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: 2 * this.o.perEndpointInFlight, skipEndpoints: skip });
         // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
         if (!rows.length) continue;
-        this.held += rows.length;
-        this.claimedTotal += rows.length;
+        if (rows.length === room) this.pumpAgain = true;
+        // A row still held here comes back only if its lease ran out under it (the clock jumped
+        // forward past it, or a renewal was late): its attempt carries on under this claim; no second one starts.
+        const fresh = rows.filter((r) => !this.holding.has(r.id));
+        for (const r of rows) this.holding.set(r.id, owner);
+        if (!fresh.length) continue;
+        this.held += fresh.length;
+        this.claimedTotal += fresh.length;
         const taken = new Map<string, number>();
-        for (const r of rows) taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
+        for (const r of fresh) taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
         for (const [id, n] of taken) if (n >= 2 * this.o.perEndpointInFlight) this.mayHaveMore.add(id);
         this.o.metrics?.inFlight.set(this.held);
         try {
-          await this.launch(rows, owner, now);
+          await this.launch(fresh, owner, now);
         } catch (err) {
           // Lookups failed before anything was sent: give the capacity back; the leases
           // return the rows to the queue.
-          this.release(rows.length);
+          for (const r of fresh) this.holding.delete(r.id);
+          this.release(fresh.length);
           throw err;
         }
-        if (rows.length === room) this.pumpAgain = true;
       } while (this.pumpAgain);
     } finally {
       this.pumping = false;
@@ -236,14 +254,30 @@ export class Dispatcher {
         void this.send(row, owner, p);
       }
     }
-    if (release.length) {
-      // Over its rate limit: hand the rows back, due when a token will be there.
-      try {
-        await this.o.store.releaseClaims(release, owner, releaseAt);
-      } finally {
-        this.release(release.length);
-      }
+    // Over its rate limit: hand the rows back, due when a token will be there.
+    if (release.length) await this.handBack(release, releaseAt);
+  }
+
+  /** Gives claimed rows back to the queue, due at `at`, under whichever claim holds each now. */
+  private async handBack(ids: string[], at: number): Promise<void> {
+    const byOwner = new Map<string, string[]>();
+    for (const id of ids) {
+      const owner = this.holding.get(id);
+      if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
     }
+    try {
+      for (const [owner, group] of byOwner) await this.o.store.releaseClaims(group, owner, at);
+    } finally {
+      // Handed back or not, they are no longer ours to renew: a failed hand-back expires with its lease.
+      for (const id of ids) this.holding.delete(id);
+      this.release(ids.length);
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (!this.holding.size) return;
+    const claims = [...this.holding].map(([id, owner]) => ({ id, owner }));
+    await this.o.store.renewClaims(claims, this.clock.now() + this.o.leaseMs);
   }
 
   private async send(row: DeliveryTable, owner: string, p: PreparedDelivery): Promise<void> {
@@ -276,7 +310,7 @@ export class Dispatcher {
       started_at: startedAt,
       duration_ms: Math.round(res.durationMs),
       method: req.method,
-      url: req.url,
+      url: p.recordedUrl ?? req.url,
       status_code: res.statusCode,
       response_body: res.responseBody,
       error_code: res.error?.code ?? null,
@@ -312,11 +346,7 @@ export class Dispatcher {
         break;
       }
       // Waited so long its lease could run out mid-request: give it back instead.
-      const stale = next;
-      void this.o.store
-        .releaseClaims([stale.row.id], stale.owner, this.clock.now())
-        .catch((err) => this.o.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'))
-        .finally(() => this.release(1));
+      void this.handBack([next.row.id], this.clock.now()).catch((err) => this.o.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'));
     }
     if (!q.length) this.waiting.delete(endpointId);
   }
@@ -344,6 +374,7 @@ export class Dispatcher {
           // The rows stay leased and come back after the lease: at-least-once holds.
           this.o.log.error({ err, count: batch.length }, 'delivery: writing results failed; the deliveries will be retried after their lease');
         }
+        for (const f of batch) this.holding.delete(f.row.id);
         this.release(batch.length);
       }
     } finally {
@@ -376,7 +407,8 @@ export class Dispatcher {
     }
     const after = await this.o.store.recordResults({
       attempts: batch.flatMap((f) => (f.attempt ? [f.attempt] : [])),
-      updates: batch.map((f) => f.update),
+      // Under the claim that holds each row now (a row re-claimed mid-request changed hands).
+      updates: batch.map((f) => ({ ...f.update, leaseOwner: this.holding.get(f.row.id) ?? f.update.leaseOwner })),
       health: [...health.values()],
     });
     if (this.o.onResult) for (const f of batch) this.o.onResult(resultOf(f));

@@ -158,8 +158,9 @@ export class RunExecutor {
       }
       await logs.close();
       if (outcome.status === 'cancelled' && this.stopped) outcome = { ...outcome, status: 'failed', error: 'Hookline stopped during the run' };
+      // Still in `active` while it is being recorded, so its lease keeps being renewed.
+      await this.record(run, outcome, agent);
       this.active.delete(run.id);
-      await this.finish(run, outcome, agent).catch((err) => this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; the lease will expire and mark it failed'));
       this.saturated.delete(agent.id);
       this.wake();
     })();
@@ -169,6 +170,23 @@ export class RunExecutor {
       this.finished.delete(done);
       this.doneById.delete(run.id);
     });
+  }
+
+  /**
+   * finish(), retried while the store fails (a database restart): until it is written, the
+   * outcome and its run.* notifications exist only here. Gives up when the executor stops;
+   * the lease then expires and the next start's orphan sweep records the run as failed.
+   */
+  private async record(run: RunTable, outcome: RunOutcome, agent: AgentTable): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.finish(run, outcome, agent);
+      } catch (err) {
+        if (this.stopped) return void this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed while stopping; the lease will expire and mark it failed');
+        this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 4000)));
+      }
+    }
   }
 
   /** Final state + run event + its deliveries, in one transaction. */

@@ -43,34 +43,56 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
   const pool = new pg.Pool({ ...clientConfig(o), max: o.poolSize });
   // An idle client's socket error must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor may a checked-out client's (the server restarting while a transaction waits between
+  // statements): without a listener that 'error' event kills the process. The query in
+  // progress, or the next one, fails instead, and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listeners = new Set<pg.Client>();
+  /** Set by destroy(): no listener reconnects after it. */
+  let closed = false;
   let streamChannelName: Promise<string> | undefined;
 
   /**
-   * LISTENs on a connection of its own. On a lost connection it reconnects after a pause and
-   * calls `onConnect` again: notifications sent meanwhile were missed.
+   * LISTENs on a connection of its own. On a lost connection it reconnects, every second until
+   * the database is back, and calls `onConnect` again: notifications sent meanwhile were missed.
+   * Only the first connect may fail to the caller.
    */
   const listenOn = async (channelFor: (schema: string) => string, onNotify: (payload: string, schema: string) => void, onConnect: () => void): Promise<() => Promise<void>> => {
     let client: pg.Client | undefined;
     let stopped = false;
-    const connect = async (): Promise<void> => {
+    /** `again`: a reconnect, which retries until it succeeds; the first connect fails to the caller. */
+    const connect = async (again: boolean): Promise<void> => {
       const c = new pg.Client(clientConfig(o));
-      c.on('error', () => {
+      let established = false;
+      let lost = false;
+      // For an error, the end of the connection, or a failed connect: once per client.
+      const lose = () => {
+        if (lost) return;
+        lost = true;
         listeners.delete(c);
+        if (client === c) client = undefined;
         c.end().catch(() => {});
-        if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000).unref();
-      });
-      await c.connect();
-      const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
-      c.on('notification', (n) => onNotify(n.payload ?? '', schema));
-      await c.query(`LISTEN ${c.escapeIdentifier(channelFor(schema))}`);
+        if (!stopped && !closed && (again || established)) setTimeout(() => void connect(true).catch(() => {}), 1000).unref();
+      };
+      c.on('error', lose);
+      c.on('end', lose);
+      try {
+        await c.connect();
+        const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
+        c.on('notification', (n) => onNotify(n.payload ?? '', schema));
+        await c.query(`LISTEN ${c.escapeIdentifier(channelFor(schema))}`);
+      } catch (err) {
+        lose();
+        throw err;
+      }
       if (stopped) return void (await c.end());
+      established = true;
       client = c;
       listeners.add(c);
       onConnect();
     };
-    await connect();
+    await connect(false);
     return async () => {
       stopped = true;
       if (client) {
@@ -131,6 +153,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       return listenOn(streamChannel, (payload) => onPayload(payload), () => {});
     },
     async destroy() {
+      closed = true;
       await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
     },
   };

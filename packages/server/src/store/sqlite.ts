@@ -20,9 +20,14 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   // Kysely prepares every query afresh; on the hot path that costs more than running it.
   // Statements are reusable, so keep the most recent ones by SQL text.
   const statements = new Map<string, SqliteDatabase.Statement>();
+  // SQLite rolls a transaction back by itself when a write fails with SQLITE_FULL (disk full)
+  // or an I/O error; Kysely's ROLLBACK would then fail with "no transaction is active" and hide
+  // the error that says what happened. Roll back only what is still open.
+  const rollback = { reader: false, run: () => (raw.inTransaction ? raw.prepare('rollback').run() : { changes: 0, lastInsertRowid: 0 }) };
   const cached = {
     close: () => raw.close(),
     prepare(text: string) {
+      if (text === 'rollback') return rollback;
       let stmt = statements.get(text);
       if (!stmt) {
         stmt = raw.prepare(text);

@@ -300,6 +300,19 @@ export class Store {
     await this.db.updateTable('deliveries').set({ next_attempt_at: nextAttemptAt, lease_owner: null }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
   }
 
+  /**
+   * Pushes out the leases of rows a worker still holds (each under the claim that holds it), so
+   * a request that outlives one lease is not claimed and sent again beside itself. Rows already
+   * written or handed back (lease_owner cleared) are left alone.
+   */
+  async renewClaims(claims: { id: string; owner: string }[], leaseUntil: number): Promise<void> {
+    for (let i = 0; i < claims.length; i += 400) {
+      const chunk = claims.slice(i, i + 400);
+      const owners = [...new Set(chunk.map((c) => c.owner))];
+      await this.db.updateTable('deliveries').set({ next_attempt_at: leaseUntil }).where('id', 'in', chunk.map((c) => c.id)).where('lease_owner', 'in', owners).execute();
+    }
+  }
+
   /** Writes a batch of attempt results in one transaction (group commit). */
   async recordResults(batch: ResultBatch): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
     return this.transaction(async (tx) => {

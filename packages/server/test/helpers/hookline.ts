@@ -23,6 +23,16 @@ export interface HarnessOptions extends Omit<HooklineOptions, 'config'> {
   overrides?: Record<string, any>;
 }
 
+/** A response as tests read it: the status, the body as JSON when it parses (else the text), the headers. */
+export async function answerOf(res: Response): Promise<{ status: number; body: any; headers: Headers }> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: res.status, body, headers: res.headers };
+}
+
 /** An in-process Hookline on a throwaway SQLite file or PostgreSQL schema, listening on 127.0.0.1:0. */
 export async function startHookline(kind: StoreKind, o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
@@ -50,12 +60,7 @@ export async function startHookline(kind: StoreKind, o: HarnessOptions = {}): Pr
       if (key) headers.authorization = `Bearer ${key}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {}
-      return { status: res.status, body: parsed, headers: res.headers };
+      return answerOf(res);
     },
     async close() {
       await hl.stop();

@@ -4,6 +4,7 @@ import {
   LOG_LINE_LIMIT_BYTES, OUTPUT_LIMIT_BYTES, OUTPUT_TRUNCATED_NOTE,
   type RunContext, type RunOptions, type RunOutcome, type Runner, type RunUsage, utf8Prefix,
 } from '../runner.js';
+import { ProcessTree } from './process-tree.js';
 
 export interface CommandRunnerConfig {
   command: string;
@@ -55,6 +56,8 @@ export class CommandRunner implements Runner {
     // detached: the child leads its own process group, so one signal reaches everything it forks.
     const child = spawn(command, args, { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     const pid = child.pid;
+    // Descendants that left the group (a process group or session of their own) are signalled by PID.
+    const tree = pid !== undefined ? new ProcessTree(pid) : undefined;
 
     const out: Buffer[] = [];
     let outBytes = 0, truncated = false, lastOutLine = '', lastErrLine = '';
@@ -96,8 +99,15 @@ export class CommandRunner implements Runner {
     const terminate = () => {
       if (termStarted) return;
       termStarted = true;
+      tree?.collect();
       signalGroup('SIGTERM');
-      later(grace, () => { signalGroup('SIGKILL'); killSentAt = Date.now(); });
+      tree?.signal('SIGTERM');
+      later(grace, () => {
+        tree?.collect(); // anything forked during the grace period
+        signalGroup('SIGKILL');
+        tree?.signal('SIGKILL');
+        killSentAt = Date.now();
+      });
     };
     const settle = () => {
       if (!groupDone || done) return;
@@ -107,7 +117,8 @@ export class CommandRunner implements Runner {
     };
     // The leader being reaped is not enough: descendants in its group may still run.
     const watchGroup = () => {
-      if (!groupAlive() || (killSentAt > 0 && Date.now() - killSentAt > reapTimeout)) { groupDone = true; settle(); return; }
+      const alive = groupAlive() || (tree?.live().length ?? 0) > 0;
+      if (!alive || (killSentAt > 0 && Date.now() - killSentAt > reapTimeout)) { groupDone = true; settle(); return; }
       later(POLL_MS, watchGroup);
     };
     const outcome = (): Omit<RunOutcome, 'output' | 'usage'> => {

@@ -62,6 +62,10 @@ export function registerServer(program: Command): void {
       process.on('SIGHUP', () => void reload());
       const firstKey = await hl.bootstrapAdminKey();
       const address = await hl.start();
+      // The process lives until it is signalled. A worker has no listening socket, and its loops'
+      // timers are unref'd: without this it would exit (code 0) as soon as its database
+      // connections dropped, e.g. during a PostgreSQL restart.
+      setInterval(() => {}, 2 ** 30);
       const store = c.database.url ? 'PostgreSQL' : `SQLite (${c.data_dir}/hookline.db)`;
       console.log(`Hookline ${address ? `listening on ${address}` : c.server.role} · store: ${store} · role: ${c.server.role}`);
       if (address) console.log(`API docs: ${address}/docs`);
