@@ -17,10 +17,13 @@ declare module 'fastify' {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
-/** POST routes that change nothing, so read-only keys may call them too (method and route pattern). */
-const READ_SAFE_POSTS = new Set(['POST /api/v1/post-actions/preview']);
+/**
+ * Routes that change nothing stored, so read-only keys may call them too (method and route
+ * pattern): the template preview, and signing out (it only clears the caller's own cookie).
+ */
+export const READ_SAFE_ROUTES: ReadonlySet<string> = new Set(['POST /api/v1/post-actions/preview', 'DELETE /api/v1/session']);
 /** Whether this request may be made with a read-only key. */
-const readAllowed = (req: FastifyRequest) => READ_METHODS.has(req.method) || READ_SAFE_POSTS.has(`${req.method} ${req.routeOptions.url}`);
+const readAllowed = (req: FastifyRequest) => READ_METHODS.has(req.method) || READ_SAFE_ROUTES.has(`${req.method} ${req.routeOptions.url}`);
 
 /**
  * Bearer API keys on every route except those marked `config: { public: true }`; the

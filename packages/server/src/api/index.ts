@@ -1,2 +1,3 @@
 export { buildApi, type ApiOptions } from './server.js';
 export type { ApiDeps } from './deps.js';
+export { routeTable, type RouteEntry } from './route-table.js';

@@ -7,8 +7,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installAuth } from './auth.js';
+import { installJsonParser } from './json-body.js';
+import { recordRoutes } from './route-table.js';
 import type { ApiDeps } from './deps.js';
-import { installErrorHandler } from './errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { eventRoutes } from './routes/events.js';
@@ -39,6 +41,8 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
     // Per-request logs stay off (they would dominate at thousands of requests a second); warnings and errors still log.
     loggerInstance: o.logger.child({}, { level: o.logger.levelVal > 40 ? o.logger.level : 'warn' }) as FastifyBaseLogger,
     bodyLimit: o.bodyLimit,
+    clientErrorHandler,
+    frameworkErrors,
     ajv: {
       // Unknown fields are an error, not silently dropped; query strings are coerced. `discriminator`
       // lets a oneOf pick its branch by a tag field (agents by `runner`), so errors name that branch's fields.
@@ -47,6 +51,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  recordRoutes(app);
   // The API speaks JSON only; anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   const guides = findGuides(defaultGuidesDir());
@@ -64,6 +69,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  installJsonParser(app);
   installAuth(app, deps.keys, deps.sessions);
   // Client messages on the live stream are small; a huge frame is a mistake or an attack.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

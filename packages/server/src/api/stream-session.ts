@@ -20,6 +20,7 @@ export interface StreamLimits {
 
 export interface SessionDeps {
   hub: StreamHub;
+  /** Checks the credential (an API key, or a session cookie standing for one): the key's row while it is live. */
   keys: Pick<ApiKeys, 'verify'>;
   limits: StreamLimits;
   log: Pick<FastifyBaseLogger, 'error'>;
@@ -46,6 +47,8 @@ export class StreamSession {
   /** Messages that arrived while the key was being checked; handled once it is. */
   private early: RawData[] = [];
   private key: string | undefined;
+  /** The id of the API key this connection authenticated with (also for a session cookie). */
+  private keyId: string | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private readonly subs = new Map<string, () => void>();
   /** Messages dropped since the client last caught up. */
@@ -79,6 +82,11 @@ export class StreamSession {
     }
   }
 
+  /** A key was revoked in this process: if it is this connection's, the connection ends now. */
+  keyRevoked(id: string): void {
+    if (this.state === 'ready' && this.keyId === id) this.refuse('the API key was revoked');
+  }
+
   /** Server shutdown: say so, and do not wait long for a client that does not answer. */
   shutdown(): void {
     this.ws.close(CLOSE_GOING_AWAY, 'server shutting down');
@@ -98,6 +106,7 @@ export class StreamSession {
     if (this.state !== 'authenticating') return;
     if (!row) return this.refuse('invalid or revoked API key');
     this.key = key;
+    this.keyId = row.id;
     this.state = 'ready';
     this.sendJson({ type: 'ready' });
     for (const data of this.early.splice(0)) this.handle(data);

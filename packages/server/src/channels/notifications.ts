@@ -80,13 +80,16 @@ export class NotificationChannels {
         const viaUrl = isSlackWebhookUrl(row.target ?? '');
         const token = this.o.settings.slack.bot_token;
         if (!viaUrl && !token) return 'slack_not_configured: set notifications.slack.bot_token (HOOKLINE_SLACK_BOT_TOKEN)';
-        return { ...base, build: () => request(frozen(), viaUrl ? {} : withSlackToken({}, token!)), judge: (res) => slackVerdict(judgeSlack(res, viaUrl)) };
+        // The target is already masked (origin only), as the notification log shows it.
+        return { ...base, ...(viaUrl ? { recordedUrl: row.target! } : {}), build: () => request(frozen(), viaUrl ? {} : withSlackToken({}, token!)), judge: (res) => slackVerdict(judgeSlack(res, viaUrl)) };
       }
       case 'webhook': {
         const w = this.o.settings.webhooks.find((x) => x.name === row.target);
         if (!w) return `webhook_removed: no webhook named "${row.target}" is configured any more`;
         return {
           ...base,
+          // Named webhook URLs often carry a token in their path or query; settings show the origin only, and so do attempts.
+          recordedUrl: `${originOf(w.url)}/…`,
           build: (nowSec) => {
             const f = frozen();
             return request(f, signatureHeaders('agentgateway', { msgId: row.id, timestampSec: nowSec, body: f.body, secrets: [w.secret] }));
@@ -102,6 +105,10 @@ export class NotificationChannels {
 /** Slack's own error word (`channel_not_found`) is the whole story; 003's log shows just that. */
 function slackVerdict(j: Judged): Judged {
   return j.error?.code === 'slack_error' ? { ...j, error: { ...j.error, code: j.error.message } } : j;
+}
+
+function originOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : '(not a URL)';
 }
 
 function request(f: FrozenRequest, extra: Record<string, string>) {

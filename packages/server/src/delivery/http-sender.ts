@@ -53,6 +53,51 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
+/** Hookline's own framing headers: their values are not credentials, and may well appear in a body. */
+const PUBLIC_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'x-hookline-event-type', 'webhook-id', 'webhook-timestamp', 'x-timestamp', 'x-agentgateway-timestamp']);
+/** Shorter values are left alone: redacting "acme" from every answer would garble bodies, and a credential is longer. */
+const MIN_SECRET_CHARS = 8;
+
+/**
+ * The values a receiver must not get into our records by echoing them: every header value we
+ * sent except the public framing ones (custom headers are stored encrypted, so they count as
+ * secret), and for `Scheme credential` values the credential alone (Basic: decoded too).
+ */
+function secretValues(headers: Record<string, string>): string[] {
+  const out = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (PUBLIC_HEADERS.has(name.toLowerCase())) continue;
+    out.add(value);
+    const auth = /^(\S+) +(\S.*)$/.exec(value);
+    if (!auth) continue;
+    out.add(auth[2]!);
+    if (auth[1]!.toLowerCase() !== 'basic') continue;
+    const decoded = Buffer.from(auth[2]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    out.add(decoded);
+    if (colon >= 0) out.add(decoded.slice(0, colon)).add(decoded.slice(colon + 1));
+  }
+  const forms = [...out].flatMap((v) => [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]);
+  return [...new Set(forms)].filter((v) => v.length >= MIN_SECRET_CHARS).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The recorded start of an answer, with every secret we sent redacted: a receiver (or a proxy)
+ * that echoes the request back must not leave our credentials in plain text in the attempt
+ * record, which any API key can read. A secret cut off by the 4 KB limit loses its start too.
+ */
+function redactEcho(chunks: Buffer[], secrets: string[]): string {
+  let text = snippet(chunks);
+  for (const s of secrets) text = text.split(s).join('[redacted]');
+  if (chunks.reduce((n, c) => n + c.length, 0) <= SNIPPET_BYTES) return text;
+  for (const s of secrets) {
+    for (let k = s.length - 1; k >= 4; k--) {
+      if (text.endsWith(s.slice(0, k))) return `${text.slice(0, -k)}[redacted]`;
+    }
+  }
+  return text;
+}
+
 /** Error text for logs and the delivery record; header values (signatures, tokens) are scrubbed. */
 function describe(err: unknown, code: SendErrorCode, timeoutMs: number, headers: Record<string, string>): string {
   if (code === 'timeout') return `no complete response within ${timeoutMs} ms`;
@@ -120,12 +165,12 @@ export class HttpSender {
       statusCode = res.statusCode;
       retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.clock.now());
       await readCapped(res.body, chunks);
-      return done({ statusCode, retryAfterMs, responseBody: snippet(chunks) });
+      return done({ statusCode, retryAfterMs, responseBody: redactEcho(chunks, secretValues(req.headers)) });
     } catch (err) {
       const code = classifyNetError(err, timedOut);
       const message = describe(err, code, req.timeoutMs, req.headers);
       // If headers arrived before the failure, keep what we learned: the status is real.
-      return done({ statusCode, retryAfterMs, responseBody: snippet(chunks), error: { code, message } });
+      return done({ statusCode, retryAfterMs, responseBody: redactEcho(chunks, secretValues(req.headers)), error: { code, message } });
     } finally {
       clearTimeout(timer);
     }

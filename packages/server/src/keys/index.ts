@@ -20,7 +20,19 @@ export interface KeyView {
 
 /** API keys: minted once, shown once, stored as a hash, revocable at once. */
 export class ApiKeys {
+  private readonly revokedListeners = new Set<(id: string) => void>();
+
   constructor(private readonly store: Store, private readonly clock: Clock = systemClock) {}
+
+  /**
+   * Calls `listener` with a key's id right after this process revokes it, so that connections
+   * authenticated once (live-stream sockets) end at once rather than at their next check.
+   * Returns the function that removes the listener.
+   */
+  onRevoked(listener: (id: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
 
   view(r: ApiKeyTable): KeyView {
     return { id: r.id, name: r.name, prefix: r.prefix, role: r.role, created_at: iso(r.created_at), revoked_at: iso(r.revoked_at), last_used_at: iso(r.last_used_at) };
@@ -57,6 +69,7 @@ export class ApiKeys {
 
   async revoke(id: string): Promise<void> {
     if (!(await this.store.revokeApiKey(id, this.clock.now()))) throw notFound('active API key', id);
+    for (const listener of this.revokedListeners) listener(id);
   }
 
   count(): Promise<number> {

@@ -74,6 +74,10 @@ function readAnswer(res: SendResult): string {
   if (judged.error) {
     if (judged.error.code === 'slack_error') throw new UserError(502, 'slack_error', `Slack refused the message: ${judged.error.message}`);
     if (judged.error.code === 'slack_bad_response') throw new UserError(502, 'slack_error', `${judged.error.message}; is notifications.slack.api_base_url right?`);
+    // Not an outage: the operator's own guard refused the address, which only configuration fixes.
+    if (judged.error.code === 'ssrf_blocked') {
+      throw new UserError(502, 'ssrf_blocked', `notifications.slack.api_base_url is not allowed: ${judged.error.message}. If this target is intended, add it to delivery.allow_networks in the configuration`);
+    }
     // The sender's messages never hold header values (the token is scrubbed).
     throw new UserError(502, 'slack_unreachable', `Slack could not be reached at notifications.slack.api_base_url: ${judged.error.message}`);
   }

@@ -16,7 +16,7 @@ export type TriggerScheme = (typeof TRIGGER_SCHEMES)[number];
 
 export type InboundAuth =
   | { ok: true; deprecated: boolean; /** The sender's own delivery id, when the scheme has one: a natural idempotency key. */ deliveryId: string | null }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; /** Machine-readable: `unauthorized`, or `timestamp_out_of_window` for a stale or future signed timestamp (a replay, or a sender's clock that is off). */ code: string };
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -33,14 +33,14 @@ function mac(key: string | Buffer, raw: Buffer, prefix = ''): Buffer {
   return h.update(raw).digest();
 }
 
-function checkTimestamp(ts: string, nowSec: number, header: string): string | undefined {
-  if (!/^\d{1,12}$/.test(ts)) return `${header} must be Unix seconds`;
-  if (Math.abs(nowSec - Number(ts)) > TIMESTAMP_TOLERANCE_SEC) return `${header} is outside the 5-minute window`;
+const ok = (deliveryId: string | null = null, deprecated = false): InboundAuth => ({ ok: true, deprecated, deliveryId });
+const fail = (reason: string, code = 'unauthorized'): InboundAuth => ({ ok: false, reason, code });
+
+function checkTimestamp(ts: string, nowSec: number, header: string): InboundAuth | undefined {
+  if (!/^\d{1,12}$/.test(ts)) return fail(`${header} must be Unix seconds`);
+  if (Math.abs(nowSec - Number(ts)) > TIMESTAMP_TOLERANCE_SEC) return fail(`${header} is outside the 5-minute window`, 'timestamp_out_of_window');
   return undefined;
 }
-
-const ok = (deliveryId: string | null = null, deprecated = false): InboundAuth => ({ ok: true, deprecated, deliveryId });
-const fail = (reason: string): InboundAuth => ({ ok: false, reason });
 
 /**
  * 004 exactly: `X-Signature` = hex HMAC-SHA256 of the raw body (no prefix). With `X-Timestamp`,
@@ -54,7 +54,7 @@ function verifyHookline(h: Headers, raw: Buffer, secret: string, nowSec: number,
     const ts = one(h, 'x-timestamp');
     if (ts !== undefined) {
       const bad = checkTimestamp(ts, nowSec, 'X-Timestamp');
-      if (bad) return fail(bad);
+      if (bad) return bad;
     }
     const expected = mac(secret, raw, ts !== undefined ? `${ts}.` : '').toString('hex');
     return safeEqual(signature.trim().toLowerCase(), expected) ? ok() : fail('X-Signature does not match the body');
@@ -79,7 +79,7 @@ function verifyStandard(h: Headers, raw: Buffer, secret: string, nowSec: number)
   const sigs = one(h, 'webhook-signature');
   if (!id || !ts || !sigs) return fail('send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)');
   const bad = checkTimestamp(ts, nowSec, 'webhook-timestamp');
-  if (bad) return fail(bad);
+  if (bad) return bad;
   const expected = mac(standardSecretKey(secret), raw, `${id}.${ts}.`).toString('base64');
   // Check every entry (no early exit) so timing does not reveal which one matched.
   let matched = false;
@@ -98,7 +98,7 @@ function verifyGrafana(h: Headers, raw: Buffer, secret: string, nowSec: number):
   const ts = one(h, 'x-grafana-alerting-timestamp');
   if (ts !== undefined) {
     const bad = checkTimestamp(ts, nowSec, 'X-Grafana-Alerting-Timestamp');
-    if (bad) return fail(bad);
+    if (bad) return bad;
   }
   const expected = mac(secret, raw, ts !== undefined ? `${ts}:` : '').toString('hex');
   return safeEqual(sig.trim().toLowerCase(), expected) ? ok() : fail('X-Grafana-Alerting-Signature does not match the body');

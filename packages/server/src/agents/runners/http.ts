@@ -22,7 +22,9 @@ export class HttpRunner implements Runner {
   constructor(private readonly cfg: HttpRunnerConfig, private readonly net: OutboundNet) {}
 
   async run(ctx: RunContext, opts: RunOptions): Promise<RunOutcome> {
-    const secrets = Object.values(this.cfg.headers ?? {});
+    // Each header value, and its credential without the scheme (`Bearer x` → `x`): an agent that
+    // repeats its token must not put it in the run's output, its event and every notification.
+    const secrets = Object.values(this.cfg.headers ?? {}).flatMap((v) => [v, v.replace(/^\S+ +/, '')]);
     const result = await guardedPost(
       this.net,
       {
@@ -48,8 +50,8 @@ export class HttpRunner implements Runner {
       const hint = result.status >= 300 && result.status < 400 ? ' (redirects are not followed; use the final URL)' : '';
       return { status: 'failed', output: '', error: scrub(`agent answered HTTP ${result.status}${hint}${detail ? `: ${detail}` : ''}`, secrets), exitCode: null, usage: {} };
     }
-    if (!reply) return { status: 'completed', output: capOutput(result.body), error: null, exitCode: null, usage: {} };
-    const output = capOutput(reply.output);
+    if (!reply) return { status: 'completed', output: capOutput(scrub(result.body, secrets)), error: null, exitCode: null, usage: {} };
+    const output = capOutput(scrub(reply.output, secrets));
     if (reply.error) return { status: 'failed', output, error: scrub(reply.error, secrets).slice(0, 2000), exitCode: null, usage: reply.usage };
     return { status: 'completed', output, error: null, exitCode: null, usage: reply.usage };
   }

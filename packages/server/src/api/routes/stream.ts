@@ -29,8 +29,14 @@ export const streamRoutes =
       for (const s of sessions) s.heartbeat();
     }, limits.pingIntervalMs);
     heartbeat.unref();
+    // A revocation made through this process closes that key's sockets at once; one made through
+    // another process (several API processes on PostgreSQL) is caught by the next heartbeat.
+    const offRevoked = d.keys.onRevoked((id) => {
+      for (const s of sessions) s.keyRevoked(id);
+    });
     app.addHook('preClose', async () => {
       clearInterval(heartbeat);
+      offRevoked();
       for (const s of sessions) s.shutdown();
     });
 

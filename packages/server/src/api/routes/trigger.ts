@@ -5,6 +5,7 @@ import { formatTriggerMessage, type InboundAuth, subjectFor, SUNSET, type Trigge
 import { RateLimiter } from '../../util/rate-limiter.js';
 import { UserError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeep } from '../json-body.js';
 
 type Params = { crewId: string; agentId: string };
 
@@ -18,6 +19,7 @@ function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
     if (inner === null) return Object.fromEntries(form);
     text = inner;
   }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
     return JSON.parse(text);
   } catch {
@@ -35,8 +37,12 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
   // Per agent, across all its URLs: the limit protects the agent, not a URL.
   const limiter = new RateLimiter();
   const asBuffer = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
+  app.removeContentTypeParser('application/json'); // the API's own JSON parser, inherited from the root
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, asBuffer);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, asBuffer);
+
+  // A body-less request (no content type) has no parsed body at all: it is the empty body.
+  const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
   const findAgent = async (p: Params): Promise<AgentTable> => {
     const agent = await d.store.agents.getAgent(p.agentId);
@@ -51,7 +57,7 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
     auth: InboundAuth,
     t: { scheme: TriggerScheme; id: string | null; name: string; template: string },
   ) => {
-    if (!auth.ok) throw new UserError(401, 'unauthorized', auth.reason);
+    if (!auth.ok) throw new UserError(401, auth.code, auth.reason);
     if (auth.deprecated) reply.header('deprecation', 'true').header('sunset', SUNSET);
     if (agent.rate_limit_per_minute) {
       const wait = limiter.take(agent.id, agent.rate_limit_per_minute / 60, d.clock.now());
@@ -61,7 +67,7 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
       }
     }
     if (t.scheme === 'github' && req.headers['x-github-event'] === 'ping') return reply.status(200).send({ status: 'ignored', reason: 'GitHub ping: the webhook reaches Hookline and its signature is valid' });
-    const payload = parsePayload(req.body as Buffer, req.headers['content-type']);
+    const payload = parsePayload(raw(req), req.headers['content-type']);
     const header = req.headers['idempotency-key'];
     const key = typeof header === 'string' && header.length ? header : auth.deliveryId;
     // Named triggers' keys are their own: the same key on two URLs of one agent is two requests.
@@ -71,7 +77,6 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
     return reply.status(202).send({ status: 'accepted', run_id: run.id, ...(created ? {} : { duplicate: true }), run: runView(run) });
   };
 
-  const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
   const nowSec = () => Math.floor(d.clock.now() / 1000);
   const schema = (summary: string) => ({ config: { public: true }, schema: { tags: ['triggers'], summary, security: [] } });
 
