@@ -32,7 +32,7 @@ function panel(y0, title, unit, times, series) {
   }
   for (let k = 0; k <= 6; k++) {
     const t = (tMax * k) / 6;
-    out.push(`<text x="${x(t)}" y="${y0 + PANEL_H - 12}" font-size="11" text-anchor="middle">${(t / 60).toFixed(1)} min</text>`);
+    out.push(`<text x="${x(t)}" y="${y0 + PANEL_H - 12}" font-size="11" text-anchor="${k === 6 ? 'end' : 'middle'}">${(t / 60).toFixed(1)} min</text>`);
   }
   let lx = W - PAD.right;
   for (const s of [...series].reverse()) {
