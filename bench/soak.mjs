@@ -94,6 +94,13 @@ async function startHookline() {
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {
+      // Hookline logs JSON to stdout: keep its warnings and errors (a failed result write is one).
+      for (const line of String(c).split('\n')) {
+        if (!/"level":(40|50|60)/.test(line)) continue;
+        errors.push(`${line}\n`);
+        if (errors.length > 50) errors.shift();
+      }
+      if (out.length > 4096) return;
       out += c;
       const m = /Hookline listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) resolve(m[1]);
@@ -259,7 +266,7 @@ async function main() {
       p99MsWorstWindow: round(Math.max(...all((s) => s.p99Ms)), 2),
       rss: { warmupSeconds: warm, meanMB: round(meanRss), minMB: round(Math.min(...steady.map((s) => s.rssMB))), maxMB: round(Math.max(...steady.map((s) => s.rssMB))), slopeMBPerMin: round(perMin, 3), growthOverRunMB: round(growth), flat },
     },
-    hooklineStderrTail: hl.errors.join('').slice(-2000),
+    hooklineWarningsTail: hl.errors.join('').slice(-4000),
     samples,
   };
   // Over the run, not after the drain: Hookline delivered noticeably less than it accepted.

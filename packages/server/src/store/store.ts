@@ -228,7 +228,8 @@ export class Store {
   /** Moves failure streaks; returns the endpoints' streaks after the change. */
   async applyHealth(changes: EndpointHealthChange[]): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
     const out = [];
-    for (const c of changes) {
+    // In id order, so two workers writing results for the same endpoints lock them in the same order (no deadlock).
+    for (const c of [...changes].sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0))) {
       const next = c.reset ? sql<number>`${c.failures}` : sql<number>`consecutive_failures + ${c.failures}`;
       const row = await this.db
         .updateTable('endpoints')
@@ -309,7 +310,15 @@ export class Store {
     for (let i = 0; i < claims.length; i += 400) {
       const chunk = claims.slice(i, i + 400);
       const owners = [...new Set(chunk.map((c) => c.owner))];
-      await this.db.updateTable('deliveries').set({ next_attempt_at: leaseUntil }).where('id', 'in', chunk.map((c) => c.id)).where('lease_owner', 'in', owners).execute();
+      // On PostgreSQL, rows locked right now are skipped: the lock is a result being written
+      // (which ends the lease anyway). Waiting for it instead locked rows in another order than
+      // the result write and deadlocked it, which lost the whole batch of results under load.
+      const held = this.db.selectFrom('deliveries').select('id').where('id', 'in', chunk.map((c) => c.id)).where('lease_owner', 'in', owners);
+      await this.db
+        .updateTable('deliveries')
+        .set({ next_attempt_at: leaseUntil })
+        .where('id', 'in', this.dialect === 'postgres' ? held.forUpdate().skipLocked() : held)
+        .execute();
     }
   }
 
