@@ -5,6 +5,7 @@ import { routeTable, type RouteEntry } from '../../src/api/index.js';
 import { READ_SAFE_ROUTES } from '../../src/api/auth.js';
 import { ADMIN_KEY, type Harness, startHookline } from '../helpers/hookline.js';
 import { until } from '../helpers/wait.js';
+import { concreteUrl } from './route-urls.js';
 
 /**
  * Authorization (issue 7): every route in the running server's route table needs an API key,
@@ -46,8 +47,6 @@ function isPublic(r: RouteEntry): boolean {
   const method = r.method === 'HEAD' ? 'GET' : r.method;
   return `${method} ${r.url}` in PUBLIC || `* ${r.url}` in PUBLIC;
 }
-/** A concrete path for a route pattern. */
-const concrete = (url: string) => url.replace(/:\w+/g, 'x1').replace('*', 'x1');
 
 describe('route authorization', () => {
   let h: Harness;
@@ -88,7 +87,7 @@ describe('route authorization', () => {
       expect(exists, `${entry} is listed as public but is not a route`).toBe(true);
     }
     for (const r of routes.filter((x) => isPublic(x) && !x.websocket && x.method === 'GET')) {
-      expect((await send('GET', concrete(r.url))).status, routeKey(r)).not.toBe(401);
+      expect((await send('GET', concreteUrl(r.url))).status, routeKey(r)).not.toBe(401);
     }
   });
 
@@ -107,7 +106,7 @@ describe('route authorization', () => {
     const wrong: string[] = [];
     for (const r of protectedRoutes) {
       for (const [label, headers] of credentials) {
-        const res = await send(r.method, concrete(r.url), headers);
+        const res = await send(r.method, concreteUrl(r.url), headers);
         const ok = res.status === 401 && (r.method === 'HEAD' || res.json().error.code === 'unauthorized');
         if (!ok) wrong.push(`${routeKey(r)} with ${label}: ${res.status} ${res.text.slice(0, 120)}`);
       }
@@ -120,7 +119,7 @@ describe('route authorization', () => {
     const wrong: string[] = [];
     let mutating = 0;
     for (const r of routes.filter((x) => !isPublic(x))) {
-      const res = await send(r.method, concrete(r.url), bearer(readKey));
+      const res = await send(r.method, concreteUrl(r.url), bearer(readKey));
       if (MUTATING.has(r.method) && !READ_SAFE.includes(routeKey(r))) {
         mutating++;
         if (res.status !== 403 || res.json().error.code !== 'forbidden') wrong.push(`${routeKey(r)}: ${res.status} (want 403)`);
@@ -136,7 +135,7 @@ describe('route authorization', () => {
     const session = await signIn(readKey);
     const wrong: string[] = [];
     for (const r of routes.filter((x) => !isPublic(x) && MUTATING.has(x.method) && !READ_SAFE.includes(routeKey(x)))) {
-      const res = await send(r.method, concrete(r.url), { cookie: session.cookie, 'x-csrf-token': session.csrf });
+      const res = await send(r.method, concreteUrl(r.url), { cookie: session.cookie, 'x-csrf-token': session.csrf });
       if (res.status !== 403 || res.json().error.code !== 'forbidden') wrong.push(`${routeKey(r)}: ${res.status}`);
     }
     expect(wrong).toEqual([]);
