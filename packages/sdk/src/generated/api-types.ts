@@ -860,7 +860,16 @@ export interface PostWebhooksByCrewIdByAgentIdTrigger {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    status: "ignored";
+    reason: string;
+  } | {
+    status: "accepted";
+    /** Follow it with GET /api/v1/runs/{id} and an API key. */
+    run_id: string;
+    /** Present when the Idempotency-Key (or the sender's delivery id) was seen before: run_id is the first run, no new one was started. */
+    duplicate?: true;
+  };
 }
 
 /** POST /api/v1/webhooks/{crewId}/{agentId}/{name} — Trigger an agent run through a named webhook trigger; authenticated by the trigger's secret and scheme */
@@ -872,7 +881,16 @@ export interface PostWebhooksByCrewIdByAgentIdByName {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    status: "ignored";
+    reason: string;
+  } | {
+    status: "accepted";
+    /** Follow it with GET /api/v1/runs/{id} and an API key. */
+    run_id: string;
+    /** Present when the Idempotency-Key (or the sender's delivery id) was seen before: run_id is the first run, no new one was started. */
+    duplicate?: true;
+  };
 }
 
 /** GET /api/v1/schedules — List schedules (optionally of one agent) */

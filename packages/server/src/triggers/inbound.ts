@@ -43,6 +43,15 @@ function checkTimestamp(ts: string, nowSec: number, header: string): InboundAuth
 }
 
 /**
+ * Why a hex signature was refused. GitHub's `sha256=` habit is the common slip, so it gets its
+ * own hint; the hint depends on the header's form only, never on whether the digest was right.
+ */
+function mismatch(header: string, value: string): string {
+  if (/^\s*sha256=/i.test(value)) return `${header} is the bare hex HMAC-SHA256 of the body; drop the "sha256=" prefix`;
+  return `${header} does not match the body`;
+}
+
+/**
  * 004 exactly: `X-Signature` = hex HMAC-SHA256 of the raw body (no prefix). With `X-Timestamp`,
  * the signature covers `"{ts}.{body}"` and the timestamp must be fresh, which stops a captured
  * request from being replayed later. `allowPlaintext` admits 004's deprecated `X-Webhook-Secret`.
@@ -57,7 +66,7 @@ function verifyHookline(h: Headers, raw: Buffer, secret: string, nowSec: number,
       if (bad) return bad;
     }
     const expected = mac(secret, raw, ts !== undefined ? `${ts}.` : '').toString('hex');
-    return safeEqual(signature.trim().toLowerCase(), expected) ? ok() : fail('X-Signature does not match the body');
+    return safeEqual(signature.trim().toLowerCase(), expected) ? ok() : fail(mismatch('X-Signature', signature));
   }
   if (plain !== undefined && allowPlaintext) return safeEqual(plain, secret) ? ok(null, true) : fail('X-Webhook-Secret is wrong');
   return fail("send X-Signature (hex HMAC-SHA256 of the raw body with the trigger's secret)");
@@ -101,7 +110,7 @@ function verifyGrafana(h: Headers, raw: Buffer, secret: string, nowSec: number):
     if (bad) return bad;
   }
   const expected = mac(secret, raw, ts !== undefined ? `${ts}:` : '').toString('hex');
-  return safeEqual(sig.trim().toLowerCase(), expected) ? ok() : fail('X-Grafana-Alerting-Signature does not match the body');
+  return safeEqual(sig.trim().toLowerCase(), expected) ? ok() : fail(mismatch('X-Grafana-Alerting-Signature', sig));
 }
 
 /** 004's own route: the `hookline` scheme, plus the deprecated plaintext header. */

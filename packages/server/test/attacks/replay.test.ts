@@ -67,8 +67,7 @@ describe('replayed trigger requests', () => {
       clock.advance(step);
       const again = await send(c);
       expect(again.status).toBe(202);
-      expect(again.body).toMatchObject({ status: 'accepted', run_id: first.body.run_id, duplicate: true });
-      expect(again.body.run.id).toBe(first.body.run_id);
+      expect(again.body).toEqual({ status: 'accepted', run_id: first.body.run_id, duplicate: true });
     }
     expect(await runsInStore()).toBe(before);
     // One second later the captured request is stale, key or not.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { runView } from '../../runs/payload.js';
+import { Type } from '@sinclair/typebox';
 import type { AgentTable } from '../../store/index.js';
 import { formatTriggerMessage, type InboundAuth, subjectFor, SUNSET, type TriggerScheme, verifyInbound, verifyTrigger } from '../../triggers/index.js';
 import { RateLimiter } from '../../util/rate-limiter.js';
@@ -8,6 +8,17 @@ import type { ApiDeps } from '../deps.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeep } from '../json-body.js';
 
 type Params = { crewId: string; agentId: string };
+
+/** All a secret-authenticated caller learns: the run exists, and whether it is a repeat. */
+const TriggerAccepted = Type.Object(
+  {
+    status: Type.Literal('accepted'),
+    run_id: Type.String({ description: 'Follow it with GET /api/v1/runs/{id} and an API key.' }),
+    duplicate: Type.Optional(Type.Literal(true, { description: 'Present when the Idempotency-Key (or the sender\'s delivery id) was seen before: run_id is the first run, no new one was started.' })),
+  },
+  { additionalProperties: false },
+);
+const TriggerIgnored = Type.Object({ status: Type.Literal('ignored'), reason: Type.String() }, { additionalProperties: false });
 
 /** JSON, or a form with the JSON in `payload` (GitHub's default content type). */
 function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
@@ -74,11 +85,14 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
     const idempotencyKey = key ? (t.id ? `${t.id}:${key}` : key).slice(0, 255) : null;
     const prompt = formatTriggerMessage(payload, t.template, subjectFor(t.scheme, req.headers, payload));
     const { run, created } = await d.runs.enqueue({ agent, triggerType: 'webhook', triggerId: t.id, triggerName: t.name, prompt, idempotencyKey });
-    return reply.status(202).send({ status: 'accepted', run_id: run.id, ...(created ? {} : { duplicate: true }), run: runView(run) });
+    // The caller holds a trigger secret, not an API key, and senders keep answers in delivery
+    // logs many people read: nothing of the agent (prompt, runner, output) goes back.
+    return reply.status(202).send({ status: 'accepted', run_id: run.id, ...(created ? {} : { duplicate: true }) });
   };
 
   const nowSec = () => Math.floor(d.clock.now() / 1000);
-  const schema = (summary: string) => ({ config: { public: true }, schema: { tags: ['triggers'], summary, security: [] } });
+  // The response schemas are the allowlist: serialization drops any other key.
+  const schema = (summary: string) => ({ config: { public: true }, schema: { tags: ['triggers'], summary, security: [], response: { 200: TriggerIgnored, 202: TriggerAccepted } } });
 
   app.post<{ Params: Params }>('/api/v1/webhooks/:crewId/:agentId/trigger', schema("Trigger an agent run (004); authenticated by the agent's webhook secret"), async (req, reply) => {
     const agent = await findAgent(req.params);
