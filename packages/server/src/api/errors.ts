@@ -28,13 +28,16 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof UserError) {
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
     }
+    if (err.validation && err.validationContext === 'body' && req.body === undefined) {
+      return reply.status(400).send({ error: { code: 'empty_body', message: `${req.method} ${req.routeOptions.url} needs a JSON body and the request had none; send a JSON object (see /docs for its fields)` } });
+    }
     if (err.validation) {
       const issues = err.validation.map((v) => describe(err.validationContext ?? 'request', v));
       return reply.status(422).send({ error: { code: 'validation_failed', message: issues.join('; '), details: issues } });
     }
     const byCode: Record<string, [number, string, string]> = {
       FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'the request body is not valid JSON'],
-      FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'the request body is empty; send a JSON object'],
+      FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', 'the request body is empty; send a JSON object'],
       FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', `the request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes (server.body_limit_bytes)`],
       FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', 'the body received is not as long as its Content-Length header says'],
       FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'send the body as application/json'],

@@ -27,11 +27,16 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 
 export const tooDeep = (): UserError => new UserError(400, 'payload_too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
 
-/** The API's JSON parser: Fastify's own (which refuses `__proto__` and `constructor` keys) behind the depth check. */
+/**
+ * The API's JSON parser: Fastify's own (which refuses `__proto__` and `constructor` keys) behind the
+ * depth check. A zero-length JSON body is no body, as when none is sent (the same rule as the
+ * trigger URLs): routes whose body is optional take it as absent, the others answer `empty_body`.
+ */
 export function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((body as string).length === 0) return done(null, undefined);
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) return done(tooDeep(), undefined);
     parse(req, body as string, done);
   });
