@@ -10,6 +10,17 @@ function yaml(text: string): string {
   return f;
 }
 
+/** The message of the ConfigError that hookline.yaml holding `text` gives. */
+function configError(text: string, env: NodeJS.ProcessEnv = {}): string {
+  try {
+    loadConfig({ file: yaml(text), env });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 describe('configuration', () => {
   it('has working defaults with no file and no environment', () => {
     const c = loadConfig({ env: {} });
@@ -44,15 +55,7 @@ describe('configuration', () => {
   });
 
   it('names unknown keys and bad values, and says what is accepted', () => {
-    const err = (text: string, env: NodeJS.ProcessEnv = {}) => {
-      try {
-        loadConfig({ file: yaml(text), env });
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as Error).message;
-      }
-      throw new Error('expected a ConfigError');
-    };
+    const err = configError;
     expect(err('delivery:\n  retries: 3\n')).toMatch(/unknown option "delivery.retries"/);
     expect(err('server:\n  port: 70000\n')).toMatch(/option "server.port".*70000/);
     expect(err('delivery:\n  lease: "soon"\n')).toMatch(/option "delivery.lease".*duration/);
@@ -94,15 +97,7 @@ describe('configuration', () => {
           }
         }
 `;
-    const err = (text: string, env: NodeJS.ProcessEnv = {}) => {
-      try {
-        loadConfig({ file: yaml(text), env });
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as Error).message;
-      }
-      throw new Error('expected a ConfigError');
-    };
+    const err = configError;
     const hook = (fields: string) => `notifications:\n  webhooks:\n    - name: a\n      url: https://hooks.example.com/a\n      secret: s3cret\n${fields}`;
 
     it('defaults to nothing enabled', () => {
@@ -184,15 +179,7 @@ describe('configuration', () => {
   });
 
   describe('agents.default_runner', () => {
-    const err = (text: string, env: NodeJS.ProcessEnv = {}) => {
-      try {
-        loadConfig({ file: yaml(text), env });
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as Error).message;
-      }
-      throw new Error('expected a ConfigError');
-    };
+    const err = configError;
     const runner = (lines: string) => `agents:\n  default_runner:\n${lines.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
 
     it('is unset by default, and takes a runner as an AGENT.md front matter gives it', () => {
