@@ -262,6 +262,17 @@ export interface Endpoint {
 /** Only the create and rotate-secret answers carry the secret. */
 export type EndpointWithSecret = Endpoint & { secret: string };
 
+/** Advice about a saved endpoint, e.g. an event type that is neither built in nor ever published. */
+export interface SaveWarning {
+  code: string;
+  /** The request field, e.g. `events[1]`. */
+  field: string;
+  message: string;
+}
+
+/** The create answer: `warnings` only when there is advice (the endpoint was saved as given). */
+export type EndpointCreated = EndpointWithSecret & { warnings?: SaveWarning[] };
+
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

@@ -84,6 +84,8 @@ describe('endpoints and settings pages in Chromium', () => {
     await page.getByTestId('secret-once').waitFor();
     secret = (await page.getByTestId('secret-value').textContent())!.trim();
     expect(secret).toMatch(/^whsec_/);
+    // Nothing has published an order.* event yet: saved, with a notice saying so.
+    expect(await page.getByTestId('save-warning').textContent()).toBe('events[0]: "order.*" selects no known event type (none built in, none published so far); it will match only events published later whose type starts with "order."');
     await shot(page, 'endpoints-create-secret');
     await page.getByTestId('secret-done').click();
     await page.waitForURL(/\/dashboard\/endpoints\/ep_/);
@@ -116,6 +118,23 @@ describe('endpoints and settings pages in Chromium', () => {
     await page.getByTestId('endpoint-config').waitFor();
     expect(await page.getByTestId('secret-once').count()).toBe(0);
     expect(await page.content()).not.toContain(secret);
+  });
+
+  it('shows the warnings of a save: an event type nothing publishes, with what was meant', async () => {
+    const page = await open(ADMIN_KEY, '/dashboard/endpoints/new');
+    await page.getByTestId('ep-url').fill(`${ok.url}/hooks/typo`);
+    // order.created was published above, so "order.*" is known and "ordr.created" looks like a typo.
+    await page.getByTestId('ep-events').fill('order.*, ordr.created');
+    await page.getByTestId('ep-create').click();
+    await page.getByTestId('secret-once').waitFor();
+    const warnings = page.getByTestId('save-warning');
+    expect(await warnings.allTextContents()).toEqual(['events[1]: "ordr.created" is not a known event type (not built in, never published); did you mean "order.created"?']);
+    expect(await page.getByTestId('save-warnings').isVisible()).toBe(true);
+    await shot(page, 'endpoints-create-warning');
+    const id = (await page.getByTestId('endpoint-created').locator('.mono').first().textContent())!;
+    // Saved as given; removed again so later order events reach only the first endpoint.
+    expect((await h.call('GET', `/api/v1/webhooks/endpoints/${id}`)).body.events).toEqual(['order.*', 'ordr.created']);
+    expect((await h.call('DELETE', `/api/v1/webhooks/endpoints/${id}`)).status).toBe(204);
   });
 
   it('lists endpoints with their health', async () => {

@@ -13,7 +13,13 @@ export type { Operations };
 
 // Endpoints, events, deliveries
 export type Endpoint = Res<'GET /api/v1/webhooks/endpoints/{id}'>;
-export type EndpointWithSecret = Res<'POST /api/v1/webhooks/endpoints'>;
+export type EndpointWithSecret = Res<'POST /api/v1/webhooks/endpoints/{id}/rotate-secret'>;
+/** An endpoint as created: with its secret, and `warnings` when a subscribed type is not known yet. */
+export type EndpointCreated = Res<'POST /api/v1/webhooks/endpoints'>;
+/** An endpoint as updated, with `warnings` when a subscribed type is not known yet. */
+export type EndpointUpdated = Res<'PATCH /api/v1/webhooks/endpoints/{id}'>;
+/** Advice about a saved endpoint, e.g. `{code: 'unknown_event_type', field: 'events[1]', message}`. */
+export type SaveWarning = NonNullable<EndpointCreated['warnings']>[number];
 export type EndpointCreate = Body<'POST /api/v1/webhooks/endpoints'>;
 export type EndpointUpdate = Body<'PATCH /api/v1/webhooks/endpoints/{id}'>;
 export type SigningScheme = NonNullable<EndpointCreate['signing_scheme']>;

@@ -53,6 +53,11 @@ export interface HooklineOptions {
   dashboardDir?: string;
   /** Builds an agent's runner (default: the built-in runner kinds). */
   runnerFor?: (runner: string, settings: unknown) => Runner;
+  /**
+   * Reads the configuration again at each reload (SIGHUP, POST /api/v1/agents/reload), for what
+   * applies without a restart: `agents.default_runner`. Default: none; `config` stays as given.
+   */
+  rereadConfig?: () => HooklineConfig | Promise<HooklineConfig>;
 }
 
 /** `net` carries the SSRF guard and resolver that the http and openai runners dial through. */
@@ -91,6 +96,8 @@ export class Hookline {
   readonly callbacks: CallbackAdmin;
   private readonly agentFiles: AgentFiles;
   private agentFilesLoading: Promise<unknown> = Promise.resolve();
+  /** `agents.default_runner`, for AGENT.md files that name no runner; re-read at each reload when `rereadConfig` is given. */
+  private defaultRunner: HooklineConfig['agents']['default_runner'];
   /** What the load at start found (the CLI prints its errors). */
   agentFilesReport: AgentFilesReport | undefined;
   readonly triggers: WebhookTriggerAdmin;
@@ -157,9 +164,12 @@ export class Hookline {
     }
     this.agents = new AgentAdmin(store, box, this.clock, this.guard, () => this.notificationSettings.webhooks.map((w) => w.name));
     this.callbacks = new CallbackAdmin(store, box, this.clock, this.guard);
-    // Webhook names are read at each load, so webhooks added by useWebhookNotifications count for AGENT.md rules.
+    // Webhook names and the default runner are read at each load, so webhooks added by
+    // useWebhookNotifications count for AGENT.md rules, and a re-read default applies.
     const settings = this.notificationSettings;
-    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); } });
+    this.defaultRunner = c.agents.default_runner;
+    const currentDefaultRunner = () => this.defaultRunner;
+    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); }, get defaultRunner() { return currentDefaultRunner(); } });
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
     this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
     this.inspector = new Inspector({ store, box, clock: this.clock, stream: this.stream, settings: c.inspector });
@@ -222,12 +232,29 @@ export class Hookline {
   }
 
   /**
-   * Re-reads everything kept in files (SIGHUP, POST /api/v1/agents/reload): the AGENT.md
-   * agents, and Slack's templates_dir, where a broken template is logged and skipped.
+   * Re-reads everything kept in files (SIGHUP, POST /api/v1/agents/reload): `agents.default_runner`
+   * (with `rereadConfig`), the AGENT.md agents, and Slack's templates_dir, where a broken template
+   * is logged and skipped. A configuration that no longer loads keeps the previous default runner.
    */
-  reloadFiles(): Promise<AgentFilesReport> {
+  async reloadFiles(): Promise<AgentFilesReport> {
+    const configError = await this.rereadDefaultRunner();
     this.logTemplateProblems(this.slackTemplates.load());
-    return this.loadAgentFiles();
+    const report = await this.loadAgentFiles();
+    return configError ? { ...report, config_error: configError } : report;
+  }
+
+  /** The message of a configuration that could not be read again; undefined when it was (or there is nothing to read). */
+  private async rereadDefaultRunner(): Promise<string | undefined> {
+    if (!this.options.rereadConfig) return undefined;
+    try {
+      this.defaultRunner = (await this.options.rereadConfig()).agents.default_runner;
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // Config errors never repeat a secret value (see validateConfig).
+      this.log.warn(`configuration not re-read, agents.default_runner kept as it was: ${err.message}`);
+      return err.message;
+    }
   }
 
   private logTemplateProblems(found: TemplateLoadError[]): void {

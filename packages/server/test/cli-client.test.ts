@@ -259,6 +259,21 @@ describe('hookline CLI against a server', () => {
     expect((await cli(['endpoints', 'get', ep.id])).code).toBe(3);
   });
 
+  it('endpoints: a subscribed type nothing publishes is saved, with its warning on stderr and in --json', async () => {
+    const created = await cli(['endpoints', 'create', `${recv.url}/typo`, '--events', 'run.failed,runs.completed', '--disabled']);
+    expect(created.code, created.err).toBe(0);
+    expect(created.out).toMatch(/created endpoint ep_/);
+    expect(created.err).toBe('warning: events[1]: "runs.completed" is not a known event type (not built in, never published); did you mean "run.completed"?\n');
+    const id = /created endpoint (ep_\S+)/.exec(created.out)![1]!;
+    const updated = await cli(['endpoints', 'update', id, '--events', 'bogus']);
+    expect(updated.out).toBe(`updated endpoint ${id}\n`);
+    expect(updated.err).toMatch(/^warning: events\[0\]: "bogus" is not a known event type .*exactly that type\n$/);
+    const asJson = await json(['endpoints', 'update', id, '--events', 'run.failed,bogus']);
+    expect(asJson.warnings).toEqual([{ code: 'unknown_event_type', field: 'events[1]', message: expect.stringContaining('"bogus" is not a known event type') }]);
+    expect((await cli(['endpoints', 'update', id, '--events', 'run.*'])).err).toBe('');
+    await cli(['endpoints', 'rm', id]);
+  });
+
   it('events publish, deliveries ls --failed, and deliveries retry --failed in bulk with a summary', async () => {
     const flaky = new Receiver();
     await flaky.start();

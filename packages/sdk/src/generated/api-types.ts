@@ -174,7 +174,7 @@ export interface PostWebhooksEndpoints {
     rate_limit?: null | number;
     enabled?: boolean;
   };
-  response: ({
+  response: (({
     id: string;
     url: string;
     description: string;
@@ -194,6 +194,16 @@ export interface PostWebhooksEndpoints {
   }) & ({
     /** The signing secret. Shown only in this response. */
     secret: string;
+  })) & ({
+    /** Present only when there is advice; the endpoint was saved as given. */
+    warnings?: ({
+      /** `unknown_event_type`: neither a built-in type nor one ever published (saved anyway). */
+      code: string;
+      /** The request field, e.g. `events[1]`. */
+      field: string;
+      /** What is wrong, with a "did you mean" when a known type is close. */
+      message: string;
+    })[];
   });
 }
 
@@ -246,7 +256,7 @@ export interface PatchWebhooksEndpointsById {
     rate_limit?: null | number;
     enabled?: boolean;
   };
-  response: {
+  response: ({
     id: string;
     url: string;
     description: string;
@@ -263,7 +273,17 @@ export interface PatchWebhooksEndpointsById {
     secret_rotation_ends_at: null | string;
     created_at: string;
     updated_at: string;
-  };
+  }) & ({
+    /** Present only when there is advice; the endpoint was saved as given. */
+    warnings?: ({
+      /** `unknown_event_type`: neither a built-in type nor one ever published (saved anyway). */
+      code: string;
+      /** The request field, e.g. `events[1]`. */
+      field: string;
+      /** What is wrong, with a "did you mean" when a known type is close. */
+      message: string;
+    })[];
+  });
 }
 
 /** DELETE /api/v1/webhooks/endpoints/{id} — Delete an endpoint; its pending deliveries fail as endpoint_deleted */

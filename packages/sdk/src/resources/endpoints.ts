@@ -1,6 +1,6 @@
 import { type RequestOptions, seg } from '../http.js';
 import { collect, type Page, type PageParams, walkPages } from '../pagination.js';
-import type { Delivery, DeliveryDetail, DeliveryListParams, Endpoint, EndpointCreate, EndpointReplay, EndpointRotateSecret, EndpointUpdate, EndpointWithSecret, EventPublish, Published } from '../types.js';
+import type { Delivery, DeliveryDetail, DeliveryListParams, Endpoint, EndpointCreate, EndpointCreated, EndpointReplay, EndpointRotateSecret, EndpointUpdate, EndpointUpdated, EndpointWithSecret, EventPublish, Published } from '../types.js';
 import type { HooklineEvent } from '../webhooks/events.js';
 import { Resource } from './base.js';
 
@@ -8,8 +8,11 @@ const ENDPOINTS = '/api/v1/webhooks/endpoints';
 
 /** Subscribed endpoints (seed 001): `client.webhookEndpoints`. */
 export class WebhookEndpoints extends Resource {
-  /** The answer is the only place the `secret` (whsec_…) appears. */
-  create(body: EndpointCreate, options?: RequestOptions): Promise<EndpointWithSecret> {
+  /**
+   * The answer is the only place the `secret` (whsec_…) appears. A subscribed type that is neither
+   * built in nor ever published is saved, with an `unknown_event_type` entry in `warnings`.
+   */
+  create(body: EndpointCreate, options?: RequestOptions): Promise<EndpointCreated> {
     return this.call({ method: 'POST', path: ENDPOINTS, body, options });
   }
 
@@ -29,7 +32,8 @@ export class WebhookEndpoints extends Resource {
     return this.call({ method: 'GET', path: `${ENDPOINTS}/${seg(id)}`, options });
   }
 
-  update(id: string, body: EndpointUpdate, options?: RequestOptions): Promise<Endpoint> {
+  /** `warnings` as for `create`, when `events` is given. */
+  update(id: string, body: EndpointUpdate, options?: RequestOptions): Promise<EndpointUpdated> {
     return this.call({ method: 'PATCH', path: `${ENDPOINTS}/${seg(id)}`, body, options });
   }
 

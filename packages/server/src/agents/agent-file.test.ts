@@ -45,6 +45,30 @@ Write the report.
     expect(parse(file('runner_config: {command: x}\nnotifications: {}')).notifications).toEqual({});
   });
 
+  it('gives a file that names no runner the configured default runner, and only such a file', () => {
+    // 003's per-agent front matter as it stands: a name and notification rules, nothing else.
+    const text = `---\nname: report-agent\n${NOTIFICATIONS_003}---\nWrite the report.\n`;
+    const defaultRunner = { runner: 'http' as const, runner_config: { url: 'https://agents.example.com/run', headers: { Authorization: 'Bearer t0ken' } } };
+    const d = parseAgentFile('/srv/agents/report-agent/AGENT.md', text, {}, { webhookNames: ['default'], defaultRunner });
+    expect(d).toMatchObject({ name: 'report-agent', runner: 'http', runner_config: defaultRunner.runner_config, runner_from_default: true, prompt_template: 'Write the report.' });
+    expect(d.notifications?.on_error).toHaveLength(2);
+    // A file that gives its own runner keeps it.
+    const own = parseAgentFile('/srv/agents/reviewer/AGENT.md', file('runner_config: {command: x}'), {}, { defaultRunner });
+    expect(own).toMatchObject({ runner: 'command', runner_config: { command: 'x' }, runner_from_default: false });
+    // Naming a runner without its settings is still an error, default or not.
+    expect(() => parseAgentFile('/srv/agents/reviewer/AGENT.md', file('runner: http'), {}, { defaultRunner })).toThrow(/"runner_config" must be a mapping with the http runner's settings/);
+  });
+
+  it('without a default runner, says a file naming none needs two lines, and where they go', () => {
+    const e = failure(file('name: report-agent\nnotifications: {}'));
+    expect(e.line).toBe(0);
+    expect(e.message).toBe(`the agent names no runner, and no agents.default_runner is set in hookline.yaml. Add these two lines (with your program, or another runner) to this file's front matter:
+  runner: command
+  runner_config: {command: ./run-agent.sh}
+or put them under agents.default_runner in hookline.yaml, for every agent file that names no runner (see docs/agent-files.md)`);
+    expect(e.toString()).toMatch(/^\/srv\/agents\/reviewer\/AGENT\.md: the agent names no runner/);
+  });
+
   it('reports notification rule errors with their path and line', () => {
     const typo = failure(file('runner_config: {command: x}\nnotifications:\n  on_completed:\n    - channel: slack\n      target: "#reports"'));
     expect(typo.line).toBe(4);

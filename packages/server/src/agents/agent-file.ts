@@ -25,8 +25,16 @@ export interface AgentFileDefinition {
   webhook_secret: string | undefined;
   /** 003's per-agent notification rules; absent when the file has no `notifications:` (the gateway defaults apply). */
   notifications?: NotificationRules;
+  /** True when the file names no runner and `agents.default_runner` supplied `runner` and `runner_config`. */
+  runner_from_default: boolean;
   /** Line of each front matter key, to point later errors (e.g. from runner checks) at the right place. */
   lines: Record<string, number>;
+}
+
+/** `agents.default_runner` of hookline.yaml: a runner as a front matter gives one. */
+export interface DefaultRunner {
+  runner: RunnerKind;
+  runner_config: Record<string, unknown>;
 }
 
 /** A problem in one file, with the line it is on (1-based; 0 when it is about the whole file). */
@@ -43,6 +51,12 @@ export class AgentFileError extends Error {
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Front matter keys; `notifications` is 003's per-agent rules (notifications/rules.ts). */
 const KEYS = ['id', 'name', 'crew', 'crew_name', 'description', 'runner', 'runner_config', 'timeout', 'timeout_seconds', 'max_concurrent_runs', 'model', 'rate_limit_per_minute', 'webhook_secret', 'notifications'] as const;
+
+/** Said when a file names no runner and none is configured: the two lines that fix it, and where they go. */
+const NO_RUNNER = `the agent names no runner, and no agents.default_runner is set in hookline.yaml. Add these two lines (with your program, or another runner) to this file's front matter:
+  runner: command
+  runner_config: {command: ./run-agent.sh}
+or put them under agents.default_runner in hookline.yaml, for every agent file that names no runner (see docs/agent-files.md)`;
 
 /** The agent settings a file defines, as the agent API takes them (no id, crew or secret). */
 export function agentSettings(def: AgentFileDefinition) {
@@ -62,6 +76,8 @@ export function agentSettings(def: AgentFileDefinition) {
 export interface AgentFileOptions {
   /** Names in the config's `notifications.webhooks`, which `channel: webhook` rules must name. Default: none. */
   webhookNames?: readonly string[];
+  /** The runner of files that name none (`agents.default_runner`). Default: none, and such a file is an error. */
+  defaultRunner?: DefaultRunner | undefined;
 }
 
 /**
@@ -121,9 +137,13 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
   if (!SLUG.test(id)) fail('id', `agent id "${id}" must be 1–63 lower-case letters, digits, - or _ (set "id:" when the folder name is not one)`);
   const crew = str('crew', 63) ?? 'default';
   if (!SLUG.test(crew)) fail('crew', `crew "${crew}" must be 1–63 lower-case letters, digits, - or _`);
-  const runner = str('runner') ?? 'command';
+  // A file that names no runner (003's agent files carry only a name and rules) takes the configured default.
+  const namesNoRunner = (fm.runner === undefined || fm.runner === null) && fm.runner_config === undefined;
+  const fallback = namesNoRunner ? options.defaultRunner : undefined;
+  if (namesNoRunner && !fallback) throw new AgentFileError(path, 0, NO_RUNNER);
+  const runner = fallback?.runner ?? str('runner') ?? 'command';
   if (!(RUNNERS as readonly string[]).includes(runner)) fail('runner', `runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
-  const cfg = fm.runner_config;
+  const cfg = fallback?.runner_config ?? fm.runner_config;
   if (cfg === undefined || cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) fail(cfg === undefined ? 'runner' : 'runner_config', `"runner_config" must be a mapping with the ${runner} runner's settings (see docs/agents-and-triggers.md)`);
 
   let timeoutSeconds = int('timeout_seconds', 1, 86_400);
@@ -162,6 +182,7 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
     rate_limit_per_minute: rate ?? null,
     webhook_secret: secret,
     ...(notifications ? { notifications } : {}),
+    runner_from_default: fallback !== undefined,
     lines: Object.fromEntries(Object.keys(fm).map((k) => [k, lineOf(k)])),
   };
 }

@@ -13,6 +13,8 @@ export interface AgentFilesReport {
   /** File agents whose file is gone: deleted with their triggers (their runs stay). */
   removed: string[];
   errors: { path: string; line: number; message: string }[];
+  /** Why the configuration could not be read again at this reload (agents.default_runner was kept as it was). */
+  config_error?: string;
 }
 
 /** `runner_config` errors come from the runner checks; point them at the field they are about. */
@@ -20,6 +22,13 @@ function fieldOf(err: UserError): string {
   if (['invalid_runner_config', 'invalid_url', 'ssrf_blocked'].includes(err.code) || err.message.startsWith('runner_config')) return 'runner_config';
   if (err.code === 'invalid_secret') return 'webhook_secret';
   return 'id';
+}
+
+/** A refusal from the agent checks, at its field's line; one about a default runner says where that runner is set. */
+function runnerError(path: string, def: AgentFileDefinition | undefined, err: UserError): AgentFileError {
+  const field = fieldOf(err);
+  if (def?.runner_from_default && field === 'runner_config') return new AgentFileError(path, 0, `${err.message} (this agent names no runner and uses agents.default_runner of hookline.yaml)`);
+  return new AgentFileError(path, def?.lines[field] ?? 0, err.message);
 }
 
 /**
@@ -49,7 +58,7 @@ export class AgentFiles {
         seenIds.set(def.id, path);
         report.loaded.push({ id: def.id, path, action: await this.apply(def, path) });
       } catch (err) {
-        const e = err instanceof AgentFileError ? err : err instanceof UserError ? new AgentFileError(path, def?.lines[fieldOf(err)] ?? 0, err.message) : undefined;
+        const e = err instanceof AgentFileError ? err : err instanceof UserError ? runnerError(path, def, err) : undefined;
         if (!e) throw err;
         report.errors.push({ path: e.path, line: e.line, message: e.message });
         this.log.warn({ path: e.path, line: e.line }, `AGENT.md not loaded: ${e.toString()}`);
@@ -67,7 +76,8 @@ export class AgentFiles {
   }
 
   private async apply(def: AgentFileDefinition, path: string): Promise<'created' | 'updated' | 'unchanged'> {
-    const { lines: _lines, ...content } = def;
+    // Which of file or default gave the runner is not content: the settings themselves are.
+    const { lines: _lines, runner_from_default: _fromDefault, ...content } = def;
     const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
     const existing = await this.store.agents.getAgent(def.id);
     if (existing && existing.source !== 'file') throw new AgentFileError(path, def.lines.id ?? 2, `agent "${def.id}" already exists and was made through the API; give this file another "id:" or delete that agent`);

@@ -113,9 +113,10 @@ function checkHeaders(headers: Record<string, string>): void {
 /**
  * Checks `raw` as the settings of runner `kind` (422 naming the field otherwise), including the
  * SSRF guard's static check of any URL. `agentModel` is the agent's model label, the openai
- * runner's fallback model.
+ * runner's fallback model; undefined when no agent is known yet (`agents.default_runner`, whose
+ * agents are checked again as they load).
  */
-export function checkRunnerSettings(kind: RunnerKind, raw: unknown, o: { guard?: SsrfGuard | undefined; agentModel: string | null }): RunnerSettings {
+export function checkRunnerSettings(kind: RunnerKind, raw: unknown, o: { guard?: SsrfGuard | undefined; agentModel: string | null | undefined }): RunnerSettings {
   const bad = schemaError(kind, raw);
   if (bad) throw bad;
   if (kind === 'http') {
@@ -127,7 +128,7 @@ export function checkRunnerSettings(kind: RunnerKind, raw: unknown, o: { guard?:
   if (kind === 'openai') {
     const s = raw as OpenAIRunnerSettings;
     checkUrl('runner_config.base_url', s.base_url, o.guard);
-    if (!s.model && !o.agentModel) throw invalid('runner_config: missing required field "model" for runner "openai" (or set the agent\'s `model`)');
+    if (!s.model && o.agentModel !== undefined && !o.agentModel) throw invalid('runner_config: missing required field "model" for runner "openai" (or set the agent\'s `model`)');
     return s;
   }
   return raw as CommandRunnerSettings;

@@ -73,6 +73,17 @@ export const Endpoint = Type.Object({
 
 export const EndpointWithSecret = Type.Intersect([Endpoint, Type.Object({ secret: Type.String({ description: 'The signing secret. Shown only in this response.' }) })]);
 
+/** Advice about a saved endpoint (an event type nothing publishes yet); the key is absent when there is none. */
+const SaveWarnings = Type.Object({
+  warnings: Type.Optional(Type.Array(Type.Object({
+    code: Type.String({ description: '`unknown_event_type`: neither a built-in type nor one ever published (saved anyway).' }),
+    field: Type.String({ description: 'The request field, e.g. `events[1]`.' }),
+    message: Type.String({ description: 'What is wrong, with a "did you mean" when a known type is close.' }),
+  }), { description: 'Present only when there is advice; the endpoint was saved as given.' })),
+});
+export const EndpointCreated = Type.Intersect([EndpointWithSecret, SaveWarnings]);
+export const EndpointUpdated = Type.Intersect([Endpoint, SaveWarnings]);
+
 export const EventPublish = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: 128, description: 'Event type, e.g. "invoice.paid". run.*, endpoint.* and webhook.* are reserved.' }),

@@ -2,7 +2,7 @@ import type { SecretBox, SigningScheme } from '../crypto/index.js';
 import { generateWebhookSecret } from '../crypto/index.js';
 import { checkDestinationUrl } from '../delivery/destination-url.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
-import { checkPattern, type Publisher } from '../events/index.js';
+import { checkPattern, matchesBuiltin, type Publisher, type SubscriptionWarning, unknownTypeWarnings } from '../events/index.js';
 import type { EndpointTable, Page, Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
@@ -41,6 +41,12 @@ export interface EndpointView {
   created_at: string;
   updated_at: string;
 }
+
+/** An endpoint as saved, with advice about what was accepted anyway; `warnings` is there only when there is some. */
+export type SavedEndpoint<T = EndpointView> = T & { warnings?: SubscriptionWarning[] };
+
+/** Published types a "did you mean" may suggest (beyond the built-in ones). */
+const SUGGESTION_POOL = 1000;
 
 /** Header names we set ourselves; a custom header must not override them. */
 const RESERVED_HEADERS = /^(content-type|content-length|host|user-agent|connection|transfer-encoding|webhook-.*|x-hub-signature-256|x-signature|x-agentgateway-.*|x-hookline-.*)$/i;
@@ -99,6 +105,16 @@ export class EndpointAdmin {
     return [...new Set(events)];
   }
 
+  /** Warnings for subscriptions to types that are neither built in nor ever published (kept: they may be published later). */
+  private async eventTypeWarnings(events: string[]): Promise<SubscriptionWarning[]> {
+    const custom = events.filter((p) => !matchesBuiltin(p));
+    if (!custom.length) return [];
+    const records = this.o.store.eventTypes;
+    const published = await records.matching(custom);
+    if (custom.every((p) => published.has(p))) return [];
+    return unknownTypeWarnings(events, published, await records.list(SUGGESTION_POOL));
+  }
+
   private checkHeaders(h: Record<string, string>): Record<string, string> {
     for (const [name, value] of Object.entries(h)) {
       if (!HEADER_NAME.test(name)) throw new UserError(422, 'invalid_header', `header name "${name}" is not a valid HTTP header name`);
@@ -119,10 +135,11 @@ export class EndpointAdmin {
     return JSON.stringify(ms);
   }
 
-  async create(input: EndpointInput): Promise<EndpointView & { secret: string }> {
+  async create(input: EndpointInput): Promise<SavedEndpoint<EndpointView & { secret: string }>> {
     const now = this.clock.now();
     const secret = generateWebhookSecret();
     const events = this.checkEvents(input.events);
+    const warnings = await this.eventTypeWarnings(input.events);
     const row: EndpointTable = {
       id: newId('ep', this.clock),
       url: this.checkUrl(input.url),
@@ -144,7 +161,7 @@ export class EndpointAdmin {
       updated_at: now,
     };
     await this.o.store.insertEndpoint(row, events);
-    return { ...this.view(row), secret };
+    return { ...this.view(row), secret, ...(warnings.length ? { warnings } : {}) };
   }
 
   async get(id: string): Promise<EndpointTable> {
@@ -158,7 +175,7 @@ export class EndpointAdmin {
     return { items: rows.map((r) => this.view(r)), total };
   }
 
-  async update(id: string, input: Partial<EndpointInput>): Promise<EndpointView> {
+  async update(id: string, input: Partial<EndpointInput>): Promise<SavedEndpoint> {
     const now = this.clock.now();
     const patch: Partial<EndpointTable> = { updated_at: now };
     if (input.url !== undefined) patch.url = this.checkUrl(input.url);
@@ -174,7 +191,8 @@ export class EndpointAdmin {
     if (input.enabled === false) Object.assign(patch, { enabled: 0, disabled_reason: 'disabled by the API', disabled_at: now });
     const row = await this.o.store.updateEndpoint(id, patch, events);
     if (!row) throw notFound('endpoint', id);
-    return this.view(row);
+    const warnings = input.events ? await this.eventTypeWarnings(input.events) : [];
+    return { ...this.view(row), ...(warnings.length ? { warnings } : {}) };
   }
 
   /** Re-enables; what happened while it was off stays undelivered (001). */

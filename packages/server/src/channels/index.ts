@@ -1,3 +1,3 @@
 export { endpointRequest, USER_AGENT, type EndpointTarget, type Opener } from './endpoint.js';
-export { EndpointAdmin, type EndpointAdminOptions, type EndpointInput, type EndpointView } from './endpoint-admin.js';
+export { EndpointAdmin, type EndpointAdminOptions, type EndpointInput, type EndpointView, type SavedEndpoint } from './endpoint-admin.js';
 export { channelPreparer } from './prepare.js';

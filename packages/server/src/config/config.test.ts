@@ -10,6 +10,17 @@ function yaml(text: string): string {
   return f;
 }
 
+/** The message of the ConfigError that hookline.yaml holding `text` gives. */
+function configError(text: string, env: NodeJS.ProcessEnv = {}): string {
+  try {
+    loadConfig({ file: yaml(text), env });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 describe('configuration', () => {
   it('has working defaults with no file and no environment', () => {
     const c = loadConfig({ env: {} });
@@ -44,15 +55,7 @@ describe('configuration', () => {
   });
 
   it('names unknown keys and bad values, and says what is accepted', () => {
-    const err = (text: string, env: NodeJS.ProcessEnv = {}) => {
-      try {
-        loadConfig({ file: yaml(text), env });
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as Error).message;
-      }
-      throw new Error('expected a ConfigError');
-    };
+    const err = configError;
     expect(err('delivery:\n  retries: 3\n')).toMatch(/unknown option "delivery.retries"/);
     expect(err('server:\n  port: 70000\n')).toMatch(/option "server.port".*70000/);
     expect(err('delivery:\n  lease: "soon"\n')).toMatch(/option "delivery.lease".*duration/);
@@ -94,15 +97,7 @@ describe('configuration', () => {
           }
         }
 `;
-    const err = (text: string, env: NodeJS.ProcessEnv = {}) => {
-      try {
-        loadConfig({ file: yaml(text), env });
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as Error).message;
-      }
-      throw new Error('expected a ConfigError');
-    };
+    const err = configError;
     const hook = (fields: string) => `notifications:\n  webhooks:\n    - name: a\n      url: https://hooks.example.com/a\n      secret: s3cret\n${fields}`;
 
     it('defaults to nothing enabled', () => {
@@ -180,6 +175,43 @@ describe('configuration', () => {
       expect(secrets).not.toContain('12345678');
       expect(secrets).not.toContain('topsecret99');
       expect(err('{}', { HOOKLINE_ADMIN_KEY: 'letmein-please' })).not.toContain('letmein-please');
+    });
+  });
+
+  describe('agents.default_runner', () => {
+    const err = configError;
+    const runner = (lines: string) => `agents:\n  default_runner:\n${lines.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+
+    it('is unset by default, and takes a runner as an AGENT.md front matter gives it', () => {
+      expect(loadConfig({ env: {} }).agents.default_runner).toBeUndefined();
+      const c = loadConfig({ file: yaml(runner('runner: http\nrunner_config:\n  url: https://agents.example.com/run\n  headers: {Authorization: "Bearer ${AGENT_TOKEN}"}')), env: { AGENT_TOKEN: 'tok-123' } });
+      expect(c.agents.default_runner).toEqual({ runner: 'http', runner_config: { url: 'https://agents.example.com/run', headers: { Authorization: 'Bearer tok-123' } } });
+      // An openai runner may leave the model to each agent's `model:`.
+      expect(loadConfig({ file: yaml(runner('runner: openai\nrunner_config: {base_url: "https://api.example.com/v1"}')), env: {} }).agents.default_runner?.runner).toBe('openai');
+    });
+
+    it('is checked as a front matter runner is, with the messages pointing at hookline.yaml', () => {
+      const missing = err(runner('runner: command\nrunner_config: {args: [-p]}'));
+      expect(missing).toMatch(/hookline\.yaml is invalid:\n {2}- option "agents\.default_runner\.runner_config": missing required field "command" for runner "command"$/);
+      expect(err(runner('runner: command\nrunner_config: {command: x, arg: [-p]}'))).toMatch(/option "agents\.default_runner\.runner_config": unknown field "arg"; runner "command" takes command, args, cwd, env/);
+      expect(err(runner('runner: shell\nrunner_config: {command: x}'))).toMatch(/option "agents\.default_runner\.runner": must be one of "command", "http", "openai" \(got "shell"\)/);
+      expect(err(runner('runner: command'))).toMatch(/option "agents\.default_runner\.runner_config"/);
+      expect(err(runner('runner: command\nrunner_config: {command: x}\nmodel: m'))).toMatch(/unknown option "agents\.default_runner\.model"/);
+      expect(err(runner('runner: http\nrunner_config: {url: "ftp://x.example"}'))).toMatch(/option "agents\.default_runner\.runner_config\.url": must use http or https, not ftp/);
+      // The SSRF guard of delivery.allow_networks, as for agents saved through the API.
+      const loopback = runner('runner: http\nrunner_config: {url: "http://127.0.0.1:9000/run"}');
+      expect(err(loopback)).toMatch(/option "agents\.default_runner\.runner_config\.url": is not allowed: .*delivery\.allow_networks/);
+      expect(loadConfig({ file: yaml(`${loopback}delivery:\n  allow_networks: [127.0.0.1]\n`), env: {} }).agents.default_runner?.runner).toBe('http');
+    });
+
+    it('never repeats a secret of its settings in an error message', () => {
+      const header = err(runner('runner: http\nrunner_config:\n  url: https://agents.example.com/run\n  headers: {Authorization: "Bearer top-secret-1\\n"}'));
+      expect(header).toMatch(/option "agents\.default_runner\.runner_config\.headers": "Authorization" has a line break/);
+      expect(header).not.toContain('top-secret-1');
+      const shaped = err(runner('runner: openai\nrunner_config: "sk-top-secret-2"'));
+      expect(shaped).toMatch(/option "agents\.default_runner\.runner_config"/);
+      expect(shaped).not.toContain('sk-top-secret-2');
+      expect(err(runner('runner: 7\nrunner_config: {api_key: sk-top-secret-3}'))).not.toContain('sk-top-secret-3');
     });
   });
 

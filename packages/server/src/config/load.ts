@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { didYouMean } from '../util/did-you-mean.js';
 import { notificationProblems } from './notification-checks.js';
+import { defaultRunnerProblems } from './runner-checks.js';
 import { ConfigSchema, ENV_VARS, type HooklineConfig } from './schema.js';
 
 /** Thrown when configuration is unusable; the message says which key and how to fix it. */
@@ -101,11 +102,11 @@ export function validateConfig(raw: Record<string, unknown>, source = 'configura
   });
   if (problems.length) throw new ConfigError(`${source} is invalid:\n  - ${problems.join('\n  - ')}`);
   const config = withDefaults as HooklineConfig;
-  const semantic = notificationProblems(config.notifications);
+  const semantic = [...notificationProblems(config.notifications), ...defaultRunnerProblems(config)];
   if (semantic.length) throw new ConfigError(`${source} is invalid:\n  - ${semantic.join('\n  - ')}`);
   return config;
 }
 
 /** Options whose values are never echoed in a message, wherever they sit in an echoed value. */
-const SECRET_KEYS = new Set(['master_key', 'previous_master_keys', 'admin_key', 'bot_token', 'default_channel', 'secret']);
+const SECRET_KEYS = new Set(['master_key', 'previous_master_keys', 'admin_key', 'bot_token', 'default_channel', 'secret', 'runner_config']);
 const redactSecrets = (key: string, value: unknown): unknown => (SECRET_KEYS.has(key) ? '[redacted]' : value);

@@ -7,6 +7,7 @@ function typeOf(s: TSchema): string {
   if (s.anyOf) return (s.anyOf as TSchema[]).map((x) => JSON.stringify(x.const)).join(' \\| ');
   if (s.type === 'array') return `list of ${typeOf(s.items as TSchema)}`;
   if (s.pattern?.includes('ms|s|m|h|d')) return 'duration';
+  if (s.type === 'object') return 'mapping';
   return String(s.type);
 }
 
@@ -14,7 +15,9 @@ function rows(schema: TSchema, prefix: string[], out: Row[]): Row[] {
   const required = new Set((schema.required as string[] | undefined) ?? []);
   for (const [key, child] of Object.entries(schema.properties as Record<string, TSchema>)) {
     const path = [...prefix, key];
-    if (child.type === 'object') {
+    // An optional mapping without a default (agents.default_runner) gets a row of its own, then its keys'.
+    const optionalMapping = child.type === 'object' && child.default === undefined;
+    if (child.type === 'object' && child.properties && !optionalMapping) {
       rows(child, path, out);
       continue;
     }
@@ -29,6 +32,7 @@ function rows(schema: TSchema, prefix: string[], out: Row[]): Row[] {
     // A list of mappings (notifications.webhooks): one row per key of an entry, as `list[].key`.
     const items = child.items as TSchema | undefined;
     if (child.type === 'array' && items?.type === 'object') rows(items, [...prefix, `${key}[]`], out);
+    if (optionalMapping && child.properties) rows(child, path, out);
   }
   return out;
 }
@@ -80,5 +84,16 @@ notifications:
 \`\`\`
 
 Agents choose their own Slack channels and webhooks with a \`notifications:\` block in their AGENT.md (see docs/agent-files.md); without one, \`notifications.slack.default_channel\` and every webhook subscribed to the event are told.
+
+AGENT.md files that give only a name and notification rules, as seed 003's do, run with \`agents.default_runner\`:
+
+\`\`\`yaml
+agents:
+  default_runner:
+    runner: command
+    runner_config: {command: ./run-agent.sh, env: {API_TOKEN: \${AGENT_API_TOKEN}}}
+\`\`\`
+
+It is checked at start like a front matter's runner, and read again from this file at each reload (\`SIGHUP\`, \`POST /api/v1/agents/reload\`), which updates the agents that use it; see docs/agent-files.md.
 `;
 }

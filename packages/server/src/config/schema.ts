@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RUNNERS } from '../agents/runner-config.js';
 import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from '../notifications/events.js';
 
 /**
@@ -42,6 +43,25 @@ const NotificationsSchema = Type.Object(
     ),
   },
   { default: {}, additionalProperties: false },
+);
+
+/**
+ * The runner of AGENT.md agents that name none (seed 003 configures the model once for the whole
+ * gateway). Shaped as in a front matter; `runner_config` is checked against `runner` by
+ * runner-checks.ts, with the messages a front matter gets.
+ */
+const DefaultRunnerSchema = Type.Object(
+  {
+    runner: Type.Union(RUNNERS.map((r) => Type.Literal(r)), { description: 'The runner kind, as `runner:` in an AGENT.md: `command`, `http` or `openai` (see docs/agents-and-triggers.md).' }),
+    runner_config: Type.Record(Type.String(), Type.Unknown(), {
+      secret: true,
+      description: "The runner's settings, as `runner_config:` in an AGENT.md (e.g. `{command: ./run.sh}`, `{url: …, headers: …}`, `{base_url: …, model: …, api_key: …}`), checked the same way at start. Secrets in it (env values, header values, `api_key`) are stored encrypted with each agent and never shown; `${NAME}` reads them from the environment. An `openai` runner without `model` uses each agent's `model:`.",
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: 'The runner of AGENT.md agents whose front matter has neither `runner` nor `runner_config`, e.g. agents that give only a `name` and `notifications`. Resolved as the files load: each such agent is stored with, and the API shows, the runner it will use. A reload (SIGHUP, `POST /api/v1/agents/reload`) re-reads this option from the configuration file and updates those agents. Agents created through the API always name their own runner. Unset: such a file is an error that shows the two lines to add.',
+  },
 );
 
 export const ConfigSchema = Type.Object(
@@ -95,6 +115,7 @@ export const ConfigSchema = Type.Object(
     agents: Type.Object(
       {
         dir: Type.String({ default: 'agents', description: 'Directory of agent files, one folder per agent holding an AGENT.md (YAML front matter + prompt). Relative paths are from the working directory. Loaded at start and on SIGHUP; a missing directory means no file agents (`HOOKLINE_AGENTS_DIR`).' }),
+        default_runner: Type.Optional(DefaultRunnerSchema),
       },
       { default: {}, additionalProperties: false },
     ),

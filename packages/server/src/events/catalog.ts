@@ -1,3 +1,5 @@
+import { closest as closestName } from '../util/did-you-mean.js';
+
 /**
  * Event types are dotted lower-case names (`run.completed`, `invoice.paid`). The namespaces
  * below belong to Hookline: subscribing to an unknown type in them is a typo we can catch,
@@ -65,4 +67,39 @@ export function patternsMatching(type: string): string[] {
 
 export function patternMatches(pattern: string, type: string): boolean {
   return patternsMatching(type).includes(pattern);
+}
+
+/** Advice about a subscription that was saved anyway. */
+export interface SubscriptionWarning {
+  code: 'unknown_event_type';
+  /** The request field it is about: `events[i]`. */
+  field: string;
+  message: string;
+}
+
+/** True when `pattern` selects a built-in type: "*", the type itself, or a prefix of it. */
+export function matchesBuiltin(pattern: string): boolean {
+  return Object.keys(BUILTIN_EVENT_TYPES).some((type) => patternMatches(pattern, type));
+}
+
+/**
+ * Warnings for valid subscriptions that select nothing known: no built-in type and no type
+ * published so far (`published`: those of `patterns` that did select a published type). They
+ * are kept, since custom types may be published later, but a typo is likely; a suggestion is
+ * drawn from the built-in types and `publishedTypes`.
+ */
+export function unknownTypeWarnings(patterns: readonly string[], published: ReadonlySet<string>, publishedTypes: Iterable<string>): SubscriptionWarning[] {
+  const types = [...new Set([...Object.keys(BUILTIN_EVENT_TYPES), ...publishedTypes])];
+  const prefixes = [...new Set(types.flatMap((type) => patternsMatching(type).filter((p) => p.endsWith('.*'))))];
+  const warnings: SubscriptionWarning[] = [];
+  patterns.forEach((pattern, i) => {
+    if (matchesBuiltin(pattern) || published.has(pattern)) return;
+    const wildcard = pattern.endsWith('.*');
+    // "invoice" meant "invoice.*" when invoice.* types exist.
+    const hint = !wildcard && prefixes.includes(`${pattern}.*`) ? `${pattern}.*` : closestName(pattern, wildcard ? prefixes : types);
+    const unknown = wildcard ? `"${pattern}" selects no known event type (none built in, none published so far)` : `"${pattern}" is not a known event type (not built in, never published)`;
+    const otherwise = wildcard ? `it will match only events published later whose type starts with "${pattern.slice(0, -1)}"` : 'it will match only events published later with exactly that type';
+    warnings.push({ code: 'unknown_event_type', field: `events[${i}]`, message: `${unknown}; ${hint ? `did you mean "${hint}"?` : otherwise}` });
+  });
+  return warnings;
 }

@@ -2,7 +2,7 @@ import type { Store, DeliveryTable, EventTable } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { newDelivery } from '../delivery/new-delivery.js';
-import { patternsMatching } from './catalog.js';
+import { BUILTIN_EVENT_TYPES, patternsMatching } from './catalog.js';
 import { GroupCommit } from '../util/group-commit.js';
 
 export interface Envelope {
@@ -52,6 +52,8 @@ interface Pending {
 
 /** Most events written in one publish transaction. */
 const MAX_BATCH = 500;
+/** Event types this process remembers having recorded; past this the memory starts over (a type is then recorded again, harmlessly). */
+const MAX_REMEMBERED_TYPES = 10_000;
 
 export class Publisher {
   private readonly clock: Clock;
@@ -61,6 +63,8 @@ export class Publisher {
    * for the first and becomes a duplicate); SQLite has one writer anyway.
    */
   private readonly batches: GroupCommit<Pending, PublishResult>;
+  /** Types already in the store's record of published types: only a new type costs a write. */
+  private readonly recordedTypes = new Set<string>(Object.keys(BUILTIN_EVENT_TYPES));
   constructor(private readonly o: PublisherOptions) {
     this.clock = o.clock ?? systemClock;
     this.batches = new GroupCommit({ write: (batch) => this.write(batch, o.store), maxBatch: MAX_BATCH, maxWriters: o.store.dialect === 'postgres' ? 4 : 1 });
@@ -120,6 +124,7 @@ export class Publisher {
         targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(p) ?? []))]);
       }
       await tx.insertDeliveries(fresh.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now, batch[first.get(r.id)!]!.input.run)));
+      await this.recordTypes(tx, fresh.map((r) => r.type), now);
       const onPublished = this.o.onPublished;
       if (onPublished && fresh.length) {
         const published = fresh.map((r) => envs[first.get(r.id)!]!);
@@ -133,6 +138,17 @@ export class Publisher {
     });
     if (results.some((r) => r.deliveries)) this.o.onEnqueued?.();
     return results;
+  }
+
+  /** Notes the types not yet known to be recorded, remembering them once the transaction commits. */
+  private async recordTypes(tx: Store, types: string[], now: number): Promise<void> {
+    const unrecorded = [...new Set(types)].filter((t) => !this.recordedTypes.has(t));
+    if (!unrecorded.length) return;
+    await tx.eventTypes.record(unrecorded, now);
+    tx.afterCommit(() => {
+      if (this.recordedTypes.size + unrecorded.length > MAX_REMEMBERED_TYPES) this.recordedTypes.clear();
+      for (const t of unrecorded) this.recordedTypes.add(t);
+    });
   }
 
   /**

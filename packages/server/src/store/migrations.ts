@@ -331,5 +331,18 @@ const m0011: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008, '0009_notifications': m0009, '0010_inspector': m0010, '0011_stats_indexes': m0011 };
+const m0012: Migration = {
+  async up(db: Kysely<any>) {
+    // The event types published so far, written once per new type (not per event), kept when
+    // events are pruned: "is anyone publishing this?" for subscriptions (endpoint warnings).
+    await db.schema
+      .createTable('event_types')
+      .addColumn('type', 'text', (c) => c.primaryKey())
+      .addColumn('first_published_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await sql`INSERT INTO event_types (type, first_published_at) SELECT type, MIN(created_at) FROM events GROUP BY type`.execute(db);
+  },
+};
+
+export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008, '0009_notifications': m0009, '0010_inspector': m0010, '0011_stats_indexes': m0011, '0012_event_types': m0012 };
 

@@ -42,6 +42,12 @@ export interface SubscriptionTable {
   pattern: string;
 }
 
+/** Every event type published so far (never pruned), so a subscription can be told it matches nothing yet. */
+export interface EventTypeTable {
+  type: string;
+  first_published_at: number;
+}
+
 export interface EventTable {
   id: string;
   type: string;
@@ -299,6 +305,7 @@ export interface Database {
   endpoints: EndpointTable;
   endpoint_subscriptions: SubscriptionTable;
   events: EventTable;
+  event_types: EventTypeTable;
   deliveries: DeliveryTable;
   attempts: AttemptTable;
   crews: CrewTable;

@@ -7,6 +7,7 @@ import { PostActionRecords } from './post-actions.js';
 import { NotificationRecords } from './notifications.js';
 import { InspectorRecords } from './inspector.js';
 import { StatsRecords } from './stats.js';
+import { EventTypeRecords } from './event-types.js';
 import { migrate, type MigrationProgress } from './migrator.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
@@ -78,6 +79,11 @@ export class Store {
   /** The Inspector's request bins and their captures, in this store's transaction. */
   get inspector(): InspectorRecords {
     return new InspectorRecords(this.db);
+  }
+
+  /** The event types published so far, in this store's transaction. */
+  get eventTypes(): EventTypeRecords {
+    return new EventTypeRecords(this.db);
   }
 
   /** The overview's aggregate numbers, in this store's transaction. */

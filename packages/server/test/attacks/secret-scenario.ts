@@ -119,7 +119,7 @@ export async function exercise(c: ScenarioContext): Promise<{ runs: Record<strin
   await trigger('cat-named', '/api/v1/webhooks/ops/cat/ci', triggerSecret2, 'sign');
   await trigger('fail', '/api/v1/webhooks/ops/fail/trigger', agentSecrets.fail!, 'sign');
   await trigger('file-agent', '/api/v1/webhooks/ops/file-agent/trigger', c.fileAgentSecret, 'sign');
-  for (const id of ['env', 'http-ok', 'http-fail', 'openai-ok', 'openai-fail']) runIds[id] = ok(await api('POST', `/api/v1/agents/${id}/runs?wait=true`, { prompt: 'go' }), id).body.id;
+  for (const id of ['env', 'http-ok', 'http-fail', 'openai-ok', 'openai-fail', 'default-agent']) runIds[id] = ok(await api('POST', `/api/v1/agents/${id}/runs?wait=true`, { prompt: 'go' }), id).body.id;
   ok(await api('POST', '/api/v1/events', { type: 'custom.thing', data: { x: 1 } }), 'event');
   ok(await api('POST', `/api/v1/webhooks/endpoints/${epOk.body.id}/test`), 'test');
   const runs: Record<string, string> = {};

@@ -132,6 +132,7 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
       FILE_AGENT_SECRET: secrets.make('AGENT.md webhook_secret'),
       FILE_AGENT_TOKEN: secrets.make('AGENT.md runner header'),
       BROKEN_FILE_SECRET: secrets.make('broken AGENT.md secret'),
+      DEFAULT_RUNNER_TOKEN: secrets.make('agents.default_runner header'),
     };
     if (store === 'postgres') {
       schema = await createTestSchema();
@@ -140,10 +141,13 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
     mkdirSync(join(dir, 'agents', 'file-agent'), { recursive: true });
     mkdirSync(join(dir, 'agents', 'broken-agent'), { recursive: true });
     writeFileSync(join(dir, 'agents', 'file-agent', 'AGENT.md'), ['---', 'crew: ops', 'runner: http', 'runner_config:', `  url: ${rx.url}/runner/ok/file`, '  headers:', '    Authorization: "Bearer ${FILE_AGENT_TOKEN}"', 'webhook_secret: ${FILE_AGENT_SECRET}', 'notifications: {}', '---', 'File agent.', ''].join('\n'));
+    // Names no runner: it runs with agents.default_runner, whose header is a secret from hookline.yaml.
+    mkdirSync(join(dir, 'agents', 'default-agent'), { recursive: true });
+    writeFileSync(join(dir, 'agents', 'default-agent', 'AGENT.md'), ['---', 'crew: ops', 'name: default-agent', 'notifications: {}', '---', 'Default agent.', ''].join('\n'));
     // A file broken on the very line that holds a secret: its error must not quote the line.
     writeFileSync(join(dir, 'agents', 'broken-agent', 'AGENT.md'), ['---', 'crew: ops', 'runner: command', 'runner_config: {command: /bin/cat}', 'webhook_secret: ${BROKEN_FILE_SECRET}: nested: {', '---', ''].join('\n'));
     writeFileSync(join(dir, 'hookline.yaml'), [
-      `agents: {dir: ${JSON.stringify(join(dir, 'agents'))}}`,
+      `agents: {dir: ${JSON.stringify(join(dir, 'agents'))}, default_runner: {runner: http, runner_config: {url: "${rx.url}/runner/ok/default", headers: {Authorization: "Bearer \${DEFAULT_RUNNER_TOKEN}"}}}}`,
       'delivery: {allow_networks: ["127.0.0.1/32"]}',
       'notifications:',
       `  slack: {enabled: true, api_base_url: "${rx.url}/slack-api"}`,
@@ -169,7 +173,7 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
 
   it('really used every secret: the receiver got each credential, and the failures were echoed back', () => {
     const sent = JSON.stringify(rx.seen.map((s) => s.headers));
-    for (const name of ['post-action bearer token', 'post-action header value', 'callback Authorization header', 'callback extra header', 'endpoint Authorization header', 'endpoint X-Token header', 'http runner header', 'openai api key', 'Slack bot token', 'AGENT.md runner header']) {
+    for (const name of ['post-action bearer token', 'post-action header value', 'callback Authorization header', 'callback extra header', 'endpoint Authorization header', 'endpoint X-Token header', 'http runner header', 'openai api key', 'Slack bot token', 'AGENT.md runner header', 'agents.default_runner header']) {
       const s = secrets.list.find((x) => x.name === name)!;
       expect(sent, name).toContain(s.value);
     }
@@ -177,7 +181,7 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
     expect(Buffer.from(basic.replace('Basic ', ''), 'base64').toString()).toContain(secrets.list.find((x) => x.name === 'post-action basic password')!.value);
     expect(rx.seen.some((s) => s.path.includes('/services/') && s.path.includes('SENTINEL'))).toBe(true);
     expect(rx.seen.some((s) => s.path.startsWith('/named/fail') && s.headers['x-agentgateway-signature'])).toBe(true);
-    expect(report.runs).toMatchObject({ cat: 'completed', fail: 'failed', 'http-ok': 'completed', 'http-fail': 'failed', 'openai-ok': 'completed', 'openai-fail': 'failed', env: 'completed', 'file-agent': 'completed' });
+    expect(report.runs).toMatchObject({ cat: 'completed', fail: 'failed', 'http-ok': 'completed', 'http-fail': 'failed', 'openai-ok': 'completed', 'openai-fail': 'failed', env: 'completed', 'file-agent': 'completed', 'default-agent': 'completed' });
     expect(report.attempted).toBeGreaterThanOrEqual(15);
     expect(report.badRequests.filter((b) => b.status < 400 || b.status >= 500)).toEqual([]);
   });

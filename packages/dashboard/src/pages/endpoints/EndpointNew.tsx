@@ -1,9 +1,10 @@
 // Creates an endpoint, then shows its signing secret once (the API never returns it again)
-// before moving on to the endpoint's page.
+// before moving on to the endpoint's page, with the API's warnings about its event types.
 import { useState } from 'react';
-import { api, type EndpointWithSecret } from '../../api.js';
+import { api, type EndpointCreated, type SaveWarning } from '../../api.js';
 import { EndpointForm, type EndpointCreateBody } from '../../components/EndpointForm.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { SaveWarnings } from '../../components/SaveWarnings.js';
 import { PageHead } from '../../components/PageHead.js';
 import { ReadOnlyNote, useCanWrite } from '../../components/ReadOnlyNote.js';
 import { SecretOnce } from '../../components/SecretOnce.js';
@@ -14,11 +15,11 @@ export function EndpointNew() {
   const canWrite = useCanWrite();
   const action = useAction();
   // The secret lives only here; leaving the page forgets it.
-  const [created, setCreated] = useState<{ id: string; url: string; secret: string } | null>(null);
+  const [created, setCreated] = useState<{ id: string; url: string; secret: string; warnings: SaveWarning[] } | null>(null);
 
   const create = async (body: EndpointCreateBody) => {
-    const ep = await action.run('create', () => api<EndpointWithSecret>('/api/v1/webhooks/endpoints', { method: 'POST', body }));
-    if (ep) setCreated({ id: ep.id, url: ep.url, secret: ep.secret });
+    const ep = await action.run('create', () => api<EndpointCreated>('/api/v1/webhooks/endpoints', { method: 'POST', body }));
+    if (ep) setCreated({ id: ep.id, url: ep.url, secret: ep.secret, warnings: ep.warnings ?? [] });
   };
 
   return (
@@ -40,6 +41,7 @@ export function EndpointNew() {
           <p data-testid="endpoint-created">
             Endpoint <span className="mono">{created.id}</span> for <span className="mono wrap-any">{created.url}</span> is created and enabled.
           </p>
+          {created.warnings.length > 0 && <SaveWarnings warnings={created.warnings} />}
           <SecretOnce label="Signing secret" secret={created.secret} onDone={() => navigate(href('/endpoints', created.id), { replace: true })} />
           <p className="muted">
             Give this secret to the receiver so it can verify each request. With the <code>standard</code> scheme, the <code>standardwebhooks</code> and{' '}

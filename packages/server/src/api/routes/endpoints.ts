@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../deps.js';
-import { Endpoint, EndpointCreate, EndpointUpdate, EndpointWithSecret, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
+import { Endpoint, EndpointCreate, EndpointCreated, EndpointUpdate, EndpointUpdated, EndpointWithSecret, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
 import { parseTime } from '../time.js';
 
 const tags = ['endpoints'];
@@ -14,7 +14,7 @@ export const endpointRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
     if (req.method === 'POST' && req.body === undefined && req.routeOptions.url !== base) req.body = {};
   });
 
-  app.post(base, { schema: { tags, summary: 'Create an endpoint (the secret is shown only here)', body: EndpointCreate, response: { 201: EndpointWithSecret, ...errors } } }, async (req, reply) => {
+  app.post(base, { schema: { tags, summary: 'Create an endpoint (the secret is shown only here)', body: EndpointCreate, response: { 201: EndpointCreated, ...errors } } }, async (req, reply) => {
     return reply.status(201).send(await d.endpoints.create(req.body));
   });
 
@@ -25,7 +25,7 @@ export const endpointRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
 
   app.get(`${base}/:id`, { schema: { tags, summary: 'Get an endpoint', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) => d.endpoints.view(await d.endpoints.get(req.params.id)));
 
-  app.patch(`${base}/:id`, { schema: { tags, summary: 'Update an endpoint (only the fields given)', params: IdParams, body: EndpointUpdate, response: { 200: Endpoint, ...errors } } }, async (req) => d.endpoints.update(req.params.id, req.body));
+  app.patch(`${base}/:id`, { schema: { tags, summary: 'Update an endpoint (only the fields given)', params: IdParams, body: EndpointUpdate, response: { 200: EndpointUpdated, ...errors } } }, async (req) => d.endpoints.update(req.params.id, req.body));
 
   app.delete(`${base}/:id`, { schema: { tags, summary: 'Delete an endpoint; its pending deliveries fail as endpoint_deleted', params: IdParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
     await d.endpoints.remove(req.params.id);

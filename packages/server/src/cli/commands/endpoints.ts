@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
-import type { Endpoint, EndpointWithSecret, Hookline } from '@hookline/sdk';
+import type { Endpoint, EndpointWithSecret, Hookline, SaveWarning } from '@hookline/sdk';
 import { examples, headerPairs, integer, list, listing, pageParams, type PageOpts, repeat, seconds, time } from '../args.js';
 import { connect } from '../client.js';
 import { usageError } from '../errors.js';
-import { details, note, pageNote, printJson, Progress, say, status, table, when } from '../output.js';
+import { details, note, pageNote, printJson, Progress, say, status, table, when, yellow } from '../output.js';
 
 const SCHEMES = ['standard', 'x-signature', 'agentgateway', 'github'];
 
@@ -77,6 +77,11 @@ function showSecret(e: EndpointWithSecret, what: string): void {
   say('(shown only now; verify deliveries with it, e.g. hookline verify --secret whsec_…)');
 }
 
+/** The API's advice about a saved endpoint (e.g. an event type nothing publishes), on stderr; --json has it in `warnings`. */
+function printWarnings(warnings: SaveWarning[] | undefined): void {
+  for (const w of warnings ?? []) note(`${yellow(process.stderr, 'warning')}: ${w.field}: ${w.message}`);
+}
+
 /** Replayed deliveries still pending, as a progress bar until they are all sent (or failed). */
 async function watchReplay(client: Hookline, id: string, enqueued: number): Promise<number> {
   const bar = new Progress('delivering replayed events', enqueued);
@@ -144,6 +149,7 @@ export function registerEndpoints(program: Command): void {
       const e = await client.webhookEndpoints.create({ url, ...fields(o), ...(o.disabled ? { enabled: false } : {}) } as never);
       if (o.json) return printJson(e);
       showSecret(e, 'created endpoint');
+      printWarnings(e.warnings);
     });
 
   endpointOptions(endpoints.command('update <id>').description('Change an endpoint (only the options given)'))
@@ -157,6 +163,7 @@ export function registerEndpoints(program: Command): void {
       const e = await client.webhookEndpoints.update(id, body as never);
       if (o.json) return printJson(e);
       say(`updated endpoint ${e.id}`);
+      printWarnings(e.warnings);
     });
 
   endpoints

@@ -43,7 +43,8 @@ export function registerServer(program: Command): void {
       }
       lifetime.serving = true;
       const { Hookline } = await import('../../app.js');
-      const hl = await Hookline.create({ config: c });
+      // A reload re-reads the configuration for agents.default_runner (the rest needs a restart).
+      const hl = await Hookline.create({ config: c, rereadConfig: () => config({ ...opts, config: globals(cmd).config }) });
       // Installed before anything is announced, so a supervisor that signals as soon as it
       // sees the "listening" line still gets a graceful stop.
       let stopping = false;
@@ -71,6 +72,7 @@ export function registerServer(program: Command): void {
       if (address) console.log(`API docs: ${address}/docs`);
       const printAgentFiles = (r: AgentFilesReport | undefined) => {
         if (!r) return;
+        if (r.config_error) console.error(`hookline: configuration not re-read (agents.default_runner kept as it was): ${r.config_error}`);
         if (r.loaded.length || r.removed.length) console.log(`Agent files (${r.dir}): ${r.loaded.length} loaded${r.removed.length ? `, ${r.removed.length} removed` : ''}`);
         for (const e of r.errors) console.error(`hookline: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message} (this agent was not loaded; fix the file and send SIGHUP)`);
       };
