@@ -51,7 +51,9 @@ describe.each(STORES)('clock jumps (%s)', (kind) => {
       if (r.path === '/held' && n === 1) held.push(answer);
       else answer();
     };
-    // The dispatcher's poll is pushed out of the way: retries go out when the test drains.
+    // The dispatcher's poll is pushed out of the way: retries go out when the test drains, or when
+    // setting the clock reaches their due time (the dispatcher's due timer runs on this clock).
+    // Either way each is claimed once, which is what the counts below check.
     h = await startHookline(kind, { clock, random: () => 0, runnerFor: () => instantRunner, overrides: { delivery: { poll_interval: '1h' } } });
     expect((await h.call('POST', '/api/v1/crews', { id: 'ops', name: 'Ops' })).status).toBe(201);
     expect((await h.call('POST', '/api/v1/agents', { id: 'ticker', crew_id: 'ops', name: 'Ticker', runner: 'command', runner_config: { command: process.execPath } })).status).toBe(201);

@@ -103,7 +103,7 @@ export const ConfigSchema = Type.Object(
         per_endpoint_in_flight: Type.Integer({ minimum: 1, maximum: 1000, default: 16, description: 'Most requests open to one endpoint at once, so a slow endpoint cannot starve the others.' }),
         batch_size: Type.Integer({ minimum: 1, maximum: 5000, default: 256, description: 'Deliveries claimed per database round trip.' }),
         lease: Duration('60s', 'How long a claimed delivery belongs to its worker; after that another worker may take it (a crashed worker loses nothing).'),
-        poll_interval: Duration('1s', 'How often an idle worker looks for due deliveries (retries, other processes\' work). New deliveries wake workers at once.'),
+        poll_interval: Duration('1s', 'How often an idle worker looks for due deliveries, as a safety net: new deliveries wake workers at once and retries at their due time (on PostgreSQL, in every process), so the poll only finds what those wake-ups missed, e.g. while the database connection was lost.'),
         retry_schedule: Type.Array(Duration('30s', 'One delay.'), { minItems: 0, maxItems: 20, default: ['30s', '2m', '10m', '1h', '4h'], description: 'Delays before each retry of a failed endpoint delivery. After the last, the delivery is `failed`.' }),
         jitter: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: 'Random extra delay as a fraction of each retry delay (0.2: up to 20% later), so a recovered receiver is not stampeded.' }),
         auto_disable_after: Type.Integer({ minimum: 1, maximum: 100_000, default: 50, description: 'Consecutive failed attempts after which an endpoint is disabled.' }),

@@ -8,6 +8,7 @@ import type { Judged, PrepareDeliveries, PreparedDelivery } from './destination.
 import type { HttpSender } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { RateLimiter } from '../util/rate-limiter.js';
+import { DueAnnouncements, DueTimer } from './due-timer.js';
 import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
 
 export interface DispatcherOptions {
@@ -110,15 +111,30 @@ export class Dispatcher {
    */
   private readonly holding = new Map<string, string>();
   private renewTimer: NodeJS.Timeout | undefined;
+  /** Wakes this dispatcher when the earliest known retry comes due; the poll is only a safety net. */
+  private readonly dueTimer: DueTimer;
+  private readonly announcements = new DueAnnouncements();
 
   constructor(private readonly o: DispatcherOptions) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? systemRandom;
+    this.dueTimer = new DueTimer(this.clock, () => {
+      this.wake();
+      this.lookAhead();
+    });
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.unlisten = await this.o.store.ops.listenDue(() => this.wake());
+    this.unlisten = await this.o.store.ops.listenDue({
+      due: () => this.wake(),
+      dueAt: (at) => this.expectDue(at),
+      // At start, and after a lost connection (announcements were missed): what is due, and when next.
+      connected: () => {
+        this.wake();
+        this.lookAhead();
+      },
+    });
     const tick = () => {
       this.wake();
       this.timer = setTimeout(tick, this.o.pollIntervalMs);
@@ -135,6 +151,7 @@ export class Dispatcher {
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.dueTimer.stop();
     await this.unlisten?.();
     if (this.held > 0) {
       await new Promise<void>((resolve) => {
@@ -146,7 +163,7 @@ export class Dispatcher {
     clearInterval(this.renewTimer);
   }
 
-  /** Look for due work now (new deliveries from this process, a NOTIFY, the poll tick). */
+  /** Look for due work now (new deliveries from this process, a NOTIFY, the due timer, the poll tick). */
   wake(): void {
     if (this.stopped || this.wakeScheduled) return;
     // Coalesced: a burst of wake-ups (commits, finished requests) becomes one claim.
@@ -156,6 +173,35 @@ export class Dispatcher {
       if (this.stopped) return;
       void this.pump().catch((err) => this.o.log.error({ err }, 'delivery: claiming failed; will retry on the next tick'));
     });
+  }
+
+  /** A delivery becomes due at `at` (written here, or announced by another process): look for it then. */
+  private expectDue(at: number): void {
+    if (this.stopped) return;
+    if (at <= this.clock.now()) this.wake();
+    else this.dueTimer.expect(at);
+  }
+
+  /**
+   * Sets the due timer from the store: for retries no one announced to this process, and for the
+   * next one after the timer fired (it serves one time at a time).
+   */
+  private lookAhead(): void {
+    if (this.stopped) return;
+    this.o.store.nextDueAfter(this.clock.now()).then(
+      (at) => {
+        if (at !== undefined) this.expectDue(at);
+      },
+      (err) => {
+        // After stop() the store may be closing under it: nothing to say.
+        if (!this.stopped) this.o.log.warn({ err }, 'delivery: looking up the next due time failed; the poll will find due retries');
+      },
+    );
+  }
+
+  /** When the due timer is set for, if it is (for tests and diagnostics). */
+  get nextDueAt(): number | undefined {
+    return this.dueTimer.at;
   }
 
   /**
@@ -267,6 +313,7 @@ export class Dispatcher {
     }
     try {
       for (const [owner, group] of byOwner) await this.o.store.releaseClaims(group, owner, at);
+      this.expectDue(at);
     } finally {
       // Handed back or not, they are no longer ours to renew: a failed hand-back expires with its lease.
       for (const id of ids) this.holding.delete(id);
@@ -405,12 +452,20 @@ export class Dispatcher {
       if (v.kind === 'gone') gone.push(f.row.endpoint_id);
       health.set(h.endpointId, h);
     }
+    // The earliest retry in the batch: this process wakes for it, and tells the others if it is news.
+    let retryAt: number | undefined;
+    for (const f of batch) if (f.update.status === 'pending' && (retryAt === undefined || f.update.nextAttemptAt < retryAt)) retryAt = f.update.nextAttemptAt;
+    const announce = retryAt !== undefined && this.announcements.worth(retryAt, this.clock.now()) ? retryAt : undefined;
     const after = await this.o.store.recordResults({
       attempts: batch.flatMap((f) => (f.attempt ? [f.attempt] : [])),
       // Under the claim that holds each row now (a row re-claimed mid-request changed hands).
       updates: batch.map((f) => ({ ...f.update, leaseOwner: this.holding.get(f.row.id) ?? f.update.leaseOwner })),
       health: [...health.values()],
+      ...(announce !== undefined ? { announceDueAt: announce } : {}),
     });
+    // Committed: only now may the timer find the row (or another process claim it).
+    if (announce !== undefined) this.announcements.sent(announce);
+    if (retryAt !== undefined) this.expectDue(retryAt);
     if (this.o.onResult) for (const f of batch) this.o.onResult(resultOf(f));
     const toDisable = new Map<string, string>(gone.map((id) => [id, 'the endpoint answered 410 Gone']));
     for (const e of after) {

@@ -28,6 +28,16 @@ export interface DeliveryUpdate {
   lastError: string | null;
 }
 
+/** What a dispatcher hears from the other processes on its database. */
+export interface DueListener {
+  /** Deliveries are due now (enqueued or requeued by another process). */
+  due(): void;
+  /** A delivery becomes due at `at` (a retry another process wrote). */
+  dueAt(at: number): void;
+  /** Listening began, or began again after a lost connection: what was announced meanwhile was missed. */
+  connected(): void;
+}
+
 /**
  * What differs between SQLite and PostgreSQL: how due rows are claimed (PostgreSQL skips
  * rows other workers hold), how a batch of results is written in one statement, and how
@@ -37,10 +47,13 @@ export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
   claim(db: Kysely<Database>, args: ClaimArgs): Promise<DeliveryTable[]>;
   applyDeliveryUpdates(db: Kysely<Database>, updates: DeliveryUpdate[]): Promise<void>;
-  /** Tell other processes that deliveries are due (inside the enqueuing transaction). */
-  notifyDue(db: Kysely<Database>): Promise<void>;
+  /**
+   * Tell other processes that deliveries are due: now (new ones), or at `at` (a retry). Inside
+   * the writing transaction, so the news arrives with the commit and never before it.
+   */
+  notifyDue(db: Kysely<Database>, at?: number): Promise<void>;
   /** Subscribe to other processes' wake-ups; returns an unsubscribe function. */
-  listenDue(onWake: () => void): Promise<() => Promise<void>>;
+  listenDue(listener: DueListener): Promise<() => Promise<void>>;
   /** Live-stream payloads (each under 8000 bytes) to the other processes on this schema, outside any transaction. */
   notifyStream(db: Kysely<Database>, payloads: string[]): Promise<void>;
   /** The other processes' live-stream payloads; returns an unsubscribe function. */

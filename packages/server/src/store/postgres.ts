@@ -133,12 +133,20 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
           AS u(id, owner, status, attempts, next_at, updated_at, delivered_at, code, err)
         WHERE d.id = u.id AND d.lease_owner = u.owner`.execute(kdb);
     },
-    // The payload is the schema, so Hooklines sharing a database in other schemas ignore it.
-    async notifyDue(kdb) {
-      await sql`SELECT pg_notify(${CHANNEL}, current_schema())`.execute(kdb);
+    // The payload is the schema (due now) or `schema@ms` (due then), so Hooklines sharing a
+    // database in other schemas ignore it.
+    async notifyDue(kdb, at) {
+      if (at === undefined) await sql`SELECT pg_notify(${CHANNEL}, current_schema())`.execute(kdb);
+      else await sql`SELECT pg_notify(${CHANNEL}, current_schema() || '@' || ${String(Math.round(at))})`.execute(kdb);
     },
-    listenDue(onWake) {
-      return listenOn(() => CHANNEL, (payload, schema) => payload === schema && onWake(), onWake);
+    listenDue(listener) {
+      const onNotify = (payload: string, schema: string) => {
+        if (payload === schema) return listener.due();
+        if (!payload.startsWith(`${schema}@`)) return;
+        const at = Number(payload.slice(schema.length + 1));
+        if (Number.isSafeInteger(at)) listener.dueAt(at);
+      };
+      return listenOn(() => CHANNEL, onNotify, () => listener.connected());
     },
     async notifyStream(kdb, payloads) {
       streamChannelName ??= sql<{ s: string }>`SELECT current_schema() AS s`.execute(kdb).then((r) => streamChannel(r.rows[0]!.s));

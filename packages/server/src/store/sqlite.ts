@@ -72,11 +72,13 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
         updateStmt.run(u.status, u.attempts, u.nextAttemptAt, u.updatedAt, u.deliveredAt, u.lastStatusCode, u.lastError, u.id, u.leaseOwner);
       }
     },
+    // One process owns the file, so there is no one else to tell.
     async notifyDue() {},
-    async listenDue() {
+    async listenDue(listener) {
+      // Nothing to hear, but listening has begun: the dispatcher looks at what is due and when.
+      listener.connected();
       return async () => {};
     },
-    // One process owns the file, so there is no one else to tell.
     async notifyStream() {},
     async listenStream() {
       return async () => {};

@@ -35,6 +35,8 @@ export interface ResultBatch {
   attempts: AttemptTable[];
   updates: DeliveryUpdate[];
   health: EndpointHealthChange[];
+  /** Tell the other processes that a retry in this batch is due at this time (with the commit). */
+  announceDueAt?: number;
 }
 
 /**
@@ -333,8 +335,21 @@ export class Store {
     return this.transaction(async (tx) => {
       for (let i = 0; i < batch.attempts.length; i += 500) await tx.db.insertInto('attempts').values(batch.attempts.slice(i, i + 500)).execute();
       await tx.ops.applyDeliveryUpdates(tx.db, batch.updates);
+      if (batch.announceDueAt !== undefined) await tx.ops.notifyDue(tx.db, batch.announceDueAt);
       return tx.applyHealth(batch.health);
     });
+  }
+
+  /**
+   * The earliest time after `now` at which a pending delivery becomes due (a retry, a row
+   * handed back, a lease running out); undefined when none is. One step down the due index.
+   */
+  async nextDueAfter(now: number): Promise<number | undefined> {
+    // SQLite without statistics picks the status index and reads every pending row; the due index is one step.
+    const from = this.dialect === 'sqlite' ? sql`deliveries INDEXED BY deliveries_due` : sql`deliveries`;
+    const r = await sql<{ at: number | null }>`SELECT min(next_attempt_at) AS at FROM ${from} WHERE status = 'pending' AND next_attempt_at > ${now}`.execute(this.db);
+    const at = r.rows[0]?.at;
+    return at == null ? undefined : Number(at);
   }
 
   getDelivery(id: string): Promise<DeliveryTable | undefined> {

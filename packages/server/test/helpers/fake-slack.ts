@@ -14,6 +14,8 @@ export interface FakeSlackRequest {
   body: string;
   /** The body parsed as JSON; undefined when it is not JSON. */
   json: unknown;
+  /** When it arrived (ms since the epoch, wall clock). */
+  at: number;
 }
 
 /** How a failed request is answered; named ones answer the way real Slack does. */
@@ -116,7 +118,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       } catch {
         parsed = undefined;
       }
-      const r: FakeSlackRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json: parsed };
+      const r: FakeSlackRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json: parsed, at: Date.now() };
       requests.push(r);
       const path = r.path.split('?')[0]!;
       const isWebhook = path.startsWith(WEBHOOK_PREFIX);
