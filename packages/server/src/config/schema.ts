@@ -105,7 +105,7 @@ export const ConfigSchema = Type.Object(
         lease: Duration('60s', 'How long a claimed delivery belongs to its worker; after that another worker may take it (a crashed worker loses nothing).'),
         poll_interval: Duration('1s', 'How often an idle worker looks for due deliveries, as a safety net: new deliveries wake workers at once and retries at their due time (on PostgreSQL, in every process), so the poll only finds what those wake-ups missed, e.g. while the database connection was lost.'),
         retry_schedule: Type.Array(Duration('30s', 'One delay.'), { minItems: 0, maxItems: 20, default: ['30s', '2m', '10m', '1h', '4h'], description: 'Delays before each retry of a failed endpoint delivery. After the last, the delivery is `failed`.' }),
-        jitter: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: 'Random extra delay as a fraction of each retry delay (0.2: up to 20% later), so a recovered receiver is not stampeded.' }),
+        jitter: Type.Number({ minimum: 0, maximum: 1, default: 0.1, description: 'Random extra delay as a fraction of each retry delay (0.1: up to 10% later), so a recovered receiver is not stampeded.' }),
         auto_disable_after: Type.Integer({ minimum: 1, maximum: 100_000, default: 50, description: 'Consecutive failed attempts after which an endpoint is disabled.' }),
         max_retry_after: Duration('1h', 'Longest `Retry-After` from a receiver that is honoured as given; longer values are capped to this.'),
         rotation_grace: Duration('24h', 'Default time the previous secret keeps signing after a rotation.'),
