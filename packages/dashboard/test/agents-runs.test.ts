@@ -178,7 +178,7 @@ describe('agents and runs pages in Chromium', () => {
     secrets.scout = fresh;
   });
 
-  it('callback and notification rules are edited on the agent page; secrets shown once, headers masked, the API 422 shown', async () => {
+  it('callback and notification rules are edited on the agent page; secrets shown once, headers masked, the API refusal shown', async () => {
     const page = await open('/agents/scout');
     const cb = page.getByTestId('agent-callback');
     await cb.getByTestId('callback-none').waitFor();
@@ -195,7 +195,7 @@ describe('agents and runs pages in Chromium', () => {
     await rules.getByTestId('rules-edit').click();
     await rules.getByTestId('rules-json').fill('{"on_finish": []}');
     await rules.getByTestId('rules-save').click();
-    await expect.poll(() => rules.getByTestId('error-banner').textContent()).toContain('unknown event "on_finish"');
+    await expect.poll(() => rules.getByTestId('error-banner').textContent()).toContain('body.notifications.on_finish: unknown field "on_finish"; the fields here are on_complete, on_error, on_timeout');
     await rules.getByTestId('rules-json').fill('{"on_error": [{"channel": "slack", "target": "#alerts"}]}');
     await rules.getByTestId('rules-save').click();
     await expect.poll(() => rules.getByTestId('rules-view').locator('[data-event="on_error"]').textContent()).toContain('slack → #alerts');

@@ -109,7 +109,8 @@ describe.each(STORES)('API (%s)', (kind) => {
 
     it.each([
       ['missing events', { url: target }, 422, 'validation_failed', /missing required field "events"/],
-      ['unknown field', { url: target, events: ['*'], retries: 3 }, 422, 'validation_failed', /unknown field "retries"/],
+      ['unknown field', { url: target, events: ['*'], retries: 3 }, 400, 'unknown_field', /body\.retries: unknown field "retries"; the fields here are url, events, /],
+      ['misspelt field', { url: target, evnts: ['*'] }, 400, 'unknown_field', /body\.evnts: unknown field "evnts"; did you mean "events"\?/],
       ['timeout above 300', { url: target, events: ['*'], timeout_seconds: 301 }, 422, 'validation_failed', /timeout_seconds/],
       ['timeout below 1', { url: target, events: ['*'], timeout_seconds: 0 }, 422, 'validation_failed', /timeout_seconds/],
       ['not a URL', { url: 'not a url', events: ['*'] }, 422, 'invalid_url', /not a valid absolute URL/],

@@ -83,8 +83,8 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
 
   it("per-agent rules replace the defaults (003), through the API, with 422 naming the spot", async () => {
     const bad = await h.call('PATCH', '/api/v1/agents/ruled', { notifications: { on_completed: [] } });
-    expect(bad.status).toBe(422);
-    expect(bad.body.error.message).toContain('on_complete');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'unknown_field', message: expect.stringContaining('did you mean "on_complete"?'), details: { field: 'body.notifications.on_completed', suggestion: 'on_complete' } });
     const unknown = await h.call('PATCH', '/api/v1/agents/ruled', { notifications: { on_error: [{ channel: 'webhook', target: 'nope' }] } });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details.field).toBe('notifications.on_error[0].target');

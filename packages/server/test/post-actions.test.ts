@@ -236,7 +236,7 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     expect(patched.body).toMatchObject({ fire_when: 'any', body_override: '{"s": "{{status}}"}', enabled: false, trigger_id: scheduleId });
     expect((await h.call('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { body_override: null })).body.body_override).toBeNull();
     await refused('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { fire_when: 'sometimes' }, 422, 'validation_failed');
-    await refused('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { trigger_id: triggerId }, 422, 'validation_failed');
+    await refused('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { trigger_id: triggerId }, 400, 'unknown_field');
 
     // A binding is reached only through its own post-action.
     const other = await create({});

@@ -82,9 +82,13 @@ describe.each(STORES)('http and openai runners through the API (%s)', (kind) => 
     expect(blocked.status).toBe(422);
     expect(blocked.body.error).toMatchObject({ code: 'ssrf_blocked', message: expect.stringContaining('runner_config.url is not allowed: 169.254.169.254 is a cloud metadata address') });
 
+    // Another runner's settings: `command` is not a field of the http runner's.
     const wrongShape = await h.call('POST', '/api/v1/agents', { crew_id: 'ops', name: 'X', runner: 'http', runner_config: { command: 'true' } });
-    expect(wrongShape.status).toBe(422);
-    expect(wrongShape.body.error.message).toBe('body.runner_config: missing required field "url"');
+    expect(wrongShape.status).toBe(400);
+    expect(wrongShape.body.error).toMatchObject({ code: 'unknown_field', message: 'body.runner_config.command: unknown field "command"; the fields here are url, headers' });
+    const noUrl = await h.call('POST', '/api/v1/agents', { crew_id: 'ops', name: 'X', runner: 'http', runner_config: { headers: {} } });
+    expect(noUrl.status).toBe(422);
+    expect(noUrl.body.error.message).toBe('body.runner_config: missing required field "url"');
 
     const noModel = await h.call('POST', '/api/v1/agents', { crew_id: 'ops', name: 'X', runner: 'openai', runner_config: { base_url: `${model.url}/v1` } });
     expect(noModel.status).toBe(422);
@@ -94,8 +98,8 @@ describe.each(STORES)('http and openai runners through the API (%s)', (kind) => 
     expect(switchWithout.status).toBe(422);
     expect(switchWithout.body.error.message).toBe('changing runner to "openai" needs its runner_config as well');
     const patchShape = await h.call('PATCH', '/api/v1/agents/remote', { runner_config: { url: httpAgent.url, token: 'x' } });
-    expect(patchShape.status).toBe(422);
-    expect(patchShape.body.error.message).toBe('runner_config: unknown field "token"; runner "http" takes url, headers');
+    expect(patchShape.status).toBe(400);
+    expect(patchShape.body.error).toMatchObject({ code: 'unknown_field', message: 'body.runner_config.token: unknown field "token"; the fields here are url, headers' });
     expect((await h.call('GET', '/api/v1/agents/remote')).body.runner).toBe('http');
   });
 });

@@ -20,7 +20,7 @@ export interface CommandAgent {
   /** Inbound triggers accepted per minute; more get 429. */
   rate_limit_per_minute?: null | number;
   /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
-  notifications?: null | Record<string, unknown>;
+  notifications?: null | NotificationRules;
 }
 
 export interface CommandRunnerSettings {
@@ -28,8 +28,24 @@ export interface CommandRunnerSettings {
   command: string;
   args?: string[];
   cwd?: string;
-  /** Extra environment (stored encrypted; values are never shown again). */
+  /** Extra environment: a free-form map of any names (stored encrypted; values are never shown again). */
   env?: Record<string, string>;
+}
+
+export interface NotificationRules {
+  /** An empty list (or null) announces this event nowhere. */
+  on_complete?: NotificationRule[] | null;
+  /** An empty list (or null) announces this event nowhere. */
+  on_error?: NotificationRule[] | null;
+  /** An empty list (or null) announces this event nowhere. */
+  on_timeout?: NotificationRule[] | null;
+}
+
+export interface NotificationRule {
+  /** `slack` or `webhook`. */
+  channel: string;
+  /** slack: a channel (`#alerts`, `alerts`, `C0123ABCD`) or an incoming-webhook URL; webhook: the name of a webhook under notifications.webhooks in the config. */
+  target: string;
 }
 
 export interface HttpAgent {
@@ -51,13 +67,13 @@ export interface HttpAgent {
   /** Inbound triggers accepted per minute; more get 429. */
   rate_limit_per_minute?: null | number;
   /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
-  notifications?: null | Record<string, unknown>;
+  notifications?: null | NotificationRules;
 }
 
 export interface HttpRunnerSettings {
   /** Where the run context is POSTed as JSON; the response is the output. Redirects are not followed. */
   url: string;
-  /** Extra request headers, e.g. Authorization (stored encrypted; values are never shown again). */
+  /** Extra request headers, e.g. Authorization: a free-form map of any names (stored encrypted; values are never shown again). */
   headers?: Record<string, string>;
 }
 
@@ -80,7 +96,7 @@ export interface OpenaiAgent {
   /** Inbound triggers accepted per minute; more get 429. */
   rate_limit_per_minute?: null | number;
   /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
-  notifications?: null | Record<string, unknown>;
+  notifications?: null | NotificationRules;
 }
 
 export interface OpenaiRunnerSettings {
@@ -164,7 +180,7 @@ export interface PostWebhooksEndpoints {
     /** Event types to receive: exact ("run.completed"), prefix wildcard ("run.*") or "*". */
     events: string[];
     description?: string;
-    /** Extra request headers (stored encrypted; values are never shown again). */
+    /** Extra request headers: a free-form map of any header names to values (stored encrypted; values are never shown again). */
     headers?: Record<string, string>;
     /** Request timeout, 1–300 s (default 30). */
     timeout_seconds?: number;
@@ -246,7 +262,7 @@ export interface PatchWebhooksEndpointsById {
     /** Event types to receive: exact ("run.completed"), prefix wildcard ("run.*") or "*". */
     events?: string[];
     description?: string;
-    /** Extra request headers (stored encrypted; values are never shown again). */
+    /** Extra request headers: a free-form map of any header names to values (stored encrypted; values are never shown again). */
     headers?: Record<string, string>;
     /** Request timeout, 1–300 s (default 30). */
     timeout_seconds?: number;
@@ -419,7 +435,7 @@ export interface PostEvents {
   body: {
     /** Event type, e.g. "invoice.paid". run.*, endpoint.* and webhook.* are reserved. */
     type: string;
-    /** Event payload, delivered as `data`. */
+    /** Event payload, delivered as `data`: free-form, any JSON. */
     data?: unknown;
     /** Your id for deduplication: the same id publishes once. */
     id?: string;
@@ -706,7 +722,7 @@ export interface PatchAgentsById {
     /** Inbound triggers accepted per minute; more get 429. */
     rate_limit_per_minute?: null | number;
     /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
-    notifications?: null | Record<string, unknown>;
+    notifications?: null | NotificationRules;
   };
   response: unknown;
 }
@@ -1257,7 +1273,7 @@ export interface PostPostActions {
     method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     /** Where the request goes (http or https); inserted values are percent-encoded. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     url: string;
-    /** Header name → value template. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all. */
+    /** Header name → value template, a free-form map of any header names. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all. */
     headers?: Record<string, string>;
     /** Request body; when it starts with { or [, inserted values are JSON-escaped. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     body_template?: string;
@@ -1339,7 +1355,7 @@ export interface PatchPostActionsById {
     method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     /** Where the request goes (http or https); inserted values are percent-encoded. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     url?: string;
-    /** Header name → value template. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all. */
+    /** Header name → value template, a free-form map of any header names. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all. */
     headers?: Record<string, string>;
     /** Request body; when it starts with { or [, inserted values are JSON-escaped. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     body_template?: string;
@@ -1556,7 +1572,7 @@ export interface PostPostActionsPreview {
   body: {
     /** Where the request goes (http or https); inserted values are percent-encoded. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     url?: string;
-    /** Header name → value template. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all. */
+    /** Header name → value template, a free-form map of any header names. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all. */
     headers?: Record<string, string>;
     /** Request body; when it starts with { or [, inserted values are JSON-escaped. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     body_template?: string;
@@ -1776,7 +1792,7 @@ export interface PutAgentsByIdCallback {
   body: {
     /** Where the results of every run are POSTed (seed 002 payload). */
     url: string;
-    /** Sent with every callback, e.g. Authorization. Stored encrypted; values are never shown again. */
+    /** Sent with every callback, e.g. Authorization: a free-form map of any header names. Stored encrypted; values are never shown again. */
     headers?: Record<string, string>;
   };
   response: {

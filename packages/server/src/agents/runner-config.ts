@@ -10,7 +10,7 @@ import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import { UserError } from '../util/errors.js';
 
 const Secrets = (what: string) =>
-  Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100, description: `${what} (stored encrypted; values are never shown again).` });
+  Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100, description: `${what}: a free-form map of any names (stored encrypted; values are never shown again).` });
 
 export const CommandSettings = Type.Object(
   {

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { storeUnavailable } from '../store/unavailable.js';
 import { UserError } from '../util/errors.js';
+import { unknownFieldIn } from './unknown-fields.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -25,8 +26,10 @@ function describe(context: string, v: AjvIssue): string {
 /** The one place errors become HTTP: `{error: {code, message}}`, never a stack or a secret. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, req, reply) => {
-    if (err instanceof UserError) {
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    // An unknown field in the body is reported before any other mistake Ajv found there.
+    const refusal = err instanceof UserError ? err : err.validation && err.validationContext === 'body' ? unknownFieldIn(req) : undefined;
+    if (refusal) {
+      return reply.status(refusal.status).send({ error: { code: refusal.code, message: refusal.message, ...(refusal.details ? { details: refusal.details } : {}) } });
     }
     if (err.validation && err.validationContext === 'body' && req.body === undefined) {
       return reply.status(400).send({ error: { code: 'empty_body', message: `${req.method} ${req.routeOptions.url} needs a JSON body and the request had none; send a JSON object (see /docs for its fields)` } });

@@ -10,6 +10,9 @@ export const PageQuery = {
   offset: Type.Integer({ minimum: 0, default: 0, description: 'Rows to skip.' }),
 };
 
+/** For the list routes that take no parameters: an unknown one is a 422, as on the paginated ones. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
+
 export const Paginated = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 
@@ -25,7 +28,7 @@ const endpointFields = {
   url: Type.String({ minLength: 1, maxLength: 2048, description: 'Where events are POSTed (http or https).' }),
   events: Type.Array(Type.String({ minLength: 1, maxLength: 140 }), { minItems: 1, maxItems: 100, description: 'Event types to receive: exact ("run.completed"), prefix wildcard ("run.*") or "*".' }),
   description: Type.String({ maxLength: 1000 }),
-  headers: Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { maxProperties: 50, description: 'Extra request headers (stored encrypted; values are never shown again).' }),
+  headers: Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { maxProperties: 50, description: 'Extra request headers: a free-form map of any header names to values (stored encrypted; values are never shown again).' }),
   // No schema `default` here: Ajv's useDefaults would inject it into PATCH bodies and reset the field.
   timeout_seconds: Type.Integer({ minimum: 1, maximum: 300, description: 'Request timeout, 1–300 s (default 30).' }),
   retry_schedule: Nullable(Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.String()]), { maxItems: 20, description: 'Delays before each retry, as seconds or durations ("30s", "2m"). null = the server default (30s, 2m, 10m, 1h, 4h).' })),
@@ -87,7 +90,7 @@ export const EndpointUpdated = Type.Intersect([Endpoint, SaveWarnings]);
 export const EventPublish = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: 128, description: 'Event type, e.g. "invoice.paid". run.*, endpoint.* and webhook.* are reserved.' }),
-    data: Type.Optional(Type.Unknown({ description: 'Event payload, delivered as `data`.' })),
+    data: Type.Optional(Type.Unknown({ description: 'Event payload, delivered as `data`: free-form, any JSON.' })),
     id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$', description: 'Your id for deduplication: the same id publishes once.' })),
   },
   { additionalProperties: false },

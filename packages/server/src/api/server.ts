@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { installAuth } from './auth.js';
 import { installJsonParser } from './json-body.js';
 import { recordRoutes } from './route-table.js';
+import { refuseFieldsWithoutSchema } from './unknown-fields.js';
 import type { ApiDeps } from './deps.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.js';
 import { deliveryRoutes } from './routes/deliveries.js';
@@ -44,7 +45,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
     clientErrorHandler,
     frameworkErrors,
     ajv: {
-      // Unknown fields are an error, not silently dropped; query strings are coerced. `discriminator`
+      // Unknown fields are an error, not silently dropped (400 unknown_field, api/unknown-fields.ts); query strings are coerced. `discriminator`
       // lets a oneOf pick its branch by a tag field (agents by `runner`), so errors name that branch's fields.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, discriminator: true },
     },
@@ -52,6 +53,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
 
   installErrorHandler(app);
   recordRoutes(app);
+  refuseFieldsWithoutSchema(app);
   // The API speaks JSON only; anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   const guides = findGuides(defaultGuidesDir());

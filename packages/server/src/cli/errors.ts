@@ -51,6 +51,7 @@ const API_HINTS: Record<string, string> = {
   endpoint_deleted: 'the endpoint is gone; nothing can be sent to it any more',
   managed_by_file: 'this agent comes from an AGENT.md file: edit the file, then reload (SIGHUP)',
   validation_failed: 'see the fields named above; hookline <command> --help lists the options',
+  unknown_field: 'the server does not know that field: fix its spelling (in --runner-config or the AGENT.md file) or leave it out',
   invalid_event_type: 'types look like "invoice.paid"; run.*, endpoint.* and webhook.* are reserved',
   ssrf_blocked: 'the server refuses private addresses unless delivery.allow_networks allows them',
   rate_limited: 'wait a moment and try again',

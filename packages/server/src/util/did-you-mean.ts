@@ -2,13 +2,14 @@
 
 /** The candidate closest to a misspelt name, if it is close enough to be a likely typo. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase(), limit);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+  return bestDistance <= limit ? best : undefined;
 }
 
 /** `; did you mean "x"?`, or nothing when no candidate is close. */
@@ -17,8 +18,9 @@ export const didYouMean = (name: string, candidates: Iterable<string>): string =
   return guess ? `; did you mean "${guess}"?` : '';
 };
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);
+/** The edit distance of `a` and `b`, or more than `limit` without computing it when their lengths alone differ by more (a long name costs nothing). */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

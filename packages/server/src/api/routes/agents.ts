@@ -1,13 +1,27 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '../../agents/runner-config.js';
-import type { NotificationRules } from '../../notifications/index.js';
+import { NOTIFY_EVENTS, type NotificationRules } from '../../notifications/index.js';
 import { UserError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, Nullable, PageQuery } from '../schemas.js';
+import { IdParams, NoQuery, Nullable, PageQuery } from '../schemas.js';
+import { refuseUnknownFields } from '../unknown-fields.js';
 
 const tags = ['agents'];
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Lower-case letters, digits, - and _.' });
+// The shape's keys are fixed here (an unknown event or rule key is a 400 unknown_field); the
+// values are checked by the service, so its errors name the exact spot (notifications.on_error[1].target).
+const NotificationRule = Type.Object(
+  {
+    channel: Type.String({ description: '`slack` or `webhook`.' }),
+    target: Type.String({ description: 'slack: a channel (`#alerts`, `alerts`, `C0123ABCD`) or an incoming-webhook URL; webhook: the name of a webhook under notifications.webhooks in the config.' }),
+  },
+  { additionalProperties: false, title: 'notification rule' },
+);
+// The list before null: with coerceTypes 'array', Ajv unwraps a one-rule list while trying a null branch first, then finds no list.
+const RuleList = Type.Union([Type.Array(NotificationRule), Type.Null()], { description: 'An empty list (or null) announces this event nowhere.' });
+const NotificationRulesShape = Type.Object(Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, Type.Optional(RuleList)])), { additionalProperties: false, title: 'notification rules' });
 const agentFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 2000 }),
@@ -17,7 +31,7 @@ const agentFields = {
   model: Nullable(Type.String({ maxLength: 200 }), { description: 'Model label; the `openai` runner sends it when its settings name no model.' }),
   rate_limit_per_minute: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }), { description: 'Inbound triggers accepted per minute; more get 429.' }),
   // Shape checked by the service, so errors name the exact spot (notifications.on_error[1].channel).
-  notifications: Nullable(Type.Unsafe<NotificationRules>(Type.Object({}, { additionalProperties: true })), {
+  notifications: Nullable(Type.Unsafe<NotificationRules>(NotificationRulesShape), {
     description: "Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults.",
   }),
 };
@@ -71,7 +85,7 @@ export const agentRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app
   app.post('/api/v1/crews', { schema: { tags, summary: 'Create a crew (team)', body: Type.Object({ id: Type.Optional(Slug), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } }, async (req, reply) =>
     reply.status(201).send(await d.agents.createCrew(req.body)),
   );
-  app.get('/api/v1/crews', { schema: { tags, summary: 'List crews' } }, async () => ({ items: (await d.store.agents.listCrews()).map((c) => d.agents.crewView(c)) }));
+  app.get('/api/v1/crews', { schema: { tags, summary: 'List crews', querystring: NoQuery } }, async () => ({ items: (await d.store.agents.listCrews()).map((c) => d.agents.crewView(c)) }));
   app.get('/api/v1/crews/:id', { schema: { tags, summary: 'Get a crew', params: IdParams } }, async (req) => d.agents.crewView(await d.agents.getCrew(req.params.id)));
   app.delete('/api/v1/crews/:id', { schema: { tags, summary: 'Delete an empty crew', params: IdParams } }, async (req, reply) => {
     await d.agents.deleteCrew(req.params.id);
@@ -91,7 +105,16 @@ export const agentRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app
     const a = await d.agents.get(id);
     if (a.source === 'file') throw new UserError(409, 'managed_by_file', `agent ${id} is defined by ${a.source_path}; edit or delete that file, then reload (SIGHUP or POST /api/v1/agents/reload)`);
   };
-  app.patch('/api/v1/agents/:id', { schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate } }, async (req) => {
+  // runner_config's shape depends on the runner (the one given, else the stored one), so its
+  // unknown fields are looked for here, before anything else about the body is checked.
+  const runnerConfigFields = async (req: FastifyRequest) => {
+    const body = req.body as { runner?: unknown; runner_config?: unknown } | undefined;
+    if (body?.runner_config === undefined) return;
+    const given = (RUNNERS as readonly unknown[]).includes(body.runner) ? (body.runner as RunnerKind) : undefined;
+    const runner = given ?? (await d.store.agents.getAgent((req.params as { id: string }).id))?.runner;
+    if (runner && Object.hasOwn(RUNNER_SETTINGS, runner)) refuseUnknownFields(RUNNER_SETTINGS[runner as RunnerKind], body.runner_config, 'body.runner_config');
+  };
+  app.patch('/api/v1/agents/:id', { schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate }, preValidation: runnerConfigFields }, async (req) => {
     await notFromFile(req.params.id);
     return d.agents.update(req.params.id, req.body);
   });

@@ -8,7 +8,7 @@ const tags = ['agents'];
 const CallbackBody = Type.Object(
   {
     url: Type.String({ minLength: 1, maxLength: 2048, description: 'Where the results of every run are POSTed (seed 002 payload).' }),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 50, description: 'Sent with every callback, e.g. Authorization. Stored encrypted; values are never shown again.' })),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 50, description: 'Sent with every callback, e.g. Authorization: a free-form map of any header names. Stored encrypted; values are never shown again.' })),
   },
   { additionalProperties: false },
 );

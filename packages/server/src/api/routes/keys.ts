@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../deps.js';
-import { ErrorBody, IdParams } from '../schemas.js';
+import { ErrorBody, IdParams, NoQuery } from '../schemas.js';
 
 const Key = Type.Object({ id: Type.String(), name: Type.String(), prefix: Type.String(), role: Type.String(), created_at: Type.String(), revoked_at: Type.Union([Type.String(), Type.Null()]), last_used_at: Type.Union([Type.String(), Type.Null()]) });
 const tags = ['keys'];
@@ -19,7 +19,7 @@ export const keyRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
     },
     async (req, reply) => reply.status(201).send(await d.keys.create(req.body.name, req.body.role ?? 'admin')),
   );
-  app.get('/api/v1/keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody } } }, async () => ({ items: await d.keys.list() }));
+  app.get('/api/v1/keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody } } }, async () => ({ items: await d.keys.list() }));
   app.delete('/api/v1/keys/:id', { schema: { tags, summary: 'Revoke an API key; it stops working at once', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } }, async (req, reply) => {
     await d.keys.revoke(req.params.id);
     return reply.status(204).send(null);

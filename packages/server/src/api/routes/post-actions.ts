@@ -27,7 +27,7 @@ const fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   method: oneOf(METHODS, 'HTTP method (required; 000 gives no default).'),
   url: Template('Where the request goes (http or https); inserted values are percent-encoded.'),
-  headers: Type.Record(Type.String(), Template('A header value.'), { maxProperties: 50, description: 'Header name → value template. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all.' }),
+  headers: Type.Record(Type.String(), Template('A header value.'), { maxProperties: 50, description: 'Header name → value template, a free-form map of any header names. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all.' }),
   body_template: Template('Request body; when it starts with { or [, inserted values are JSON-escaped.'),
   auth: Auth,
   timeout_seconds: Type.Integer({ description: `Per-request timeout, ${TIMEOUT_SECONDS.min}–${TIMEOUT_SECONDS.max} s (default ${TIMEOUT_SECONDS.default}).` }),
