@@ -9,7 +9,10 @@ import { until } from '../../server/test/helpers/wait.js';
 import { Hookline } from '../src/index.js';
 
 const sdkRoot = fileURLToPath(new URL('..', import.meta.url));
-const modules = fileURLToPath(new URL('../../../node_modules/', import.meta.url));
+/** Where scripts/test-setup.mjs (run by `npm test`) installs bun and deno, outside the root `npm ci`. */
+const RUNTIMES_DIR = join(sdkRoot, 'test/runtimes');
+const modules = join(RUNTIMES_DIR, 'node_modules');
+const PINNED = (JSON.parse(readFileSync(join(RUNTIMES_DIR, 'package.json'), 'utf8')) as { dependencies: Record<'bun' | 'deno', string> }).dependencies;
 const FIXTURE = join(sdkRoot, 'test/fixtures/runtime-check.mjs');
 const exe = (name: string) => (process.platform === 'win32' ? `${name}.exe` : name);
 
@@ -29,23 +32,22 @@ interface Output {
 }
 
 /**
- * The bun or deno binary the root devDependencies installed, and its package version. Their
- * postinstall moves the platform binary into the main package; without it (--ignore-scripts)
- * the binary is still in the platform package (@oven/bun-<platform>, @deno/<platform>).
+ * The bun or deno binary at the version test/runtimes/package.json pins. Their postinstall
+ * moves the platform binary into the main package; without it (npm's ignore-scripts) the
+ * binary is still in the platform package (@oven/bun-<platform>, @deno/<platform>).
  */
 function installed(name: 'bun' | 'deno'): { bin: string; version: string } {
+  const version = PINNED[name];
   const scope = join(modules, name === 'bun' ? '@oven' : '@deno');
   const platform = existsSync(scope) ? readdirSync(scope).map((p) => (name === 'bun' ? join(scope, p, 'bin', exe('bun')) : join(scope, p, exe('deno')))) : [];
   const candidates = [name === 'bun' ? join(modules, 'bun/bin/bun.exe') : join(modules, 'deno', exe('deno')), ...platform];
-  const pkg = join(modules, name, 'package.json');
-  const version = existsSync(pkg) ? (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version : undefined;
   for (const bin of candidates.filter((c) => existsSync(c))) {
     try {
       const said = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
-      if (version && said.includes(version)) return { bin, version };
+      if (said.includes(version)) return { bin, version };
     } catch {}
   }
-  throw new Error(`${name}${version ? ` ${version}` : ''} is not installed (looked in ${candidates.join(', ')}): run \`npm ci\` at the repository root, which installs bun and deno from the root devDependencies`);
+  throw new Error(`${name} ${version} is not installed (looked in ${candidates.join(', ')}): run \`npm test\` or \`node scripts/test-setup.mjs\` at the repository root, which install bun and deno into packages/sdk/test/runtimes`);
 }
 
 /** The command that runs the fixture under `runtime`: plain `node`, `bun <file>`, `deno run` with only the permissions the SDK needs. */
