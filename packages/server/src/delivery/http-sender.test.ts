@@ -126,6 +126,87 @@ describe('HttpSender against a local server', () => {
     expect(written).toBeLessThan(20 * 1024 * 1024); // the server was cut off, not drained
   });
 
+  it('times out a body that trickles a byte at a time, at the configured deadline', async () => {
+    // Each byte arrives well inside undici's idle limits; only the overall deadline can end this.
+    const trickles: NodeJS.Timeout[] = [];
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      trickles.push(setInterval(() => res.write('x'), 20));
+      res.on('close', () => clearInterval(trickles.pop()));
+    };
+    const r = await sender().send(post(`http://127.0.0.1:${port}/`, 600));
+    trickles.forEach(clearInterval);
+    expect(r).toMatchObject({ statusCode: 200, error: { code: 'timeout', message: 'no complete response within 600 ms' } });
+    expect(r.responseBody).toMatch(/^x+$/);
+    expect(r.durationMs).toBeGreaterThanOrEqual(600);
+    expect(r.durationMs).toBeLessThan(3000);
+  });
+
+  it('times out a status line that trickles a byte at a time', async () => {
+    const head = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok';
+    const sockets = new Set<net.Socket>();
+    const raw = net.createServer((socket) => {
+      let sent = 0;
+      const trickle = setInterval(() => (sent < head.length ? socket.write(head[sent++]!) : undefined), 20);
+      sockets.add(socket.on('error', () => {}).on('close', () => clearInterval(trickle)));
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const r = await sender().send(post(`http://127.0.0.1:${(raw.address() as net.AddressInfo).port}/`, 500));
+      expect(r).toMatchObject({ statusCode: null, responseBody: '', error: { code: 'timeout' } });
+      expect(r.durationMs).toBeGreaterThanOrEqual(500);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => raw.close(r));
+    }
+  });
+
+  it('keeps each deadline when requests with different timeouts are open together', async () => {
+    handler = () => {}; // never answer
+    const s = sender();
+    const [short, long, shortAgain] = await Promise.all([
+      s.send(post(`http://127.0.0.1:${port}/`, 300)),
+      s.send(post(`http://127.0.0.1:${port}/`, 700)),
+      s.send(post(`http://127.0.0.1:${port}/`, 300)),
+    ]);
+    for (const [r, limit] of [[short, 300], [long, 700], [shortAgain, 300]] as const) {
+      expect(r.error?.code).toBe('timeout');
+      expect(r.durationMs).toBeGreaterThanOrEqual(limit);
+      expect(r.durationMs).toBeLessThan(limit + 1500);
+    }
+  });
+
+  it('stops at the deadline while the connection is still being set up', async () => {
+    // A name server that never answers holds the connect step; the delivery deadline must still end the send.
+    let release = () => {};
+    const resolve: Resolver = () => new Promise((ok) => (release = () => ok([])));
+    const s = new HttpSender({ guard: new SsrfGuard({ allowNetworks: ['127.0.0.1/32'] }), resolve });
+    try {
+      const r = await s.send(post(`http://stuck.test:${port}/`, 300));
+      expect(r).toMatchObject({ statusCode: null, error: { code: 'timeout' } });
+      expect(r.durationMs).toBeGreaterThanOrEqual(300);
+      expect(r.durationMs).toBeLessThan(3000); // the connector's own DNS limit is 10 s
+      expect(seen).toHaveLength(0);
+    } finally {
+      release();
+      await s.destroy();
+    }
+  });
+
+  it('keeps an answer of exactly 4096 bytes whole, and its connection; one byte more is cut', async () => {
+    let size = 4096;
+    handler = (_req, res) => res.end('b'.repeat(size - 1) + 'z');
+    const s = sender();
+    const exact = await s.send(post(`http://127.0.0.1:${port}/`));
+    expect(exact.responseBody).toBe('b'.repeat(4095) + 'z');
+    expect((await s.send(post(`http://127.0.0.1:${port}/`))).error).toBeNull();
+    expect((await s.send(post(`http://127.0.0.1:${port}/`))).error).toBeNull();
+    expect(tcpConnections).toBeLessThan(3); // read to its end, so its socket went back to the pool
+    size = 4097;
+    const over = await s.send(post(`http://127.0.0.1:${port}/`));
+    expect(over).toMatchObject({ statusCode: 200, error: null, responseBody: 'b'.repeat(4096) });
+  });
+
   it('maps a reset connection to connection_reset', async () => {
     handler = (req) => req.socket.destroy();
     const r = await sender().send(post(`http://127.0.0.1:${port}/`));
@@ -158,6 +239,50 @@ describe('HttpSender against a local server', () => {
 
   it('reports an invalid URL without throwing', async () => {
     expect((await sender().send(post('not a url'))).error?.code).toBe('network_error');
+  });
+});
+
+describe('HttpSender redacts echoed secrets from the recorded answer', () => {
+  const basicUser = 'deploy-bot';
+  const basicPassword = 'hunter2-but-longer';
+  const echoing = (url: string, timeoutMs = 5000) => ({
+    method: 'POST', url, timeoutMs, body: '{}',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-signature': 'v1,SECRET-SIGNATURE-VALUE',
+      authorization: `Basic ${Buffer.from(`${basicUser}:${basicPassword}`).toString('base64')}`,
+      'x-api-key': 'key/with spaces&"quotes"',
+    },
+  });
+  const secrets = ['SECRET-SIGNATURE-VALUE', basicPassword, basicUser, Buffer.from(`${basicUser}:${basicPassword}`).toString('base64'), 'key/with spaces'];
+
+  it('redacts header values, credentials and their encoded forms echoed in a 2xx answer', async () => {
+    handler = (req, res) => res.end(JSON.stringify({ headers: req.headers, url: `/?k=${encodeURIComponent(String(req.headers['x-api-key']))}` }));
+    const r = await sender().send(echoing(`http://127.0.0.1:${port}/`));
+    expect(r).toMatchObject({ statusCode: 200, error: null });
+    for (const secret of secrets) expect(r.responseBody).not.toContain(secret);
+    expect(r.responseBody).not.toContain(encodeURIComponent('key/with spaces&"quotes"'));
+    expect(r.responseBody).toContain('[redacted]');
+    expect(r.responseBody).toContain('application/json'); // framing headers are not secrets
+  });
+
+  it('redacts a secret cut in half by the 4096-byte limit', async () => {
+    handler = (_req, res) => res.end(`${'a'.repeat(4096 - 12)}v1,SECRET-SIGNATURE-VALUE and more`);
+    const r = await sender().send(echoing(`http://127.0.0.1:${port}/`));
+    expect(r.responseBody).toBe(`${'a'.repeat(4096 - 12)}[redacted]`);
+  });
+
+  it('redacts an echo that arrived before a timeout', async () => {
+    handler = (req, res) => res.writeHead(200).write(`echo ${String(req.headers['webhook-signature'])}`); // then stall
+    const r = await sender().send(echoing(`http://127.0.0.1:${port}/`, 400));
+    expect(r).toMatchObject({ statusCode: 200, responseBody: 'echo [redacted]', error: { code: 'timeout' } });
+  });
+
+  it('leaves short and empty answers as they are', async () => {
+    handler = (_req, res) => res.end('ok');
+    expect((await sender().send(echoing(`http://127.0.0.1:${port}/`))).responseBody).toBe('ok');
+    handler = (_req, res) => res.writeHead(204).end();
+    expect(await sender().send(echoing(`http://127.0.0.1:${port}/`))).toMatchObject({ statusCode: 204, responseBody: '', error: null });
   });
 });
 
