@@ -5,6 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, K } from './knobs.mjs';
+import { gc, round, runConcurrent, waitFor, wall } from './util.mjs';
 
 /** The version of a peer installed in bench/node_modules. */
 export function packageVersion(name) {
@@ -47,4 +48,32 @@ export async function tuneAndRun(label, grid, once, describe) {
   const final = await once(best, K.n);
   console.log(`  best ${describe(best)}: ${final.perSecond}/s over ${K.n} (machine ${final.machine?.usPerDelivery} µs/delivery)`);
   return { ...final, best, tuning };
+}
+
+/**
+ * One timed peer run: `enqueue(from, to)` adds jobs [from, to) in chunks of `chunk`, at most
+ * `concurrency` at a time; the window runs from the first enqueue to the `count`-th distinct
+ * arrival (deliveries/s), and the machine CPU until `completed()` says every job's completion
+ * is recorded (the peer's counterpart of Hookline's result write).
+ */
+export async function timedPeerRun({ rx, meter, server, label, count, chunk, concurrency, enqueue, completed, errors = [] }) {
+  gc();
+  const { reached } = await rx.arm(count);
+  const machineMeter = meter(server);
+  await machineMeter.start();
+  const t0 = wall();
+  await runConcurrent(Math.ceil(count / chunk), concurrency, (c) => enqueue(c * chunk, Math.min(count, (c + 1) * chunk)), t0 + K.phaseTimeoutMs);
+  const tEnqueued = wall();
+  const r = await reached;
+  await rx.disarm();
+  if (!r.ok) throw new Error(`${label}: only ${r.unique} of ${count} deliveries arrived${errors.length ? ` (errors: ${errors.join('; ')})` : ''}`);
+  await waitFor(`${label} completions`, completed, K.phaseTimeoutMs, 50);
+  const tCompleted = wall();
+  const machine = await machineMeter.stop(count);
+  const seconds = (r.at - t0) / 1000;
+  return {
+    n: count, seconds: round(seconds, 3), perSecond: round(count / seconds, 0),
+    insertSeconds: round((tEnqueued - t0) / 1000, 3), completedSeconds: round((tCompleted - t0) / 1000, 3),
+    duplicates: r.dups, machine, errors,
+  };
 }

@@ -3,8 +3,8 @@
 // jobs are removed, as a production webhook queue would configure it.
 import { randomBytes } from 'node:crypto';
 import { K } from '../lib/knobs.mjs';
-import { packageVersion, peerPoster, tuneAndRun } from '../lib/peer.mjs';
-import { gc, padFor, round, runConcurrent, sleep, waitFor, wall } from '../lib/util.mjs';
+import { packageVersion, peerPoster, timedPeerRun, tuneAndRun } from '../lib/peer.mjs';
+import { padFor, sleep } from '../lib/util.mjs';
 
 export async function stepBullMq({ undici, rx, track, meter }) {
   const { Queue, Worker } = await import('bullmq');
@@ -32,27 +32,16 @@ export async function stepBullMq({ undici, rx, track, meter }) {
     try {
       await Promise.all(workers.map((w) => w.waitUntilReady()));
       await sleep(200);
-      gc();
-      const { reached } = await rx.arm(count);
-      const machineMeter = meter('redis');
-      await machineMeter.start();
-      const t0 = wall();
-      await runConcurrent(Math.ceil(count / common.addChunk), common.addConcurrency, async (chunk) => {
-        const jobs = [];
-        for (let i = chunk * common.addChunk; i < Math.min(count, (chunk + 1) * common.addChunk); i++) jobs.push({ name: 'deliver', data: { i, pad } });
-        await queue.addBulk(jobs);
-      }, t0 + K.phaseTimeoutMs);
-      const tAdded = wall();
-      const r = await reached;
-      await rx.disarm();
-      if (!r.ok) throw new Error(`BullMQ ${workerCount}x${concurrency}: only ${r.unique} of ${count} deliveries arrived${errors.length ? ` (errors: ${errors.join('; ')})` : ''}`);
-      const completed = await waitFor('BullMQ completions', () => (completedJobs >= count ? wall() : 0), K.phaseTimeoutMs, 20);
-      const machine = await machineMeter.stop(count);
-      const seconds = (r.at - t0) / 1000;
-      return {
-        workers: workerCount, concurrency, n: count, seconds: round(seconds, 3), perSecond: round(count / seconds, 0),
-        insertSeconds: round((tAdded - t0) / 1000, 3), completedSeconds: round((completed - t0) / 1000, 3), duplicates: r.dups, machine, errors,
-      };
+      const run = await timedPeerRun({
+        rx, meter, server: 'redis', label: `BullMQ ${workerCount}x${concurrency}`, count, chunk: common.addChunk, concurrency: common.addConcurrency, errors,
+        enqueue: (from, to) => {
+          const jobs = [];
+          for (let i = from; i < to; i++) jobs.push({ name: 'deliver', data: { i, pad } });
+          return queue.addBulk(jobs);
+        },
+        completed: () => completedJobs >= count,
+      });
+      return { workers: workerCount, concurrency, ...run };
     } finally {
       await Promise.all(workers.map((w) => w.close().catch(() => {})));
       await queue.obliterate({ force: true }).catch(() => {});

@@ -3,8 +3,8 @@
 // (concurrency x localQueue.size), with batched fetch (local queue) and batched completion.
 import { randomBytes } from 'node:crypto';
 import { K } from '../lib/knobs.mjs';
-import { packageVersion, peerPoster, tuneAndRun } from '../lib/peer.mjs';
-import { dropSchema, gc, padFor, pgAdmin, round, runConcurrent, sleep, waitFor, wall, withParams } from '../lib/util.mjs';
+import { packageVersion, peerPoster, timedPeerRun, tuneAndRun } from '../lib/peer.mjs';
+import { dropSchema, padFor, pgAdmin, sleep, withParams } from '../lib/util.mjs';
 
 export async function stepGraphileWorker({ undici, pg, rx, track, meter }) {
   const { Logger, run, makeWorkerUtils } = await import('graphile-worker');
@@ -28,29 +28,17 @@ export async function stepGraphileWorker({ undici, pg, rx, track, meter }) {
     });
     try {
       await sleep(200);
-      gc();
-      const { reached } = await rx.arm(count);
-      const machineMeter = meter('postgres');
-      await machineMeter.start();
-      const t0 = wall();
-      await runConcurrent(Math.ceil(count / common.addChunk), common.addConcurrency, async (chunk) => {
-        const specs = [];
-        for (let i = chunk * common.addChunk; i < Math.min(count, (chunk + 1) * common.addChunk); i++) specs.push({ identifier: 'deliver', payload: { i, pad } });
-        await utils.addJobs(specs);
-      }, t0 + K.phaseTimeoutMs);
-      const tAdded = wall();
-      const r = await reached;
-      await rx.disarm();
-      if (!r.ok) throw new Error(`graphile-worker ${concurrency}x${localQueueSize}: only ${r.unique} of ${count} deliveries arrived`);
-      // A completed job is deleted: completion is done when the table is empty.
-      const completed = await waitFor('graphile-worker completions', () =>
-        pgAdmin(pg, async (c) => ((await c.query(`SELECT count(*)::int AS n FROM ${schema}._private_jobs`)).rows[0].n === 0 ? wall() : 0)), K.phaseTimeoutMs, 100);
-      const machine = await machineMeter.stop(count);
-      const seconds = (r.at - t0) / 1000;
-      return {
-        concurrency, localQueueSize, n: count, seconds: round(seconds, 3), perSecond: round(count / seconds, 0),
-        insertSeconds: round((tAdded - t0) / 1000, 3), completedSeconds: round((completed - t0) / 1000, 3), duplicates: r.dups, machine,
-      };
+      const run = await timedPeerRun({
+        rx, meter, server: 'postgres', label: `graphile-worker ${concurrency}x${localQueueSize}`, count, chunk: common.addChunk, concurrency: common.addConcurrency,
+        enqueue: (from, to) => {
+          const specs = [];
+          for (let i = from; i < to; i++) specs.push({ identifier: 'deliver', payload: { i, pad } });
+          return utils.addJobs(specs);
+        },
+        // A completed job is deleted: completion is done when the table is empty.
+        completed: () => pgAdmin(pg, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ${schema}._private_jobs`)).rows[0].n === 0),
+      });
+      return { concurrency, localQueueSize, ...run };
     } finally {
       await runner.stop().catch(() => {});
       await runner.promise.catch(() => {});

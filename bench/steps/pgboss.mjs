@@ -2,8 +2,8 @@
 // worked by a signed POST; tuned over BENCH_PGBOSS_GRID (workers x batchSize).
 import { randomBytes } from 'node:crypto';
 import { K } from '../lib/knobs.mjs';
-import { peerPoster, tuneAndRun } from '../lib/peer.mjs';
-import { dropSchema, gc, padFor, pgAdmin, round, runConcurrent, sleep, waitFor, wall } from '../lib/util.mjs';
+import { peerPoster, timedPeerRun, tuneAndRun } from '../lib/peer.mjs';
+import { dropSchema, padFor, pgAdmin, sleep } from '../lib/util.mjs';
 
 export async function stepPgBoss({ undici, pg, rx, track, meter }) {
   const PgBoss = (await import('pg-boss')).default;
@@ -28,33 +28,16 @@ export async function stepPgBoss({ undici, pg, rx, track, meter }) {
         await boss.work(queue, { batchSize, pollingIntervalSeconds: common.pollingIntervalSeconds }, (jobs) => Promise.all(jobs.map((job) => http.post(job.id, job.data))));
       }
       await sleep(200); // the workers made their first (empty) fetch
-      gc();
-      const { reached } = await rx.arm(count);
-      const machineMeter = meter('postgres');
-      await machineMeter.start();
-      const t0 = wall();
-      await runConcurrent(Math.ceil(count / common.insertChunk), common.insertConcurrency, async (chunk) => {
-        const jobs = [];
-        for (let i = chunk * common.insertChunk; i < Math.min(count, (chunk + 1) * common.insertChunk); i++) jobs.push({ name: queue, data: { i, pad } });
-        await boss.insert(jobs);
-      }, t0 + K.phaseTimeoutMs);
-      const tInserted = wall();
-      const r = await reached;
-      await rx.disarm();
-      if (!r.ok) throw new Error(`pg-boss ${workers}x${batchSize}: only ${r.unique} of ${count} deliveries arrived${errors.length ? ` (errors: ${errors.join('; ')})` : ''}`);
-      // Completion is pg-boss's counterpart of Hookline's result write: wait for it too.
-      const completed = await waitFor('pg-boss completions', () =>
-        pgAdmin(pg, async (c) => {
-          const q = await c.query(`SELECT count(*)::int AS n FROM ${schema}.job WHERE name = $1 AND state = 'completed'`, [queue]);
-          return q.rows[0].n >= count ? wall() : 0;
-        }), K.phaseTimeoutMs, 100);
-      const machine = await machineMeter.stop(count);
-      const seconds = (r.at - t0) / 1000;
-      return {
-        workers, batchSize, poolMax, n: count, seconds: round(seconds, 3), perSecond: round(count / seconds, 0),
-        insertSeconds: round((tInserted - t0) / 1000, 3), completedSeconds: round((completed - t0) / 1000, 3),
-        duplicates: r.dups, machine, errors,
-      };
+      const run = await timedPeerRun({
+        rx, meter, server: 'postgres', label: `pg-boss ${workers}x${batchSize}`, count, chunk: common.insertChunk, concurrency: common.insertConcurrency, errors,
+        enqueue: (from, to) => {
+          const jobs = [];
+          for (let i = from; i < to; i++) jobs.push({ name: queue, data: { i, pad } });
+          return boss.insert(jobs);
+        },
+        completed: () => pgAdmin(pg, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ${schema}.job WHERE name = $1 AND state = 'completed'`, [queue])).rows[0].n >= count),
+      });
+      return { workers, batchSize, poolMax, ...run };
     } finally {
       await boss.offWork(queue).catch(() => {});
       await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {});
