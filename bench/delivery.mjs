@@ -30,6 +30,7 @@ import { stepLimit } from './steps/limit.mjs';
 import { stepPgBoss } from './steps/pgboss.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
+const maskUrl = (url) => url.replace(/\/\/[^@/]*@/, '//***@');
 const phase = () => K.phaseTimeoutMs;
 const httpTimeout = () => 120_000 + K.httpRates.length * (K.httpSeconds * 1000 + 30_000);
 
@@ -95,11 +96,12 @@ async function reachable(pg) {
   try {
     const Redis = (await import('ioredis')).default;
     const redis = new Redis(K.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    redis.on('error', () => {}); // the connect() rejection below says it
     await redis.connect();
     await redis.ping();
     await redis.quit();
   } catch (err) {
-    out.redis = `Redis unreachable at ${K.redisUrl}: ${err.message}`;
+    out.redis = `Redis unreachable at ${maskUrl(K.redisUrl)}: ${err.message}`;
   }
   return out;
 }
@@ -114,7 +116,8 @@ async function main() {
   const res = {
     date: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, dist: DIST,
-    settings: { ...K, hookline: hooklineDelivery(false), database: K.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') },
+    // The URLs only with their credentials masked.
+    settings: { ...K, hookline: hooklineDelivery(false), databaseUrl: maskUrl(K.databaseUrl), redisUrl: maskUrl(K.redisUrl) },
     build: buildInfo(),
     loadavgBefore: os.loadavg().map((x) => round(x, 2)),
     summary: null,
