@@ -61,7 +61,7 @@ async function stepMain(name) {
   const receiverPid = Number(process.env.BENCH_RECEIVER_PID) || null;
   const send = (m) => process.send(m);
   const track = (kind, value) => send({ type: 'resource', kind, value });
-  const meter = (server, extraPids) => machineMeter({ pg, receiverPid, server, extraPids });
+  const meter = (server, extraPids, options = {}) => machineMeter({ pg, receiverPid, server, extraPids, ...options });
   const result = await STEPS[name].run({ lib, undici, pg, rx, track, send, meter });
   return { ...result, clock: rx.calibration };
 }

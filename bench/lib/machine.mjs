@@ -17,10 +17,12 @@ async function benchPostgresPids(pg) {
 
 /**
  * A CPU meter for one window. `server` is 'postgres', 'redis' or 'none'; `extraPids()` lists
- * further processes of the step. stop(deliveries) returns µs per delivery and the parts.
+ * further processes of the step; `includeSelf: false` leaves the measuring process out (the
+ * HTTP steps' load generator is the client, not part of the delivery system). stop(deliveries)
+ * returns µs per delivery and the parts.
  */
-export function machineMeter({ pg, receiverPid, server, extraPids = () => [] }) {
-  const own = new CpuWindow(() => [process.pid, ...(receiverPid ? [receiverPid] : []), ...extraPids()]);
+export function machineMeter({ pg, receiverPid, server, extraPids = () => [], includeSelf = true }) {
+  const own = new CpuWindow(() => [...(includeSelf ? [process.pid] : []), ...(receiverPid ? [receiverPid] : []), ...extraPids()]);
   const db = new CpuWindow(async () => (server === 'postgres' ? benchPostgresPids(pg) : server === 'redis' ? pidsByComm('redis-server') : []));
   return {
     async start() {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_KEY, K } from '../lib/knobs.mjs';
 import { startServe } from '../lib/serve.mjs';
-import { dropSchema, gc, padFor, pgAdmin, pickPercentiles, round, sleep, wall, withParams } from '../lib/util.mjs';
+import { cpuUs, dropSchema, gc, padFor, pgAdmin, pickPercentiles, round, sleep, wall, withParams } from '../lib/util.mjs';
 
 /** How long after a rate's window the deliveries may still arrive and count as keeping up. */
 const GRACE_MS = 2000;
@@ -57,6 +57,7 @@ async function offerRate({ pool, rx, rate, seconds, tag, meter }) {
   // Bounded: a saturated rate must not hold the ladder for the whole phase timeout.
   const { reached } = await rx.arm(total, { latency: true, timeoutMs: seconds * 1000 + 15_000 });
   await meter.start();
+  const generatorCpu = process.cpuUsage();
   const calls = [];
   const start = wall() + 5;
   const deadline = start + seconds * 1000 + 10_000;
@@ -80,6 +81,7 @@ async function offerRate({ pool, rx, rate, seconds, tag, meter }) {
   await Promise.all(calls);
   const publishEnd = wall();
   const grace = await atGrace;
+  const generatorCpuUs = cpuUs(process.cpuUsage(generatorCpu));
   const byGrace = grace.delivered;
   const r = await reached; // everything, or the phase timeout
   const machine = await meter.stop(Math.max(1, r.unique ?? byGrace));
@@ -97,7 +99,7 @@ async function offerRate({ pool, rx, rate, seconds, tag, meter }) {
   const saturated = deliveredPerSecond < 0.95 * rate || byGrace < 0.95 * total || grace.accepted < 0.95 * total;
   return {
     rate, seconds, offered: total, issued, issuedPerSecond: round(issued / ((issueEnd - start) / 1000), 0),
-    accepted, acceptedByGrace: grace.accepted, acceptedPerSecond: round(accepted / ((publishEnd - start) / 1000), 0), publishErrors: errors, firstErrors, generatorMaxInFlight: maxInFlight,
+    accepted, acceptedByGrace: grace.accepted, acceptedPerSecond: round(accepted / ((publishEnd - start) / 1000), 0), publishErrors: errors, firstErrors, generatorMaxInFlight: maxInFlight, generatorCpuUsPerEvent: round(generatorCpuUs / Math.max(1, issued), 1),
     deliveredPerSecond: round(deliveredPerSecond, 0), deliveredByGrace: byGrace, deliveredFraction: round(byGrace / total, 3), receivedTotal: got.ids.length, drained: !!r.ok,
     saturated, ms: pickPercentiles(latencies), machine,
   };
@@ -128,7 +130,8 @@ export function stepHttp(mode) {
       const base = apiProcess.url;
       for (let k = 0; k < K.httpEndpoints; k++) await api(undici, base, 'POST', '/api/v1/webhooks/endpoints', { url: `${rx.origin}/hook/${k}`, events: [`bench.e${k}`] });
       pool = new undici.Pool(base, { connections: K.httpConnections, pipelining: 1, keepAliveTimeout: 60_000 });
-      const machine = () => meter(schema ? 'postgres' : 'none', () => processes.map((p) => p.pid));
+      // Machine CPU of the delivery system: serve processes + database + receiver, not the generator.
+      const machine = () => meter(schema ? 'postgres' : 'none', () => processes.map((p) => p.pid), { includeSelf: false });
       const tagBase = randomBytes(3).toString('hex');
       const warm = await offerRate({ pool, rx, rate: Math.min(500, K.httpRates[0]), seconds: 2, tag: `w${tagBase}`, meter: machine() });
       if (!warm.drained) throw new Error(`warm-up: only ${warm.receivedTotal} of ${warm.offered} deliveries arrived`);
