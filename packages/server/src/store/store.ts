@@ -233,11 +233,25 @@ export class Store {
       .execute();
   }
 
-  /** Moves failure streaks; returns the endpoints' streaks after the change. */
+  /**
+   * Moves failure streaks; returns the streaks after the change of the endpoints it wrote or read.
+   * A success on an endpoint whose streak is already 0 writes nothing: one unlocked read of
+   * those endpoints' streaks replaces an UPDATE per endpoint per batch. A failure racing that
+   * read lands after the success, which is an order the two could have had anyway.
+   */
   async applyHealth(changes: EndpointHealthChange[]): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
-    const out = [];
+    const out: { id: string; consecutive_failures: number; enabled: number }[] = [];
+    const moving = changes.filter((c) => !c.reset || c.failures > 0);
+    const successes = changes.filter((c) => c.reset && c.failures === 0).map((c) => c.endpointId);
+    for (let i = 0; i < successes.length; i += 500) {
+      const rows = await this.db.selectFrom('endpoints').select(['id', 'consecutive_failures', 'enabled']).where('id', 'in', successes.slice(i, i + 500)).execute();
+      for (const row of rows) {
+        if (Number(row.consecutive_failures) === 0) out.push(row);
+        else moving.push({ endpointId: row.id, reset: true, failures: 0 });
+      }
+    }
     // In id order, so two workers writing results for the same endpoints lock them in the same order (no deadlock).
-    for (const c of [...changes].sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0))) {
+    for (const c of moving.sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0))) {
       const next = c.reset ? sql<number>`${c.failures}` : sql<number>`consecutive_failures + ${c.failures}`;
       const row = await this.db
         .updateTable('endpoints')
