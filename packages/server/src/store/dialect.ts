@@ -38,6 +38,16 @@ export interface DueListener {
   connected(): void;
 }
 
+/** A process's hold on the other processes' live stream. */
+export interface StreamListening {
+  /**
+   * Tells the other processes whether this one has subscribers (they skip the stream's
+   * NOTIFY while no process has any). Kept across a reconnect of the listening connection.
+   */
+  announce(present: boolean): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * What differs between SQLite and PostgreSQL: how due rows are claimed (PostgreSQL skips
  * rows other workers hold), how a batch of results is written in one statement, and how
@@ -56,7 +66,9 @@ export interface DialectOps {
   listenDue(listener: DueListener): Promise<() => Promise<void>>;
   /** Live-stream payloads (each under 8000 bytes) to the other processes on this schema, outside any transaction. */
   notifyStream(db: Kysely<Database>, payloads: string[]): Promise<void>;
-  /** The other processes' live-stream payloads; returns an unsubscribe function. */
-  listenStream(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** The other processes' live-stream payloads, and this process's say in whether they are sent. */
+  listenStream(onPayload: (payload: string) => void): Promise<StreamListening>;
+  /** Whether another process on this schema has live-stream subscribers (has announced itself). */
+  streamHasListeners(db: Kysely<Database>): Promise<boolean>;
   destroy(): Promise<void>;
 }

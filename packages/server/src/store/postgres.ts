@@ -15,6 +15,16 @@ function streamChannel(schema: string): string {
   return Buffer.byteLength(name) <= 63 ? name : `hookline_stream_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * The advisory lock a process holds (shared) on its stream-listening connection while it has
+ * live-stream subscribers: the first key is Hookline's ('hlst'), the second the schema's.
+ * Connections hold it, so a crashed process's presence ends with its connection.
+ */
+const STREAM_LOCK_CLASS = 0x686c7374;
+function streamLockKey(schema: string): number {
+  return createHash('sha256').update(schema).digest().readUInt32BE(0) >>> 1;
+}
+
 // int8 columns hold millisecond timestamps, well inside Number's exact range.
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -51,14 +61,29 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
   const listeners = new Set<pg.Client>();
   /** Set by destroy(): no listener reconnects after it. */
   let closed = false;
-  let streamChannelName: Promise<string> | undefined;
+  let schemaName: Promise<string> | undefined;
+  const currentSchema = async (kdb: Kysely<Database>): Promise<string> => {
+    schemaName ??= sql<{ s: string }>`SELECT current_schema() AS s`.execute(kdb).then((r) => r.rows[0]!.s);
+    return schemaName.catch((err) => {
+      schemaName = undefined;
+      throw err;
+    });
+  };
+  /** The backend of this process's stream-listening connection (its own presence does not count). */
+  let streamListenerPid = 0;
 
   /**
    * LISTENs on a connection of its own. On a lost connection it reconnects, every second until
    * the database is back, and calls `onConnect` again: notifications sent meanwhile were missed.
    * Only the first connect may fail to the caller.
    */
-  const listenOn = async (channelFor: (schema: string) => string, onNotify: (payload: string, schema: string) => void, onConnect: () => void): Promise<() => Promise<void>> => {
+  const listenOn = async (
+    channelFor: (schema: string) => string,
+    onNotify: (payload: string, schema: string) => void,
+    onConnect: () => void,
+    /** Runs on each new connection before it listens (LISTEN stays its last statement, which operators and tests look for). */
+    prepare: (client: pg.Client, schema: string) => Promise<void> = async () => {},
+  ): Promise<() => Promise<void>> => {
     let client: pg.Client | undefined;
     let stopped = false;
     /** `again`: a reconnect, which retries until it succeeds; the first connect fails to the caller. */
@@ -81,6 +106,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
         await c.connect();
         const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
         c.on('notification', (n) => onNotify(n.payload ?? '', schema));
+        await prepare(c, schema);
         await c.query(`LISTEN ${c.escapeIdentifier(channelFor(schema))}`);
       } catch (err) {
         lose();
@@ -149,16 +175,52 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       return listenOn(() => CHANNEL, onNotify, () => listener.connected());
     },
     async notifyStream(kdb, payloads) {
-      streamChannelName ??= sql<{ s: string }>`SELECT current_schema() AS s`.execute(kdb).then((r) => streamChannel(r.rows[0]!.s));
-      const channel = await streamChannelName.catch((err) => {
-        streamChannelName = undefined;
-        throw err;
-      });
+      const channel = streamChannel(await currentSchema(kdb));
       // One statement, one commit: the notifications arrive together and in array order.
       await sql`SELECT pg_notify(${channel}, p) FROM unnest(${payloads}::text[]) AS p`.execute(kdb);
     },
-    listenStream(onPayload) {
-      return listenOn(streamChannel, (payload) => onPayload(payload), () => {});
+    async listenStream(onPayload) {
+      let present = false;
+      /** The connection holding the presence lock, if one does. */
+      let holder: pg.Client | undefined;
+      let current: pg.Client | undefined;
+      let lockKey = 0;
+      const lock = async (c: pg.Client) => {
+        if (holder === c) return;
+        await c.query('SELECT pg_advisory_lock_shared($1, $2)', [STREAM_LOCK_CLASS, lockKey]);
+        holder = c;
+      };
+      const stop = await listenOn(streamChannel, (payload) => onPayload(payload), () => {}, async (c, schema) => {
+        lockKey = streamLockKey(schema);
+        streamListenerPid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        current = c;
+        if (present) await lock(c);
+      });
+      return {
+        async announce(on) {
+          present = on;
+          const c = current;
+          if (!c) return; // taken when the connection is back
+          if (on) await lock(c);
+          else if (holder === c) {
+            holder = undefined;
+            await c.query('SELECT pg_advisory_unlock_all()');
+          }
+        },
+        async stop() {
+          current = undefined;
+          streamListenerPid = 0;
+          await stop();
+        },
+      };
+    },
+    async streamHasListeners(kdb) {
+      const key = streamLockKey(await currentSchema(kdb));
+      const r = await sql<{ yes: boolean }>`
+        SELECT EXISTS (SELECT 1 FROM pg_locks
+          WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND classid = ${STREAM_LOCK_CLASS} AND objid = ${key} AND objsubid = 2 AND pid <> ${streamListenerPid}) AS yes`.execute(kdb);
+      return r.rows[0]!.yes;
     },
     async destroy() {
       closed = true;

@@ -81,7 +81,10 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
     },
     async notifyStream() {},
     async listenStream() {
-      return async () => {};
+      return { announce: async () => {}, stop: async () => {} };
+    },
+    async streamHasListeners() {
+      return false;
     },
     async destroy() {},
   };

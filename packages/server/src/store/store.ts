@@ -1,5 +1,5 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { DeliveryUpdate, DialectOps, ClaimArgs } from './dialect.js';
+import type { DeliveryUpdate, DialectOps, ClaimArgs, StreamListening } from './dialect.js';
 import { AgentRecords } from './agents.js';
 import { TriggerRecords } from './triggers.js';
 import { ScheduleRecords } from './schedules.js';
@@ -130,9 +130,14 @@ export class Store {
     if (payloads.length) await this.ops.notifyStream(this.db, payloads);
   }
 
-  /** The other processes' live-stream payloads; returns an unsubscribe function. */
-  listenStream(onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  /** The other processes' live-stream payloads, and this process's announcement that it has subscribers. */
+  listenStream(onPayload: (payload: string) => void): Promise<StreamListening> {
     return this.ops.listenStream(onPayload);
+  }
+
+  /** Whether another process has announced live-stream subscribers (always false on SQLite). */
+  streamHasListeners(): Promise<boolean> {
+    return this.ops.streamHasListeners(this.db);
   }
 
   async migrate(onProgress?: MigrationProgress): Promise<string[]> {
