@@ -38,6 +38,16 @@ export interface DueListener {
   connected(): void;
 }
 
+/** Tells a cache of API keys when keys may have changed through another connection. */
+export interface KeyWatch {
+  /**
+   * False when keys may have changed since the last call, or when the watch cannot tell (its
+   * connection is down): the cache must be dropped, and not refilled while this stays false.
+   */
+  unchanged(): boolean;
+  stop(): Promise<void>;
+}
+
 /** A process's hold on the other processes' live stream. */
 export interface StreamListening {
   /**
@@ -68,6 +78,11 @@ export interface DialectOps {
   notifyStream(db: Kysely<Database>, payloads: string[]): Promise<void>;
   /** The other processes' live-stream payloads, and this process's say in whether they are sent. */
   listenStream(onPayload: (payload: string) => void): Promise<StreamListening>;
+  /**
+   * Watches for API-key changes other connections commit, for a cache of keys that must stay
+   * exact (SQLite: the file's data_version). PostgreSQL's watch never vouches for the cache.
+   */
+  watchKeys(): Promise<KeyWatch>;
   /** Whether another process on this schema has live-stream subscribers (has announced itself). */
   streamHasListeners(db: Kysely<Database>): Promise<boolean>;
   destroy(): Promise<void>;

@@ -214,6 +214,12 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
         },
       };
     },
+    // A cache of keys here would learn of a revocation from a NOTIFY, which can reach another
+    // process after that process has already served the next request (seen in the revocation
+    // test under load); so every check reads the database.
+    async watchKeys() {
+      return { unchanged: () => false, async stop() {} };
+    },
     async streamHasListeners(kdb) {
       const key = streamLockKey(await currentSchema(kdb));
       const r = await sql<{ yes: boolean }>`

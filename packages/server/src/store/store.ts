@@ -1,5 +1,5 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { DeliveryUpdate, DialectOps, ClaimArgs, StreamListening } from './dialect.js';
+import type { DeliveryUpdate, DialectOps, ClaimArgs, KeyWatch, StreamListening } from './dialect.js';
 import { AgentRecords } from './agents.js';
 import { TriggerRecords } from './triggers.js';
 import { ScheduleRecords } from './schedules.js';
@@ -171,6 +171,10 @@ export class Store {
   async revokeApiKey(id: string, now: number): Promise<boolean> {
     const r = await this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+  /** Watches for key changes other connections commit (see ApiKeys' cache). */
+  watchKeys(): Promise<KeyWatch> {
+    return this.ops.watchKeys();
   }
   async touchApiKey(id: string, now: number): Promise<void> {
     await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
