@@ -61,13 +61,14 @@ export class ApiKeys {
   }
 
   /**
-   * Starts caching live keys where the store can keep the cache exact: on SQLite, a commit by
-   * another connection (the CLI's `keys revoke`) moves the file's data_version, read at every
-   * check, and drops the cache; this process's own revocations drop it at once. On PostgreSQL,
-   * and without a watch, every check reads the database.
+   * Starts caching live keys, kept exact across processes: on SQLite a commit by another
+   * connection (the CLI's `keys revoke`) moves the file's data_version, read at every check;
+   * on PostgreSQL a revocation returns only once every caching process heard its NOTIFY and
+   * dropped its cache. Either drops the whole cache; so do this process's own revocations.
+   * Without a watch (or while PostgreSQL's LISTEN is down), every check reads the database.
    */
   async watch(): Promise<void> {
-    this.keyWatch ??= await this.store.watchKeys();
+    this.keyWatch ??= await this.store.watchKeys(() => this.forget());
   }
 
   async unwatch(): Promise<void> {

@@ -80,9 +80,14 @@ export interface DialectOps {
   listenStream(onPayload: (payload: string) => void): Promise<StreamListening>;
   /**
    * Watches for API-key changes other connections commit, for a cache of keys that must stay
-   * exact (SQLite: the file's data_version). PostgreSQL's watch never vouches for the cache.
+   * exact (SQLite: the file's data_version; PostgreSQL: a NOTIFY, with `onChange` called on it).
    */
-  watchKeys(): Promise<KeyWatch>;
+  watchKeys(onChange: () => void): Promise<KeyWatch>;
+  /**
+   * Runs a change to API keys (`write` says whether it changed one). On PostgreSQL it returns
+   * once every process that was caching keys has dropped its cache (or is gone, or 5 s passed).
+   */
+  changeKeys(db: Kysely<Database>, write: (db: Kysely<Database>) => Promise<boolean>): Promise<boolean>;
   /** Whether another process on this schema has live-stream subscribers (has announced itself). */
   streamHasListeners(db: Kysely<Database>): Promise<boolean>;
   destroy(): Promise<void>;

@@ -1,10 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
 
 const CHANNEL = 'hookline_deliveries_due';
+/** An API key was revoked: `schema:nonce`. Each process caching keys answers on the ack channel with `nonce:pid`. */
+const KEYS_CHANNEL = 'hookline_api_keys';
+const KEYS_ACK_CHANNEL = 'hookline_api_keys_ack';
+/** Held (shared) by each process caching keys, on its LISTEN connection: 'hlky', the schema's key. */
+const KEYS_LOCK_CLASS = 0x686c6b79;
+/** How long a revocation waits for a caching process that does not answer. */
+const KEYS_ACK_TIMEOUT_MS = 5000;
 
 /**
  * The live stream's channel: one per schema, so Hooklines sharing a database in other schemas
@@ -21,7 +28,8 @@ function streamChannel(schema: string): string {
  * Connections hold it, so a crashed process's presence ends with its connection.
  */
 const STREAM_LOCK_CLASS = 0x686c7374;
-function streamLockKey(schema: string): number {
+/** The second key of Hookline's advisory locks: the schema's. */
+function lockKeyOf(schema: string): number {
   return createHash('sha256').update(schema).digest().readUInt32BE(0) >>> 1;
 }
 
@@ -79,10 +87,12 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
    */
   const listenOn = async (
     channelFor: (schema: string) => string,
-    onNotify: (payload: string, schema: string) => void,
-    onConnect: () => void,
+    onNotify: (payload: string, schema: string, client: pg.Client) => void,
+    onConnect: (client: pg.Client) => void,
     /** Runs on each new connection before it listens (LISTEN stays its last statement, which operators and tests look for). */
     prepare: (client: pg.Client, schema: string) => Promise<void> = async () => {},
+    /** The connection was lost: what is announced until `onConnect` runs again is missed. */
+    onLost: () => void = () => {},
   ): Promise<() => Promise<void>> => {
     let client: pg.Client | undefined;
     let stopped = false;
@@ -95,6 +105,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       const lose = () => {
         if (lost) return;
         lost = true;
+        if (established) onLost();
         listeners.delete(c);
         if (client === c) client = undefined;
         c.end().catch(() => {});
@@ -105,7 +116,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       try {
         await c.connect();
         const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
-        c.on('notification', (n) => onNotify(n.payload ?? '', schema));
+        c.on('notification', (n) => onNotify(n.payload ?? '', schema, c));
         await prepare(c, schema);
         await c.query(`LISTEN ${c.escapeIdentifier(channelFor(schema))}`);
       } catch (err) {
@@ -116,7 +127,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       established = true;
       client = c;
       listeners.add(c);
-      onConnect();
+      onConnect(c);
     };
     await connect(false);
     return async () => {
@@ -191,7 +202,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
         holder = c;
       };
       const stop = await listenOn(streamChannel, (payload) => onPayload(payload), () => {}, async (c, schema) => {
-        lockKey = streamLockKey(schema);
+        lockKey = lockKeyOf(schema);
         streamListenerPid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
         current = c;
         if (present) await lock(c);
@@ -214,14 +225,93 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
         },
       };
     },
-    // A cache of keys here would learn of a revocation from a NOTIFY, which can reach another
-    // process after that process has already served the next request (seen in the revocation
-    // test under load); so every check reads the database.
-    async watchKeys() {
-      return { unchanged: () => false, async stop() {} };
+    async watchKeys(onChange) {
+      /** Set once the connection listens and holds the lock, so revocations wait for this process. */
+      let up = false;
+      let current: pg.Client | undefined;
+      /** This process's LISTEN backend, which its answers name. */
+      let pid = 0;
+      let lockKey = 0;
+      const stop = await listenOn(
+        () => KEYS_CHANNEL,
+        (payload, schema, c) => {
+          if (!payload.startsWith(`${schema}:`)) return;
+          onChange(); // before the answer: the revoker may go on once it has it
+          c.query('SELECT pg_notify($1, $2)', [KEYS_ACK_CHANNEL, `${payload.slice(schema.length + 1)}:${pid}`]).catch(() => {});
+        },
+        (c) => {
+          // Whatever was revoked while no connection listened was missed: start from nothing.
+          onChange();
+          current = c;
+          c.query('SELECT pg_advisory_lock_shared($1, $2)', [KEYS_LOCK_CLASS, lockKey]).then(
+            () => {
+              if (current === c) up = true;
+            },
+            () => {},
+          );
+        },
+        async (c, schema) => {
+          lockKey = lockKeyOf(schema);
+          pid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        },
+        () => {
+          up = false;
+          current = undefined;
+        },
+      );
+      return {
+        unchanged: () => up,
+        async stop() {
+          up = false;
+          current = undefined;
+          await stop();
+        },
+      };
+    },
+    async changeKeys(kdb, write) {
+      // Inside a caller's transaction the notice goes out with its commit, unawaited.
+      if (kdb.isTransaction) {
+        const changed = await write(kdb);
+        if (changed) await sql`SELECT pg_notify(${KEYS_CHANNEL}, current_schema() || ':')`.execute(kdb);
+        return changed;
+      }
+      const nonce = randomBytes(8).toString('hex');
+      const acks = new Set<number>();
+      const listener = new pg.Client(clientConfig(o));
+      listener.on('error', () => {});
+      listener.on('notification', (n) => {
+        const [of, pid] = (n.payload ?? '').split(':');
+        if (of === nonce) acks.add(Number(pid));
+      });
+      await listener.connect();
+      try {
+        await listener.query(`LISTEN ${KEYS_ACK_CHANNEL}`);
+        const key = lockKeyOf(await currentSchema(kdb));
+        const holders = async () => new Set((await sql<{ pid: number }>`
+          SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${KEYS_LOCK_CLASS} AND objid = ${key} AND objsubid = 2
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(kdb)).rows.map((r) => r.pid));
+        // The processes caching keys before the change hear of it: wait until each has dropped its
+        // cache (or is gone), so the next request anywhere sees the change. A process that starts
+        // caching meanwhile began from an empty cache.
+        const waitFor = await holders();
+        const changed = await kdb.transaction().execute(async (trx) => {
+          const r = await write(trx);
+          if (r) await sql`SELECT pg_notify(${KEYS_CHANNEL}, current_schema() || ':' || ${nonce})`.execute(trx);
+          return r;
+        });
+        const deadline = performance.now() + KEYS_ACK_TIMEOUT_MS;
+        while (changed && performance.now() < deadline) {
+          const still = await holders();
+          if ([...waitFor].every((pid) => acks.has(pid) || !still.has(pid))) break;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return changed;
+      } finally {
+        await listener.end().catch(() => {});
+      }
     },
     async streamHasListeners(kdb) {
-      const key = streamLockKey(await currentSchema(kdb));
+      const key = lockKeyOf(await currentSchema(kdb));
       const r = await sql<{ yes: boolean }>`
         SELECT EXISTS (SELECT 1 FROM pg_locks
           WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -98,6 +98,7 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
         async stop() {},
       };
     },
+    changeKeys: (kdb, write) => write(kdb),
     async streamHasListeners() {
       return false;
     },

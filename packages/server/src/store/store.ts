@@ -168,13 +168,16 @@ export class Store {
   listApiKeys(): Promise<ApiKeyTable[]> {
     return this.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
   }
-  async revokeApiKey(id: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  /** Revokes a live key; returns once no process's cache of keys still holds it. */
+  revokeApiKey(id: string, now: number): Promise<boolean> {
+    return this.ops.changeKeys(this.db, async (db) => {
+      const r = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    });
   }
-  /** Watches for key changes other connections commit (see ApiKeys' cache). */
-  watchKeys(): Promise<KeyWatch> {
-    return this.ops.watchKeys();
+  /** Watches for key changes other connections commit (see ApiKeys' cache); `onChange` when one is heard of. */
+  watchKeys(onChange: () => void): Promise<KeyWatch> {
+    return this.ops.watchKeys(onChange);
   }
   async touchApiKey(id: string, now: number): Promise<void> {
     await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
