@@ -89,7 +89,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
     channelFor: (schema: string) => string,
     onNotify: (payload: string, schema: string, client: pg.Client) => void,
     onConnect: (client: pg.Client) => void,
-    /** Runs on each new connection before it listens (LISTEN stays its last statement, which operators and tests look for). */
+    /** Runs on each new connection before it listens (so LISTEN is its last statement unless onConnect adds one). */
     prepare: (client: pg.Client, schema: string) => Promise<void> = async () => {},
     /** The connection was lost: what is announced until `onConnect` runs again is missed. */
     onLost: () => void = () => {},
