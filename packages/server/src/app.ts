@@ -300,8 +300,10 @@ export class Hookline {
     this.retention?.start();
     this.scheduler?.start();
     if (this.config.server.role === 'worker' || this.config.server.role === 'scheduler') return undefined;
-    // Only processes that serve sockets need the other processes' stream.
+    // Only processes that serve sockets need the other processes' stream, and only those that
+    // check keys cache them.
     await this.stream.listen();
+    await this.keys.watch();
     this.api = await buildApi(
       { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000), ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}), agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, inspector: this.inspector, reloadAgentFiles: () => this.reloadFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() }, ...this.dashboardViews() },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
@@ -332,6 +334,7 @@ export class Hookline {
     await this.dispatcher?.stop();
     await this.retention?.stop();
     await this.stream.stop();
+    await this.keys.unwatch();
     // The dispatcher already waited its grace period; whatever is still open is abandoned and
     // will be retried after its lease (at-least-once), rather than holding shutdown hostage.
     await this.sender.destroy();

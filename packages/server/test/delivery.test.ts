@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/crypto/index.js';
 import { ManualClock } from '../src/util/clock.js';
@@ -209,6 +210,50 @@ describe.each(STORES)('delivery engine (%s)', (kind) => {
     expect(stuck.body.total).toBe(0);
     const failed = await h.call('GET', `/api/v1/deliveries?endpoint_id=${ep.id}&status=failed&limit=1`);
     expect(failed.body.items[0].last_error).toBe('endpoint_disabled');
+  });
+
+  it('writes an endpoint\'s health only when its streak moves', async () => {
+    const db = h.hl.store.db;
+    // How many times the endpoint's row was written: a trigger's count on SQLite, the row version on PostgreSQL.
+    if (kind === 'sqlite') {
+      await sql`CREATE TEMP TABLE health_writes (endpoint_id TEXT)`.execute(db);
+      await sql`CREATE TEMP TRIGGER health_written AFTER UPDATE ON endpoints BEGIN INSERT INTO health_writes VALUES (new.id); END`.execute(db);
+    }
+    const version = async (id: string) =>
+      kind === 'sqlite'
+        ? String((await sql<{ n: number }>`SELECT count(*) AS n FROM temp.health_writes WHERE endpoint_id = ${id}`.execute(db)).rows[0]!.n)
+        : (await sql<{ v: string }>`SELECT xmin::text AS v FROM endpoints WHERE id = ${id}`.execute(db)).rows[0]!.v;
+    try {
+      let fail = false;
+      rx.respond = (_r, res) => void res.writeHead(fail ? 500 : 200).end();
+      const ep = await endpoint({ events: ['steady.x'] });
+      const created = await version(ep.id);
+      for (let i = 0; i < 3; i++) await publish('steady.x');
+      await drain();
+      expect(rx.received).toHaveLength(3);
+      // Successes on a streak of 0 leave the row alone.
+      expect(await version(ep.id)).toBe(created);
+      fail = true;
+      for (let i = 0; i < 2; i++) await publish('steady.x');
+      await drain();
+      expect((await h.call('GET', `${EP}/${ep.id}`)).body.consecutive_failures).toBe(2);
+      const failed = await version(ep.id);
+      expect(failed).not.toBe(created);
+      fail = false;
+      await publish('steady.x');
+      await drain();
+      expect((await h.call('GET', `${EP}/${ep.id}`)).body.consecutive_failures).toBe(0);
+      const reset = await version(ep.id);
+      expect(reset).not.toBe(failed);
+      await publish('steady.x');
+      await drain();
+      expect(await version(ep.id)).toBe(reset);
+    } finally {
+      if (kind === 'sqlite') {
+        await sql`DROP TRIGGER temp.health_written`.execute(db);
+        await sql`DROP TABLE temp.health_writes`.execute(db);
+      }
+    }
   });
 
   it('manual retry resends the identical payload, even after success', async () => {

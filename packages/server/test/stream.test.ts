@@ -6,11 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, type Harness, STORES, startHookline } from './helpers/hookline.js';
-import { createTestSchema } from './helpers/postgres.js';
+import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
 import { Receiver } from './helpers/receiver.js';
 import { StreamClient } from './helpers/stream-client.js';
+import { until } from './helpers/wait.js';
 
 const node = process.execPath;
 const CHATTY = `console.log('one');console.error('two');console.log('three')`;
@@ -392,6 +394,43 @@ describe.runIf(STORES.includes('postgres'))('live stream across processes (postg
       await api.close();
       await rx.close();
       await pg.drop();
+    }
+  });
+
+  it('sends the stream to other processes only while one has a client, and a new client misses nothing published after ready', async () => {
+    const schema = await createTestSchema();
+    const shared = { schema: schema.schema, applicationName: schema.applicationName };
+    const api = await startHookline('postgres', { ...shared, overrides: { server: { role: 'api' } } });
+    const pub = await startHookline('postgres', { ...shared, overrides: { server: { role: 'api' } } });
+    // A bare listener on the stream's channel: it sees every NOTIFY but announces no subscriber.
+    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL, application_name: schema.applicationName });
+    const payloads: string[] = [];
+    raw.on('notification', (n) => payloads.push(n.payload ?? ''));
+    await raw.connect();
+    await raw.query(`LISTEN hookline_stream_${schema.schema}`);
+    let c: StreamClient | undefined;
+    try {
+      // No process has a client: publishing sends no stream NOTIFY (and the publisher has just asked).
+      for (let i = 0; i < 5; i++) expect((await pub.call('POST', '/api/v1/events', { type: 'quiet.x', data: { i } })).status).toBe(202);
+      expect(await pub.hl.store.streamHasListeners()).toBe(false);
+      c = await StreamClient.ready(api.url, ADMIN_KEY);
+      // The client's process counts for the others, not for itself.
+      expect(await pub.hl.store.streamHasListeners()).toBe(true);
+      expect(await api.hl.store.streamHasListeners()).toBe(false);
+      await c.subscribe('loud', ['event.published'], { event_types: ['loud.*'] });
+      expect((await pub.call('POST', '/api/v1/events', { type: 'loud.x', data: {} })).status).toBe(202);
+      await c.next((f) => f.subscription === 'loud' && f.data.type === 'loud.x');
+      // A channel's notifications arrive in commit order: once loud.x is here, any quiet.x would be too.
+      await until('the loud.x notification', async () => payloads.some((p) => p.includes('loud.x')) || undefined);
+      expect(payloads.filter((p) => p.includes('quiet.x'))).toEqual([]);
+      c.close();
+      await until('the client\'s process to withdraw', async () => !(await pub.hl.store.streamHasListeners()) || undefined);
+    } finally {
+      c?.close();
+      await raw.end();
+      await pub.close();
+      await api.close();
+      await schema.drop();
     }
   });
 

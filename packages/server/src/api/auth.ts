@@ -48,7 +48,7 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
       return;
     }
     if (!token) throw new UserError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer hl_sk_…"');
-    // Looked up on every request (an indexed hash lookup), so a revoked key stops at once.
+    // Checked on every request (from a cache that a revocation anywhere drops first), so a revoked key stops at once.
     const row = await keys.verify(token);
     if (!row) throw new UserError(401, 'unauthorized', 'invalid or revoked API key');
     if (row.role === 'read' && !readAllowed(req)) throw new UserError(403, 'forbidden', 'this API key is read-only');

@@ -54,6 +54,8 @@ export class StreamSession {
   /** Messages dropped since the client last caught up. */
   private dropped = 0;
   private alive = true;
+  /** Ends this connection's hold on the other processes' messages (see StreamHub.hold). */
+  private releasePresence: (() => void) | undefined;
 
   constructor(private readonly ws: WebSocket, private readonly d: SessionDeps, headerKey: string | undefined) {
     // Listeners first, synchronously: a client may write before the key check returns.
@@ -105,6 +107,16 @@ export class StreamSession {
     }
     if (this.state !== 'authenticating') return;
     if (!row) return this.refuse('invalid or revoked API key');
+    try {
+      // Other processes send their messages only while some process has a client; once this
+      // resolves they do, so nothing published after `ready` is missed.
+      const release = await this.d.hub.hold();
+      if (this.state !== 'authenticating') return release();
+      this.releasePresence = release;
+    } catch (err) {
+      this.d.log.error({ err }, 'stream: announcing this process\'s subscribers failed');
+      return void this.ws.close(1011, 'internal error');
+    }
     this.key = key;
     this.keyId = row.id;
     this.state = 'ready';
@@ -227,6 +239,8 @@ export class StreamSession {
     this.early = [];
     for (const off of this.subs.values()) off();
     this.subs.clear();
+    this.releasePresence?.();
+    this.releasePresence = undefined;
   }
 }
 

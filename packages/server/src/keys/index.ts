@@ -1,5 +1,5 @@
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js';
-import type { ApiKeyTable, Store } from '../store/index.js';
+import type { ApiKeyTable, KeyWatch, Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { notFound } from '../util/errors.js';
 import { newId } from '../util/ids.js';
@@ -18,9 +18,17 @@ export interface KeyView {
 }
 
 
+/** Live keys remembered at most; past it the cache starts over. */
+const MAX_CACHED_KEYS = 10_000;
+
 /** API keys: minted once, shown once, stored as a hash, revocable at once. */
 export class ApiKeys {
   private readonly revokedListeners = new Set<(id: string) => void>();
+  /** Live keys by hash, used only while `watch` says no other connection changed a key. */
+  private readonly cache = new Map<string, ApiKeyTable>();
+  /** Moves whenever the cache is dropped, so a lookup that raced a revocation is not cached. */
+  private generation = 0;
+  private keyWatch: KeyWatch | undefined;
 
   constructor(private readonly store: Store, private readonly clock: Clock = systemClock) {}
 
@@ -52,15 +60,52 @@ export class ApiKeys {
     await this.store.insertApiKey({ id: newId('key', this.clock), name, prefix: key.slice(0, 12), hash, role: 'admin', created_at: this.clock.now(), revoked_at: null, last_used_at: null });
   }
 
+  /**
+   * Starts caching live keys, kept exact across processes: on SQLite a commit by another
+   * connection (the CLI's `keys revoke`) moves the file's data_version, read at every check;
+   * on PostgreSQL a revocation returns only once every caching process heard its NOTIFY and
+   * dropped its cache. Either drops the whole cache; so do this process's own revocations.
+   * Without a watch (or while PostgreSQL's LISTEN is down), every check reads the database.
+   */
+  async watch(): Promise<void> {
+    this.keyWatch ??= await this.store.watchKeys(() => this.forget());
+  }
+
+  async unwatch(): Promise<void> {
+    const w = this.keyWatch;
+    this.keyWatch = undefined;
+    this.forget();
+    await w?.stop();
+  }
+
   /** The key's row when `key` is a live key, else undefined. Records use at minute granularity. */
   async verify(key: string): Promise<ApiKeyTable | undefined> {
     if (!looksLikeApiKey(key)) return undefined;
-    const row = await this.store.findApiKeyByHash(hashApiKey(key));
-    if (!row || row.revoked_at !== null) return undefined;
+    const hash = hashApiKey(key);
+    const cacheable = this.keyWatch?.unchanged() ?? false;
+    if (!cacheable) this.forget();
+    let row = this.cache.get(hash);
+    if (!row) {
+      const generation = this.generation;
+      row = await this.store.findApiKeyByHash(hash);
+      if (!row || row.revoked_at !== null) return undefined;
+      if (cacheable && generation === this.generation) {
+        if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
+        this.cache.set(hash, row);
+      }
+    }
     const now = this.clock.now();
-    // One write a minute per key at most: a busy client must not turn every read into a write.
-    if (row.last_used_at === null || now - row.last_used_at > 60_000) await this.store.touchApiKey(row.id, now);
+    // One write a minute per key (and process) at most: a busy client must not turn every read into a write.
+    if (row.last_used_at === null || now - row.last_used_at > 60_000) {
+      row.last_used_at = now;
+      await this.store.touchApiKey(row.id, now);
+    }
     return row;
+  }
+
+  private forget(): void {
+    this.generation++;
+    this.cache.clear();
   }
 
   async list(): Promise<KeyView[]> {
@@ -69,6 +114,7 @@ export class ApiKeys {
 
   async revoke(id: string): Promise<void> {
     if (!(await this.store.revokeApiKey(id, this.clock.now()))) throw notFound('active API key', id);
+    this.forget(); // at once: this process's own commit does not move the watch
     for (const listener of this.revokedListeners) listener(id);
   }
 

@@ -38,6 +38,26 @@ export interface DueListener {
   connected(): void;
 }
 
+/** Tells a cache of API keys when keys may have changed through another connection. */
+export interface KeyWatch {
+  /**
+   * False when keys may have changed since the last call, or when the watch cannot tell (its
+   * connection is down): the cache must be dropped, and not refilled while this stays false.
+   */
+  unchanged(): boolean;
+  stop(): Promise<void>;
+}
+
+/** A process's hold on the other processes' live stream. */
+export interface StreamListening {
+  /**
+   * Tells the other processes whether this one has subscribers (they skip the stream's
+   * NOTIFY while no process has any). Kept across a reconnect of the listening connection.
+   */
+  announce(present: boolean): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * What differs between SQLite and PostgreSQL: how due rows are claimed (PostgreSQL skips
  * rows other workers hold), how a batch of results is written in one statement, and how
@@ -56,7 +76,19 @@ export interface DialectOps {
   listenDue(listener: DueListener): Promise<() => Promise<void>>;
   /** Live-stream payloads (each under 8000 bytes) to the other processes on this schema, outside any transaction. */
   notifyStream(db: Kysely<Database>, payloads: string[]): Promise<void>;
-  /** The other processes' live-stream payloads; returns an unsubscribe function. */
-  listenStream(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** The other processes' live-stream payloads, and this process's say in whether they are sent. */
+  listenStream(onPayload: (payload: string) => void): Promise<StreamListening>;
+  /**
+   * Watches for API-key changes other connections commit, for a cache of keys that must stay
+   * exact (SQLite: the file's data_version; PostgreSQL: a NOTIFY, with `onChange` called on it).
+   */
+  watchKeys(onChange: () => void): Promise<KeyWatch>;
+  /**
+   * Runs a change to API keys (`write` says whether it changed one). On PostgreSQL it returns
+   * once every process that was caching keys has dropped its cache (or is gone, or 5 s passed).
+   */
+  changeKeys(db: Kysely<Database>, write: (db: Kysely<Database>) => Promise<boolean>): Promise<boolean>;
+  /** Whether another process on this schema has live-stream subscribers (has announced itself). */
+  streamHasListeners(db: Kysely<Database>): Promise<boolean>;
   destroy(): Promise<void>;
 }

@@ -1,10 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
 
 const CHANNEL = 'hookline_deliveries_due';
+/** An API key was revoked: `schema:nonce`. Each process caching keys answers on the ack channel with `nonce:pid`. */
+const KEYS_CHANNEL = 'hookline_api_keys';
+const KEYS_ACK_CHANNEL = 'hookline_api_keys_ack';
+/** Held (shared) by each process caching keys, on its LISTEN connection: 'hlky', the schema's key. */
+const KEYS_LOCK_CLASS = 0x686c6b79;
+/** How long a revocation waits for a caching process that does not answer. */
+const KEYS_ACK_TIMEOUT_MS = 5000;
 
 /**
  * The live stream's channel: one per schema, so Hooklines sharing a database in other schemas
@@ -13,6 +20,17 @@ const CHANNEL = 'hookline_deliveries_due';
 function streamChannel(schema: string): string {
   const name = `hookline_stream_${schema}`;
   return Buffer.byteLength(name) <= 63 ? name : `hookline_stream_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * The advisory lock a process holds (shared) on its stream-listening connection while it has
+ * live-stream subscribers: the first key is Hookline's ('hlst'), the second the schema's.
+ * Connections hold it, so a crashed process's presence ends with its connection.
+ */
+const STREAM_LOCK_CLASS = 0x686c7374;
+/** The second key of Hookline's advisory locks: the schema's. */
+function lockKeyOf(schema: string): number {
+  return createHash('sha256').update(schema).digest().readUInt32BE(0) >>> 1;
 }
 
 // int8 columns hold millisecond timestamps, well inside Number's exact range.
@@ -51,14 +69,31 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
   const listeners = new Set<pg.Client>();
   /** Set by destroy(): no listener reconnects after it. */
   let closed = false;
-  let streamChannelName: Promise<string> | undefined;
+  let schemaName: Promise<string> | undefined;
+  const currentSchema = async (kdb: Kysely<Database>): Promise<string> => {
+    schemaName ??= sql<{ s: string }>`SELECT current_schema() AS s`.execute(kdb).then((r) => r.rows[0]!.s);
+    return schemaName.catch((err) => {
+      schemaName = undefined;
+      throw err;
+    });
+  };
+  /** The backend of this process's stream-listening connection (its own presence does not count). */
+  let streamListenerPid = 0;
 
   /**
    * LISTENs on a connection of its own. On a lost connection it reconnects, every second until
    * the database is back, and calls `onConnect` again: notifications sent meanwhile were missed.
    * Only the first connect may fail to the caller.
    */
-  const listenOn = async (channelFor: (schema: string) => string, onNotify: (payload: string, schema: string) => void, onConnect: () => void): Promise<() => Promise<void>> => {
+  const listenOn = async (
+    channelFor: (schema: string) => string,
+    onNotify: (payload: string, schema: string, client: pg.Client) => void,
+    onConnect: (client: pg.Client) => void,
+    /** Runs on each new connection before it listens (so LISTEN is its last statement unless onConnect adds one). */
+    prepare: (client: pg.Client, schema: string) => Promise<void> = async () => {},
+    /** The connection was lost: what is announced until `onConnect` runs again is missed. */
+    onLost: () => void = () => {},
+  ): Promise<() => Promise<void>> => {
     let client: pg.Client | undefined;
     let stopped = false;
     /** `again`: a reconnect, which retries until it succeeds; the first connect fails to the caller. */
@@ -70,6 +105,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       const lose = () => {
         if (lost) return;
         lost = true;
+        if (established) onLost();
         listeners.delete(c);
         if (client === c) client = undefined;
         c.end().catch(() => {});
@@ -80,7 +116,8 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       try {
         await c.connect();
         const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
-        c.on('notification', (n) => onNotify(n.payload ?? '', schema));
+        c.on('notification', (n) => onNotify(n.payload ?? '', schema, c));
+        await prepare(c, schema);
         await c.query(`LISTEN ${c.escapeIdentifier(channelFor(schema))}`);
       } catch (err) {
         lose();
@@ -90,7 +127,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       established = true;
       client = c;
       listeners.add(c);
-      onConnect();
+      onConnect(c);
     };
     await connect(false);
     return async () => {
@@ -149,16 +186,137 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       return listenOn(() => CHANNEL, onNotify, () => listener.connected());
     },
     async notifyStream(kdb, payloads) {
-      streamChannelName ??= sql<{ s: string }>`SELECT current_schema() AS s`.execute(kdb).then((r) => streamChannel(r.rows[0]!.s));
-      const channel = await streamChannelName.catch((err) => {
-        streamChannelName = undefined;
-        throw err;
-      });
+      const channel = streamChannel(await currentSchema(kdb));
       // One statement, one commit: the notifications arrive together and in array order.
       await sql`SELECT pg_notify(${channel}, p) FROM unnest(${payloads}::text[]) AS p`.execute(kdb);
     },
-    listenStream(onPayload) {
-      return listenOn(streamChannel, (payload) => onPayload(payload), () => {});
+    async listenStream(onPayload) {
+      let present = false;
+      /** The connection holding the presence lock, if one does. */
+      let holder: pg.Client | undefined;
+      let current: pg.Client | undefined;
+      let lockKey = 0;
+      const lock = async (c: pg.Client) => {
+        if (holder === c) return;
+        await c.query('SELECT pg_advisory_lock_shared($1, $2)', [STREAM_LOCK_CLASS, lockKey]);
+        holder = c;
+      };
+      const stop = await listenOn(streamChannel, (payload) => onPayload(payload), () => {}, async (c, schema) => {
+        lockKey = lockKeyOf(schema);
+        streamListenerPid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        current = c;
+        if (present) await lock(c);
+      });
+      return {
+        async announce(on) {
+          present = on;
+          const c = current;
+          if (!c) return; // taken when the connection is back
+          if (on) await lock(c);
+          else if (holder === c) {
+            holder = undefined;
+            await c.query('SELECT pg_advisory_unlock_all()');
+          }
+        },
+        async stop() {
+          current = undefined;
+          streamListenerPid = 0;
+          await stop();
+        },
+      };
+    },
+    async watchKeys(onChange) {
+      /** Set once the connection listens and holds the lock, so revocations wait for this process. */
+      let up = false;
+      let current: pg.Client | undefined;
+      /** This process's LISTEN backend, which its answers name. */
+      let pid = 0;
+      let lockKey = 0;
+      const stop = await listenOn(
+        () => KEYS_CHANNEL,
+        (payload, schema, c) => {
+          if (!payload.startsWith(`${schema}:`)) return;
+          onChange(); // before the answer: the revoker may go on once it has it
+          c.query('SELECT pg_notify($1, $2)', [KEYS_ACK_CHANNEL, `${payload.slice(schema.length + 1)}:${pid}`]).catch(() => {});
+        },
+        (c) => {
+          // Whatever was revoked while no connection listened was missed: start from nothing.
+          onChange();
+          current = c;
+          c.query('SELECT pg_advisory_lock_shared($1, $2)', [KEYS_LOCK_CLASS, lockKey]).then(
+            () => {
+              if (current === c) up = true;
+            },
+            () => {},
+          );
+        },
+        async (c, schema) => {
+          lockKey = lockKeyOf(schema);
+          pid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        },
+        () => {
+          up = false;
+          current = undefined;
+        },
+      );
+      return {
+        unchanged: () => up,
+        async stop() {
+          up = false;
+          current = undefined;
+          await stop();
+        },
+      };
+    },
+    async changeKeys(kdb, write) {
+      // Inside a caller's transaction the notice goes out with its commit, unawaited.
+      if (kdb.isTransaction) {
+        const changed = await write(kdb);
+        if (changed) await sql`SELECT pg_notify(${KEYS_CHANNEL}, current_schema() || ':')`.execute(kdb);
+        return changed;
+      }
+      const nonce = randomBytes(8).toString('hex');
+      const acks = new Set<number>();
+      const listener = new pg.Client(clientConfig(o));
+      listener.on('error', () => {});
+      listener.on('notification', (n) => {
+        const [of, pid] = (n.payload ?? '').split(':');
+        if (of === nonce) acks.add(Number(pid));
+      });
+      await listener.connect();
+      try {
+        await listener.query(`LISTEN ${KEYS_ACK_CHANNEL}`);
+        const key = lockKeyOf(await currentSchema(kdb));
+        const holders = async () => new Set((await sql<{ pid: number }>`
+          SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${KEYS_LOCK_CLASS} AND objid = ${key} AND objsubid = 2
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(kdb)).rows.map((r) => r.pid));
+        // The processes caching keys before the change hear of it: wait until each has dropped its
+        // cache (or is gone), so the next request anywhere sees the change. A process that starts
+        // caching meanwhile began from an empty cache.
+        const waitFor = await holders();
+        const changed = await kdb.transaction().execute(async (trx) => {
+          const r = await write(trx);
+          if (r) await sql`SELECT pg_notify(${KEYS_CHANNEL}, current_schema() || ':' || ${nonce})`.execute(trx);
+          return r;
+        });
+        const deadline = performance.now() + KEYS_ACK_TIMEOUT_MS;
+        while (changed && performance.now() < deadline) {
+          const still = await holders();
+          if ([...waitFor].every((pid) => acks.has(pid) || !still.has(pid))) break;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return changed;
+      } finally {
+        await listener.end().catch(() => {});
+      }
+    },
+    async streamHasListeners(kdb) {
+      const key = lockKeyOf(await currentSchema(kdb));
+      const r = await sql<{ yes: boolean }>`
+        SELECT EXISTS (SELECT 1 FROM pg_locks
+          WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND classid = ${STREAM_LOCK_CLASS} AND objid = ${key} AND objsubid = 2 AND pid <> ${streamListenerPid}) AS yes`.execute(kdb);
+      return r.rows[0]!.yes;
     },
     async destroy() {
       closed = true;

@@ -81,7 +81,26 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
     },
     async notifyStream() {},
     async listenStream() {
-      return async () => {};
+      return { announce: async () => {}, stop: async () => {} };
+    },
+    // Another connection (the CLI's `keys revoke`) may commit to the file: data_version moves
+    // when one did. This process's own changes are dropped from the cache by whoever made them.
+    async watchKeys() {
+      const version = () => raw.pragma('data_version', { simple: true }) as number;
+      let seen = version();
+      return {
+        unchanged() {
+          const now = version();
+          const same = now === seen;
+          seen = now;
+          return same;
+        },
+        async stop() {},
+      };
+    },
+    changeKeys: (kdb, write) => write(kdb),
+    async streamHasListeners() {
+      return false;
     },
     async destroy() {},
   };

@@ -1,5 +1,5 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { DeliveryUpdate, DialectOps, ClaimArgs } from './dialect.js';
+import type { DeliveryUpdate, DialectOps, ClaimArgs, KeyWatch, StreamListening } from './dialect.js';
 import { AgentRecords } from './agents.js';
 import { TriggerRecords } from './triggers.js';
 import { ScheduleRecords } from './schedules.js';
@@ -130,9 +130,14 @@ export class Store {
     if (payloads.length) await this.ops.notifyStream(this.db, payloads);
   }
 
-  /** The other processes' live-stream payloads; returns an unsubscribe function. */
-  listenStream(onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  /** The other processes' live-stream payloads, and this process's announcement that it has subscribers. */
+  listenStream(onPayload: (payload: string) => void): Promise<StreamListening> {
     return this.ops.listenStream(onPayload);
+  }
+
+  /** Whether another process has announced live-stream subscribers (always false on SQLite). */
+  streamHasListeners(): Promise<boolean> {
+    return this.ops.streamHasListeners(this.db);
   }
 
   async migrate(onProgress?: MigrationProgress): Promise<string[]> {
@@ -163,9 +168,16 @@ export class Store {
   listApiKeys(): Promise<ApiKeyTable[]> {
     return this.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
   }
-  async revokeApiKey(id: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  /** Revokes a live key; returns once no process's cache of keys still holds it. */
+  revokeApiKey(id: string, now: number): Promise<boolean> {
+    return this.ops.changeKeys(this.db, async (db) => {
+      const r = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    });
+  }
+  /** Watches for key changes other connections commit (see ApiKeys' cache); `onChange` when one is heard of. */
+  watchKeys(onChange: () => void): Promise<KeyWatch> {
+    return this.ops.watchKeys(onChange);
   }
   async touchApiKey(id: string, now: number): Promise<void> {
     await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
@@ -233,11 +245,25 @@ export class Store {
       .execute();
   }
 
-  /** Moves failure streaks; returns the endpoints' streaks after the change. */
+  /**
+   * Moves failure streaks; returns the streaks after the change of the endpoints it wrote or read.
+   * A success on an endpoint whose streak is already 0 writes nothing: one unlocked read of
+   * those endpoints' streaks replaces an UPDATE per endpoint per batch. A failure racing that
+   * read lands after the success, which is an order the two could have had anyway.
+   */
   async applyHealth(changes: EndpointHealthChange[]): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
-    const out = [];
+    const out: { id: string; consecutive_failures: number; enabled: number }[] = [];
+    const moving = changes.filter((c) => !c.reset || c.failures > 0);
+    const successes = changes.filter((c) => c.reset && c.failures === 0).map((c) => c.endpointId);
+    for (let i = 0; i < successes.length; i += 500) {
+      const rows = await this.db.selectFrom('endpoints').select(['id', 'consecutive_failures', 'enabled']).where('id', 'in', successes.slice(i, i + 500)).execute();
+      for (const row of rows) {
+        if (Number(row.consecutive_failures) === 0) out.push(row);
+        else moving.push({ endpointId: row.id, reset: true, failures: 0 });
+      }
+    }
     // In id order, so two workers writing results for the same endpoints lock them in the same order (no deadlock).
-    for (const c of [...changes].sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0))) {
+    for (const c of moving.sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0))) {
       const next = c.reset ? sql<number>`${c.failures}` : sql<number>`consecutive_failures + ${c.failures}`;
       const row = await this.db
         .updateTable('endpoints')

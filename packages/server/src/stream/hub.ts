@@ -15,6 +15,13 @@ const MAX_OUTBOX = 10_000;
 const PAYLOAD_HEAD_BYTES = 64;
 /** Messages sent to the database in one round trip. */
 const NOTIFY_BATCH = 2000;
+/**
+ * How long a publisher trusts its answer to "has another process subscribers?". A process
+ * that gains its first subscriber announces itself and then waits this long before its
+ * connection is ready, so every publisher has asked again by then: no message sent after
+ * `ready` is skipped for want of a listener.
+ */
+export const LISTENERS_TTL_MS = 500;
 
 /**
  * How hubs of processes sharing one database reach each other (PostgreSQL LISTEN/NOTIFY on
@@ -22,7 +29,15 @@ const NOTIFY_BATCH = 2000;
  */
 export interface StreamBridge {
   notifyStream(payloads: string[]): Promise<void>;
-  listenStream(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listenStream(onPayload: (payload: string) => void): Promise<StreamListening>;
+  /** Whether another process has announced subscribers; while none has, nothing is sent. */
+  streamHasListeners(): Promise<boolean>;
+}
+
+/** This process's hold on the bridge (see Store.listenStream). */
+export interface StreamListening {
+  announce(present: boolean): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface StreamMessage {
@@ -65,7 +80,13 @@ export class StreamHub {
   private outbox: string[] = [];
   private notifySeq = 0;
   private flushing: Promise<void> | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
+  private listening: StreamListening | undefined;
+  /** Connections that hold this process's presence (see hold). */
+  private holders = 0;
+  /** This process's announcement in progress or done, while it has holders. */
+  private presence: Promise<void> | undefined;
+  /** Whether another process had subscribers, and when (monotonic ms) the question was asked. */
+  private others: { listening: boolean; askedAt: number } | undefined;
   readonly dropped: Counter<'reason'>;
   readonly connections: Gauge;
 
@@ -78,19 +99,47 @@ export class StreamHub {
 
   /** Starts receiving the other processes' messages (only processes serving sockets need them). */
   async listen(): Promise<void> {
-    if (this.o.bridge && !this.unlisten) this.unlisten = await this.o.bridge.listenStream((p) => this.receive(p));
+    if (this.o.bridge && !this.listening) this.listening = await this.o.bridge.listenStream((p) => this.receive(p));
   }
 
   /** Stops receiving, and sends what is still waiting for the other processes. */
   async stop(): Promise<void> {
-    await this.unlisten?.();
-    this.unlisten = undefined;
+    await this.listening?.stop();
+    this.listening = undefined;
     while (this.flushing) await this.flushing;
+  }
+
+  /**
+   * Holds this process's presence for a client about to subscribe: the other processes send
+   * their messages while any process holds one. Resolves once they all know (the first
+   * holder waits LISTENERS_TTL_MS); returns the release. Immediate without a bridge.
+   */
+  async hold(): Promise<() => void> {
+    const listening = this.listening;
+    if (!listening) return () => {};
+    this.holders++;
+    this.presence ??= listening.announce(true).then(() => new Promise<void>((r) => setTimeout(r, LISTENERS_TTL_MS)));
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (--this.holders > 0) return;
+      this.presence = undefined;
+      listening.announce(false).catch((err) => this.o.log.warn({ err }, 'stream: withdrawing this process\'s presence failed; its connection ends it'));
+    };
+    try {
+      await this.presence;
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return release;
   }
 
   /** Delivers a message to local subscribers now and queues it for the other processes. */
   emit(topic: StreamTopic, data: unknown, scope: StreamScope = {}): void {
-    if (!this.subs.size && !this.o.bridge) return;
+    // Nobody here and, as of moments ago, nobody elsewhere: not even worth building.
+    if (!this.subs.size && (!this.o.bridge || this.othersKnownAbsent())) return;
     const m: StreamMessage = { topic, scope, at: new Date(this.clock.now()).toISOString(), json: fitJson(data, MAX_DATA_BYTES).json };
     this.deliver(m);
     if (this.o.bridge) this.enqueue(m);
@@ -125,9 +174,31 @@ export class StreamHub {
     this.flushing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.flushLoop());
   }
 
+  private othersKnownAbsent(): boolean {
+    return this.others !== undefined && !this.others.listening && performance.now() - this.others.askedAt < LISTENERS_TTL_MS;
+  }
+
+  /** Asks the bridge again once the last answer is LISTENERS_TTL_MS old; counts from before asking. */
+  private async othersListening(): Promise<boolean> {
+    if (this.others && performance.now() - this.others.askedAt < LISTENERS_TTL_MS) return this.others.listening;
+    const askedAt = performance.now();
+    try {
+      this.others = { listening: await this.o.bridge!.streamHasListeners(), askedAt };
+    } catch {
+      return true; // unknown: send, and let a failed NOTIFY be counted as such
+    }
+    // An answer that took longer than it may be trusted says nothing about what was queued meanwhile.
+    return this.others.listening || performance.now() - askedAt >= LISTENERS_TTL_MS;
+  }
+
   private async flushLoop(): Promise<void> {
     try {
       while (this.outbox.length) {
+        if (!(await this.othersListening())) {
+          // Queued before now, while no other process had a subscriber (or none was ready yet).
+          this.outbox = [];
+          continue;
+        }
         const batch = this.outbox.splice(0, NOTIFY_BATCH);
         try {
           await this.o.bridge!.notifyStream(this.pack(batch));

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { routeTable, type RouteEntry } from '../../src/api/index.js';
 import { READ_SAFE_ROUTES } from '../../src/api/auth.js';
-import { ADMIN_KEY, type Harness, startHookline } from '../helpers/hookline.js';
+import { ApiKeys } from '../../src/keys/index.js';
+import { openStore, storeOptionsFromConfig } from '../../src/store/index.js';
+import { ADMIN_KEY, type Harness, STORES, startHookline } from '../helpers/hookline.js';
+import { createTestSchema } from '../helpers/postgres.js';
 import { until } from '../helpers/wait.js';
 import { concreteUrl } from './route-urls.js';
 
@@ -211,5 +214,46 @@ describe('route authorization', () => {
     await until('pong', async () => (bystander.frames.some((f) => f.type === 'pong') ? true : undefined));
     expect(bystander.closed).toBeUndefined();
     bystander.ws.close();
+  });
+});
+
+describe.each(STORES)('API keys revoked by another process (%s)', (kind) => {
+  let h: Harness;
+  let schema: Awaited<ReturnType<typeof createTestSchema>> | undefined;
+
+  beforeAll(async () => {
+    schema = kind === 'postgres' ? await createTestSchema() : undefined;
+    h = await startHookline(kind, { overrides: { server: { role: 'api' } }, ...(schema ? { schema: schema.schema, applicationName: schema.applicationName } : {}) });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await schema?.drop();
+  });
+
+  /** `hookline keys revoke`'s path: its own store on the same file or schema, and ApiKeys.revoke. */
+  const revokeElsewhere = async (id: string) => {
+    const store = await openStore({ ...storeOptionsFromConfig(h.hl.config), ...(schema ? { schema: schema.schema, applicationName: schema.applicationName } : {}) });
+    try {
+      await store.migrate();
+      await new ApiKeys(store).revoke(id);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('a key this process has checked (and cached) answers 401 at the very next request', async () => {
+    const victim = (await h.call('POST', '/api/v1/keys', { name: 'revoked elsewhere' })).body as { id: string; key: string };
+    const bystander = (await h.call('POST', '/api/v1/keys', { name: 'bystander', role: 'read' })).body as { id: string; key: string };
+    for (const key of [victim.key, victim.key, bystander.key]) expect((await h.call('GET', '/api/v1/runs', undefined, key)).status).toBe(200);
+    await revokeElsewhere(victim.id);
+    const next = await h.call('GET', '/api/v1/runs', undefined, victim.key);
+    expect(next.status).toBe(401);
+    expect(next.body.error.code).toBe('unauthorized');
+    // Other keys keep working (and are looked up again after the cache was dropped).
+    expect((await h.call('GET', '/api/v1/runs', undefined, bystander.key)).status).toBe(200);
+    // A second revocation elsewhere, after the cache filled again.
+    expect((await h.call('GET', '/api/v1/runs', undefined, bystander.key)).status).toBe(200);
+    await revokeElsewhere(bystander.id);
+    expect((await h.call('GET', '/api/v1/runs', undefined, bystander.key)).status).toBe(401);
   });
 });
