@@ -1,0 +1,81 @@
+/**
+ * A run page's notification rows stay current even when a delivery changes while the page's
+ * list is still loading. The ordering is forced, not hoped for: the run's callback is held at
+ * the receiver, the page's list request is answered with what the server said while the
+ * callback was in flight (pending), and only after the page has subscribed to the live stream
+ * is the callback answered 410 and its failure recorded. The row must then turn `failed`, with
+ * Retry, from the live message it received before the list arrived.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, type Harness } from '../../server/test/helpers/hookline.js';
+import { Receiver } from '../../server/test/helpers/receiver.js';
+import { until } from '../../server/test/helpers/wait.js';
+import { launchBrowser, signIn, startDashboardHookline, WIDE } from './browser.js';
+
+describe('run notifications in Chromium, live while the list loads', () => {
+  const receiver = new Receiver();
+  const held: ServerResponse[] = [];
+  let h: Harness;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    await receiver.start();
+    receiver.respond = (_req, res) => void held.push(res);
+    h = await startDashboardHookline('sqlite');
+    expect((await h.call('POST', '/api/v1/crews', { id: 'live', name: 'Live' })).status).toBe(201);
+    expect((await h.call('POST', '/api/v1/agents', { id: 'caller', crew_id: 'live', name: 'caller', runner: 'command', runner_config: { command: '/bin/true' } })).status).toBe(201);
+    expect((await h.call('PUT', '/api/v1/agents/caller/callback', { url: `${receiver.url}/callback` })).status).toBe(200);
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    for (const res of held) res.destroy();
+    await context?.close();
+    await browser?.close();
+    await h?.close();
+    await receiver.close();
+  });
+
+  const callbackStatus = async (runId: string) => (await h.call('GET', `/api/v1/notifications?execution_id=${runId}&channel=callback`)).body.items[0]?.status as string | undefined;
+
+  it('a callback that fails between the list query and its arrival shows as failed, with Retry', async () => {
+    const run = (await h.call('POST', '/api/v1/agents/caller/runs', { prompt: 'go' })).body as { id: string };
+    await receiver.waitFor(1); // the run ended and its callback is in flight, held here
+    expect(await callbackStatus(run.id)).toBe('pending');
+
+    context = await browser.newContext({ viewport: WIDE });
+    const page = await context.newPage();
+    let subscribed!: () => void;
+    const subscribedToDeliveries = new Promise<void>((resolve) => (subscribed = resolve));
+    page.on('websocket', (socket) => socket.on('framesent', (frame) => String(frame.payload).includes('"delivery.*"') && subscribed()));
+
+    // Every list request made before the failure is recorded is answered with the server's
+    // answer from before it (pending); the first one also sets the failure going.
+    let staleAnswers = 0;
+    let failed: Promise<void> | undefined;
+    await context.route(/\/api\/v1\/notifications\?.*execution_id=/, async (route) => {
+      if (failed !== undefined) {
+        await failed;
+        return route.continue();
+      }
+      let recorded!: () => void;
+      failed = new Promise<void>((resolve) => (recorded = resolve));
+      const inFlight = await route.fetch();
+      await subscribedToDeliveries;
+      held.shift()!.writeHead(410).end(); // now the callback fails for good
+      await until('the callback recorded as failed', async () => ((await callbackStatus(run.id)) === 'failed' ? true : undefined));
+      recorded();
+      staleAnswers++;
+      return route.fulfill({ response: inFlight });
+    });
+
+    await signIn(page, h.url, ADMIN_KEY, `/dashboard/runs/${run.id}`);
+    const row = page.getByTestId('run-notifications').getByTestId('notification-row');
+    await row.getByTestId('retry-button').waitFor({ timeout: 10_000 });
+    expect(await row.getAttribute('data-status')).toBe('failed');
+    // The list the page first got said pending: the row is failed only through the live update.
+    expect(staleAnswers).toBe(1);
+  });
+});
