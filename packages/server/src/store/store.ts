@@ -51,7 +51,18 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly ops: DialectOps,
     private readonly onClose: () => Promise<void> = async () => {},
+    /** The delivery engine's connections (PostgreSQL: a pool of its own); the same as `db` on SQLite. */
+    private readonly engineDb: Kysely<Database> = db,
   ) {}
+
+  /**
+   * The store the delivery engine works through (claims, renewals, hand-backs, results). On
+   * PostgreSQL it has a small pool of its own, so API requests and publishes queuing for
+   * connections never hold up the dispatcher; elsewhere it is this store.
+   */
+  get engine(): Store {
+    return this.engineDb === this.db ? this : new Store(this.engineDb, this.ops);
+  }
 
   /** Crews, agents and runs, in this store's transaction. */
   get agents(): AgentRecords {
@@ -146,6 +157,7 @@ export class Store {
   async close(): Promise<void> {
     await this.ops.destroy();
     await this.db.destroy();
+    if (this.engineDb !== this.db) await this.engineDb.destroy();
     await this.onClose();
   }
 
