@@ -15,7 +15,8 @@ describe('the delivery engine on its own PostgreSQL pool', () => {
   beforeAll(async () => {
     rx = await new Receiver().start();
     // One API connection, so holding it leaves the API pool with nothing to lend.
-    h = await startHookline('postgres', { overrides: { database: { pool_size: 1, engine_pool_size: 2 } } });
+    // No poll: only the publishing process's NOTIFY can wake this dispatcher.
+    h = await startHookline('postgres', { overrides: { database: { pool_size: 1, engine_pool_size: 2 }, delivery: { poll_interval: '1h' } } });
     const schema = (await h.hl.store.db.selectNoFrom((e) => e.fn<string>('current_schema', []).as('s')).executeTakeFirstOrThrow()).s;
     const app = (await h.hl.store.db.selectNoFrom((e) => e.fn<string>('current_setting', [e.val('application_name')]).as('a')).executeTakeFirstOrThrow()).a;
     other = await openStore({ databaseUrl: TEST_DATABASE_URL, schema, applicationName: app, poolSize: 1 });

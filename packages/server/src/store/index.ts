@@ -6,6 +6,7 @@ import { Store } from './store.js';
 
 export { Store, type DeliveryFilter, type EndpointHealthChange, type Page, type ResultBatch } from './store.js';
 export type { DeliveryUpdate, DueListener } from './dialect.js';
+export type { PublishBatch, PublishBatchResult } from './publish-batch.js';
 export type { AgentRecords, RunFilter } from './agents.js';
 export type { TriggerRecords } from './triggers.js';
 export type { ScheduleRecords, ScheduleSeen } from './schedules.js';

@@ -9,6 +9,7 @@ import { InspectorRecords } from './inspector.js';
 import { StatsRecords } from './stats.js';
 import { EventTypeRecords } from './event-types.js';
 import { migrate, type MigrationProgress } from './migrator.js';
+import { type PublishBatch, type PublishBatchResult, writePublishBatchPostgres } from './publish-batch.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
 export interface Page {
@@ -283,6 +284,22 @@ export class Store {
       for (const { id } of r) inserted.add(id);
     }
     return inserted;
+  }
+
+  /**
+   * Writes a publish batch: the events whose ids are new, their deliveries and types, and the
+   * wake-up. One statement on PostgreSQL (no transaction round trips); one transaction on SQLite.
+   */
+  async writePublishBatch(b: PublishBatch): Promise<PublishBatchResult> {
+    if (this.dialect === 'postgres') return writePublishBatchPostgres(this.db, b);
+    return this.transaction(async (tx) => {
+      const inserted = await tx.insertEvents(b.events);
+      const existing = await tx.getEvents(b.events.filter((e) => !inserted.has(e.id)).map((e) => e.id));
+      await tx.insertDeliveries(b.deliveries.filter((d) => inserted.has(d.event_id)));
+      const types = new Set(b.events.filter((e) => inserted.has(e.id)).map((e) => e.type));
+      await tx.eventTypes.record(b.types.filter((t) => types.has(t)), b.now);
+      return { inserted, existing };
+    });
   }
 
   getEvent(id: string): Promise<EventTable | undefined> {
