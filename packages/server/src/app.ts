@@ -143,10 +143,12 @@ export class Hookline {
     this.notificationLog = new NotificationLog(store, this.clock, wake);
     this.endpoints = new EndpointAdmin({ store, box, guard: this.guard, publisher: this.publisher, rotationGraceMs: ms(c.delivery.rotation_grace), clock: this.clock });
     if (works) {
+      // The engine's own connections (PostgreSQL): intake waiting for the shared pool cannot starve delivery.
+      const engineStore = store.engine;
       this.dispatcher = new Dispatcher({
-        store,
+        store: engineStore,
         sender: this.sender,
-        prepare: channelPreparer({ store, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),
+        prepare: channelPreparer({ store: engineStore, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),
         log: this.log,
         metrics: createDeliveryMetrics(this.registry),
         clock: this.clock,

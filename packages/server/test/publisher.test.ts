@@ -38,4 +38,38 @@ describe.each(STORES)('publisher group commit (%s)', (kind) => {
     const settled = await Promise.allSettled([h.hl.publisher.publish({ type: 'grp.b', data: 1 }), h.hl.publisher.publish(bad), h.hl.publisher.publish({ type: 'grp.b', data: 2 })]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
+
+  it('answers a mixed batch exactly: a duplicate with the first event, a test event to one endpoint, run-linked rows, each new type noted once', async () => {
+    const rowsOf = (eventId: string) => h.hl.store.db.selectFrom('deliveries').selectAll().where('event_id', '=', eventId).execute();
+    const first = await h.hl.publisher.publish({ type: 'grp.mixed', data: { v: 1 }, id: 'mixed-1' });
+    expect(first).toMatchObject({ duplicate: false, deliveries: 1 });
+    const eps = (await h.call('GET', '/api/v1/webhooks/endpoints?limit=100')).body.items as { id: string; events: string[] }[];
+    const only = eps.find((e) => e.events.includes('other.*'))!.id;
+    const [dup, test, run, fresh, again] = await Promise.all([
+      h.hl.publisher.publish({ type: 'grp.mixed', data: { v: 2 }, id: 'mixed-1' }),
+      h.hl.publisher.publish({ type: 'webhook.test', data: {} }, only),
+      h.hl.publisher.publish({ type: 'grp.a', data: {}, run: { run_id: 'run_mixed', agent_id: 'agent_mixed' } }),
+      h.hl.publisher.publish({ type: 'grp.noted', data: { n: 1 } }),
+      h.hl.publisher.publish({ type: 'grp.noted', data: { n: 2 } }),
+    ]);
+    expect(dup).toEqual({ event: first.event, duplicate: true, deliveries: 0 });
+    expect(await rowsOf('mixed-1')).toHaveLength(1);
+    expect(test).toMatchObject({ duplicate: false, deliveries: 1 });
+    expect((await rowsOf(test.event.id)).map((d) => d.endpoint_id)).toEqual([only]);
+    expect(run).toMatchObject({ duplicate: false, deliveries: 2 });
+    const runRows = await rowsOf(run.event.id);
+    expect(runRows.map((d) => [d.run_id, d.agent_id, d.target === d.endpoint_id, d.status, d.attempts, d.channel])).toEqual([
+      ['run_mixed', 'agent_mixed', true, 'pending', 0, 'endpoint'],
+      ['run_mixed', 'agent_mixed', true, 'pending', 0, 'endpoint'],
+    ]);
+    expect([fresh.deliveries, again.deliveries]).toEqual([1, 1]);
+    const noted = await h.hl.store.db.selectFrom('event_types').selectAll().where('type', 'in', ['grp.mixed', 'grp.noted']).orderBy('type').execute();
+    expect(noted.map((t) => [t.type, t.first_published_at])).toEqual([
+      ['grp.mixed', Date.parse(first.event.timestamp)],
+      ['grp.noted', Math.min(Date.parse(fresh.event.timestamp), Date.parse(again.event.timestamp))],
+    ]);
+    // A duplicate's own type is not noted: its event was never written.
+    await h.hl.publisher.publish({ type: 'grp.never', data: {}, id: 'mixed-1' });
+    expect(await h.hl.store.db.selectFrom('event_types').selectAll().where('type', '=', 'grp.never').execute()).toEqual([]);
+  });
 });

@@ -84,7 +84,8 @@ export const ConfigSchema = Type.Object(
     database: Type.Object(
       {
         url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL (`HOOKLINE_DATABASE_URL`). Unset: the embedded SQLite database in `data_dir`.' })),
-        pool_size: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'PostgreSQL connections per process.' }),
+        pool_size: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'PostgreSQL connections per process for API requests, publishing and everything else but the delivery engine.' }),
+        engine_pool_size: Type.Integer({ minimum: 1, maximum: 50, default: 4, description: "PostgreSQL connections per process of the delivery engine's own pool (claims, lease renewals, results), so intake cannot starve delivery. Only `all` and `worker` processes open them." }),
       },
       { default: {}, additionalProperties: false },
     ),

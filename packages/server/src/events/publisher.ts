@@ -42,7 +42,7 @@ export interface PublisherOptions {
 
 /**
  * Turns an event into deliveries: the event row and one delivery per subscribed, enabled
- * endpoint are written in one transaction (the transactional outbox), so an accepted event
+ * endpoint are written in one atomic write (the transactional outbox), so an accepted event
  * can never be lost between "stored" and "queued".
  */
 interface Pending {
@@ -99,6 +99,11 @@ export class Publisher {
     return this.batches.submit({ input, onlyEndpointId });
   }
 
+  /**
+   * Two round trips on PostgreSQL: read which endpoints subscribe, then one statement writes the
+   * events, the deliveries of the new ones, their types and the wake-up (no transaction to open
+   * and close). Inside a caller's transaction the statement is part of that write.
+   */
   private async write(batch: Pending[], store: Store): Promise<PublishResult[]> {
     const now = this.clock.now();
     const envs = batch.map((p) => this.envelope(p.input, now));
@@ -106,48 +111,50 @@ export class Publisher {
     const first = new Map<string, number>();
     envs.forEach((e, i) => first.has(e.id) || first.set(e.id, i));
     const rows: EventTable[] = [...first.values()].map((i) => ({ id: envs[i]!.id, type: envs[i]!.type, created_at: now, payload: JSON.stringify(envs[i]) }));
-    const results = await store.transaction(async (tx) => {
-      const inserted = await tx.insertEvents(rows);
-      const existing = new Map((await tx.getEvents(rows.filter((r) => !inserted.has(r.id)).map((r) => r.id))).map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
-      const fresh = rows.filter((r) => inserted.has(r.id));
-      const broadcast = fresh.filter((r) => !batch[first.get(r.id)!]!.onlyEndpointId);
-      const subs = broadcast.length ? await tx.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : [];
-      const byPattern = new Map<string, string[]>();
-      for (const s of subs) {
-        const ids = byPattern.get(s.pattern);
-        if (ids) ids.push(s.endpoint_id);
-        else byPattern.set(s.pattern, [s.endpoint_id]);
-      }
-      const targets = new Map<string, string[]>();
-      for (const r of fresh) {
-        const only = batch[first.get(r.id)!]!.onlyEndpointId;
-        targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(p) ?? []))]);
-      }
-      await tx.insertDeliveries(fresh.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now, batch[first.get(r.id)!]!.input.run)));
-      await this.recordTypes(tx, fresh.map((r) => r.type), now);
-      const onPublished = this.o.onPublished;
-      if (onPublished && fresh.length) {
-        const published = fresh.map((r) => envs[first.get(r.id)!]!);
-        tx.afterCommit(() => onPublished(published));
-      }
-      return envs.map((env, i): PublishResult => {
-        const own = first.get(env.id) === i && inserted.has(env.id);
-        if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
-        return { event: existing.get(env.id) ?? envs[first.get(env.id)!]!, duplicate: true, deliveries: 0 };
-      });
+    const pendingOf = (id: string) => batch[first.get(id)!]!;
+    // Targets as if every event were new; the write drops the deliveries of duplicates.
+    const broadcast = rows.filter((r) => !pendingOf(r.id).onlyEndpointId);
+    const subs = broadcast.length ? await store.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : [];
+    const byPattern = new Map<string, string[]>();
+    for (const sub of subs) {
+      const ids = byPattern.get(sub.pattern);
+      if (ids) ids.push(sub.endpoint_id);
+      else byPattern.set(sub.pattern, [sub.endpoint_id]);
+    }
+    const targets = new Map<string, string[]>();
+    for (const r of rows) {
+      const only = pendingOf(r.id).onlyEndpointId;
+      targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(p) ?? []))]);
+    }
+    const deliveries = rows.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now, pendingOf(r.id).input.run));
+    const unrecorded = [...new Set(rows.map((r) => r.type))].filter((t) => !this.recordedTypes.has(t));
+    const { inserted, existing: stored } = await store.writePublishBatch({ events: rows, deliveries, types: unrecorded, now });
+    const existing = new Map(stored.map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
+    // A duplicate committed by another writer during the statement was outside its snapshot: read it now.
+    const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);
+    for (const e of await store.getEvents(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
+    const fresh = rows.filter((r) => inserted.has(r.id));
+    this.rememberTypes(store, unrecorded.filter((t) => fresh.some((r) => r.type === t)));
+    const onPublished = this.o.onPublished;
+    if (onPublished && fresh.length) {
+      const published = fresh.map((r) => envs[first.get(r.id)!]!);
+      store.afterCommit(() => onPublished(published));
+    }
+    const results = envs.map((env, i): PublishResult => {
+      const own = first.get(env.id) === i && inserted.has(env.id);
+      if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
+      return { event: existing.get(env.id) ?? envs[first.get(env.id)!]!, duplicate: true, deliveries: 0 };
     });
-    if (results.some((r) => r.deliveries)) this.o.onEnqueued?.();
+    if (results.some((r) => r.deliveries)) store.afterCommit(() => this.o.onEnqueued?.());
     return results;
   }
 
-  /** Notes the types not yet known to be recorded, remembering them once the transaction commits. */
-  private async recordTypes(tx: Store, types: string[], now: number): Promise<void> {
-    const unrecorded = [...new Set(types)].filter((t) => !this.recordedTypes.has(t));
-    if (!unrecorded.length) return;
-    await tx.eventTypes.record(unrecorded, now);
-    tx.afterCommit(() => {
-      if (this.recordedTypes.size + unrecorded.length > MAX_REMEMBERED_TYPES) this.recordedTypes.clear();
-      for (const t of unrecorded) this.recordedTypes.add(t);
+  /** Remembers types noted by this write, once it is committed. */
+  private rememberTypes(store: Store, noted: string[]): void {
+    if (!noted.length) return;
+    store.afterCommit(() => {
+      if (this.recordedTypes.size + noted.length > MAX_REMEMBERED_TYPES) this.recordedTypes.clear();
+      for (const t of noted) this.recordedTypes.add(t);
     });
   }
 

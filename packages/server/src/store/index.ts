@@ -6,6 +6,7 @@ import { Store } from './store.js';
 
 export { Store, type DeliveryFilter, type EndpointHealthChange, type Page, type ResultBatch } from './store.js';
 export type { DeliveryUpdate, DueListener, KeyWatch, StreamListening } from './dialect.js';
+export type { PublishBatch, PublishBatchResult } from './publish-batch.js';
 export type { AgentRecords, RunFilter } from './agents.js';
 export type { TriggerRecords } from './triggers.js';
 export type { ScheduleRecords, ScheduleSeen } from './schedules.js';
@@ -21,6 +22,8 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   sqlitePath?: string;
   poolSize?: number;
+  /** PostgreSQL: connections of the delivery engine's own pool. */
+  enginePoolSize?: number;
   /** PostgreSQL schema to use (must exist). */
   schema?: string;
   applicationName?: string;
@@ -28,13 +31,13 @@ export interface OpenStoreOptions {
 
 export async function openStore(o: OpenStoreOptions): Promise<Store> {
   if (o.databaseUrl) {
-    const { db, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
-    return new Store(db, ops);
+    const { db, engineDb, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, enginePoolSize: o.enginePoolSize ?? 4, ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
+    return new Store(db, ops, undefined, engineDb);
   }
   const { db, ops } = openSqlite(o.sqlitePath ?? ':memory:');
   return new Store(db, ops);
 }
 
 export function storeOptionsFromConfig(c: HooklineConfig): OpenStoreOptions {
-  return c.database.url ? { databaseUrl: c.database.url, poolSize: c.database.pool_size } : { sqlitePath: join(c.data_dir, 'hookline.db') };
+  return c.database.url ? { databaseUrl: c.database.url, poolSize: c.database.pool_size, enginePoolSize: c.database.engine_pool_size } : { sqlitePath: join(c.data_dir, 'hookline.db') };
 }

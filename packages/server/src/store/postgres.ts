@@ -4,7 +4,8 @@ import pg from 'pg';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
 
-const CHANNEL = 'hookline_deliveries_due';
+/** Where processes tell each other that deliveries are due. */
+export const DUE_CHANNEL = 'hookline_deliveries_due';
 /** An API key was revoked: `schema:nonce`. Each process caching keys answers on the ack channel with `nonce:pid`. */
 const KEYS_CHANNEL = 'hookline_api_keys';
 const KEYS_ACK_CHANNEL = 'hookline_api_keys_ack';
@@ -42,6 +43,8 @@ const types = {
 export interface PostgresOptions {
   url: string;
   poolSize: number;
+  /** Connections of the delivery engine's own pool (claims, renewals, results). */
+  enginePoolSize: number;
   /** Schema to work in (tests give each file its own). */
   schema?: string;
   /** Shown in pg_stat_activity; tests use it to prove no connection outlives the store. */
@@ -57,15 +60,24 @@ function clientConfig(o: PostgresOptions): pg.ClientConfig {
   };
 }
 
-export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: DialectOps; pool: pg.Pool } {
-  const pool = new pg.Pool({ ...clientConfig(o), max: o.poolSize });
+function openPool(o: PostgresOptions, max: number): { db: Kysely<Database>; pool: pg.Pool } {
+  const pool = new pg.Pool({ ...clientConfig(o), max });
   // An idle client's socket error must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   // Nor may a checked-out client's (the server restarting while a transaction waits between
   // statements): without a listener that 'error' event kills the process. The query in
   // progress, or the next one, fails instead, and the pool drops the client on release.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
+}
+
+/**
+ * Two pools: `db` serves API requests and publishes, `engineDb` only the delivery engine, so
+ * a burst of intake waiting for connections cannot starve claims and result writes.
+ */
+export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engineDb: Kysely<Database>; ops: DialectOps; pool: pg.Pool } {
+  const { db, pool } = openPool(o, o.poolSize);
+  const { db: engineDb } = openPool(o, o.enginePoolSize);
   const listeners = new Set<pg.Client>();
   /** Set by destroy(): no listener reconnects after it. */
   let closed = false;
@@ -173,8 +185,8 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
     // The payload is the schema (due now) or `schema@ms` (due then), so Hooklines sharing a
     // database in other schemas ignore it.
     async notifyDue(kdb, at) {
-      if (at === undefined) await sql`SELECT pg_notify(${CHANNEL}, current_schema())`.execute(kdb);
-      else await sql`SELECT pg_notify(${CHANNEL}, current_schema() || '@' || ${String(Math.round(at))})`.execute(kdb);
+      if (at === undefined) await sql`SELECT pg_notify(${DUE_CHANNEL}, current_schema())`.execute(kdb);
+      else await sql`SELECT pg_notify(${DUE_CHANNEL}, current_schema() || '@' || ${String(Math.round(at))})`.execute(kdb);
     },
     listenDue(listener) {
       const onNotify = (payload: string, schema: string) => {
@@ -183,7 +195,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
         const at = Number(payload.slice(schema.length + 1));
         if (Number.isSafeInteger(at)) listener.dueAt(at);
       };
-      return listenOn(() => CHANNEL, onNotify, () => listener.connected());
+      return listenOn(() => DUE_CHANNEL, onNotify, () => listener.connected());
     },
     async notifyStream(kdb, payloads) {
       const channel = streamChannel(await currentSchema(kdb));
@@ -323,5 +335,5 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; ops: D
       await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
     },
   };
-  return { db, ops, pool };
+  return { db, engineDb, ops, pool };
 }

@@ -9,6 +9,7 @@ import { InspectorRecords } from './inspector.js';
 import { StatsRecords } from './stats.js';
 import { EventTypeRecords } from './event-types.js';
 import { migrate, type MigrationProgress } from './migrator.js';
+import { type PublishBatch, type PublishBatchResult, writePublishBatchPostgres } from './publish-batch.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
 export interface Page {
@@ -51,7 +52,18 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly ops: DialectOps,
     private readonly onClose: () => Promise<void> = async () => {},
+    /** The delivery engine's connections (PostgreSQL: a pool of its own); the same as `db` on SQLite. */
+    private readonly engineDb: Kysely<Database> = db,
   ) {}
+
+  /**
+   * The store the delivery engine works through (claims, renewals, hand-backs, results). On
+   * PostgreSQL it has a small pool of its own, so API requests and publishes queuing for
+   * connections never hold up the dispatcher; elsewhere it is this store.
+   */
+  get engine(): Store {
+    return this.engineDb === this.db ? this : new Store(this.engineDb, this.ops);
+  }
 
   /** Crews, agents and runs, in this store's transaction. */
   get agents(): AgentRecords {
@@ -151,6 +163,7 @@ export class Store {
   async close(): Promise<void> {
     await this.ops.destroy();
     await this.db.destroy();
+    if (this.engineDb !== this.db) await this.engineDb.destroy();
     await this.onClose();
   }
 
@@ -297,6 +310,22 @@ export class Store {
       for (const { id } of r) inserted.add(id);
     }
     return inserted;
+  }
+
+  /**
+   * Writes a publish batch: the events whose ids are new, their deliveries and types, and the
+   * wake-up. One statement on PostgreSQL (no transaction round trips); one transaction on SQLite.
+   */
+  async writePublishBatch(b: PublishBatch): Promise<PublishBatchResult> {
+    if (this.dialect === 'postgres') return writePublishBatchPostgres(this.db, b);
+    return this.transaction(async (tx) => {
+      const inserted = await tx.insertEvents(b.events);
+      const existing = await tx.getEvents(b.events.filter((e) => !inserted.has(e.id)).map((e) => e.id));
+      await tx.insertDeliveries(b.deliveries.filter((d) => inserted.has(d.event_id)));
+      const types = new Set(b.events.filter((e) => inserted.has(e.id)).map((e) => e.type));
+      await tx.eventTypes.record(b.types.filter((t) => types.has(t)), b.now);
+      return { inserted, existing };
+    });
   }
 
   getEvent(id: string): Promise<EventTable | undefined> {
