@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { storeUnavailable } from '../store/unavailable.js';
 import { UserError } from '../util/errors.js';
+import { lingerOnClose } from './lingering-close.js';
 import { unknownFieldIn } from './unknown-fields.js';
 
 interface AjvIssue {
@@ -46,7 +47,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'send the body as application/json'],
     };
     const known = byCode[err.code];
-    if (known) return reply.status(known[0]).send({ error: { code: known[1], message: known[2] } });
+    if (known) {
+      // Refused with the body still arriving: close so that the refusal reaches the client.
+      if (!req.raw.complete) lingerOnClose(req.raw.socket, req.raw);
+      return reply.status(known[0]).send({ error: { code: known[1], message: known[2] } });
+    }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors (e.g. bad JSON syntax): their messages hold no secrets.
       return reply.status(err.statusCode).send({ error: { code: err.statusCode === 400 ? 'invalid_json' : 'bad_request', message: err.message } });

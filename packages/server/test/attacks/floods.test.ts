@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/util/clock.js';
+import { until } from '../helpers/wait.js';
 import { type Harness, startHookline } from '../helpers/hookline.js';
 import { createTargets, hmac, signedHeaders, type Target, type TargetKind } from './trigger-targets.js';
 
@@ -186,6 +187,35 @@ describe('floods', () => {
       const r = await upload(BODY_LIMIT + 1, chunked);
       expect(r).toMatchObject({ status: 413, code: 'body_too_large' });
     }
+  });
+
+  it('a refused upload is closed without a reset: after the 413 the client can still write until it closes', async () => {
+    // Closing a socket with unread bytes makes the kernel answer with RST, which can destroy the
+    // 413 before the client reads it; the server must half-close and read on instead.
+    // Half-open, as a client still sending its body is: the server's FIN does not end our side.
+    const socket = connect({ port: port(), host: '127.0.0.1', allowHalfOpen: true });
+    let response = '';
+    let failure: Error | null | undefined;
+    let ended = false;
+    socket.on('data', (d) => (response += d.toString('latin1')));
+    socket.on('error', (err) => (failure = err));
+    socket.on('end', () => (ended = true));
+    const closed = new Promise<boolean>((resolve) => socket.on('close', resolve));
+    const part = Buffer.alloc(BODY_LIMIT * 2, 0x20);
+    socket.write(`POST ${targets.agent.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${50 * MB}\r\n\r\n`);
+    socket.write(part);
+    await until('the 413 and the end of the answer', async () => (ended ? true : undefined));
+    expect(response).toMatch(/^HTTP\/1\.1 413 [\s\S]*connection: close[\s\S]*"code":"body_too_large"/i);
+    // More of the body, sent after the answer (a client that reads late): read and discarded,
+    // where a closed server socket would answer it with RST and fail the client's writes.
+    const piece = part.subarray(0, 256 * 1024);
+    for (let sent = 0; sent < 4 * MB && !failure; sent += piece.length) {
+      await new Promise<void>((resolve) => socket.write(piece, (err) => resolve(void (failure ??= err))));
+    }
+    socket.end();
+    const hadError = await closed;
+    expect(failure?.message).toBeUndefined();
+    expect(hadError).toBe(false);
   });
 
   it('20 concurrent 50 MB uploads are refused with 413 without the server buffering them', async () => {
