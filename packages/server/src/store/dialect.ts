@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, DeliveryStatus, DeliveryTable } from './schema.js';
+import type { AttemptTable, Database, DeliveryStatus, DeliveryTable, EventTable } from './schema.js';
 
 export interface ClaimArgs {
   now: number;
@@ -26,6 +26,17 @@ export interface DeliveryUpdate {
   deliveredAt: number | null;
   lastStatusCode: number | null;
   lastError: string | null;
+}
+
+/**
+ * The publish and result inserts as statements prepared once per database and run row by row,
+ * instead of built by Kysely on every call. Each runs in `db`'s transaction, or alone.
+ */
+export interface PreparedWrites {
+  /** Inserts the events whose ids are new; returns the ids that were inserted. */
+  insertEvents(db: Kysely<Database>, rows: EventTable[]): Promise<Set<string>>;
+  insertDeliveries(db: Kysely<Database>, rows: DeliveryTable[]): Promise<void>;
+  insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void>;
 }
 
 /** What a dispatcher hears from the other processes on its database. */
@@ -65,6 +76,8 @@ export interface StreamListening {
  */
 export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
+  /** SQLite only; PostgreSQL writes a publish in one statement and its inserts through Kysely. */
+  readonly prepared?: PreparedWrites;
   claim(db: Kysely<Database>, args: ClaimArgs): Promise<DeliveryTable[]>;
   applyDeliveryUpdates(db: Kysely<Database>, updates: DeliveryUpdate[]): Promise<void>;
   /**

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
-import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
-import type { Database, DeliveryTable } from './schema.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { ClaimArgs, DeliveryUpdate, DialectOps } from './dialect.js';
+import type { Database } from './schema.js';
+import { SqliteHotStatements } from './sqlite-prepared.js';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -39,39 +40,13 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached as unknown as SqliteDatabase.Database }) });
 
-  // Prepared on first use: the table does not exist until migrations ran.
-  let updateStmt: SqliteDatabase.Statement | undefined;
-  const prepareUpdate = () => raw.prepare(
-    `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, delivered_at = ?,
-       last_status_code = ?, last_error = ?, lease_owner = NULL
-     WHERE id = ? AND lease_owner = ?`,
-  );
+  const hot = new SqliteHotStatements(raw);
 
   const ops: DialectOps = {
     name: 'sqlite',
-    async claim(kdb, a: ClaimArgs) {
-      const skip = a.skipEndpoints.length ? sql`AND endpoint_id NOT IN (${sql.join(a.skipEndpoints)})` : sql``;
-      // Oldest due rows first, but no more than `perEndpoint` of any one endpoint.
-      const r = await sql<DeliveryTable>`
-        UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
-        WHERE rowid IN (
-          SELECT rid FROM (
-            SELECT rid, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
-            FROM (SELECT rowid AS rid, endpoint_id, next_attempt_at FROM deliveries INDEXED BY deliveries_due
-                  WHERE status = 'pending' AND next_attempt_at <= ${a.now} ${skip}
-                  ORDER BY next_attempt_at LIMIT ${a.limit * CLAIM_SCAN_FACTOR})
-          ) WHERE rn <= ${a.perEndpoint} ORDER BY next_attempt_at LIMIT ${a.limit})
-        RETURNING *`.execute(kdb);
-      return r.rows;
-    },
-    // Prepared statements on the raw handle: Kysely's SQLite driver runs on this same
-    // connection, and this is called inside its open transaction.
-    async applyDeliveryUpdates(_kdb, updates: DeliveryUpdate[]) {
-      updateStmt ??= prepareUpdate();
-      for (const u of updates) {
-        updateStmt.run(u.status, u.attempts, u.nextAttemptAt, u.updatedAt, u.deliveredAt, u.lastStatusCode, u.lastError, u.id, u.leaseOwner);
-      }
-    },
+    prepared: hot,
+    claim: (kdb, a: ClaimArgs) => hot.claim(kdb, a),
+    applyDeliveryUpdates: (kdb, updates: DeliveryUpdate[]) => hot.applyDeliveryUpdates(kdb, updates),
     // One process owns the file, so there is no one else to tell.
     async notifyDue() {},
     async listenDue(listener) {

@@ -304,6 +304,7 @@ export class Store {
 
   /** Inserts the events whose ids are new; returns the ids that were inserted. */
   async insertEvents(rows: EventTable[]): Promise<Set<string>> {
+    if (this.ops.prepared) return this.ops.prepared.insertEvents(this.db, rows);
     const inserted = new Set<string>();
     for (let i = 0; i < rows.length; i += 500) {
       const r = await this.db.insertInto('events').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
@@ -349,8 +350,9 @@ export class Store {
   // --- Deliveries ---------------------------------------------------------------------
 
   async insertDeliveries(rows: DeliveryTable[]): Promise<void> {
-    // Chunked to stay under SQLite's bound-parameter limit on large fan-outs.
-    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+    if (this.ops.prepared) await this.ops.prepared.insertDeliveries(this.db, rows);
+    // Chunked to stay under the bound-parameter limit on large fan-outs.
+    else for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
     if (rows.length) await this.ops.notifyDue(this.db);
   }
 
@@ -388,7 +390,8 @@ export class Store {
   /** Writes a batch of attempt results in one transaction (group commit). */
   async recordResults(batch: ResultBatch): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
     return this.transaction(async (tx) => {
-      for (let i = 0; i < batch.attempts.length; i += 500) await tx.db.insertInto('attempts').values(batch.attempts.slice(i, i + 500)).execute();
+      if (tx.ops.prepared) await tx.ops.prepared.insertAttempts(tx.db, batch.attempts);
+      else for (let i = 0; i < batch.attempts.length; i += 500) await tx.db.insertInto('attempts').values(batch.attempts.slice(i, i + 500)).execute();
       await tx.ops.applyDeliveryUpdates(tx.db, batch.updates);
       if (batch.announceDueAt !== undefined) await tx.ops.notifyDue(tx.db, batch.announceDueAt);
       return tx.applyHealth(batch.health);

@@ -1,0 +1,111 @@
+import type SqliteDatabase from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type PreparedWrites } from './dialect.js';
+import type { AttemptTable, Database, DeliveryTable, EventTable } from './schema.js';
+
+/**
+ * The delivery engine's hot statements on SQLite, prepared once per database (on first use: the
+ * tables do not exist until migrations ran) and run on the raw handle. Kysely's driver shares
+ * that one connection, so a statement runs inside Kysely's open transaction when given one, and
+ * otherwise takes the connection from Kysely first, never slipping into someone else's
+ * transaction. One fixed text per statement; a variable row count is a loop of single-row runs
+ * in the same transaction, which better-sqlite3 runs synchronously.
+ */
+export class SqliteHotStatements implements PreparedWrites {
+  private statements: ReturnType<typeof prepareAll> | undefined;
+
+  constructor(private readonly raw: SqliteDatabase.Database) {}
+
+  private get stmt(): ReturnType<typeof prepareAll> {
+    return (this.statements ??= prepareAll(this.raw));
+  }
+
+  /**
+   * Runs `work` in `db`'s transaction; outside one, in a transaction of its own (its rows go in
+   * together, as one multi-row statement's would) while holding Kysely's connection, so it never
+   * runs inside another caller's open transaction.
+   */
+  private async onConnection<T>(db: Kysely<Database>, work: () => T): Promise<T> {
+    if (db.isTransaction) return work();
+    return db.connection().execute(async () => this.raw.transaction(work)());
+  }
+
+  /** Oldest due rows first, but no more than `perEndpoint` of any one endpoint; leased to `owner`. */
+  claim(db: Kysely<Database>, a: ClaimArgs): Promise<DeliveryTable[]> {
+    return this.onConnection(db, () =>
+      this.stmt.claim.all(a.leaseUntil, a.owner, a.now, JSON.stringify(a.skipEndpoints), a.limit * CLAIM_SCAN_FACTOR, a.perEndpoint, a.limit) as DeliveryTable[],
+    );
+  }
+
+  /** Final states, each written only while `leaseOwner` still holds the row. */
+  applyDeliveryUpdates(db: Kysely<Database>, updates: DeliveryUpdate[]): Promise<void> {
+    return this.onConnection(db, () => {
+      for (const u of updates) {
+        this.stmt.update.run(u.status, u.attempts, u.nextAttemptAt, u.updatedAt, u.deliveredAt, u.lastStatusCode, u.lastError, u.id, u.leaseOwner);
+      }
+    });
+  }
+
+  insertEvents(db: Kysely<Database>, rows: EventTable[]): Promise<Set<string>> {
+    return this.onConnection(db, () => {
+      const inserted = new Set<string>();
+      for (const e of rows) {
+        if (this.stmt.insertEvent.run(e.id, e.type, e.created_at, e.payload).changes > 0) inserted.add(e.id);
+      }
+      return inserted;
+    });
+  }
+
+  insertDeliveries(db: Kysely<Database>, rows: DeliveryTable[]): Promise<void> {
+    return this.onConnection(db, () => {
+      for (const d of rows) {
+        this.stmt.insertDelivery.run(
+          d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.lease_owner, d.created_at, d.updated_at,
+          d.delivered_at, d.last_status_code, d.last_error, d.channel ?? 'endpoint', d.run_id ?? null, d.agent_id ?? null, d.target ?? null,
+          d.source_id ?? null, d.request_enc ?? null,
+        );
+      }
+    });
+  }
+
+  insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void> {
+    return this.onConnection(db, () => {
+      for (const t of rows) {
+        this.stmt.insertAttempt.run(t.id, t.delivery_id, t.attempt, t.started_at, t.duration_ms, t.method, t.url, t.status_code, t.response_body, t.error_code, t.error_message);
+      }
+    });
+  }
+}
+
+
+function prepareAll(raw: SqliteDatabase.Database) {
+  return {
+    // The endpoints to skip come as one JSON array, so the text stays the same whatever their number.
+    claim: raw.prepare(
+      `UPDATE deliveries SET next_attempt_at = ?, lease_owner = ?
+       WHERE rowid IN (
+         SELECT rid FROM (
+           SELECT rid, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
+           FROM (SELECT rowid AS rid, endpoint_id, next_attempt_at FROM deliveries INDEXED BY deliveries_due
+                 WHERE status = 'pending' AND next_attempt_at <= ? AND endpoint_id NOT IN (SELECT value FROM json_each(?))
+                 ORDER BY next_attempt_at LIMIT ?)
+         ) WHERE rn <= ? ORDER BY next_attempt_at LIMIT ?)
+       RETURNING *`,
+    ),
+    update: raw.prepare(
+      `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, delivered_at = ?,
+         last_status_code = ?, last_error = ?, lease_owner = NULL
+       WHERE id = ? AND lease_owner = ?`,
+    ),
+    insertEvent: raw.prepare('INSERT INTO events (id, type, created_at, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
+    insertDelivery: raw.prepare(
+      `INSERT INTO deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, lease_owner, created_at, updated_at,
+         delivered_at, last_status_code, last_error, channel, run_id, agent_id, target, source_id, request_enc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertAttempt: raw.prepare(
+      `INSERT INTO attempts (id, delivery_id, attempt, started_at, duration_ms, method, url, status_code, response_body, error_code, error_message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  };
+}

@@ -1,0 +1,122 @@
+// The delivery engine's hot statements (claim, publish inserts, result writes) run as statements
+// prepared once on SQLite instead of built by Kysely per call. These check that they keep what
+// the built ones did, on both stores: what a claim takes and leases, whose result write counts,
+// that rows written outside a transaction go in together, and that on SQLite's single connection
+// such a write never lands inside another caller's open transaction.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, STORES, startHookline } from './helpers/hookline.js';
+import type { DeliveryTable, EventTable } from '../src/store/schema.js';
+
+describe.each(STORES)('hot store statements (%s)', (kind) => {
+  let h: Harness;
+  const endpoints: string[] = [];
+  let serial = 0;
+  const event = (): EventTable => ({ id: `evt_hot_${kind}_${++serial}`, type: 'hot.test', created_at: Date.now(), payload: '{}' });
+  const delivery = (eventId: string, endpointId: string): DeliveryTable => {
+    const now = Date.now();
+    return {
+      id: `dlv_hot_${kind}_${++serial}`, event_id: eventId, endpoint_id: endpointId, event_type: 'hot.test', status: 'pending', attempts: 0,
+      next_attempt_at: now, lease_owner: null, created_at: now, updated_at: now, delivered_at: null, last_status_code: null, last_error: null,
+    };
+  };
+
+  beforeAll(async () => {
+    // role api: no dispatcher, so the deliveries stay pending for the tests to claim by hand.
+    h = await startHookline(kind, { overrides: { server: { role: 'api' } } });
+    for (let i = 0; i < 3; i++) {
+      const r = await h.call('POST', '/api/v1/webhooks/endpoints', { url: `http://127.0.0.1:9/hook${i}`, events: ['hot.*'] });
+      expect(r.status).toBe(201);
+      endpoints.push(r.body.id);
+    }
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('claims due rows oldest first, skipping the listed endpoints, at most perEndpoint of each, and leases them', async () => {
+    const [a, b, c] = endpoints as [string, string, string];
+    const published: DeliveryTable[] = [];
+    for (let i = 0; i < 3; i++) {
+      const e = event();
+      await h.hl.store.transaction(async (tx) => {
+        await tx.insertEvents([e]);
+        const rows = [a, b, c].map((ep) => ({ ...delivery(e.id, ep), next_attempt_at: 1000 + i }));
+        await tx.insertDeliveries(rows);
+        published.push(...rows);
+      });
+    }
+    const now = Date.now();
+    const claim = (skipEndpoints: string[], perEndpoint: number, limit: number, owner: string) =>
+      h.hl.store.claimDue({ now, leaseUntil: now + 60_000, owner, limit, perEndpoint, skipEndpoints });
+
+    const first = await claim([a], 2, 3, 'w.1');
+    expect(first).toHaveLength(3);
+    expect(first.every((r) => r.endpoint_id !== a && r.lease_owner === 'w.1' && Number(r.next_attempt_at) === now + 60_000)).toBe(true);
+    expect(first.filter((r) => r.endpoint_id === b).length).toBeLessThanOrEqual(2);
+    expect(first.filter((r) => r.endpoint_id === c).length).toBeLessThanOrEqual(2);
+    // Oldest first: the first event's rows of b and c are among them.
+    const oldest = published.filter((r) => r.next_attempt_at === 1000 && r.endpoint_id !== a).map((r) => r.id);
+    expect(first.map((r) => r.id)).toEqual(expect.arrayContaining(oldest));
+
+    const second = await claim([a, c], 10, 10, 'w.2');
+    expect(second.every((r) => r.endpoint_id === b)).toBe(true);
+    const third = await claim([], 10, 10, 'w.3');
+    const all = [...first, ...second, ...third].map((r) => r.id);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(published.map((r) => r.id).sort());
+    expect(await claim([], 10, 10, 'w.4')).toEqual([]);
+
+    // A result write counts only under the claim that holds the row; the attempt is recorded either way.
+    const row = first[0]!;
+    const attempt = (n: number) => ({
+      id: `att_hot_${kind}_${++serial}`, delivery_id: row.id, attempt: n, started_at: now, duration_ms: 5, method: 'POST', url: 'http://127.0.0.1:9/hook',
+      status_code: 200, response_body: 'ok', error_code: null, error_message: null,
+    });
+    const update = (leaseOwner: string) => ({
+      id: row.id, leaseOwner, status: 'delivered' as const, attempts: 1, nextAttemptAt: now, updatedAt: now, deliveredAt: now, lastStatusCode: 200, lastError: null,
+    });
+    await h.hl.store.engine.recordResults({ attempts: [attempt(1)], updates: [update('w.2')], health: [] });
+    expect((await h.hl.store.getDelivery(row.id))!.status).toBe('pending');
+    await h.hl.store.engine.recordResults({ attempts: [attempt(2)], updates: [update('w.1')], health: [] });
+    const written = (await h.hl.store.getDelivery(row.id))!;
+    expect([written.status, written.lease_owner, Number(written.delivered_at)]).toEqual(['delivered', null, now]);
+    expect((await h.hl.store.listAttempts(row.id)).map((t) => [t.attempt, t.status_code, t.response_body])).toEqual([[1, 200, 'ok'], [2, 200, 'ok']]);
+  });
+
+  it('inserts events once, returning the ids that were new', async () => {
+    const [e1, e2] = [event(), event()];
+    expect(await h.hl.store.insertEvents([e1])).toEqual(new Set([e1.id]));
+    expect(await h.hl.store.insertEvents([e1, e2])).toEqual(new Set([e2.id]));
+    expect(await h.hl.store.getEvents([e1.id, e2.id])).toHaveLength(2);
+  });
+
+  it('writes the rows of one insert outside a transaction all or none', async () => {
+    const e = event();
+    await h.hl.store.insertEvents([e]);
+    const good = delivery(e.id, endpoints[0]!);
+    await expect(h.hl.store.insertDeliveries([good, { ...delivery(e.id, endpoints[1]!), id: good.id }])).rejects.toThrow();
+    expect(await h.hl.store.getDelivery(good.id)).toBeUndefined();
+  });
+
+  it('never writes inside another caller\'s open transaction', async () => {
+    const [inside, outside] = [event(), event()];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const open = new Promise<void>((resolve) => (entered = resolve));
+    const rolledBack = h.hl.store.transaction(async (tx) => {
+      await tx.insertEvents([inside]);
+      entered();
+      await held;
+      throw new Error('rolled back on purpose');
+    });
+    await open;
+    const written = h.hl.store.insertEvents([outside]);
+    release();
+    await expect(rolledBack).rejects.toThrow('rolled back on purpose');
+    expect(await written).toEqual(new Set([outside.id]));
+    expect(await h.hl.store.getEvent(inside.id)).toBeUndefined();
+    expect((await h.hl.store.getEvent(outside.id))?.id).toBe(outside.id);
+  });
+});
