@@ -53,6 +53,12 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     const first = await claim([a], 2, 3, 'w.1');
     expect(first).toHaveLength(3);
     expect(first.every((r) => r.endpoint_id !== a && r.lease_owner === 'w.1' && Number(r.next_attempt_at) === now + 60_000)).toBe(true);
+    // Every column comes back, with the lease written.
+    const source = published.find((r) => r.id === first[0]!.id)!;
+    expect(first[0]).toEqual({
+      ...source, channel: 'endpoint', run_id: null, agent_id: null, target: null, source_id: null, request_enc: null,
+      lease_owner: 'w.1', next_attempt_at: now + 60_000,
+    });
     expect(first.filter((r) => r.endpoint_id === b).length).toBeLessThanOrEqual(2);
     expect(first.filter((r) => r.endpoint_id === c).length).toBeLessThanOrEqual(2);
     // Oldest first: the first event's rows of b and c are among them.
