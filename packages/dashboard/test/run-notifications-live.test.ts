@@ -3,8 +3,9 @@
  * list is still loading. The ordering is forced, not hoped for: the run's callback is held at
  * the receiver, the page's list request is answered with what the server said while the
  * callback was in flight (pending), and only after the page has subscribed to the live stream
- * is the callback answered 410 and its failure recorded. The row must then turn `failed`, with
- * Retry, from the live message it received before the list arrived.
+ * (proved by a probe delivery's message reaching the page) is the callback answered 410 and
+ * its failure recorded. The row must then turn `failed`, with Retry, from the live message it
+ * received before the list arrived.
  */
 import type { ServerResponse } from 'node:http';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -23,11 +24,13 @@ describe('run notifications in Chromium, live while the list loads', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    receiver.respond = (_req, res) => void held.push(res);
+    // The callback is held; a probe endpoint's deliveries are answered at once.
+    receiver.respond = (req, res) => void (req.path === '/callback' ? held.push(res) : res.writeHead(200).end('ok'));
     h = await startDashboardHookline('sqlite');
     expect((await h.call('POST', '/api/v1/crews', { id: 'live', name: 'Live' })).status).toBe(201);
     expect((await h.call('POST', '/api/v1/agents', { id: 'caller', crew_id: 'live', name: 'caller', runner: 'command', runner_config: { command: '/bin/true' } })).status).toBe(201);
     expect((await h.call('PUT', '/api/v1/agents/caller/callback', { url: `${receiver.url}/callback` })).status).toBe(200);
+    expect((await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${receiver.url}/probe`, events: ['probe.*'] })).status).toBe(201);
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
@@ -47,9 +50,17 @@ describe('run notifications in Chromium, live while the list loads', () => {
 
     context = await browser.newContext({ viewport: WIDE });
     const page = await context.newPage();
+    // The page's delivery.* subscription is live on the server once a probe delivery's message
+    // reaches the page: only then may the callback fail.
     let subscribed!: () => void;
     const subscribedToDeliveries = new Promise<void>((resolve) => (subscribed = resolve));
-    page.on('websocket', (socket) => socket.on('framesent', (frame) => String(frame.payload).includes('"delivery.*"') && subscribed()));
+    let probing: Promise<unknown> | undefined;
+    page.on('websocket', (socket) => {
+      socket.on('framesent', (frame) => {
+        if (!probing && String(frame.payload).includes('"delivery.*"')) probing = h.call('POST', '/api/v1/events', { type: 'probe.sent', data: {} });
+      });
+      socket.on('framereceived', (frame) => String(frame.payload).includes('"delivery.succeeded"') && subscribed());
+    });
 
     // Every list request made before the failure is recorded is answered with the server's
     // answer from before it (pending); the first one also sets the failure going.
