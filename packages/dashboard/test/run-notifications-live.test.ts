@@ -50,6 +50,10 @@ describe('run notifications in Chromium, live while the list loads', () => {
 
     context = await browser.newContext({ viewport: WIDE });
     const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(String(err.stack ?? err)));
+    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
+    page.on('response', (r) => r.status() === 401 && pageErrors.push(`401 ${r.request().method()} ${r.url()} ${r.request().headers()['cookie'] ? 'with cookie' : 'no cookie'}`));
     // The page's delivery.* subscription is live on the server once a probe delivery's message
     // reaches the page: only then may the callback fail.
     let subscribed!: () => void;
@@ -65,6 +69,8 @@ describe('run notifications in Chromium, live while the list loads', () => {
     // Every list request made before the failure is recorded is answered with the server's
     // answer from before it (pending); the first one also sets the failure going.
     let staleAnswers = 0;
+    /** How far the forced ordering got, for the failure message. */
+    let stage = 'waiting for the list request';
     let failed: Promise<void> | undefined;
     await context.route(/\/api\/v1\/notifications\?.*execution_id=/, async (route) => {
       if (failed !== undefined) {
@@ -74,9 +80,12 @@ describe('run notifications in Chromium, live while the list loads', () => {
       let recorded!: () => void;
       failed = new Promise<void>((resolve) => (recorded = resolve));
       const inFlight = await route.fetch();
+      stage = 'list fetched, waiting for the probe message';
       await subscribedToDeliveries;
       held.shift()!.writeHead(410).end(); // now the callback fails for good
-      await until('the callback recorded as failed', async () => ((await callbackStatus(run.id)) === 'failed' ? true : undefined));
+      stage = 'callback answered 410';
+      await until('the callback recorded as failed', async () => ((await callbackStatus(run.id)) === 'failed' ? true : undefined), 20_000);
+      stage = 'failure recorded, stale list answered';
       recorded();
       staleAnswers++;
       return route.fulfill({ response: inFlight });
@@ -84,7 +93,14 @@ describe('run notifications in Chromium, live while the list loads', () => {
 
     await signIn(page, h.url, ADMIN_KEY, `/dashboard/runs/${run.id}`);
     const row = page.getByTestId('run-notifications').getByTestId('notification-row');
-    await row.getByTestId('retry-button').waitFor({ timeout: 10_000 });
+    // A generous bound: under a loaded CI machine the page, its socket and the probe take a while.
+    await row
+      .getByTestId('retry-button')
+      .waitFor({ timeout: 20_000 })
+      .catch(async (err: Error) => {
+        const shown = (await page.locator('body').innerText()).replace(/\s+/g, ' ').slice(0, 600);
+        throw new Error(`no failed row with Retry (stage: ${stage}; stale answers ${staleAnswers}; callback held ${held.length}; the page shows: ${shown}; page errors: ${pageErrors.join(' | ').slice(0, 3000)}): ${err.message}`);
+      });
     expect(await row.getAttribute('data-status')).toBe('failed');
     // The list the page first got said pending: the row is failed only through the live update.
     expect(staleAnswers).toBe(1);
