@@ -9,7 +9,9 @@ const READY = /^Hookline (?:listening on (http:\/\/127\.0\.0\.1:\d+)|worker) /m;
  * resolves once it printed its ready line, with its API URL ('' for a worker).
  */
 export function startServe({ role, dataDir, env = {}, onPid }) {
-  const args = [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...(role ? ['--role', role] : [])];
+  // BENCH_SERVE_NODE_ARGS: extra node flags for the serve processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...(role ? ['--role', role] : [])];
   const proc = spawn(process.execPath, args, {
     cwd: dataDir,
     env: { ...process.env, HOOKLINE_DATA_DIR: dataDir, HOOKLINE_ADMIN_KEY: ADMIN_KEY, HOOKLINE_MASTER_KEY: MASTER_KEY, HOOKLINE_ALLOW_NETWORKS: '127.0.0.1/32', HOOKLINE_LOG_LEVEL: 'warn', ...env },
