@@ -135,7 +135,8 @@ export class Hookline {
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
     const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
-    this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake, onPublished });
+    // Deliveries this process's dispatcher has room for are leased to it in the publishing write (no claim).
+    this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake, onPublished, handoff: () => this.dispatcher });
     this.notificationSettings = structuredClone(c.notifications) as NotificationSettings;
     this.slackTemplates = new SlackTemplates(c.notifications.slack.templates_dir);
     this.notifier = new Notifier({ box, clock: this.clock, settings: this.notificationSettings, slackTemplates: () => this.slackTemplates });

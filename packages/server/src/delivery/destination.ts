@@ -1,4 +1,4 @@
-import type { DeliveryTable } from '../store/index.js';
+import type { DeliveryTable, EventTable } from '../store/index.js';
 import type { SendRequest, SendResult } from './http-sender.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -35,6 +35,7 @@ export type Judged = Omit<SendResult, 'error'> & { error: { code: string; messag
 
 /**
  * Prepares a claim's rows. A row whose destination cannot be sent to (deleted, disabled,
- * its event pruned) maps to the reason, and is failed without an attempt.
+ * its event pruned) maps to the reason, and is failed without an attempt. `knownEvents`: events
+ * the caller already holds (a hand-off from the publishing write), not read again.
  */
-export type PrepareDeliveries = (rows: DeliveryTable[], now: number) => Promise<Map<string, PreparedDelivery | string>>;
+export type PrepareDeliveries = (rows: DeliveryTable[], now: number, knownEvents?: EventTable[]) => Promise<Map<string, PreparedDelivery | string>>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, Store } from '../store/index.js';
+import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, EventTable, Store } from '../store/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
@@ -10,6 +10,7 @@ import type { DeliveryMetrics } from './metrics.js';
 import { RateLimiter } from '../util/rate-limiter.js';
 import { DueAnnouncements, DueTimer } from './due-timer.js';
 import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
+import type { DeliveryHandoff, HandoffLease } from './handoff.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -77,7 +78,7 @@ interface Ready {
  * batches. Nothing is held only in memory: a crash leaves claimed rows leased, and they
  * become due again when the lease expires.
  */
-export class Dispatcher {
+export class Dispatcher implements DeliveryHandoff {
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly worker = `w_${randomBytes(6).toString('hex')}`;
@@ -114,6 +115,17 @@ export class Dispatcher {
   /** Wakes this dispatcher when the earliest known retry comes due; the poll is only a safety net. */
   private readonly dueTimer: DueTimer;
   private readonly announcements = new DueAnnouncements();
+  /**
+   * Whether the store may hold due rows this dispatcher could take: any wake-up says it may; a
+   * claim that came back short (with no wake-up during it) says it does not. While it may, new
+   * deliveries are not handed off (older ones go first) and a freed slot looks for work.
+   */
+  private backlog = true;
+  private wakes = 0;
+  /** Deliveries leased to this dispatcher by publishing writes not yet committed, in total and per endpoint. */
+  private reserved = 0;
+  private readonly reservedFor = new Map<string, number>();
+  private readonly leases = new Map<HandoffLease, Map<string, number>>();
 
   constructor(private readonly o: DispatcherOptions) {
     this.clock = o.clock ?? systemClock;
@@ -153,7 +165,7 @@ export class Dispatcher {
     clearTimeout(this.timer);
     this.dueTimer.stop();
     await this.unlisten?.();
-    if (this.held > 0) {
+    if (this.held > 0 || this.reserved > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, graceMs);
         this.idle.push(() => (clearTimeout(t), resolve()));
@@ -165,6 +177,8 @@ export class Dispatcher {
 
   /** Look for due work now (new deliveries from this process, a NOTIFY, the due timer, the poll tick). */
   wake(): void {
+    this.backlog = true;
+    this.wakes++;
     if (this.stopped || this.wakeScheduled) return;
     // Coalesced: a burst of wake-ups (commits, finished requests) becomes one claim.
     this.wakeScheduled = true;
@@ -229,13 +243,16 @@ export class Dispatcher {
     try {
       do {
         this.pumpAgain = false;
-        const room = Math.min(this.o.maxInFlight - this.held, this.o.batchSize);
+        const room = Math.min(this.o.maxInFlight - this.held - this.reserved, this.o.batchSize);
         if (room <= 0 || this.stopped) break;
         const now = this.clock.now();
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
         for (const id of skip) this.mayHaveMore.add(id);
+        const wakesBefore = this.wakes;
         const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: 2 * this.o.perEndpointInFlight, skipEndpoints: skip });
+        // Short, and no news arrived meanwhile: nothing else is due here (skipped endpoints are in mayHaveMore).
+        if (rows.length < room && this.wakes === wakesBefore) this.backlog = false;
         // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
         if (!rows.length) continue;
         if (rows.length === room) this.pumpAgain = true;
@@ -246,6 +263,7 @@ export class Dispatcher {
         if (!fresh.length) continue;
         this.held += fresh.length;
         this.claimedTotal += fresh.length;
+        this.o.metrics?.starts.inc({ via: 'claim' }, fresh.length);
         const taken = new Map<string, number>();
         for (const r of fresh) taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
         for (const [id, n] of taken) if (n >= 2 * this.o.perEndpointInFlight) this.mayHaveMore.add(id);
@@ -265,6 +283,75 @@ export class Dispatcher {
     }
   }
 
+  /** See DeliveryHandoff.reserve: room left after open and reserved work, two slot-fulls per endpoint at most. */
+  reserve(rows: DeliveryTable[], now: number): HandoffLease | undefined {
+    if (this.stopped || this.backlog) return undefined;
+    let room = this.o.maxInFlight - this.held - this.reserved;
+    const ids = new Set<string>();
+    const perEndpoint = new Map<string, number>();
+    for (const row of rows) {
+      if (room <= 0) break;
+      const dest = row.endpoint_id;
+      const load = (this.perEndpoint.get(dest) ?? 0) + (this.waiting.get(dest)?.length ?? 0) + (this.reservedFor.get(dest) ?? 0);
+      if (load >= 2 * this.o.perEndpointInFlight) {
+        // Queued instead: a slot of this endpoint coming free looks for it.
+        this.mayHaveMore.add(dest);
+        continue;
+      }
+      this.reservedFor.set(dest, (this.reservedFor.get(dest) ?? 0) + 1);
+      perEndpoint.set(dest, (perEndpoint.get(dest) ?? 0) + 1);
+      ids.add(row.id);
+      room--;
+    }
+    if (!ids.size) return undefined;
+    this.reserved += ids.size;
+    const lease = { owner: `${this.worker}.${++this.claimSeq}`, leaseUntil: now + this.o.leaseMs, ids };
+    this.leases.set(lease, perEndpoint);
+    return lease;
+  }
+
+  /** See DeliveryHandoff.accept: the rows start as a claim's would. */
+  accept(lease: HandoffLease, rows: DeliveryTable[], events: EventTable[]): void {
+    this.unreserve(lease);
+    if (!rows.length) return;
+    for (const r of rows) this.holding.set(r.id, lease.owner);
+    this.held += rows.length;
+    this.claimedTotal += rows.length;
+    this.o.metrics?.starts.inc({ via: 'handoff' }, rows.length);
+    this.o.metrics?.inFlight.set(this.held);
+    const ids = rows.map((r) => r.id);
+    const fail = (err: unknown) => this.o.log.error({ err }, 'delivery: starting handed-off deliveries failed; their leases will return them to the queue');
+    if (this.stopped) {
+      // Stopping: give them to whoever runs next instead of starting them now.
+      void this.handBack(ids, this.clock.now()).catch(fail);
+      return;
+    }
+    // Claimed at the reservation, when the lease began.
+    this.launch(rows, lease.owner, lease.leaseUntil - this.o.leaseMs, events).catch((err) => {
+      for (const id of ids) this.holding.delete(id);
+      this.release(ids.length);
+      fail(err);
+    });
+  }
+
+  /** See DeliveryHandoff.cancel. */
+  cancel(lease: HandoffLease): void {
+    this.unreserve(lease);
+  }
+
+  private unreserve(lease: HandoffLease): void {
+    const perEndpoint = this.leases.get(lease);
+    if (!perEndpoint) return;
+    this.leases.delete(lease);
+    this.reserved -= lease.ids.size;
+    for (const [dest, n] of perEndpoint) {
+      const left = (this.reservedFor.get(dest) ?? 0) - n;
+      if (left > 0) this.reservedFor.set(dest, left);
+      else this.reservedFor.delete(dest);
+    }
+    this.settle();
+  }
+
   /**
    * Endpoints with every slot taken and a slot-full queued behind them: claiming more of them
    * now is pointless. One queued slot-full lets the next claim overlap the current requests.
@@ -275,8 +362,8 @@ export class Dispatcher {
     return out;
   }
 
-  private async launch(rows: DeliveryTable[], owner: string, now: number): Promise<void> {
-    const prepared = await this.o.prepare(rows, now);
+  private async launch(rows: DeliveryTable[], owner: string, now: number, knownEvents?: EventTable[]): Promise<void> {
+    const prepared = await this.o.prepare(rows, now, knownEvents);
     const release: string[] = [];
     let releaseAt = now;
     for (const row of rows) {
@@ -436,8 +523,14 @@ export class Dispatcher {
   private release(n: number): void {
     this.held -= n;
     this.o.metrics?.inFlight.set(this.held);
-    if (this.held === 0) for (const f of this.idle.splice(0)) f();
-    if (!this.stopped) this.wake();
+    this.settle();
+    // Room came free: look for due work, if the store may hold some.
+    if (!this.stopped && this.backlog) this.wake();
+  }
+
+  /** Wakes whoever waits for this dispatcher to hold nothing (stop, drain). */
+  private settle(): void {
+    if (this.held === 0 && this.reserved === 0) for (const f of this.idle.splice(0)) f();
   }
 
   private async write(batch: Finished[]): Promise<void> {

@@ -2,6 +2,7 @@ import type { Store, DeliveryTable, EventTable } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { newDelivery } from '../delivery/new-delivery.js';
+import { applyLease, type DeliveryHandoff } from '../delivery/handoff.js';
 import { BUILTIN_EVENT_TYPES, patternsMatching } from './catalog.js';
 import { GroupCommit } from '../util/group-commit.js';
 
@@ -34,8 +35,13 @@ export interface PublisherOptions {
   orgId: string;
   envId: string;
   clock?: Clock;
-  /** Called after a commit that enqueued deliveries, so this process's dispatcher starts at once. */
+  /** Called after a commit that queued deliveries (not handed off), so this process's dispatcher looks at once. */
   onEnqueued?: () => void;
+  /**
+   * This process's dispatcher, if it runs one: group-committed publishes lease it the deliveries
+   * it has room for in the same write, and it starts them once committed (no claim round trip).
+   */
+  handoff?: () => DeliveryHandoff | undefined;
   /** Called with new events once they are committed (also when written in a caller's transaction); must not throw. */
   onPublished?: (events: Envelope[]) => void;
 }
@@ -67,7 +73,7 @@ export class Publisher {
   private readonly recordedTypes = new Set<string>(Object.keys(BUILTIN_EVENT_TYPES));
   constructor(private readonly o: PublisherOptions) {
     this.clock = o.clock ?? systemClock;
-    this.batches = new GroupCommit({ write: (batch) => this.write(batch, o.store), maxBatch: MAX_BATCH, maxWriters: o.store.dialect === 'postgres' ? 4 : 1 });
+    this.batches = new GroupCommit({ write: (batch) => this.write(batch, o.store, o.handoff?.()), maxBatch: MAX_BATCH, maxWriters: o.store.dialect === 'postgres' ? 4 : 1 });
   }
 
   private envelope(input: PublishInput, now: number): Envelope {
@@ -102,9 +108,10 @@ export class Publisher {
   /**
    * Two round trips on PostgreSQL: read which endpoints subscribe, then one statement writes the
    * events, the deliveries of the new ones, their types and the wake-up (no transaction to open
-   * and close). Inside a caller's transaction the statement is part of that write.
+   * and close). Inside a caller's transaction the statement is part of that write, and nothing is
+   * handed off (that transaction may still roll back).
    */
-  private async write(batch: Pending[], store: Store): Promise<PublishResult[]> {
+  private async write(batch: Pending[], store: Store, handoff?: DeliveryHandoff): Promise<PublishResult[]> {
     const now = this.clock.now();
     const envs = batch.map((p) => this.envelope(p.input, now));
     // The first occurrence of an id in the batch wins, as it would one call at a time.
@@ -128,12 +135,25 @@ export class Publisher {
     }
     const deliveries = rows.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now, pendingOf(r.id).input.run));
     const unrecorded = [...new Set(rows.map((r) => r.type))].filter((t) => !this.recordedTypes.has(t));
-    const { inserted, existing: stored } = await store.writePublishBatch({ events: rows, deliveries, types: unrecorded, now });
+    const lease = deliveries.length ? handoff?.reserve(deliveries, now) : undefined;
+    applyLease(deliveries, lease);
+    let written: Awaited<ReturnType<Store['writePublishBatch']>>;
+    try {
+      written = await store.writePublishBatch({ events: rows, deliveries, types: unrecorded, now });
+    } catch (err) {
+      if (lease) handoff!.cancel(lease);
+      throw err;
+    }
+    const { inserted, existing: stored } = written;
+    const fresh = rows.filter((r) => inserted.has(r.id));
+    // Committed (this is never a caller's transaction when there is a lease): the dispatcher's now.
+    const storedDeliveries = deliveries.filter((d) => inserted.has(d.event_id));
+    const handed = lease ? storedDeliveries.filter((d) => lease.ids.has(d.id)) : [];
+    if (lease) handoff!.accept(lease, handed, fresh);
     const existing = new Map(stored.map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
     // A duplicate committed by another writer during the statement was outside its snapshot: read it now.
     const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);
     for (const e of await store.getEvents(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
-    const fresh = rows.filter((r) => inserted.has(r.id));
     this.rememberTypes(store, unrecorded.filter((t) => fresh.some((r) => r.type === t)));
     const onPublished = this.o.onPublished;
     if (onPublished && fresh.length) {
@@ -145,7 +165,7 @@ export class Publisher {
       if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
       return { event: existing.get(env.id) ?? envs[first.get(env.id)!]!, duplicate: true, deliveries: 0 };
     });
-    if (results.some((r) => r.deliveries)) store.afterCommit(() => this.o.onEnqueued?.());
+    if (storedDeliveries.length > handed.length) store.afterCommit(() => this.o.onEnqueued?.());
     return results;
   }
 

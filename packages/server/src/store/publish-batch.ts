@@ -23,7 +23,8 @@ export interface PublishBatchResult {
 /**
  * The whole publish write in one PostgreSQL statement (one round trip, atomic on its own):
  * insert the events (ON CONFLICT DO NOTHING), the deliveries of those that were new, the types
- * of those, the wake-up NOTIFY if any delivery went in, and read back the rows of the duplicates.
+ * of those, the wake-up NOTIFY if any delivery went in unleased (one handed off to this process's
+ * dispatcher is nobody else's business), and read back the rows of the duplicates.
  * A duplicate inserted by a transaction that committed during the statement is not in its
  * snapshot; `existing` then lacks it and the caller reads it again.
  */
@@ -48,7 +49,7 @@ export async function writePublishBatchPostgres(db: Kysely<Database>, b: Publish
         AS u(id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, lease_owner, created_at, updated_at, delivered_at,
              last_status_code, last_error, channel, run_id, agent_id, target, source_id, request_enc)
       WHERE u.event_id IN (SELECT id FROM ins)
-      RETURNING 1
+      RETURNING lease_owner
     ), noted AS (
       -- Sorted, so two writers noting the same new types lock them in one order (no deadlock).
       INSERT INTO event_types (type, first_published_at)
@@ -59,7 +60,7 @@ export async function writePublishBatchPostgres(db: Kysely<Database>, b: Publish
     UNION ALL
     SELECT e.id, e.payload, e.type, e.created_at FROM events e WHERE e.id = ANY(${ev('id')}::text[]) AND e.id NOT IN (SELECT id FROM ins)
     UNION ALL
-    SELECT NULL, NULL, NULL, NULL FROM (SELECT pg_notify(${DUE_CHANNEL}, current_schema()) FROM (SELECT 1 FROM dl LIMIT 1) AS any_delivery) AS woken
+    SELECT NULL, NULL, NULL, NULL FROM (SELECT pg_notify(${DUE_CHANNEL}, current_schema()) FROM (SELECT 1 FROM dl WHERE lease_owner IS NULL LIMIT 1) AS any_queued) AS woken
   `.execute(db);
   const inserted = new Set<string>();
   const existing: EventTable[] = [];
