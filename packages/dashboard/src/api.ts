@@ -196,9 +196,28 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   if (res.status === 401 && path !== SESSION_PATH) unauthorizedHandler?.();
   if (res.status === 204) return undefined as T;
 
-  const body: unknown = await res.json().catch(() => undefined);
+  // fetch resolves on the headers; the body can still be cut off, by our own abort (a page
+  // loading again) or the network. Neither may pass for an answer: an aborted read resolving
+  // to undefined once became a page's data and crashed it.
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw new ApiError(0, 'network_error', 'The connection to the Hookline server broke while its answer arrived. Try again.');
+  }
+  const body = parseJson(text);
   if (!res.ok) throw errorFrom(res, body);
+  if (body === undefined) throw new ApiError(res.status, 'invalid_response', `The server answered ${res.status} with a body that is not JSON. Check the server's log.`);
   return body as T;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorFrom(res: Response, body: unknown): ApiError {
