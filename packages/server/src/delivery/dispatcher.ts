@@ -122,6 +122,14 @@ export class Dispatcher implements DeliveryHandoff {
    */
   private backlog = true;
   private wakes = 0;
+  /**
+   * This process's publishes that queued deliveries instead of handing them off (no room, or a
+   * backlog), counted apart from wake-ups: they are newer than anything in the queue, so one
+   * landing during a claim does not keep the backlog standing; it only asks for one more claim.
+   * `ownWaiting`: some may not have been claimed yet.
+   */
+  private ownQueued = 0;
+  private ownWaiting = false;
   /** Deliveries leased to this dispatcher by publishing writes not yet committed, in total and per endpoint. */
   private reserved = 0;
   private readonly reservedFor = new Map<string, number>();
@@ -179,6 +187,10 @@ export class Dispatcher implements DeliveryHandoff {
   wake(): void {
     this.backlog = true;
     this.wakes++;
+    this.schedulePump();
+  }
+
+  private schedulePump(): void {
     if (this.stopped || this.wakeScheduled) return;
     // Coalesced: a burst of wake-ups (commits, finished requests) becomes one claim.
     this.wakeScheduled = true;
@@ -244,15 +256,25 @@ export class Dispatcher implements DeliveryHandoff {
       do {
         this.pumpAgain = false;
         const room = Math.min(this.o.maxInFlight - this.held - this.reserved, this.o.batchSize);
-        if (room <= 0 || this.stopped) break;
+        if (room <= 0 || this.stopped) {
+          // Queued rows of ours are older than the next publish: it must queue behind them.
+          if (this.ownWaiting) this.backlog = true;
+          break;
+        }
         const now = this.clock.now();
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
         for (const id of skip) this.mayHaveMore.add(id);
         const wakesBefore = this.wakes;
+        const ownBefore = this.ownQueued;
         const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: 2 * this.o.perEndpointInFlight, skipEndpoints: skip });
-        // Short, and no news arrived meanwhile: nothing else is due here (skipped endpoints are in mayHaveMore).
-        if (rows.length < room && this.wakes === wakesBefore) this.backlog = false;
+        // Short, and no news arrived meanwhile: nothing older is due here (skipped endpoints are in mayHaveMore).
+        if (rows.length < room && this.wakes === wakesBefore) {
+          this.backlog = false;
+          // Our own queued rows committed during the claim may have been missed: one more claim.
+          if (this.ownQueued === ownBefore) this.ownWaiting = false;
+          else this.pumpAgain = true;
+        }
         // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
         if (!rows.length) continue;
         if (rows.length === room) this.pumpAgain = true;
@@ -332,6 +354,13 @@ export class Dispatcher implements DeliveryHandoff {
       this.release(ids.length);
       fail(err);
     });
+  }
+
+  /** See DeliveryHandoff.queued: claim them (without declaring a backlog; see ownQueued). */
+  queued(): void {
+    this.ownQueued++;
+    this.ownWaiting = true;
+    this.schedulePump();
   }
 
   /** See DeliveryHandoff.cancel. */
@@ -524,8 +553,8 @@ export class Dispatcher implements DeliveryHandoff {
     this.held -= n;
     this.o.metrics?.inFlight.set(this.held);
     this.settle();
-    // Room came free: look for due work, if the store may hold some.
-    if (!this.stopped && this.backlog) this.wake();
+    // Room came free: look for due work, if the store may hold some (not news: no wake-up).
+    if (this.backlog || this.ownWaiting) this.schedulePump();
   }
 
   /** Wakes whoever waits for this dispatcher to hold nothing (stop, drain). */

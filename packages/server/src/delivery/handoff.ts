@@ -26,6 +26,8 @@ export interface DeliveryHandoff {
   accept(lease: HandoffLease, rows: DeliveryTable[], events: EventTable[]): void;
   /** The write failed: nothing of `lease` was stored. */
   cancel(lease: HandoffLease): void;
+  /** A publishing write committed deliveries it did not hand off: they wait in the queue. */
+  queued(): void;
 }
 
 /** Marks the rows `lease` took as leased to it, as a claim would have. */

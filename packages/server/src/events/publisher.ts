@@ -165,7 +165,7 @@ export class Publisher {
       if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
       return { event: existing.get(env.id) ?? envs[first.get(env.id)!]!, duplicate: true, deliveries: 0 };
     });
-    if (storedDeliveries.length > handed.length) store.afterCommit(() => this.o.onEnqueued?.());
+    if (storedDeliveries.length > handed.length) store.afterCommit(() => (handoff ? handoff.queued() : this.o.onEnqueued?.()));
     return results;
   }
 

@@ -60,8 +60,12 @@ function clientConfig(o: PostgresOptions): pg.ClientConfig {
   };
 }
 
-function openPool(o: PostgresOptions, max: number): { db: Kysely<Database>; pool: pg.Pool } {
+/** `backends`: the server process ids of the pool's connections, kept current. */
+function openPool(o: PostgresOptions, max: number, backends: Set<number>): { db: Kysely<Database>; pool: pg.Pool } {
   const pool = new pg.Pool({ ...clientConfig(o), max });
+  const backendOf = (client: pg.PoolClient) => (client as unknown as { processID: number }).processID;
+  pool.on('connect', (client) => void backends.add(backendOf(client)));
+  pool.on('remove', (client) => void backends.delete(backendOf(client)));
   // An idle client's socket error must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   // Nor may a checked-out client's (the server restarting while a transaction waits between
@@ -76,8 +80,14 @@ function openPool(o: PostgresOptions, max: number): { db: Kysely<Database>; pool
  * a burst of intake waiting for connections cannot starve claims and result writes.
  */
 export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engineDb: Kysely<Database>; ops: DialectOps; pool: pg.Pool } {
-  const { db, pool } = openPool(o, o.poolSize);
-  const { db: engineDb } = openPool(o, o.enginePoolSize);
+  /**
+   * This process's connections: a wake-up NOTIFY one of them sent is this process's own news,
+   * which it has acted on already (every local write that queues deliveries wakes its dispatcher,
+   * as on SQLite, where there is no NOTIFY at all). Hearing it again would only cost a claim.
+   */
+  const ownBackends = new Set<number>();
+  const { db, pool } = openPool(o, o.poolSize, ownBackends);
+  const { db: engineDb } = openPool(o, o.enginePoolSize, ownBackends);
   const listeners = new Set<pg.Client>();
   /** Set by destroy(): no listener reconnects after it. */
   let closed = false;
@@ -99,7 +109,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
    */
   const listenOn = async (
     channelFor: (schema: string) => string,
-    onNotify: (payload: string, schema: string, client: pg.Client) => void,
+    onNotify: (payload: string, schema: string, client: pg.Client, sender: number) => void,
     onConnect: (client: pg.Client) => void,
     /** Runs on each new connection before it listens (so LISTEN is its last statement unless onConnect adds one). */
     prepare: (client: pg.Client, schema: string) => Promise<void> = async () => {},
@@ -128,7 +138,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
       try {
         await c.connect();
         const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? '';
-        c.on('notification', (n) => onNotify(n.payload ?? '', schema, c));
+        c.on('notification', (n) => onNotify(n.payload ?? '', schema, c, n.processId));
         await prepare(c, schema);
         await c.query(`LISTEN ${c.escapeIdentifier(channelFor(schema))}`);
       } catch (err) {
@@ -189,8 +199,8 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
       else await sql`SELECT pg_notify(${DUE_CHANNEL}, current_schema() || '@' || ${String(Math.round(at))})`.execute(kdb);
     },
     listenDue(listener) {
-      const onNotify = (payload: string, schema: string) => {
-        if (payload === schema) return listener.due();
+      const onNotify = (payload: string, schema: string, _client: pg.Client, sender: number) => {
+        if (payload === schema) return ownBackends.has(sender) ? undefined : listener.due();
         if (!payload.startsWith(`${schema}@`)) return;
         const at = Number(payload.slice(schema.length + 1));
         if (Number.isSafeInteger(at)) listener.dueAt(at);
