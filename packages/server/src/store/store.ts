@@ -10,6 +10,7 @@ import { StatsRecords } from './stats.js';
 import { EventTypeRecords } from './event-types.js';
 import { migrate, type MigrationProgress } from './migrator.js';
 import { type PublishBatch, type PublishBatchResult, writePublishBatchPostgres } from './publish-batch.js';
+import { recordResultsPostgres } from './record-results-postgres.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
 export interface Page {
@@ -387,8 +388,12 @@ export class Store {
     }
   }
 
-  /** Writes a batch of attempt results in one transaction (group commit). */
+  /**
+   * Writes a batch of attempt results at once (group commit): one statement on PostgreSQL, one
+   * transaction on SQLite. Returns the failure streaks of the endpoints it moved or read.
+   */
   async recordResults(batch: ResultBatch): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
+    if (this.dialect === 'postgres') return recordResultsPostgres(this.db, batch);
     return this.transaction(async (tx) => {
       if (tx.ops.prepared) await tx.ops.prepared.insertAttempts(tx.db, batch.attempts);
       else for (let i = 0; i < batch.attempts.length; i += 500) await tx.db.insertInto('attempts').values(batch.attempts.slice(i, i + 500)).execute();
