@@ -77,7 +77,7 @@ export const K = {
   bullmqGrid: pairListEnv('BENCH_BULLMQ_GRID', ['1x256', '4x64'], ['workers', 'concurrency']),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   // HTTP end to end through `hookline serve`: open-loop rates, each for httpSeconds.
-  httpRates: intListEnv('BENCH_HTTP_RATES', ['500', '1000', '2000', '3000', '5000', '7500'], 1, 100_000),
+  httpRates: intListEnv('BENCH_HTTP_RATES', ['500', '1000', '2000', '2500', '3000', '4000', '5000', '7500'], 1, 100_000),
   httpSeconds: intEnv('BENCH_HTTP_SECONDS', 8, 1, 120),
   httpEndpoints: intEnv('BENCH_HTTP_ENDPOINTS', 100, 1, 1000),
   httpConnections: intEnv('BENCH_HTTP_CONNECTIONS', 128, 1, 4096),
