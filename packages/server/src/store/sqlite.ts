@@ -61,7 +61,9 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
     // Another connection (the CLI's `keys revoke`) may commit to the file: data_version moves
     // when one did. This process's own changes are dropped from the cache by whoever made them.
     async watchKeys() {
-      const version = () => raw.pragma('data_version', { simple: true }) as number;
+      // Read on every authenticated request: prepared once (pragma() prepares it on every call).
+      const dataVersion = raw.prepare('PRAGMA data_version').pluck();
+      const version = () => dataVersion.get() as number;
       let seen = version();
       return {
         unchanged() {
