@@ -1,7 +1,7 @@
 import type { SigningScheme } from '../crypto/index.js';
 import { signatureHeaders } from '../crypto/index.js';
-import type { PreparedDelivery } from '../delivery/destination.js';
-import type { DeliveryTable, EndpointTable, EventTable, Store } from '../store/index.js';
+import type { KnownRows, PreparedDelivery } from '../delivery/destination.js';
+import type { DeliveryTable, EndpointTable, Store } from '../store/index.js';
 
 /** An endpoint with its secrets opened, ready to build requests. */
 export interface EndpointTarget {
@@ -65,14 +65,16 @@ export class EndpointChannel {
   private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
   constructor(private readonly store: Store, private readonly open: Opener) {}
 
-  async prepare(rows: DeliveryTable[], now: number, knownEvents: EventTable[] = []): Promise<Map<string, PreparedDelivery | string>> {
-    const eventById = new Map(knownEvents.map((e) => [e.id, e]));
+  async prepare(rows: DeliveryTable[], now: number, known: KnownRows = { events: [], endpoints: [] }): Promise<Map<string, PreparedDelivery | string>> {
+    const eventById = new Map(known.events.map((e) => [e.id, e]));
+    const endpointById = new Map(known.endpoints.map((e) => [e.id, e]));
     const [endpoints, events] = await Promise.all([
-      this.store.getEndpoints([...new Set(rows.map((r) => r.endpoint_id))]),
+      this.store.getEndpoints([...new Set(rows.filter((r) => !endpointById.has(r.endpoint_id)).map((r) => r.endpoint_id))]),
       this.store.getEvents([...new Set(rows.filter((r) => !eventById.has(r.event_id)).map((r) => r.event_id))]),
     ]);
     for (const e of events) eventById.set(e.id, e);
-    const targetById = new Map(endpoints.map((e) => [e.id, this.target(e, now)]));
+    for (const e of endpoints) endpointById.set(e.id, e);
+    const targetById = new Map([...endpointById.values()].map((e) => [e.id, this.target(e, now)]));
     const out = new Map<string, PreparedDelivery | string>();
     for (const row of rows) {
       const target = targetById.get(row.endpoint_id);

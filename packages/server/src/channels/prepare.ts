@@ -8,10 +8,10 @@ import { NotificationChannels } from './notifications.js';
 export function channelPreparer(o: { store: Store; open: Opener; openFresh: Opener; settings: NotificationSettings }): PrepareDeliveries {
   const endpoints = new EndpointChannel(o.store, o.open);
   const notifications = new NotificationChannels(o);
-  return async (rows, now, knownEvents) => {
+  return async (rows, now, known) => {
     const own = rows.filter((r) => (r.channel ?? 'endpoint') === 'endpoint');
     const others = rows.filter((r) => (r.channel ?? 'endpoint') !== 'endpoint');
-    const parts = await Promise.all([own.length ? endpoints.prepare(own, now, knownEvents) : new Map<string, PreparedDelivery | string>(), others.length ? notifications.prepare(others) : new Map<string, PreparedDelivery | string>()]);
+    const parts = await Promise.all([own.length ? endpoints.prepare(own, now, known) : new Map<string, PreparedDelivery | string>(), others.length ? notifications.prepare(others) : new Map<string, PreparedDelivery | string>()]);
     return new Map([...parts[0], ...parts[1]]);
   };
 }

@@ -1,4 +1,4 @@
-import type { DeliveryTable, EventTable } from '../store/index.js';
+import type { DeliveryTable, EndpointTable, EventTable } from '../store/index.js';
 import type { SendRequest, SendResult } from './http-sender.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -33,9 +33,14 @@ export interface PreparedDelivery {
 /** A response as its channel reads it; `error.code` may be the channel's own word (Slack's `channel_not_found`). */
 export type Judged = Omit<SendResult, 'error'> & { error: { code: string; message: string } | null; retryable?: boolean };
 
+/** Rows the caller already holds (a hand-off from the publishing write, which read or wrote them): not read again. */
+export interface KnownRows {
+  events: EventTable[];
+  endpoints: EndpointTable[];
+}
+
 /**
  * Prepares a claim's rows. A row whose destination cannot be sent to (deleted, disabled,
- * its event pruned) maps to the reason, and is failed without an attempt. `knownEvents`: events
- * the caller already holds (a hand-off from the publishing write), not read again.
+ * its event pruned) maps to the reason, and is failed without an attempt.
  */
-export type PrepareDeliveries = (rows: DeliveryTable[], now: number, knownEvents?: EventTable[]) => Promise<Map<string, PreparedDelivery | string>>;
+export type PrepareDeliveries = (rows: DeliveryTable[], now: number, known?: KnownRows) => Promise<Map<string, PreparedDelivery | string>>;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, EventTable, Store } from '../store/index.js';
+import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, Store } from '../store/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
-import type { Judged, PrepareDeliveries, PreparedDelivery } from './destination.js';
+import type { Judged, KnownRows, PrepareDeliveries, PreparedDelivery } from './destination.js';
 import type { HttpSender } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { RateLimiter } from '../util/rate-limiter.js';
@@ -333,7 +333,7 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   /** See DeliveryHandoff.accept: the rows start as a claim's would. */
-  accept(lease: HandoffLease, rows: DeliveryTable[], events: EventTable[]): void {
+  accept(lease: HandoffLease, rows: DeliveryTable[], known: KnownRows): void {
     this.unreserve(lease);
     if (!rows.length) return;
     for (const r of rows) this.holding.set(r.id, lease.owner);
@@ -349,7 +349,7 @@ export class Dispatcher implements DeliveryHandoff {
       return;
     }
     // Claimed at the reservation, when the lease began.
-    this.launch(rows, lease.owner, lease.leaseUntil - this.o.leaseMs, events).catch((err) => {
+    this.launch(rows, lease.owner, lease.leaseUntil - this.o.leaseMs, known).catch((err) => {
       for (const id of ids) this.holding.delete(id);
       this.release(ids.length);
       fail(err);
@@ -391,8 +391,8 @@ export class Dispatcher implements DeliveryHandoff {
     return out;
   }
 
-  private async launch(rows: DeliveryTable[], owner: string, now: number, knownEvents?: EventTable[]): Promise<void> {
-    const prepared = await this.o.prepare(rows, now, knownEvents);
+  private async launch(rows: DeliveryTable[], owner: string, now: number, known?: KnownRows): Promise<void> {
+    const prepared = await this.o.prepare(rows, now, known);
     const release: string[] = [];
     let releaseAt = now;
     for (const row of rows) {

@@ -1,4 +1,5 @@
-import type { DeliveryTable, EventTable } from '../store/index.js';
+import type { DeliveryTable } from '../store/index.js';
+import type { KnownRows } from './destination.js';
 
 /**
  * Deliveries of this process's dispatcher, leased to it in the same write that publishes them.
@@ -22,8 +23,11 @@ export interface DeliveryHandoff {
    * due rows may be waiting in the store (they go first: new rows then queue behind them).
    */
   reserve(rows: DeliveryTable[], now: number): HandoffLease | undefined;
-  /** The write committed: `rows` (those of `lease` whose events were new) are the dispatcher's to send. */
-  accept(lease: HandoffLease, rows: DeliveryTable[], events: EventTable[]): void;
+  /**
+   * The write committed: `rows` (those of `lease` whose events were new) are the dispatcher's to
+   * send; `known`: their events and endpoints as the publish wrote and read them.
+   */
+  accept(lease: HandoffLease, rows: DeliveryTable[], known: KnownRows): void;
   /** The write failed: nothing of `lease` was stored. */
   cancel(lease: HandoffLease): void;
   /** A publishing write committed deliveries it did not hand off: they wait in the queue. */

@@ -121,9 +121,9 @@ export class Publisher {
     const pendingOf = (id: string) => batch[first.get(id)!]!;
     // Targets as if every event were new; the write drops the deliveries of duplicates.
     const broadcast = rows.filter((r) => !pendingOf(r.id).onlyEndpointId);
-    const subs = broadcast.length ? await store.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : [];
+    const subs = broadcast.length ? await store.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : { pairs: [], endpoints: [] };
     const byPattern = new Map<string, string[]>();
-    for (const sub of subs) {
+    for (const sub of subs.pairs) {
       const ids = byPattern.get(sub.pattern);
       if (ids) ids.push(sub.endpoint_id);
       else byPattern.set(sub.pattern, [sub.endpoint_id]);
@@ -149,7 +149,7 @@ export class Publisher {
     // Committed (this is never a caller's transaction when there is a lease): the dispatcher's now.
     const storedDeliveries = deliveries.filter((d) => inserted.has(d.event_id));
     const handed = lease ? storedDeliveries.filter((d) => lease.ids.has(d.id)) : [];
-    if (lease) handoff!.accept(lease, handed, fresh);
+    if (lease) handoff!.accept(lease, handed, { events: fresh, endpoints: subs.endpoints });
     const existing = new Map(stored.map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
     // A duplicate committed by another writer during the statement was outside its snapshot: read it now.
     const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);

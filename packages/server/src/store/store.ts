@@ -248,15 +248,25 @@ export class Store {
     });
   }
 
-  /** (endpoint, pattern) pairs of enabled endpoints whose pattern is one of `patterns`. */
-  matchSubscriptions(patterns: string[]): Promise<{ endpoint_id: string; pattern: string }[]> {
-    return this.db
+  /**
+   * (endpoint, pattern) pairs of enabled endpoints whose pattern is one of `patterns`, and those
+   * endpoints' rows (read in the same query, so whoever sends to them need not read them again).
+   */
+  async matchSubscriptions(patterns: string[]): Promise<{ pairs: { endpoint_id: string; pattern: string }[]; endpoints: EndpointTable[] }> {
+    const rows = await this.db
       .selectFrom('endpoint_subscriptions as s')
       .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
-      .select(['s.endpoint_id', 's.pattern'])
+      .selectAll('e')
+      .select('s.pattern')
       .where('e.enabled', '=', 1)
       .where('s.pattern', 'in', patterns)
       .execute();
+    const endpoints = new Map<string, EndpointTable>();
+    const pairs = rows.map(({ pattern, ...endpoint }) => {
+      endpoints.set(endpoint.id, endpoint);
+      return { endpoint_id: endpoint.id, pattern };
+    });
+    return { pairs, endpoints: [...endpoints.values()] };
   }
 
   /**
