@@ -1,7 +1,8 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type PreparedWrites } from './dialect.js';
-import type { AttemptTable, Database, DeliveryTable, EventTable } from './schema.js';
+import type { AgentTable, AttemptTable, Database, DeliveryTable, EventTable, RunTable } from './schema.js';
+import { storableText } from '../util/text.js';
 
 /**
  * The delivery engine's hot statements on SQLite, prepared once per database (on first use: the
@@ -68,6 +69,26 @@ export class SqliteHotStatements implements PreparedWrites {
     });
   }
 
+  insertRuns(db: Kysely<Database>, rows: RunTable[]): Promise<Set<string>> {
+    return this.onConnection(db, () => {
+      const inserted = new Set<string>();
+      for (const r of rows) {
+        const changes = this.stmt.insertRun.run(
+          r.id, r.crew_id, r.agent_id, r.trigger_type, r.trigger_id, r.trigger_name, storableText(r.prompt), r.status, r.output, r.error, r.exit_code,
+          r.iterations_used, r.tool_calls, r.tokens_used, r.idempotency_key, r.lease_owner, r.lease_until, r.created_at, r.started_at, r.finished_at, r.updated_at,
+        ).changes;
+        if (changes > 0) inserted.add(r.id);
+      }
+      return inserted;
+    });
+  }
+
+  /** A read needs no transaction, but still waits for Kysely's connection (see onConnection). */
+  getAgent(db: Kysely<Database>, id: string): Promise<AgentTable | undefined> {
+    const read = () => this.stmt.getAgent.get(id) as AgentTable | undefined;
+    return db.isTransaction ? Promise.resolve(read()) : db.connection().execute(async () => read());
+  }
+
   insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void> {
     return this.onConnection(db, () => {
       for (const t of rows) {
@@ -103,6 +124,13 @@ function prepareAll(raw: SqliteDatabase.Database) {
          delivered_at, last_status_code, last_error, channel, run_id, agent_id, target, source_id, request_enc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    insertRun: raw.prepare(
+      `INSERT INTO runs (id, crew_id, agent_id, trigger_type, trigger_id, trigger_name, prompt, status, output, error, exit_code,
+         iterations_used, tool_calls, tokens_used, idempotency_key, lease_owner, lease_until, created_at, started_at, finished_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agent_id, idempotency_key) DO NOTHING`,
+    ),
+    getAgent: raw.prepare('SELECT * FROM agents WHERE id = ?'),
     insertAttempt: raw.prepare(
       `INSERT INTO attempts (id, delivery_id, attempt, started_at, duration_ms, method, url, status_code, response_body, error_code, error_message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
