@@ -4,6 +4,8 @@
 // the built ones did, on both stores: what a claim takes and leases, whose result write counts,
 // that rows written outside a transaction go in together, and that on SQLite's single connection
 // such a write never lands inside another caller's open transaction.
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
 import type { DeliveryTable, EventTable, RunTable } from '../src/store/schema.js';
@@ -137,6 +139,25 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     expect((await h.call('PATCH', '/api/v1/agents/hot-agent', { max_concurrent_runs: 7 })).status).toBe(200);
     expect((await h.hl.store.agents.getAgent('hot-agent'))!.max_concurrent_runs).toBe(7);
     expect(await h.hl.store.agents.getAgent('no-such-agent')).toBeUndefined();
+  });
+
+  // SQLite keeps the agents it read (PostgreSQL reads every time): another connection's commit
+  // to the file must reach the next read, and a caller changing its copy must not reach anyone.
+  it.runIf(kind === 'sqlite')('sees at once an agent changed or deleted through another connection', async () => {
+    const read = () => h.hl.store.agents.getAgent('hot-other');
+    expect((await h.call('POST', '/api/v1/agents', { id: 'hot-other', crew_id: 'hot', name: 'Other', runner: 'command', runner_config: { command: 'true' } })).status).toBe(201);
+    const first = (await read())!;
+    first.max_concurrent_runs = 99;
+    expect((await read())!.max_concurrent_runs).not.toBe(99);
+    const other = new SqliteDatabase(join(h.hl.config.data_dir, 'hookline.db'));
+    try {
+      other.prepare('UPDATE agents SET max_concurrent_runs = 9 WHERE id = ?').run('hot-other');
+      expect((await read())!.max_concurrent_runs).toBe(9);
+      other.prepare('DELETE FROM agents WHERE id = ?').run('hot-other');
+      expect(await read()).toBeUndefined();
+    } finally {
+      other.close();
+    }
   });
 
   it('inserts runs once per idempotency key, answering a repeat with the first run', async () => {

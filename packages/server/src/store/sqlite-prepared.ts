@@ -4,9 +4,11 @@ import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type PreparedWr
 import type { AgentTable, AttemptTable, Database, DeliveryTable, EventTable, RunTable } from './schema.js';
 import { storableText } from '../util/text.js';
 
+const MAX_CACHED_AGENTS = 1000;
+
 /**
- * The delivery engine's hot statements on SQLite, prepared once per database (on first use: the
- * tables do not exist until migrations ran) and run on the raw handle. Kysely's driver shares
+ * The delivery engine's and the trigger intake's hot statements on SQLite, prepared once per
+ * database (on first use: the tables do not exist until migrations ran) and run on the raw handle. Kysely's driver shares
  * that one connection, so a statement runs inside Kysely's open transaction when given one, and
  * otherwise takes the connection from Kysely first, never slipping into someone else's
  * transaction. One fixed text per statement; a variable row count is a loop of single-row runs
@@ -14,6 +16,10 @@ import { storableText } from '../util/text.js';
  */
 export class SqliteHotStatements implements PreparedWrites {
   private statements: ReturnType<typeof prepareAll> | undefined;
+  /** Agents read outside transactions, by id; exact while nothing has written since (see getAgent). */
+  private readonly agents = new Map<string, AgentTable>();
+  /** The file's data_version when `agents` was last known exact. */
+  private agentsVersion: unknown;
 
   constructor(private readonly raw: SqliteDatabase.Database) {}
 
@@ -83,10 +89,37 @@ export class SqliteHotStatements implements PreparedWrites {
     });
   }
 
-  /** A read needs no transaction, but still waits for Kysely's connection (see onConnection). */
+  /**
+   * Every signed trigger reads its agent, and on SQLite the read transaction around a lookup
+   * costs more than the lookup, so rows read outside a transaction are kept. They stay exact:
+   * this connection's writes drop them all ({@link forgetAgents}, from the statement cache,
+   * for any statement that is not read-only), and another connection's commit moves the file's
+   * data_version, checked at every read. Inside a transaction the read goes to the table (it
+   * may see that transaction's own uncommitted change), and never fills the cache.
+   */
   getAgent(db: Kysely<Database>, id: string): Promise<AgentTable | undefined> {
-    const read = () => this.stmt.getAgent.get(id) as AgentTable | undefined;
-    return db.isTransaction ? Promise.resolve(read()) : db.connection().execute(async () => read());
+    if (db.isTransaction) return Promise.resolve(this.stmt.getAgent.get(id) as AgentTable | undefined);
+    // Kysely's connection, so no other caller's transaction is open on it meanwhile.
+    return db.connection().execute(async () => {
+      const version = this.stmt.dataVersion.get();
+      if (version !== this.agentsVersion) {
+        this.forgetAgents();
+        this.agentsVersion = version;
+      }
+      let row = this.agents.get(id);
+      if (!row) {
+        row = this.stmt.getAgent.get(id) as AgentTable | undefined;
+        if (!row) return undefined;
+        if (this.agents.size >= MAX_CACHED_AGENTS) this.agents.clear();
+        this.agents.set(id, row);
+      }
+      return { ...row }; // callers may change their copy
+    });
+  }
+
+  /** This connection is about to write: any agent row may change. */
+  forgetAgents(): void {
+    this.agents.clear();
   }
 
   insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void> {
@@ -131,6 +164,8 @@ function prepareAll(raw: SqliteDatabase.Database) {
        ON CONFLICT (agent_id, idempotency_key) DO NOTHING`,
     ),
     getAgent: raw.prepare('SELECT * FROM agents WHERE id = ?'),
+    // Moves when another connection commits to the file (not for this connection's own commits).
+    dataVersion: raw.prepare('PRAGMA data_version').pluck(),
     insertAttempt: raw.prepare(
       `INSERT INTO attempts (id, delivery_id, attempt, started_at, duration_ms, method, url, status_code, response_body, error_code, error_message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
