@@ -11,7 +11,7 @@
 // the Hookline run, the runs in the store are counted and must equal the 202s (nothing lost).
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,6 +44,16 @@ function child(args, env, cwd, ready) {
     p.stderr.on('data', on);
     p.once('exit', (code) => reject(new Error(`exited (${code}) before ready:\n${out}`)));
   });
+}
+
+/** The process's CPU time so far in ms (user + system, from /proc; null elsewhere). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
 }
 
 function stop(p) {
@@ -87,9 +97,15 @@ export async function hookline() {
   // The agent sleeps; one run at a time; everything else stays queued.
   writeFileSync(join(dir, 'agents', 'bench', 'AGENT.md'), `---\ncrew: bench\nrunner: command\nrunner_config: {command: sleep, args: ["3600"]}\ntimeout: 2h\nwebhook_secret: ${SECRET}\n---\nBenchmark agent.\n`);
   const env = { HOOKLINE_ADMIN_KEY: ADMIN_KEY, HOOKLINE_MASTER_KEY: '22'.repeat(32), HOOKLINE_LOG_LEVEL: 'warn' };
-  const { proc, url } = await child([CLI, 'serve', '--port', '0'], env, dir, /listening on (http:\S+)/);
+  // BENCH_SERVE_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const { proc, url } = await child([...nodeArgs, CLI, 'serve', '--port', '0'], env, dir, /listening on (http:\S+)/);
   try {
+    const cpuBefore = cpuMs(proc.pid);
     const result = summary(await load(`${url}/api/v1/webhooks/bench/bench/trigger`));
+    const cpuAfter = cpuMs(proc.pid);
+    // The server's own CPU per accepted request: steadier than requests/s on a shared machine.
+    result.server_cpu_us_per_request = cpuBefore === null || cpuAfter === null || !result.accepted ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / result.accepted);
     const runs = await fetch(`${url}/api/v1/runs?agent_id=bench&limit=1`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.json());
     // Requests still in flight when the load tool stopped can be stored without being counted as
     // accepted, so stored ≥ accepted; fewer stored than accepted would be a lost request.
@@ -119,7 +135,7 @@ export function printIntake(result) {
   const row = (name, r) => `${name.padEnd(10)} ${String(r.per_second).padStart(8)}/s  p50 ${String(r.latency_ms.p50).padStart(4)} ms  p99 ${String(r.latency_ms.p99).padStart(4)} ms  non-202 ${r.other}`;
   console.log(`\nSigned trigger intake (${CONNECTIONS} connections, ${DURATION} s each, ${BODY.length}-byte body)`);
   console.log(row('ceiling', result.ceiling));
-  console.log(row('sqlite', result.sqlite) + `  stored ${result.sqlite.runs_stored} runs for ${result.sqlite.accepted} accepted (lost ${result.sqlite.lost})`);
+  console.log(row('sqlite', result.sqlite) + `  stored ${result.sqlite.runs_stored} runs for ${result.sqlite.accepted} accepted (lost ${result.sqlite.lost})  server CPU ${result.sqlite.server_cpu_us_per_request} µs/request`);
   console.log(`ratio to ceiling: ${result.ratio_to_ceiling}   target: ≥ 10,000/s on SQLite`);
 }
 

@@ -1,11 +1,14 @@
-// The delivery engine's hot statements (claim, publish inserts, result writes) run as statements
+// The delivery engine's hot statements (claim, publish inserts, result writes) and the trigger
+// intake's (the agent read, the run inserts) run as statements
 // prepared once on SQLite instead of built by Kysely per call. These check that they keep what
 // the built ones did, on both stores: what a claim takes and leases, whose result write counts,
 // that rows written outside a transaction go in together, and that on SQLite's single connection
 // such a write never lands inside another caller's open transaction.
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
-import type { DeliveryTable, EventTable } from '../src/store/schema.js';
+import type { DeliveryTable, EventTable, RunTable } from '../src/store/schema.js';
 
 describe.each(STORES)('hot store statements (%s)', (kind) => {
   let h: Harness;
@@ -23,6 +26,8 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
   beforeAll(async () => {
     // role api: no dispatcher, so the deliveries stay pending for the tests to claim by hand.
     h = await startHookline(kind, { overrides: { server: { role: 'api' } } });
+    expect((await h.call('POST', '/api/v1/crews', { id: 'hot', name: 'Hot' })).status).toBe(201);
+    expect((await h.call('POST', '/api/v1/agents', { id: 'hot-agent', crew_id: 'hot', name: 'Hot agent', runner: 'command', runner_config: { command: 'true' } })).status).toBe(201);
     for (let i = 0; i < 3; i++) {
       const r = await h.call('POST', '/api/v1/webhooks/endpoints', { url: `http://127.0.0.1:9/hook${i}`, events: ['hot.*'] });
       expect(r.status).toBe(201);
@@ -124,5 +129,54 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     expect(await written).toEqual(new Set([outside.id]));
     expect(await h.hl.store.getEvent(inside.id)).toBeUndefined();
     expect((await h.hl.store.getEvent(outside.id))?.id).toBe(outside.id);
+  });
+
+  it('reads an agent with every column, in and out of a transaction, and sees its changes at once', async () => {
+    const agent = (await h.hl.store.agents.getAgent('hot-agent'))!;
+    expect(agent).toMatchObject({ id: 'hot-agent', crew_id: 'hot', name: 'Hot agent', runner: 'command', max_concurrent_runs: expect.any(Number) });
+    expect(Object.keys(agent).sort()).toEqual(Object.keys((await h.hl.store.agents.getAgents(['hot-agent']))[0]!).sort());
+    expect(await h.hl.store.transaction((tx) => tx.agents.getAgent('hot-agent'))).toEqual(agent);
+    expect((await h.call('PATCH', '/api/v1/agents/hot-agent', { max_concurrent_runs: 7 })).status).toBe(200);
+    expect((await h.hl.store.agents.getAgent('hot-agent'))!.max_concurrent_runs).toBe(7);
+    expect(await h.hl.store.agents.getAgent('no-such-agent')).toBeUndefined();
+  });
+
+  // SQLite keeps the agents it read (PostgreSQL reads every time): another connection's commit
+  // to the file must reach the next read, and a caller changing its copy must not reach anyone.
+  it.runIf(kind === 'sqlite')('sees at once an agent changed or deleted through another connection', async () => {
+    const read = () => h.hl.store.agents.getAgent('hot-other');
+    expect((await h.call('POST', '/api/v1/agents', { id: 'hot-other', crew_id: 'hot', name: 'Other', runner: 'command', runner_config: { command: 'true' } })).status).toBe(201);
+    const first = (await read())!;
+    first.max_concurrent_runs = 99;
+    expect((await read())!.max_concurrent_runs).not.toBe(99);
+    const other = new SqliteDatabase(join(h.hl.config.data_dir, 'hookline.db'));
+    try {
+      other.prepare('UPDATE agents SET max_concurrent_runs = 9 WHERE id = ?').run('hot-other');
+      expect((await read())!.max_concurrent_runs).toBe(9);
+      other.prepare('DELETE FROM agents WHERE id = ?').run('hot-other');
+      expect(await read()).toBeUndefined();
+    } finally {
+      other.close();
+    }
+  });
+
+  it('inserts runs once per idempotency key, answering a repeat with the first run', async () => {
+    const now = Date.now();
+    const run = (key: string | null): RunTable => ({
+      id: `run_hot_${kind}_${++serial}`, crew_id: 'hot', agent_id: 'hot-agent', trigger_type: 'webhook', trigger_id: null, trigger_name: 'inbound',
+      prompt: 'a\u0000b', status: 'queued', output: null, error: null, exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null,
+      idempotency_key: key, lease_owner: null, lease_until: null, created_at: now, started_at: null, finished_at: null, updated_at: now,
+    });
+    const [first, again, keyless, repeat] = [run(`k${serial}`), run(null), run(null), run(null)];
+    repeat.idempotency_key = first.idempotency_key;
+    again.idempotency_key = first.idempotency_key;
+    // The same key twice in one batch, and a key the table already holds: both are the first run.
+    const results = await h.hl.store.agents.insertRuns([first, again, keyless]);
+    expect(results.map((r) => [r.run.id, r.created])).toEqual([[first.id, true], [first.id, false], [keyless.id, true]]);
+    const [later] = await h.hl.store.agents.insertRuns([repeat]);
+    expect([later!.run.id, later!.created]).toEqual([first.id, false]);
+    // Stored as given, with the NUL made storable.
+    expect(await h.hl.store.agents.getRun(first.id)).toEqual({ ...first, prompt: 'a\uFFFDb' });
+    expect(await h.hl.store.agents.getRun(again.id)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { storableText } from '../util/text.js';
 import type { Kysely } from 'kysely';
+import type { PreparedWrites } from './dialect.js';
 import type { Page } from './store.js';
 import type { AgentTable, CrewTable, Database, RunLogTable, RunStatus, RunTable } from './schema.js';
 
@@ -16,7 +17,11 @@ export interface RunFilter extends Page {
 
 /** SQL for crews, agents and runs. Reached as `store.agents`, so it joins the caller's transaction. */
 export class AgentRecords {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** SQLite's prepared statements for the trigger intake's reads and writes. */
+    private readonly prepared?: PreparedWrites,
+  ) {}
 
   async insertCrew(row: CrewTable): Promise<void> {
     await this.db.insertInto('crews').values(row).execute();
@@ -52,6 +57,7 @@ export class AgentRecords {
     return this.db.selectFrom('agents').selectAll().where('id', 'in', [...new Set(ids)]).execute();
   }
   getAgent(id: string): Promise<AgentTable | undefined> {
+    if (this.prepared) return this.prepared.getAgent(this.db, id);
     return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
   async listAgents(page: Page & { crewId?: string }): Promise<{ rows: AgentTable[]; total: number }> {
@@ -77,22 +83,27 @@ export class AgentRecords {
   }
 
   /**
-   * Inserts runs in one statement (one or a group-committed batch of triggers). A row whose
-   * idempotency key the agent already used (in the table or earlier in `rows`) comes back as
-   * that earlier run, with created false.
+   * Inserts runs (one or a group-committed batch of triggers): on SQLite row by row through a
+   * prepared statement, elsewhere in one statement per 500. A row whose idempotency key the
+   * agent already used (in the table or earlier in `rows`) comes back as that earlier run, with
+   * created false.
    */
   async insertRuns(rows: RunTable[]): Promise<{ run: RunTable; created: boolean }[]> {
-    const created = new Set<string>();
-    for (let i = 0; i < rows.length; i += 500) {
-      const r = await this.db.insertInto('runs').values(rows.slice(i, i + 500).map((r) => ({ ...r, prompt: storableText(r.prompt) }))).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).returning('id').execute();
-      for (const { id } of r) created.add(id);
-    }
+    const created = this.prepared ? await this.prepared.insertRuns(this.db, rows) : await this.insertRunsBuilt(rows);
     const results: { run: RunTable; created: boolean }[] = [];
     for (const row of rows) {
       if (created.has(row.id)) results.push({ run: row, created: true });
       else results.push({ run: await this.db.selectFrom('runs').selectAll().where('agent_id', '=', row.agent_id).where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow(), created: false });
     }
     return results;
+  }
+  private async insertRunsBuilt(rows: RunTable[]): Promise<Set<string>> {
+    const created = new Set<string>();
+    for (let i = 0; i < rows.length; i += 500) {
+      const r = await this.db.insertInto('runs').values(rows.slice(i, i + 500).map((r) => ({ ...r, prompt: storableText(r.prompt) }))).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).returning('id').execute();
+      for (const { id } of r) created.add(id);
+    }
+    return created;
   }
   getRun(id: string): Promise<RunTable | undefined> {
     return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();

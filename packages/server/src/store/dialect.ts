@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AttemptTable, Database, DeliveryStatus, DeliveryTable, EventTable } from './schema.js';
+import type { AgentTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EventTable, RunTable } from './schema.js';
 
 export interface ClaimArgs {
   now: number;
@@ -29,14 +29,18 @@ export interface DeliveryUpdate {
 }
 
 /**
- * The publish and result inserts as statements prepared once per database and run row by row,
- * instead of built by Kysely on every call. Each runs in `db`'s transaction, or alone.
+ * The publish, result and trigger-intake statements prepared once per database and run row by
+ * row, instead of built by Kysely on every call. Each runs in `db`'s transaction, or alone.
  */
 export interface PreparedWrites {
   /** Inserts the events whose ids are new; returns the ids that were inserted. */
   insertEvents(db: Kysely<Database>, rows: EventTable[]): Promise<Set<string>>;
   insertDeliveries(db: Kysely<Database>, rows: DeliveryTable[]): Promise<void>;
   insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void>;
+  /** Inserts the runs whose (agent, idempotency key) is new; returns the ids that were inserted. */
+  insertRuns(db: Kysely<Database>, rows: RunTable[]): Promise<Set<string>>;
+  /** One agent by id: every signed trigger reads it. */
+  getAgent(db: Kysely<Database>, id: string): Promise<AgentTable | undefined>;
 }
 
 /** What a dispatcher hears from the other processes on its database. */

@@ -1,11 +1,14 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type PreparedWrites } from './dialect.js';
-import type { AttemptTable, Database, DeliveryTable, EventTable } from './schema.js';
+import type { AgentTable, AttemptTable, Database, DeliveryTable, EventTable, RunTable } from './schema.js';
+import { storableText } from '../util/text.js';
+
+const MAX_CACHED_AGENTS = 1000;
 
 /**
- * The delivery engine's hot statements on SQLite, prepared once per database (on first use: the
- * tables do not exist until migrations ran) and run on the raw handle. Kysely's driver shares
+ * The delivery engine's and the trigger intake's hot statements on SQLite, prepared once per
+ * database (on first use: the tables do not exist until migrations ran) and run on the raw handle. Kysely's driver shares
  * that one connection, so a statement runs inside Kysely's open transaction when given one, and
  * otherwise takes the connection from Kysely first, never slipping into someone else's
  * transaction. One fixed text per statement; a variable row count is a loop of single-row runs
@@ -13,6 +16,10 @@ import type { AttemptTable, Database, DeliveryTable, EventTable } from './schema
  */
 export class SqliteHotStatements implements PreparedWrites {
   private statements: ReturnType<typeof prepareAll> | undefined;
+  /** Agents read outside transactions, by id; exact while nothing has written since (see getAgent). */
+  private readonly agents = new Map<string, AgentTable>();
+  /** The file's data_version when `agents` was last known exact. */
+  private agentsVersion: unknown;
 
   constructor(private readonly raw: SqliteDatabase.Database) {}
 
@@ -68,6 +75,53 @@ export class SqliteHotStatements implements PreparedWrites {
     });
   }
 
+  insertRuns(db: Kysely<Database>, rows: RunTable[]): Promise<Set<string>> {
+    return this.onConnection(db, () => {
+      const inserted = new Set<string>();
+      for (const r of rows) {
+        const changes = this.stmt.insertRun.run(
+          r.id, r.crew_id, r.agent_id, r.trigger_type, r.trigger_id, r.trigger_name, storableText(r.prompt), r.status, r.output, r.error, r.exit_code,
+          r.iterations_used, r.tool_calls, r.tokens_used, r.idempotency_key, r.lease_owner, r.lease_until, r.created_at, r.started_at, r.finished_at, r.updated_at,
+        ).changes;
+        if (changes > 0) inserted.add(r.id);
+      }
+      return inserted;
+    });
+  }
+
+  /**
+   * Every signed trigger reads its agent, and on SQLite the read transaction around a lookup
+   * costs more than the lookup, so rows read outside a transaction are kept. They stay exact:
+   * this connection's writes drop them all ({@link forgetAgents}, from the statement cache,
+   * for any statement that is not read-only), and another connection's commit moves the file's
+   * data_version, checked at every read. Inside a transaction the read goes to the table (it
+   * may see that transaction's own uncommitted change), and never fills the cache.
+   */
+  getAgent(db: Kysely<Database>, id: string): Promise<AgentTable | undefined> {
+    if (db.isTransaction) return Promise.resolve(this.stmt.getAgent.get(id) as AgentTable | undefined);
+    // Kysely's connection, so no other caller's transaction is open on it meanwhile.
+    return db.connection().execute(async () => {
+      const version = this.stmt.dataVersion.get();
+      if (version !== this.agentsVersion) {
+        this.forgetAgents();
+        this.agentsVersion = version;
+      }
+      let row = this.agents.get(id);
+      if (!row) {
+        row = this.stmt.getAgent.get(id) as AgentTable | undefined;
+        if (!row) return undefined;
+        if (this.agents.size >= MAX_CACHED_AGENTS) this.agents.clear();
+        this.agents.set(id, row);
+      }
+      return { ...row }; // callers may change their copy
+    });
+  }
+
+  /** This connection is about to write: any agent row may change. */
+  forgetAgents(): void {
+    this.agents.clear();
+  }
+
   insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void> {
     return this.onConnection(db, () => {
       for (const t of rows) {
@@ -103,6 +157,15 @@ function prepareAll(raw: SqliteDatabase.Database) {
          delivered_at, last_status_code, last_error, channel, run_id, agent_id, target, source_id, request_enc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    insertRun: raw.prepare(
+      `INSERT INTO runs (id, crew_id, agent_id, trigger_type, trigger_id, trigger_name, prompt, status, output, error, exit_code,
+         iterations_used, tool_calls, tokens_used, idempotency_key, lease_owner, lease_until, created_at, started_at, finished_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agent_id, idempotency_key) DO NOTHING`,
+    ),
+    getAgent: raw.prepare('SELECT * FROM agents WHERE id = ?'),
+    // Moves when another connection commits to the file (not for this connection's own commits).
+    dataVersion: raw.prepare('PRAGMA data_version').pluck(),
     insertAttempt: raw.prepare(
       `INSERT INTO attempts (id, delivery_id, attempt, started_at, duration_ms, method, url, status_code, response_body, error_code, error_message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -24,6 +24,7 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   // SQLite rolls a transaction back by itself when a write fails with SQLITE_FULL (disk full)
   // or an I/O error; Kysely's ROLLBACK would then fail with "no transaction is active" and hide
   // the error that says what happened. Roll back only what is still open.
+  const hot = new SqliteHotStatements(raw);
   const rollback = { reader: false, run: () => (raw.inTransaction ? raw.prepare('rollback').run() : { changes: 0, lastInsertRowid: 0 }) };
   const cached = {
     close: () => raw.close(),
@@ -35,12 +36,13 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
         if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
         statements.set(text, stmt);
       }
+      // Prepared for every run: a write through Kysely (an agent's update, a crew's delete, a
+      // migration) drops the agents the hot statements keep before it can change them.
+      if (!stmt.readonly) hot.forgetAgents();
       return stmt;
     },
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached as unknown as SqliteDatabase.Database }) });
-
-  const hot = new SqliteHotStatements(raw);
 
   const ops: DialectOps = {
     name: 'sqlite',

@@ -68,7 +68,7 @@ export class Store {
 
   /** Crews, agents and runs, in this store's transaction. */
   get agents(): AgentRecords {
-    return new AgentRecords(this.db);
+    return new AgentRecords(this.db, this.ops.prepared);
   }
 
   /** Named webhook triggers, in this store's transaction. */
