@@ -1,16 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange, Store } from '../store/index.js';
+import type { DeliveryTable, Store } from '../store/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from '../util/clock.js';
 import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
 import type { Judged, KnownRows, PrepareDeliveries, PreparedDelivery } from './destination.js';
 import type { HttpSender } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { RateLimiter } from '../util/rate-limiter.js';
 import { DueAnnouncements, DueTimer } from './due-timer.js';
-import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
+import type { RetryPolicy } from './retry-policy.js';
 import type { DeliveryHandoff, HandoffLease } from './handoff.js';
+import { attemptFinished, type DeliveryResult, earliestRetry, type Finished, givenUp, healthOf, resultOf } from './outcome.js';
+import { Reservations } from './reservations.js';
+
+export type { DeliveryResult } from './outcome.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -36,34 +39,6 @@ export interface DispatcherOptions {
   onEndpointDisabled?: (tx: Store, endpointId: string, reason: string) => Promise<void>;
   /** Called for every delivery whose new state is written (the live stream); must not throw. */
   onResult?: (r: DeliveryResult) => void;
-}
-
-/** A delivery's state after an attempt (or after it was given up without one), as plain data. */
-export interface DeliveryResult {
-  outcome: 'succeeded' | 'retrying' | 'failed';
-  delivery_id: string;
-  event_id: string;
-  event_type: string;
-  /** The destination: an endpoint id, or a post-action, agent (callback), `slack` or named webhook. */
-  endpoint_id: string;
-  channel: string;
-  /** The run that caused it, for notifications. */
-  run_id: string | null;
-  attempt: number;
-  status_code: number | null;
-  duration_ms: number | null;
-  /** When the next attempt is due (ISO 8601), for `retrying`. */
-  next_attempt_at: string | null;
-  error: string | null;
-}
-
-interface Finished {
-  row: DeliveryTable;
-  owner: string;
-  attempt?: AttemptTable;
-  update: DeliveryUpdate;
-  verdict: Verdict | { kind: 'skipped' };
-  trackHealth: boolean;
 }
 
 interface Ready {
@@ -130,10 +105,8 @@ export class Dispatcher implements DeliveryHandoff {
    */
   private ownQueued = 0;
   private ownWaiting = false;
-  /** Deliveries leased to this dispatcher by publishing writes not yet committed, in total and per endpoint. */
-  private reserved = 0;
-  private readonly reservedFor = new Map<string, number>();
-  private readonly leases = new Map<HandoffLease, Map<string, number>>();
+  /** Deliveries leased to this dispatcher by publishing writes not yet committed. */
+  private readonly reserved = new Reservations();
 
   constructor(private readonly o: DispatcherOptions) {
     this.clock = o.clock ?? systemClock;
@@ -173,7 +146,7 @@ export class Dispatcher implements DeliveryHandoff {
     clearTimeout(this.timer);
     this.dueTimer.stop();
     await this.unlisten?.();
-    if (this.held > 0 || this.reserved > 0) {
+    if (this.held > 0 || this.reserved.count > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, graceMs);
         this.idle.push(() => (clearTimeout(t), resolve()));
@@ -255,7 +228,7 @@ export class Dispatcher implements DeliveryHandoff {
     try {
       do {
         this.pumpAgain = false;
-        const room = Math.min(this.o.maxInFlight - this.held - this.reserved, this.o.batchSize);
+        const room = Math.min(this.o.maxInFlight - this.held - this.reserved.count, this.o.batchSize);
         if (room <= 0 || this.stopped) {
           // Queued rows of ours are older than the next publish: it must queue behind them.
           if (this.ownWaiting) this.backlog = true;
@@ -308,27 +281,25 @@ export class Dispatcher implements DeliveryHandoff {
   /** See DeliveryHandoff.reserve: room left after open and reserved work, two slot-fulls per endpoint at most. */
   reserve(rows: DeliveryTable[], now: number): HandoffLease | undefined {
     if (this.stopped || this.backlog) return undefined;
-    let room = this.o.maxInFlight - this.held - this.reserved;
+    let room = this.o.maxInFlight - this.held - this.reserved.count;
     const ids = new Set<string>();
     const perEndpoint = new Map<string, number>();
     for (const row of rows) {
       if (room <= 0) break;
       const dest = row.endpoint_id;
-      const load = (this.perEndpoint.get(dest) ?? 0) + (this.waiting.get(dest)?.length ?? 0) + (this.reservedFor.get(dest) ?? 0);
+      const load = (this.perEndpoint.get(dest) ?? 0) + (this.waiting.get(dest)?.length ?? 0) + this.reserved.forEndpoint(dest) + (perEndpoint.get(dest) ?? 0);
       if (load >= 2 * this.o.perEndpointInFlight) {
         // Queued instead: a slot of this endpoint coming free looks for it.
         this.mayHaveMore.add(dest);
         continue;
       }
-      this.reservedFor.set(dest, (this.reservedFor.get(dest) ?? 0) + 1);
       perEndpoint.set(dest, (perEndpoint.get(dest) ?? 0) + 1);
       ids.add(row.id);
       room--;
     }
     if (!ids.size) return undefined;
-    this.reserved += ids.size;
     const lease = { owner: `${this.worker}.${++this.claimSeq}`, leaseUntil: now + this.o.leaseMs, ids };
-    this.leases.set(lease, perEndpoint);
+    this.reserved.add(lease, perEndpoint);
     return lease;
   }
 
@@ -369,16 +340,7 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private unreserve(lease: HandoffLease): void {
-    const perEndpoint = this.leases.get(lease);
-    if (!perEndpoint) return;
-    this.leases.delete(lease);
-    this.reserved -= lease.ids.size;
-    for (const [dest, n] of perEndpoint) {
-      const left = (this.reservedFor.get(dest) ?? 0) - n;
-      if (left > 0) this.reservedFor.set(dest, left);
-      else this.reservedFor.delete(dest);
-    }
-    this.settle();
+    if (this.reserved.remove(lease)) this.settle();
   }
 
   /**
@@ -400,7 +362,7 @@ export class Dispatcher implements DeliveryHandoff {
       const dest = row.endpoint_id;
       if (typeof p === 'string') {
         // Deleted or disabled destinations get nothing; re-enabling must not deliver the backlog.
-        this.finish({ row, owner, update: this.terminal(row, owner, 'failed', p), verdict: { kind: 'skipped' }, trackHealth: false });
+        this.finish(givenUp(row, owner, p, this.clock.now()));
         continue;
       }
       const wait = p.rateLimit ? this.limiter.take(dest, p.rateLimit, now) : 0;
@@ -463,38 +425,12 @@ export class Dispatcher implements DeliveryHandoff {
       this.startWaiting(dest);
     }
     const now = this.clock.now();
-    const attemptNo = row.attempts + 1;
-    const policy = p.policy ? { ...this.o.policy, ...p.policy } : this.o.policy;
-    const verdict = decide(policy, attemptNo, res, now, this.random);
-    const attempt: AttemptTable = {
-      id: newId('att', this.clock),
-      delivery_id: row.id,
-      attempt: attemptNo,
-      started_at: startedAt,
-      duration_ms: Math.round(res.durationMs),
-      method: req.method,
-      url: p.recordedUrl ?? req.url,
-      status_code: res.statusCode,
-      response_body: res.responseBody,
-      error_code: res.error?.code ?? null,
-      error_message: res.error?.message ?? null,
-    };
-    const lastError = verdict.kind === 'delivered' ? null : res.error ? describeError(res.error) : `HTTP ${res.statusCode}`;
-    const update: DeliveryUpdate = {
-      id: row.id,
-      leaseOwner: owner,
-      status: verdict.kind === 'delivered' ? 'delivered' : verdict.kind === 'retry' ? 'pending' : 'failed',
-      attempts: attemptNo,
-      nextAttemptAt: verdict.kind === 'retry' ? verdict.at : now,
-      updatedAt: now,
-      deliveredAt: verdict.kind === 'delivered' ? now : row.delivered_at,
-      lastStatusCode: res.statusCode,
-      lastError,
-    };
-    this.o.metrics?.outcomes.inc({ outcome: verdict.kind });
+    const finished = attemptFinished({ row, owner, prepared: p, request: req, response: res, startedAt, now, attemptId: newId('att', this.clock), policy: this.o.policy, random: this.random });
+    const verdict = finished.verdict.kind;
+    this.o.metrics?.outcomes.inc({ outcome: verdict });
     this.o.metrics?.attemptDuration.observe(res.durationMs / 1000);
-    if (verdict.kind === 'delivered') this.o.metrics?.latency.observe((now - row.created_at) / 1000);
-    this.finish({ row, owner, attempt, update, verdict, trackHealth: p.trackHealth });
+    if (verdict === 'delivered') this.o.metrics?.latency.observe((now - row.created_at) / 1000);
+    this.finish(finished);
   }
 
   /** A slot of `endpointId` came free: start its next waiting delivery, if any. */
@@ -512,11 +448,6 @@ export class Dispatcher implements DeliveryHandoff {
       void this.handBack([next.row.id], this.clock.now()).catch((err) => this.o.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'));
     }
     if (!q.length) this.waiting.delete(endpointId);
-  }
-
-  private terminal(row: DeliveryTable, owner: string, status: 'failed', error: string): DeliveryUpdate {
-    const now = this.clock.now();
-    return { id: row.id, leaseOwner: owner, status, attempts: row.attempts, nextAttemptAt: now, updatedAt: now, deliveredAt: row.delivered_at, lastStatusCode: row.last_status_code, lastError: error };
   }
 
   private finish(f: Finished): void {
@@ -559,30 +490,19 @@ export class Dispatcher implements DeliveryHandoff {
 
   /** Wakes whoever waits for this dispatcher to hold nothing (stop, drain). */
   private settle(): void {
-    if (this.held === 0 && this.reserved === 0) for (const f of this.idle.splice(0)) f();
+    if (this.held === 0 && this.reserved.count === 0) for (const f of this.idle.splice(0)) f();
   }
 
   private async write(batch: Finished[]): Promise<void> {
-    const health = new Map<string, EndpointHealthChange>();
-    const gone: string[] = [];
-    for (const f of batch) {
-      const v = f.verdict;
-      if (v.kind === 'skipped' || !f.trackHealth) continue;
-      const h = health.get(f.row.endpoint_id) ?? { endpointId: f.row.endpoint_id, reset: false, failures: 0 };
-      if (v.kind === 'delivered') Object.assign(h, { reset: true, failures: 0 });
-      else h.failures += 1;
-      if (v.kind === 'gone') gone.push(f.row.endpoint_id);
-      health.set(h.endpointId, h);
-    }
+    const { health, gone } = healthOf(batch);
     // The earliest retry in the batch: this process wakes for it, and tells the others if it is news.
-    let retryAt: number | undefined;
-    for (const f of batch) if (f.update.status === 'pending' && (retryAt === undefined || f.update.nextAttemptAt < retryAt)) retryAt = f.update.nextAttemptAt;
+    const retryAt = earliestRetry(batch);
     const announce = retryAt !== undefined && this.announcements.worth(retryAt, this.clock.now()) ? retryAt : undefined;
     const after = await this.o.store.recordResults({
       attempts: batch.flatMap((f) => (f.attempt ? [f.attempt] : [])),
       // Under the claim that holds each row now (a row re-claimed mid-request changed hands).
       updates: batch.map((f) => ({ ...f.update, leaseOwner: this.holding.get(f.row.id) ?? f.update.leaseOwner })),
-      health: [...health.values()],
+      health,
       ...(announce !== undefined ? { announceDueAt: announce } : {}),
     });
     // Committed: only now may the timer find the row (or another process claim it).
@@ -609,27 +529,4 @@ export class Dispatcher implements DeliveryHandoff {
       }
     }
   }
-}
-
-function resultOf(f: Finished): DeliveryResult {
-  const u = f.update;
-  return {
-    outcome: u.status === 'delivered' ? 'succeeded' : u.status === 'pending' ? 'retrying' : 'failed',
-    delivery_id: f.row.id,
-    event_id: f.row.event_id,
-    event_type: f.row.event_type,
-    endpoint_id: f.row.endpoint_id,
-    channel: f.row.channel ?? 'endpoint',
-    run_id: f.row.run_id ?? null,
-    attempt: u.attempts,
-    status_code: f.attempt?.status_code ?? null,
-    duration_ms: f.attempt?.duration_ms ?? null,
-    next_attempt_at: u.status === 'pending' ? iso(u.nextAttemptAt) : null,
-    error: u.lastError,
-  };
-}
-
-/** `code: message`, or just the code when the message says nothing more (Slack's `channel_not_found`). */
-function describeError(e: { code: string; message: string }): string {
-  return e.message && e.message !== e.code ? `${e.code}: ${e.message}` : e.code;
 }
