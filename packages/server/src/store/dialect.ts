@@ -37,6 +37,8 @@ export interface PreparedWrites {
   insertEvents(db: Kysely<Database>, rows: EventTable[]): Promise<Set<string>>;
   insertDeliveries(db: Kysely<Database>, rows: DeliveryTable[]): Promise<void>;
   insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void>;
+  /** Final states, each written only while its `leaseOwner` still holds the row. */
+  applyDeliveryUpdates(db: Kysely<Database>, updates: DeliveryUpdate[]): Promise<void>;
   /** Inserts the runs whose (agent, idempotency key) is new; returns the ids that were inserted. */
   insertRuns(db: Kysely<Database>, rows: RunTable[]): Promise<Set<string>>;
   /** One agent by id: every signed trigger reads it. */
@@ -75,15 +77,14 @@ export interface StreamListening {
 
 /**
  * What differs between SQLite and PostgreSQL: how due rows are claimed (PostgreSQL skips
- * rows other workers hold), how a batch of results is written in one statement, and how
- * processes wake each other and share the live stream.
+ * rows other workers hold), and how processes wake each other and share the live stream. Results
+ * are written by SQLite's prepared statements or by PostgreSQL's one statement (see Store.recordResults).
  */
 export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
   /** SQLite only; PostgreSQL writes a publish in one statement and its inserts through Kysely. */
   readonly prepared?: PreparedWrites;
   claim(db: Kysely<Database>, args: ClaimArgs): Promise<DeliveryTable[]>;
-  applyDeliveryUpdates(db: Kysely<Database>, updates: DeliveryUpdate[]): Promise<void>;
   /**
    * Tell other processes that deliveries are due: now (new ones), or at `at` (a retry). Inside
    * the writing transaction, so the news arrives with the commit and never before it.

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type DialectOps } from './dialect.js';
+import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
 
 /** Where processes tell each other that deliveries are due. */
@@ -178,19 +178,6 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
         ))
         RETURNING *`.execute(kdb);
       return r.rows;
-    },
-    async applyDeliveryUpdates(kdb, us: DeliveryUpdate[]) {
-      if (!us.length) return;
-      const col = <K extends keyof DeliveryUpdate>(k: K) => us.map((u) => u[k]);
-      await sql`
-        UPDATE deliveries d SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_at,
-          updated_at = u.updated_at, delivered_at = u.delivered_at, last_status_code = u.code,
-          last_error = u.err, lease_owner = NULL
-        FROM unnest(${col('id')}::text[], ${col('leaseOwner')}::text[], ${col('status')}::text[], ${col('attempts')}::int[],
-                    ${col('nextAttemptAt')}::int8[], ${col('updatedAt')}::int8[], ${col('deliveredAt')}::int8[],
-                    ${col('lastStatusCode')}::int[], ${col('lastError')}::text[])
-          AS u(id, owner, status, attempts, next_at, updated_at, delivered_at, code, err)
-        WHERE d.id = u.id AND d.lease_owner = u.owner`.execute(kdb);
     },
     // The payload is the schema (due now) or `schema@ms` (due then), so Hooklines sharing a
     // database in other schemas ignore it.

@@ -21,7 +21,18 @@ export class SqliteHotStatements implements PreparedWrites {
   /** The file's data_version when `agents` was last known exact. */
   private agentsVersion: unknown;
 
-  constructor(private readonly raw: SqliteDatabase.Database) {}
+  /** Read on every authenticated request and every agent read: prepared once (pragma() prepares it per call). */
+  private readonly dataVersionStmt: SqliteDatabase.Statement;
+
+  constructor(private readonly raw: SqliteDatabase.Database) {
+    // No table needed, so not deferred to first use like the rest.
+    this.dataVersionStmt = raw.prepare('PRAGMA data_version').pluck();
+  }
+
+  /** Moves when another connection commits to the file (not for this connection's own commits). */
+  dataVersion(): number {
+    return this.dataVersionStmt.get() as number;
+  }
 
   private get stmt(): ReturnType<typeof prepareAll> {
     return (this.statements ??= prepareAll(this.raw));
@@ -101,7 +112,7 @@ export class SqliteHotStatements implements PreparedWrites {
     if (db.isTransaction) return Promise.resolve(this.stmt.getAgent.get(id) as AgentTable | undefined);
     // Kysely's connection, so no other caller's transaction is open on it meanwhile.
     return db.connection().execute(async () => {
-      const version = this.stmt.dataVersion.get();
+      const version = this.dataVersion();
       if (version !== this.agentsVersion) {
         this.forgetAgents();
         this.agentsVersion = version;
@@ -164,8 +175,6 @@ function prepareAll(raw: SqliteDatabase.Database) {
        ON CONFLICT (agent_id, idempotency_key) DO NOTHING`,
     ),
     getAgent: raw.prepare('SELECT * FROM agents WHERE id = ?'),
-    // Moves when another connection commits to the file (not for this connection's own commits).
-    dataVersion: raw.prepare('PRAGMA data_version').pluck(),
     insertAttempt: raw.prepare(
       `INSERT INTO attempts (id, delivery_id, attempt, started_at, duration_ms, method, url, status_code, response_body, error_code, error_message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

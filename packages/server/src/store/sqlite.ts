@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { ClaimArgs, DeliveryUpdate, DialectOps } from './dialect.js';
+import type { ClaimArgs, DialectOps } from './dialect.js';
 import type { Database } from './schema.js';
 import { SqliteHotStatements } from './sqlite-prepared.js';
 
@@ -48,7 +48,6 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
     name: 'sqlite',
     prepared: hot,
     claim: (kdb, a: ClaimArgs) => hot.claim(kdb, a),
-    applyDeliveryUpdates: (kdb, updates: DeliveryUpdate[]) => hot.applyDeliveryUpdates(kdb, updates),
     // One process owns the file, so there is no one else to tell.
     async notifyDue() {},
     async listenDue(listener) {
@@ -63,9 +62,7 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
     // Another connection (the CLI's `keys revoke`) may commit to the file: data_version moves
     // when one did. This process's own changes are dropped from the cache by whoever made them.
     async watchKeys() {
-      // Read on every authenticated request: prepared once (pragma() prepares it on every call).
-      const dataVersion = raw.prepare('PRAGMA data_version').pluck();
-      const version = () => dataVersion.get() as number;
+      const version = () => hot.dataVersion();
       let seen = version();
       return {
         unchanged() {

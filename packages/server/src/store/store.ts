@@ -404,11 +404,11 @@ export class Store {
    */
   async recordResults(batch: ResultBatch): Promise<{ id: string; consecutive_failures: number; enabled: number }[]> {
     if (this.dialect === 'postgres') return recordResultsPostgres(this.db, batch);
+    // SQLite: its prepared statements. One process owns the file, so no retry is announced.
+    const sqlite = this.ops.prepared!;
     return this.transaction(async (tx) => {
-      if (tx.ops.prepared) await tx.ops.prepared.insertAttempts(tx.db, batch.attempts);
-      else for (let i = 0; i < batch.attempts.length; i += 500) await tx.db.insertInto('attempts').values(batch.attempts.slice(i, i + 500)).execute();
-      await tx.ops.applyDeliveryUpdates(tx.db, batch.updates);
-      if (batch.announceDueAt !== undefined) await tx.ops.notifyDue(tx.db, batch.announceDueAt);
+      await sqlite.insertAttempts(tx.db, batch.attempts);
+      await sqlite.applyDeliveryUpdates(tx.db, batch.updates);
       return tx.applyHealth(batch.health);
     });
   }
