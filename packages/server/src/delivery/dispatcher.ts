@@ -256,20 +256,16 @@ export class Dispatcher implements DeliveryHandoff {
         const fresh = rows.filter((r) => !this.holding.has(r.id));
         for (const r of rows) this.holding.set(r.id, owner);
         if (!fresh.length) continue;
-        this.held += fresh.length;
-        this.claimedTotal += fresh.length;
-        this.o.metrics?.starts.inc({ via: 'claim' }, fresh.length);
+        this.take(fresh.length, 'claim');
         const taken = new Map<string, number>();
         for (const r of fresh) taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
         for (const [id, n] of taken) if (n >= 2 * this.o.perEndpointInFlight) this.mayHaveMore.add(id);
-        this.o.metrics?.inFlight.set(this.held);
         try {
           await this.launch(fresh, owner, now);
         } catch (err) {
           // Lookups failed before anything was sent: give the capacity back; the leases
           // return the rows to the queue.
-          for (const r of fresh) this.holding.delete(r.id);
-          this.release(fresh.length);
+          this.release(fresh.map((r) => r.id));
           throw err;
         }
       } while (this.pumpAgain);
@@ -308,10 +304,7 @@ export class Dispatcher implements DeliveryHandoff {
     this.unreserve(lease);
     if (!rows.length) return;
     for (const r of rows) this.holding.set(r.id, lease.owner);
-    this.held += rows.length;
-    this.claimedTotal += rows.length;
-    this.o.metrics?.starts.inc({ via: 'handoff' }, rows.length);
-    this.o.metrics?.inFlight.set(this.held);
+    this.take(rows.length, 'handoff');
     const ids = rows.map((r) => r.id);
     const fail = (err: unknown) => this.o.log.error({ err }, 'delivery: starting handed-off deliveries failed; their leases will return them to the queue');
     if (this.stopped) {
@@ -321,8 +314,7 @@ export class Dispatcher implements DeliveryHandoff {
     }
     // Claimed at the reservation, when the lease began.
     this.launch(rows, lease.owner, lease.leaseUntil - this.o.leaseMs, known).catch((err) => {
-      for (const id of ids) this.holding.delete(id);
-      this.release(ids.length);
+      this.release(ids);
       fail(err);
     });
   }
@@ -394,8 +386,7 @@ export class Dispatcher implements DeliveryHandoff {
       this.expectDue(at);
     } finally {
       // Handed back or not, they are no longer ours to renew: a failed hand-back expires with its lease.
-      for (const id of ids) this.holding.delete(id);
-      this.release(ids.length);
+      this.release(ids);
     }
   }
 
@@ -468,8 +459,7 @@ export class Dispatcher implements DeliveryHandoff {
           // The rows stay leased and come back after the lease: at-least-once holds.
           this.o.log.error({ err, count: batch.length }, 'delivery: writing results failed; the deliveries will be retried after their lease');
         }
-        for (const f of batch) this.holding.delete(f.row.id);
-        this.release(batch.length);
+        this.release(batch.map((f) => f.row.id));
       }
     } finally {
       this.flushing = null;
@@ -480,8 +470,18 @@ export class Dispatcher implements DeliveryHandoff {
     while (this.flushing) await this.flushing;
   }
 
-  private release(n: number): void {
-    this.held -= n;
+  /** `n` more deliveries are this dispatcher's to send (held until their results are written). */
+  private take(n: number, via: 'claim' | 'handoff'): void {
+    this.held += n;
+    this.claimedTotal += n;
+    this.o.metrics?.starts.inc({ via }, n);
+    this.o.metrics?.inFlight.set(this.held);
+  }
+
+  /** These deliveries are no longer ours to renew or count: written, handed back, or left to their lease. */
+  private release(ids: string[]): void {
+    for (const id of ids) this.holding.delete(id);
+    this.held -= ids.length;
     this.o.metrics?.inFlight.set(this.held);
     this.settle();
     // Room came free: look for due work, if the store may hold some (not news: no wake-up).
