@@ -74,7 +74,12 @@ export class EndpointChannel {
     ]);
     for (const e of events) eventById.set(e.id, e);
     for (const e of endpoints) endpointById.set(e.id, e);
-    const targetById = new Map([...endpointById.values()].map((e) => [e.id, this.target(e, now)]));
+    // Only the rows' endpoints: `known` may hold others (a publish's subscribers beyond its hand-off).
+    const targetById = new Map<string, EndpointTarget>();
+    for (const id of new Set(rows.map((r) => r.endpoint_id))) {
+      const endpoint = endpointById.get(id);
+      if (endpoint) targetById.set(id, this.target(endpoint, now));
+    }
     const out = new Map<string, PreparedDelivery | string>();
     for (const row of rows) {
       const target = targetById.get(row.endpoint_id);
