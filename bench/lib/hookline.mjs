@@ -10,7 +10,9 @@ import { cpuUs, gc, padFor, pgAdmin, pickPercentiles, round, runConcurrent, slee
 
 export function hooklineDelivery(defaults) {
   if (defaults) return { allow_networks: ['127.0.0.1/32'] };
-  return { allow_networks: ['127.0.0.1/32'], max_in_flight: K.maxInFlight, per_endpoint_in_flight: K.perEndpointInFlight, batch_size: K.batchSize };
+  // HOOKLINE_SEND_THREADS reaches `hookline serve` through its environment; here it is set by hand.
+  const threads = process.env.HOOKLINE_SEND_THREADS ? { send_threads: Number(process.env.HOOKLINE_SEND_THREADS) } : {};
+  return { ...threads, allow_networks: ['127.0.0.1/32'], max_in_flight: K.maxInFlight, per_endpoint_in_flight: K.perEndpointInFlight, batch_size: K.batchSize };
 }
 
 export async function openHookline({ lib, pg, track }, kind, origin, { defaults = false, databaseUrl = K.databaseUrl } = {}) {

@@ -27,6 +27,7 @@ import { UserError } from './util/errors.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpSender, type Resolver } from './delivery/http-sender.js';
+import { ThreadedSender } from './delivery/send-threads.js';
 import { createDeliveryMetrics } from './delivery/metrics.js';
 import { Retention } from './delivery/retention.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
@@ -117,7 +118,7 @@ export class Hookline {
   readonly guard: SsrfGuard;
   /** The live stream (WebSocket /api/v1/stream); shared with the other processes through PostgreSQL. */
   readonly stream: StreamHub;
-  private readonly sender: HttpSender;
+  private readonly sender: HttpSender | ThreadedSender;
   api: FastifyInstance | undefined;
 
   private constructor(readonly config: HooklineConfig, readonly store: Store, readonly box: SecretBox, private readonly options: HooklineOptions) {
@@ -130,7 +131,11 @@ export class Hookline {
     this.guard = new SsrfGuard({ allowNetworks: c.delivery.allow_networks });
     // Sockets per origin = the process-wide bound: endpoints that share a host must not share
     // a small pool, or a slow path would starve a fast one. Per-endpoint fairness is the dispatcher's job.
-    this.sender = new HttpSender({ guard: this.guard, clock: this.clock, connections: c.delivery.max_in_flight, ...(o.resolve ? { resolve: o.resolve } : {}) });
+    // A thread has the system clock and resolver: an injected one (tests) keeps sending in-process.
+    const threads = o.clock || o.resolve ? 0 : c.delivery.send_threads;
+    this.sender = threads > 0
+      ? new ThreadedSender({ threads, allowNetworks: c.delivery.allow_networks, connections: c.delivery.max_in_flight, onThreadError: (err) => this.log.error({ err }, 'delivery: a send thread died; its open requests are recorded as failed attempts and retried') })
+      : new HttpSender({ guard: this.guard, clock: this.clock, connections: c.delivery.max_in_flight, ...(o.resolve ? { resolve: o.resolve } : {}) });
     this.keys = new ApiKeys(store, this.clock);
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
