@@ -146,7 +146,7 @@ async function main() {
     await receiver.close();
   }
   res.summary = buildSummary(res.steps);
-  res.targets = checkTargets(res.summary);
+  res.targets = checkTargets(res.summary, res.steps);
   res.loadavgAfter = os.loadavg().map((x) => round(x, 2));
   res.totalSeconds = round((wall() - t0) / 1000, 1);
   printReport(res);

@@ -68,7 +68,7 @@ async function cleanUp(resources, pg, failed) {
 /** Runs one step in a child process; kills it at its deadline and cleans up what it created. */
 export async function runStep({ entry, name, timeoutMs, receiver, pg }) {
   const { rx } = receiver;
-  const child = fork(entry, ['--step', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'], env: { ...process.env, BENCH_RECEIVER: rx.origin, BENCH_RECEIVER_PID: String(receiver.pid) } });
+  const child = fork(entry, ['--step', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...(process.env.BENCH_STEP_NODE_ARGS ?? '').split(' ').filter(Boolean)], env: { ...process.env, BENCH_RECEIVER: rx.origin, BENCH_RECEIVER_PID: String(receiver.pid) } });
   const resources = [];
   let mark = null;
   const outcome = await new Promise((resolve) => {
