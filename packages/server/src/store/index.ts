@@ -24,6 +24,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** PostgreSQL: connections of the delivery engine's own pool. */
   enginePoolSize?: number;
+  /** PostgreSQL: prepare the hot statements by name (off behind a pooler that cannot keep them). */
+  prepareStatements?: boolean;
   /** PostgreSQL schema to use (must exist). */
   schema?: string;
   applicationName?: string;
@@ -31,7 +33,7 @@ export interface OpenStoreOptions {
 
 export async function openStore(o: OpenStoreOptions): Promise<Store> {
   if (o.databaseUrl) {
-    const { db, engineDb, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, enginePoolSize: o.enginePoolSize ?? 4, ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
+    const { db, engineDb, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, enginePoolSize: o.enginePoolSize ?? 4, prepareStatements: o.prepareStatements ?? true, ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
     return new Store(db, ops, undefined, engineDb);
   }
   const { db, ops } = openSqlite(o.sqlitePath ?? ':memory:');
@@ -39,5 +41,5 @@ export async function openStore(o: OpenStoreOptions): Promise<Store> {
 }
 
 export function storeOptionsFromConfig(c: HooklineConfig): OpenStoreOptions {
-  return c.database.url ? { databaseUrl: c.database.url, poolSize: c.database.pool_size, enginePoolSize: c.database.engine_pool_size } : { sqlitePath: join(c.data_dir, 'hookline.db') };
+  return c.database.url ? { databaseUrl: c.database.url, poolSize: c.database.pool_size, enginePoolSize: c.database.engine_pool_size, prepareStatements: c.database.prepare_statements } : { sqlitePath: join(c.data_dir, 'hookline.db') };
 }

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
+import { preparedAs, prepareMarkedStatements } from './prepared-postgres.js';
 
 /** Where processes tell each other that deliveries are due. */
 export const DUE_CHANNEL = 'hookline_deliveries_due';
@@ -45,6 +46,8 @@ export interface PostgresOptions {
   poolSize: number;
   /** Connections of the delivery engine's own pool (claims, renewals, results). */
   enginePoolSize: number;
+  /** Named prepared statements for the statements marked with preparedAs(). */
+  prepareStatements: boolean;
   /** Schema to work in (tests give each file its own). */
   schema?: string;
   /** Shown in pg_stat_activity; tests use it to prove no connection outlives the store. */
@@ -72,6 +75,7 @@ function openPool(o: PostgresOptions, max: number, backends: Set<number>): { db:
   // statements): without a listener that 'error' event kills the process. The query in
   // progress, or the next one, fails instead, and the pool drops the client on release.
   pool.on('connect', (client) => client.on('error', () => {}));
+  if (o.prepareStatements) pool.on('connect', (client) => prepareMarkedStatements(client));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
 
@@ -166,7 +170,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
     async claim(kdb, a: ClaimArgs) {
       // Rows other workers hold are skipped (SKIP LOCKED); of the rest, the oldest due first
       // and no more than `perEndpoint` of any one endpoint.
-      const r = await sql<DeliveryTable>`
+      const r = await sql<DeliveryTable>`${preparedAs('claim')}
         UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
         WHERE id = ANY(ARRAY(
           SELECT id FROM (

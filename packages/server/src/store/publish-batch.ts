@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { DUE_CHANNEL } from './postgres.js';
+import { preparedAs } from './prepared-postgres.js';
 import type { Database, DeliveryTable, EventTable } from './schema.js';
 
 /** One group-committed publish: events, the deliveries they fan out to, and types to note. */
@@ -32,7 +33,7 @@ export async function writePublishBatchPostgres(db: Kysely<Database>, b: Publish
   const ev = <K extends keyof EventTable>(k: K) => b.events.map((e) => e[k]);
   const dl = <K extends keyof DeliveryTable>(k: K) => b.deliveries.map((d) => d[k] ?? null);
   const channels = b.deliveries.map((d) => d.channel ?? 'endpoint');
-  const r = await sql<{ id: string; payload: string | null; type: string | null; created_at: number | null }>`
+  const r = await sql<{ id: string; payload: string | null; type: string | null; created_at: number | null }>`${preparedAs('publish_batch')}
     WITH ins AS (
       INSERT INTO events (id, type, created_at, payload)
       SELECT * FROM unnest(${ev('id')}::text[], ${ev('type')}::text[], ${ev('created_at')}::int8[], ${ev('payload')}::text[])

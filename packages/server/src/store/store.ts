@@ -11,6 +11,7 @@ import { EventTypeRecords } from './event-types.js';
 import { migrate, type MigrationProgress } from './migrator.js';
 import { type PublishBatch, type PublishBatchResult, writePublishBatchPostgres } from './publish-batch.js';
 import { recordResultsPostgres } from './record-results-postgres.js';
+import { preparedAs } from './prepared-postgres.js';
 import type { ApiKeyTable, AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable, EndpointTable, EventTable } from './schema.js';
 
 export interface Page {
@@ -253,14 +254,19 @@ export class Store {
    * endpoints' rows (read in the same query, so whoever sends to them need not read them again).
    */
   async matchSubscriptions(patterns: string[]): Promise<{ pairs: { endpoint_id: string; pattern: string }[]; endpoints: EndpointTable[] }> {
-    const rows = await this.db
-      .selectFrom('endpoint_subscriptions as s')
-      .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
-      .selectAll('e')
-      .select('s.pattern')
-      .where('e.enabled', '=', 1)
-      .where('s.pattern', 'in', patterns)
-      .execute();
+    // Every publish reads this; on PostgreSQL as one prepared statement (an array, so its text never changes).
+    const rows: (EndpointTable & { pattern: string })[] = this.dialect === 'postgres'
+      ? (await sql<EndpointTable & { pattern: string }>`${preparedAs('match_subscriptions')}
+          SELECT e.*, s.pattern FROM endpoint_subscriptions s JOIN endpoints e ON e.id = s.endpoint_id
+          WHERE e.enabled = 1 AND s.pattern = ANY(${patterns}::text[])`.execute(this.db)).rows
+      : await this.db
+        .selectFrom('endpoint_subscriptions as s')
+        .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
+        .selectAll('e')
+        .select('s.pattern')
+        .where('e.enabled', '=', 1)
+        .where('s.pattern', 'in', patterns)
+        .execute();
     const endpoints = new Map<string, EndpointTable>();
     const pairs = rows.map(({ pattern, ...endpoint }) => {
       endpoints.set(endpoint.id, endpoint);
