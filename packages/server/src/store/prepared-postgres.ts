@@ -1,10 +1,15 @@
 /**
- * Named prepared statements for PostgreSQL's hot statements (publish, claim, results). Parsing
+ * Named prepared statements for PostgreSQL's hot statements (publish, claim). Parsing
  * and planning such a statement cost the server more than running it (a publish's subscription
  * read: 0.24 ms as text, 0.08 ms prepared, on this project's benchmark machine), and pg only
  * prepares a statement that has a name, which Kysely never gives. So a statement opts in by
  * starting with `preparedAs(name)`, and each pooled connection prepares it once by that name.
  * Its text must then be the same every time (arrays as parameters, never lists spliced in).
+ *
+ * After five runs PostgreSQL may keep one generic plan for a prepared statement. Mark only
+ * statements measured under load (npm run bench, http-postgres): the result batch
+ * (store/record-results-postgres.ts) is not marked, because prepared it made one
+ * `hookline serve` saturate at 4,000 events/s instead of 5,000.
  */
 import { type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
