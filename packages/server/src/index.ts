@@ -1,6 +1,7 @@
 // The embeddable library: `import { Hookline, loadConfig } from 'hookline'`.
 export { createHookline, Hookline, type HooklineOptions } from './app.js';
-export { loadConfig, validateConfig, ConfigError, type HooklineConfig } from './config/index.js';
+export { ConfigError, type HooklineConfig } from './config/index.js';
+export { loadConfig, validateConfig } from './load-config.js';
 export { verifySignature, signatureHeaders, type SigningScheme } from './crypto/index.js';
 export { BUILTIN_EVENT_TYPES, type Envelope } from './events/index.js';
 export { ManualClock, type Clock } from './util/clock.js';

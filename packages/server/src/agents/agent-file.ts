@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { substituteEnv } from '../config/load.js';
+import { substituteEnv } from '../config/index.js';
 import type { NotificationRules } from '../notifications/events.js';
 import { parseNotificationRules, RulesError } from '../notifications/rules.js';
 import { closest } from '../util/did-you-mean.js';

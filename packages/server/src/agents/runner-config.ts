@@ -8,6 +8,7 @@ import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { checkDestinationUrl } from '../delivery/destination-url.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import { UserError } from '../util/errors.js';
+import { RUNNERS } from '../config/index.js';
 
 const Secrets = (what: string) =>
   Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100, description: `${what}: a free-form map of any names (stored encrypted; values are never shown again).` });
@@ -43,7 +44,9 @@ export const OpenAISettings = Type.Object(
 );
 
 export const RUNNER_SETTINGS = { command: CommandSettings, http: HttpSettings, openai: OpenAISettings } as const;
-export const RUNNERS = ['command', 'http', 'openai'] as const satisfies readonly (keyof typeof RUNNER_SETTINGS)[];
+export { RUNNERS };
+// Every runner kind has its settings: a kind added to RUNNERS without them fails to compile here.
+RUNNERS satisfies readonly (keyof typeof RUNNER_SETTINGS)[];
 export type RunnerKind = (typeof RUNNERS)[number];
 
 export type CommandRunnerSettings = Static<typeof CommandSettings>;

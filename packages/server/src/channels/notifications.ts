@@ -1,9 +1,9 @@
 import { signatureHeaders } from '../crypto/index.js';
 import type { Judged, PreparedDelivery } from '../delivery/destination.js';
 import type { RetryPolicy } from '../delivery/retry-policy.js';
-import type { AuthSecret } from '../post-actions/index.js';
+import type { AuthSecret } from './post-action-auth.js';
 import type { DeliveryTable, FrozenRequest, PostActionTable, Store } from '../store/index.js';
-import type { NotificationSettings } from '../notifications/settings.js';
+import type { NotificationSettings } from './notification-settings.js';
 import { isSlackWebhookUrl, judgeSlack, withSlackToken } from './slack.js';
 import type { Opener } from './endpoint.js';
 

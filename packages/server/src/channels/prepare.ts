@@ -1,6 +1,6 @@
 import type { PrepareDeliveries, PreparedDelivery } from '../delivery/destination.js';
 import type { Store } from '../store/index.js';
-import type { NotificationSettings } from '../notifications/settings.js';
+import type { NotificationSettings } from './notification-settings.js';
 import { EndpointChannel, type Opener } from './endpoint.js';
 import { NotificationChannels } from './notifications.js';
 

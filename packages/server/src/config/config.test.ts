@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, renderConfigReference } from './index.js';
+import { loadConfig } from '../load-config.js';
+import { ConfigError, renderConfigReference } from './index.js';
 
 function yaml(text: string): string {
   const f = join(mkdtempSync(join(tmpdir(), 'hl-cfg-')), 'hookline.yaml');

@@ -1,3 +1,4 @@
 export { ConfigSchema, ENV_VARS, type HooklineConfig } from './schema.js';
-export { ConfigError, loadConfig, validateConfig, substituteEnv, type LoadOptions } from './load.js';
+export { ConfigError, readConfig, validateConfigShape, substituteEnv, type LoadOptions } from './load.js';
+export { NOTIFY_EVENTS, RUNNERS, WEBHOOK_NAME_PATTERN } from './vocabulary.js';
 export { renderConfigReference } from './reference.js';

@@ -2,8 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { didYouMean } from '../util/did-you-mean.js';
-import { notificationProblems } from './notification-checks.js';
-import { defaultRunnerProblems } from './runner-checks.js';
 import { ConfigSchema, ENV_VARS, type HooklineConfig } from './schema.js';
 
 /** Thrown when configuration is unusable; the message says which key and how to fix it. */
@@ -47,8 +45,11 @@ function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>)
   return into;
 }
 
-/** Loads hookline.yaml (if any), applies environment variables and overrides, fills defaults, validates. */
-export function loadConfig(opts: LoadOptions = {}): HooklineConfig {
+/**
+ * Reads hookline.yaml (if any) and applies environment variables and overrides: the raw
+ * options, not yet checked, and where they came from (for messages).
+ */
+export function readConfig(opts: LoadOptions = {}): { raw: Record<string, unknown>; source: string } {
   const env = opts.env ?? process.env;
   const file = opts.file ?? (existsSync('hookline.yaml') ? 'hookline.yaml' : undefined);
   let raw: Record<string, unknown> = {};
@@ -71,10 +72,15 @@ export function loadConfig(opts: LoadOptions = {}): HooklineConfig {
     setPath(raw, spec.path, value);
   }
   if (opts.overrides) deepMerge(raw, structuredClone(opts.overrides));
-  return validateConfig(raw, file ?? 'configuration');
+  return { raw, source: file ?? 'configuration' };
 }
 
-export function validateConfig(raw: Record<string, unknown>, source = 'configuration'): HooklineConfig {
+/**
+ * Fills defaults and checks `raw` against the schema. What the schema cannot express (a
+ * notification's templates, the default runner's settings) is checked by the modules that
+ * own it: load-config.ts runs both.
+ */
+export function validateConfigShape(raw: Record<string, unknown>, source = 'configuration'): HooklineConfig {
   const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
   // Value.Default swaps a mapping given for a list option for the list's default (a
   // `webhooks:` without its `-` would vanish), so wrong values are also looked for in `raw`.
@@ -101,10 +107,7 @@ export function validateConfig(raw: Record<string, unknown>, source = 'configura
     return `option "${key}": ${e.message}${got}.${schema.description ? ` ${schema.description}` : ''}`;
   });
   if (problems.length) throw new ConfigError(`${source} is invalid:\n  - ${problems.join('\n  - ')}`);
-  const config = withDefaults as HooklineConfig;
-  const semantic = [...notificationProblems(config.notifications), ...defaultRunnerProblems(config)];
-  if (semantic.length) throw new ConfigError(`${source} is invalid:\n  - ${semantic.join('\n  - ')}`);
-  return config;
+  return withDefaults as HooklineConfig;
 }
 
 /** Options whose values are never echoed in a message, wherever they sit in an echoed value. */

@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { RUNNERS } from '../agents/runner-config.js';
-import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from '../notifications/events.js';
+import { NOTIFY_EVENTS, RUNNERS, WEBHOOK_NAME_PATTERN } from './vocabulary.js';
 
 /**
  * The one definition of Hookline's configuration. Validation, TypeScript types, defaults

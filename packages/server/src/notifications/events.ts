@@ -1,5 +1,7 @@
-/** 003's notification events, and the run events they stand for. */
-export const NOTIFY_EVENTS = ['on_complete', 'on_error', 'on_timeout'] as const;
+import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from '../config/index.js';
+
+/** The notification events, and the run events they stand for. */
+export { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN };
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 export const NOTIFY_EVENT_FOR_RUN_EVENT: Readonly<Record<string, NotifyEvent>> = Object.freeze({
@@ -17,6 +19,3 @@ export interface NotificationRule {
 
 /** An agent's rules; an agent with rules gets exactly these (events it does not list get nothing). */
 export type NotificationRules = Partial<Record<NotifyEvent, NotificationRule[]>>;
-
-/** A named webhook's name (config `notifications.webhooks[].name`, `useWebhookNotifications`): what rules use as `target`. */
-export const WEBHOOK_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';

@@ -2,34 +2,11 @@ import { checkDestinationUrl } from '../delivery/destination-url.js';
 import { compileTemplate, TemplateError } from '../templates/index.js';
 import { UserError } from '../util/errors.js';
 import { isSlackWebhookUrl } from '../channels/slack.js';
-import { NOTIFY_EVENTS, type NotifyEvent, WEBHOOK_NAME_PATTERN } from './events.js';
+
+export type { NamedWebhook, NotificationSettings, SlackSettings } from '../channels/index.js';
+import type { NamedWebhook, SlackSettings } from '../channels/index.js';
+import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from './events.js';
 import { slackTargetProblem } from './rules.js';
-
-/** 003's Slack settings (config `notifications.slack`, or `useSlackNotifications`). */
-export interface SlackSettings {
-  enabled: boolean;
-  /** Secret: added at send time, never stored with a delivery. */
-  bot_token?: string | undefined;
-  default_channel?: string | undefined;
-  templates_dir?: string | undefined;
-  api_base_url: string;
-}
-
-/** One of 003's named outbound webhooks. */
-export interface NamedWebhook {
-  name: string;
-  url: string;
-  /** Signs X-AgentGateway-Signature; read at send time. */
-  secret: string;
-  events: NotifyEvent[];
-  payload_template?: string | undefined;
-}
-
-/** What the notifier and the send-time channels read; one object, changed in place by the fluent API. */
-export interface NotificationSettings {
-  slack: SlackSettings;
-  webhooks: NamedWebhook[];
-}
 
 /** A URL option's problem in `option "field": …` form, or undefined when it is usable. */
 function urlProblem(raw: string, field: string, example: string, credentialsHint: string): string | undefined {

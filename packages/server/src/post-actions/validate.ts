@@ -3,6 +3,7 @@
  * ranges): templates compile, the URL is http(s), headers and credentials are well formed.
  * A template mistake is found here, with its line and column, never first at send time.
  */
+import type { AuthSecret } from '../channels/index.js';
 import { checkDestinationUrl } from '../delivery/destination-url.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
@@ -37,7 +38,7 @@ export interface AuthInput {
 }
 
 /** The sealed part of an auth setting: bearer {token}, basic {username,password}, header {name,value}. */
-export type AuthSecret = { token: string } | { username: string; password: string } | { name: string; value: string };
+export type { AuthSecret };
 
 const AUTH_FIELDS: Record<PostActionAuthType, (keyof AuthInput)[]> = {
   none: [],

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hookline, type HooklineOptions } from '../../src/app.js';
-import { validateConfig } from '../../src/config/index.js';
+import { validateConfig } from '../../src/load-config.js';
 import { createTestSchema, TEST_DATABASE_URL } from './postgres.js';
 
 export type StoreKind = 'sqlite' | 'postgres';

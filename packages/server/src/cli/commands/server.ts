@@ -13,7 +13,7 @@ export const lifetime = { serving: false };
 // The server's modules load only for the commands that are the server: client commands
 // start in a fraction of the time without them.
 async function config(opts: { config?: string; port?: number; host?: string; role?: string }): Promise<HooklineConfig> {
-  const { loadConfig } = await import('../../config/index.js');
+  const { loadConfig } = await import('../../load-config.js');
   const server: Record<string, unknown> = {};
   if (opts.port !== undefined) server.port = opts.port;
   if (opts.host) server.host = opts.host;

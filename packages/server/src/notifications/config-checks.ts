@@ -1,8 +1,8 @@
-import { namedWebhookProblems, slackSettingsProblems } from '../notifications/settings.js';
-import type { HooklineConfig } from './schema.js';
+import type { HooklineConfig } from '../config/index.js';
+import { namedWebhookProblems, slackSettingsProblems } from './settings.js';
 
 /**
- * Checks of `notifications` that the schema cannot express (seed 003): unique webhook names,
+ * Checks of `notifications` that the schema cannot express: unique webhook names,
  * usable URLs, a way for Slack to post when it is enabled, payload templates that compile.
  * Returns one message per problem, in validateConfig's `option "key": …` form. No message
  * repeats a secret (bot token, webhook secret, incoming-webhook URL).

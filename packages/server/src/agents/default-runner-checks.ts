@@ -1,7 +1,7 @@
-import { checkRunnerSettings } from '../agents/runner-config.js';
+import type { HooklineConfig } from '../config/index.js';
 import { SsrfGuard } from '../delivery/ssrf-guard.js';
 import { UserError } from '../util/errors.js';
-import type { HooklineConfig } from './schema.js';
+import { checkRunnerSettings } from './runner-config.js';
 
 const AT = 'agents.default_runner';
 
