@@ -4,5 +4,4 @@ export { ConfigError, type HooklineConfig } from './config/index.js';
 export { loadConfig, validateConfig } from './load-config.js';
 export { verifySignature, signatureHeaders, type SigningScheme } from './crypto/index.js';
 export { BUILTIN_EVENT_TYPES, type Envelope } from './events/index.js';
-export { ManualClock, type Clock } from './util/clock.js';
-export { UserError } from './util/errors.js';
+export { ManualClock, type Clock, UserError } from './util/index.js';

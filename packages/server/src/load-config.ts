@@ -3,9 +3,9 @@
  * and then the checks only the owning modules can make (notification settings and templates,
  * the default runner's settings). Every entry point loads configuration through here.
  */
-import { defaultRunnerProblems } from './agents/default-runner-checks.js';
+import { defaultRunnerProblems } from './agents/index.js';
 import { ConfigError, type HooklineConfig, type LoadOptions, readConfig, validateConfigShape } from './config/index.js';
-import { notificationProblems } from './notifications/config-checks.js';
+import { notificationProblems } from './notifications/index.js';
 
 /** Loads hookline.yaml (if any), applies environment variables and overrides, fills defaults, validates. */
 export function loadConfig(opts: LoadOptions = {}): HooklineConfig {

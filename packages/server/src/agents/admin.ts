@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
-import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import { type SsrfGuard } from '../delivery/index.js';
 import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
-import { type Clock, systemClock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
-import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
+import { type Clock, systemClock, notFound, UserError, newId, iso } from '../util/index.js';
 import type { NotificationRules } from '../notifications/index.js';
-import { maskWebhookUrl } from '../channels/slack.js';
-import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/rules.js';
+import { maskWebhookUrl } from '../channels/index.js';
+import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/index.js';
 import {
   checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings, type RunnerSettingsView,
 } from './runner-config.js';

@@ -1,10 +1,8 @@
 import { basename, dirname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { substituteEnv } from '../config/index.js';
-import type { NotificationRules } from '../notifications/events.js';
-import { parseNotificationRules, RulesError } from '../notifications/rules.js';
-import { closest } from '../util/did-you-mean.js';
-import { parseDuration } from '../util/duration.js';
+import { type NotificationRules, parseNotificationRules, RulesError } from '../notifications/index.js';
+import { closest, parseDuration } from '../util/index.js';
 import type { RunnerKind, RunnerSettings } from './runner-config.js';
 import { RUNNERS } from './runner-config.js';
 

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
-import { checkDestinationUrl } from '../delivery/destination-url.js';
-import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
 import { checkHeaderName } from '../post-actions/index.js';
 import type { AgentTable, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
+import { type Clock, notFound, UserError } from '../util/index.js';
 import { HIDDEN } from './runner-config.js';
 
 export interface CallbackInput {

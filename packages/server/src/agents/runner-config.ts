@@ -5,9 +5,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
-import { checkDestinationUrl } from '../delivery/destination-url.js';
-import type { SsrfGuard } from '../delivery/ssrf-guard.js';
-import { UserError } from '../util/errors.js';
+import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
+import { UserError } from '../util/index.js';
 import { RUNNERS } from '../config/index.js';
 
 const Secrets = (what: string) =>

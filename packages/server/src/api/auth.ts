@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeys } from '../keys/index.js';
-import type { Sessions } from '../keys/sessions.js';
-import { UserError } from '../util/errors.js';
+import { type Sessions } from '../keys/index.js';
+import { UserError } from '../util/index.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey?: { id: string; role: 'admin' | 'read' };
     /** Set when the request was authenticated by the dashboard's session cookie. */
-    session?: import('../keys/sessions.js').Session;
+    session?: import('../keys/index.js').Session;
   }
   interface FastifyContextConfig {
     /** Routes that answer without an API key (health, metrics, docs). */

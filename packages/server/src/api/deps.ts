@@ -3,13 +3,10 @@ import type { EndpointAdmin } from '../channels/index.js';
 import type { Publisher } from '../events/index.js';
 import type { PostActionAdmin, PostActionPreviewer } from '../post-actions/index.js';
 import type { Inspector } from '../inspector/index.js';
-import type { AgentAdmin } from '../agents/admin.js';
-import type { CallbackAdmin } from '../agents/callback.js';
-import type { AgentFilesReport } from '../agents/agent-files.js';
+import { type AgentAdmin, type CallbackAdmin, type AgentFilesReport } from '../agents/index.js';
 import type { ApiKeys } from '../keys/index.js';
-import type { Sessions } from '../keys/sessions.js';
-import type { RunService } from '../runs/service.js';
-import type { RunAnnouncer } from '../runs/announce.js';
+import { type Sessions } from '../keys/index.js';
+import { type RunService, type RunAnnouncer } from '../runs/index.js';
 import type { NotificationLog, SlackTester } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
 import type { OverviewStats } from '../stats/index.js';
@@ -18,7 +15,7 @@ import type { Store } from '../store/index.js';
 import type { StreamHub } from '../stream/index.js';
 import type { StreamLimits } from './stream-session.js';
 import type { WebhookTriggerAdmin } from '../triggers/index.js';
-import type { Clock } from '../util/clock.js';
+import { type Clock } from '../util/index.js';
 
 /** What the routes need; built by app.ts. */
 export interface ApiDeps {

@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { storeUnavailable } from '../store/unavailable.js';
-import { UserError } from '../util/errors.js';
+import { storeUnavailable } from '../store/index.js';
+import { UserError } from '../util/index.js';
 import { lingerOnClose } from './lingering-close.js';
 import { unknownFieldIn } from './unknown-fields.js';
 

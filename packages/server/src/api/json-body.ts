@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../util/index.js';
 
 /**
  * Deepest nesting of arrays and objects a JSON body may have. Real payloads nest a dozen

@@ -1,4 +1,4 @@
-import { UserError } from '../util/errors.js';
+import { UserError } from '../util/index.js';
 
 /** Accepts ISO-8601 or epoch milliseconds; returns epoch ms. */
 export function parseTime(value: string, field: string): number {
@@ -6,5 +6,4 @@ export function parseTime(value: string, field: string): number {
   if (!Number.isFinite(ms)) throw new UserError(422, 'invalid_time', `${field} = "${value}" is not a time; use ISO-8601 (2026-03-08T14:30:00Z) or epoch milliseconds`);
   return ms;
 }
-
-export { iso } from '../util/time.js';
+export { iso } from '../util/index.js';

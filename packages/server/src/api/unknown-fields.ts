@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { closest } from '../util/did-you-mean.js';
-import { UserError } from '../util/errors.js';
+import { closest, UserError } from '../util/index.js';
 
 /**
  * Unknown fields in request bodies (issue 14): a field the API does not know is refused with

@@ -1,14 +1,9 @@
 import type { SecretBox, SigningScheme } from '../crypto/index.js';
 import { generateWebhookSecret } from '../crypto/index.js';
-import { checkDestinationUrl } from '../delivery/destination-url.js';
-import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
 import { checkPattern, matchesBuiltin, type Publisher, type SubscriptionWarning, unknownTypeWarnings } from '../events/index.js';
 import type { EndpointTable, Page, Store } from '../store/index.js';
-import { type Clock, systemClock } from '../util/clock.js';
-import { parseDuration } from '../util/duration.js';
-import { notFound, UserError } from '../util/errors.js';
-import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
+import { type Clock, systemClock, parseDuration, notFound, UserError, newId, iso } from '../util/index.js';
 
 export interface EndpointInput {
   url: string;

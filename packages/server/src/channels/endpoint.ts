@@ -1,6 +1,6 @@
 import type { SigningScheme } from '../crypto/index.js';
 import { signatureHeaders } from '../crypto/index.js';
-import type { KnownRows, PreparedDelivery } from '../delivery/destination.js';
+import { type KnownRows, type PreparedDelivery } from '../delivery/index.js';
 import type { DeliveryTable, EndpointTable, Store } from '../store/index.js';
 
 /** An endpoint with its secrets opened, ready to build requests. */

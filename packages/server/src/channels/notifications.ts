@@ -1,6 +1,5 @@
 import { signatureHeaders } from '../crypto/index.js';
-import type { Judged, PreparedDelivery } from '../delivery/destination.js';
-import type { RetryPolicy } from '../delivery/retry-policy.js';
+import { type Judged, type PreparedDelivery, type RetryPolicy } from '../delivery/index.js';
 import type { AuthSecret } from './post-action-auth.js';
 import type { DeliveryTable, FrozenRequest, PostActionTable, Store } from '../store/index.js';
 import type { NotificationSettings } from './notification-settings.js';

@@ -1,4 +1,4 @@
-import type { PrepareDeliveries, PreparedDelivery } from '../delivery/destination.js';
+import { type PrepareDeliveries, type PreparedDelivery } from '../delivery/index.js';
 import type { Store } from '../store/index.js';
 import type { NotificationSettings } from './notification-settings.js';
 import { EndpointChannel, type Opener } from './endpoint.js';

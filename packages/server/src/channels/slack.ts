@@ -3,8 +3,7 @@
  * (Web API chat.postMessage) or an incoming-webhook URL, and reading Slack's answers, which
  * report most failures inside an HTTP 200. Pure: no sending, no secrets kept.
  */
-import type { Judged } from '../delivery/destination.js';
-import type { SendResult } from '../delivery/http-sender.js';
+import { type Judged, type SendResult } from '../delivery/index.js';
 import { USER_AGENT } from './endpoint.js';
 
 /** The variables of a notification (003); contexts may carry more, which are ignored here. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { didYouMean } from '../util/did-you-mean.js';
+import { didYouMean } from '../util/index.js';
 import { ConfigSchema, ENV_VARS, type HooklineConfig } from './schema.js';
 
 /** Thrown when configuration is unusable; the message says which key and how to fix it. */

@@ -17,3 +17,4 @@ export {
   type SigningScheme,
   type VerifyInput,
 } from './signing.js';
+

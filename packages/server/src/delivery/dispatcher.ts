@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DeliveryTable, Store } from '../store/index.js';
-import { type Clock, type RandomSource, systemClock, systemRandom } from '../util/clock.js';
-import { newId } from '../util/ids.js';
+import { type Clock, type RandomSource, systemClock, systemRandom, newId, RateLimiter } from '../util/index.js';
 import type { Judged, KnownRows, PrepareDeliveries, PreparedDelivery } from './destination.js';
 import type { HttpSender } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
-import { RateLimiter } from '../util/rate-limiter.js';
 import { DueAnnouncements, DueTimer } from './due-timer.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { DeliveryHandoff, HandoffLease } from './handoff.js';

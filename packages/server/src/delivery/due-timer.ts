@@ -1,4 +1,4 @@
-import { type Clock, timerAt } from '../util/clock.js';
+import { type Clock, timerAt } from '../util/index.js';
 
 /**
  * One timer per dispatcher, set for the earliest known time at which a delivery becomes due

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Agent, Dispatcher } from 'undici';
-import { type Clock, systemClock } from '../util/clock.js';
+import { type Clock, systemClock } from '../util/index.js';
 import { classifyNetError, errorWithCode, guardedAgent, type NetErrorCode, type Resolver } from './guarded-connect.js';
 import type { SsrfGuard } from './ssrf-guard.js';
 

@@ -1,6 +1,5 @@
 import type { DeliveryTable } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { newId } from '../util/ids.js';
+import { type Clock, newId } from '../util/index.js';
 
 /** A delivery queued now: pending, due at once, never tried. `extra` sets the channel's own columns. */
 export function newDelivery(clock: Clock, now: number, base: Pick<DeliveryTable, 'event_id' | 'endpoint_id' | 'event_type'>, extra: Partial<DeliveryTable> = {}): DeliveryTable {

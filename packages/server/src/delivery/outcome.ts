@@ -1,6 +1,5 @@
 import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange } from '../store/index.js';
-import type { RandomSource } from '../util/clock.js';
-import { iso } from '../util/time.js';
+import { type RandomSource, iso } from '../util/index.js';
 import type { Judged, PreparedDelivery } from './destination.js';
 import type { SendRequest } from './http-sender.js';
 import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';

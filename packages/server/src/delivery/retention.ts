@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
+import { type Clock } from '../util/index.js';
 
 export interface RetentionOptions {
   store: Store;

@@ -1,4 +1,4 @@
-import type { RandomSource } from '../util/clock.js';
+import { type RandomSource } from '../util/index.js';
 
 /** The outcome of one attempt, as the retry policy sees it. */
 export type Verdict =

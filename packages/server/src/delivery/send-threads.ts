@@ -121,7 +121,7 @@ export interface ThreadedSenderOptions extends SendThreadOptions {
   onThreadError?: (err: Error) => void;
 }
 
-/** Same surface as HttpSender; threads start with the first request, so processes that never deliver spawn none. */
+/** Same surface as HttpSender; threads start with start() or the first request, so processes that never deliver spawn none. */
 export class ThreadedSender {
   private readonly threads: SendThread[] = [];
   private nextId = 0;
@@ -136,14 +136,23 @@ export class ThreadedSender {
     return new Promise((resolve) => this.leastLoaded().send(++this.nextId, request, resolve));
   }
 
+  /** Starts the threads now rather than with the first request (which would then wait for them to boot). */
+  start(): void {
+    if (!this.ended) this.spawn();
+  }
+
   private leastLoaded(): SendThread {
+    this.spawn();
+    let best = this.threads[0]!;
+    for (const thread of this.threads) if (thread.load < best.load) best = thread;
+    return best;
+  }
+
+  private spawn(): void {
     while (this.threads.length < this.options.threads) {
       const { threads: _, onThreadError: __, ...thread } = this.options;
       this.threads.push(new SendThread(thread, (dead, err) => this.lost(dead, err)));
     }
-    let best = this.threads[0]!;
-    for (const thread of this.threads) if (thread.load < best.load) best = thread;
-    return best;
   }
 
   private lost(thread: SendThread, err: Error | undefined): void {

@@ -1,4 +1,4 @@
-import { closest as closestName } from '../util/did-you-mean.js';
+import { closest as closestName } from '../util/index.js';
 
 /**
  * Event types are dotted lower-case names (`run.completed`, `invoice.paid`). The namespaces

@@ -1,10 +1,7 @@
 import type { Store, DeliveryTable, EventTable } from '../store/index.js';
-import { type Clock, systemClock } from '../util/clock.js';
-import { newId } from '../util/ids.js';
-import { newDelivery } from '../delivery/new-delivery.js';
-import { applyLease, type DeliveryHandoff } from '../delivery/handoff.js';
+import { type Clock, systemClock, newId, GroupCommit } from '../util/index.js';
+import { newDelivery, applyLease, type DeliveryHandoff } from '../delivery/index.js';
 import { BUILTIN_EVENT_TYPES, patternsMatching } from './catalog.js';
-import { GroupCommit } from '../util/group-commit.js';
 
 export interface Envelope {
   id: string;

@@ -3,10 +3,7 @@ import type { HooklineConfig } from '../config/index.js';
 import { isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
 import type { InspectorBinRow, InspectorBinTable, InspectorRequestTable, Page, Store } from '../store/index.js';
 import type { StreamEmitter } from '../stream/index.js';
-import type { Clock } from '../util/clock.js';
-import { UserError } from '../util/errors.js';
-import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
+import { type Clock, UserError, newId, iso } from '../util/index.js';
 import { bodyView, cutBody, headerRecord, type IncomingRequest, queryRecord } from './capture.js';
 import { BIN_SCHEMES, type BinScheme, checkSignature, type SignatureCheck } from './signature.js';
 

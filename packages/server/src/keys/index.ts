@@ -1,9 +1,6 @@
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js';
 import type { ApiKeyTable, KeyWatch, Store } from '../store/index.js';
-import { type Clock, systemClock } from '../util/clock.js';
-import { notFound } from '../util/errors.js';
-import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
+import { type Clock, systemClock, notFound, newId, iso } from '../util/index.js';
 
 export type KeyRole = 'admin' | 'read';
 
@@ -122,3 +119,4 @@ export class ApiKeys {
     return this.store.countApiKeys();
   }
 }
+export { type Session, Sessions } from './sessions.js';

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
 import { safeEqual } from '../crypto/index.js';
 import type { ApiKeyTable, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { iso } from '../util/time.js';
+import { type Clock, iso } from '../util/index.js';
 import type { ApiKeys } from './index.js';
 
 /** What a dashboard session cookie carries, sealed (AES-256-GCM: tamper-proof and opaque). */

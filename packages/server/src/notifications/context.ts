@@ -1,5 +1,5 @@
 import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
-import { iso } from '../util/time.js';
+import { iso } from '../util/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT, type NotifyEvent } from './events.js';
 
 /** The run event an ended run announces; cancelled runs count as failed (they did not succeed). */

@@ -5,3 +5,5 @@ export { checkNamedWebhook, type NamedWebhook, slackSettingsProblems, type Notif
 export { formatLoadError, SlackTemplates, type TemplateLoadError } from './slack-templates.js';
 export { CHANNELS, NotificationLog, notificationView, type NotificationQuery } from './log.js';
 export { SLACK_TEST_MAX_CHARS, SLACK_TEST_TEXT, SlackTester, type SlackTestInput, type SlackTestResult } from './slack-test.js';
+export { notificationProblems } from './config-checks.js';
+export { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from './rules.js';

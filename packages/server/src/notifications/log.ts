@@ -1,7 +1,5 @@
 import type { AttemptTable, DeliveryChannel, DeliveryStatus, DeliveryTable, Page, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
-import { iso } from '../util/time.js';
+import { type Clock, notFound, UserError, iso } from '../util/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 
 export const CHANNELS = ['slack', 'webhook', 'post_action', 'callback', 'endpoint'] as const satisfies readonly DeliveryChannel[];

@@ -1,10 +1,9 @@
 import type { SecretBox } from '../crypto/index.js';
-import { fallbackText, isSlackWebhookUrl, maskWebhookUrl, slackChannel, slackMessage } from '../channels/slack.js';
-import { USER_AGENT } from '../channels/endpoint.js';
+import { fallbackText, isSlackWebhookUrl, maskWebhookUrl, slackChannel, slackMessage, USER_AGENT } from '../channels/index.js';
 import type { AgentTable, CrewTable, DeliveryChannel, DeliveryTable, FrozenRequest, PostActionBindingTable, PostActionTable, RunTable, Store } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, type TemplateMode } from '../templates/index.js';
-import type { Clock } from '../util/clock.js';
-import { newDelivery } from '../delivery/new-delivery.js';
+import { type Clock } from '../util/index.js';
+import { newDelivery } from '../delivery/index.js';
 import { callbackPayload, notificationContext, notifyEventFor, type NotificationContext, runEventFor } from './context.js';
 import type { NotificationRule, NotificationRules, NotifyEvent } from './events.js';
 import { rulesFromJson } from './rules.js';

@@ -1,5 +1,5 @@
-import { isSlackWebhookUrl, slackChannel } from '../channels/slack.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { isSlackWebhookUrl, slackChannel } from '../channels/index.js';
+import { didYouMean } from '../util/index.js';
 import { NOTIFY_EVENTS, type NotificationRule, type NotificationRules, type NotifyEvent } from './events.js';
 
 /**

@@ -1,7 +1,7 @@
-import { checkDestinationUrl } from '../delivery/destination-url.js';
+import { checkDestinationUrl } from '../delivery/index.js';
 import { compileTemplate, TemplateError } from '../templates/index.js';
-import { UserError } from '../util/errors.js';
-import { isSlackWebhookUrl } from '../channels/slack.js';
+import { UserError } from '../util/index.js';
+import { isSlackWebhookUrl } from '../channels/index.js';
 
 export type { NamedWebhook, NotificationSettings, SlackSettings } from '../channels/index.js';
 import type { NamedWebhook, SlackSettings } from '../channels/index.js';

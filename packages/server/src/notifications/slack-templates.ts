@@ -8,9 +8,9 @@
  */
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { builtinSlackBlocks, type SlackContext } from '../channels/slack.js';
+import { builtinSlackBlocks, type SlackContext } from '../channels/index.js';
 import { compileTemplate, type CompiledTemplate, TemplateError } from '../templates/index.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { didYouMean } from '../util/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT, NOTIFY_EVENTS, type NotifyEvent } from './events.js';
 
 export const SLACK_TEMPLATE_SUFFIX = '.json.j2';

@@ -4,9 +4,9 @@
  * SSRF-guarded sender), so a passing test means notifications get through. Never retried,
  * never recorded in the notification log.
  */
-import { escapeMrkdwn, isSlackWebhookUrl, judgeSlack, slackChannel, slackMessage, truncateChars, withSlackToken } from '../channels/slack.js';
-import type { SendRequest, SendResult } from '../delivery/http-sender.js';
-import { UserError } from '../util/errors.js';
+import { escapeMrkdwn, isSlackWebhookUrl, judgeSlack, slackChannel, slackMessage, truncateChars, withSlackToken } from '../channels/index.js';
+import { type SendRequest, type SendResult } from '../delivery/index.js';
+import { UserError } from '../util/index.js';
 import type { NotificationSettings } from './settings.js';
 
 export interface SlackTestInput {

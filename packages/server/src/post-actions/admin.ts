@@ -1,10 +1,7 @@
 import type { SecretBox } from '../crypto/index.js';
-import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import { type SsrfGuard } from '../delivery/index.js';
 import type { BindingTriggerType, Page, PostActionBindingTable, PostActionMethod, PostActionTable, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
-import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
+import { type Clock, notFound, UserError, newId, iso } from '../util/index.js';
 import {
   type AuthInput, type AuthSecret, checkAuth, checkAuthClash, checkHeaders, checkRange, checkUrlTemplate, compileField, type FIRE_WHEN, HIDDEN, RETRY_COUNT, TIMEOUT_SECONDS,
 } from './validate.js';

@@ -4,11 +4,10 @@
  * A template mistake is found here, with its line and column, never first at send time.
  */
 import type { AuthSecret } from '../channels/index.js';
-import { checkDestinationUrl } from '../delivery/destination-url.js';
-import type { SsrfGuard } from '../delivery/ssrf-guard.js';
+import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
 import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, POST_ACTION_VARIABLES, TemplateError, type TemplateMode } from '../templates/index.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../util/index.js';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const satisfies readonly PostActionMethod[];
 export const AUTH_TYPES = ['none', 'bearer', 'basic', 'header'] as const satisfies readonly PostActionAuthType[];

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AgentAdmin } from '../agents/admin.js';
-import type { Runner, RunOutcome } from '../agents/runner.js';
+import { type AgentAdmin, type Runner, type RunOutcome } from '../agents/index.js';
 import type { Publisher } from '../events/index.js';
 import type { AgentTable, RunTable, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
+import { type Clock, storableText } from '../util/index.js';
 import type { StreamEmitter } from '../stream/index.js';
-import { storableText } from '../util/text.js';
 import { streamRun } from './live.js';
 import { RunLogWriter } from './log-writer.js';
 import type { RunAnnouncer } from './announce.js';

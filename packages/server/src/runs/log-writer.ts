@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { RunLogTable, Store } from '../store/index.js';
 import type { StreamEmitter } from '../stream/index.js';
-import type { Clock } from '../util/clock.js';
-import { iso } from '../util/time.js';
+import { type Clock, iso } from '../util/index.js';
 
 /** Most lines kept per run; a runaway agent must not fill the database. */
 export const MAX_LINES_PER_RUN = 10_000;

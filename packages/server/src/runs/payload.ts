@@ -1,6 +1,6 @@
 import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
-import { callbackPayload } from '../notifications/context.js';
-import { iso } from '../util/time.js';
+import { callbackPayload } from '../notifications/index.js';
+import { iso } from '../util/index.js';
 
 
 /** What the API shows of a run. */

@@ -1,8 +1,5 @@
 import type { AgentTable, RunFilter, RunTable, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
-import { GroupCommit } from '../util/group-commit.js';
-import { newId } from '../util/ids.js';
+import { type Clock, notFound, UserError, GroupCommit, newId } from '../util/index.js';
 import type { StreamEmitter } from '../stream/index.js';
 import type { RunExecutor } from './executor.js';
 import type { RunAnnouncer } from './announce.js';

@@ -1,9 +1,6 @@
-import type { RunService } from '../runs/service.js';
+import { type RunService } from '../runs/index.js';
 import type { Page, RunTable, ScheduleTable, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
-import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
+import { type Clock, notFound, UserError, newId, iso } from '../util/index.js';
 import { type CronSpec, nextFire, nextFires, validateSpec } from './cron.js';
 import { isRunActive } from './policy.js';
 import { schedulePrompt } from './scheduler.js';

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../util/index.js';
 
 /** A cron expression and the IANA time zone it is read in. Croner does the calendar work, DST included. */
 export interface CronSpec {

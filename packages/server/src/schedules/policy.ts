@@ -1,5 +1,5 @@
 import type { RunTable } from '../store/index.js';
-import { iso } from '../util/time.js';
+import { iso } from '../util/index.js';
 
 export type TickDecision = { action: 'fire'; tick: number } | { action: 'skip'; reason: string };
 

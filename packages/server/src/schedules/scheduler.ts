@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { RunService } from '../runs/service.js';
+import { type RunService } from '../runs/index.js';
 import type { AgentTable, ScheduleTable, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
+import { type Clock } from '../util/index.js';
 import { latestFireAtOrBefore, nextFire } from './cron.js';
 import { decideTick, isRunActive, tickKey } from './policy.js';
 

@@ -4,11 +4,11 @@
  * query of a named webhook's URL (they often carry a credential): origins only.
  */
 import { readFileSync } from 'node:fs';
-import { isSlackWebhookUrl, maskWebhookUrl } from '../channels/slack.js';
+import { isSlackWebhookUrl, maskWebhookUrl } from '../channels/index.js';
 import type { HooklineConfig } from '../config/index.js';
 import type { NotificationSettings } from '../notifications/index.js';
 import { TIMEOUT_SECONDS } from '../post-actions/index.js';
-import { parseDuration } from '../util/duration.js';
+import { parseDuration } from '../util/index.js';
 
 export interface Settings {
   version: string;

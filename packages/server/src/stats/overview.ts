@@ -4,9 +4,7 @@
  * post-actions are failing. The store counts; this module shapes, ranks and fills the gaps.
  */
 import type { BucketWindow, EndpointHealthRow, PostActionHealthRow, Store } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { UserError } from '../util/errors.js';
-import { iso } from '../util/time.js';
+import { type Clock, UserError, iso } from '../util/index.js';
 import { type Percentiles, percentiles } from './percentiles.js';
 
 export const HOURS = { min: 1, max: 168, default: 24 } as const;

@@ -1,4 +1,4 @@
-import { storableText } from '../util/text.js';
+import { storableText } from '../util/index.js';
 import type { Kysely } from 'kysely';
 import type { PreparedWrites } from './dialect.js';
 import type { Page } from './store.js';

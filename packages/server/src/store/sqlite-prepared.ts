@@ -2,7 +2,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type PreparedWrites } from './dialect.js';
 import type { AgentTable, AttemptTable, Database, DeliveryTable, EventTable, RunTable } from './schema.js';
-import { storableText } from '../util/text.js';
+import { storableText } from '../util/index.js';
 
 const MAX_CACHED_AGENTS = 1000;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { type Clock, systemClock } from '../util/clock.js';
+import { type Clock, systemClock } from '../util/index.js';
 import { fitJson } from './fit.js';
 import { compileFilter, type StreamFilter, type StreamScope, type StreamTopic } from './topics.js';
 

@@ -40,5 +40,4 @@ export const where = (source: string, offset: number): string => {
   const { line, column } = positionAt(source, offset);
   return `${line}:${column}`;
 };
-
-export { didYouMean } from '../util/did-you-mean.js';
+export { didYouMean } from '../util/index.js';

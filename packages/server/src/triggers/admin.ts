@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateWebhookSecret, isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
 import type { AgentTable, Page, Store, WebhookTriggerTable } from '../store/index.js';
-import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
-import { newId } from '../util/ids.js';
-import { iso } from '../util/time.js';
+import { type Clock, notFound, UserError, newId, iso } from '../util/index.js';
 import type { TriggerScheme } from './inbound.js';
 
 export interface WebhookTriggerInput {

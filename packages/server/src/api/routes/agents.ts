@@ -1,9 +1,9 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '../../agents/runner-config.js';
+import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '../../agents/index.js';
 import { NOTIFY_EVENTS, type NotificationRules } from '../../notifications/index.js';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../util/index.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, NoQuery, Nullable, PageQuery } from '../schemas.js';
 import { refuseUnknownFields } from '../unknown-fields.js';

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkPublishableType } from '../../events/index.js';
-import { notFound, UserError } from '../../util/errors.js';
+import { notFound, UserError } from '../../util/index.js';
 import type { ApiDeps } from '../deps.js';
 import { Envelope, ErrorBody, EventPublish, IdParams } from '../schemas.js';
 

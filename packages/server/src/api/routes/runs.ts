@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { runView } from '../../runs/payload.js';
+import { runView } from '../../runs/index.js';
 import type { RunStatus } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, Nullable, PageQuery } from '../schemas.js';

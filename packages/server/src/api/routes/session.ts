@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../util/index.js';
 import { clearedSessionCookie, sessionCookie } from '../cookies.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, Nullable } from '../schemas.js';

@@ -2,8 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AgentTable } from '../../store/index.js';
 import { formatTriggerMessage, type InboundAuth, subjectFor, SUNSET, type TriggerScheme, verifyInbound, verifyTrigger } from '../../triggers/index.js';
-import { RateLimiter } from '../../util/rate-limiter.js';
-import { UserError } from '../../util/errors.js';
+import { RateLimiter, UserError } from '../../util/index.js';
 import type { ApiDeps } from '../deps.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeep } from '../json-body.js';
 

@@ -35,7 +35,7 @@ async function agentBody(o: CreateOpts): Promise<{ body: Record<string, unknown>
       throw usageError(`--file: cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     // The parser (YAML, the config's ${VAR} substitution) loads only when a file is given.
-    const { AgentFileError, agentSettings, parseAgentFile } = await import('../../agents/agent-file.js');
+    const { AgentFileError, agentSettings, parseAgentFile } = await import('../../agents/index.js');
     try {
       const def = parseAgentFile(path, text);
       if (def.webhook_secret) note('note: webhook_secret in the file is not sent; the server generates the agent\'s secret (printed below, once)');

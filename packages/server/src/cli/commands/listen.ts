@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { signatureHeaders } from '../../crypto/signing.js';
-import { generateWebhookSecret, isStandardWebhookSecret } from '../../crypto/webhook-secrets.js';
+import { signatureHeaders, generateWebhookSecret, isStandardWebhookSecret } from '../../crypto/index.js';
 import { examples, integer, list } from '../args.js';
 import { connect } from '../client.js';
 import { usageError } from '../errors.js';

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { AgentFilesReport } from '../../agents/agent-files.js';
+import { type AgentFilesReport } from '../../agents/index.js';
 import type { HooklineConfig } from '../../config/index.js';
 import type { ApiKeys, KeyRole } from '../../keys/index.js';
 import { examples } from '../args.js';
