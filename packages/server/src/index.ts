@@ -4,4 +4,4 @@ export { loadConfig, validateConfig, ConfigError, type HooklineConfig } from './
 export { verifySignature, signatureHeaders, type SigningScheme } from './crypto/index.js';
 export { BUILTIN_EVENT_TYPES, type Envelope } from './events/index.js';
 export { ManualClock, type Clock } from './util/clock.js';
-export { UserError } from './util/errors.js';
+export { ERRORS, type ErrorName, UserError, type WireCode } from './errors/index.js';

@@ -5,7 +5,7 @@ import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import { checkHeaderName } from '../post-actions/index.js';
 import type { AgentTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
+import { notFound, UserError } from '../errors/index.js';
 import { HIDDEN } from './runner-config.js';
 
 export interface CallbackInput {
@@ -43,7 +43,7 @@ export class CallbackAdmin {
 
   async get(agentId: string): Promise<CallbackView> {
     const v = this.view(await this.agent(agentId));
-    if (!v) throw new UserError(404, 'not_found', `agent ${agentId} has no callback; PUT one first`);
+    if (!v) throw new UserError('not_found', `agent ${agentId} has no callback; PUT one first`);
     return v;
   }
 
@@ -71,7 +71,7 @@ export class CallbackAdmin {
   /** A new signing secret, effective for the next attempt of every pending callback too. */
   async rotateSecret(agentId: string): Promise<{ secret: string }> {
     const agent = await this.agent(agentId);
-    if (!agent.callback_url) throw new UserError(404, 'not_found', `agent ${agentId} has no callback; PUT one first`);
+    if (!agent.callback_url) throw new UserError('not_found', `agent ${agentId} has no callback; PUT one first`);
     const secret = newCallbackSecret();
     await this.store.agents.updateAgent(agentId, { callback_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
     return { secret };
@@ -89,9 +89,9 @@ function checkLiteralHeaders(headers: Record<string, string>): Record<string, st
   for (const [name, value] of Object.entries(headers)) {
     checkHeaderName('headers', name);
     const lower = name.toLowerCase();
-    if (OWN_HEADERS.has(lower)) throw new UserError(422, 'invalid_header', `headers: "${name}" is set by Hookline on every callback and cannot be given`);
-    if (lower in out) throw new UserError(422, 'invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
-    if (CONTROL.test(value)) throw new UserError(422, 'invalid_header', `headers.${name} has a line break or other control character`);
+    if (OWN_HEADERS.has(lower)) throw new UserError('invalid_header', `headers: "${name}" is set by Hookline on every callback and cannot be given`);
+    if (lower in out) throw new UserError('invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
+    if (CONTROL.test(value)) throw new UserError('invalid_header', `headers.${name} has a line break or other control character`);
     out[lower] = value;
   }
   return out;

@@ -7,7 +7,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { checkDestinationUrl } from '../delivery/destination-url.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../errors/index.js';
 
 const Secrets = (what: string) =>
   Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100, description: `${what}: a free-form map of any names (stored encrypted; values are never shown again).` });
@@ -78,9 +78,9 @@ export function redactRunnerSettings(kind: string, s: RunnerSettings): RunnerSet
 const RESERVED_HEADERS = /^(content-type|content-length|host|connection|keep-alive|transfer-encoding|upgrade|expect|te|trailer)$/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const invalid = (message: string) => new UserError(422, 'invalid_runner_config', message);
+const invalid = (message: string) => new UserError('invalid_runner_config', message);
 /** Same code as the API's schema errors: it is the same mistake, found on PATCH or in a file. */
-const misshapen = (message: string) => new UserError(422, 'validation_failed', message);
+const misshapen = (message: string) => new UserError('validation_failed', message);
 
 /** The first schema error, phrased like the API's own validation messages and naming the field. */
 function schemaError(kind: RunnerKind, raw: unknown): UserError | null {

@@ -1,6 +1,6 @@
 import { checkRunnerSettings } from '../agents/runner-config.js';
 import { SsrfGuard } from '../delivery/ssrf-guard.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../errors/index.js';
 import type { HooklineConfig } from './schema.js';
 
 const AT = 'agents.default_runner';

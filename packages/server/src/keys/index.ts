@@ -1,7 +1,7 @@
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js';
 import type { ApiKeyTable, KeyWatch, Store } from '../store/index.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { notFound } from '../util/errors.js';
+import { notFound } from '../errors/index.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
 

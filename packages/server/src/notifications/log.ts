@@ -1,6 +1,6 @@
 import type { AttemptTable, DeliveryChannel, DeliveryStatus, DeliveryTable, Page, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
+import { notFound, UserError } from '../errors/index.js';
 import { iso } from '../util/time.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 
@@ -83,11 +83,11 @@ export class NotificationLog {
   async requeue(row: DeliveryTable): Promise<void> {
     if ((row.channel ?? 'endpoint') === 'endpoint') {
       const endpoint = await this.store.getEndpoint(row.endpoint_id);
-      if (!endpoint) throw new UserError(409, 'endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
-      if (!endpoint.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
+      if (!endpoint) throw new UserError('endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
+      if (!endpoint.enabled) throw new UserError('endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
     } else if (!row.request_enc) {
       // Its template failed when the run ended: there is nothing to send again.
-      throw new UserError(409, 'not_retryable', `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
+      throw new UserError('not_retryable', `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
     }
     await this.store.requeueDelivery(row.id, this.clock.now());
     this.onRequeued();

@@ -1,6 +1,6 @@
 import { checkDestinationUrl } from '../delivery/destination-url.js';
 import { compileTemplate, TemplateError } from '../templates/index.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../errors/index.js';
 import { isSlackWebhookUrl } from '../channels/slack.js';
 import { NOTIFY_EVENTS, type NotifyEvent, WEBHOOK_NAME_PATTERN } from './events.js';
 import { slackTargetProblem } from './rules.js';
@@ -91,6 +91,6 @@ export function checkNamedWebhook(w: NamedWebhook): NamedWebhook {
   if (!w.secret) problems.push(`${at}: secret is required (it signs X-AgentGateway-Signature)`);
   const unknown = w.events.filter((e) => !(NOTIFY_EVENTS as readonly string[]).includes(e));
   if (unknown.length) problems.push(`${at}: unknown events ${unknown.join(', ')}; use ${NOTIFY_EVENTS.join(', ')}`);
-  if (problems.length) throw new UserError(422, 'invalid_notifications', problems.join('\n'));
+  if (problems.length) throw new UserError('invalid_notifications', problems.join('\n'));
   return { ...w, events: [...w.events] };
 }

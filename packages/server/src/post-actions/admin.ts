@@ -2,7 +2,7 @@ import type { SecretBox } from '../crypto/index.js';
 import type { SsrfGuard } from '../delivery/ssrf-guard.js';
 import type { BindingTriggerType, Page, PostActionBindingTable, PostActionMethod, PostActionTable, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
+import { notFound, UserError } from '../errors/index.js';
 import { newId } from '../util/ids.js';
 import { iso } from '../util/time.js';
 import {
@@ -211,7 +211,7 @@ export class PostActionAdmin {
         updated_at: now,
       };
       if (!(await tx.postActions.insertBinding(row))) {
-        throw new UserError(409, 'conflict', `post-action ${postActionId} is already bound to ${input.trigger_type} ${input.trigger_id}; change that binding instead`);
+        throw new UserError('conflict', `post-action ${postActionId} is already bound to ${input.trigger_type} ${input.trigger_id}; change that binding instead`);
       }
       return this.bindingView(row);
     });
@@ -279,5 +279,5 @@ async function triggerExists(store: Store, type: BindingTriggerType, id: string)
 
 function unknownTrigger(type: BindingTriggerType, id: string): UserError {
   const hint = type === 'schedule' ? 'give a schedule id (sch_…)' : "give a named webhook trigger id (wht_…) or an agent id for the agent's own URL";
-  return new UserError(422, 'unknown_trigger', `trigger_id: ${type} ${id} does not exist; ${hint}`, { field: 'trigger_id', trigger_type: type, trigger_id: id });
+  return new UserError('unknown_trigger', `trigger_id: ${type} ${id} does not exist; ${hint}`, { field: 'trigger_id', trigger_type: type, trigger_id: id });
 }

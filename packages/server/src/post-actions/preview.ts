@@ -8,7 +8,7 @@ import { notificationContext } from '../notifications/index.js';
 import type { RunTable, Store } from '../store/index.js';
 import { compileTemplate, type TemplateMode } from '../templates/index.js';
 import type { Clock } from '../util/clock.js';
-import { notFound, UserError } from '../util/errors.js';
+import { notFound, UserError } from '../errors/index.js';
 import { checkHeaderName, templateProblem } from './validate.js';
 
 export interface PreviewInput {

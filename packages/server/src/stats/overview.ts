@@ -5,7 +5,7 @@
  */
 import type { BucketWindow, EndpointHealthRow, PostActionHealthRow, Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../errors/index.js';
 import { iso } from '../util/time.js';
 import { type Percentiles, percentiles } from './percentiles.js';
 
@@ -103,7 +103,7 @@ export class OverviewStats {
   /** The last `hours` hours up to now, in `bucketSeconds(hours)` buckets, oldest first. */
   async overview(hours: number = HOURS.default): Promise<Overview> {
     if (!Number.isInteger(hours) || hours < HOURS.min || hours > HOURS.max) {
-      throw new UserError(422, 'out_of_range', `hours must be a whole number ${HOURS.min}–${HOURS.max} (default ${HOURS.default}); got ${hours}`);
+      throw new UserError('out_of_range', `hours must be a whole number ${HOURS.min}–${HOURS.max} (default ${HOURS.default}); got ${hours}`);
     }
     const to = this.clock.now();
     const bucketMs = bucketSeconds(hours) * 1000;
