@@ -15,7 +15,8 @@ import { channelPreparer, EndpointAdmin } from './channels/index.js';
 import { checkNamedWebhook, formatLoadError, slackSettingsProblems, type TemplateLoadError, type NamedWebhook, NOTIFY_EVENTS, NotificationLog, Notifier, type NotificationSettings, type SlackSettings, SlackTemplates, SlackTester } from './notifications/index.js';
 import { ConfigError, type HooklineConfig } from './config/index.js';
 import { validateConfig } from './load-config.js';
-import { UserError, type Clock, type RandomSource, systemClock, systemRandom, parseDuration } from './util/index.js';
+import { UserError } from './errors/index.js';
+import { type Clock, type RandomSource, systemClock, systemRandom, parseDuration } from './util/index.js';
 import { loadMasterKeys, SecretBox } from './crypto/index.js';
 import { Dispatcher, HttpSender, type Resolver, ThreadedSender, createDeliveryMetrics, Retention, SsrfGuard } from './delivery/index.js';
 import { type Envelope, Publisher } from './events/index.js';
@@ -260,10 +261,10 @@ export class Hookline {
   useSlackNotifications(s: Partial<Omit<SlackSettings, 'enabled'>> & { enabled?: boolean }): this {
     const next = { ...this.notificationSettings.slack, enabled: true, ...s };
     const problems = slackSettingsProblems(next, 'useSlackNotifications');
-    if (problems.length) throw new UserError(422, 'invalid_notifications', problems.join('\n'));
+    if (problems.length) throw new UserError('invalid_notifications', problems.join('\n'));
     const templates = new SlackTemplates(next.templates_dir);
     const errors = templates.load().filter((e) => e.severity === 'error');
-    if (errors.length) throw new UserError(422, 'invalid_template', errors.map(formatLoadError).join('\n'));
+    if (errors.length) throw new UserError('invalid_template', errors.map(formatLoadError).join('\n'));
     this.notificationSettings.slack = next;
     this.slackTemplates = templates;
     return this;

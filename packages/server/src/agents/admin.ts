@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
 import { type SsrfGuard } from '../delivery/index.js';
 import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
-import { type Clock, systemClock, notFound, UserError, newId, iso } from '../util/index.js';
+import { type Clock, systemClock, newId, iso } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import type { NotificationRules } from '../notifications/index.js';
 import { maskWebhookUrl } from '../channels/index.js';
 import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/index.js';
@@ -75,8 +76,8 @@ export class AgentAdmin {
 
   async createCrew(input: { id?: string; name: string }) {
     const id = input.id ?? newId('crew', this.clock).toLowerCase();
-    if (!SLUG.test(id)) throw new UserError(422, 'invalid_id', `crew id "${id}" must be 1–63 lower-case letters, digits, - or _`);
-    if (await this.store.agents.getCrew(id)) throw new UserError(409, 'conflict', `crew ${id} already exists`);
+    if (!SLUG.test(id)) throw new UserError('invalid_id', `crew id "${id}" must be 1–63 lower-case letters, digits, - or _`);
+    if (await this.store.agents.getCrew(id)) throw new UserError('conflict', `crew ${id} already exists`);
     const now = this.clock.now();
     const row: CrewTable = { id, name: input.name, created_at: now, updated_at: now };
     await this.store.agents.insertCrew(row);
@@ -92,7 +93,7 @@ export class AgentAdmin {
   async deleteCrew(id: string): Promise<void> {
     await this.getCrew(id);
     const n = await this.store.agents.countAgentsInCrew(id);
-    if (n) throw new UserError(409, 'crew_not_empty', `crew ${id} still has ${n} agent(s); delete or move them first`);
+    if (n) throw new UserError('crew_not_empty', `crew ${id} still has ${n} agent(s); delete or move them first`);
     await this.store.agents.deleteCrew(id);
   }
 
@@ -132,11 +133,11 @@ export class AgentAdmin {
 
   async create(input: AgentInput & { id?: string }): Promise<AgentView & { webhook_secret: string }> {
     await this.getCrew(input.crew_id).catch(() => {
-      throw new UserError(422, 'unknown_crew', `crew ${input.crew_id} does not exist; create it with POST /api/v1/crews`);
+      throw new UserError('unknown_crew', `crew ${input.crew_id} does not exist; create it with POST /api/v1/crews`);
     });
     const id = input.id ?? newId('agt', this.clock).toLowerCase();
-    if (!SLUG.test(id)) throw new UserError(422, 'invalid_id', `agent id "${id}" must be 1–63 lower-case letters, digits, - or _`);
-    if (await this.store.agents.getAgent(id)) throw new UserError(409, 'conflict', `agent ${id} already exists`);
+    if (!SLUG.test(id)) throw new UserError('invalid_id', `agent id "${id}" must be 1–63 lower-case letters, digits, - or _`);
+    if (await this.store.agents.getAgent(id)) throw new UserError('conflict', `agent ${id} already exists`);
     const settings = this.checkRunner(input.runner, input.runner_config, input.model ?? null);
     const now = this.clock.now();
     const secret = newTriggerSecret();
@@ -180,7 +181,7 @@ export class AgentAdmin {
       const current = await this.get(id);
       const runner = input.runner ?? (current.runner as RunnerKind);
       if (runner !== current.runner && input.runner_config === undefined) {
-        throw new UserError(422, 'invalid_runner_config', `changing runner to "${runner}" needs its runner_config as well`);
+        throw new UserError('invalid_runner_config', `changing runner to "${runner}" needs its runner_config as well`);
       }
       const settings = this.checkRunner(runner, input.runner_config ?? this.storedSettings(current), input.model === undefined ? current.model : input.model);
       patch.runner = runner;
@@ -212,14 +213,14 @@ export class AgentAdmin {
   /** A new secret (or `secret`, for agents defined in files) that works at once; the old one stops. */
   async rotateWebhookSecret(id: string, chosen?: string): Promise<{ webhook_secret: string }> {
     await this.get(id);
-    if (chosen !== undefined && chosen.length < 16) throw new UserError(422, 'invalid_secret', 'a webhook secret must be at least 16 characters');
+    if (chosen !== undefined && chosen.length < 16) throw new UserError('invalid_secret', 'a webhook secret must be at least 16 characters');
     const secret = chosen ?? newTriggerSecret();
     await this.store.agents.updateAgent(id, { webhook_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
     return { webhook_secret: secret };
   }
 
   private checkRunner(runner: string, raw: unknown, agentModel: string | null): RunnerSettings {
-    if (!(RUNNERS as readonly string[]).includes(runner)) throw new UserError(422, 'invalid_runner', `runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
+    if (!(RUNNERS as readonly string[]).includes(runner)) throw new UserError('invalid_runner', `runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
     return checkRunnerSettings(runner as RunnerKind, raw, { guard: this.guard, agentModel });
   }
 
@@ -237,7 +238,7 @@ export class AgentAdmin {
       // Sealed: a Slack target may be an incoming-webhook URL, which is a credential.
       return this.box.seal(rulesToJson(parseNotificationRules(rules, { webhookNames: this.webhookNames() })));
     } catch (err) {
-      if (err instanceof RulesError) throw new UserError(422, 'invalid_notifications', err.message, { field: err.path });
+      if (err instanceof RulesError) throw new UserError('invalid_notifications', err.message, { field: err.path });
       throw err;
     }
   }

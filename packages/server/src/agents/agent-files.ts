@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { AgentTable, Store } from '../store/index.js';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 import type { AgentAdmin } from './admin.js';
 import { type AgentFileDefinition, AgentFileError, type AgentFileOptions, agentSettings, parseAgentFile } from './agent-file.js';
 

@@ -3,7 +3,8 @@ import type { SecretBox } from '../crypto/index.js';
 import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
 import { checkHeaderName } from '../post-actions/index.js';
 import type { AgentTable, Store } from '../store/index.js';
-import { type Clock, notFound, UserError } from '../util/index.js';
+import { type Clock } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import { HIDDEN } from './runner-config.js';
 
 export interface CallbackInput {
@@ -41,7 +42,7 @@ export class CallbackAdmin {
 
   async get(agentId: string): Promise<CallbackView> {
     const v = this.view(await this.agent(agentId));
-    if (!v) throw new UserError(404, 'not_found', `agent ${agentId} has no callback; PUT one first`);
+    if (!v) throw new UserError('not_found', `agent ${agentId} has no callback; PUT one first`);
     return v;
   }
 
@@ -69,7 +70,7 @@ export class CallbackAdmin {
   /** A new signing secret, effective for the next attempt of every pending callback too. */
   async rotateSecret(agentId: string): Promise<{ secret: string }> {
     const agent = await this.agent(agentId);
-    if (!agent.callback_url) throw new UserError(404, 'not_found', `agent ${agentId} has no callback; PUT one first`);
+    if (!agent.callback_url) throw new UserError('not_found', `agent ${agentId} has no callback; PUT one first`);
     const secret = newCallbackSecret();
     await this.store.agents.updateAgent(agentId, { callback_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
     return { secret };
@@ -87,9 +88,9 @@ function checkLiteralHeaders(headers: Record<string, string>): Record<string, st
   for (const [name, value] of Object.entries(headers)) {
     checkHeaderName('headers', name);
     const lower = name.toLowerCase();
-    if (OWN_HEADERS.has(lower)) throw new UserError(422, 'invalid_header', `headers: "${name}" is set by Hookline on every callback and cannot be given`);
-    if (lower in out) throw new UserError(422, 'invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
-    if (CONTROL.test(value)) throw new UserError(422, 'invalid_header', `headers.${name} has a line break or other control character`);
+    if (OWN_HEADERS.has(lower)) throw new UserError('invalid_header', `headers: "${name}" is set by Hookline on every callback and cannot be given`);
+    if (lower in out) throw new UserError('invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
+    if (CONTROL.test(value)) throw new UserError('invalid_header', `headers.${name} has a line break or other control character`);
     out[lower] = value;
   }
   return out;

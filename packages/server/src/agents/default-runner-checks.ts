@@ -1,6 +1,6 @@
 import type { HooklineConfig } from '../config/index.js';
 import { SsrfGuard } from '../delivery/index.js';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 import { checkRunnerSettings } from './runner-config.js';
 
 const AT = 'agents.default_runner';

@@ -6,7 +6,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 import { RUNNERS } from '../config/index.js';
 
 const Secrets = (what: string) =>
@@ -80,9 +80,9 @@ export function redactRunnerSettings(kind: string, s: RunnerSettings): RunnerSet
 const RESERVED_HEADERS = /^(content-type|content-length|host|connection|keep-alive|transfer-encoding|upgrade|expect|te|trailer)$/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const invalid = (message: string) => new UserError(422, 'invalid_runner_config', message);
+const invalid = (message: string) => new UserError('invalid_runner_config', message);
 /** Same code as the API's schema errors: it is the same mistake, found on PATCH or in a file. */
-const misshapen = (message: string) => new UserError(422, 'validation_failed', message);
+const misshapen = (message: string) => new UserError('validation_failed', message);
 
 /** The first schema error, phrased like the API's own validation messages and naming the field. */
 function schemaError(kind: RunnerKind, raw: unknown): UserError | null {

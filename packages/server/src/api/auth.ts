@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeys } from '../keys/index.js';
 import { type Sessions } from '../keys/index.js';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 
 declare module 'fastify' {
@@ -37,21 +37,21 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
     const cookie = token ? undefined : readCookie(req.headers.cookie, SESSION_COOKIE);
     if (cookie) {
       const session = await sessions.verify(cookie);
-      if (!session) throw new UserError(401, 'unauthorized', 'your session has ended; sign in again');
+      if (!session) throw new UserError('unauthorized', 'your session has ended; sign in again');
       // SameSite=Strict already keeps other sites' requests from carrying the cookie; the token is the second lock.
       if (!READ_METHODS.has(req.method) && !sessions.csrfOk(session, headerValue(req.headers['x-csrf-token']))) {
-        throw new UserError(403, 'csrf_failed', 'missing or wrong X-CSRF-Token header; reload the page');
+        throw new UserError('csrf_failed', 'missing or wrong X-CSRF-Token header; reload the page');
       }
-      if (session.key.role === 'read' && !readAllowed(req)) throw new UserError(403, 'forbidden', 'this API key is read-only');
+      if (session.key.role === 'read' && !readAllowed(req)) throw new UserError('forbidden', 'this API key is read-only');
       req.apiKey = { id: session.key.id, role: session.key.role };
       req.session = session;
       return;
     }
-    if (!token) throw new UserError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer hl_sk_…"');
+    if (!token) throw new UserError('unauthorized', 'missing API key: send "Authorization: Bearer hl_sk_…"');
     // Checked on every request (from a cache that a revocation anywhere drops first), so a revoked key stops at once.
     const row = await keys.verify(token);
-    if (!row) throw new UserError(401, 'unauthorized', 'invalid or revoked API key');
-    if (row.role === 'read' && !readAllowed(req)) throw new UserError(403, 'forbidden', 'this API key is read-only');
+    if (!row) throw new UserError('unauthorized', 'invalid or revoked API key');
+    if (row.role === 'read' && !readAllowed(req)) throw new UserError('forbidden', 'this API key is read-only');
     req.apiKey = { id: row.id, role: row.role };
   });
 }

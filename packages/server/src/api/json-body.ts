@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 
 /**
  * Deepest nesting of arrays and objects a JSON body may have. Real payloads nest a dozen
@@ -25,7 +25,7 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
-export const tooDeep = (): UserError => new UserError(400, 'payload_too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+export const tooDeep = (): UserError => new UserError('payload_too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
 
 /**
  * The API's JSON parser: Fastify's own (which refuses `__proto__` and `constructor` keys) behind the

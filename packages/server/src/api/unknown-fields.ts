@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { closest, UserError } from '../util/index.js';
+import { closest } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 
 /**
  * Unknown fields in request bodies (issue 14): a field the API does not know is refused with
@@ -86,7 +87,7 @@ export function unknownFieldError(u: UnknownField): UserError {
       : u.path === child('body', u.field)
         ? 'this request takes no body (send none, or {})'
         : 'no fields are allowed here';
-  return new UserError(400, 'unknown_field', `${u.path}: unknown field "${u.field}"; ${hint}`, { field: u.path, suggestion, known: [...u.known] });
+  return new UserError('unknown_field', `${u.path}: unknown field "${u.field}"; ${hint}`, { field: u.path, suggestion, known: [...u.known] });
 }
 
 /** The unknown field behind a failed body validation, if there is one: it is reported first. */

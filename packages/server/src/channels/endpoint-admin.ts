@@ -3,7 +3,8 @@ import { generateWebhookSecret } from '../crypto/index.js';
 import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
 import { checkPattern, matchesBuiltin, type Publisher, type SubscriptionWarning, unknownTypeWarnings } from '../events/index.js';
 import type { EndpointTable, Page, Store } from '../store/index.js';
-import { type Clock, systemClock, parseDuration, notFound, UserError, newId, iso } from '../util/index.js';
+import { type Clock, systemClock, parseDuration, newId, iso } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 
 export interface EndpointInput {
   url: string;
@@ -95,7 +96,7 @@ export class EndpointAdmin {
   private checkEvents(events: string[]): string[] {
     for (const p of events) {
       const bad = checkPattern(p);
-      if (bad) throw new UserError(422, 'invalid_event_type', bad);
+      if (bad) throw new UserError('invalid_event_type', bad);
     }
     return [...new Set(events)];
   }
@@ -112,9 +113,9 @@ export class EndpointAdmin {
 
   private checkHeaders(h: Record<string, string>): Record<string, string> {
     for (const [name, value] of Object.entries(h)) {
-      if (!HEADER_NAME.test(name)) throw new UserError(422, 'invalid_header', `header name "${name}" is not a valid HTTP header name`);
-      if (RESERVED_HEADERS.test(name)) throw new UserError(422, 'invalid_header', `header "${name}" is set by Hookline and cannot be overridden`);
-      if (/[\r\n\0]/.test(value)) throw new UserError(422, 'invalid_header', `header "${name}" has a line break or NUL in its value`);
+      if (!HEADER_NAME.test(name)) throw new UserError('invalid_header', `header name "${name}" is not a valid HTTP header name`);
+      if (RESERVED_HEADERS.test(name)) throw new UserError('invalid_header', `header "${name}" is set by Hookline and cannot be overridden`);
+      if (/[\r\n\0]/.test(value)) throw new UserError('invalid_header', `header "${name}" has a line break or NUL in its value`);
     }
     return h;
   }
@@ -124,7 +125,7 @@ export class EndpointAdmin {
     const ms = s.map((d) => parseDuration(d));
     ms.forEach((v, i) => {
       if (v === null || v < 1000 || v > 7 * 86_400_000) {
-        throw new UserError(422, 'invalid_retry_schedule', `retry_schedule[${i}] = ${JSON.stringify(s[i])} is not a delay between 1s and 7d; use seconds (30) or a duration ("30s", "2m", "1h")`);
+        throw new UserError('invalid_retry_schedule', `retry_schedule[${i}] = ${JSON.stringify(s[i])} is not a delay between 1s and 7d; use seconds (30) or a duration ("30s", "2m", "1h")`);
       }
     });
     return JSON.stringify(ms);
@@ -217,15 +218,15 @@ export class EndpointAdmin {
 
   async sendTest(id: string): Promise<{ event_id: string }> {
     const row = await this.get(id);
-    if (!row.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${id} is disabled (${row.disabled_reason}); enable it first with POST /api/v1/webhooks/endpoints/${id}/enable`);
+    if (!row.enabled) throw new UserError('endpoint_disabled', `endpoint ${id} is disabled (${row.disabled_reason}); enable it first with POST /api/v1/webhooks/endpoints/${id}/enable`);
     const r = await this.o.publisher.publish({ type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } }, id);
     return { event_id: r.event.id };
   }
 
   async replay(id: string, since: number, until: number): Promise<{ enqueued: number }> {
     const row = await this.get(id);
-    if (!row.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${id} is disabled; enable it before replaying`);
-    if (!(since < until)) throw new UserError(422, 'invalid_window', '`since` must be earlier than `until`');
+    if (!row.enabled) throw new UserError('endpoint_disabled', `endpoint ${id} is disabled; enable it before replaying`);
+    if (!(since < until)) throw new UserError('invalid_window', '`since` must be earlier than `until`');
     const enqueued = await this.o.publisher.replay(id, JSON.parse(row.events) as string[], since, until);
     return { enqueued };
   }

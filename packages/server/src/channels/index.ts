@@ -4,3 +4,4 @@ export { channelPreparer } from './prepare.js';
 export type { NamedWebhook, NotificationSettings, SlackSettings } from './notification-settings.js';
 export type { AuthSecret } from './post-action-auth.js';
 export { builtinSlackBlocks, escapeMrkdwn, fallbackText, isSlackWebhookUrl, judgeSlack, maskWebhookUrl, slackChannel, type SlackContext, slackMessage, truncateChars, withSlackToken } from './slack.js';
+

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { HooklineApiError, HooklineConnectionError, HooklineTimeoutError } from '@hookline/sdk';
+import type { WireCode } from '../errors/index.js';
 
 /**
  * Exit codes scripts can trust. Documented in `hookline --help` and docs/cli.md; every
@@ -56,7 +57,7 @@ const API_HINTS: Record<string, string> = {
   ssrf_blocked: 'the server refuses private addresses unless delivery.allow_networks allows them',
   rate_limited: 'wait a moment and try again',
   not_retryable: 'its template failed when the run ended; fix the template, nothing was rendered to send',
-};
+} satisfies Partial<Record<WireCode, string>>;
 
 export interface Failure {
   message: string;

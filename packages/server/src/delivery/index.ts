@@ -11,3 +11,4 @@ export { Retention } from './retention.js';
 export { type RetryPolicy } from './retry-policy.js';
 export { ThreadedSender } from './send-threads.js';
 export { SsrfGuard } from './ssrf-guard.js';
+

@@ -3,7 +3,8 @@ import type { HooklineConfig } from '../config/index.js';
 import { isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
 import type { InspectorBinRow, InspectorBinTable, InspectorRequestTable, Page, Store } from '../store/index.js';
 import type { StreamEmitter } from '../stream/index.js';
-import { type Clock, UserError, newId, iso } from '../util/index.js';
+import { type Clock, newId, iso } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 import { bodyView, cutBody, headerRecord, type IncomingRequest, queryRecord } from './capture.js';
 import { BIN_SCHEMES, type BinScheme, checkSignature, type SignatureCheck } from './signature.js';
 
@@ -68,7 +69,7 @@ const RANDOM_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 const randomName = () => `bin_${Array.from({ length: 10 }, () => RANDOM_ALPHABET[randomInt(RANDOM_ALPHABET.length)]).join('')}`;
 const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
-const noBin = (name: string) => new UserError(404, 'not_found', NAME_RE.test(name) ? `no bin named ${shown(name)}; create it with POST /api/v1/inspector/bins` : `no bin named ${shown(name)}: bin names are ${NAME_RULE}`);
+const noBin = (name: string) => new UserError('not_found', NAME_RE.test(name) ? `no bin named ${shown(name)}; create it with POST /api/v1/inspector/bins` : `no bin named ${shown(name)}: bin names are ${NAME_RULE}`);
 
 /**
  * The Inspector (issue 5): request bins that capture whatever is sent to `/inspect/{bin}`, so
@@ -84,11 +85,11 @@ export class Inspector {
 
   async create(input: BinInput, origin: string): Promise<BinView> {
     const name = input.name ?? randomName();
-    if (!NAME_RE.test(name)) throw new UserError(422, 'invalid_name', `name ${shown(name)} is not allowed: use ${NAME_RULE} (it becomes the URL /inspect/{name}), or leave it out for a random one`, { field: 'name' });
+    if (!NAME_RE.test(name)) throw new UserError('invalid_name', `name ${shown(name)} is not allowed: use ${NAME_RULE} (it becomes the URL /inspect/{name}), or leave it out for a random one`, { field: 'name' });
     const scheme = checkScheme(input.scheme ?? 'auto');
     if (input.secret !== undefined) checkSecret(input.secret, scheme);
     const row: InspectorBinTable = { name, scheme, secret_enc: input.secret === undefined ? null : this.o.box.seal(input.secret), next_seq: 0, created_at: this.o.clock.now() };
-    if (!(await this.o.store.inspector.insertBin(row))) throw new UserError(409, 'bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
+    if (!(await this.o.store.inspector.insertBin(row))) throw new UserError('bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
     return this.view({ ...row, request_count: 0, last_request_at: null }, origin);
   }
 
@@ -128,7 +129,7 @@ export class Inspector {
   async request(name: string, id: string): Promise<CapturedRequestView> {
     await this.bin(name);
     const row = await this.o.store.inspector.getRequest(name, id);
-    if (!row) throw new UserError(404, 'not_found', `bin ${shown(name)} has no request ${shown(id)}; a bin keeps only its newest ${this.o.settings.max_requests_per_bin}`);
+    if (!row) throw new UserError('not_found', `bin ${shown(name)} has no request ${shown(id)}; a bin keeps only its newest ${this.o.settings.max_requests_per_bin}`);
     return requestView(row);
   }
 
@@ -143,7 +144,7 @@ export class Inspector {
    * Inspector is turned off.
    */
   async capture(bin: string, req: IncomingRequest): Promise<{ id: string }> {
-    if (!this.o.settings.enabled) throw new UserError(404, 'not_found', 'the Inspector is turned off on this server (inspector.enabled: false)');
+    if (!this.o.settings.enabled) throw new UserError('not_found', 'the Inspector is turned off on this server (inspector.enabled: false)');
     const found = NAME_RE.test(bin) ? await this.o.store.inspector.getBinRow(bin) : undefined;
     if (!found) throw noBin(bin);
     const now = this.o.clock.now();
@@ -191,15 +192,15 @@ export class Inspector {
 }
 
 function checkScheme(s: string): BinScheme {
-  if (!(BIN_SCHEMES as readonly string[]).includes(s)) throw new UserError(422, 'invalid_scheme', `scheme must be one of ${BIN_SCHEMES.join(', ')}; "auto" picks it from each request's headers`, { field: 'scheme' });
+  if (!(BIN_SCHEMES as readonly string[]).includes(s)) throw new UserError('invalid_scheme', `scheme must be one of ${BIN_SCHEMES.join(', ')}; "auto" picks it from each request's headers`, { field: 'scheme' });
   return s as BinScheme;
 }
 
 /** Never echoes the secret. */
 function checkSecret(secret: string, scheme: BinScheme): string {
-  if (secret.length < 1 || secret.length > SECRET_MAX) throw new UserError(422, 'invalid_secret', `secret must be 1–${SECRET_MAX} characters, or null to remove it`, { field: 'secret' });
+  if (secret.length < 1 || secret.length > SECRET_MAX) throw new UserError('invalid_secret', `secret must be 1–${SECRET_MAX} characters, or null to remove it`, { field: 'secret' });
   if (scheme === 'standard' && !isStandardWebhookSecret(secret)) {
-    throw new UserError(422, 'invalid_secret', 'the standard scheme needs a Standard Webhooks secret (whsec_ followed by base64): the secret your endpoint was given', { field: 'secret' });
+    throw new UserError('invalid_secret', 'the standard scheme needs a Standard Webhooks secret (whsec_ followed by base64): the secret your endpoint was given', { field: 'secret' });
   }
   return secret;
 }

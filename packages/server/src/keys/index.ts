@@ -1,6 +1,7 @@
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js';
 import type { ApiKeyTable, KeyWatch, Store } from '../store/index.js';
-import { type Clock, systemClock, notFound, newId, iso } from '../util/index.js';
+import { type Clock, systemClock, newId, iso } from '../util/index.js';
+import { notFound } from '../errors/index.js';
 
 export type KeyRole = 'admin' | 'read';
 
@@ -120,3 +121,4 @@ export class ApiKeys {
   }
 }
 export { type Session, Sessions } from './sessions.js';
+

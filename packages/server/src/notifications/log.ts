@@ -1,5 +1,6 @@
 import type { AttemptTable, DeliveryChannel, DeliveryStatus, DeliveryTable, Page, Store } from '../store/index.js';
-import { type Clock, notFound, UserError, iso } from '../util/index.js';
+import { type Clock, iso } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 
 export const CHANNELS = ['slack', 'webhook', 'post_action', 'callback', 'endpoint'] as const satisfies readonly DeliveryChannel[];
@@ -81,11 +82,11 @@ export class NotificationLog {
   async requeue(row: DeliveryTable): Promise<void> {
     if ((row.channel ?? 'endpoint') === 'endpoint') {
       const endpoint = await this.store.getEndpoint(row.endpoint_id);
-      if (!endpoint) throw new UserError(409, 'endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
-      if (!endpoint.enabled) throw new UserError(409, 'endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
+      if (!endpoint) throw new UserError('endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
+      if (!endpoint.enabled) throw new UserError('endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
     } else if (!row.request_enc) {
       // Its template failed when the run ended: there is nothing to send again.
-      throw new UserError(409, 'not_retryable', `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
+      throw new UserError('not_retryable', `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
     }
     await this.store.requeueDelivery(row.id, this.clock.now());
     this.onRequeued();

@@ -1,11 +1,10 @@
 import { checkDestinationUrl } from '../delivery/index.js';
 import { compileTemplate, TemplateError } from '../templates/index.js';
-import { UserError } from '../util/index.js';
-import { isSlackWebhookUrl } from '../channels/index.js';
+import { UserError } from '../errors/index.js';
+import { isSlackWebhookUrl, type NamedWebhook, type SlackSettings } from '../channels/index.js';
+import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from './events.js';
 
 export type { NamedWebhook, NotificationSettings, SlackSettings } from '../channels/index.js';
-import type { NamedWebhook, SlackSettings } from '../channels/index.js';
-import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from './events.js';
 import { slackTargetProblem } from './rules.js';
 
 /** A URL option's problem in `option "field": …` form, or undefined when it is usable. */
@@ -68,6 +67,6 @@ export function checkNamedWebhook(w: NamedWebhook): NamedWebhook {
   if (!w.secret) problems.push(`${at}: secret is required (it signs X-AgentGateway-Signature)`);
   const unknown = w.events.filter((e) => !(NOTIFY_EVENTS as readonly string[]).includes(e));
   if (unknown.length) problems.push(`${at}: unknown events ${unknown.join(', ')}; use ${NOTIFY_EVENTS.join(', ')}`);
-  if (problems.length) throw new UserError(422, 'invalid_notifications', problems.join('\n'));
+  if (problems.length) throw new UserError('invalid_notifications', problems.join('\n'));
   return { ...w, events: [...w.events] };
 }

@@ -6,7 +6,7 @@
  */
 import { escapeMrkdwn, isSlackWebhookUrl, judgeSlack, slackChannel, slackMessage, truncateChars, withSlackToken } from '../channels/index.js';
 import { type SendRequest, type SendResult } from '../delivery/index.js';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 import type { NotificationSettings } from './settings.js';
 
 export interface SlackTestInput {
@@ -37,10 +37,10 @@ export class SlackTester {
 
   async send(input: SlackTestInput): Promise<SlackTestResult> {
     const s = this.settings.slack;
-    if (!s.enabled) throw new UserError(409, 'slack_not_configured', `Slack notifications are turned off: ${HOW_TO_CONFIGURE}`);
+    if (!s.enabled) throw new UserError('slack_not_configured', `Slack notifications are turned off: ${HOW_TO_CONFIGURE}`);
     if (!s.bot_token) {
       // An incoming-webhook default channel posts without a token, but this test uses the Web API.
-      throw new UserError(409, 'slack_not_configured', `Slack has no bot token, which the test message (chat.postMessage) needs: ${HOW_TO_CONFIGURE}`);
+      throw new UserError('slack_not_configured', `Slack has no bot token, which the test message (chat.postMessage) needs: ${HOW_TO_CONFIGURE}`);
     }
     const channel = this.channelFor(input.channel);
     const text = input.text ?? SLACK_TEST_TEXT;
@@ -55,15 +55,15 @@ export class SlackTester {
   private channelFor(given: string | undefined): string {
     const fallback = this.settings.slack.default_channel;
     if (given === undefined && fallback !== undefined && isSlackWebhookUrl(fallback)) {
-      throw new UserError(422, 'no_channel', 'the default channel is an incoming-webhook URL, and the test message posts to a channel with the bot token: give "channel", e.g. "#alerts"');
+      throw new UserError('no_channel', 'the default channel is an incoming-webhook URL, and the test message posts to a channel with the bot token: give "channel", e.g. "#alerts"');
     }
     const raw = given ?? fallback;
-    if (raw === undefined || !raw.trim()) throw new UserError(422, 'no_channel', 'no channel: give "channel", e.g. "#alerts", or set notifications.slack.default_channel');
-    if (isSlackWebhookUrl(raw)) throw new UserError(422, 'invalid_channel', 'channel: give a channel name such as "#alerts" or an id such as "C0123ABCD", not a URL');
+    if (raw === undefined || !raw.trim()) throw new UserError('no_channel', 'no channel: give "channel", e.g. "#alerts", or set notifications.slack.default_channel');
+    if (isSlackWebhookUrl(raw)) throw new UserError('invalid_channel', 'channel: give a channel name such as "#alerts" or an id such as "C0123ABCD", not a URL');
     try {
       return slackChannel(raw);
     } catch (err) {
-      throw new UserError(422, 'invalid_channel', `channel: ${(err as Error).message}`);
+      throw new UserError('invalid_channel', `channel: ${(err as Error).message}`);
     }
   }
 }
@@ -72,21 +72,21 @@ export class SlackTester {
 function readAnswer(res: SendResult): string {
   const judged = judgeSlack(res, false);
   if (judged.error) {
-    if (judged.error.code === 'slack_error') throw new UserError(502, 'slack_error', `Slack refused the message: ${judged.error.message}`);
-    if (judged.error.code === 'slack_bad_response') throw new UserError(502, 'slack_error', `${judged.error.message}; is notifications.slack.api_base_url right?`);
+    if (judged.error.code === 'slack_error') throw new UserError('slack_error', `Slack refused the message: ${judged.error.message}`);
+    if (judged.error.code === 'slack_bad_response') throw new UserError('slack_error', `${judged.error.message}; is notifications.slack.api_base_url right?`);
     // Not an outage: the operator's own guard refused the address, which only configuration fixes.
     if (judged.error.code === 'ssrf_blocked') {
-      throw new UserError(502, 'ssrf_blocked', `notifications.slack.api_base_url is not allowed: ${judged.error.message}. If this target is intended, add it to delivery.allow_networks in the configuration`);
+      throw new UserError('slack_api_blocked', `notifications.slack.api_base_url is not allowed: ${judged.error.message}. If this target is intended, add it to delivery.allow_networks in the configuration`);
     }
     // The sender's messages never hold header values (the token is scrubbed).
-    throw new UserError(502, 'slack_unreachable', `Slack could not be reached at notifications.slack.api_base_url: ${judged.error.message}`);
+    throw new UserError('slack_unreachable', `Slack could not be reached at notifications.slack.api_base_url: ${judged.error.message}`);
   }
   const answer = parseJson(res.responseBody);
   const status = res.statusCode ?? 0;
   if (status < 200 || status >= 300) {
     // 429 and 5xx are left to the retry engine for notifications; a test is not retried.
-    if (typeof answer?.error === 'string' && answer.error) throw new UserError(502, 'slack_error', `Slack refused the message: ${answer.error} (HTTP ${status})`);
-    throw new UserError(502, 'slack_unreachable', `Slack answered HTTP ${status}; try again later`);
+    if (typeof answer?.error === 'string' && answer.error) throw new UserError('slack_error', `Slack refused the message: ${answer.error} (HTTP ${status})`);
+    throw new UserError('slack_unreachable', `Slack answered HTTP ${status}; try again later`);
   }
   if (typeof answer?.ts === 'string') return answer.ts;
   // A long message's echo is cut at 4 KB (judgeSlack reads such answers too); ts comes before it.

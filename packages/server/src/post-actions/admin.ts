@@ -1,7 +1,8 @@
 import type { SecretBox } from '../crypto/index.js';
 import { type SsrfGuard } from '../delivery/index.js';
 import type { BindingTriggerType, Page, PostActionBindingTable, PostActionMethod, PostActionTable, Store } from '../store/index.js';
-import { type Clock, notFound, UserError, newId, iso } from '../util/index.js';
+import { type Clock, newId, iso } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import {
   type AuthInput, type AuthSecret, checkAuth, checkAuthClash, checkHeaders, checkRange, checkUrlTemplate, compileField, type FIRE_WHEN, HIDDEN, RETRY_COUNT, TIMEOUT_SECONDS,
 } from './validate.js';
@@ -208,7 +209,7 @@ export class PostActionAdmin {
         updated_at: now,
       };
       if (!(await tx.postActions.insertBinding(row))) {
-        throw new UserError(409, 'conflict', `post-action ${postActionId} is already bound to ${input.trigger_type} ${input.trigger_id}; change that binding instead`);
+        throw new UserError('conflict', `post-action ${postActionId} is already bound to ${input.trigger_type} ${input.trigger_id}; change that binding instead`);
       }
       return this.bindingView(row);
     });
@@ -276,5 +277,5 @@ async function triggerExists(store: Store, type: BindingTriggerType, id: string)
 
 function unknownTrigger(type: BindingTriggerType, id: string): UserError {
   const hint = type === 'schedule' ? 'give a schedule id (sch_…)' : "give a named webhook trigger id (wht_…) or an agent id for the agent's own URL";
-  return new UserError(422, 'unknown_trigger', `trigger_id: ${type} ${id} does not exist; ${hint}`, { field: 'trigger_id', trigger_type: type, trigger_id: id });
+  return new UserError('unknown_trigger', `trigger_id: ${type} ${id} does not exist; ${hint}`, { field: 'trigger_id', trigger_type: type, trigger_id: id });
 }

@@ -7,7 +7,8 @@
 import { notificationContext } from '../notifications/index.js';
 import type { RunTable, Store } from '../store/index.js';
 import { compileTemplate, type TemplateMode } from '../templates/index.js';
-import { type Clock, notFound, UserError } from '../util/index.js';
+import { type Clock } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import { checkHeaderName, templateProblem } from './validate.js';
 
 export interface PreviewInput {

@@ -7,7 +7,7 @@ import type { AuthSecret } from '../channels/index.js';
 import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
 import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, POST_ACTION_VARIABLES, TemplateError, type TemplateMode } from '../templates/index.js';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const satisfies readonly PostActionMethod[];
 export const AUTH_TYPES = ['none', 'bearer', 'basic', 'header'] as const satisfies readonly PostActionAuthType[];
@@ -54,7 +54,7 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 export function checkRange(field: string, value: number, r: Range): number {
   if (!Number.isInteger(value) || value < r.min || value > r.max) {
-    throw new UserError(422, 'out_of_range', `${field} must be ${r.min}–${r.max} (default ${r.default}); got ${value}`, { field, min: r.min, max: r.max, default: r.default });
+    throw new UserError('out_of_range', `${field} must be ${r.min}–${r.max} (default ${r.default}); got ${value}`, { field, min: r.min, max: r.max, default: r.default });
   }
   return value;
 }
@@ -76,7 +76,7 @@ export function templateProblem(field: string, err: unknown): { field: string; m
 function asUserError(field: string, err: unknown): unknown {
   const p = templateProblem(field, err);
   if (!p) return err;
-  return new UserError(422, 'invalid_template', `${field}: ${p.message} (line ${p.line}, column ${p.column})`, { field, line: p.line, column: p.column });
+  return new UserError('invalid_template', `${field}: ${p.message} (line ${p.line}, column ${p.column})`, { field, line: p.line, column: p.column });
 }
 
 /** Values 000's variables might have; two sets that differ in every value, to tell whether a URL's host depends on them. */
@@ -115,8 +115,8 @@ export function checkUrlTemplate(template: string, guard: SsrfGuard): string {
 }
 
 export function checkHeaderName(field: string, name: string): void {
-  if (!HEADER_NAME.test(name)) throw new UserError(422, 'invalid_header', `${field}: "${name}" is not a valid HTTP header name`);
-  if (RESERVED_HEADERS.test(name)) throw new UserError(422, 'invalid_header', `${field}: "${name}" is set by the HTTP client and cannot be given`);
+  if (!HEADER_NAME.test(name)) throw new UserError('invalid_header', `${field}: "${name}" is not a valid HTTP header name`);
+  if (RESERVED_HEADERS.test(name)) throw new UserError('invalid_header', `${field}: "${name}" is set by the HTTP client and cannot be given`);
 }
 
 /** Header names are checked; each value is a template compiled in header mode (no line breaks). */
@@ -124,7 +124,7 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
   const seen = new Set<string>();
   for (const [name, value] of Object.entries(headers)) {
     checkHeaderName('headers', name);
-    if (seen.has(name.toLowerCase())) throw new UserError(422, 'invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
+    if (seen.has(name.toLowerCase())) throw new UserError('invalid_header', `headers: "${name}" is given twice (header names are case-insensitive)`);
     seen.add(name.toLowerCase());
     compileField(`headers.${name}`, value, 'header');
   }
@@ -137,18 +137,18 @@ export function checkAuth(input: AuthInput): { type: PostActionAuthType; secret:
   for (const key of Object.keys(input) as (keyof AuthInput)[]) {
     if (key !== 'type' && !wanted.includes(key)) {
       const takes = wanted.length ? `takes ${wanted.join(' and ')}` : 'takes no other fields';
-      throw new UserError(422, 'invalid_auth', `auth.${key} is not used with auth type "${input.type}", which ${takes}`);
+      throw new UserError('invalid_auth', `auth.${key} is not used with auth type "${input.type}", which ${takes}`);
     }
   }
   for (const key of wanted) {
     const v = input[key];
-    if (v === undefined || v === '') throw new UserError(422, 'invalid_auth', `auth type "${input.type}" needs auth.${key}`);
-    if (CONTROL.test(v)) throw new UserError(422, 'invalid_auth', `auth.${key} has a line break or other control character`);
+    if (v === undefined || v === '') throw new UserError('invalid_auth', `auth type "${input.type}" needs auth.${key}`);
+    if (CONTROL.test(v)) throw new UserError('invalid_auth', `auth.${key} has a line break or other control character`);
   }
   if (input.type === 'none') return { type: 'none', secret: null };
   if (input.type === 'bearer') return { type: 'bearer', secret: { token: input.token! } };
   if (input.type === 'basic') {
-    if (input.username!.includes(':')) throw new UserError(422, 'invalid_auth', 'auth.username must not contain ":" (HTTP Basic joins username and password with it)');
+    if (input.username!.includes(':')) throw new UserError('invalid_auth', 'auth.username must not contain ":" (HTTP Basic joins username and password with it)');
     return { type: 'basic', secret: { username: input.username!, password: input.password! } };
   }
   checkHeaderName('auth.name', input.name!);
@@ -166,5 +166,5 @@ export function authHeaderName(type: PostActionAuthType, secret: AuthSecret | nu
 export function checkAuthClash(headerNames: string[], type: PostActionAuthType, secret: AuthSecret | null): void {
   const taken = authHeaderName(type, secret);
   const clash = taken && headerNames.find((n) => n.toLowerCase() === taken);
-  if (clash) throw new UserError(422, 'invalid_header', `headers: "${clash}" is also set by auth type "${type}"; remove the header or change the auth`);
+  if (clash) throw new UserError('invalid_header', `headers: "${clash}" is also set by auth type "${type}"; remove the header or change the auth`);
 }

@@ -1,5 +1,6 @@
 import type { AgentTable, RunFilter, RunTable, Store } from '../store/index.js';
-import { type Clock, notFound, UserError, GroupCommit, newId } from '../util/index.js';
+import { type Clock, GroupCommit, newId } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import type { StreamEmitter } from '../stream/index.js';
 import type { RunExecutor } from './executor.js';
 import type { RunAnnouncer } from './announce.js';
@@ -109,7 +110,7 @@ export class RunService {
     const now = this.clock.now();
     const startedAt = r.startedAt ?? now;
     const finishedAt = r.finishedAt ?? now;
-    if (finishedAt < startedAt) throw new UserError(422, 'invalid_time', '`finished_at` is earlier than `started_at`');
+    if (finishedAt < startedAt) throw new UserError('invalid_time', '`finished_at` is earlier than `started_at`');
     const row: RunTable = {
       id: newId('run', this.clock),
       crew_id: r.agent.crew_id,
@@ -155,10 +156,10 @@ export class RunService {
       });
     } else if (run.status === 'running') {
       const done = this.executor()?.cancelLocal(id);
-      if (!done) throw new UserError(409, 'run_elsewhere', `run ${id} is running in another Hookline process; cancel it through that process's API`);
+      if (!done) throw new UserError('run_elsewhere', `run ${id} is running in another Hookline process; cancel it through that process's API`);
       await done;
     } else {
-      throw new UserError(409, 'run_finished', `run ${id} already ended (${run.status})`);
+      throw new UserError('run_finished', `run ${id} already ended (${run.status})`);
     }
     return this.get(id);
   }

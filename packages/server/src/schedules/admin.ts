@@ -1,6 +1,7 @@
 import { type RunService } from '../runs/index.js';
 import type { Page, RunTable, ScheduleTable, Store } from '../store/index.js';
-import { type Clock, notFound, UserError, newId, iso } from '../util/index.js';
+import { type Clock, newId, iso } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import { type CronSpec, nextFire, nextFires, validateSpec } from './cron.js';
 import { isRunActive } from './policy.js';
 import { schedulePrompt } from './scheduler.js';
@@ -73,7 +74,7 @@ export class ScheduleAdmin {
   }
 
   async create(input: ScheduleInput): Promise<ScheduleView> {
-    if (!(await this.o.store.agents.getAgent(input.agent_id))) throw new UserError(422, 'unknown_agent', `agent ${input.agent_id} does not exist`);
+    if (!(await this.o.store.agents.getAgent(input.agent_id))) throw new UserError('unknown_agent', `agent ${input.agent_id} does not exist`);
     const now = this.o.clock.now();
     const spec: CronSpec = { cron: input.cron.trim(), timezone: input.timezone ?? 'UTC' };
     validateSpec(spec, now);
@@ -149,12 +150,12 @@ export class ScheduleAdmin {
     const run = await this.o.store.transaction(async (tx) => {
       const now = this.o.clock.now();
       const agent = await tx.agents.getAgent(s.agent_id);
-      if (!agent) throw new UserError(409, 'unknown_agent', `agent ${s.agent_id} of schedule ${id} no longer exists`);
+      if (!agent) throw new UserError('schedule_agent_deleted', `agent ${s.agent_id} of schedule ${id} no longer exists`);
       const previous = s.last_run_id ? await tx.agents.getRun(s.last_run_id) : undefined;
-      if (previous && isRunActive(previous, now)) throw new UserError(409, 'previous_run_active', `run ${previous.id} of schedule ${id} is still ${previous.status}; a schedule never overlaps its runs`);
+      if (previous && isRunActive(previous, now)) throw new UserError('previous_run_active', `run ${previous.id} of schedule ${id} is still ${previous.status}; a schedule never overlaps its runs`);
       const { run } = await this.o.runs.enqueue({ agent, triggerType: 'schedule', triggerId: s.id, triggerName: s.name, prompt: schedulePrompt(agent, s) }, tx);
       // Rolled back if the scheduler recorded a run meanwhile: then that one is the run in progress.
-      if (!(await tx.schedules.recordManualRun(s.id, s.last_run_id, run.id, now))) throw new UserError(409, 'previous_run_active', `schedule ${id} started a run at the same moment; see its last_run_id`);
+      if (!(await tx.schedules.recordManualRun(s.id, s.last_run_id, run.id, now))) throw new UserError('previous_run_active', `schedule ${id} started a run at the same moment; see its last_run_id`);
       return run;
     });
     this.o.runs.wakeExecutor();
@@ -163,6 +164,6 @@ export class ScheduleAdmin {
 }
 
 function graceMs(seconds: number): number {
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_GRACE_S) throw new UserError(422, 'invalid_misfire_grace', `misfire_grace_seconds must be between 0 and ${MAX_GRACE_S} (24 h); got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_GRACE_S) throw new UserError('invalid_misfire_grace', `misfire_grace_seconds must be between 0 and ${MAX_GRACE_S} (24 h); got ${seconds}`);
   return Math.round(seconds * 1000);
 }

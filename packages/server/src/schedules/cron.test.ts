@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../errors/index.js';
 import { latestFireAtOrBefore, nextFire, nextFires, validateSpec } from './cron.js';
 
 const at = (s: string) => Date.parse(s);

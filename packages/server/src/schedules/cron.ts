@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { UserError } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 
 /** A cron expression and the IANA time zone it is read in. Croner does the calendar work, DST included. */
 export interface CronSpec {
@@ -38,15 +38,15 @@ export function validateSpec(s: CronSpec, now: number): void {
     // A valid expression in UTC first, so a zone error below is the zone's fault.
     new Cron('* * * * *', { timezone: s.timezone, paused: true }).nextRun(new Date(now));
   } catch (err) {
-    throw new UserError(422, 'invalid_timezone', `timezone "${s.timezone}" is not a known IANA time zone (e.g. "UTC", "Europe/Berlin"): ${(err as Error).message}`);
+    throw new UserError('invalid_timezone', `timezone "${s.timezone}" is not a known IANA time zone (e.g. "UTC", "Europe/Berlin"): ${(err as Error).message}`);
   }
   let job: Cron;
   try {
     job = new Cron(s.cron, { timezone: s.timezone, paused: true });
   } catch (err) {
-    throw new UserError(422, 'invalid_cron', `cron "${s.cron}" is not a valid cron expression: ${(err as Error).message}`);
+    throw new UserError('invalid_cron', `cron "${s.cron}" is not a valid cron expression: ${(err as Error).message}`);
   }
   // Croner reads anything with a ":" as a one-off date; a schedule must repeat.
-  if (job.getPattern() === undefined) throw new UserError(422, 'invalid_cron', `cron "${s.cron}" is a date, not a cron expression such as "0 9 * * 1-5"`);
-  if (job.nextRun(new Date(now)) === null) throw new UserError(422, 'invalid_cron', `cron "${s.cron}" never fires after now`);
+  if (job.getPattern() === undefined) throw new UserError('invalid_cron', `cron "${s.cron}" is a date, not a cron expression such as "0 9 * * 1-5"`);
+  if (job.nextRun(new Date(now)) === null) throw new UserError('invalid_cron', `cron "${s.cron}" never fires after now`);
 }

@@ -4,7 +4,8 @@
  * post-actions are failing. The store counts; this module shapes, ranks and fills the gaps.
  */
 import type { BucketWindow, EndpointHealthRow, PostActionHealthRow, Store } from '../store/index.js';
-import { type Clock, UserError, iso } from '../util/index.js';
+import { type Clock, iso } from '../util/index.js';
+import { UserError } from '../errors/index.js';
 import { type Percentiles, percentiles } from './percentiles.js';
 
 export const HOURS = { min: 1, max: 168, default: 24 } as const;
@@ -101,7 +102,7 @@ export class OverviewStats {
   /** The last `hours` hours up to now, in `bucketSeconds(hours)` buckets, oldest first. */
   async overview(hours: number = HOURS.default): Promise<Overview> {
     if (!Number.isInteger(hours) || hours < HOURS.min || hours > HOURS.max) {
-      throw new UserError(422, 'out_of_range', `hours must be a whole number ${HOURS.min}–${HOURS.max} (default ${HOURS.default}); got ${hours}`);
+      throw new UserError('out_of_range', `hours must be a whole number ${HOURS.min}–${HOURS.max} (default ${HOURS.default}); got ${hours}`);
     }
     const to = this.clock.now();
     const bucketMs = bucketSeconds(hours) * 1000;

@@ -44,3 +44,4 @@ export function storeOptionsFromConfig(c: HooklineConfig): OpenStoreOptions {
   return c.database.url ? { databaseUrl: c.database.url, poolSize: c.database.pool_size, enginePoolSize: c.database.engine_pool_size, prepareStatements: c.database.prepare_statements } : { sqlitePath: join(c.data_dir, 'hookline.db') };
 }
 export { storeUnavailable } from './unavailable.js';
+

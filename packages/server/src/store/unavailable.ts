@@ -1,3 +1,5 @@
+import type { ErrorName } from '../errors/index.js';
+
 /**
  * Errors that mean "the store cannot take this request right now, try again later": the
  * database is restarting or unreachable, or the disk is full. The API answers them with 503
@@ -5,7 +7,7 @@
  * nothing was committed by the failed request unless its commit was cut off mid-way, which is
  * why clients retry with the same event id.
  */
-export type UnavailableCode = 'database_unavailable' | 'storage_full';
+export type UnavailableCode = Extract<ErrorName, 'database_unavailable' | 'storage_full'>;
 
 export interface StoreUnavailable {
   code: UnavailableCode;

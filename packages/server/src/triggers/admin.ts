@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { generateWebhookSecret, isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
 import type { AgentTable, Page, Store, WebhookTriggerTable } from '../store/index.js';
-import { type Clock, notFound, UserError, newId, iso } from '../util/index.js';
+import { type Clock, newId, iso } from '../util/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import type { TriggerScheme } from './inbound.js';
 
 export interface WebhookTriggerInput {
@@ -37,8 +38,8 @@ function newSecret(scheme: TriggerScheme): string {
 }
 
 function checkSecret(scheme: TriggerScheme, secret: string): void {
-  if (scheme === 'standard' && !isStandardWebhookSecret(secret)) throw new UserError(422, 'invalid_secret', '`secret` for the standard scheme must look like whsec_<base64>, as Standard Webhooks senders generate');
-  if (secret.length < MIN_SECRET_LENGTH) throw new UserError(422, 'invalid_secret', `\`secret\` must be at least ${MIN_SECRET_LENGTH} characters; omit it to have one generated`);
+  if (scheme === 'standard' && !isStandardWebhookSecret(secret)) throw new UserError('invalid_secret', '`secret` for the standard scheme must look like whsec_<base64>, as Standard Webhooks senders generate');
+  if (secret.length < MIN_SECRET_LENGTH) throw new UserError('invalid_secret', `\`secret\` must be at least ${MIN_SECRET_LENGTH} characters; omit it to have one generated`);
 }
 
 /**
@@ -65,9 +66,9 @@ export class WebhookTriggerAdmin {
 
   async create(agent: AgentTable, input: WebhookTriggerInput): Promise<WebhookTriggerView & { secret: string }> {
     if (!NAME.test(input.name) || RESERVED.has(input.name)) {
-      throw new UserError(422, 'invalid_name', `trigger name "${input.name}" must be 1–63 lower-case letters, digits, - or _, and not "trigger" (the agent's own URL)`);
+      throw new UserError('invalid_name', `trigger name "${input.name}" must be 1–63 lower-case letters, digits, - or _, and not "trigger" (the agent's own URL)`);
     }
-    if (await this.store.triggers.byName(agent.id, input.name)) throw new UserError(409, 'conflict', `agent ${agent.id} already has a trigger named ${input.name}`);
+    if (await this.store.triggers.byName(agent.id, input.name)) throw new UserError('conflict', `agent ${agent.id} already has a trigger named ${input.name}`);
     const scheme = input.scheme ?? 'hookline';
     const secret = input.secret ?? newSecret(scheme);
     checkSecret(scheme, secret);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual, standardSecretKey } from '../crypto/index.js';
+import type { ErrorName } from '../errors/index.js';
 
 /** 004: the deprecated plaintext scheme's end of life, sent on every request that uses it. */
 export const SUNSET = 'Thu, 31 Dec 2026 23:59:59 GMT';
@@ -16,7 +17,10 @@ export type TriggerScheme = (typeof TRIGGER_SCHEMES)[number];
 
 export type InboundAuth =
   | { ok: true; deprecated: boolean; /** The sender's own delivery id, when the scheme has one: a natural idempotency key. */ deliveryId: string | null }
-  | { ok: false; reason: string; /** Machine-readable: `unauthorized`, or `timestamp_out_of_window` for a stale or future signed timestamp (a replay, or a sender's clock that is off). */ code: string };
+  | { ok: false; reason: string; /** Machine-readable: `unauthorized`, or `timestamp_out_of_window` for a stale or future signed timestamp (a replay, or a sender's clock that is off). */ code: InboundRefusal };
+
+/** The catalogue codes a refused trigger request answers with. */
+type InboundRefusal = Extract<ErrorName, 'unauthorized' | 'timestamp_out_of_window'>;
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -34,7 +38,7 @@ function mac(key: string | Buffer, raw: Buffer, prefix = ''): Buffer {
 }
 
 const ok = (deliveryId: string | null = null, deprecated = false): InboundAuth => ({ ok: true, deprecated, deliveryId });
-const fail = (reason: string, code = 'unauthorized'): InboundAuth => ({ ok: false, reason, code });
+const fail = (reason: string, code: InboundRefusal = 'unauthorized'): InboundAuth => ({ ok: false, reason, code });
 
 function checkTimestamp(ts: string, nowSec: number, header: string): InboundAuth | undefined {
   if (!/^\d{1,12}$/.test(ts)) return fail(`${header} must be Unix seconds`);

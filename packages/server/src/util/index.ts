@@ -2,9 +2,9 @@
 export { type Clock, ManualClock, type RandomSource, systemClock, systemRandom, timerAt } from './clock.js';
 export { closest, didYouMean } from './did-you-mean.js';
 export { parseDuration } from './duration.js';
-export { notFound, UserError } from './errors.js';
 export { GroupCommit } from './group-commit.js';
 export { newId } from './ids.js';
 export { RateLimiter } from './rate-limiter.js';
 export { storableText } from './text.js';
 export { iso } from './time.js';
+

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/errors/index.js';
 import type { Harness } from '../helpers/hookline.js';
 import { until } from '../helpers/wait.js';
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '../../agents/index.js';
 import { NOTIFY_EVENTS, type NotificationRules } from '../../notifications/index.js';
-import { UserError } from '../../util/index.js';
+import { UserError } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, NoQuery, Nullable, PageQuery } from '../schemas.js';
 import { refuseUnknownFields } from '../unknown-fields.js';
@@ -103,7 +103,7 @@ export const agentRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app
   // An AGENT.md is the truth for its agent; an API edit would be silently undone by the next reload.
   const notFromFile = async (id: string) => {
     const a = await d.agents.get(id);
-    if (a.source === 'file') throw new UserError(409, 'managed_by_file', `agent ${id} is defined by ${a.source_path}; edit or delete that file, then reload (SIGHUP or POST /api/v1/agents/reload)`);
+    if (a.source === 'file') throw new UserError('managed_by_file', `agent ${id} is defined by ${a.source_path}; edit or delete that file, then reload (SIGHUP or POST /api/v1/agents/reload)`);
   };
   // runner_config's shape depends on the runner (the one given, else the stored one), so its
   // unknown fields are looked for here, before anything else about the body is checked.

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { errorBody, httpStatus } from '../errors.js';
 
 /** Where the dashboard's production build is (the @hookline/dashboard workspace), or undefined when not built. */
 export function dashboardDist(): string | undefined {
@@ -21,7 +22,7 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 export const dashboardRoutes = (dist: string | undefined): FastifyPluginAsync => async (app) => {
   if (!dist) {
     app.get('/dashboard*', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-      reply.status(503).send({ error: { code: 'dashboard_not_built', message: 'the dashboard is not built; run `npm run build` in the Hookline repository' } }),
+      reply.status(httpStatus('dashboard_not_built')).send(errorBody('dashboard_not_built', 'the dashboard is not built; run `npm run build` in the Hookline repository')),
     );
     return;
   }

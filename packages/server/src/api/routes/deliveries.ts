@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AttemptTable, DeliveryTable } from '../../store/index.js';
-import { notFound } from '../../util/index.js';
+import { notFound } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
 import { Delivery, DeliveryDetail, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
 import { iso } from '../time.js';

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkPublishableType } from '../../events/index.js';
-import { notFound, UserError } from '../../util/index.js';
+import { notFound, UserError } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
 import { Envelope, ErrorBody, EventPublish, IdParams } from '../schemas.js';
 
@@ -13,7 +13,7 @@ export const eventRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app
     { schema: { tags: ['events'], summary: 'Publish an event to every subscribed endpoint', body: EventPublish, response: { 202: Published, 200: Published, 401: ErrorBody, 422: ErrorBody } } },
     async (req, reply) => {
       const bad = checkPublishableType(req.body.type);
-      if (bad) throw new UserError(422, 'invalid_event_type', bad);
+      if (bad) throw new UserError('invalid_event_type', bad);
       const r = await d.publisher.publish({ type: req.body.type, data: req.body.data ?? {}, ...(req.body.id ? { id: req.body.id } : {}) });
       // 202: accepted for delivery; 200: this id was already published, nothing new queued.
       return reply.status(r.duplicate ? 200 : 202).send(r);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { notFound } from '../../util/index.js';
+import { notFound } from '../../errors/index.js';
 import type { Guide } from '../guides.js';
 
 /** GET /guides/ (the list) and /guides/{name}: public, like /docs. */

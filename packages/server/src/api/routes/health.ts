@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../deps.js';
+import { errorBody, httpStatus } from '../errors.js';
 
 export const healthRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const pub = { public: true };
@@ -10,7 +11,7 @@ export const healthRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (ap
       return { status: 'ready' };
     } catch (err) {
       req.log.warn({ err }, 'readiness check failed');
-      return reply.status(503).header('retry-after', '5').send({ status: 'unavailable', error: { code: 'database_unavailable', message: 'the database does not answer' } });
+      return reply.status(httpStatus('database_unavailable')).header('retry-after', '5').send({ status: 'unavailable', ...errorBody('database_unavailable', 'the database does not answer') });
     }
   });
   app.get('/metrics', { config: pub, schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {

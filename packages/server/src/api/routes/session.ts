@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { UserError } from '../../util/index.js';
+import { UserError } from '../../errors/index.js';
 import { clearedSessionCookie, sessionCookie } from '../cookies.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, Nullable } from '../schemas.js';
@@ -19,7 +19,7 @@ export const sessionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (a
     { config: { public: true }, schema: { tags, summary: 'Sign in with an API key (sets the session cookie)', body: Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }), response: { 200: SessionView, 401: ErrorBody } } },
     async (req, reply) => {
       const opened = await d.sessions.open(req.body.api_key);
-      if (!opened) throw new UserError(401, 'unauthorized', 'invalid or revoked API key');
+      if (!opened) throw new UserError('unauthorized', 'invalid or revoked API key');
       reply.header('set-cookie', sessionCookie(opened.token, Math.floor(d.sessions.ttlMs / 1000), req.protocol === 'https'));
       return d.sessions.view(opened.session);
     },

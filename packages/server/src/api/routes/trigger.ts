@@ -2,7 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AgentTable } from '../../store/index.js';
 import { formatTriggerMessage, type InboundAuth, subjectFor, SUNSET, type TriggerScheme, verifyInbound, verifyTrigger } from '../../triggers/index.js';
-import { RateLimiter, UserError } from '../../util/index.js';
+import { RateLimiter } from '../../util/index.js';
+import { UserError } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeep } from '../json-body.js';
 
@@ -33,7 +34,7 @@ function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new UserError(400, 'invalid_json', 'the request body is not valid JSON');
+    throw new UserError('invalid_json', 'the request body is not valid JSON');
   }
 }
 
@@ -56,7 +57,7 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
 
   const findAgent = async (p: Params): Promise<AgentTable> => {
     const agent = await d.store.agents.getAgent(p.agentId);
-    if (!agent || agent.crew_id !== p.crewId) throw new UserError(404, 'not_found', 'no such agent in this crew');
+    if (!agent || agent.crew_id !== p.crewId) throw new UserError('not_found', 'no such agent in this crew');
     return agent;
   };
 
@@ -67,13 +68,13 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
     auth: InboundAuth,
     t: { scheme: TriggerScheme; id: string | null; name: string; template: string },
   ) => {
-    if (!auth.ok) throw new UserError(401, auth.code, auth.reason);
+    if (!auth.ok) throw new UserError(auth.code, auth.reason);
     if (auth.deprecated) reply.header('deprecation', 'true').header('sunset', SUNSET);
     if (agent.rate_limit_per_minute) {
       const wait = limiter.take(agent.id, agent.rate_limit_per_minute / 60, d.clock.now());
       if (wait > 0) {
         reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        throw new UserError(429, 'rate_limited', `agent ${agent.id} accepts ${agent.rate_limit_per_minute} triggers a minute; retry after ${Math.ceil(wait / 1000)} s`);
+        throw new UserError('rate_limited', `agent ${agent.id} accepts ${agent.rate_limit_per_minute} triggers a minute; retry after ${Math.ceil(wait / 1000)} s`);
       }
     }
     if (t.scheme === 'github' && req.headers['x-github-event'] === 'ping') return reply.status(200).send({ status: 'ignored', reason: 'GitHub ping: the webhook reaches Hookline and its signature is valid' });
@@ -102,11 +103,11 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
   app.post<{ Params: Params & { name: string } }>('/api/v1/webhooks/:crewId/:agentId/:name', schema("Trigger an agent run through a named webhook trigger; authenticated by the trigger's secret and scheme"), async (req, reply) => {
     const agent = await findAgent(req.params);
     const trigger = await d.store.triggers.byName(agent.id, req.params.name);
-    if (!trigger) throw new UserError(404, 'not_found', `agent ${agent.id} has no trigger named ${req.params.name}`);
+    if (!trigger) throw new UserError('not_found', `agent ${agent.id} has no trigger named ${req.params.name}`);
     const scheme = trigger.scheme as TriggerScheme;
     const auth = verifyTrigger(scheme, req.headers, raw(req), d.triggers.secret(trigger), nowSec());
     // Checked after the signature, so a disabled trigger does not tell strangers it exists.
-    if (auth.ok && !trigger.enabled) throw new UserError(403, 'trigger_disabled', `trigger ${trigger.name} is disabled; enable it with PATCH /api/v1/webhook-triggers/${trigger.id}`);
+    if (auth.ok && !trigger.enabled) throw new UserError('trigger_disabled', `trigger ${trigger.name} is disabled; enable it with PATCH /api/v1/webhook-triggers/${trigger.id}`);
     return accept(req, reply, agent, auth, { scheme, id: trigger.id, name: trigger.name, template: trigger.prompt_template || agent.prompt_template });
   });
 };
