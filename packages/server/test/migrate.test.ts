@@ -12,7 +12,7 @@ const ALL = Object.keys(migrations).sort();
 
 describe('migrations', () => {
   it('PostgreSQL: concurrent starts apply each migration once, while other schemas come and go', async () => {
-    const t = await createTestSchema();
+    const t = await createTestSchema({ migrated: false });
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     let stop = false;

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHookline, type Hookline } from '../src/index.js';
 import { verifySignature } from '../src/crypto/index.js';
 import { type FakeSlack, startFakeSlack } from './helpers/fake-slack.js';
-import { ADMIN_KEY, STORES, TEST_MASTER_KEY } from './helpers/hookline.js';
+import { ADMIN_KEY, startedIn, STORES, TEST_MASTER_KEY } from './helpers/hookline.js';
+import { trackLive } from './helpers/live-hooklines.js';
 import { ScriptedRunner } from './helpers/notify.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
 import { Receiver } from './helpers/receiver.js';
@@ -37,6 +38,7 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
   let hl: Hookline;
   let url: string;
   let pg: Awaited<ReturnType<typeof createTestSchema>> | undefined;
+  let untrack: (() => void) | undefined;
 
   const trigger = async (agent: string, c: string) => {
     const body = JSON.stringify({ note: `case-${c}` });
@@ -59,7 +61,7 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     writeFileSync(join(dir, 'slack', 'filer', 'on_complete.json.j2'), ON_COMPLETE_003);
     writeFileSync(join(dir, 'slack', 'on_error.json.j2'), '[{"type": "section", "text": {"type": "mrkdwn", "text": "{{ agent_name }} broke: {{ error | upper }}"}}]');
     pg = kind === 'postgres' ? await createTestSchema() : undefined;
-    hl = await createHookline({
+    const created = await createHookline({
       config: {
         data_dir: join(dir, 'data'),
         server: { port: 0 },
@@ -71,6 +73,11 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
       },
       ...(pg ? { schema: pg.schema, applicationName: pg.applicationName } : {}),
       runnerFor: () => runner,
+    });
+    hl = created;
+    untrack = trackLive(`a ${kind} Hookline started in "${startedIn()}"`, async () => {
+      await created.stop();
+      await pg?.drop();
     });
     // Bad settings are refused before anything changes.
     expect(() => hl.useSlackNotifications({ default_channel: '#alerts' })).toThrow(/needs bot_token/);
@@ -84,6 +91,7 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     url = (await hl.start())!;
   });
   afterAll(async () => {
+    untrack?.();
     await hl?.stop();
     await pg?.drop();
     await slack?.close();

@@ -17,7 +17,8 @@ afterEach(async () => {
 
 /** One connection, so every statement shows in the same session's pg_prepared_statements. */
 async function oneConnection() {
-  const schema = await createTestSchema();
+  // Empty: these tests make their own tables.
+  const schema = await createTestSchema({ migrated: false });
   const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, application_name: schema.applicationName, options: `-c search_path=${schema.schema}` });
   pool.on('connect', (client) => prepareMarkedStatements(client));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });

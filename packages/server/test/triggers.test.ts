@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { Receiver } from './helpers/receiver.js';
+import { until } from './helpers/wait.js';
 
 const node = process.execPath;
 // An agent: echoes what it was asked, reports usage on its last line.
@@ -16,14 +17,12 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
   let secret: string;
   const trigger = (body: string, extra: Record<string, string> = {}, path = '/api/v1/webhooks/acme/reviewer/trigger') =>
     fetch(h.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...extra }, body });
-  const waitRun = async (id: string) => {
-    for (let i = 0; i < 400; i++) {
+  const waitRun = (id: string) =>
+    until(`run ${id} to finish`, async () => {
       const r = (await h.call('GET', `/api/v1/runs/${id}`)).body;
-      if (!['queued', 'running'].includes(r.status)) return r;
-      await new Promise((res) => setTimeout(res, 25));
-    }
-    throw new Error(`run ${id} did not finish`);
-  };
+      return ['queued', 'running'].includes(r.status) ? undefined : r;
+    });
+  const waitRunning = (id: string) => until(`run ${id} to start`, async () => ((await h.call('GET', `/api/v1/runs/${id}`)).body.status === 'running' ? true : undefined));
 
   beforeAll(async () => {
     rx = await new Receiver().start();
@@ -138,9 +137,7 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     const res = (await (await trigger(body, { 'x-signature': hmac(secret, body) })).json()) as any;
     await waitRun(res.run_id);
     const completed = (r: { body: string }) => JSON.parse(r.body).data.execution_id === res.run_id && JSON.parse(r.body).type === 'run.completed';
-    for (let i = 0; i < 200 && !rx.received.some(completed); i++) await new Promise((r) => setTimeout(r, 25));
-    const got = rx.received.find(completed)!;
-    expect(got).toBeDefined();
+    const got = await until('run.completed delivered', async () => rx.received.find(completed));
     const evt = new Webhook(ep.secret).verify(got.body, headers(got.headers)) as any;
     expect(evt.type).toBe('run.completed');
     expect(evt.data).toMatchObject({
@@ -167,10 +164,14 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     const a = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
     const b = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
     // One at a time: the second waits in the queue while the first runs.
-    await new Promise((r) => setTimeout(r, 300));
+    await waitRunning(a.id);
     expect((await h.call('GET', `/api/v1/runs/${b.id}`)).body.status).toBe('queued');
-    expect(await waitRun(a.id)).toMatchObject({ status: 'timeout', error: expect.stringMatching(/timed out/) });
-    expect((await waitRun(b.id)).status).toBe('timeout');
+    const aDone = await waitRun(a.id);
+    expect(aDone).toMatchObject({ status: 'timeout', error: expect.stringMatching(/timed out/) });
+    const bDone = await waitRun(b.id);
+    expect(bDone.status).toBe('timeout');
+    // And the second began only once the first had ended.
+    expect(new Date(bDone.started_at).getTime()).toBeGreaterThanOrEqual(new Date(aDone.finished_at).getTime());
     const events = await h.call('GET', '/api/v1/deliveries?limit=1');
     expect(events.status).toBe(200);
   });
@@ -180,7 +181,7 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     const b = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
     const cb = await h.call('POST', `/api/v1/runs/${b.id}/cancel`);
     expect(cb.body.status).toBe('cancelled');
-    for (let i = 0; i < 100 && (await h.call('GET', `/api/v1/runs/${a.id}`)).body.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitRunning(a.id);
     const ca = await h.call('POST', `/api/v1/runs/${a.id}/cancel`);
     expect(ca.body.status).toBe('cancelled');
     expect((await h.call('POST', `/api/v1/runs/${a.id}/cancel`)).status).toBe(409);
@@ -206,7 +207,7 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     const run = (await h.call('POST', '/api/v1/agents/reviewer/runs', { prompt: 'hi' })).body;
     await waitRun(run.id);
     const mine = () => rx.received.filter((r) => r.path === '/lifecycle' && JSON.parse(r.body).data.execution_id === run.id);
-    for (let i = 0; i < 200 && mine().length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    await until('run.started and run.completed delivered', async () => (mine().length >= 2 ? true : undefined));
     const types = mine().map((r) => JSON.parse(r.body).type).sort();
     expect(types).toEqual(['run.completed', 'run.started']);
     const started = JSON.parse(mine().find((r) => JSON.parse(r.body).type === 'run.started')!.body);
@@ -224,8 +225,9 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     const again = await h.call('POST', '/api/v1/runs/report', report);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: first.body.id, duplicate: true });
-    for (let i = 0; i < 200 && !rx.received.some((r) => r.path === '/external'); i++) await new Promise((r) => setTimeout(r, 25));
-    await new Promise((r) => setTimeout(r, 100));
+    await until('run.failed delivered', async () => (rx.received.some((r) => r.path === '/external') ? true : undefined));
+    // A second delivery (of a second run.failed) would be due now: the drain sends it before we count.
+    await h.hl.dispatcher!.drain();
     const got = rx.received.filter((r) => r.path === '/external');
     expect(got).toHaveLength(1);
     expect(JSON.parse(got[0]!.body).data).toMatchObject({ execution_id: first.body.id, status: 'failed', result: null, error: 'Tool call failed: HTTP 500 from API', metadata: { duration_seconds: 150, tokens_used: 1250 } });
@@ -270,7 +272,7 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     const slow = await h.call('POST', '/api/v1/agents/sleeper/runs?wait=true&wait_seconds=1', {});
     expect(slow.status).toBe(202);
     expect(['queued', 'running']).toContain(slow.body.status);
-    for (let i = 0; i < 100 && (await h.call('GET', `/api/v1/runs/${slow.body.id}`)).body.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitRunning(slow.body.id);
     expect((await h.call('POST', `/api/v1/runs/${slow.body.id}/cancel`)).body.status).toBe('cancelled');
   });
 });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hookline, type HooklineOptions } from '../../src/app.js';
 import { validateConfig } from '../../src/load-config.js';
+import { expect } from 'vitest';
+import { trackLive } from './live-hooklines.js';
 import { createTestSchema, TEST_DATABASE_URL } from './postgres.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -33,6 +35,11 @@ export async function answerOf(res: Response): Promise<{ status: number; body: a
   return { status: res.status, body, headers: res.headers };
 }
 
+/** The test running now, or the file's hooks when none is. */
+export function startedIn(): string {
+  return expect.getState().currentTestName ?? `a hook of ${expect.getState().testPath ?? 'the file'}`;
+}
+
 /** An in-process Hookline on a throwaway SQLite file or PostgreSQL schema, listening on 127.0.0.1:0. */
 export async function startHookline(kind: StoreKind, o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
@@ -51,6 +58,12 @@ export async function startHookline(kind: StoreKind, o: HarnessOptions = {}): Pr
   const { overrides: _, ...rest } = o;
   const hl = await Hookline.create({ ...rest, config, ...(pg ? { schema: pg.schema, applicationName: pg.applicationName } : {}) });
   await hl.bootstrapAdminKey();
+  const close = async () => {
+    await hl.stop();
+    await pg?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const untrack = trackLive(`a ${kind} Hookline started in "${startedIn()}"`, close);
   const url = (await hl.start()) ?? '';
   return {
     hl,
@@ -63,9 +76,8 @@ export async function startHookline(kind: StoreKind, o: HarnessOptions = {}): Pr
       return answerOf(res);
     },
     async close() {
-      await hl.stop();
-      await pg?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      untrack();
+      await close();
     },
   };
 }
