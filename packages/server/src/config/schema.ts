@@ -84,7 +84,7 @@ export const ConfigSchema = Type.Object(
       {
         url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL (`HOOKLINE_DATABASE_URL`). Unset: the embedded SQLite database in `data_dir`.' })),
         pool_size: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'PostgreSQL connections per process for API requests, publishing and everything else but the delivery engine.' }),
-        prepare_statements: Type.Boolean({ default: true, description: 'PostgreSQL: prepare the hot statements (publish, claim) once per connection instead of planning them at every call. Turn off behind a connection pooler that cannot keep prepared statements (PgBouncer before 1.21, or in transaction mode without `max_prepared_statements`).' }),
+        prepare_statements: Type.Boolean({ default: true, description: 'PostgreSQL: prepare the statements of a publish once per connection instead of planning them at every call. Turn off behind a connection pooler that cannot keep prepared statements (PgBouncer before 1.21, or in transaction mode without `max_prepared_statements`).' }),
         engine_pool_size: Type.Integer({ minimum: 1, maximum: 50, default: 4, description: "PostgreSQL connections per process of the delivery engine's own pool (claims, lease renewals, results), so intake cannot starve delivery. Only `all` and `worker` processes open them." }),
       },
       { default: {}, additionalProperties: false },

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DialectOps } from './dialect.js';
 import type { Database, DeliveryTable } from './schema.js';
-import { preparedAs, prepareMarkedStatements } from './prepared-postgres.js';
+import { prepareMarkedStatements } from './prepared-postgres.js';
 
 /** Where processes tell each other that deliveries are due. */
 export const DUE_CHANNEL = 'hookline_deliveries_due';
@@ -170,7 +170,9 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
     async claim(kdb, a: ClaimArgs) {
       // Rows other workers hold are skipped (SKIP LOCKED); of the rest, the oldest due first
       // and no more than `perEndpoint` of any one endpoint.
-      const r = await sql<DeliveryTable>`${preparedAs('claim')}
+      // Sent as text, not prepared (see prepared-postgres.ts): its best plan depends on how many
+      // rows are due, which a plan cached while the queue was small does not know.
+      const r = await sql<DeliveryTable>`
         UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
         WHERE id = ANY(ARRAY(
           SELECT id FROM (

@@ -1,15 +1,16 @@
 /**
- * Named prepared statements for PostgreSQL's hot statements (publish, claim). Parsing
+ * Named prepared statements for PostgreSQL's hot statements (a publish's two). Parsing
  * and planning such a statement cost the server more than running it (a publish's subscription
  * read: 0.24 ms as text, 0.08 ms prepared, on this project's benchmark machine), and pg only
  * prepares a statement that has a name, which Kysely never gives. So a statement opts in by
  * starting with `preparedAs(name)`, and each pooled connection prepares it once by that name.
  * Its text must then be the same every time (arrays as parameters, never lists spliced in).
  *
- * After five runs PostgreSQL may keep one generic plan for a prepared statement. Mark only
- * statements measured under load (npm run bench, http-postgres): the result batch
- * (store/record-results-postgres.ts) is not marked, because prepared it made one
- * `hookline serve` saturate at 4,000 events/s instead of 5,000.
+ * After five runs PostgreSQL may keep one generic plan for a prepared statement. Only the
+ * publish's statements are marked (key lookups and inserts, whose plan does not depend on how
+ * big the queue is). The delivery side's are not: prepared, the result batch made one
+ * `hookline serve` saturate at 4,000 events/s in three runs of three, and with the claim
+ * prepared deliveries fell to half of 4,000/s in one full benchmark run of four.
  */
 import { type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
