@@ -97,23 +97,26 @@ describe('dashboard in Chromium', () => {
       }
       throw new Error(`Tab never reached ${selector}`);
     };
-    await page.goto(`${h.url}/dashboard/signin`);
+    // Each wait is bounded below the test's own timeout, so a failure names the step that hung
+    // (the whole test takes about 2.5 s; CI once saw it hang without saying where).
+    const step = { timeout: 8_000 };
+    await page.goto(`${h.url}/dashboard/signin`, step);
     await tabTo('[data-testid="signin-key"]');
     await page.keyboard.type(ADMIN_KEY);
     await page.keyboard.press('Enter');
-    await page.getByTestId('overview-runs').waitFor();
+    await page.getByTestId('overview-runs').waitFor(step);
     await tabTo('nav a[href="/dashboard/notifications"]');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/dashboard\/notifications$/);
+    await page.waitForURL(/\/dashboard\/notifications$/, step);
     await tabTo('[data-testid="filter-status"]');
     await page.keyboard.type('failed'); // a focused select picks the option typed
-    await page.waitForURL(/status=failed/);
+    await page.waitForURL(/status=failed/, step);
     const row = page.locator('[data-testid="notification-row"][data-status="failed"]').first();
-    await row.waitFor();
+    await row.waitFor(step);
     const id = await row.getAttribute('data-id');
     await tabTo(`[data-testid="notification-row"][data-id="${id}"] [data-testid="retry-button"]`);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator(`[data-testid="notification-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 15_000 }).toBe('delivered');
+    await expect.poll(() => page.locator(`[data-testid="notification-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 10_000, message: `notification ${id} to turn delivered after Retry` }).toBe('delivered');
     await context.close();
   });
 
