@@ -43,6 +43,11 @@ export interface HttpSenderOptions {
 
 const SNIPPET_BYTES = 4096;
 
+/** The result of a request that got no answer: refused before sending, or lost on the way. */
+export function noAnswer(error: NonNullable<SendResult['error']>, durationMs = 0): SendResult {
+  return { statusCode: null, retryAfterMs: null, responseBody: '', durationMs, error };
+}
+
 /** Retry-After is either delta-seconds or an HTTP-date; dates are relative to the injected clock. */
 export function parseRetryAfter(value: string | string[] | undefined, now: number): number | null {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -283,9 +288,7 @@ export class HttpSender {
 
   send(req: SendRequest): Promise<SendResult> {
     const started = performance.now();
-    const refused = (error: SendResult['error']): Promise<SendResult> => Promise.resolve({
-      statusCode: null, retryAfterMs: null, responseBody: '', error, durationMs: Math.round(performance.now() - started),
-    });
+    const refused = (error: NonNullable<SendResult['error']>): Promise<SendResult> => Promise.resolve(noAnswer(error, Math.round(performance.now() - started)));
 
     let url: URL;
     try {

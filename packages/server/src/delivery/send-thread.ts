@@ -5,7 +5,7 @@
  * reported failed and retried).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { HttpSender, type SendResult } from './http-sender.js';
+import { HttpSender, noAnswer, type SendResult } from './http-sender.js';
 import { SsrfGuard } from './ssrf-guard.js';
 import type { FromThread, SendThreadSettings, ToThread } from './send-threads.js';
 
@@ -17,7 +17,7 @@ const sender = new HttpSender({ guard: new SsrfGuard({ allowNetworks: settings.a
 
 /** send() reports failures as results; this covers a bug, so the main thread is never left waiting. */
 function failed(err: unknown): SendResult {
-  return { statusCode: null, retryAfterMs: null, responseBody: '', durationMs: 0, error: { code: 'network_error', message: `send thread: ${(err as Error).message}` } };
+  return noAnswer({ code: 'network_error', message: `send thread: ${(err as Error).message}` });
 }
 
 /** Results finished in this turn of the event loop, posted together. */

@@ -9,7 +9,7 @@
  * open requests as failed attempts (network_error): they are retried, as after a lost connection.
  */
 import { Worker } from 'node:worker_threads';
-import type { SendRequest, SendResult } from './http-sender.js';
+import { noAnswer, type SendRequest, type SendResult } from './http-sender.js';
 
 export interface SendThreadSettings {
   allowNetworks: string[];
@@ -61,10 +61,6 @@ class SendThread {
     return this.open.size;
   }
 
-  get alive(): boolean {
-    return !this.exited;
-  }
-
   send(id: number, request: SendRequest, resolve: (result: SendResult) => void): void {
     if (this.open.size === 0) this.worker.ref();
     this.open.set(id, resolve);
@@ -96,7 +92,7 @@ class SendThread {
     this.exited = true;
     this.closing?.();
     const message = `the send thread stopped before the answer arrived${err ? ` (${err.message})` : ''}; whether the receiver got the request is unknown`;
-    for (const resolve of this.open.values()) resolve({ statusCode: null, retryAfterMs: null, responseBody: '', durationMs: 0, error: { code: 'network_error', message } });
+    for (const resolve of this.open.values()) resolve(noAnswer({ code: 'network_error', message }));
     this.open.clear();
     this.onExit(this, err);
   }
@@ -132,7 +128,7 @@ export class ThreadedSender {
   }
 
   send(request: SendRequest): Promise<SendResult> {
-    if (this.ended) return Promise.resolve({ statusCode: null, retryAfterMs: null, responseBody: '', durationMs: 0, error: { code: 'network_error', message: 'the sender is closed' } });
+    if (this.ended) return Promise.resolve(noAnswer({ code: 'network_error', message: 'the sender is closed' }));
     return new Promise((resolve) => this.leastLoaded().send(++this.nextId, request, resolve));
   }
 
