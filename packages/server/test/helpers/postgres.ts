@@ -75,7 +75,10 @@ const MIGRATIONS_HASH = createHash('sha256')
   .digest('hex')
   .slice(0, 10);
 const SLOT_PREFIX = `hl_p_${MIGRATIONS_HASH}_`;
+/** A free slot's comment: this word, then when it was given back (ms since the epoch). */
 const CLEAN = 'hookline-test clean ';
+/** Slots of other migrations are dropped once nobody has given one back for this long. */
+const STALE_SLOT_MS = 60 * 60 * 1000;
 
 /** Tables, columns, constraints and indexes of a schema, as one hash: what a test may not leave changed. */
 const FINGERPRINT = `
@@ -109,12 +112,40 @@ async function emptyingStatements(c: pg.Client, schema: string): Promise<string>
   return order.map((t) => `DELETE FROM ${schema}."${t}";`).join('\n');
 }
 
+let staleSlotsDropped: Promise<void> | undefined;
+
+/**
+ * Drops the slots built for earlier versions of the migrations, which would otherwise pile up
+ * in the test database. A slot is only dropped while this process holds its lock (nobody is
+ * using it) and after an hour unused, so two checkouts with different migrations testing side
+ * by side do not keep rebuilding each other's slots.
+ */
+async function dropStaleSlots(c: pg.Client, now: number): Promise<void> {
+  const slots = await c.query<{ name: string; note: string | null }>(
+    "SELECT nspname AS name, obj_description(oid, 'pg_namespace') AS note FROM pg_namespace WHERE nspname LIKE 'hl\\_p\\_%' AND nspname NOT LIKE $1",
+    [`${SLOT_PREFIX}%`],
+  );
+  for (const slot of slots.rows) {
+    const releasedAt = slot.note?.startsWith(CLEAN) ? Number(slot.note.slice(CLEAN.length)) : NaN;
+    // Slots without a release time come from before it was recorded, or from a process that died.
+    if (Number.isFinite(releasedAt) && now - releasedAt < STALE_SLOT_MS) continue;
+    const locked = (await c.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [slot.name])).rows[0]!.got;
+    if (!locked) continue;
+    try {
+      await c.query(`DROP SCHEMA IF EXISTS ${slot.name} CASCADE`);
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(hashtext($1))', [slot.name]);
+    }
+  }
+}
+
 async function claimMigratedSchema(): Promise<TestSchema> {
   // Holds the slot's lock for the test's whole life; not tagged, so it is not counted as a leak.
   const claim = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await claim.connect();
   let schema = '';
   try {
+    await (staleSlotsDropped ??= dropStaleSlots(claim, Date.now()));
     for (let n = 0; !schema; n++) {
       const r = await claim.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [`${SLOT_PREFIX}${n}`]);
       if (r.rows[0]!.got) schema = `${SLOT_PREFIX}${n}`;
@@ -155,7 +186,7 @@ async function claimMigratedSchema(): Promise<TestSchema> {
           return;
         }
         // One implicit transaction: emptied and marked clean together, or left marked in use (rebuilt by its next claimer).
-        await claim.query(`${await emptyingStatements(claim, schema)}\nCOMMENT ON SCHEMA ${schema} IS '${CLEAN}';`);
+        await claim.query(`${await emptyingStatements(claim, schema)}\nCOMMENT ON SCHEMA ${schema} IS '${CLEAN}${Date.now()}';`);
       } finally {
         await claim.end();
       }
