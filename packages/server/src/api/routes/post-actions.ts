@@ -140,8 +140,8 @@ const BindingParams = Type.Object({ id: Type.String({ maxLength: 128 }), binding
 const TriggerParams = Type.Object({ type: oneOf(TRIGGER_TYPES, 'webhook or schedule.'), id: Type.String({ maxLength: 128 }) });
 
 /** Post-actions (seed 000): reusable HTTP requests, and their bindings to webhook triggers and schedules. */
-export const postActionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  const pa = d.postActions;
+export const postActionRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const pa = deps.postActions;
   app.post('/api/v1/post-actions', { schema: { tags, summary: 'Create a post-action', body: PostActionCreate, response: { 201: PostAction } } }, async (req, reply) =>
     reply.status(201).send(await pa.create(req.body)),
   );
@@ -177,14 +177,14 @@ export const postActionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async
   });
 
   app.get('/api/v1/post-actions/:id/runs', { schema: { tags, summary: 'Run history: every time it fired, newest first', params: IdParams, querystring: Page, response: { 200: Paginated(PostActionRun) } } }, async (req) =>
-    d.notifications.postActionRuns(req.params.id, req.query),
+    deps.notifications.postActionRuns(req.params.id, req.query),
   );
 
   // Read-only keys may call it too (api/auth.ts): it renders, and sends and stores nothing.
   app.post(
     '/api/v1/post-actions/preview',
     { schema: { tags, summary: 'Render URL, header and body templates with sample values or a run\'s variables; nothing is sent', body: PreviewBody, response: { 200: Preview, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody } } },
-    async (req) => d.preview.preview(req.body),
+    async (req) => deps.preview.preview(req.body),
   );
 
   app.get('/api/v1/triggers/:type/:id/post-actions', { schema: { tags, summary: "A trigger's post-action bindings, each with its post-action", params: TriggerParams, querystring: Page, response: { 200: Paginated(TriggerBinding) } } }, async (req) => {
