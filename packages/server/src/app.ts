@@ -155,22 +155,22 @@ export class Hookline {
         onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
       });
     }
-    this.agents = new AgentAdmin(store, box, this.clock, this.guard, () => this.notificationSettings.webhooks.map((w) => w.name));
+    this.agents = new AgentAdmin(store, box, this.clock, this.guard, () => this.notificationSettings.webhooks.map((w) => w.name), c.agents.default_timeout_seconds);
     this.callbacks = new CallbackAdmin(store, box, this.clock, this.guard);
     // Webhook names and the default runner are read at each load, so webhooks added by
     // useWebhookNotifications count for AGENT.md rules, and a re-read default applies.
     const settings = this.notificationSettings;
     this.defaultRunner = c.agents.default_runner;
     const currentDefaultRunner = () => this.defaultRunner;
-    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); }, get defaultRunner() { return currentDefaultRunner(); } });
+    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); }, get defaultRunner() { return currentDefaultRunner(); }, defaultTimeoutSeconds: c.agents.default_timeout_seconds });
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
     this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
     this.inspector = new Inspector({ store, box, clock: this.clock, stream: this.stream, settings: c.inspector });
     this.runs = new RunService(store, this.clock, () => this.executor, this.stream, this.announcer);
-    if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log });
+    if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log, pollIntervalMs: ms(c.schedules.poll_interval), batchSize: c.schedules.batch_size });
     this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
     if (works) {
-      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, announcer: this.announcer, log: this.log, clock: this.clock, stream: this.stream, runnerFor: o.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: o.resolve })) });
+      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, announcer: this.announcer, log: this.log, clock: this.clock, stream: this.stream, leaseMs: ms(c.runs.lease), pollIntervalMs: ms(c.runs.poll_interval), runnerFor: o.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: o.resolve })) });
     }
     if (works) {
       const r = c.retention;

@@ -11,7 +11,7 @@ export interface CommandAgent {
   runner_config: CommandRunnerSettings;
   /** Instructions put before every trigger payload. */
   prompt_template?: string;
-  /** Default 600 (10 minutes, as 004). */
+  /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
   timeout_seconds?: number;
   /** More runs wait in the queue (default 1). */
   max_concurrent_runs?: number;
@@ -58,7 +58,7 @@ export interface HttpAgent {
   runner_config: HttpRunnerSettings;
   /** Instructions put before every trigger payload. */
   prompt_template?: string;
-  /** Default 600 (10 minutes, as 004). */
+  /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
   timeout_seconds?: number;
   /** More runs wait in the queue (default 1). */
   max_concurrent_runs?: number;
@@ -87,7 +87,7 @@ export interface OpenaiAgent {
   runner_config: OpenaiRunnerSettings;
   /** Instructions put before every trigger payload. */
   prompt_template?: string;
-  /** Default 600 (10 minutes, as 004). */
+  /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
   timeout_seconds?: number;
   /** More runs wait in the queue (default 1). */
   max_concurrent_runs?: number;
@@ -713,7 +713,7 @@ export interface PatchAgentsById {
     runner_config?: Record<string, unknown>;
     /** Instructions put before every trigger payload. */
     prompt_template?: string;
-    /** Default 600 (10 minutes, as 004). */
+    /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
     timeout_seconds?: number;
     /** More runs wait in the queue (default 1). */
     max_concurrent_runs?: number;

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { substituteEnv } from '../config/index.js';
+import { DEFAULT_AGENT_TIMEOUT_SECONDS, substituteEnv } from '../config/index.js';
 import { type NotificationRules, parseNotificationRules, RulesError } from '../notifications/index.js';
 import { closest, parseDuration } from '../util/index.js';
 import type { RunnerKind, RunnerSettings } from './runner-config.js';
@@ -76,6 +76,8 @@ export interface AgentFileOptions {
   webhookNames?: readonly string[];
   /** The runner of files that name none (`agents.default_runner`). Default: none, and such a file is an error. */
   defaultRunner?: DefaultRunner | undefined;
+  /** Timeout of files that give none (`agents.default_timeout_seconds`). Default: 600. */
+  defaultTimeoutSeconds?: number;
 }
 
 /**
@@ -174,7 +176,7 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
     runner: runner as RunnerKind,
     runner_config: cfg as RunnerSettings,
     prompt_template: lines.slice(end + 1).join('\n').trim(),
-    timeout_seconds: timeoutSeconds ?? 600,
+    timeout_seconds: timeoutSeconds ?? options.defaultTimeoutSeconds ?? DEFAULT_AGENT_TIMEOUT_SECONDS,
     max_concurrent_runs: int('max_concurrent_runs', 1, 1000) ?? 1,
     model: str('model') ?? null,
     rate_limit_per_minute: rate ?? null,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { NOTIFY_EVENTS, RUNNERS, WEBHOOK_NAME_PATTERN } from './vocabulary.js';
+import { DEFAULT_AGENT_TIMEOUT_SECONDS, NOTIFY_EVENTS, RUNNERS, WEBHOOK_NAME_PATTERN } from './vocabulary.js';
 
 /**
  * The one definition of Hookline's configuration. Validation, TypeScript types, defaults
@@ -118,6 +118,21 @@ export const ConfigSchema = Type.Object(
       {
         dir: Type.String({ default: 'agents', description: 'Directory of agent files, one folder per agent holding an AGENT.md (YAML front matter + prompt). Relative paths are from the working directory. Loaded at start and on SIGHUP; a missing directory means no file agents (`HOOKLINE_AGENTS_DIR`).' }),
         default_runner: Type.Optional(DefaultRunnerSchema),
+        default_timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, default: DEFAULT_AGENT_TIMEOUT_SECONDS, description: 'How long a run may take, in seconds, when its agent sets no `timeout_seconds` (AGENT.md or API); past it the run ends as `timeout`. Applies when an agent is created or its file is loaded.' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    runs: Type.Object(
+      {
+        lease: Duration('30s', 'How long a running run belongs to the worker process running it; the process renews the lease while it lives. A run whose lease has ended (its process died) is recorded as failed, not retried, when a worker next starts.'),
+        poll_interval: Duration('1s', 'How often a worker looks for queued runs and renews its leases (at least three times per `runs.lease`), as a safety net: a run queued in this process starts at once.'),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    schedules: Type.Object(
+      {
+        poll_interval: Duration('1s', 'Longest time the scheduler sleeps between looks at the schedules; it otherwise wakes at the nearest due tick, and at once when this process changes a schedule.'),
+        batch_size: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Due schedules read per database round trip while firing ticks.' }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -22,9 +22,10 @@ export interface ExecutorOptions {
   runnerFor: (runner: string, settings: unknown) => Runner;
   /** The live stream: run.started / run.* ends and agent.log lines go here. */
   stream?: StreamEmitter;
-  /** A running run's lease; renewed at a third of it while the process lives. */
-  leaseMs?: number;
-  pollIntervalMs?: number;
+  /** A running run's lease (`runs.lease`); renewed at a third of it while the process lives. */
+  leaseMs: number;
+  /** How often queued runs are looked for and leases renewed (`runs.poll_interval`). */
+  pollIntervalMs: number;
 }
 
 /**
@@ -45,7 +46,7 @@ export class RunExecutor {
   private readonly leaseMs: number;
 
   constructor(private readonly options: ExecutorOptions) {
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs;
   }
 
   async start(): Promise<void> {
@@ -55,7 +56,7 @@ export class RunExecutor {
       void this.renew().catch((err) => this.options.log.error({ err }, 'runs: renewing leases failed'));
       this.saturated.clear();
       this.wake();
-      this.timer = setTimeout(tick, Math.min(this.options.pollIntervalMs ?? 1000, this.leaseMs / 3));
+      this.timer = setTimeout(tick, Math.min(this.options.pollIntervalMs, this.leaseMs / 3));
       this.timer.unref();
     };
     tick();

@@ -12,12 +12,11 @@ export interface SchedulerOptions {
   log: Logger;
   /**
    * Longest sleep between looks at the table; the loop otherwise wakes at the nearest
-   * `next_run_at`, and at once when this process changes a schedule.
-   * @defaultValue 1000
+   * `next_run_at`, and at once when this process changes a schedule (`schedules.poll_interval`).
    */
-  pollIntervalMs?: number;
-  /** @defaultValue 100 */
-  batchSize?: number;
+  pollIntervalMs: number;
+  /** Due schedules read per round trip (`schedules.batch_size`). */
+  batchSize: number;
 }
 
 /** What a schedule's run is asked: the agent's prompt template, then the schedule's prompt. */
@@ -46,8 +45,8 @@ export class Scheduler {
   private readonly batch: number;
 
   constructor(private readonly options: SchedulerOptions) {
-    this.pollMs = options.pollIntervalMs ?? 1000;
-    this.batch = options.batchSize ?? 100;
+    this.pollMs = options.pollIntervalMs;
+    this.batch = options.batchSize;
   }
 
   start(): void {

@@ -26,7 +26,7 @@ const agentFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 2000 }),
   prompt_template: Type.String({ maxLength: 100_000, description: 'Instructions put before every trigger payload.' }),
-  timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'Default 600 (10 minutes, as 004).' }),
+  timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds a run may take before it ends as `timeout`. Default: the server\'s `agents.default_timeout_seconds` (600, 10 minutes).' }),
   max_concurrent_runs: Type.Integer({ minimum: 1, maximum: 1000, description: 'More runs wait in the queue (default 1).' }),
   model: Nullable(Type.String({ maxLength: 200 }), { description: 'Model label; the `openai` runner sends it when its settings name no model.' }),
   rate_limit_per_minute: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }), { description: 'Inbound triggers accepted per minute; more get 429.' }),
