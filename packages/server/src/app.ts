@@ -88,10 +88,10 @@ export class Hookline {
   agentFilesReport: AgentFilesReport | undefined;
   readonly triggers: WebhookTriggerAdmin;
   readonly postActions: PostActionAdmin;
-  /** Request bins (issue 5's Inspector). */
+  /** Request bins (the Inspector, docs/inspector.md). */
   readonly inspector: Inspector;
   readonly runs: RunService;
-  /** 003's Slack and named-webhook settings; the fluent `use…Notifications` calls change them in place. */
+  /** The Slack and named-webhook notification settings; the fluent `use…Notifications` calls change them in place. */
   readonly notificationSettings: NotificationSettings;
   private slackTemplates: SlackTemplates;
   readonly notifier: Notifier;
@@ -255,7 +255,7 @@ export class Hookline {
   }
 
   /**
-   * 003's fluent setup for embedding: Slack via the Web API (bot token) or an incoming-webhook
+   * Fluent notification setup for embedding: Slack via the Web API (bot token) or an incoming-webhook
    * URL as `default_channel`. Returns this Hookline, so calls chain.
    */
   useSlackNotifications(s: Partial<Omit<SlackSettings, 'enabled'>> & { enabled?: boolean }): this {
@@ -270,7 +270,7 @@ export class Hookline {
     return this;
   }
 
-  /** 003's fluent setup of one named outbound webhook (name defaults to `default`; same name replaces). */
+  /** Fluent setup of one named outbound webhook (name defaults to `default`; same name replaces). */
   useWebhookNotifications(w: Partial<NamedWebhook> & Pick<NamedWebhook, 'url' | 'secret'>): this {
     const hook = checkNamedWebhook({ name: 'default', events: [...NOTIFY_EVENTS], ...w });
     const list = this.notificationSettings.webhooks;

@@ -27,7 +27,7 @@ export interface AgentInput {
   max_concurrent_runs?: number;
   model?: string | null;
   rate_limit_per_minute?: number | null;
-  /** 003's per-agent rules (`on_complete: [{channel, target}]`…); null = the configured defaults. */
+  /** Per-agent notification rules (`on_complete: [{channel, target}]`…); null = the configured defaults. */
   notifications?: NotificationRules | null;
 }
 
@@ -49,13 +49,13 @@ export interface AgentView {
   source: string;
   source_path: string | null;
   notifications: NotificationRules | null;
-  /** Where run results are POSTed (002); details at /api/v1/agents/{id}/callback. */
+  /** Where run results are POSTed (docs/callbacks.md); details at /api/v1/agents/{id}/callback. */
   callback_url: string | null;
   created_at: string;
   updated_at: string;
 }
 
-/** 004 calls it "the per-agent secret"; 32 random bytes, URL-safe. */
+/** The agent's trigger-URL secret (docs/webhook-triggers.md); 32 random bytes, URL-safe. */
 const newTriggerSecret = () => `hltr_${randomBytes(32).toString('base64url')}`;
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -234,7 +234,7 @@ export class AgentAdmin {
     return Object.fromEntries(Object.entries(rules).map(([event, list]) => [event, list.map((r) => ({ ...r, target: maskWebhookUrl(r.target) }))]));
   }
 
-  /** Stored form of 003's rules; a 422 naming the spot (`notifications.on_error[0].target`) when wrong. */
+  /** Stored form of the per-agent notification rules; a 422 naming the spot (`notifications.on_error[0].target`) when wrong. */
   checkRules(rules: unknown): string | null {
     if (rules === undefined || rules === null) return null;
     try {

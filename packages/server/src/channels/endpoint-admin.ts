@@ -191,7 +191,7 @@ export class EndpointAdmin {
     return { ...this.view(row), ...(warnings.length ? { warnings } : {}) };
   }
 
-  /** Re-enables; what happened while it was off stays undelivered (001). */
+  /** Re-enables; what happened while it was off stays undelivered (docs/endpoints-and-signing.md). */
   enable(id: string): Promise<EndpointView> {
     return this.update(id, { enabled: true });
   }

@@ -6,7 +6,7 @@ import type { NotificationSettings } from './notification-settings.js';
 import { isSlackWebhookUrl, judgeSlack, withSlackToken } from './slack.js';
 import type { Opener } from './endpoint.js';
 
-/** Seed 000: 1 s, 2 s, 4 s … between attempts, capped at 30 s, `retry_count` times; 4xx is final. */
+/** Post-actions: 1 s, 2 s, 4 s … between attempts, capped at 30 s, `retry_count` times; 4xx is final. */
 function postActionPolicy(retryCount: number): Partial<RetryPolicy> {
   return { schedule: Array.from({ length: retryCount }, (_, i) => Math.min(1000 * 2 ** i, 30_000)), retry4xx: false };
 }
@@ -101,7 +101,7 @@ export class NotificationChannels {
   }
 }
 
-/** Slack's own error word (`channel_not_found`) is the whole story; 003's log shows just that. */
+/** Slack's own error word (`channel_not_found`) is the whole story; the notification log shows just that. */
 function slackVerdict(j: Judged): Judged {
   return j.error?.code === 'slack_error' ? { ...j, error: { ...j.error, code: j.error.message } } : j;
 }

@@ -12,14 +12,15 @@ const Duration = (def: string, description: string) =>
 const NotifyEventSchema = Type.Union(NOTIFY_EVENTS.map((e) => Type.Literal(e)), { description: 'A run event: on_complete (finished), on_error (failed) or on_timeout (ran out of time).' });
 
 /**
- * Seed 003's `notifications:` block of gateway.yaml, the same keys in hookline.yaml. Options
+ * The `notifications:` block of hookline.yaml: Slack and named outbound webhooks told about runs
+ * (docs/notifications.md). Options
  * marked `secret: true` are never echoed in error messages (see validateConfig).
  */
 const NotificationsSchema = Type.Object(
   {
     slack: Type.Object(
       {
-        enabled: Type.Boolean({ default: false, description: 'Send Slack notifications when agent runs complete, fail or time out (seed 003).' }),
+        enabled: Type.Boolean({ default: false, description: 'Send Slack notifications when agent runs complete, fail or time out (see docs/slack.md).' }),
         bot_token: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Slack bot token (`xoxb-…`) used with chat.postMessage (`HOOKLINE_SLACK_BOT_TOKEN`). A secret: never logged or shown in errors; prefer the environment variable or `${NAME}` over writing it in the file. Needed unless `default_channel` is an incoming-webhook URL.' })),
         default_channel: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Where agents without their own notification rules are announced: a channel name with or without `#` (`#alerts`), a channel id (`C0123ABCD`), or an incoming-webhook URL (`https://hooks.slack.com/services/…`, which needs no bot token; treated as a secret).' })),
         templates_dir: Type.Optional(Type.String({ minLength: 1, description: 'Directory of Block Kit templates (`.json.j2`). For an event the first that exists is used: `{templates_dir}/{agent_name}/{event_type}.json.j2`, then `{templates_dir}/{event_type}.json.j2`, then the built-in template. Relative paths are from the working directory.' })),
@@ -38,15 +39,15 @@ const NotificationsSchema = Type.Object(
         },
         { additionalProperties: false },
       ),
-      { default: [], description: 'Outbound webhooks told about agent runs (seed 003), each a mapping of `name`, `url`, `secret`, `events` and `payload_template`; names must be unique.' },
+      { default: [], description: 'Outbound webhooks told about agent runs (see docs/notifications.md), each a mapping of `name`, `url`, `secret`, `events` and `payload_template`; names must be unique.' },
     ),
   },
   { default: {}, additionalProperties: false },
 );
 
 /**
- * The runner of AGENT.md agents that name none (seed 003 configures the model once for the whole
- * gateway). Shaped as in a front matter; `runner_config` is checked against `runner` by
+ * The runner of AGENT.md agents that name none (notification-only agent files
+ * leave the model to the server's configuration). Shaped as in a front matter; `runner_config` is checked against `runner` by
  * runner-checks.ts, with the messages a front matter gets.
  */
 const DefaultRunnerSchema = Type.Object(

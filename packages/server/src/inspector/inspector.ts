@@ -72,7 +72,7 @@ const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}â€
 const noBin = (name: string) => new UserError('not_found', NAME_RE.test(name) ? `no bin named ${shown(name)}; create it with POST /api/v1/inspector/bins` : `no bin named ${shown(name)}: bin names are ${NAME_RULE}`);
 
 /**
- * The Inspector (issue 5): request bins that capture whatever is sent to `/inspect/{bin}`, so
+ * The Inspector (docs/inspector.md): request bins that capture whatever is sent to `/inspect/{bin}`, so
  * callbacks, post-actions and endpoints can be tried without an outside service. Bins are made
  * by an admin; capturing needs no key. Secrets are sealed and never shown.
  */

@@ -31,7 +31,7 @@ class RenderFailure {
 
 /**
  * Decides, when a run ends, every notification it causes (post-actions bound to its trigger,
- * the agent's callback, 003's Slack and named-webhook rules) and renders each request now, so
+ * the agent's callback, the Slack and named-webhook rules) and renders each request now, so
  * every attempt and manual retry sends identical content. Runs inside the run's final
  * transaction: the run's end and its notifications are stored together or not at all.
  */
@@ -81,7 +81,7 @@ export class Notifier {
     return rows.filter((r) => r.status === 'pending').length;
   }
 
-  /** 003: an agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
+  /** An agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
   private rulesFor(agent: Pick<AgentTable, 'notifications'>, event: NotifyEvent): NotificationRule[] {
     const own: NotificationRules | null = agent.notifications ? rulesFromJson(this.options.box.open(agent.notifications)) : null;
     if (own) return own[event] ?? [];
@@ -111,7 +111,7 @@ export class Notifier {
     return t;
   }
 
-  /** Seed 000: URL, header values and body rendered; auth is added at send time from the sealed credentials. */
+  /** A post-action: URL, header values and body rendered; auth is added at send time from the sealed credentials. */
   private postActionRequest(a: PostActionTable, b: PostActionBindingTable, ctx: NotificationContext): FrozenRequest {
     const url = this.template(a.url_template, 'url').render(ctx);
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
@@ -123,7 +123,7 @@ export class Notifier {
     return { method: a.method, url, headers, body: body ? body.render(ctx) : '', timeout_ms: a.timeout_ms };
   }
 
-  /** Seed 002: its payload exactly; the signature and timestamp are added at send time. */
+  /** A callback: its payload exactly; the signature and timestamp are added at send time. */
   private callbackRequest(agent: AgentTable, run: RunTable): FrozenRequest {
     const headers: Record<string, string> = agent.callback_headers_enc ? (JSON.parse(this.options.box.open(agent.callback_headers_enc)) as Record<string, string>) : {};
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -136,7 +136,7 @@ export class Notifier {
     };
   }
 
-  /** 003's Slack message: the agent's or event's template from templates_dir, else the built-in Block Kit layout. */
+  /** A Slack message: the agent's or event's template from templates_dir, else the built-in Block Kit layout. */
   private slackRequest(target: string, agentName: string, event: NotifyEvent, ctx: NotificationContext): FrozenRequest {
     const slack = this.options.settings.slack;
     const { blocks, text } = this.options.slackTemplates().renderMessage(agentName, event, ctx);
@@ -144,7 +144,7 @@ export class Notifier {
     return { ...slackMessage({ target: to, blocks, text: text ?? fallbackText(ctx), apiBaseUrl: slack.api_base_url }), timeout_ms: DEFAULT_TIMEOUT_MS };
   }
 
-  /** 003's named webhook: its payload_template (JSON-escaped) or a default JSON body; signed at send time. */
+  /** A named webhook: its payload_template (JSON-escaped) or a default JSON body; signed at send time. */
   private webhookRequest(name: string, ctx: NotificationContext): FrozenRequest {
     const webhook = this.options.settings.webhooks.find((x) => x.name === name);
     if (!webhook) throw new Error(`no webhook named "${name}" is configured (notifications.webhooks)`);
@@ -155,7 +155,7 @@ export class Notifier {
   }
 }
 
-/** Seed 000: failure includes timeout (and a cancelled run, which did not succeed). */
+/** Post-actions' fire-when: failure includes timeout (and a cancelled run, which did not succeed). */
 function fires(when: PostActionBindingTable['fire_when'], status: RunTable['status']): boolean {
   if (when === 'any') return true;
   return when === 'success' ? status === 'completed' : status !== 'completed';

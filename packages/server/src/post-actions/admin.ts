@@ -76,7 +76,7 @@ export interface PostActionAdminOptions {
 }
 
 /**
- * Post-actions (seed 000) and their bindings to webhook triggers and schedules, as the API
+ * Post-actions (docs/post-actions.md) and their bindings to webhook triggers and schedules, as the API
  * sees them: validation at save time, sealed headers and credentials, cascades.
  */
 export class PostActionAdmin {
@@ -267,7 +267,7 @@ export class PostActionAdmin {
 }
 
 /**
- * `webhook`: a named webhook trigger (wht_…), or an agent id for the agent's own 004 URL
+ * `webhook`: a named webhook trigger (wht_…), or an agent id for the agent's own trigger URL
  * (runs from that URL carry no trigger id, so the agent stands for it). `schedule`: a schedule.
  */
 async function triggerExists(store: Store, type: BindingTriggerType, id: string): Promise<boolean> {

@@ -32,7 +32,7 @@ const agentFields = {
   rate_limit_per_minute: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }), { description: 'Inbound triggers accepted per minute; more get 429.' }),
   // Shape checked by the service, so errors name the exact spot (notifications.on_error[1].channel).
   notifications: Nullable(Type.Unsafe<NotificationRules>(NotificationRulesShape), {
-    description: "Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults.",
+    description: "Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults.",
   }),
 };
 /** Settings every agent may leave out, on create and on update alike. */

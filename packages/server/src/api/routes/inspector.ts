@@ -115,7 +115,7 @@ const captureRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
   app.all('/inspect/:bin/*', options('Capture a request sent to a sub-path of a bin'), capture);
 };
 
-/** The Inspector (issue 5): request bins. */
+/** The Inspector (docs/inspector.md): request bins. */
 export const inspectorRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   await app.register(adminRoutes(deps));
   await app.register(captureRoutes(deps));

@@ -20,7 +20,7 @@ const Notification = Type.Object(
     created_at: Type.String(),
     delivered_at: Nullable(Type.String()),
   },
-  { description: "One record of seed 003's notification log." },
+  { description: 'One record of the notification log.' },
 );
 
 const Query = Type.Object(
@@ -43,7 +43,7 @@ const SlackTest = Type.Object(
 );
 const SlackTestResult = Type.Object({ ok: Type.Literal(true), channel: Type.String({ description: 'The channel it went to.' }), ts: Type.String({ description: "Slack's id of the message." }) });
 
-/** 003's notification log, at its own path (`/v1/notifications`) and under `/api/v1`. */
+/** The notification log (docs/notifications.md), at its own path (`/v1/notifications`) and under `/api/v1`. */
 export const notificationRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   for (const base of ['/api/v1/notifications', '/v1/notifications']) {
     const hidden = base.startsWith('/v1');

@@ -104,7 +104,7 @@ export const reportRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async 
 const LogQuery = Type.Object({ after_seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Only lines after this one (for polling a live run).' })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }, { additionalProperties: false });
 const logView = (l: { run_id: string; seq: number; at: number; stream: string; line: string }) => ({ run_id: l.run_id, seq: l.seq, at: new Date(l.at).toISOString(), stream: l.stream, line: l.line });
 
-/** 004's monitoring endpoints: a run's log lines, and an agent's recent lines. */
+/** Run monitoring: a run's log lines, and an agent's recent lines. */
 export const logRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/api/v1/runs/:id/logs', { schema: { tags, summary: "A run's log lines, oldest first", params: IdParams, querystring: LogQuery } }, async (req) => {
     const run = await deps.runs.get(req.params.id);

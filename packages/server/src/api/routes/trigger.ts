@@ -41,7 +41,7 @@ function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
 /**
  * Inbound triggers. No API key: the trigger's secret is the credential, checked over the exact
  * raw bytes, so this plugin keeps bodies as Buffers (its parsers do not leak to other routes).
- *  - 004's own URL per agent: /webhooks/{crew}/{agent}/trigger, the agent's secret, X-Signature.
+ *  - the agent's own trigger URL: /webhooks/{crew}/{agent}/trigger, the agent's secret, X-Signature.
  *  - Named triggers: /webhooks/{crew}/{agent}/{name}, their own secret, scheme and prompt.
  */
 export const triggerRoutes = (deps: ApiDeps): FastifyPluginAsync => async (app) => {
@@ -94,7 +94,7 @@ export const triggerRoutes = (deps: ApiDeps): FastifyPluginAsync => async (app) 
   // The response schemas are the allowlist: serialization drops any other key.
   const schema = (summary: string) => ({ config: { public: true }, schema: { tags: ['triggers'], summary, security: [], response: { 200: TriggerIgnored, 202: TriggerAccepted } } });
 
-  app.post<{ Params: Params }>('/api/v1/webhooks/:crewId/:agentId/trigger', schema("Trigger an agent run (004); authenticated by the agent's webhook secret"), async (req, reply) => {
+  app.post<{ Params: Params }>('/api/v1/webhooks/:crewId/:agentId/trigger', schema("Trigger an agent run; authenticated by the agent's webhook secret"), async (req, reply) => {
     const agent = await findAgent(req.params);
     const auth = verifyInbound(req.headers, raw(req), deps.agents.webhookSecret(agent), nowSec());
     return accept(req, reply, agent, auth, { scheme: 'hookline', id: null, name: 'inbound', template: agent.prompt_template });

@@ -13,7 +13,7 @@ const fields = {
 const TriggerCreate = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'The last segment of the URL /api/v1/webhooks/{crew}/{agent}/{name}; "trigger" is reserved.' }),
-    scheme: Type.Optional(Type.Union(TRIGGER_SCHEMES.map((s) => Type.Literal(s)), { description: 'How the sender signs: hookline (004 X-Signature, default), github (X-Hub-Signature-256), standard (Standard Webhooks), grafana (X-Grafana-Alerting-Signature).' })),
+    scheme: Type.Optional(Type.Union(TRIGGER_SCHEMES.map((s) => Type.Literal(s)), { description: 'How the sender signs: hookline (X-Signature, default), github (X-Hub-Signature-256), standard (Standard Webhooks), grafana (X-Grafana-Alerting-Signature).' })),
     secret: Type.Optional(Secret),
     prompt_template: Type.Optional(fields.prompt_template),
     enabled: Type.Optional(fields.enabled),
