@@ -57,10 +57,10 @@ export const deliveryRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => asyn
       },
     },
     async (req) => {
-      const q = req.query;
+      const query = req.query;
       // The endpoint delivery log; notifications of the other channels are under /api/v1/notifications.
-      const { rows, total } = await deps.store.listDeliveries({ limit: q.limit, offset: q.offset, channel: 'endpoint', ...(q.endpoint_id ? { endpointId: q.endpoint_id } : {}), ...(q.status ? { status: q.status } : {}), ...(q.event_type ? { eventType: q.event_type } : {}) });
-      return { items: rows.map(view), total, limit: q.limit, offset: q.offset };
+      const { rows, total } = await deps.store.listDeliveries({ limit: query.limit, offset: query.offset, channel: 'endpoint', ...(query.endpoint_id ? { endpointId: query.endpoint_id } : {}), ...(query.status ? { status: query.status } : {}), ...(query.event_type ? { eventType: query.event_type } : {}) });
+      return { items: rows.map(view), total, limit: query.limit, offset: query.offset };
     },
   );
 

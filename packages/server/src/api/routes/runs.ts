@@ -81,19 +81,19 @@ const Report = Type.Object(
 /** Runs that an outside agent platform executed, reported so they notify like local runs. */
 export const reportRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/api/v1/runs/report', { schema: { tags, summary: 'Report a run executed elsewhere; it notifies exactly like a local run', body: Report } }, async (req, reply) => {
-    const b = req.body;
-    const agent = await deps.agents.get(b.agent_id);
+    const report = req.body;
+    const agent = await deps.agents.get(report.agent_id);
     const { run, created } = await deps.runs.report(
       {
         agent,
-        status: b.status,
-        ...(b.output !== undefined ? { output: b.output } : {}),
-        ...(b.error !== undefined ? { error: b.error } : {}),
-        ...(b.prompt !== undefined ? { prompt: b.prompt } : {}),
-        ...(b.started_at ? { startedAt: parseTime(b.started_at, 'started_at') } : {}),
-        ...(b.finished_at ? { finishedAt: parseTime(b.finished_at, 'finished_at') } : {}),
-        ...(b.usage ? { usage: b.usage } : {}),
-        ...(b.external_id ? { externalId: b.external_id } : {}),
+        status: report.status,
+        ...(report.output !== undefined ? { output: report.output } : {}),
+        ...(report.error !== undefined ? { error: report.error } : {}),
+        ...(report.prompt !== undefined ? { prompt: report.prompt } : {}),
+        ...(report.started_at ? { startedAt: parseTime(report.started_at, 'started_at') } : {}),
+        ...(report.finished_at ? { finishedAt: parseTime(report.finished_at, 'finished_at') } : {}),
+        ...(report.usage ? { usage: report.usage } : {}),
+        ...(report.external_id ? { externalId: report.external_id } : {}),
       },
       (tx, r, a) => deps.announcer.ended(tx, r, a),
     );

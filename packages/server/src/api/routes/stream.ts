@@ -11,8 +11,8 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 }
 
 function keyInQuery(url: string): boolean {
-  const q = new URL(url, 'http://localhost').searchParams;
-  return KEY_PARAMS.some((p) => q.has(p)) || [...q.values()].some((v) => v.startsWith('hl_sk_'));
+  const params = new URL(url, 'http://localhost').searchParams;
+  return KEY_PARAMS.some((p) => params.has(p)) || [...params.values()].some((v) => v.startsWith('hl_sk_'));
 }
 
 /**
