@@ -1,7 +1,7 @@
 // `npm run bench:soak`: Hookline as a real `hookline serve` process, fed at a fixed rate for a
 // long time, to see whether anything drifts: throughput, latency, memory.
 //
-// Defaults (issue 7): 30 minutes at 1,000 events/s spread over 100 endpoints (each endpoint
+// Defaults: 30 minutes at 1,000 events/s spread over 100 endpoints (each endpoint
 // subscribes to its own event type, so 1,000 deliveries/s), 5% of them failing. Every 10 s it
 // samples throughput, p50/p99 from the publish call to the receiver, and Hookline's RSS; at
 // the end it waits for the healthy endpoints to drain and writes bench/results/soak.json,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Signed trigger intake benchmark: how many 004 trigger requests a second `hookline serve`
+// Signed trigger intake benchmark: how many agent trigger requests a second `hookline serve`
 // (embedded SQLite) accepts with 202, and their latency. See bench/README.md.
 //
 //   ceiling   a bare node:http server answering 202 to the same requests: what this machine,

@@ -91,7 +91,7 @@ export const K = {
 };
 for (const step of K.only) if (!ALL_STEPS.includes(step)) fail(`BENCH_ONLY: unknown step "${step}" (steps: ${ALL_STEPS.join(', ')})`);
 
-/** Targets of issue 15 (ratios in one run; the table marks each ok or MISS). */
+/** Performance targets (ratios in one run; the table marks each ok or MISS). */
 export const TARGETS = { sqliteVsLimit: 0.7, postgresVsLimit: 0.4, vsGraphile: 1.5, machineUsSqlite: 170, machineUsPostgres: 300, p99Ms: 10, httpP99Ms: 25, intakeVsCeiling: 0.5, rttKeep: 0.7, rssGrowthMB: 50 };
 
 export function checkLocal(url, what) {

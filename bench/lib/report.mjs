@@ -1,4 +1,4 @@
-// The run's `summary` (the keys issue 15 names), its target checks and the printed tables.
+// The run's `summary` (the keys docs/performance.md reports), its target checks and the printed tables.
 import { K, TARGETS } from './knobs.mjs';
 import { ratio } from './util.mjs';
 
@@ -104,7 +104,7 @@ export function printReport(res) {
     console.log(`\nThrough \`hookline serve\`, events published over HTTP to ${K.httpEndpoints} endpoints, open-loop rates ${K.httpRates.join(', ')}/s x ${K.httpSeconds} s\n`);
     printTable(['hookline serve', 'max events/s', 'p50/p99 ms @1k', 'machine µs @1k', 'notes'], http, [0, 4]);
   }
-  console.log('\ntargets (issue 15)');
+  console.log('\ntargets');
   for (const t of res.targets) console.log(`  ${t.name.padEnd(36)} ${String(t.value ?? '-').padStart(8)}   target ${t.target.padEnd(7)} ${t.ok === null ? 'n/a' : t.ok ? 'ok' : 'MISS'}`);
   const b = s.backlog;
   if (ok(b)) console.log(`\nRSS with ${b.pending.toLocaleString('en')} pending: ${b.before.rssMB} -> ${b.afterInsert.rssMB} -> ${b.afterPolling.rssMB} MB (growth ${b.growthMB} MB); one empty claim ${b.claimMs} ms`);

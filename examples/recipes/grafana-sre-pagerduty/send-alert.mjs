@@ -3,7 +3,7 @@
 // signs it (X-Grafana-Alerting-Signature over "{timestamp}:{body}"). Try the recipe without Grafana:
 //   HOOKLINE_URL=http://127.0.0.1:8787 GRAFANA_WEBHOOK_SECRET=… node examples/recipes/grafana-sre-pagerduty/send-alert.mjs
 // With --no-alerts the notification lists no alerts, which the stand-in agent cannot diagnose:
-// the run fails, and seed 003's PagerDuty webhook pages a person instead.
+// the run fails, and the named PagerDuty webhook pages a person instead.
 import { createHmac } from 'node:crypto';
 
 const url = `${process.env.HOOKLINE_URL ?? 'http://127.0.0.1:8787'}/api/v1/webhooks/ops/sre/alerts`;

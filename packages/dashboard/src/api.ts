@@ -108,7 +108,7 @@ export interface Agent {
   max_concurrent_runs: number;
   model: string | null;
   rate_limit_per_minute: number | null;
-  /** The path of 004's trigger URL, e.g. `/api/v1/webhooks/{crew}/{agent}/trigger`. */
+  /** The path of the agent's own trigger URL, e.g. `/api/v1/webhooks/{crew}/{agent}/trigger`. */
   trigger_url: string;
   source: string;
   source_path: string | null;
@@ -142,7 +142,7 @@ export interface WebhookTrigger {
   created_at: string;
 }
 
-/** 002's callback of an agent; header values come back masked. `secret` only when just created. */
+/** An agent's callback (docs/callbacks.md); header values come back masked. `secret` only when just created. */
 export interface AgentCallback {
   url: string;
   headers: Record<string, string>;
@@ -253,7 +253,7 @@ export const sessionApi = {
   signOut: () => api<void>(SESSION_PATH, { method: 'DELETE' }),
 };
 
-// Endpoints, deliveries, API keys, settings and the inspector (issue 5: endpoints/settings/inspector area).
+// Endpoints, deliveries, API keys, settings and the inspector.
 
 export type SigningScheme = 'standard' | 'x-signature' | 'agentgateway' | 'github';
 export const SIGNING_SCHEMES: readonly SigningScheme[] = ['standard', 'x-signature', 'agentgateway', 'github'];
@@ -372,7 +372,7 @@ export const SCHEME_HINTS: Readonly<Record<string, string>> = {
   auto: 'Picks the scheme from each request: webhook-signature → standard, x-agentgateway-signature → agentgateway, x-hub-signature-256 → github, x-signature with x-timestamp → callback, x-signature alone → x-signature.',
   standard: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), as Svix sends; the secret is the whsec_… string. Verify with the standardwebhooks or svix libraries.',
   'x-signature': 'X-Signature: hex HMAC-SHA256 of the raw body.',
-  agentgateway: 'X-AgentGateway-Timestamp and X-AgentGateway-Signature: hex HMAC of "timestamp.body" (as seed 003 notifications are signed).',
+  agentgateway: 'X-AgentGateway-Timestamp and X-AgentGateway-Signature: hex HMAC of "timestamp.body" (as named notification webhooks are signed).',
   github: 'X-Hub-Signature-256: sha256=<hex HMAC of the body>, as GitHub sends.',
   callback: "X-Signature: sha256=<hex HMAC of \"timestamp.body\"> with X-Timestamp, as Hookline signs a run's callback.",
 } satisfies Record<BinScheme, string>;

@@ -1,7 +1,7 @@
 /**
  * The dashboard in real Chromium (Debian's, driven by playwright-core) against a real
  * Hookline with a local fake Slack: sign-in through the session cookie, the notifications
- * page (003) with a failed Slack message retried and shown delivered, a read-only key that
+ * page with a failed Slack message retried and shown delivered, a read-only key that
  * cannot retry. Screenshots of each page go to test-artifacts/dashboard/.
  */
 import type { Browser, Page } from 'playwright-core';

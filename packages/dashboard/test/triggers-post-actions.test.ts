@@ -1,5 +1,5 @@
 /**
- * The Triggers and Post-actions pages (seed 000) in real Chromium against a real Hookline: a
+ * The Triggers and Post-actions pages in real Chromium against a real Hookline: a
  * post-action built in the builder with a live server-rendered preview and inline template
  * errors, a schedule created in the page and bound to it (fire on success, body override),
  * "Run now" delivering exactly the rendered override to a local receiver and the run history

@@ -34,7 +34,7 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
     await recv.close();
   });
 
-  it("seed 001's example as written: create an endpoint, secret shown once", async () => {
+  it("the README's example as written: create an endpoint, secret shown once", async () => {
     const endpoint = await client.webhookEndpoints.create({
       url: `${recv.url}/webhooks/agentpost`,
       events: ['message.received', 'message.bounced'],
@@ -228,7 +228,7 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
     expect(forTrigger.items).toHaveLength(1);
     expect(forTrigger.items[0]).toMatchObject({ id: second.id, post_action: { id: pa.id } });
 
-    // Fire it: a run from the agent's own URL, signed as 004 says.
+    // Fire it: a run from the agent's own URL, signed as docs/agents-and-triggers.md says.
     const body = JSON.stringify({ event: 'sdk.test' });
     const key = await crypto.subtle.importKey('raw', new TextEncoder().encode((await client.agents.rotateWebhookSecret('pa-echo')).webhook_secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     const sig = [...new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, '0')).join('');

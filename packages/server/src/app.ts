@@ -60,8 +60,8 @@ const ms = (d: string) => parseDuration(d)!;
  * The embedding entry point: `config` is shaped like hookline.yaml (validated, defaults
  * filled in). Chain `useSlackNotifications` / `useWebhookNotifications`, then `start()`.
  */
-export async function createHookline(o: Omit<HooklineOptions, 'config'> & { config?: Record<string, unknown> } = {}): Promise<Hookline> {
-  const { config, ...rest } = o;
+export async function createHookline(options: Omit<HooklineOptions, 'config'> & { config?: Record<string, unknown> } = {}): Promise<Hookline> {
+  const { config, ...rest } = options;
   return Hookline.create({ ...rest, config: validateConfig(config ?? {}) });
 }
 
@@ -88,10 +88,10 @@ export class Hookline {
   agentFilesReport: AgentFilesReport | undefined;
   readonly triggers: WebhookTriggerAdmin;
   readonly postActions: PostActionAdmin;
-  /** Request bins (issue 5's Inspector). */
+  /** Request bins (the Inspector, docs/inspector.md). */
   readonly inspector: Inspector;
   readonly runs: RunService;
-  /** 003's Slack and named-webhook settings; the fluent `use…Notifications` calls change them in place. */
+  /** The Slack and named-webhook notification settings; the fluent `use…Notifications` calls change them in place. */
   readonly notificationSettings: NotificationSettings;
   private slackTemplates: SlackTemplates;
   readonly notifier: Notifier;
@@ -107,32 +107,30 @@ export class Hookline {
   api: FastifyInstance | undefined;
 
   private constructor(readonly config: HooklineConfig, readonly store: Store, readonly box: SecretBox, private readonly options: HooklineOptions) {
-    const o = options;
-    const c = config;
     // Agents run and deliveries go out in `worker` and `all`; the scheduler also runs in `scheduler`.
-    const works = c.server.role === 'all' || c.server.role === 'worker';
-    this.log = o.logger ?? pino({ level: c.log.level, redact: { paths: ['req.headers.authorization', '*.secret', '*.key'], censor: '[redacted]' } });
-    this.clock = o.clock ?? systemClock;
-    this.guard = new SsrfGuard({ allowNetworks: c.delivery.allow_networks });
+    const works = config.server.role === 'all' || config.server.role === 'worker';
+    this.log = options.logger ?? pino({ level: config.log.level, redact: { paths: ['req.headers.authorization', '*.secret', '*.key'], censor: '[redacted]' } });
+    this.clock = options.clock ?? systemClock;
+    this.guard = new SsrfGuard({ allowNetworks: config.delivery.allow_networks });
     // Sockets per origin = the process-wide bound: endpoints that share a host must not share
     // a small pool, or a slow path would starve a fast one. Per-endpoint fairness is the dispatcher's job.
     // A thread has the system clock and resolver: an injected one (tests) keeps sending in-process.
-    const threads = o.clock || o.resolve ? 0 : c.delivery.send_threads;
+    const threads = options.clock || options.resolve ? 0 : config.delivery.send_threads;
     this.sender = threads > 0
-      ? new ThreadedSender({ threads, allowNetworks: c.delivery.allow_networks, connections: c.delivery.max_in_flight, onThreadError: (err) => this.log.error({ err }, 'delivery: a send thread died; its open requests are recorded as failed attempts and retried') })
-      : new HttpSender({ guard: this.guard, clock: this.clock, connections: c.delivery.max_in_flight, ...(o.resolve ? { resolve: o.resolve } : {}) });
+      ? new ThreadedSender({ threads, allowNetworks: config.delivery.allow_networks, connections: config.delivery.max_in_flight, onThreadError: (err) => this.log.error({ err }, 'delivery: a send thread died; its open requests are recorded as failed attempts and retried') })
+      : new HttpSender({ guard: this.guard, clock: this.clock, connections: config.delivery.max_in_flight, ...(options.resolve ? { resolve: options.resolve } : {}) });
     this.keys = new ApiKeys(store, this.clock);
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
     const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
     // Deliveries this process's dispatcher has room for are leased to it in the publishing write (no claim).
-    this.publisher = new Publisher({ store, orgId: c.org_id, envId: c.env_id, clock: this.clock, onEnqueued: wake, onPublished, handoff: () => this.dispatcher });
-    this.notificationSettings = structuredClone(c.notifications) as NotificationSettings;
-    this.slackTemplates = new SlackTemplates(c.notifications.slack.templates_dir);
+    this.publisher = new Publisher({ store, orgId: config.org_id, envId: config.env_id, clock: this.clock, onEnqueued: wake, onPublished, handoff: () => this.dispatcher });
+    this.notificationSettings = structuredClone(config.notifications) as NotificationSettings;
+    this.slackTemplates = new SlackTemplates(config.notifications.slack.templates_dir);
     this.notifier = new Notifier({ box, clock: this.clock, settings: this.notificationSettings, slackTemplates: () => this.slackTemplates });
     this.announcer = new RunAnnouncer(this.publisher, this.notifier, wake);
     this.notificationLog = new NotificationLog(store, this.clock, wake);
-    this.endpoints = new EndpointAdmin({ store, box, guard: this.guard, publisher: this.publisher, rotationGraceMs: ms(c.delivery.rotation_grace), clock: this.clock });
+    this.endpoints = new EndpointAdmin({ store, box, guard: this.guard, publisher: this.publisher, rotationGraceMs: ms(config.delivery.rotation_grace), clock: this.clock });
     if (works) {
       // The engine's own connections (PostgreSQL): intake waiting for the shared pool cannot starve delivery.
       const engineStore = store.engine;
@@ -143,38 +141,38 @@ export class Hookline {
         log: this.log,
         metrics: createDeliveryMetrics(this.registry),
         clock: this.clock,
-        random: o.random ?? systemRandom,
-        maxInFlight: c.delivery.max_in_flight,
-        perEndpointInFlight: c.delivery.per_endpoint_in_flight,
-        batchSize: c.delivery.batch_size,
-        leaseMs: ms(c.delivery.lease),
-        pollIntervalMs: ms(c.delivery.poll_interval),
-        autoDisableAfter: c.delivery.auto_disable_after,
-        policy: { schedule: c.delivery.retry_schedule.map(ms), jitter: c.delivery.jitter, maxRetryAfterMs: ms(c.delivery.max_retry_after), retry4xx: true },
+        random: options.random ?? systemRandom,
+        maxInFlight: config.delivery.max_in_flight,
+        perEndpointInFlight: config.delivery.per_endpoint_in_flight,
+        batchSize: config.delivery.batch_size,
+        leaseMs: ms(config.delivery.lease),
+        pollIntervalMs: ms(config.delivery.poll_interval),
+        autoDisableAfter: config.delivery.auto_disable_after,
+        policy: { schedule: config.delivery.retry_schedule.map(ms), jitter: config.delivery.jitter, maxRetryAfterMs: ms(config.delivery.max_retry_after), retry4xx: true },
         onEndpointDisabled: (tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
         onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
       });
     }
-    this.agents = new AgentAdmin(store, box, this.clock, this.guard, () => this.notificationSettings.webhooks.map((w) => w.name));
+    this.agents = new AgentAdmin(store, box, this.clock, this.guard, () => this.notificationSettings.webhooks.map((w) => w.name), config.agents.default_timeout_seconds);
     this.callbacks = new CallbackAdmin(store, box, this.clock, this.guard);
     // Webhook names and the default runner are read at each load, so webhooks added by
     // useWebhookNotifications count for AGENT.md rules, and a re-read default applies.
     const settings = this.notificationSettings;
-    this.defaultRunner = c.agents.default_runner;
+    this.defaultRunner = config.agents.default_runner;
     const currentDefaultRunner = () => this.defaultRunner;
-    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); }, get defaultRunner() { return currentDefaultRunner(); } });
+    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); }, get defaultRunner() { return currentDefaultRunner(); }, defaultTimeoutSeconds: config.agents.default_timeout_seconds });
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
     this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
-    this.inspector = new Inspector({ store, box, clock: this.clock, stream: this.stream, settings: c.inspector });
+    this.inspector = new Inspector({ store, box, clock: this.clock, stream: this.stream, settings: config.inspector });
     this.runs = new RunService(store, this.clock, () => this.executor, this.stream, this.announcer);
-    if (c.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log });
+    if (config.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log, pollIntervalMs: ms(config.schedules.poll_interval), batchSize: config.schedules.batch_size });
     this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
     if (works) {
-      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, announcer: this.announcer, log: this.log, clock: this.clock, stream: this.stream, runnerFor: o.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: o.resolve })) });
+      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, announcer: this.announcer, log: this.log, clock: this.clock, stream: this.stream, leaseMs: ms(config.runs.lease), pollIntervalMs: ms(config.runs.poll_interval), runnerFor: options.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: options.resolve })) });
     }
     if (works) {
-      const r = c.retention;
-      this.retention = new Retention({ store, clock: this.clock, log: this.log, attemptsMs: ms(r.attempts), eventsMs: ms(r.events), intervalMs: ms(r.interval), batchSize: r.batch_size });
+      const retention = config.retention;
+      this.retention = new Retention({ store, clock: this.clock, log: this.log, attemptsMs: ms(retention.attempts), eventsMs: ms(retention.events), intervalMs: ms(retention.interval), batchSize: retention.batch_size });
     }
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     new Gauge({
@@ -188,17 +186,17 @@ export class Hookline {
   }
 
   /** Opens the store, runs migrations and wires everything; nothing listens yet. */
-  static async create(o: HooklineOptions): Promise<Hookline> {
-    const c = o.config;
-    const { keys } = loadMasterKeys({ keyFile: join(c.data_dir, 'master.key'), previousKeys: c.security.previous_master_keys, ...(c.security.master_key ? { envKey: c.security.master_key } : {}) });
-    const store = await openStore({ ...storeOptionsFromConfig(c), ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
+  static async create(options: HooklineOptions): Promise<Hookline> {
+    const config = options.config;
+    const { keys } = loadMasterKeys({ keyFile: join(config.data_dir, 'master.key'), previousKeys: config.security.previous_master_keys, ...(config.security.master_key ? { envKey: config.security.master_key } : {}) });
+    const store = await openStore({ ...storeOptionsFromConfig(config), ...(options.schema ? { schema: options.schema } : {}), ...(options.applicationName ? { applicationName: options.applicationName } : {}) });
     try {
       await store.migrate();
     } catch (err) {
       await store.close();
       throw err;
     }
-    return new Hookline(c, store, new SecretBox(keys), o);
+    return new Hookline(config, store, new SecretBox(keys), options);
   }
 
   /**
@@ -255,7 +253,7 @@ export class Hookline {
   }
 
   /**
-   * 003's fluent setup for embedding: Slack via the Web API (bot token) or an incoming-webhook
+   * Fluent notification setup for embedding: Slack via the Web API (bot token) or an incoming-webhook
    * URL as `default_channel`. Returns this Hookline, so calls chain.
    */
   useSlackNotifications(s: Partial<Omit<SlackSettings, 'enabled'>> & { enabled?: boolean }): this {
@@ -270,7 +268,7 @@ export class Hookline {
     return this;
   }
 
-  /** 003's fluent setup of one named outbound webhook (name defaults to `default`; same name replaces). */
+  /** Fluent setup of one named outbound webhook (name defaults to `default`; same name replaces). */
   useWebhookNotifications(w: Partial<NamedWebhook> & Pick<NamedWebhook, 'url' | 'secret'>): this {
     const hook = checkNamedWebhook({ name: 'default', events: [...NOTIFY_EVENTS], ...w });
     const list = this.notificationSettings.webhooks;

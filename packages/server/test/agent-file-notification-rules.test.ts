@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHookline } from './helpers/hookline.js';
 
-// AGENT.md notification rules (seed 003) are checked against the webhooks Hookline is configured with.
+// AGENT.md notification rules are checked against the webhooks Hookline is configured with.
 const agentFile = (target: string) => `---
 runner_config: {command: "true"}
 notifications:

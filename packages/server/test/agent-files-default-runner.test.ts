@@ -7,11 +7,11 @@ import { ConfigError, type HooklineConfig } from '../src/config/index.js';
 import { validateConfig } from '../src/load-config.js';
 import { ADMIN_KEY, type Harness, STORES, startHookline, TEST_MASTER_KEY } from './helpers/hookline.js';
 import { assertCliBuilt, HooklineProcess } from './helpers/process.js';
-import { NOTIFICATIONS_003 } from './helpers/seed-examples.js';
+import { NOTIFICATION_RULES_EXAMPLE } from './helpers/documented-examples.js';
 import { until } from './helpers/wait.js';
 
-// Seed 003 configures the model for the whole gateway; its AGENT.md carries a name and rules only.
-const REPORT_AGENT_003 = `---\nname: report-agent\n${NOTIFICATIONS_003}---\nWrite the report.\n`;
+// The model is configured once for the whole server; a notification-only AGENT.md carries a name and rules only.
+const NOTIFICATION_ONLY_AGENT = `---\nname: report-agent\n${NOTIFICATION_RULES_EXAMPLE}---\nWrite the report.\n`;
 const node = process.execPath;
 const TOKEN = 'default-runner-token-0123';
 /** Echoes the prompt and the token it was given in its environment (a secret of the default runner). */
@@ -37,7 +37,7 @@ describe.each(STORES)('AGENT.md files that name no runner use agents.default_run
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-default-runner-'));
-    write(dir, 'report-agent', REPORT_AGENT_003);
+    write(dir, 'report-agent', NOTIFICATION_ONLY_AGENT);
     write(dir, 'own', '---\nrunner_config: {command: "true"}\n---\nMine.\n');
     reread = configWith(echoRunner);
     h = await startHookline(kind, {
@@ -101,7 +101,7 @@ describe('AGENT.md files that name no runner, without agents.default_runner', ()
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-no-default-'));
-    write(dir, 'report-agent', REPORT_AGENT_003);
+    write(dir, 'report-agent', NOTIFICATION_ONLY_AGENT);
     h = await startHookline('sqlite', { overrides: { agents: { dir }, notifications: { webhooks } } });
   });
   afterAll(async () => {
@@ -128,7 +128,7 @@ describe('hookline serve: SIGHUP re-reads agents.default_runner from hookline.ya
   });
 
   it('prints the missing-runner error at start, and loads the agent once the default is added and SIGHUP sent', async () => {
-    const path = write(join(cwd, 'agents'), 'report-agent', REPORT_AGENT_003);
+    const path = write(join(cwd, 'agents'), 'report-agent', NOTIFICATION_ONLY_AGENT);
     const yaml = 'notifications:\n  webhooks:\n    - name: default\n      url: https://hooks.example.com/agent-events\n      secret: ${EVENTS_SECRET}\n';
     writeFileSync(join(cwd, 'hookline.yaml'), yaml);
     const started = await HooklineProcess.start({

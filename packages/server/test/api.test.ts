@@ -69,7 +69,7 @@ describe.each(STORES)('API (%s)', (kind) => {
   });
 
   describe('endpoints', () => {
-    it('creates an endpoint exactly as 001 shows, with the secret only in that response', async () => {
+    it('creates an endpoint exactly as the SDK README\'s example does, with the secret only in that response', async () => {
       const r = await h.call('POST', EP, { url: 'https://your-app.example/webhooks/agentpost', events: ['message.received', 'message.bounced'], description: 'Production webhook receiver' });
       expect(r.status).toBe(201);
       expect(r.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);

@@ -1,5 +1,5 @@
 /**
- * The client commands of the `hookline` CLI (issue 6), as real processes against a real
+ * The client commands of the `hookline` CLI (docs/cli.md), as real processes against a real
  * Hookline on 127.0.0.1 and real receivers: JSON and human output, exit codes, following a
  * run's logs, bulk retry, `listen` forwarding signed events, `verify`, and login profiles.
  */

@@ -44,7 +44,7 @@ describe.each(STORES)('delivery engine (%s)', (kind) => {
     for (const e of all.body.items) await h.call('DELETE', `${EP}/${e.id}`);
   });
 
-  it('delivers the 001 envelope, signed so standardwebhooks and svix verify it unmodified', async () => {
+  it('delivers the event envelope, signed so standardwebhooks and svix verify it unmodified', async () => {
     const ep = await endpoint({ events: ['invoice.*'], headers: { 'X-Tenant': 'acme' } });
     const ev = await publish('invoice.paid', { amount: 42, note: 'naïve "quotes"\n' });
     await drain();

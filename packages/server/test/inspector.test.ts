@@ -1,5 +1,5 @@
 /**
- * The Inspector (issue 5), over both stores: bins through the API, captures on /inspect/{bin}
+ * The Inspector (docs/inspector.md), over both stores: bins through the API, captures on /inspect/{bin}
  * of any method and body, the per-bin cap and the body cut, signature checks against real
  * Hookline callbacks and endpoint deliveries (and tampered, stale and unsigned ones), the
  * inspector.request stream scoped by bin, and attacks: secrets never shown, hostile names,

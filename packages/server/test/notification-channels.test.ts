@@ -1,6 +1,6 @@
 /**
  * Every notification channel end to end over both stores, against local receivers and a
- * local fake Slack: 002's callback (payload and signature), 003's Slack messages and named
+ * local fake Slack: the agent's callback (payload and signature), Slack messages and named
  * webhooks (defaults, per-agent rules, PagerDuty template, agentgateway signing), Slack's
  * failure answers, and the notification log's filters, pagination and Retry.
  */
@@ -12,7 +12,7 @@ import { type FakeSlack, startFakeSlack } from './helpers/fake-slack.js';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { createAgent, ScriptedRunner, settledNotifications, triggerAndWait, until } from './helpers/notify.js';
 import { Receiver } from './helpers/receiver.js';
-import { PAGERDUTY_003 } from './helpers/seed-examples.js';
+import { PAGERDUTY_EXAMPLE } from './helpers/documented-examples.js';
 
 const lower = (h: Record<string, string | string[] | undefined>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
 
@@ -36,7 +36,7 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
           slack: { enabled: true, bot_token: slack.token, default_channel: '#alerts', api_base_url: slack.url },
           webhooks: [
             { name: 'default', url: `${recv.url}/agw`, secret: 's3cret', events: ['on_complete', 'on_error'] },
-            { name: 'pagerduty', url: `${recv.url}/pd`, secret: 'pd-secret', events: ['on_error'], payload_template: PAGERDUTY_003 },
+            { name: 'pagerduty', url: `${recv.url}/pd`, secret: 'pd-secret', events: ['on_error'], payload_template: PAGERDUTY_EXAMPLE },
           ],
         },
       },
@@ -71,7 +71,7 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect(paths('/pd').some((x) => x.body.includes(r.id))).toBe(false);
   });
 
-  it("on error: also 003's PagerDuty payload_template, rendered as valid JSON", async () => {
+  it("on error: also the documented PagerDuty payload_template, rendered as valid JSON", async () => {
     const before = paths('/pd').length;
     const r = await run('defaults', 'failed');
     const items = await settledNotifications(h, r.id, 3);
@@ -81,7 +81,7 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect(verifySignature('agentgateway', { headers: lower(pd.headers), body: pd.body, secret: 'pd-secret', nowSec: Math.floor(Date.now() / 1000) })).toBe(true);
   });
 
-  it("per-agent rules replace the defaults (003), through the API, with 422 naming the spot", async () => {
+  it("per-agent rules replace the defaults, through the API, with 422 naming the spot", async () => {
     const bad = await h.call('PATCH', '/api/v1/agents/ruled', { notifications: { on_completed: [] } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'unknown_field', message: expect.stringContaining('did you mean "on_complete"?'), details: { field: 'body.notifications.on_completed', suggestion: 'on_complete' } });
@@ -158,7 +158,7 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     await h.call('PATCH', '/api/v1/agents/broken', { notifications: null });
   });
 
-  it("002's callback: set with headers, secret once, the payload exactly, signed X-Signature sha256= with X-Timestamp", async () => {
+  it("the agent's callback: set with headers, secret once, the payload exactly, signed X-Signature sha256= with X-Timestamp", async () => {
     const put = await h.call('PUT', '/api/v1/agents/callbacks/callback', { url: `${recv.url}/agent-results`, headers: { Authorization: 'Bearer YOUR_TOKEN' } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const secret = put.body.secret as string;
@@ -211,7 +211,7 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect((await h.call('GET', '/api/v1/agents/callbacks/callback')).status).toBe(404);
   });
 
-  it("the notification log: 003's shape exactly, every filter, pagination, both paths; endpoints appear too", async () => {
+  it("the notification log: the documented shape exactly, every filter, pagination, both paths; endpoints appear too", async () => {
     const ep = await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${recv.url}/endpoint`, events: ['run.*'] });
     expect(ep.status).toBe(201);
     const r = await run('defaults');

@@ -1,5 +1,5 @@
 /**
- * 003's fluent setup for embedding (`createHookline(...).useSlackNotifications(...)
+ * The fluent notification setup for embedding (`createHookline(...).useSlackNotifications(...)
  * .useWebhookNotifications(...)`), per-agent rules from an AGENT.md file, and Slack's
  * templates_dir resolution order, end to end against a local fake Slack, on both stores.
  */
@@ -16,7 +16,7 @@ import { trackLive } from './helpers/live-hooklines.js';
 import { ScriptedRunner } from './helpers/notify.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
 import { Receiver } from './helpers/receiver.js';
-import { NOTIFICATIONS_003, ON_COMPLETE_003 } from './helpers/seed-examples.js';
+import { NOTIFICATION_RULES_EXAMPLE, ON_COMPLETE_EXAMPLE } from './helpers/documented-examples.js';
 import { until } from './helpers/wait.js';
 
 const FILER_SECRET = 'filer-secret-0123456789';
@@ -26,7 +26,7 @@ crew: docs
 runner: command
 runner_config: {command: node}
 webhook_secret: ${FILER_SECRET}
-${NOTIFICATIONS_003}---
+${NOTIFICATION_RULES_EXAMPLE}---
 File the reports.
 `;
 
@@ -46,7 +46,7 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     expect(res.status).toBe(202);
     return ((await res.json()) as { run_id: string }).run_id;
   };
-  /** Messages delivered after the first `seen` (003's example template does not name the run). */
+  /** Messages delivered after the first `seen` (the example template does not name the run). */
   const messagesAfter = (seen: number, n: number) => until(`${n} more Slack messages`, async () => {
     const got = slack.delivered().slice(seen);
     return got.length >= n ? got : undefined;
@@ -58,7 +58,7 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     mkdirSync(join(dir, 'agents', 'filer'), { recursive: true });
     writeFileSync(join(dir, 'agents', 'filer', 'AGENT.md'), AGENT_MD);
     mkdirSync(join(dir, 'slack', 'filer'), { recursive: true });
-    writeFileSync(join(dir, 'slack', 'filer', 'on_complete.json.j2'), ON_COMPLETE_003);
+    writeFileSync(join(dir, 'slack', 'filer', 'on_complete.json.j2'), ON_COMPLETE_EXAMPLE);
     writeFileSync(join(dir, 'slack', 'on_error.json.j2'), '[{"type": "section", "text": {"type": "mrkdwn", "text": "{{ agent_name }} broke: {{ error | upper }}"}}]');
     pg = kind === 'postgres' ? await createTestSchema() : undefined;
     const created = await createHookline({
@@ -105,7 +105,7 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     const [msg] = await messagesAfter(seen, 1);
     const sent = msg!.json as { channel: string; blocks: { text: { text: string } }[] };
     expect(sent.channel).toBe('#reports');
-    // filer/on_complete.json.j2: 003's example, verbatim.
+    // filer/on_complete.json.j2: the documented example, verbatim.
     expect(sent.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: expect.stringMatching(/^\*filer\* finished at \d{4}-.+\nall good$/) } }]);
     // No webhook rule on on_complete: the configured webhook is not called for this agent.
     expect(recv.received.some((r) => r.body.includes(done))).toBe(false);

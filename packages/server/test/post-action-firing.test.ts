@@ -1,5 +1,5 @@
 /**
- * Post-actions firing when runs end (seed 000), over both stores: the request on the wire
+ * Post-actions firing when runs end (docs/post-actions.md), over both stores: the request on the wire
  * (variables, JSON escaping of hostile output, the four auth modes), fire-when × outcome,
  * retry rules driven by a ManualClock, run history, and a retry that resends identical bytes.
  */
@@ -42,7 +42,7 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
     await recv.close();
   });
 
-  it("renders 000's variables into URL, headers and body, JSON-escaping hostile output", async () => {
+  it("renders the post-action variables into URL, headers and body, JSON-escaping hostile output", async () => {
     const id = await create({ name: 'slack-like', url: `${recv.url}/vars/{{status}}/{{run_id}}?team={{team_name}}`, headers: { 'Content-Type': 'application/json', 'X-Trigger': '{{trigger_type}}:{{trigger_name}}' }, body_template: SLACK_BODY });
     const bindingId = await bind(id, { trigger_id: 'reviewer', fire_when: 'any' });
     const run = await triggerAndWait(h, 'reviewer', secret, { note: 'case-hostile' });
@@ -58,7 +58,7 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
     expect(body.response).toBe(HOSTILE.replace('\u0000', '\uFFFD'));
     expect((await h.call('GET', `/api/v1/runs/${run.id}`)).body.output).toBe(body.response);
     expect(body.text).toBe(`webhook 'inbound' finished: success\nTeam: Ops Team\nRun: ${run.id}\nError: `);
-    // Run history (000): status, code, request, response, error, duration, run and binding.
+    // Run history: status, code, request, response, error, duration, run and binding.
     const hist = (await h.call('GET', `${PA}/${id}/runs`)).body;
     expect(hist.total).toBe(1);
     expect(hist.items[0]).toMatchObject({ status: 'success', http_status_code: 200, request: { method: 'POST', url: `${recv.url}/vars/success/${run.id}?team=Ops%20Team` }, response_body: 'ok', error: null, run_id: run.id, binding_id: bindingId, attempts: 1 });

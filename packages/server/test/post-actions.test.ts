@@ -1,5 +1,5 @@
 /**
- * Post-actions and bindings (seed 000) over both stores: every field, range and default,
+ * Post-actions and bindings (docs/post-actions.md) over both stores: every field, range and default,
  * credentials sealed at rest, template errors at save time, bindings and their cascades.
  * Firing on run end is tested in post-action-firing.test.ts.
  */
@@ -60,7 +60,7 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
   });
   afterAll(async () => h?.close());
 
-  it("creates with 000's defaults (timeout 30 s, retry 0, enabled) and requires a method", async () => {
+  it('creates with the documented defaults (timeout 30 s, retry 0, enabled) and requires a method', async () => {
     const pa = await create({});
     expect(pa).toEqual({
       id: expect.stringMatching(/^pa_[0-9a-z]{26}$/), name: 'notify', method: 'POST', url: 'https://hooks.example.com/in', headers: {}, body_template: '',
@@ -165,7 +165,7 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     expect(await rawBindings('post_action_id', pa.id)).toEqual([]);
   });
 
-  it("saves 000's Slack example exactly as given", async () => {
+  it('saves the documented Slack example exactly as given', async () => {
     const pa = await create({ name: 'Slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX', headers: { 'Content-Type': 'application/json' }, body_template: SLACK_BODY });
     expect((await h.call('GET', `${PA}/${pa.id}`)).body.body_template).toBe(SLACK_BODY);
     expect((await rawAction(pa.id)).body_template).toBe(SLACK_BODY);
@@ -222,7 +222,7 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     });
     const byTrigger = await bind(pa.id, { trigger_type: 'webhook', trigger_id: triggerId, fire_when: 'success', body_override: '{"r": "{{response}}"}', enabled: false });
     expect(byTrigger).toMatchObject({ fire_when: 'success', body_override: '{"r": "{{response}}"}', enabled: false });
-    // An agent id stands for the agent's own 004 URL.
+    // An agent id stands for the agent's own trigger URL.
     expect((await bind(pa.id, { trigger_type: 'webhook', trigger_id: 'triage', fire_when: 'failure' })).fire_when).toBe('failure');
 
     expect((await h.call('GET', `${PA}/${pa.id}/bindings/${b.id}`)).body).toEqual(b);

@@ -12,7 +12,7 @@ import { freePort } from './helpers/ports.js';
 import { type FakeSlack, startFakeSlack } from './helpers/fake-slack.js';
 import { ADMIN_KEY, type Harness, startHookline } from './helpers/hookline.js';
 import { settledNotifications } from './helpers/notify.js';
-import { PAGERDUTY_003 } from './helpers/seed-examples.js';
+import { PAGERDUTY_EXAMPLE } from './helpers/documented-examples.js';
 import { until } from './helpers/wait.js';
 
 const dirOf = (recipe: string) => join(REPO, 'examples/recipes', recipe);
@@ -128,10 +128,10 @@ describe('recipe: Grafana alert → SRE agent → PagerDuty', () => {
     await pd?.stop();
   });
 
-  it("hookline.yaml carries seed 003's PagerDuty webhook template verbatim", () => {
+  it("hookline.yaml carries the documented PagerDuty webhook template verbatim", () => {
     const [webhook] = recipeConfig(recipe, { PAGERDUTY_HOOK_SECRET: 'x' }).notifications.webhooks;
     expect(webhook).toMatchObject({ name: 'pagerduty', events: ['on_error'], url: 'https://events.pagerduty.com/v2/enqueue' });
-    expect(webhook.payload_template).toBe(PAGERDUTY_003);
+    expect(webhook.payload_template).toBe(PAGERDUTY_EXAMPLE);
   });
 
   it('setup.sh adds the Grafana trigger and a PagerDuty post-action; a signed firing alert is diagnosed and sent to PagerDuty', async () => {
@@ -156,7 +156,7 @@ describe('recipe: Grafana alert → SRE agent → PagerDuty', () => {
     expect(history[0]).toMatchObject({ status: 'success', http_status_code: 202, run_id: run.id, attempts: 1 });
   });
 
-  it("an alert the agent cannot diagnose fails the run, and seed 003's webhook pages a person instead", async () => {
+  it("an alert the agent cannot diagnose fails the run, and the named webhook pages a person instead", async () => {
     const send = await runScript(h, recipe, 'send-alert.mjs', { GRAFANA_WEBHOOK_SECRET: GRAFANA_SECRET }, ['--no-alerts']);
     expect(send.code, send.stdout + send.stderr).toBe(0);
     const run = await endedRun(h, acceptedRunId(send.stdout));

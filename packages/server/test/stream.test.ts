@@ -174,7 +174,7 @@ describe.each(STORES)('live stream /api/v1/stream (%s)', (kind) => {
       expect(lines.map((l) => [l.seq, l.line])).toEqual(stored);
     });
 
-    it('workspace:{crew_id} (004 naming) carries run.* and agent.log of that crew only', async () => {
+    it('workspace:{crew_id} (a crew channel) carries run.* and agent.log of that crew only', async () => {
       const c = await ready();
       await c.subscribe('ws', ['workspace:acme']);
       const mine = (await h.call('POST', '/api/v1/agents/chatty/runs', {})).body;

@@ -11,7 +11,7 @@ const ECHO = `let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{console.lo
 const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
 const headers = (h: Record<string, string | string[] | undefined>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(v)]));
 
-describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
+describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
   let h: Harness;
   let rx: Receiver;
   let secret: string;
@@ -45,7 +45,7 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     expect(got.body).toMatchObject({ crew_id: 'acme', timeout_seconds: 600, max_concurrent_runs: 1, trigger_url: '/api/v1/webhooks/acme/reviewer/trigger', runner_config: { env: { API_TOKEN: '********' } } });
   });
 
-  it('accepts a body signed with X-Signature (202, status accepted, run id) and runs the agent with the 004 message', async () => {
+  it('accepts a body signed with X-Signature (202, status accepted, run id) and runs the agent with the trigger message', async () => {
     const body = JSON.stringify({ event: 'pull_request.opened', source: 'github', data: { repository: 'org/repo', pr_number: 42 } });
     const r = await trigger(body, { 'x-signature': hmac(secret, body) });
     expect(r.status).toBe(202);
@@ -131,7 +131,7 @@ describe.each(STORES)('agents, 004 trigger and runs (%s)', (kind) => {
     expect((await trigger(body, { 'x-signature': hmac(secret, body) })).status).toBe(202);
   });
 
-  it('end to end: signed trigger → command agent → run.completed delivered, signed, with 002 fields', async () => {
+  it('end to end: signed trigger → command agent → run.completed delivered, signed, with the callback payload fields', async () => {
     const ep = (await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/runs`, events: ['run.*'] })).body;
     const body = '{"event":"alert.fired","source":"grafana","data":{"alert":"disk"}}';
     const res = (await (await trigger(body, { 'x-signature': hmac(secret, body) })).json()) as any;

@@ -1,4 +1,4 @@
-// Unknown fields in request bodies (issue 14): every route that takes a JSON body, found in the
+// Unknown fields in request bodies (docs/api.md, "Unknown fields"): every route that takes a JSON body, found in the
 // running server's route table, refuses a field it does not know with 400 unknown_field naming
 // the field's path and the nearest known field, at every level of the body; the free-form maps
 // listed below take any key. A new route without an entry here fails the test.

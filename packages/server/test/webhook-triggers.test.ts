@@ -60,7 +60,7 @@ describe.each(STORES)('named webhook triggers (%s)', (kind) => {
     expect(r.record.prompt).toContain('Investigate this alert.');
     expect(r.record.prompt).not.toContain('Agent default instructions.');
     expect(r.record.prompt).toContain('Event: disk.full\nSource: nagios\nData: {"host":"db1"}');
-    // The plaintext header is 004's legacy path only; a named trigger refuses it.
+    // The plaintext header is the agent URL's legacy path only; a named trigger refuses it.
     const plain = await post('alerts', body, { 'x-webhook-secret': t.secret });
     expect(plain.status).toBe(401);
     // A re-serialised body (same JSON, other bytes) fails.

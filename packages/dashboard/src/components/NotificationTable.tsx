@@ -1,4 +1,4 @@
-// The rows of 003's notification log. On narrow screens CSS turns each row into a card,
+// The rows of the notification log. On narrow screens CSS turns each row into a card,
 // using each cell's data-label as its caption.
 import type { NotificationRecord } from '../api.js';
 import { formatTime } from '../format.js';

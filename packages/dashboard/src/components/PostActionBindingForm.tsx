@@ -1,4 +1,4 @@
-// Adding or editing one binding of a trigger (seed 000): which post-action, when it fires,
+// Adding or editing one post-action binding of a trigger: which post-action, when it fires,
 // and an optional body that replaces the post-action's for this trigger only. The override
 // is previewed like the builder's body, with its mistakes shown inline.
 import { useMemo, useState, type FormEvent } from 'react';

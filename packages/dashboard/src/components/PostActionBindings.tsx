@@ -1,4 +1,4 @@
-// Seed 000's "Post-Action Bindings" section of a webhook trigger or schedule page: which
+// The "Post-Action Bindings" section of a webhook trigger or schedule page: which
 // post-actions fire when this trigger's runs end, and adding, editing, switching off or
 // removing them without leaving the page.
 import { useState } from 'react';

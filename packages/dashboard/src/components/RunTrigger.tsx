@@ -6,7 +6,7 @@ import { href, Link } from '../router.js';
 export function triggerHref(run: Pick<Run, 'trigger_type' | 'trigger_id' | 'agent_id'>): string | null {
   if (run.trigger_type === 'schedule' && run.trigger_id) return href('/triggers/schedules', run.trigger_id);
   if (run.trigger_type === 'webhook' && run.trigger_id) return href('/triggers/webhooks', run.trigger_id);
-  // A webhook run without a trigger id came through the agent's own 004 URL.
+  // A webhook run without a trigger id came through the agent's own trigger URL.
   if (run.trigger_type === 'webhook') return href('/agents', run.agent_id);
   return null;
 }

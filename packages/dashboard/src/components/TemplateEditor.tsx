@@ -1,4 +1,4 @@
-// A template field (seed 000's URL, header values, body) with its mistakes shown where they
+// A template field (a post-action's URL, header values, body) with its mistakes shown where they
 // are: each error names its line and column, quotes that line with a caret under the spot,
 // and offers to put the cursor there.
 import type { ReactNode } from 'react';

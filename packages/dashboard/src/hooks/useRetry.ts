@@ -1,4 +1,4 @@
-// 003's Retry: ask the server to send a notification again, then watch that one record until
+// Retry of a notification: ask the server to send a notification again, then watch that one record until
 // it is no longer pending, so its row updates in place without reloading the page.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, messageOf, type NotificationRecord } from '../api.js';

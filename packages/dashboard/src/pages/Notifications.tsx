@@ -1,4 +1,4 @@
-// 003's Notifications page: every notification Hookline sent (or tried to), filterable, paged,
+// The Notifications page: every notification Hookline sent (or tried to), filterable, paged,
 // with Retry on failed ones. Filters and the page offset live in the URL.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, isAbort, messageOf, query, type NotificationRecord, type Page } from '../api.js';

@@ -59,7 +59,7 @@ class Bindings(Resource):
 
 
 class PostActions(ListResource):
-    """Reusable HTTP request templates (seed 000): ``/api/v1/post-actions``."""
+    """Reusable HTTP request templates (docs/post-actions.md): ``/api/v1/post-actions``."""
 
     _route = path("post-actions")
 

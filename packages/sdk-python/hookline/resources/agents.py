@@ -207,7 +207,7 @@ class WebhookTriggers(ListResource):
 
 
 class Callbacks(Resource):
-    """An agent's callback URL (seed 002): ``/api/v1/agents/{id}/callback``."""
+    """An agent's callback URL (docs/callbacks.md): ``/api/v1/agents/{id}/callback``."""
 
     def get(self, agent_id: str) -> Dict[str, Any]:
         return self._t.request("GET", path("agents", agent_id, "callback"))

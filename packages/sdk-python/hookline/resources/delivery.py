@@ -100,7 +100,7 @@ class Deliveries(ListResource):
 
 
 class Notifications(ListResource):
-    """The notification log (seed 003): ``list(status=, agent_id=, channel=, execution_id=)``."""
+    """The notification log (docs/notifications.md): ``list(status=, agent_id=, channel=, execution_id=)``."""
 
     _route = path("notifications")
 

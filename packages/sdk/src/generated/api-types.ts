@@ -11,7 +11,7 @@ export interface CommandAgent {
   runner_config: CommandRunnerSettings;
   /** Instructions put before every trigger payload. */
   prompt_template?: string;
-  /** Default 600 (10 minutes, as 004). */
+  /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
   timeout_seconds?: number;
   /** More runs wait in the queue (default 1). */
   max_concurrent_runs?: number;
@@ -19,7 +19,7 @@ export interface CommandAgent {
   model?: null | string;
   /** Inbound triggers accepted per minute; more get 429. */
   rate_limit_per_minute?: null | number;
-  /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
+  /** Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
   notifications?: null | NotificationRules;
 }
 
@@ -58,7 +58,7 @@ export interface HttpAgent {
   runner_config: HttpRunnerSettings;
   /** Instructions put before every trigger payload. */
   prompt_template?: string;
-  /** Default 600 (10 minutes, as 004). */
+  /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
   timeout_seconds?: number;
   /** More runs wait in the queue (default 1). */
   max_concurrent_runs?: number;
@@ -66,7 +66,7 @@ export interface HttpAgent {
   model?: null | string;
   /** Inbound triggers accepted per minute; more get 429. */
   rate_limit_per_minute?: null | number;
-  /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
+  /** Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
   notifications?: null | NotificationRules;
 }
 
@@ -87,7 +87,7 @@ export interface OpenaiAgent {
   runner_config: OpenaiRunnerSettings;
   /** Instructions put before every trigger payload. */
   prompt_template?: string;
-  /** Default 600 (10 minutes, as 004). */
+  /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
   timeout_seconds?: number;
   /** More runs wait in the queue (default 1). */
   max_concurrent_runs?: number;
@@ -95,7 +95,7 @@ export interface OpenaiAgent {
   model?: null | string;
   /** Inbound triggers accepted per minute; more get 429. */
   rate_limit_per_minute?: null | number;
-  /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
+  /** Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
   notifications?: null | NotificationRules;
 }
 
@@ -713,7 +713,7 @@ export interface PatchAgentsById {
     runner_config?: Record<string, unknown>;
     /** Instructions put before every trigger payload. */
     prompt_template?: string;
-    /** Default 600 (10 minutes, as 004). */
+    /** Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes). */
     timeout_seconds?: number;
     /** More runs wait in the queue (default 1). */
     max_concurrent_runs?: number;
@@ -721,7 +721,7 @@ export interface PatchAgentsById {
     model?: null | string;
     /** Inbound triggers accepted per minute; more get 429. */
     rate_limit_per_minute?: null | number;
-    /** Seed 003's per-agent rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
+    /** Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
     notifications?: null | NotificationRules;
   };
   response: unknown;
@@ -888,7 +888,7 @@ export interface GetAgentsByIdLogs {
   response: unknown;
 }
 
-/** POST /api/v1/webhooks/{crewId}/{agentId}/trigger — Trigger an agent run (004); authenticated by the agent's webhook secret */
+/** POST /api/v1/webhooks/{crewId}/{agentId}/trigger — Trigger an agent run; authenticated by the agent's webhook secret */
 export interface PostWebhooksByCrewIdByAgentIdTrigger {
   path: {
     crewId: string;
@@ -1153,7 +1153,7 @@ export interface PostAgentsByIdWebhookTriggers {
   body: {
     /** The last segment of the URL /api/v1/webhooks/{crew}/{agent}/{name}; "trigger" is reserved. */
     name: string;
-    /** How the sender signs: hookline (004 X-Signature, default), github (X-Hub-Signature-256), standard (Standard Webhooks), grafana (X-Grafana-Alerting-Signature). */
+    /** How the sender signs: hookline (X-Signature, default), github (X-Hub-Signature-256), standard (Standard Webhooks), grafana (X-Grafana-Alerting-Signature). */
     scheme?: "hookline" | "github" | "standard" | "grafana";
     /** Bring your own secret (a Standard Webhooks sender gives you a whsec_… one); omit it to have one generated. Shown only in this response. */
     secret?: string;
@@ -1269,7 +1269,7 @@ export interface PostPostActions {
   query: never;
   body: {
     name: string;
-    /** HTTP method (required; 000 gives no default). */
+    /** HTTP method (required; there is no default). */
     method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     /** Where the request goes (http or https); inserted values are percent-encoded. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     url: string;
@@ -1351,7 +1351,7 @@ export interface PatchPostActionsById {
   query: never;
   body: {
     name?: string;
-    /** HTTP method (required; 000 gives no default). */
+    /** HTTP method (required; there is no default). */
     method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     /** Where the request goes (http or https); inserted values are percent-encoded. A template (see docs/templates.md); a mistake is a 422 invalid_template with its line and column. */
     url?: string;
@@ -1790,7 +1790,7 @@ export interface PutAgentsByIdCallback {
   };
   query: never;
   body: {
-    /** Where the results of every run are POSTed (seed 002 payload). */
+    /** Where the results of every run are POSTed (the payload is in docs/callbacks.md). */
     url: string;
     /** Sent with every callback, e.g. Authorization: a free-form map of any header names. Stored encrypted; values are never shown again. */
     headers?: Record<string, string>;

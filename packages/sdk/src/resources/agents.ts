@@ -85,7 +85,7 @@ export class Agents extends Resource {
   }
 }
 
-/** An agent's callback URL (seed 002): `client.callbacks`. */
+/** An agent's callback URL (docs/callbacks.md): `client.callbacks`. */
 export class Callbacks extends Resource {
   /** `404 not_found` when the agent has no callback. */
   get(agentId: string, options?: RequestOptions): Promise<Callback> {

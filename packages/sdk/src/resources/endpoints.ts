@@ -6,7 +6,7 @@ import { Resource } from './base.js';
 
 const ENDPOINTS = '/api/v1/webhooks/endpoints';
 
-/** Subscribed endpoints (seed 001): `client.webhookEndpoints`. */
+/** Subscribed endpoints (docs/endpoints-and-signing.md): `client.webhookEndpoints`. */
 export class WebhookEndpoints extends Resource {
   /**
    * The answer is the only place the `secret` (whsec_…) appears. A subscribed type that is neither

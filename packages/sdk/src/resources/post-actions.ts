@@ -21,7 +21,7 @@ import { Resource } from './base.js';
 
 const BASE = '/api/v1/post-actions';
 
-/** Reusable HTTP requests fired when runs end (seed 000): `client.postActions`. */
+/** Reusable HTTP requests fired when runs end (docs/post-actions.md): `client.postActions`. */
 export class PostActions extends Resource {
   list(params: PageParams = {}, options?: RequestOptions): Promise<Page<PostAction>> {
     return this.call({ method: 'GET', path: BASE, query: { ...params }, options });
@@ -100,7 +100,7 @@ export class Bindings extends Resource {
   }
 }
 
-/** Seed 003's notification log (callbacks, Slack, named webhooks, post-actions, run.* endpoint deliveries): `client.notifications`. */
+/** The notification log (docs/notifications.md; callbacks, Slack, named webhooks, post-actions, run.* endpoint deliveries): `client.notifications`. */
 export class Notifications extends Resource {
   list(params: NotificationListParams = {}, options?: RequestOptions): Promise<Page<Notification>> {
     return this.call({ method: 'GET', path: '/api/v1/notifications', query: { ...params }, options });

@@ -1,6 +1,6 @@
 /** What Hookline POSTs to receivers, by channel (see docs/endpoints-and-signing.md, callbacks.md, notifications.md). */
 
-/** Seed 002's callback payload: the body of an agent's callback, and the core of `run.*` event data. */
+/** The callback payload (docs/callbacks.md): the body of an agent's callback, and the core of `run.*` event data. */
 export interface CallbackPayload {
   agent_loop_id: string;
   agent_loop_name: string;
@@ -21,7 +21,7 @@ export interface CallbackPayload {
 
 /** `data` of `run.started`, `run.completed`, `run.failed` and `run.timeout`. */
 export interface RunEventData extends Omit<CallbackPayload, 'status'> {
-  /** `run.started` carries the live status (`running`); an ended run, 002's three. */
+  /** `run.started` carries the live status (`running`); an ended run, `completed`, `failed` or `timeout`. */
   status: CallbackPayload['status'] | 'running';
   crew_id: string;
   crew_name: string | null;
@@ -29,7 +29,7 @@ export interface RunEventData extends Omit<CallbackPayload, 'status'> {
   trigger_name: string | null;
 }
 
-/** The envelope every endpoint delivery carries (seed 001). */
+/** The envelope every endpoint delivery carries (docs/endpoints-and-signing.md). */
 export interface EventEnvelope<Type extends string = string, Data = unknown> {
   /** `evt_…` or the id given when publishing; also the `webhook-id` header. Deduplicate on it. */
   id: string;
@@ -50,7 +50,7 @@ export type BuiltInEvent = RunEvent | WebhookTestEvent | EndpointDisabledEvent;
 /** Anything an endpoint can receive: a built-in event or one you published (narrow with the guards below). */
 export type HooklineEvent = BuiltInEvent | EventEnvelope;
 
-/** Seed 003's default body for a named webhook (signed `agentgateway`), unless the operator set a `payload_template`. */
+/** The default body of a named notification webhook (signed `agentgateway`), unless the operator set a `payload_template`. */
 export interface NamedWebhookPayload {
   event: 'on_complete' | 'on_error' | 'on_timeout';
   agent_name: string;

@@ -190,7 +190,7 @@ export async function verifyWebhookSignature(o: VerifyWebhookOptions): Promise<W
 
 /**
  * Verifies a request Hookline sent and returns its parsed body: the event envelope for an
- * endpoint, 002's payload for a callback (`scheme: 'callback'`), 003's body for a named webhook.
+ * endpoint, the callback payload (`scheme: 'callback'`), a named webhook's body.
  * Throws `WebhookVerificationError` (with `reason`) when the signature or timestamp is wrong.
  */
 export function verifyWebhook(o: VerifyWebhookOptions & { scheme: 'callback' }): Promise<CallbackPayload>;

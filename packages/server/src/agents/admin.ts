@@ -3,6 +3,7 @@ import type { SecretBox } from '../crypto/index.js';
 import { type SsrfGuard } from '../delivery/index.js';
 import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
+import { DEFAULT_AGENT_TIMEOUT_SECONDS } from '../config/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { NotificationRules } from '../notifications/index.js';
 import { maskWebhookUrl } from '../channels/index.js';
@@ -26,7 +27,7 @@ export interface AgentInput {
   max_concurrent_runs?: number;
   model?: string | null;
   rate_limit_per_minute?: number | null;
-  /** 003's per-agent rules (`on_complete: [{channel, target}]`…); null = the configured defaults. */
+  /** Per-agent notification rules (`on_complete: [{channel, target}]`…); null = the configured defaults. */
   notifications?: NotificationRules | null;
 }
 
@@ -48,13 +49,13 @@ export interface AgentView {
   source: string;
   source_path: string | null;
   notifications: NotificationRules | null;
-  /** Where run results are POSTed (002); details at /api/v1/agents/{id}/callback. */
+  /** Where run results are POSTed (docs/callbacks.md); details at /api/v1/agents/{id}/callback. */
   callback_url: string | null;
   created_at: string;
   updated_at: string;
 }
 
-/** 004 calls it "the per-agent secret"; 32 random bytes, URL-safe. */
+/** The agent's trigger-URL secret (docs/webhook-triggers.md); 32 random bytes, URL-safe. */
 const newTriggerSecret = () => `hltr_${randomBytes(32).toString('base64url')}`;
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -62,12 +63,14 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export class AgentAdmin {
   /** `guard` vets runner URLs when an agent is saved (the runners check again on every request). */
   /** `webhookNames` are the configured named webhooks a notification rule may target. */
+  /** `defaultTimeoutSeconds` is a new agent's timeout when it gives none (`agents.default_timeout_seconds`). */
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
     private readonly clock: Clock = systemClock,
     private readonly guard?: SsrfGuard,
     private readonly webhookNames: () => readonly string[] = () => [],
+    private readonly defaultTimeoutSeconds: number = DEFAULT_AGENT_TIMEOUT_SECONDS,
   ) {}
 
   crewView(c: CrewTable) {
@@ -149,7 +152,7 @@ export class AgentAdmin {
       runner: input.runner,
       runner_config_enc: this.box.seal(JSON.stringify(settings)),
       prompt_template: input.prompt_template ?? '',
-      timeout_ms: (input.timeout_seconds ?? 600) * 1000,
+      timeout_ms: (input.timeout_seconds ?? this.defaultTimeoutSeconds) * 1000,
       max_concurrent_runs: input.max_concurrent_runs ?? 1,
       model: input.model ?? null,
       webhook_secret_enc: this.box.seal(secret),
@@ -231,7 +234,7 @@ export class AgentAdmin {
     return Object.fromEntries(Object.entries(rules).map(([event, list]) => [event, list.map((r) => ({ ...r, target: maskWebhookUrl(r.target) }))]));
   }
 
-  /** Stored form of 003's rules; a 422 naming the spot (`notifications.on_error[0].target`) when wrong. */
+  /** Stored form of the per-agent notification rules; a 422 naming the spot (`notifications.on_error[0].target`) when wrong. */
   checkRules(rules: unknown): string | null {
     if (rules === undefined || rules === null) return null;
     try {

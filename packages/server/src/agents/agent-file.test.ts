@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOTIFICATIONS_003 } from '../../test/helpers/seed-examples.js';
+import { NOTIFICATION_RULES_EXAMPLE } from '../../test/helpers/documented-examples.js';
 import { AgentFileError, parseAgentFile } from './agent-file.js';
 
 const file = (fm: string, body = 'Review the change.') => `---\n${fm}\n---\n\n${body}\n`;
@@ -22,12 +22,12 @@ describe('AGENT.md parsing', () => {
     expect(minimal).toMatchObject({ id: 'reviewer', name: 'reviewer', crew_id: 'default', runner: 'command', timeout_seconds: 600 });
   });
 
-  it("accepts 003's notifications block verbatim and returns the rules", () => {
-    // 003's "Per-Agent Notification Rules" front matter, with the runner this file needs.
+  it('accepts the documented notifications block verbatim and returns the rules', () => {
+    // The per-agent notification rules of docs/agent-files.md, with the runner this file needs.
     const text = `---
 name: report-agent
 runner_config: {command: x}
-${NOTIFICATIONS_003}---
+${NOTIFICATION_RULES_EXAMPLE}---
 Write the report.
 `;
     const d = parseAgentFile('/srv/agents/report-agent/AGENT.md', text, {}, { webhookNames: ['default'] });
@@ -46,8 +46,8 @@ Write the report.
   });
 
   it('gives a file that names no runner the configured default runner, and only such a file', () => {
-    // 003's per-agent front matter as it stands: a name and notification rules, nothing else.
-    const text = `---\nname: report-agent\n${NOTIFICATIONS_003}---\nWrite the report.\n`;
+    // A notification-only agent file: a name and notification rules, nothing else.
+    const text = `---\nname: report-agent\n${NOTIFICATION_RULES_EXAMPLE}---\nWrite the report.\n`;
     const defaultRunner = { runner: 'http' as const, runner_config: { url: 'https://agents.example.com/run', headers: { Authorization: 'Bearer t0ken' } } };
     const d = parseAgentFile('/srv/agents/report-agent/AGENT.md', text, {}, { webhookNames: ['default'], defaultRunner });
     expect(d).toMatchObject({ name: 'report-agent', runner: 'http', runner_config: defaultRunner.runner_config, runner_from_default: true, prompt_template: 'Write the report.' });

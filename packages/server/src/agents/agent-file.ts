@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { substituteEnv } from '../config/index.js';
+import { DEFAULT_AGENT_TIMEOUT_SECONDS, substituteEnv } from '../config/index.js';
 import { type NotificationRules, parseNotificationRules, RulesError } from '../notifications/index.js';
 import { closest, parseDuration } from '../util/index.js';
 import type { RunnerKind, RunnerSettings } from './runner-config.js';
@@ -21,7 +21,7 @@ export interface AgentFileDefinition {
   model: string | null;
   rate_limit_per_minute: number | null;
   webhook_secret: string | undefined;
-  /** 003's per-agent notification rules; absent when the file has no `notifications:` (the gateway defaults apply). */
+  /** Per-agent notification rules (docs/notifications.md); absent when the file has no `notifications:` (the gateway defaults apply). */
   notifications?: NotificationRules;
   /** True when the file names no runner and `agents.default_runner` supplied `runner` and `runner_config`. */
   runner_from_default: boolean;
@@ -47,7 +47,7 @@ export class AgentFileError extends Error {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** Front matter keys; `notifications` is 003's per-agent rules (notifications/rules.ts). */
+/** Front matter keys; `notifications` is the per-agent notification rules (notifications/rules.ts). */
 const KEYS = ['id', 'name', 'crew', 'crew_name', 'description', 'runner', 'runner_config', 'timeout', 'timeout_seconds', 'max_concurrent_runs', 'model', 'rate_limit_per_minute', 'webhook_secret', 'notifications'] as const;
 
 /** Said when a file names no runner and none is configured: the two lines that fix it, and where they go. */
@@ -76,6 +76,8 @@ export interface AgentFileOptions {
   webhookNames?: readonly string[];
   /** The runner of files that name none (`agents.default_runner`). Default: none, and such a file is an error. */
   defaultRunner?: DefaultRunner | undefined;
+  /** Timeout of files that give none (`agents.default_timeout_seconds`). Default: 600. */
+  defaultTimeoutSeconds?: number;
 }
 
 /**
@@ -135,7 +137,7 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
   if (!SLUG.test(id)) fail('id', `agent id "${id}" must be 1–63 lower-case letters, digits, - or _ (set "id:" when the folder name is not one)`);
   const crew = str('crew', 63) ?? 'default';
   if (!SLUG.test(crew)) fail('crew', `crew "${crew}" must be 1–63 lower-case letters, digits, - or _`);
-  // A file that names no runner (003's agent files carry only a name and rules) takes the configured default.
+  // A file that names no runner (agent files that only set up notifications carry just a name and rules) takes the configured default.
   const namesNoRunner = (fm.runner === undefined || fm.runner === null) && fm.runner_config === undefined;
   const fallback = namesNoRunner ? options.defaultRunner : undefined;
   if (namesNoRunner && !fallback) throw new AgentFileError(path, 0, NO_RUNNER);
@@ -174,7 +176,7 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
     runner: runner as RunnerKind,
     runner_config: cfg as RunnerSettings,
     prompt_template: lines.slice(end + 1).join('\n').trim(),
-    timeout_seconds: timeoutSeconds ?? 600,
+    timeout_seconds: timeoutSeconds ?? options.defaultTimeoutSeconds ?? DEFAULT_AGENT_TIMEOUT_SECONDS,
     max_concurrent_runs: int('max_concurrent_runs', 1, 1000) ?? 1,
     model: str('model') ?? null,
     rate_limit_per_minute: rate ?? null,

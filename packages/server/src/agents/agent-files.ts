@@ -86,7 +86,7 @@ export class AgentFiles {
     await this.ensureCrew(def);
     const fields = {
       ...agentSettings(def),
-      // 003: a file without a notifications block gets the configured defaults (null).
+      // A file without a notifications block gets the configured defaults (null).
       notifications: def.notifications ?? null,
     };
     let row: AgentTable;

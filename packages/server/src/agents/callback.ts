@@ -9,7 +9,7 @@ import { HIDDEN } from './runner-config.js';
 
 export interface CallbackInput {
   url: string;
-  /** Sent with every callback (002: e.g. `Authorization: Bearer …`); stored encrypted, never shown again. */
+  /** Sent with every callback (e.g. `Authorization: Bearer …`); stored encrypted, never shown again. */
   headers?: Record<string, string>;
 }
 
@@ -28,8 +28,8 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const newCallbackSecret = () => `hlcb_${randomBytes(32).toString('base64url')}`;
 
 /**
- * Seed 002's callback of an agent: where its results are POSTed when a run ends, with custom
- * headers and an HMAC signature (002's "coming soon", delivered). The secret is shown once.
+ * An agent's callback (docs/callbacks.md): where its results are POSTed when a run ends, with custom
+ * headers and an HMAC signature. The secret is shown once.
  */
 export class CallbackAdmin {
   constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock, private readonly guard: SsrfGuard) {}

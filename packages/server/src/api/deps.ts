@@ -31,7 +31,7 @@ export interface ApiDeps {
   callbacks: CallbackAdmin;
   runs: RunService;
   announcer: RunAnnouncer;
-  /** 003's notification log and 000's post-action run history. */
+  /** The notification log and the post-actions' run history. */
   notifications: NotificationLog;
   schedules: ScheduleAdmin;
   triggers: WebhookTriggerAdmin;

@@ -3,7 +3,7 @@ import { closest } from '../util/index.js';
 import { UserError } from '../errors/index.js';
 
 /**
- * Unknown fields in request bodies (issue 14): a field the API does not know is refused with
+ * Unknown fields in request bodies (docs/api.md, "Unknown fields"): a field the API does not know is refused with
  * 400 unknown_field, never dropped, so a typo (`evnts`) cannot pass for a request that leaves
  * the field out. Ajv's `additionalProperties: false` finds them; this module says where, with
  * the nearest known field, and finds one even when Ajv stopped at another mistake first

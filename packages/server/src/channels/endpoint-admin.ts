@@ -61,12 +61,12 @@ export interface EndpointAdminOptions {
 /** Endpoint registration: validation, secrets, rotation, enabling, test events and replay. */
 export class EndpointAdmin {
   private readonly clock: Clock;
-  constructor(private readonly o: EndpointAdminOptions) {
-    this.clock = o.clock ?? systemClock;
+  constructor(private readonly options: EndpointAdminOptions) {
+    this.clock = options.clock ?? systemClock;
   }
 
   view(row: EndpointTable): EndpointView {
-    const headers = row.headers_enc ? (JSON.parse(this.o.box.open(row.headers_enc)) as Record<string, string>) : {};
+    const headers = row.headers_enc ? (JSON.parse(this.options.box.open(row.headers_enc)) as Record<string, string>) : {};
     const now = this.clock.now();
     return {
       id: row.id,
@@ -90,7 +90,7 @@ export class EndpointAdmin {
   }
 
   private checkUrl(raw: string): string {
-    return checkDestinationUrl(raw, { field: 'url', example: 'https://example.com/webhooks', credentialsHint: 'put them in `headers` (stored encrypted) instead', guard: this.o.guard }).toString();
+    return checkDestinationUrl(raw, { field: 'url', example: 'https://example.com/webhooks', credentialsHint: 'put them in `headers` (stored encrypted) instead', guard: this.options.guard }).toString();
   }
 
   private checkEvents(events: string[]): string[] {
@@ -105,7 +105,7 @@ export class EndpointAdmin {
   private async eventTypeWarnings(events: string[]): Promise<SubscriptionWarning[]> {
     const custom = events.filter((p) => !matchesBuiltin(p));
     if (!custom.length) return [];
-    const records = this.o.store.eventTypes;
+    const records = this.options.store.eventTypes;
     const published = await records.matching(custom);
     if (custom.every((p) => published.has(p))) return [];
     return unknownTypeWarnings(events, published, await records.list(SUGGESTION_POOL));
@@ -141,7 +141,7 @@ export class EndpointAdmin {
       url: this.checkUrl(input.url),
       description: input.description ?? '',
       events: JSON.stringify(events),
-      headers_enc: input.headers && Object.keys(input.headers).length ? this.o.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null,
+      headers_enc: input.headers && Object.keys(input.headers).length ? this.options.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null,
       timeout_ms: (input.timeout_seconds ?? 30) * 1000,
       retry_schedule: this.checkSchedule(input.retry_schedule),
       signing_scheme: input.signing_scheme ?? 'standard',
@@ -150,24 +150,24 @@ export class EndpointAdmin {
       disabled_reason: input.enabled === false ? 'disabled by the API' : null,
       disabled_at: input.enabled === false ? now : null,
       consecutive_failures: 0,
-      secret_enc: this.o.box.seal(secret),
+      secret_enc: this.options.box.seal(secret),
       prev_secret_enc: null,
       prev_secret_expires_at: null,
       created_at: now,
       updated_at: now,
     };
-    await this.o.store.insertEndpoint(row, events);
+    await this.options.store.insertEndpoint(row, events);
     return { ...this.view(row), secret, ...(warnings.length ? { warnings } : {}) };
   }
 
   async get(id: string): Promise<EndpointTable> {
-    const row = await this.o.store.getEndpoint(id);
+    const row = await this.options.store.getEndpoint(id);
     if (!row) throw notFound('endpoint', id);
     return row;
   }
 
   async list(page: Page): Promise<{ items: EndpointView[]; total: number }> {
-    const { rows, total } = await this.o.store.listEndpoints(page);
+    const { rows, total } = await this.options.store.listEndpoints(page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
@@ -178,36 +178,36 @@ export class EndpointAdmin {
     if (input.description !== undefined) patch.description = input.description;
     const events = input.events ? this.checkEvents(input.events) : undefined;
     if (events) patch.events = JSON.stringify(events);
-    if (input.headers !== undefined) patch.headers_enc = Object.keys(input.headers).length ? this.o.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null;
+    if (input.headers !== undefined) patch.headers_enc = Object.keys(input.headers).length ? this.options.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null;
     if (input.timeout_seconds !== undefined) patch.timeout_ms = input.timeout_seconds * 1000;
     if (input.retry_schedule !== undefined) patch.retry_schedule = this.checkSchedule(input.retry_schedule);
     if (input.signing_scheme !== undefined) patch.signing_scheme = input.signing_scheme;
     if (input.rate_limit !== undefined) patch.rate_limit = input.rate_limit;
     if (input.enabled === true) Object.assign(patch, { enabled: 1, disabled_reason: null, disabled_at: null, consecutive_failures: 0 });
     if (input.enabled === false) Object.assign(patch, { enabled: 0, disabled_reason: 'disabled by the API', disabled_at: now });
-    const row = await this.o.store.updateEndpoint(id, patch, events);
+    const row = await this.options.store.updateEndpoint(id, patch, events);
     if (!row) throw notFound('endpoint', id);
     const warnings = input.events ? await this.eventTypeWarnings(input.events) : [];
     return { ...this.view(row), ...(warnings.length ? { warnings } : {}) };
   }
 
-  /** Re-enables; what happened while it was off stays undelivered (001). */
+  /** Re-enables; what happened while it was off stays undelivered (docs/endpoints-and-signing.md). */
   enable(id: string): Promise<EndpointView> {
     return this.update(id, { enabled: true });
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.o.store.deleteEndpoint(id, this.clock.now()))) throw notFound('endpoint', id);
+    if (!(await this.options.store.deleteEndpoint(id, this.clock.now()))) throw notFound('endpoint', id);
   }
 
   /** New secret now; the old one keeps signing beside it for `graceSeconds`. */
   async rotateSecret(id: string, graceSeconds?: number): Promise<EndpointView & { secret: string }> {
     const row = await this.get(id);
     const now = this.clock.now();
-    const graceMs = graceSeconds === undefined ? this.o.rotationGraceMs : graceSeconds * 1000;
+    const graceMs = graceSeconds === undefined ? this.options.rotationGraceMs : graceSeconds * 1000;
     const secret = generateWebhookSecret();
-    const updated = await this.o.store.updateEndpoint(id, {
-      secret_enc: this.o.box.seal(secret),
+    const updated = await this.options.store.updateEndpoint(id, {
+      secret_enc: this.options.box.seal(secret),
       prev_secret_enc: graceMs > 0 ? row.secret_enc : null,
       prev_secret_expires_at: graceMs > 0 ? now + graceMs : null,
       updated_at: now,
@@ -219,15 +219,15 @@ export class EndpointAdmin {
   async sendTest(id: string): Promise<{ event_id: string }> {
     const row = await this.get(id);
     if (!row.enabled) throw new UserError('endpoint_disabled', `endpoint ${id} is disabled (${row.disabled_reason}); enable it first with POST /api/v1/webhooks/endpoints/${id}/enable`);
-    const r = await this.o.publisher.publish({ type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } }, id);
-    return { event_id: r.event.id };
+    const published = await this.options.publisher.publish({ type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } }, id);
+    return { event_id: published.event.id };
   }
 
   async replay(id: string, since: number, until: number): Promise<{ enqueued: number }> {
     const row = await this.get(id);
     if (!row.enabled) throw new UserError('endpoint_disabled', `endpoint ${id} is disabled; enable it before replaying`);
     if (!(since < until)) throw new UserError('invalid_window', '`since` must be earlier than `until`');
-    const enqueued = await this.o.publisher.replay(id, JSON.parse(row.events) as string[], since, until);
+    const enqueued = await this.options.publisher.replay(id, JSON.parse(row.events) as string[], since, until);
     return { enqueued };
   }
 }

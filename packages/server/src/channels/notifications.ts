@@ -6,7 +6,7 @@ import type { NotificationSettings } from './notification-settings.js';
 import { isSlackWebhookUrl, judgeSlack, withSlackToken } from './slack.js';
 import type { Opener } from './endpoint.js';
 
-/** Seed 000: 1 s, 2 s, 4 s … between attempts, capped at 30 s, `retry_count` times; 4xx is final. */
+/** Post-actions: 1 s, 2 s, 4 s … between attempts, capped at 30 s, `retry_count` times; 4xx is final. */
 function postActionPolicy(retryCount: number): Partial<RetryPolicy> {
   return { schedule: Array.from({ length: retryCount }, (_, i) => Math.min(1000 * 2 ** i, 30_000)), retry4xx: false };
 }
@@ -34,12 +34,12 @@ export interface NotificationChannelsOptions {
  * token applies to retries) and channel-specific rules set (retry policy, Slack's answers).
  */
 export class NotificationChannels {
-  constructor(private readonly o: NotificationChannelsOptions) {}
+  constructor(private readonly options: NotificationChannelsOptions) {}
 
   async prepare(rows: DeliveryTable[]): Promise<Map<string, PreparedDelivery | string>> {
     const out = new Map<string, PreparedDelivery | string>();
     const ids = (ch: string) => rows.filter((r) => r.channel === ch).map((r) => r.endpoint_id);
-    const [actions, agents] = await Promise.all([this.o.store.postActions.getMany(ids('post_action')), this.o.store.agents.getAgents(ids('callback'))]);
+    const [actions, agents] = await Promise.all([this.options.store.postActions.getMany(ids('post_action')), this.options.store.agents.getAgents(ids('callback'))]);
     const actionById = new Map(actions.map((a) => [a.id, a]));
     const agentById = new Map(agents.map((a) => [a.id, a]));
     for (const row of rows) {
@@ -48,7 +48,7 @@ export class NotificationChannels {
         continue;
       }
       const sealed = row.request_enc;
-      const frozen = () => JSON.parse(this.o.openFresh(sealed)) as FrozenRequest;
+      const frozen = () => JSON.parse(this.options.openFresh(sealed)) as FrozenRequest;
       out.set(row.id, this.prepareOne(row, frozen, actionById.get(row.endpoint_id), agentById.get(row.endpoint_id)));
     }
     return out;
@@ -60,13 +60,13 @@ export class NotificationChannels {
       case 'post_action': {
         if (!action) return 'post_action_deleted';
         if (!action.enabled) return 'post_action_disabled';
-        const auth = postActionAuth(action, this.o.open);
+        const auth = postActionAuth(action, this.options.open);
         return { ...base, policy: postActionPolicy(action.retry_count), build: () => request(frozen(), auth) };
       }
       case 'callback': {
         if (!agent) return 'agent_deleted';
         if (!agent.callback_secret_enc) return 'callback_removed';
-        const secret = this.o.open(agent.callback_secret_enc);
+        const secret = this.options.open(agent.callback_secret_enc);
         return {
           ...base,
           build: (nowSec) => {
@@ -77,21 +77,21 @@ export class NotificationChannels {
       }
       case 'slack': {
         const viaUrl = isSlackWebhookUrl(row.target ?? '');
-        const token = this.o.settings.slack.bot_token;
+        const token = this.options.settings.slack.bot_token;
         if (!viaUrl && !token) return 'slack_not_configured: set notifications.slack.bot_token (HOOKLINE_SLACK_BOT_TOKEN)';
         // The target is already masked (origin only), as the notification log shows it.
         return { ...base, ...(viaUrl ? { recordedUrl: row.target! } : {}), build: () => request(frozen(), viaUrl ? {} : withSlackToken({}, token!)), judge: (res) => slackVerdict(judgeSlack(res, viaUrl)) };
       }
       case 'webhook': {
-        const w = this.o.settings.webhooks.find((x) => x.name === row.target);
-        if (!w) return `webhook_removed: no webhook named "${row.target}" is configured any more`;
+        const webhook = this.options.settings.webhooks.find((x) => x.name === row.target);
+        if (!webhook) return `webhook_removed: no webhook named "${row.target}" is configured any more`;
         return {
           ...base,
           // Named webhook URLs often carry a token in their path or query; settings show the origin only, and so do attempts.
-          recordedUrl: `${originOf(w.url)}/…`,
+          recordedUrl: `${originOf(webhook.url)}/…`,
           build: (nowSec) => {
             const f = frozen();
-            return request(f, signatureHeaders('agentgateway', { msgId: row.id, timestampSec: nowSec, body: f.body, secrets: [w.secret] }));
+            return request(f, signatureHeaders('agentgateway', { msgId: row.id, timestampSec: nowSec, body: f.body, secrets: [webhook.secret] }));
           },
         };
       }
@@ -101,7 +101,7 @@ export class NotificationChannels {
   }
 }
 
-/** Slack's own error word (`channel_not_found`) is the whole story; 003's log shows just that. */
+/** Slack's own error word (`channel_not_found`) is the whole story; the notification log shows just that. */
 function slackVerdict(j: Judged): Judged {
   return j.error?.code === 'slack_error' ? { ...j, error: { ...j.error, code: j.error.message } } : j;
 }

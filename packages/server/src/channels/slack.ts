@@ -1,12 +1,12 @@
 /**
- * Slack notifications (seed 003): the built-in Block Kit message, the request for a channel
+ * Slack notifications (docs/slack.md): the built-in Block Kit message, the request for a channel
  * (Web API chat.postMessage) or an incoming-webhook URL, and reading Slack's answers, which
  * report most failures inside an HTTP 200. Pure: no sending, no secrets kept.
  */
 import { type Judged, type SendResult } from '../delivery/index.js';
 import { USER_AGENT } from './endpoint.js';
 
-/** The variables of a notification (003); contexts may carry more, which are ignored here. */
+/** The variables of a notification (docs/templates.md); contexts may carry more, which are ignored here. */
 export interface SlackContext {
   agent_name: string;
   event: string;
@@ -55,7 +55,7 @@ export function maskWebhookUrl(target: string): string {
 const SLACK_ID = /^[CGD][A-Z0-9]{8,}$/;
 
 /**
- * The `channel` for chat.postMessage from a rule's target, given "with or without #" (003):
+ * The `channel` for chat.postMessage from a rule's target, given with or without `#`:
  * `alerts` → `#alerts`; `#alerts` and ids such as `C0123ABCD` stay as they are.
  */
 export function slackChannel(target: string): string {
@@ -106,7 +106,7 @@ function summary(ctx: SlackContext): { label: string; text: string } {
   return { label, text: `\`\`\`${body}\`\`\`` };
 }
 
-/** 003's built-in message: agent name, event, execution id, and a summary of the output or error. */
+/** The built-in message: agent name, event, execution id, and a summary of the output or error. */
 export function builtinSlackBlocks(ctx: SlackContext): unknown[] {
   const agent = escapeMrkdwn(truncateChars(asText(ctx.agent_name), 200));
   const words = eventWords(ctx.event);

@@ -39,7 +39,7 @@ export class LiveStream {
   private retryTimer: NodeJS.Timeout | undefined;
   private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
-  constructor(private readonly o: LiveStreamOptions) {}
+  constructor(private readonly options: LiveStreamOptions) {}
 
   /** Runs until stop() (resolves) or a fatal error (rejects). */
   run(): Promise<void> {
@@ -70,8 +70,8 @@ export class LiveStream {
   }
 
   private connect(): void {
-    const url = this.o.baseUrl.replace(/^http/, 'ws') + '/api/v1/stream';
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${this.o.apiKey}` }, handshakeTimeout: 15_000 });
+    const url = this.options.baseUrl.replace(/^http/, 'ws') + '/api/v1/stream';
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${this.options.apiKey}` }, handshakeTimeout: 15_000 });
     this.ws = ws;
     let lastError = '';
     let subscribed = false;
@@ -82,7 +82,7 @@ export class LiveStream {
       const status = res.statusCode ?? 0;
       res.resume();
       if (status === 401 || status === 403) return this.fail(new CliError(`the server refused the API key for the live stream (HTTP ${status})`, EXIT.auth, 'unauthorized', 'check --api-key, HOOKLINE_API_KEY or your profile (hookline login)'));
-      if (status === 404) return this.fail(new CliError(`${this.o.baseUrl} has no live stream (/api/v1/stream answered 404)`, EXIT.failure, 'no_stream', 'is the URL a Hookline server?'));
+      if (status === 404) return this.fail(new CliError(`${this.options.baseUrl} has no live stream (/api/v1/stream answered 404)`, EXIT.failure, 'no_stream', 'is the URL a Hookline server?'));
       lastError = `HTTP ${status}`;
       ws.terminate();
     });
@@ -94,18 +94,18 @@ export class LiveStream {
         return;
       }
       if (m.type === 'ready') {
-        ws.send(JSON.stringify({ type: 'subscribe', ...this.o.subscription }));
-      } else if (m.type === 'subscribed' && m.id === this.o.subscription.id) {
+        ws.send(JSON.stringify({ type: 'subscribe', ...this.options.subscription }));
+      } else if (m.type === 'subscribed' && m.id === this.options.subscription.id) {
         subscribed = true;
         const again = this.everSubscribed;
         this.everSubscribed = true;
         this.attempt = 0;
-        this.o.onSubscribed(again);
-      } else if (m.type === 'message' && m.subscription === this.o.subscription.id) {
-        this.o.onMessage(m as unknown as StreamMessage);
+        this.options.onSubscribed(again);
+      } else if (m.type === 'message' && m.subscription === this.options.subscription.id) {
+        this.options.onMessage(m as unknown as StreamMessage);
       } else if (m.type === 'dropped') {
-        this.o.onDropped?.(Number(m.count) || 0);
-      } else if (m.type === 'error' && (m.id === this.o.subscription.id || !subscribed)) {
+        this.options.onDropped?.(Number(m.count) || 0);
+      } else if (m.type === 'error' && (m.id === this.options.subscription.id || !subscribed)) {
         this.fail(new CliError(`the server refused the subscription: ${m.message} (${m.code})`, EXIT.usage, String(m.code), 'check the --events patterns'));
       }
     });
@@ -113,12 +113,12 @@ export class LiveStream {
       if (this.stopped || ws !== this.ws) return;
       if (code === 4401) return this.fail(new CliError(`the server refused the API key for the live stream: ${reason.toString() || 'unauthorized'}`, EXIT.auth, 'unauthorized', 'check --api-key, HOOKLINE_API_KEY or your profile (hookline login)'));
       if (!this.everSubscribed && this.attempt === 0 && !subscribed && lastError) {
-        return this.fail(new CliError(`cannot reach ${this.o.baseUrl}: ${lastError}`, EXIT.connection, 'connection_failed', 'is `hookline serve` running there? check --url, HOOKLINE_URL or your profile'));
+        return this.fail(new CliError(`cannot reach ${this.options.baseUrl}: ${lastError}`, EXIT.connection, 'connection_failed', 'is `hookline serve` running there? check --url, HOOKLINE_URL or your profile'));
       }
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
       this.attempt++;
       const why = code === 1001 ? 'the server is shutting down' : code === 1013 ? 'the server is at its connection limit' : lastError || `closed (${code})`;
-      this.o.onDisconnect?.(why, Math.round(delay));
+      this.options.onDisconnect?.(why, Math.round(delay));
       this.retryTimer = setTimeout(() => this.connect(), delay);
     });
   }

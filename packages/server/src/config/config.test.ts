@@ -67,9 +67,9 @@ describe('configuration', () => {
     expect(err('{}', { HOOKLINE_ADMIN_KEY: 'letmein' })).toMatch(/option "security.admin_key"/);
   });
 
-  describe('notifications (seed 003)', () => {
-    // 003's two gateway.yaml examples, merged into one block, verbatim.
-    const SEED_003 = `notifications:
+  describe('notifications', () => {
+    // The Slack and named-webhook examples of docs/notifications.md, merged into one block.
+    const NOTIFICATIONS_EXAMPLE = `notifications:
   slack:
     enabled: true
     bot_token: "xoxb-..."
@@ -106,8 +106,8 @@ describe('configuration', () => {
       expect(c.notifications).toEqual({ slack: { enabled: false, api_base_url: 'https://slack.com/api' }, webhooks: [] });
     });
 
-    it("accepts 003's block verbatim and fills the defaults", () => {
-      const c = loadConfig({ file: yaml(SEED_003), env: {} });
+    it('accepts the documented block verbatim and fills the defaults', () => {
+      const c = loadConfig({ file: yaml(NOTIFICATIONS_EXAMPLE), env: {} });
       expect(c.notifications.slack).toEqual({ enabled: true, bot_token: 'xoxb-...', default_channel: '#alerts', templates_dir: 'templates/slack', api_base_url: 'https://slack.com/api' });
       expect(c.notifications.webhooks).toHaveLength(2);
       expect(c.notifications.webhooks[0]).toEqual({ name: 'default', url: 'https://hooks.example.com/agent-events', secret: 's3cret', events: ['on_complete', 'on_error'] });

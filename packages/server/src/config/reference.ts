@@ -85,7 +85,7 @@ notifications:
 
 Agents choose their own Slack channels and webhooks with a \`notifications:\` block in their AGENT.md (see docs/agent-files.md); without one, \`notifications.slack.default_channel\` and every webhook subscribed to the event are told.
 
-AGENT.md files that give only a name and notification rules, as seed 003's do, run with \`agents.default_runner\`:
+AGENT.md files that give only a name and notification rules run with \`agents.default_runner\`:
 
 \`\`\`yaml
 agents:

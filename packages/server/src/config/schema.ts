@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { NOTIFY_EVENTS, RUNNERS, WEBHOOK_NAME_PATTERN } from './vocabulary.js';
+import { DEFAULT_AGENT_TIMEOUT_SECONDS, NOTIFY_EVENTS, RUNNERS, WEBHOOK_NAME_PATTERN } from './vocabulary.js';
 
 /**
  * The one definition of Hookline's configuration. Validation, TypeScript types, defaults
@@ -12,14 +12,15 @@ const Duration = (def: string, description: string) =>
 const NotifyEventSchema = Type.Union(NOTIFY_EVENTS.map((e) => Type.Literal(e)), { description: 'A run event: on_complete (finished), on_error (failed) or on_timeout (ran out of time).' });
 
 /**
- * Seed 003's `notifications:` block of gateway.yaml, the same keys in hookline.yaml. Options
+ * The `notifications:` block of hookline.yaml: Slack and named outbound webhooks told about runs
+ * (docs/notifications.md). Options
  * marked `secret: true` are never echoed in error messages (see validateConfig).
  */
 const NotificationsSchema = Type.Object(
   {
     slack: Type.Object(
       {
-        enabled: Type.Boolean({ default: false, description: 'Send Slack notifications when agent runs complete, fail or time out (seed 003).' }),
+        enabled: Type.Boolean({ default: false, description: 'Send Slack notifications when agent runs complete, fail or time out (see docs/slack.md).' }),
         bot_token: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Slack bot token (`xoxb-…`) used with chat.postMessage (`HOOKLINE_SLACK_BOT_TOKEN`). A secret: never logged or shown in errors; prefer the environment variable or `${NAME}` over writing it in the file. Needed unless `default_channel` is an incoming-webhook URL.' })),
         default_channel: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Where agents without their own notification rules are announced: a channel name with or without `#` (`#alerts`), a channel id (`C0123ABCD`), or an incoming-webhook URL (`https://hooks.slack.com/services/…`, which needs no bot token; treated as a secret).' })),
         templates_dir: Type.Optional(Type.String({ minLength: 1, description: 'Directory of Block Kit templates (`.json.j2`). For an event the first that exists is used: `{templates_dir}/{agent_name}/{event_type}.json.j2`, then `{templates_dir}/{event_type}.json.j2`, then the built-in template. Relative paths are from the working directory.' })),
@@ -38,15 +39,15 @@ const NotificationsSchema = Type.Object(
         },
         { additionalProperties: false },
       ),
-      { default: [], description: 'Outbound webhooks told about agent runs (seed 003), each a mapping of `name`, `url`, `secret`, `events` and `payload_template`; names must be unique.' },
+      { default: [], description: 'Outbound webhooks told about agent runs (see docs/notifications.md), each a mapping of `name`, `url`, `secret`, `events` and `payload_template`; names must be unique.' },
     ),
   },
   { default: {}, additionalProperties: false },
 );
 
 /**
- * The runner of AGENT.md agents that name none (seed 003 configures the model once for the whole
- * gateway). Shaped as in a front matter; `runner_config` is checked against `runner` by
+ * The runner of AGENT.md agents that name none (notification-only agent files
+ * leave the model to the server's configuration). Shaped as in a front matter; `runner_config` is checked against `runner` by
  * runner-checks.ts, with the messages a front matter gets.
  */
 const DefaultRunnerSchema = Type.Object(
@@ -118,6 +119,21 @@ export const ConfigSchema = Type.Object(
       {
         dir: Type.String({ default: 'agents', description: 'Directory of agent files, one folder per agent holding an AGENT.md (YAML front matter + prompt). Relative paths are from the working directory. Loaded at start and on SIGHUP; a missing directory means no file agents (`HOOKLINE_AGENTS_DIR`).' }),
         default_runner: Type.Optional(DefaultRunnerSchema),
+        default_timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, default: DEFAULT_AGENT_TIMEOUT_SECONDS, description: 'How long a run may take, in seconds, when its agent sets no `timeout_seconds` (AGENT.md or API); past it the run ends as `timeout`. Applies when an agent is created or its file is loaded.' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    runs: Type.Object(
+      {
+        lease: Duration('30s', 'How long a running run belongs to the worker process running it; the process renews the lease while it lives. A run whose lease has ended (its process died) is recorded as failed, not retried, when a worker next starts.'),
+        poll_interval: Duration('1s', 'How often a worker looks for queued runs and renews its leases (at least three times per `runs.lease`), as a safety net: a run queued in this process starts at once.'),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    schedules: Type.Object(
+      {
+        poll_interval: Duration('1s', 'Longest time the scheduler sleeps between looks at the schedules; it otherwise wakes at the nearest due tick, and at once when this process changes a schedule.'),
+        batch_size: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Due schedules read per database round trip while firing ticks.' }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -329,7 +329,7 @@ describe('signing: single-signature schemes', () => {
     expect([...SIGNING_SCHEMES]).toEqual(['standard', 'x-signature', 'agentgateway', 'github', 'callback']);
   });
 
-  it('callback (002): X-Timestamp and X-Signature: sha256=<hex> of "ts.body"', () => {
+  it('callback: X-Timestamp and X-Signature: sha256=<hex> of "ts.body"', () => {
     expect(sign('callback', [secret])).toEqual({ 'X-Timestamp': String(ts), 'X-Signature': `sha256=${hex(secret, `${ts}.${body}`)}` });
     const headers = lower(sign('callback', [secret]));
     expect(verifySignature('callback', { headers, body, secret, nowSec: ts + 300 })).toBe(true);

@@ -20,7 +20,7 @@ export const SIGNING_SCHEMES: readonly SigningScheme[] = Object.freeze([
   'x-signature',
   'agentgateway',
   'github',
-  // 002's callbacks: `X-Signature: sha256=<hex>` of "{X-Timestamp}.{body}".
+  // Agent callbacks: `X-Signature: sha256=<hex>` of "{X-Timestamp}.{body}".
   'callback',
 ]);
 

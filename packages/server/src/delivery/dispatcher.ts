@@ -106,9 +106,9 @@ export class Dispatcher implements DeliveryHandoff {
   /** Deliveries leased to this dispatcher by publishing writes not yet committed. */
   private readonly reserved = new Reservations();
 
-  constructor(private readonly o: DispatcherOptions) {
-    this.clock = o.clock ?? systemClock;
-    this.random = o.random ?? systemRandom;
+  constructor(private readonly options: DispatcherOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? systemRandom;
     this.dueTimer = new DueTimer(this.clock, () => {
       this.wake();
       this.lookAhead();
@@ -117,7 +117,7 @@ export class Dispatcher implements DeliveryHandoff {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.unlisten = await this.o.store.ops.listenDue({
+    this.unlisten = await this.options.store.ops.listenDue({
       due: () => this.wake(),
       dueAt: (at) => this.expectDue(at),
       // At start, and after a lost connection (announcements were missed): what is due, and when next.
@@ -128,13 +128,13 @@ export class Dispatcher implements DeliveryHandoff {
     });
     const tick = () => {
       this.wake();
-      this.timer = setTimeout(tick, this.o.pollIntervalMs);
+      this.timer = setTimeout(tick, this.options.pollIntervalMs);
       this.timer.unref();
     };
     tick();
     this.renewTimer = setInterval(() => {
-      void this.renewLeases().catch((err) => this.o.log.error({ err }, 'delivery: renewing leases failed; a long request may be claimed again when its lease ends'));
-    }, Math.max(10, Math.floor(this.o.leaseMs / 3)));
+      void this.renewLeases().catch((err) => this.options.log.error({ err }, 'delivery: renewing leases failed; a long request may be claimed again when its lease ends'));
+    }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
     this.renewTimer.unref();
   }
 
@@ -168,7 +168,7 @@ export class Dispatcher implements DeliveryHandoff {
     setImmediate(() => {
       this.wakeScheduled = false;
       if (this.stopped) return;
-      void this.pump().catch((err) => this.o.log.error({ err }, 'delivery: claiming failed; will retry on the next tick'));
+      void this.pump().catch((err) => this.options.log.error({ err }, 'delivery: claiming failed; will retry on the next tick'));
     });
   }
 
@@ -185,13 +185,13 @@ export class Dispatcher implements DeliveryHandoff {
    */
   private lookAhead(): void {
     if (this.stopped) return;
-    this.o.store.nextDueAfter(this.clock.now()).then(
+    this.options.store.nextDueAfter(this.clock.now()).then(
       (at) => {
         if (at !== undefined) this.expectDue(at);
       },
       (err) => {
         // After stop() the store may be closing under it: nothing to say.
-        if (!this.stopped) this.o.log.warn({ err }, 'delivery: looking up the next due time failed; the poll will find due retries');
+        if (!this.stopped) this.options.log.warn({ err }, 'delivery: looking up the next due time failed; the poll will find due retries');
       },
     );
   }
@@ -226,7 +226,7 @@ export class Dispatcher implements DeliveryHandoff {
     try {
       do {
         this.pumpAgain = false;
-        const room = Math.min(this.o.maxInFlight - this.held - this.reserved.count, this.o.batchSize);
+        const room = Math.min(this.options.maxInFlight - this.held - this.reserved.count, this.options.batchSize);
         if (room <= 0 || this.stopped) {
           // Queued rows of ours are older than the next publish: it must queue behind them.
           if (this.ownWaiting) this.backlog = true;
@@ -238,7 +238,7 @@ export class Dispatcher implements DeliveryHandoff {
         for (const id of skip) this.mayHaveMore.add(id);
         const wakesBefore = this.wakes;
         const ownBefore = this.ownQueued;
-        const rows = await this.o.store.claimDue({ now, leaseUntil: now + this.o.leaseMs, owner, limit: room, perEndpoint: 2 * this.o.perEndpointInFlight, skipEndpoints: skip });
+        const rows = await this.options.store.claimDue({ now, leaseUntil: now + this.options.leaseMs, owner, limit: room, perEndpoint: 2 * this.options.perEndpointInFlight, skipEndpoints: skip });
         // Short, and no news arrived meanwhile: nothing older is due here (skipped endpoints are in mayHaveMore).
         if (rows.length < room && this.wakes === wakesBefore) {
           this.backlog = false;
@@ -257,7 +257,7 @@ export class Dispatcher implements DeliveryHandoff {
         this.take(fresh.length, 'claim');
         const taken = new Map<string, number>();
         for (const r of fresh) taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
-        for (const [id, n] of taken) if (n >= 2 * this.o.perEndpointInFlight) this.mayHaveMore.add(id);
+        for (const [id, n] of taken) if (n >= 2 * this.options.perEndpointInFlight) this.mayHaveMore.add(id);
         try {
           await this.launch(fresh, owner, now);
         } catch (err) {
@@ -275,14 +275,14 @@ export class Dispatcher implements DeliveryHandoff {
   /** See DeliveryHandoff.reserve: room left after open and reserved work, two slot-fulls per endpoint at most. */
   reserve(rows: DeliveryTable[], now: number): HandoffLease | undefined {
     if (this.stopped || this.backlog) return undefined;
-    let room = this.o.maxInFlight - this.held - this.reserved.count;
+    let room = this.options.maxInFlight - this.held - this.reserved.count;
     const ids = new Set<string>();
     const perEndpoint = new Map<string, number>();
     for (const row of rows) {
       if (room <= 0) break;
       const dest = row.endpoint_id;
       const load = (this.perEndpoint.get(dest) ?? 0) + (this.waiting.get(dest)?.length ?? 0) + this.reserved.forEndpoint(dest) + (perEndpoint.get(dest) ?? 0);
-      if (load >= 2 * this.o.perEndpointInFlight) {
+      if (load >= 2 * this.options.perEndpointInFlight) {
         // Queued instead: a slot of this endpoint coming free looks for it.
         this.mayHaveMore.add(dest);
         continue;
@@ -292,7 +292,7 @@ export class Dispatcher implements DeliveryHandoff {
       room--;
     }
     if (!ids.size) return undefined;
-    const lease = { owner: `${this.worker}.${++this.claimSeq}`, leaseUntil: now + this.o.leaseMs, ids };
+    const lease = { owner: `${this.worker}.${++this.claimSeq}`, leaseUntil: now + this.options.leaseMs, ids };
     this.reserved.add(lease, perEndpoint);
     return lease;
   }
@@ -304,14 +304,14 @@ export class Dispatcher implements DeliveryHandoff {
     for (const r of rows) this.holding.set(r.id, lease.owner);
     this.take(rows.length, 'handoff');
     const ids = rows.map((r) => r.id);
-    const fail = (err: unknown) => this.o.log.error({ err }, 'delivery: starting handed-off deliveries failed; their leases will return them to the queue');
+    const fail = (err: unknown) => this.options.log.error({ err }, 'delivery: starting handed-off deliveries failed; their leases will return them to the queue');
     if (this.stopped) {
       // Stopping: give them to whoever runs next instead of starting them now.
       void this.handBack(ids, this.clock.now()).catch(fail);
       return;
     }
     // Claimed at the reservation, when the lease began.
-    this.launch(rows, lease.owner, lease.leaseUntil - this.o.leaseMs, known).catch((err) => {
+    this.launch(rows, lease.owner, lease.leaseUntil - this.options.leaseMs, known).catch((err) => {
       this.release(ids);
       fail(err);
     });
@@ -339,12 +339,12 @@ export class Dispatcher implements DeliveryHandoff {
    */
   private saturated(): string[] {
     const out: string[] = [];
-    for (const [id, n] of this.perEndpoint) if (n + (this.waiting.get(id)?.length ?? 0) >= 2 * this.o.perEndpointInFlight) out.push(id);
+    for (const [id, n] of this.perEndpoint) if (n + (this.waiting.get(id)?.length ?? 0) >= 2 * this.options.perEndpointInFlight) out.push(id);
     return out;
   }
 
   private async launch(rows: DeliveryTable[], owner: string, now: number, known?: KnownRows): Promise<void> {
-    const prepared = await this.o.prepare(rows, now, known);
+    const prepared = await this.options.prepare(rows, now, known);
     const release: string[] = [];
     let releaseAt = now;
     for (const row of rows) {
@@ -359,7 +359,7 @@ export class Dispatcher implements DeliveryHandoff {
       if (wait > 0) {
         release.push(row.id);
         releaseAt = Math.max(releaseAt, now + wait);
-      } else if ((this.perEndpoint.get(dest) ?? 0) >= this.o.perEndpointInFlight) {
+      } else if ((this.perEndpoint.get(dest) ?? 0) >= this.options.perEndpointInFlight) {
         // Claims stop at two slot-fulls per destination (see saturated()), so this queue stays short.
         const q = this.waiting.get(dest) ?? [];
         q.push({ row, owner, prepared: p, claimedAt: now });
@@ -380,7 +380,7 @@ export class Dispatcher implements DeliveryHandoff {
       if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
     }
     try {
-      for (const [owner, group] of byOwner) await this.o.store.releaseClaims(group, owner, at);
+      for (const [owner, group] of byOwner) await this.options.store.releaseClaims(group, owner, at);
       this.expectDue(at);
     } finally {
       // Handed back or not, they are no longer ours to renew: a failed hand-back expires with its lease.
@@ -391,7 +391,7 @@ export class Dispatcher implements DeliveryHandoff {
   private async renewLeases(): Promise<void> {
     if (!this.holding.size) return;
     const claims = [...this.holding].map(([id, owner]) => ({ id, owner }));
-    await this.o.store.renewClaims(claims, this.clock.now() + this.o.leaseMs);
+    await this.options.store.renewClaims(claims, this.clock.now() + this.options.leaseMs);
   }
 
   private async send(row: DeliveryTable, owner: string, p: PreparedDelivery): Promise<void> {
@@ -402,7 +402,7 @@ export class Dispatcher implements DeliveryHandoff {
     let res: Judged;
     try {
       req = p.build(Math.floor(startedAt / 1000));
-      const sent = await this.o.sender.send(req);
+      const sent = await this.options.sender.send(req);
       res = p.judge ? p.judge(sent) : sent;
     } catch (err) {
       // Before the request was built (its sealed content would not open): nothing was sent.
@@ -414,11 +414,11 @@ export class Dispatcher implements DeliveryHandoff {
       this.startWaiting(dest);
     }
     const now = this.clock.now();
-    const finished = attemptFinished({ row, owner, prepared: p, request: req, response: res, startedAt, now, attemptId: newId('att', this.clock), policy: this.o.policy, random: this.random });
+    const finished = attemptFinished({ row, owner, prepared: p, request: req, response: res, startedAt, now, attemptId: newId('att', this.clock), policy: this.options.policy, random: this.random });
     const verdict = finished.verdict.kind;
-    this.o.metrics?.outcomes.inc({ outcome: verdict });
-    this.o.metrics?.attemptDuration.observe(res.durationMs / 1000);
-    if (verdict === 'delivered') this.o.metrics?.latency.observe((now - row.created_at) / 1000);
+    this.options.metrics?.outcomes.inc({ outcome: verdict });
+    this.options.metrics?.attemptDuration.observe(res.durationMs / 1000);
+    if (verdict === 'delivered') this.options.metrics?.latency.observe((now - row.created_at) / 1000);
     this.finish(finished);
   }
 
@@ -429,12 +429,12 @@ export class Dispatcher implements DeliveryHandoff {
     // if there may be more; otherwise a claim per finished request is waste.
     if (!q.length && !this.stopped && this.mayHaveMore.delete(endpointId)) this.wake();
     for (let next = q.shift(); next; next = q.shift()) {
-      if (this.clock.now() - next.claimedAt <= this.o.leaseMs / 2) {
+      if (this.clock.now() - next.claimedAt <= this.options.leaseMs / 2) {
         void this.send(next.row, next.owner, next.prepared);
         break;
       }
       // Waited so long its lease could run out mid-request: give it back instead.
-      void this.handBack([next.row.id], this.clock.now()).catch((err) => this.o.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'));
+      void this.handBack([next.row.id], this.clock.now()).catch((err) => this.options.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'));
     }
     if (!q.length) this.waiting.delete(endpointId);
   }
@@ -455,7 +455,7 @@ export class Dispatcher implements DeliveryHandoff {
           await this.write(batch);
         } catch (err) {
           // The rows stay leased and come back after the lease: at-least-once holds.
-          this.o.log.error({ err, count: batch.length }, 'delivery: writing results failed; the deliveries will be retried after their lease');
+          this.options.log.error({ err, count: batch.length }, 'delivery: writing results failed; the deliveries will be retried after their lease');
         }
         this.release(batch.map((f) => f.row.id));
       }
@@ -472,15 +472,15 @@ export class Dispatcher implements DeliveryHandoff {
   private take(n: number, via: 'claim' | 'handoff'): void {
     this.held += n;
     this.claimedTotal += n;
-    this.o.metrics?.starts.inc({ via }, n);
-    this.o.metrics?.inFlight.set(this.held);
+    this.options.metrics?.starts.inc({ via }, n);
+    this.options.metrics?.inFlight.set(this.held);
   }
 
   /** These deliveries are no longer ours to renew or count: written, handed back, or left to their lease. */
   private release(ids: string[]): void {
     for (const id of ids) this.holding.delete(id);
     this.held -= ids.length;
-    this.o.metrics?.inFlight.set(this.held);
+    this.options.metrics?.inFlight.set(this.held);
     this.settle();
     // Room came free: look for due work, if the store may hold some (not news: no wake-up).
     if (this.backlog || this.ownWaiting) this.schedulePump();
@@ -496,7 +496,7 @@ export class Dispatcher implements DeliveryHandoff {
     // The earliest retry in the batch: this process wakes for it, and tells the others if it is news.
     const retryAt = earliestRetry(batch);
     const announce = retryAt !== undefined && this.announcements.worth(retryAt, this.clock.now()) ? retryAt : undefined;
-    const after = await this.o.store.recordResults({
+    const after = await this.options.store.recordResults({
       attempts: batch.flatMap((f) => (f.attempt ? [f.attempt] : [])),
       // Under the claim that holds each row now (a row re-claimed mid-request changed hands).
       updates: batch.map((f) => ({ ...f.update, leaseOwner: this.holding.get(f.row.id) ?? f.update.leaseOwner })),
@@ -506,24 +506,24 @@ export class Dispatcher implements DeliveryHandoff {
     // Committed: only now may the timer find the row (or another process claim it).
     if (announce !== undefined) this.announcements.sent(announce);
     if (retryAt !== undefined) this.expectDue(retryAt);
-    if (this.o.onResult) for (const f of batch) this.o.onResult(resultOf(f));
+    if (this.options.onResult) for (const f of batch) this.options.onResult(resultOf(f));
     const toDisable = new Map<string, string>(gone.map((id) => [id, 'the endpoint answered 410 Gone']));
     for (const e of after) {
-      if (e.enabled && e.consecutive_failures >= this.o.autoDisableAfter && !toDisable.has(e.id)) {
+      if (e.enabled && e.consecutive_failures >= this.options.autoDisableAfter && !toDisable.has(e.id)) {
         toDisable.set(e.id, `${e.consecutive_failures} consecutive failed attempts`);
       }
     }
     for (const [id, reason] of toDisable) {
       try {
-        const disabled = await this.o.store.transaction(async (tx) => {
+        const disabled = await this.options.store.transaction(async (tx) => {
           if (!(await tx.disableEndpoint(id, reason, this.clock.now()))) return false; // another worker won
-          await this.o.onEndpointDisabled?.(tx, id, reason);
+          await this.options.onEndpointDisabled?.(tx, id, reason);
           return true;
         });
-        if (disabled) this.o.log.warn({ endpointId: id, reason }, 'endpoint disabled');
+        if (disabled) this.options.log.warn({ endpointId: id, reason }, 'endpoint disabled');
       } catch (err) {
         // The results are written; the next failed attempt will try the disable again.
-        this.o.log.error({ err, endpointId: id }, 'delivery: disabling the endpoint failed');
+        this.options.log.error({ err, endpointId: id }, 'delivery: disabling the endpoint failed');
       }
     }
   }

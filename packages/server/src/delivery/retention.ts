@@ -20,15 +20,15 @@ export class Retention {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
-  constructor(private readonly o: RetentionOptions) {}
+  constructor(private readonly options: RetentionOptions) {}
 
   start(): void {
     const tick = () => {
-      this.running = this.runOnce().catch((err) => this.o.log.error({ err }, 'retention: pruning failed; will try again next interval'));
-      this.timer = setTimeout(tick, this.o.intervalMs);
+      this.running = this.runOnce().catch((err) => this.options.log.error({ err }, 'retention: pruning failed; will try again next interval'));
+      this.timer = setTimeout(tick, this.options.intervalMs);
       this.timer.unref();
     };
-    this.timer = setTimeout(tick, Math.min(this.o.intervalMs, 60_000));
+    this.timer = setTimeout(tick, Math.min(this.options.intervalMs, 60_000));
     this.timer.unref();
   }
 
@@ -39,18 +39,18 @@ export class Retention {
 
   /** One full pass; returns what it deleted. */
   async runOnce(): Promise<{ attempts: number; events: number }> {
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const total = { attempts: 0, events: 0 };
     let n: number;
     do {
-      n = await this.o.store.pruneAttempts(now - this.o.attemptsMs, this.o.batchSize);
+      n = await this.options.store.pruneAttempts(now - this.options.attemptsMs, this.options.batchSize);
       total.attempts += n;
-    } while (n === this.o.batchSize);
+    } while (n === this.options.batchSize);
     do {
-      n = await this.o.store.pruneEvents(now - this.o.eventsMs, this.o.batchSize);
+      n = await this.options.store.pruneEvents(now - this.options.eventsMs, this.options.batchSize);
       total.events += n;
-    } while (n === this.o.batchSize);
-    if (total.attempts || total.events) this.o.log.info(total, 'retention: pruned old history');
+    } while (n === this.options.batchSize);
+    if (total.attempts || total.events) this.options.log.info(total, 'retention: pruned old history');
     return total;
   }
 }

@@ -13,7 +13,7 @@ describe('retry policy', () => {
     for (const c of [100, 301, 302, 304, 307, 400, 404, 500, 503]) expect(decide(policy, 1, status(c), now, () => 0).kind).not.toBe('delivered');
   });
 
-  it('follows 30s, 2m, 10m, 1h, 4h, then fails (001)', () => {
+  it('follows 30s, 2m, 10m, 1h, 4h, then fails (endpoints)', () => {
     const delays = [1, 2, 3, 4, 5].map((n) => {
       const v = decide(policy, n, status(500), now, () => 0);
       expect(v.kind).toBe('retry');

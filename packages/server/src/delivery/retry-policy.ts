@@ -23,7 +23,7 @@ export interface RetryPolicy {
   jitter: number;
   /** A receiver's Retry-After is honoured up to this many ms. */
   maxRetryAfterMs: number;
-  /** Whether 4xx (other than 408/410/429) is worth retrying: endpoints yes (001), post-actions no (000). */
+  /** Whether 4xx (other than 408/410/429) is worth retrying: endpoints yes (any non-2xx is retried), post-actions no (a 4xx is final). */
   retry4xx: boolean;
 }
 

@@ -68,9 +68,9 @@ export class Publisher {
   private readonly batches: GroupCommit<Pending, PublishResult>;
   /** Types already in the store's record of published types: only a new type costs a write. */
   private readonly recordedTypes = new Set<string>(Object.keys(BUILTIN_EVENT_TYPES));
-  constructor(private readonly o: PublisherOptions) {
-    this.clock = o.clock ?? systemClock;
-    this.batches = new GroupCommit({ write: (batch) => this.write(batch, o.store, o.handoff?.()), maxBatch: MAX_BATCH, maxWriters: o.store.dialect === 'postgres' ? 4 : 1 });
+  constructor(private readonly options: PublisherOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.batches = new GroupCommit({ write: (batch) => this.write(batch, options.store, options.handoff?.()), maxBatch: MAX_BATCH, maxWriters: options.store.dialect === 'postgres' ? 4 : 1 });
   }
 
   private envelope(input: PublishInput, now: number): Envelope {
@@ -78,8 +78,8 @@ export class Publisher {
       id: input.id ?? newId('evt', this.clock),
       type: input.type,
       timestamp: new Date(now).toISOString(),
-      org_id: this.o.orgId,
-      env_id: this.o.envId,
+      org_id: this.options.orgId,
+      env_id: this.options.envId,
       data: input.data ?? {},
     };
   }
@@ -152,7 +152,7 @@ export class Publisher {
     const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);
     for (const e of await store.getEvents(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
     this.rememberTypes(store, unrecorded.filter((t) => fresh.some((r) => r.type === t)));
-    const onPublished = this.o.onPublished;
+    const onPublished = this.options.onPublished;
     if (onPublished && fresh.length) {
       const published = fresh.map((r) => envs[first.get(r.id)!]!);
       store.afterCommit(() => onPublished(published));
@@ -162,7 +162,7 @@ export class Publisher {
       if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
       return { event: existing.get(env.id) ?? envs[first.get(env.id)!]!, duplicate: true, deliveries: 0 };
     });
-    if (storedDeliveries.length > handed.length) store.afterCommit(() => (handoff ? handoff.queued() : this.o.onEnqueued?.()));
+    if (storedDeliveries.length > handed.length) store.afterCommit(() => (handoff ? handoff.queued() : this.options.onEnqueued?.()));
     return results;
   }
 
@@ -183,18 +183,18 @@ export class Publisher {
     let afterId: string | undefined;
     let total = 0;
     for (;;) {
-      const page = await this.o.store.listEventsInWindow({ since, until, limit: 1000, ...(afterId ? { afterId } : {}) });
+      const page = await this.options.store.listEventsInWindow({ since, until, limit: 1000, ...(afterId ? { afterId } : {}) });
       if (!page.length) break;
       afterId = page[page.length - 1]!.id;
       // webhook.test events were addressed to one endpoint; they are not part of any stream.
       const wanted = page.filter((e) => e.type !== 'webhook.test' && patternsMatching(e.type).some((p) => patterns.includes(p)));
       const now = this.clock.now();
       const rows = wanted.flatMap((e) => this.deliveryRows({ ...e, payload: '' }, [endpointId], now));
-      if (rows.length) await this.o.store.transaction((tx) => tx.insertDeliveries(rows));
+      if (rows.length) await this.options.store.transaction((tx) => tx.insertDeliveries(rows));
       total += rows.length;
       onProgress?.(total);
     }
-    if (total) this.o.onEnqueued?.();
+    if (total) this.options.onEnqueued?.();
     return total;
   }
 }

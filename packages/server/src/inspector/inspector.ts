@@ -72,15 +72,15 @@ const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}â€
 const noBin = (name: string) => new UserError('not_found', NAME_RE.test(name) ? `no bin named ${shown(name)}; create it with POST /api/v1/inspector/bins` : `no bin named ${shown(name)}: bin names are ${NAME_RULE}`);
 
 /**
- * The Inspector (issue 5): request bins that capture whatever is sent to `/inspect/{bin}`, so
+ * The Inspector (docs/inspector.md): request bins that capture whatever is sent to `/inspect/{bin}`, so
  * callbacks, post-actions and endpoints can be tried without an outside service. Bins are made
  * by an admin; capturing needs no key. Secrets are sealed and never shown.
  */
 export class Inspector {
-  constructor(private readonly o: InspectorOptions) {}
+  constructor(private readonly options: InspectorOptions) {}
 
   get enabled(): boolean {
-    return this.o.settings.enabled;
+    return this.options.settings.enabled;
   }
 
   async create(input: BinInput, origin: string): Promise<BinView> {
@@ -88,13 +88,13 @@ export class Inspector {
     if (!NAME_RE.test(name)) throw new UserError('invalid_name', `name ${shown(name)} is not allowed: use ${NAME_RULE} (it becomes the URL /inspect/{name}), or leave it out for a random one`, { field: 'name' });
     const scheme = checkScheme(input.scheme ?? 'auto');
     if (input.secret !== undefined) checkSecret(input.secret, scheme);
-    const row: InspectorBinTable = { name, scheme, secret_enc: input.secret === undefined ? null : this.o.box.seal(input.secret), next_seq: 0, created_at: this.o.clock.now() };
-    if (!(await this.o.store.inspector.insertBin(row))) throw new UserError('bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
+    const row: InspectorBinTable = { name, scheme, secret_enc: input.secret === undefined ? null : this.options.box.seal(input.secret), next_seq: 0, created_at: this.options.clock.now() };
+    if (!(await this.options.store.inspector.insertBin(row))) throw new UserError('bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
     return this.view({ ...row, request_count: 0, last_request_at: null }, origin);
   }
 
   async list(page: Page, origin: string): Promise<{ items: BinView[]; total: number }> {
-    const { rows, total } = await this.o.store.inspector.listBins(page);
+    const { rows, total } = await this.options.store.inspector.listBins(page);
     return { items: rows.map((r) => this.view(r, origin)), total };
   }
 
@@ -108,34 +108,34 @@ export class Inspector {
     const changes: Partial<Pick<InspectorBinTable, 'scheme' | 'secret_enc'>> = {};
     if (patch.scheme !== undefined) changes.scheme = scheme;
     if (patch.secret === null) changes.secret_enc = null;
-    else if (patch.secret !== undefined) changes.secret_enc = this.o.box.seal(checkSecret(patch.secret, scheme));
+    else if (patch.secret !== undefined) changes.secret_enc = this.options.box.seal(checkSecret(patch.secret, scheme));
     // A new scheme must suit the secret the bin keeps.
-    else if (patch.scheme !== undefined && current.secret_enc) checkSecret(this.o.box.open(current.secret_enc), scheme);
-    const row = await this.o.store.inspector.updateBin(name, changes);
+    else if (patch.scheme !== undefined && current.secret_enc) checkSecret(this.options.box.open(current.secret_enc), scheme);
+    const row = await this.options.store.inspector.updateBin(name, changes);
     if (!row) throw noBin(name);
     return this.view(row, origin);
   }
 
   async remove(name: string): Promise<void> {
-    if (!NAME_RE.test(name) || !(await this.o.store.transaction((tx) => tx.inspector.deleteBin(name)))) throw noBin(name);
+    if (!NAME_RE.test(name) || !(await this.options.store.transaction((tx) => tx.inspector.deleteBin(name)))) throw noBin(name);
   }
 
   async requests(name: string, page: Page): Promise<{ items: CapturedRequestView[]; total: number }> {
     await this.bin(name);
-    const { rows, total } = await this.o.store.inspector.listRequests(name, page);
+    const { rows, total } = await this.options.store.inspector.listRequests(name, page);
     return { items: rows.map(requestView), total };
   }
 
   async request(name: string, id: string): Promise<CapturedRequestView> {
     await this.bin(name);
-    const row = await this.o.store.inspector.getRequest(name, id);
-    if (!row) throw new UserError('not_found', `bin ${shown(name)} has no request ${shown(id)}; a bin keeps only its newest ${this.o.settings.max_requests_per_bin}`);
+    const row = await this.options.store.inspector.getRequest(name, id);
+    if (!row) throw new UserError('not_found', `bin ${shown(name)} has no request ${shown(id)}; a bin keeps only its newest ${this.options.settings.max_requests_per_bin}`);
     return requestView(row);
   }
 
   async clear(name: string): Promise<void> {
     await this.bin(name);
-    await this.o.store.inspector.clearRequests(name);
+    await this.options.store.inspector.clearRequests(name);
   }
 
   /**
@@ -144,16 +144,16 @@ export class Inspector {
    * Inspector is turned off.
    */
   async capture(bin: string, req: IncomingRequest): Promise<{ id: string }> {
-    if (!this.o.settings.enabled) throw new UserError('not_found', 'the Inspector is turned off on this server (inspector.enabled: false)');
-    const found = NAME_RE.test(bin) ? await this.o.store.inspector.getBinRow(bin) : undefined;
+    if (!this.options.settings.enabled) throw new UserError('not_found', 'the Inspector is turned off on this server (inspector.enabled: false)');
+    const found = NAME_RE.test(bin) ? await this.options.store.inspector.getBinRow(bin) : undefined;
     if (!found) throw noBin(bin);
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const headers = headerRecord(req.rawHeaders);
-    const secret = found.secret_enc === null ? null : this.o.box.open(found.secret_enc);
+    const secret = found.secret_enc === null ? null : this.options.box.open(found.secret_enc);
     const signature = checkSignature({ scheme: found.scheme as BinScheme, headers, body: req.body, secret, nowSec: Math.floor(now / 1000) });
-    const { stored, truncated } = cutBody(req.body, this.o.settings.max_body_bytes);
+    const { stored, truncated } = cutBody(req.body, this.options.settings.max_body_bytes);
     const row: Omit<InspectorRequestTable, 'seq'> = {
-      id: newId('req', this.o.clock),
+      id: newId('req', this.options.clock),
       bin,
       method: req.method,
       path: req.url,
@@ -165,15 +165,15 @@ export class Inspector {
       received_at: now,
       signature: signature && JSON.stringify(signature),
     };
-    const kept = await this.o.store.transaction((tx) => tx.inspector.insertRequest(row, this.o.settings.max_requests_per_bin));
+    const kept = await this.options.store.transaction((tx) => tx.inspector.insertRequest(row, this.options.settings.max_requests_per_bin));
     // Deleted between the lookup and the insert.
     if (!kept) throw noBin(bin);
-    this.o.stream.emit('inspector.request', summaryOf(row, headers, signature), { bin });
+    this.options.stream.emit('inspector.request', summaryOf(row, headers, signature), { bin });
     return { id: row.id };
   }
 
   private async bin(name: string): Promise<InspectorBinRow> {
-    const row = NAME_RE.test(name) ? await this.o.store.inspector.getBin(name) : undefined;
+    const row = NAME_RE.test(name) ? await this.options.store.inspector.getBin(name) : undefined;
     if (!row) throw noBin(name);
     return row;
   }

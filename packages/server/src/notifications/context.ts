@@ -16,7 +16,7 @@ export function notifyEventFor(status: RunTable['status']): NotifyEvent | undefi
 }
 
 /**
- * Every template's variables for one ended run: seed 000's (post-actions) and seed 003's
+ * Every template's variables for one ended run: the post-actions' and the notifications'
  * (Slack and named webhooks) together, so any template may use either set.
  */
 export function notificationContext(run: RunTable, agent: Pick<AgentTable, 'name'>, crew: Pick<CrewTable, 'name'> | undefined, now: number) {
@@ -24,7 +24,7 @@ export function notificationContext(run: RunTable, agent: Pick<AgentTable, 'name
   const success = run.status === 'completed';
   const error = success ? '' : (run.error ?? '');
   return {
-    // 000
+    // Post-actions
     status: success ? 'success' : 'failed',
     trigger_type: run.trigger_type,
     trigger_name: run.trigger_name ?? '',
@@ -35,12 +35,12 @@ export function notificationContext(run: RunTable, agent: Pick<AgentTable, 'name
     prompt: run.prompt,
     started_at: iso(run.started_at) ?? '',
     finished_at: iso(run.finished_at) ?? '',
-    // 003
+    // Notifications
     agent_name: agent.name,
     event,
     execution_id: run.id,
     session_id: null,
-    // 003: output on_complete only; a timeout's partial output is still the agent's.
+    // Notifications: output on_complete only; a timeout's partial output is still the agent's.
     output: event === 'on_error' ? null : (run.output ?? ''),
     timestamp: iso(run.finished_at ?? now)!,
   };
@@ -48,7 +48,7 @@ export function notificationContext(run: RunTable, agent: Pick<AgentTable, 'name
 
 export type NotificationContext = ReturnType<typeof notificationContext>;
 
-/** 002's callback payload, field for field. */
+/** The callback payload (docs/callbacks.md), field for field. */
 export function callbackPayload(run: RunTable, agent: Pick<AgentTable, 'id' | 'name' | 'model'>) {
   const status = run.status === 'completed' ? 'completed' : run.status === 'timeout' ? 'timeout' : 'failed';
   return {

@@ -10,7 +10,7 @@ export const NOTIFY_EVENT_FOR_RUN_EVENT: Readonly<Record<string, NotifyEvent>> =
   'run.timeout': 'on_timeout',
 });
 
-/** One per-agent rule (003): where a run event of this agent is announced. */
+/** One per-agent notification rule: where a run event of this agent is announced. */
 export interface NotificationRule {
   channel: 'slack' | 'webhook';
   /** A Slack channel (with or without #) or incoming-webhook URL; or a named webhook from the config. */

@@ -5,7 +5,7 @@ import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 
 export const CHANNELS = ['slack', 'webhook', 'post_action', 'callback', 'endpoint'] as const satisfies readonly DeliveryChannel[];
 
-/** One record of 003's notification log, field for field. */
+/** One record of the notification log (docs/notifications.md), field for field. */
 export function notificationView(r: DeliveryTable) {
   return {
     id: r.id,
@@ -22,7 +22,7 @@ export function notificationView(r: DeliveryTable) {
   };
 }
 
-/** Seed 000's run-history record of a post-action. */
+/** A post-action's run-history record. */
 function postActionRunView(r: DeliveryTable, last: AttemptTable | undefined) {
   return {
     id: r.id,
@@ -42,13 +42,13 @@ function postActionRunView(r: DeliveryTable, last: AttemptTable | undefined) {
 
 export interface NotificationQuery extends Page {
   status?: DeliveryStatus;
-  /** An agent's id or its name (003's example filters by name). */
+  /** An agent's id or its name (the log is filtered by name). */
   agent_id?: string;
   channel?: DeliveryChannel;
   execution_id?: string;
 }
 
-/** Reads and retries the notification log (003) and post-action run history (000). */
+/** Reads and retries the notification log and post-action run history. */
 export class NotificationLog {
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly onRequeued: () => void) {}
 
@@ -69,7 +69,7 @@ export class NotificationLog {
   }
 
   /**
-   * 003's Retry: sends the frozen request again now, whatever the record's state, so the
+   * Retry: sends the frozen request again now, whatever the record's state, so the
    * content is identical to the first attempt; the channel's current credentials sign it.
    */
   async retry(id: string) {
@@ -92,7 +92,7 @@ export class NotificationLog {
     this.onRequeued();
   }
 
-  /** A post-action's run history, newest first (000). */
+  /** A post-action's run history, newest first. */
   async postActionRuns(postActionId: string, page: Page) {
     if (!(await this.store.postActions.get(postActionId))) throw notFound('post-action', postActionId);
     const { rows, total } = await this.store.notifications.listForDestination('post_action', postActionId, page);

@@ -31,29 +31,29 @@ class RenderFailure {
 
 /**
  * Decides, when a run ends, every notification it causes (post-actions bound to its trigger,
- * the agent's callback, 003's Slack and named-webhook rules) and renders each request now, so
+ * the agent's callback, the Slack and named-webhook rules) and renders each request now, so
  * every attempt and manual retry sends identical content. Runs inside the run's final
  * transaction: the run's end and its notifications are stored together or not at all.
  */
 export class Notifier {
   private readonly compiled = new Map<string, CompiledTemplate>();
 
-  constructor(private readonly o: NotifierOptions) {}
+  constructor(private readonly options: NotifierOptions) {}
 
   /** Writes the run's notifications in `tx`; returns how many were queued to send. */
   async plan(tx: Store, run: RunTable, agent: AgentTable, crew: CrewTable | undefined, eventId: string): Promise<number> {
     const event = notifyEventFor(run.status);
     const eventType = runEventFor(run.status);
     if (!event || !eventType) return 0;
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const ctx = notificationContext(run, agent, crew, now);
     const rows: DeliveryTable[] = [];
     const add = (channel: DeliveryChannel, destination: string, target: string, req: FrozenRequest | RenderFailure, sourceId: string | null = null) => {
       const failed = req instanceof RenderFailure;
       rows.push(
-        newDelivery(this.o.clock, now, { event_id: eventId, endpoint_id: destination, event_type: eventType }, {
+        newDelivery(this.options.clock, now, { event_id: eventId, endpoint_id: destination, event_type: eventType }, {
           channel, run_id: run.id, agent_id: agent.id, target, source_id: sourceId,
-          ...(failed ? { status: 'failed', last_error: req.message, request_enc: null } : { request_enc: this.o.box.seal(JSON.stringify(req)) }),
+          ...(failed ? { status: 'failed', last_error: req.message, request_enc: null } : { request_enc: this.options.box.seal(JSON.stringify(req)) }),
         }),
       );
     };
@@ -69,7 +69,7 @@ export class Notifier {
     }
     for (const rule of this.rulesFor(agent, event)) {
       // `slack.enabled: false` turns Slack off for every agent, rules included.
-      if (rule.channel === 'slack' && !this.o.settings.slack.enabled) continue;
+      if (rule.channel === 'slack' && !this.options.settings.slack.enabled) continue;
       if (rule.channel === 'slack') {
         // An incoming-webhook URL is a credential: it lives in the sealed request only.
         add('slack', SLACK_DESTINATION, maskWebhookUrl(rule.target), this.attempt(() => this.slackRequest(rule.target, agent.name, event, ctx)));
@@ -81,14 +81,14 @@ export class Notifier {
     return rows.filter((r) => r.status === 'pending').length;
   }
 
-  /** 003: an agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
+  /** An agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
   private rulesFor(agent: Pick<AgentTable, 'notifications'>, event: NotifyEvent): NotificationRule[] {
-    const own: NotificationRules | null = agent.notifications ? rulesFromJson(this.o.box.open(agent.notifications)) : null;
+    const own: NotificationRules | null = agent.notifications ? rulesFromJson(this.options.box.open(agent.notifications)) : null;
     if (own) return own[event] ?? [];
-    const s = this.o.settings;
+    const settings = this.options.settings;
     const out: NotificationRule[] = [];
-    if (s.slack.default_channel) out.push({ channel: 'slack', target: s.slack.default_channel });
-    for (const w of s.webhooks) if (w.events.includes(event)) out.push({ channel: 'webhook', target: w.name });
+    if (settings.slack.default_channel) out.push({ channel: 'slack', target: settings.slack.default_channel });
+    for (const w of settings.webhooks) if (w.events.includes(event)) out.push({ channel: 'webhook', target: w.name });
     return out;
   }
 
@@ -111,11 +111,11 @@ export class Notifier {
     return t;
   }
 
-  /** Seed 000: URL, header values and body rendered; auth is added at send time from the sealed credentials. */
+  /** A post-action: URL, header values and body rendered; auth is added at send time from the sealed credentials. */
   private postActionRequest(a: PostActionTable, b: PostActionBindingTable, ctx: NotificationContext): FrozenRequest {
     const url = this.template(a.url_template, 'url').render(ctx);
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-    const own = a.headers_enc ? (JSON.parse(this.o.box.open(a.headers_enc)) as Record<string, string>) : {};
+    const own = a.headers_enc ? (JSON.parse(this.options.box.open(a.headers_enc)) as Record<string, string>) : {};
     for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = this.template(value, 'header').render(ctx);
     const bodyTemplate = b.body_override ?? a.body_template;
     const body = bodyTemplate && a.method !== 'GET' ? this.template(bodyTemplate, 'auto') : undefined;
@@ -123,9 +123,9 @@ export class Notifier {
     return { method: a.method, url, headers, body: body ? body.render(ctx) : '', timeout_ms: a.timeout_ms };
   }
 
-  /** Seed 002: its payload exactly; the signature and timestamp are added at send time. */
+  /** A callback: its payload exactly; the signature and timestamp are added at send time. */
   private callbackRequest(agent: AgentTable, run: RunTable): FrozenRequest {
-    const headers: Record<string, string> = agent.callback_headers_enc ? (JSON.parse(this.o.box.open(agent.callback_headers_enc)) as Record<string, string>) : {};
+    const headers: Record<string, string> = agent.callback_headers_enc ? (JSON.parse(this.options.box.open(agent.callback_headers_enc)) as Record<string, string>) : {};
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     return {
       method: 'POST',
@@ -136,26 +136,26 @@ export class Notifier {
     };
   }
 
-  /** 003's Slack message: the agent's or event's template from templates_dir, else the built-in Block Kit layout. */
+  /** A Slack message: the agent's or event's template from templates_dir, else the built-in Block Kit layout. */
   private slackRequest(target: string, agentName: string, event: NotifyEvent, ctx: NotificationContext): FrozenRequest {
-    const s = this.o.settings.slack;
-    const { blocks, text } = this.o.slackTemplates().renderMessage(agentName, event, ctx);
+    const slack = this.options.settings.slack;
+    const { blocks, text } = this.options.slackTemplates().renderMessage(agentName, event, ctx);
     const to = isSlackWebhookUrl(target) ? target : slackChannel(target);
-    return { ...slackMessage({ target: to, blocks, text: text ?? fallbackText(ctx), apiBaseUrl: s.api_base_url }), timeout_ms: DEFAULT_TIMEOUT_MS };
+    return { ...slackMessage({ target: to, blocks, text: text ?? fallbackText(ctx), apiBaseUrl: slack.api_base_url }), timeout_ms: DEFAULT_TIMEOUT_MS };
   }
 
-  /** 003's named webhook: its payload_template (JSON-escaped) or a default JSON body; signed at send time. */
+  /** A named webhook: its payload_template (JSON-escaped) or a default JSON body; signed at send time. */
   private webhookRequest(name: string, ctx: NotificationContext): FrozenRequest {
-    const w = this.o.settings.webhooks.find((x) => x.name === name);
-    if (!w) throw new Error(`no webhook named "${name}" is configured (notifications.webhooks)`);
-    const body = w.payload_template
-      ? this.template(w.payload_template, 'json').render(ctx)
+    const webhook = this.options.settings.webhooks.find((x) => x.name === name);
+    if (!webhook) throw new Error(`no webhook named "${name}" is configured (notifications.webhooks)`);
+    const body = webhook.payload_template
+      ? this.template(webhook.payload_template, 'json').render(ctx)
       : JSON.stringify({ event: ctx.event, agent_name: ctx.agent_name, execution_id: ctx.execution_id, session_id: ctx.session_id, output: ctx.output, error: ctx.error || null, timestamp: ctx.timestamp });
-    return { method: 'POST', url: w.url, headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT }, body, timeout_ms: DEFAULT_TIMEOUT_MS };
+    return { method: 'POST', url: webhook.url, headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT }, body, timeout_ms: DEFAULT_TIMEOUT_MS };
   }
 }
 
-/** Seed 000: failure includes timeout (and a cancelled run, which did not succeed). */
+/** Post-actions' fire-when: failure includes timeout (and a cancelled run, which did not succeed). */
 function fires(when: PostActionBindingTable['fire_when'], status: RunTable['status']): boolean {
   if (when === 'any') return true;
   return when === 'success' ? status === 'completed' : status !== 'completed';

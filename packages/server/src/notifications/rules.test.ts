@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { isSlackWebhookUrl as isIncomingWebhookUrl } from '../channels/slack.js';
-import { NOTIFICATIONS_003 } from '../../test/helpers/seed-examples.js';
+import { NOTIFICATION_RULES_EXAMPLE } from '../../test/helpers/documented-examples.js';
 import { parseNotificationRules, type ParseRulesOptions, RulesError, rulesFromJson, rulesToJson, slackTargetProblem } from './rules.js';
 
-// Seed 003's "Per-Agent Notification Rules" block, verbatim.
-const SEED_003 = (parseYaml(NOTIFICATIONS_003) as { notifications: unknown }).notifications;
+// The documented per-agent notification rules block, verbatim.
+const RULES_EXAMPLE = (parseYaml(NOTIFICATION_RULES_EXAMPLE) as { notifications: unknown }).notifications;
 
 const names = { webhookNames: ['default', 'pagerduty'] };
 const refused = (value: unknown, opts: ParseRulesOptions = names): RulesError => {
@@ -18,9 +18,9 @@ const refused = (value: unknown, opts: ParseRulesOptions = names): RulesError =>
   throw new Error('expected the rules to be refused');
 };
 
-describe('per-agent notification rules (003)', () => {
-  it("accepts 003's example verbatim", () => {
-    expect(parseNotificationRules(SEED_003, names)).toEqual({
+describe('per-agent notification rules', () => {
+  it('accepts the documented example verbatim', () => {
+    expect(parseNotificationRules(RULES_EXAMPLE, names)).toEqual({
       on_complete: [{ channel: 'slack', target: '#reports' }],
       on_error: [
         { channel: 'slack', target: '#alerts' },

@@ -3,7 +3,7 @@ import { didYouMean } from '../util/index.js';
 import { NOTIFY_EVENTS, type NotificationRule, type NotificationRules, type NotifyEvent } from './events.js';
 
 /**
- * Seed 003's per-agent notification rules, as written in an AGENT.md `notifications:` block:
+ * Per-agent notification rules (docs/notifications.md), as written in an AGENT.md `notifications:` block:
  *
  *   notifications:
  *     on_complete:
@@ -62,9 +62,9 @@ export function slackTargetProblem(target: string): string | undefined {
 }
 
 /**
- * Validates an AGENT.md `notifications` value (or the same shape from the API) against
- * seed 003. Throws `RulesError` naming the first problem; an empty list for an event is
- * allowed and means that event is announced nowhere.
+ * Validates an AGENT.md `notifications` value (or the same shape from the API) against the
+ * shape in docs/notifications.md. Throws `RulesError` naming the first problem; an empty list
+ * for an event is allowed and means that event is announced nowhere.
  */
 export function parseNotificationRules(value: unknown, opts: ParseRulesOptions): NotificationRules {
   return parse(value, opts.webhookNames, opts.root ?? 'notifications');

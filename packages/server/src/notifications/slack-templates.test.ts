@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinSlackBlocks, type SlackContext } from '../channels/slack.js';
 import { formatLoadError, SlackTemplates } from './slack-templates.js';
-import { ON_COMPLETE_003 } from '../../test/helpers/seed-examples.js';
+import { ON_COMPLETE_EXAMPLE } from '../../test/helpers/documented-examples.js';
 
 
 const section = (text: string) => `[{"type": "section", "text": {"type": "mrkdwn", "text": "${text}"}}]`;
@@ -32,7 +32,7 @@ const loaded = (): SlackTemplates => {
 };
 const firstText = (blocks: unknown[]) => (blocks[0] as { text: { text: string } }).text.text;
 
-describe('resolution order (003)', () => {
+describe('resolution order', () => {
   it('agent-specific, then event default, then the built-in', () => {
     put('on_complete.json.j2', section('default for {{ agent_name }}'));
     put('report-agent/on_complete.json.j2', section('override for {{ agent_name }}'));
@@ -80,15 +80,15 @@ describe('resolution order (003)', () => {
   });
 });
 
-describe("003's example template", () => {
-  it('renders the seed template as valid blocks', () => {
-    put('on_complete.json.j2', ON_COMPLETE_003);
+describe('the documented example template', () => {
+  it('renders the example template as valid blocks', () => {
+    put('on_complete.json.j2', ON_COMPLETE_EXAMPLE);
     const blocks = loaded().renderBlocks('report-agent', 'on_complete', ctx());
     expect(blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*report-agent* finished at 2026-02-25T09:00:00Z\nShort answer.' } }]);
   });
 
   it('keeps the JSON valid for a hostile 1000-character output, truncated to 200', () => {
-    put('on_complete.json.j2', ON_COMPLETE_003);
+    put('on_complete.json.j2', ON_COMPLETE_EXAMPLE);
     const unit = 'He said "stop" \\ C:\\dir\\ \n\r\t <!channel> 😀 \u2028 ';
     const output = Array.from(unit.repeat(60)).slice(0, 1000).join('');
     expect(Array.from(output)).toHaveLength(1000);

@@ -1,5 +1,5 @@
 /**
- * Custom Slack templates (seed 003): `.json.j2` files in `notifications.slack.templates_dir`,
+ * Custom Slack templates (docs/slack.md): `.json.j2` files in `notifications.slack.templates_dir`,
  * resolved per message as
  *   1. {dir}/{agent_name}/{event}.json.j2   (agent-specific override)
  *   2. {dir}/{event}.json.j2                (event-type default)
@@ -90,7 +90,7 @@ export class SlackTemplates {
     return errors;
   }
 
-  /** 003's resolution order; undefined means "use the built-in message". */
+  /** The resolution order (agent, then event, then built-in); undefined means "use the built-in message". */
   resolve(agentName: string, event: NotifyEvent): CompiledTemplate | undefined {
     return this.find(agentName, event)?.template;
   }
@@ -165,7 +165,7 @@ export class SlackTemplates {
   }
 }
 
-/** Names people reach for (and Hookline's run events), mapped to 003's event names. */
+/** Names people reach for (and Hookline's run events), mapped to the notification event names. */
 const EVENT_SYNONYMS: Readonly<Record<string, NotifyEvent>> = {
   ...NOTIFY_EVENT_FOR_RUN_EVENT,
   on_finish: 'on_complete', on_finished: 'on_complete', on_success: 'on_complete', on_done: 'on_complete', on_completed: 'on_complete',
@@ -192,7 +192,7 @@ function listDir(dir: string, errors: TemplateLoadError[]): Dirent[] {
   }
 }
 
-/** 003's example is an array of blocks; an object with a `blocks` array (and maybe `text`) is accepted too. */
+/** A template is usually an array of blocks; an object with a `blocks` array (and maybe `text`) is accepted too. */
 function blocksOf(rendered: string): { blocks: unknown[]; text: string | undefined } | { problem: string } {
   let value: unknown;
   try {

@@ -76,11 +76,11 @@ export interface PostActionAdminOptions {
 }
 
 /**
- * Post-actions (seed 000) and their bindings to webhook triggers and schedules, as the API
+ * Post-actions (docs/post-actions.md) and their bindings to webhook triggers and schedules, as the API
  * sees them: validation at save time, sealed headers and credentials, cascades.
  */
 export class PostActionAdmin {
-  constructor(private readonly o: PostActionAdminOptions) {}
+  constructor(private readonly options: PostActionAdminOptions) {}
 
   view(row: PostActionTable): PostActionView {
     const auth: PostActionView['auth'] = { type: row.auth_type };
@@ -103,56 +103,56 @@ export class PostActionAdmin {
 
   /** Header name → value template, opened (for the sender, which comes with firing). */
   headers(row: PostActionTable): Record<string, string> {
-    return row.headers_enc ? (JSON.parse(this.o.box.open(row.headers_enc)) as Record<string, string>) : {};
+    return row.headers_enc ? (JSON.parse(this.options.box.open(row.headers_enc)) as Record<string, string>) : {};
   }
 
   /** The credentials, opened; null for auth type none. */
   authSecret(row: PostActionTable): AuthSecret | null {
-    return row.auth_enc ? (JSON.parse(this.o.box.open(row.auth_enc)) as AuthSecret) : null;
+    return row.auth_enc ? (JSON.parse(this.options.box.open(row.auth_enc)) as AuthSecret) : null;
   }
 
   async create(input: PostActionInput): Promise<PostActionView> {
     const headers = checkHeaders(input.headers ?? {});
     const auth = checkAuth(input.auth ?? { type: 'none' });
     checkAuthClash(Object.keys(headers), auth.type, auth.secret);
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const row: PostActionTable = {
-      id: newId('pa', this.o.clock).toLowerCase(),
+      id: newId('pa', this.options.clock).toLowerCase(),
       name: input.name,
       method: input.method,
-      url_template: checkUrlTemplate(input.url, this.o.guard),
+      url_template: checkUrlTemplate(input.url, this.options.guard),
       headers_enc: this.sealHeaders(headers),
       body_template: this.checkBody('body_template', input.body_template ?? ''),
       auth_type: auth.type,
-      auth_enc: auth.secret ? this.o.box.seal(JSON.stringify(auth.secret)) : null,
+      auth_enc: auth.secret ? this.options.box.seal(JSON.stringify(auth.secret)) : null,
       timeout_ms: checkRange('timeout_seconds', input.timeout_seconds ?? TIMEOUT_SECONDS.default, TIMEOUT_SECONDS) * 1000,
       retry_count: checkRange('retry_count', input.retry_count ?? RETRY_COUNT.default, RETRY_COUNT),
       enabled: input.enabled === false ? 0 : 1,
       created_at: now,
       updated_at: now,
     };
-    await this.o.store.postActions.insert(row);
+    await this.options.store.postActions.insert(row);
     return this.view(row);
   }
 
   async get(id: string): Promise<PostActionTable> {
-    const row = await this.o.store.postActions.get(id);
+    const row = await this.options.store.postActions.get(id);
     if (!row) throw notFound('post-action', id);
     return row;
   }
 
   async list(page: Page): Promise<{ items: PostActionView[]; total: number }> {
-    const { rows, total } = await this.o.store.postActions.list(page);
+    const { rows, total } = await this.options.store.postActions.list(page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
   /** Only the fields given change; `headers` replaces the whole set, `auth` the whole setting. */
   async update(id: string, input: PostActionUpdate): Promise<PostActionView> {
     const row = await this.get(id);
-    const patch: Partial<PostActionTable> = { updated_at: this.o.clock.now() };
+    const patch: Partial<PostActionTable> = { updated_at: this.options.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
     if (input.method !== undefined) patch.method = input.method;
-    if (input.url !== undefined) patch.url_template = checkUrlTemplate(input.url, this.o.guard);
+    if (input.url !== undefined) patch.url_template = checkUrlTemplate(input.url, this.options.guard);
     if (input.body_template !== undefined) patch.body_template = this.checkBody('body_template', input.body_template);
     if (input.timeout_seconds !== undefined) patch.timeout_ms = checkRange('timeout_seconds', input.timeout_seconds, TIMEOUT_SECONDS) * 1000;
     if (input.retry_count !== undefined) patch.retry_count = checkRange('retry_count', input.retry_count, RETRY_COUNT);
@@ -162,17 +162,17 @@ export class PostActionAdmin {
     const auth = input.auth === undefined ? { type: row.auth_type, secret: this.authSecret(row) } : checkAuth(input.auth);
     if (input.auth !== undefined) {
       patch.auth_type = auth.type;
-      patch.auth_enc = auth.secret ? this.o.box.seal(JSON.stringify(auth.secret)) : null;
+      patch.auth_enc = auth.secret ? this.options.box.seal(JSON.stringify(auth.secret)) : null;
     }
     checkAuthClash(Object.keys(headers), auth.type, auth.secret);
-    const updated = await this.o.store.postActions.update(id, patch);
+    const updated = await this.options.store.postActions.update(id, patch);
     if (!updated) throw notFound('post-action', id);
     return this.view(updated);
   }
 
   /** Deletes it with all its bindings. */
   async remove(id: string): Promise<void> {
-    if (!(await this.o.store.transaction((tx) => tx.postActions.delete(id)))) throw notFound('post-action', id);
+    if (!(await this.options.store.transaction((tx) => tx.postActions.delete(id)))) throw notFound('post-action', id);
   }
 
   // --- Bindings -----------------------------------------------------------------------
@@ -193,12 +193,12 @@ export class PostActionAdmin {
 
   async createBinding(postActionId: string, input: BindingInput): Promise<BindingView> {
     const bodyOverride = input.body_override == null ? null : this.checkBody('body_override', input.body_override);
-    return this.o.store.transaction(async (tx) => {
+    return this.options.store.transaction(async (tx) => {
       if (!(await tx.postActions.get(postActionId))) throw notFound('post-action', postActionId);
       if (!(await triggerExists(tx, input.trigger_type, input.trigger_id))) throw unknownTrigger(input.trigger_type, input.trigger_id);
-      const now = this.o.clock.now();
+      const now = this.options.clock.now();
       const row: PostActionBindingTable = {
-        id: newId('pab', this.o.clock).toLowerCase(),
+        id: newId('pab', this.options.clock).toLowerCase(),
         post_action_id: postActionId,
         trigger_type: input.trigger_type,
         trigger_id: input.trigger_id,
@@ -217,38 +217,38 @@ export class PostActionAdmin {
 
   /** A binding of this post-action (404 for another post-action's binding). */
   async getBinding(postActionId: string, bindingId: string): Promise<PostActionBindingTable> {
-    const b = await this.o.store.postActions.getBinding(bindingId);
-    if (!b || b.post_action_id !== postActionId) throw notFound('binding', `${bindingId} of post-action ${postActionId}`);
-    return b;
+    const binding = await this.options.store.postActions.getBinding(bindingId);
+    if (!binding || binding.post_action_id !== postActionId) throw notFound('binding', `${bindingId} of post-action ${postActionId}`);
+    return binding;
   }
 
   async listBindings(postActionId: string, page: Page): Promise<{ items: BindingView[]; total: number }> {
     await this.get(postActionId);
-    const { rows, total } = await this.o.store.postActions.listBindings({ ...page, postActionId });
+    const { rows, total } = await this.options.store.postActions.listBindings({ ...page, postActionId });
     return { items: rows.map((b) => this.bindingView(b)), total };
   }
 
   async updateBinding(postActionId: string, bindingId: string, input: BindingUpdate): Promise<BindingView> {
     await this.getBinding(postActionId, bindingId);
-    const patch: Partial<PostActionBindingTable> = { updated_at: this.o.clock.now() };
+    const patch: Partial<PostActionBindingTable> = { updated_at: this.options.clock.now() };
     if (input.fire_when !== undefined) patch.fire_when = input.fire_when;
     if (input.body_override !== undefined) patch.body_override = input.body_override === null ? null : this.checkBody('body_override', input.body_override);
     if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
-    const updated = await this.o.store.postActions.updateBinding(bindingId, patch);
+    const updated = await this.options.store.postActions.updateBinding(bindingId, patch);
     if (!updated) throw notFound('binding', bindingId);
     return this.bindingView(updated);
   }
 
   async removeBinding(postActionId: string, bindingId: string): Promise<void> {
     await this.getBinding(postActionId, bindingId);
-    if (!(await this.o.store.postActions.deleteBinding(bindingId))) throw notFound('binding', bindingId);
+    if (!(await this.options.store.postActions.deleteBinding(bindingId))) throw notFound('binding', bindingId);
   }
 
   /** A trigger page's "Post-Action Bindings" section: its bindings, each with its post-action. */
   async bindingsOfTrigger(type: BindingTriggerType, triggerId: string, page: Page): Promise<{ items: (BindingView & { post_action: PostActionView })[]; total: number }> {
-    if (!(await triggerExists(this.o.store, type, triggerId))) throw notFound(type === 'schedule' ? 'schedule' : 'webhook trigger or agent', triggerId);
-    const { rows, total } = await this.o.store.postActions.listBindings({ ...page, trigger: { type, id: triggerId } });
-    const actions = new Map((await this.o.store.postActions.getMany(rows.map((b) => b.post_action_id))).map((a) => [a.id, a]));
+    if (!(await triggerExists(this.options.store, type, triggerId))) throw notFound(type === 'schedule' ? 'schedule' : 'webhook trigger or agent', triggerId);
+    const { rows, total } = await this.options.store.postActions.listBindings({ ...page, trigger: { type, id: triggerId } });
+    const actions = new Map((await this.options.store.postActions.getMany(rows.map((b) => b.post_action_id))).map((a) => [a.id, a]));
     const items = rows.flatMap((b) => {
       const action = actions.get(b.post_action_id);
       return action ? [{ ...this.bindingView(b), post_action: this.view(action) }] : [];
@@ -262,12 +262,12 @@ export class PostActionAdmin {
   }
 
   private sealHeaders(headers: Record<string, string>): string | null {
-    return Object.keys(headers).length ? this.o.box.seal(JSON.stringify(headers)) : null;
+    return Object.keys(headers).length ? this.options.box.seal(JSON.stringify(headers)) : null;
   }
 }
 
 /**
- * `webhook`: a named webhook trigger (wht_…), or an agent id for the agent's own 004 URL
+ * `webhook`: a named webhook trigger (wht_…), or an agent id for the agent's own trigger URL
  * (runs from that URL carry no trigger id, so the agent stands for it). `schedule`: a schedule.
  */
 async function triggerExists(store: Store, type: BindingTriggerType, id: string): Promise<boolean> {

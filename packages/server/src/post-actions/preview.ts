@@ -60,7 +60,7 @@ const SAMPLE_RUN: RunTable = {
   updated_at: Date.UTC(2026, 0, 15, 9, 30, 43),
 };
 
-/** Fixed sample values for every variable a post-action template gets (seed 000's and 003's). */
+/** Fixed sample values for every variable a post-action template gets (docs/templates.md). */
 export const SAMPLE_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze(notificationContext(SAMPLE_RUN, { name: 'release-reviewer' }, { name: 'Ops Team' }, SAMPLE_RUN.finished_at!));
 
 export class PostActionPreviewer {

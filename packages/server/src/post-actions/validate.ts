@@ -1,5 +1,5 @@
 /**
- * The checks a post-action and a binding pass when they are saved (seed 000's fields and
+ * The checks a post-action and a binding pass when they are saved (docs/post-actions.md lists the fields and
  * ranges): templates compile, the URL is http(s), headers and credentials are well formed.
  * A template mistake is found here, with its line and column, never first at send time.
  */
@@ -19,9 +19,9 @@ export interface Range {
   max: number;
   default: number;
 }
-/** Seed 000: "Per-request timeout (1-300 seconds, default 30)". */
+/** Per-request timeout: 1-300 seconds, default 30. */
 export const TIMEOUT_SECONDS: Range = { min: 1, max: 300, default: 30 };
-/** Seed 000: "Number of retry attempts on failure (0-5, default 0)". */
+/** Retry attempts on failure: 0-5, default 0. */
 export const RETRY_COUNT: Range = { min: 0, max: 5, default: 0 };
 
 /** What the API shows instead of a header value. */
@@ -47,7 +47,7 @@ const AUTH_FIELDS: Record<PostActionAuthType, (keyof AuthInput)[]> = {
 };
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Framing and hop-by-hop headers: the HTTP client owns them. Content-Type is the user's to set (000's example does). */
+/** Framing and hop-by-hop headers: the HTTP client owns them. Content-Type is the user's to set (a JSON body usually does). */
 const RESERVED_HEADERS = /^(content-length|host|connection|keep-alive|transfer-encoding|upgrade|expect|te|trailer|proxy-.*)$/i;
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
@@ -79,7 +79,7 @@ function asUserError(field: string, err: unknown): unknown {
   return new UserError('invalid_template', `${field}: ${p.message} (line ${p.line}, column ${p.column})`, { field, line: p.line, column: p.column });
 }
 
-/** Values 000's variables might have; two sets that differ in every value, to tell whether a URL's host depends on them. */
+/** Values the post-action variables might have; two sets that differ in every value, to tell whether a URL's host depends on them. */
 const SAMPLES = [
   { status: 'success', trigger_type: 'webhook', started_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:01.000Z' },
   { status: 'failed', trigger_type: 'schedule', started_at: '2026-01-02T00:00:00.000Z', finished_at: '2026-01-02T00:00:01.000Z' },

@@ -22,9 +22,10 @@ export interface ExecutorOptions {
   runnerFor: (runner: string, settings: unknown) => Runner;
   /** The live stream: run.started / run.* ends and agent.log lines go here. */
   stream?: StreamEmitter;
-  /** A running run's lease; renewed at a third of it while the process lives. */
-  leaseMs?: number;
-  pollIntervalMs?: number;
+  /** A running run's lease (`runs.lease`); renewed at a third of it while the process lives. */
+  leaseMs: number;
+  /** How often queued runs are looked for and leases renewed (`runs.poll_interval`). */
+  pollIntervalMs: number;
 }
 
 /**
@@ -44,18 +45,18 @@ export class RunExecutor {
   private stopped = true;
   private readonly leaseMs: number;
 
-  constructor(private readonly o: ExecutorOptions) {
-    this.leaseMs = o.leaseMs ?? 30_000;
+  constructor(private readonly options: ExecutorOptions) {
+    this.leaseMs = options.leaseMs;
   }
 
   async start(): Promise<void> {
     this.stopped = false;
     await this.sweepOrphans();
     const tick = () => {
-      void this.renew().catch((err) => this.o.log.error({ err }, 'runs: renewing leases failed'));
+      void this.renew().catch((err) => this.options.log.error({ err }, 'runs: renewing leases failed'));
       this.saturated.clear();
       this.wake();
-      this.timer = setTimeout(tick, Math.min(this.o.pollIntervalMs ?? 1000, this.leaseMs / 3));
+      this.timer = setTimeout(tick, Math.min(this.options.pollIntervalMs, this.leaseMs / 3));
       this.timer.unref();
     };
     tick();
@@ -76,7 +77,7 @@ export class RunExecutor {
    */
   wake(agentId?: string): void {
     if (this.stopped || (agentId !== undefined && this.saturated.has(agentId))) return;
-    void this.pump().catch((err) => this.o.log.error({ err }, 'runs: starting queued runs failed; will retry'));
+    void this.pump().catch((err) => this.options.log.error({ err }, 'runs: starting queued runs failed; will retry'));
   }
 
   /** Cancels a run this process is running; resolves once it is recorded. Undefined if not here. */
@@ -102,7 +103,7 @@ export class RunExecutor {
     try {
       do {
         this.again = false;
-        for (const agentId of await this.o.store.agents.listAgentsWithQueuedRuns()) {
+        for (const agentId of await this.options.store.agents.listAgentsWithQueuedRuns()) {
           if (this.stopped) break;
           if (!this.saturated.has(agentId)) await this.startQueued(agentId);
         }
@@ -113,22 +114,22 @@ export class RunExecutor {
   }
 
   private async startQueued(agentId: string): Promise<void> {
-    const agent = await this.o.store.agents.getAgent(agentId);
+    const agent = await this.options.store.agents.getAgent(agentId);
     if (!agent) {
-      for (const run of await this.o.store.agents.listQueued(agentId, 100)) {
+      for (const run of await this.options.store.agents.listQueued(agentId, 100)) {
         await this.finish(run, { status: 'failed', output: '', error: 'the agent was deleted before the run started', exitCode: null, usage: {} }, null);
       }
       return;
     }
-    const now = this.o.clock.now();
-    let room = agent.max_concurrent_runs - (await this.o.store.agents.countRunning(agent.id, now));
-    for (const run of room > 0 ? await this.o.store.agents.listQueued(agent.id, room) : []) {
+    const now = this.options.clock.now();
+    let room = agent.max_concurrent_runs - (await this.options.store.agents.countRunning(agent.id, now));
+    for (const run of room > 0 ? await this.options.store.agents.listQueued(agent.id, room) : []) {
       const startedRun: RunTable = { ...run, status: 'running', started_at: now, updated_at: now };
-      const started = await this.o.store.transaction(async (tx) => {
+      const started = await this.options.store.transaction(async (tx) => {
         if (!(await tx.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) return false;
         const crew = await tx.agents.getCrew(run.crew_id);
-        await this.o.publisher.publish({ type: 'run.started', data: runEventData(startedRun, agent, crew), id: `evt_${run.id}_started` }, undefined, tx);
-        tx.afterCommit(() => streamRun(this.o.stream, startedRun));
+        await this.options.publisher.publish({ type: 'run.started', data: runEventData(startedRun, agent, crew), id: `evt_${run.id}_started` }, undefined, tx);
+        tx.afterCommit(() => streamRun(this.options.stream, startedRun));
         return true;
       });
       if (!started) continue; // another process took it
@@ -143,10 +144,10 @@ export class RunExecutor {
     this.active.set(run.id, abort);
     const done = (async () => {
       let outcome: RunOutcome;
-      const logs = new RunLogWriter(this.o.store, this.o.clock, this.o.log, run.id, agent.id, { stream: this.o.stream, crewId: run.crew_id });
+      const logs = new RunLogWriter(this.options.store, this.options.clock, this.options.log, run.id, agent.id, { stream: this.options.stream, crewId: run.crew_id });
       try {
-        const runner = this.o.runnerFor(agent.runner, this.o.agents.runnerSettings(agent));
-        const crew = await this.o.store.agents.getCrew(agent.crew_id);
+        const runner = this.options.runnerFor(agent.runner, this.options.agents.runnerSettings(agent));
+        const crew = await this.options.store.agents.getCrew(agent.crew_id);
         outcome = await runner.run(
           { runId: run.id, agentId: agent.id, agentName: agent.name, crewId: agent.crew_id, crewName: crew?.name ?? '', triggerType: run.trigger_type, triggerName: run.trigger_name, prompt: run.prompt },
           { timeoutMs: agent.timeout_ms, signal: abort.signal, onLog: (stream, line) => logs.add(stream, line) },
@@ -180,8 +181,8 @@ export class RunExecutor {
       try {
         return await this.finish(run, outcome, agent);
       } catch (err) {
-        if (this.stopped) return void this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed while stopping; the lease will expire and mark it failed');
-        this.o.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; retrying');
+        if (this.stopped) return void this.options.log.error({ err, runId: run.id }, 'runs: recording the outcome failed while stopping; the lease will expire and mark it failed');
+        this.options.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; retrying');
         await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 4000)));
       }
     }
@@ -189,7 +190,7 @@ export class RunExecutor {
 
   /** Final state + run event + its deliveries, in one transaction. */
   async finish(run: RunTable, outcome: RunOutcome, agent: AgentTable | null): Promise<void> {
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const final: RunTable = {
       ...run,
       status: outcome.status,
@@ -203,23 +204,23 @@ export class RunExecutor {
       finished_at: now,
       updated_at: now,
     };
-    await this.o.store.transaction(async (tx) => {
+    await this.options.store.transaction(async (tx) => {
       const { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at } = final;
       if (!(await tx.agents.finishRun(run.id, { status, output, error, exit_code, iterations_used, tool_calls, tokens_used, finished_at, updated_at }))) return;
-      tx.afterCommit(() => streamRun(this.o.stream, final));
-      if (agent) await this.o.announcer.ended(tx, final, agent);
+      tx.afterCommit(() => streamRun(this.options.stream, final));
+      if (agent) await this.options.announcer.ended(tx, final, agent);
     });
   }
 
   private async renew(): Promise<void> {
-    if (this.active.size) await this.o.store.agents.renewLeases(this.worker, [...this.active.keys()], this.o.clock.now() + this.leaseMs);
+    if (this.active.size) await this.options.store.agents.renewLeases(this.worker, [...this.active.keys()], this.options.clock.now() + this.leaseMs);
   }
 
   /** Runs whose worker died mid-run: recorded as failed (runners are not assumed idempotent). */
   private async sweepOrphans(): Promise<void> {
-    const now = this.o.clock.now();
-    for (const run of await this.o.store.agents.listOrphaned(now, 1000)) {
-      const agent = (await this.o.store.agents.getAgent(run.agent_id)) ?? null;
+    const now = this.options.clock.now();
+    for (const run of await this.options.store.agents.listOrphaned(now, 1000)) {
+      const agent = (await this.options.store.agents.getAgent(run.agent_id)) ?? null;
       await this.finish(run, { status: 'failed', output: run.output ?? '', error: 'the worker running this run stopped (its lease expired); the run was not retried', exitCode: null, usage: {} }, agent);
     }
   }

@@ -26,7 +26,7 @@ export function runView(r: RunTable) {
 }
 
 /**
- * The `data` of run.completed / run.failed / run.timeout: 002's callback payload, field for
+ * The `data` of run.completed / run.failed / run.timeout: the callback payload (docs/callbacks.md), field for
  * field, plus what a Hookline user filters on (crew, trigger).
  */
 export function runEventData(run: RunTable, agent: Pick<AgentTable, 'id' | 'name' | 'model'>, crew: Pick<CrewTable, 'id' | 'name'> | undefined) {
@@ -34,7 +34,7 @@ export function runEventData(run: RunTable, agent: Pick<AgentTable, 'id' | 'name
   const payload = callbackPayload(run, agent);
   return {
     ...payload,
-    // run.started carries the live status; an ended run, 002's completed | failed | timeout.
+    // run.started carries the live status; an ended run, the callback's completed | failed | timeout.
     status: ended ? payload.status : run.status,
     result: ended ? payload.result : null,
     crew_id: run.crew_id,

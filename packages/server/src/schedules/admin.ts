@@ -50,7 +50,7 @@ const MAX_GRACE_S = 86_400;
 
 /** Schedules as the API sees them: validation, next-tick bookkeeping, run now. */
 export class ScheduleAdmin {
-  constructor(private readonly o: ScheduleAdminOptions) {}
+  constructor(private readonly options: ScheduleAdminOptions) {}
 
   view(row: ScheduleTable): ScheduleView {
     const next = row.next_run_at;
@@ -74,13 +74,13 @@ export class ScheduleAdmin {
   }
 
   async create(input: ScheduleInput): Promise<ScheduleView> {
-    if (!(await this.o.store.agents.getAgent(input.agent_id))) throw new UserError('unknown_agent', `agent ${input.agent_id} does not exist`);
-    const now = this.o.clock.now();
+    if (!(await this.options.store.agents.getAgent(input.agent_id))) throw new UserError('unknown_agent', `agent ${input.agent_id} does not exist`);
+    const now = this.options.clock.now();
     const spec: CronSpec = { cron: input.cron.trim(), timezone: input.timezone ?? 'UTC' };
     validateSpec(spec, now);
     const enabled = input.enabled ?? true;
     const row: ScheduleTable = {
-      id: newId('sch', this.o.clock),
+      id: newId('sch', this.options.clock),
       agent_id: input.agent_id,
       name: input.name,
       ...spec,
@@ -94,26 +94,26 @@ export class ScheduleAdmin {
       created_at: now,
       updated_at: now,
     };
-    await this.o.store.schedules.insert(row);
-    this.o.onChange?.();
+    await this.options.store.schedules.insert(row);
+    this.options.onChange?.();
     return this.view(row);
   }
 
   async get(id: string): Promise<ScheduleTable> {
-    const row = await this.o.store.schedules.get(id);
+    const row = await this.options.store.schedules.get(id);
     if (!row) throw notFound('schedule', id);
     return row;
   }
 
   async list(page: Page & { agentId?: string }): Promise<{ items: ScheduleView[]; total: number }> {
-    const { rows, total } = await this.o.store.schedules.list(page);
+    const { rows, total } = await this.options.store.schedules.list(page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
   /** Enabling, or changing the expression or zone, plans the next tick from now. */
   async update(id: string, input: ScheduleUpdate): Promise<ScheduleView> {
     const row = await this.get(id);
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const patch: Partial<ScheduleTable> = { updated_at: now };
     if (input.name !== undefined) patch.name = input.name;
     if (input.prompt !== undefined) patch.prompt = input.prompt;
@@ -128,37 +128,37 @@ export class ScheduleAdmin {
     patch.enabled = enabled ? 1 : 0;
     if (!enabled) patch.next_run_at = null;
     else if (row.enabled === 0 || specChanged) patch.next_run_at = nextFire(spec, now);
-    const updated = await this.o.store.schedules.update(id, patch);
+    const updated = await this.options.store.schedules.update(id, patch);
     if (!updated) throw notFound('schedule', id);
-    this.o.onChange?.();
+    this.options.onChange?.();
     return this.view(updated);
   }
 
   /** Deletes the schedule with the post-action bindings that watch it. */
   async remove(id: string): Promise<void> {
-    const deleted = await this.o.store.transaction(async (tx) => {
+    const deleted = await this.options.store.transaction(async (tx) => {
       await tx.postActions.deleteBindingsForTrigger('schedule', id);
       return tx.schedules.delete(id);
     });
     if (!deleted) throw notFound('schedule', id);
-    this.o.onChange?.();
+    this.options.onChange?.();
   }
 
   /** Starts a run now (enabled or not), unless the schedule's previous run is still going. */
   async runNow(id: string): Promise<RunTable> {
-    const s = await this.get(id);
-    const run = await this.o.store.transaction(async (tx) => {
-      const now = this.o.clock.now();
-      const agent = await tx.agents.getAgent(s.agent_id);
-      if (!agent) throw new UserError('schedule_agent_deleted', `agent ${s.agent_id} of schedule ${id} no longer exists`);
-      const previous = s.last_run_id ? await tx.agents.getRun(s.last_run_id) : undefined;
+    const schedule = await this.get(id);
+    const run = await this.options.store.transaction(async (tx) => {
+      const now = this.options.clock.now();
+      const agent = await tx.agents.getAgent(schedule.agent_id);
+      if (!agent) throw new UserError('schedule_agent_deleted', `agent ${schedule.agent_id} of schedule ${id} no longer exists`);
+      const previous = schedule.last_run_id ? await tx.agents.getRun(schedule.last_run_id) : undefined;
       if (previous && isRunActive(previous, now)) throw new UserError('previous_run_active', `run ${previous.id} of schedule ${id} is still ${previous.status}; a schedule never overlaps its runs`);
-      const { run } = await this.o.runs.enqueue({ agent, triggerType: 'schedule', triggerId: s.id, triggerName: s.name, prompt: schedulePrompt(agent, s) }, tx);
+      const { run } = await this.options.runs.enqueue({ agent, triggerType: 'schedule', triggerId: schedule.id, triggerName: schedule.name, prompt: schedulePrompt(agent, schedule) }, tx);
       // Rolled back if the scheduler recorded a run meanwhile: then that one is the run in progress.
-      if (!(await tx.schedules.recordManualRun(s.id, s.last_run_id, run.id, now))) throw new UserError('previous_run_active', `schedule ${id} started a run at the same moment; see its last_run_id`);
+      if (!(await tx.schedules.recordManualRun(schedule.id, schedule.last_run_id, run.id, now))) throw new UserError('previous_run_active', `schedule ${id} started a run at the same moment; see its last_run_id`);
       return run;
     });
-    this.o.runs.wakeExecutor();
+    this.options.runs.wakeExecutor();
     return run;
   }
 }

@@ -12,12 +12,11 @@ export interface SchedulerOptions {
   log: Logger;
   /**
    * Longest sleep between looks at the table; the loop otherwise wakes at the nearest
-   * `next_run_at`, and at once when this process changes a schedule.
-   * @defaultValue 1000
+   * `next_run_at`, and at once when this process changes a schedule (`schedules.poll_interval`).
    */
-  pollIntervalMs?: number;
-  /** @defaultValue 100 */
-  batchSize?: number;
+  pollIntervalMs: number;
+  /** Due schedules read per round trip (`schedules.batch_size`). */
+  batchSize: number;
 }
 
 /** What a schedule's run is asked: the agent's prompt template, then the schedule's prompt. */
@@ -45,9 +44,9 @@ export class Scheduler {
   private readonly pollMs: number;
   private readonly batch: number;
 
-  constructor(private readonly o: SchedulerOptions) {
-    this.pollMs = o.pollIntervalMs ?? 1000;
-    this.batch = o.batchSize ?? 100;
+  constructor(private readonly options: SchedulerOptions) {
+    this.pollMs = options.pollIntervalMs;
+    this.batch = options.batchSize;
   }
 
   start(): void {
@@ -89,32 +88,32 @@ export class Scheduler {
     let delay = this.pollMs;
     try {
       await this.tick();
-      const nearest = await this.o.store.schedules.nextDueAt();
-      const wait = nearest === undefined ? Infinity : nearest - this.o.clock.now();
+      const nearest = await this.options.store.schedules.nextDueAt();
+      const wait = nearest === undefined ? Infinity : nearest - this.options.clock.now();
       // Still due right after a tick means it failed; the poll interval paces the retry.
       if (wait > 0) delay = Math.min(delay, wait);
     } catch (err) {
-      this.o.log.error({ err }, 'scheduler: handling due schedules failed; will retry');
+      this.options.log.error({ err }, 'scheduler: handling due schedules failed; will retry');
     }
     if (!this.stopped) this.plan(delay);
   }
 
   private async handleDue(): Promise<TickReport> {
     const report: TickReport = { fired: 0, skipped: 0, lost: 0 };
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     // Each handled row leaves the due set, so a few rounds drain even a large backlog.
     for (let round = 0; round < 10; round++) {
-      const due = await this.o.store.schedules.listDue(now, this.batch);
+      const due = await this.options.store.schedules.listDue(now, this.batch);
       for (const s of due) {
         try {
           report[await this.handle(s)]++;
         } catch (err) {
-          this.o.log.error({ err, scheduleId: s.id }, 'scheduler: handling a due schedule failed; it stays due');
+          this.options.log.error({ err, scheduleId: s.id }, 'scheduler: handling a due schedule failed; it stays due');
         }
       }
       if (due.length < this.batch) break;
     }
-    if (report.fired) this.o.runs.wakeExecutor();
+    if (report.fired) this.options.runs.wakeExecutor();
     return report;
   }
 
@@ -122,8 +121,8 @@ export class Scheduler {
   private async handle(s: ScheduleTable): Promise<TickOutcome> {
     const dueAt = s.next_run_at!;
     const seen = { next_run_at: dueAt, last_run_id: s.last_run_id };
-    return this.o.store.transaction(async (tx) => {
-      const now = this.o.clock.now();
+    return this.options.store.transaction(async (tx) => {
+      const now = this.options.clock.now();
       const agent = await tx.agents.getAgent(s.agent_id);
       if (!agent) {
         const claimed = await tx.schedules.claimTick(s.id, seen, { enabled: 0, next_run_at: null, last_skip_reason: `agent ${s.agent_id} no longer exists; schedule disabled`, updated_at: now });
@@ -135,11 +134,11 @@ export class Scheduler {
       const next = nextFire(s, now);
       if (decision.action === 'skip') {
         const claimed = await tx.schedules.claimTick(s.id, seen, { next_run_at: next, last_skip_reason: decision.reason, updated_at: now });
-        if (claimed) this.o.log.info({ scheduleId: s.id, reason: decision.reason }, 'scheduler: tick skipped');
+        if (claimed) this.options.log.info({ scheduleId: s.id, reason: decision.reason }, 'scheduler: tick skipped');
         return claimed ? 'skipped' : 'lost';
       }
       if (!(await tx.schedules.claimTick(s.id, seen, { next_run_at: next, updated_at: now }))) return 'lost';
-      const { run, created } = await this.o.runs.enqueue(
+      const { run, created } = await this.options.runs.enqueue(
         { agent, triggerType: 'schedule', triggerId: s.id, triggerName: s.name, prompt: schedulePrompt(agent, s), idempotencyKey: tickKey(s.id, decision.tick) },
         tx,
       );

@@ -22,7 +22,7 @@ export interface Settings {
 
 export interface SettingsSource {
   config: HooklineConfig;
-  /** The live 003 settings: `useSlackNotifications` / `useWebhookNotifications` change them after start. */
+  /** The live notification settings: `useSlackNotifications` / `useWebhookNotifications` change them after start. */
   notifications: NotificationSettings;
   store: 'sqlite' | 'postgres';
   /** Tells whether the bot token came from HOOKLINE_SLACK_BOT_TOKEN. */

@@ -8,7 +8,7 @@ export interface RunFilter extends Page {
   agentId?: string;
   crewId?: string;
   triggerType?: string;
-  /** The schedule or named webhook trigger that started the run (the agent's id for the 004 URL). */
+  /** The schedule or named webhook trigger that started the run (the agent's id for its own trigger URL). */
   triggerId?: string;
   status?: RunStatus;
   since?: number;

@@ -283,14 +283,14 @@ const m0009: Migration = {
     await db.schema.createIndex('deliveries_notification_log').on('deliveries').column('created_at').where(sql.ref('run_id'), 'is not', null).execute();
     await db.schema.createIndex('deliveries_run').on('deliveries').column('run_id').where(sql.ref('run_id'), 'is not', null).execute();
     await db.schema.createIndex('deliveries_agent').on('deliveries').columns(['agent_id', 'created_at']).where(sql.ref('agent_id'), 'is not', null).execute();
-    // 002's callback and 003's per-agent rules live on the agent.
+    // The agent's callback and its notification rules live on the agent.
     for (const col of ['callback_url', 'callback_headers_enc', 'callback_secret_enc', 'notifications']) await db.schema.alterTable('agents').addColumn(col, 'text').execute();
   },
 };
 
 const m0010: Migration = {
   async up(db: Kysely<any>) {
-    // The Inspector's request bins (issue 5). `next_seq` numbers each bin's captures, so keeping
+    // The Inspector's request bins (docs/inspector.md). `next_seq` numbers each bin's captures, so keeping
     // the newest N is one range delete, and updating it locks the bin row for concurrent captures.
     await db.schema
       .createTable('inspector_bins')

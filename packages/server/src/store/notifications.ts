@@ -4,7 +4,7 @@ import type { AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryT
 
 export interface NotificationFilter extends Page {
   status?: DeliveryStatus;
-  /** Any of these agents (003 filters by agent; callers resolve names to ids). */
+  /** Any of these agents (the log is filtered by agent; callers resolve names to ids). */
   agentIds?: string[];
   channel?: DeliveryChannel;
   runId?: string;

@@ -90,7 +90,7 @@ export class PostActionRecords {
     await this.db.deleteFrom('post_action_bindings').where('trigger_type', '=', type).where('trigger_id', '=', triggerId).execute();
   }
   /**
-   * With an agent: bindings to its own 004 URL, its named webhook triggers and its schedules.
+   * With an agent: bindings to its own trigger URL, its named webhook triggers and its schedules.
    * Call before those triggers and schedules are deleted (it finds them through their rows).
    */
   async deleteBindingsForAgent(agentId: string): Promise<void> {

@@ -75,7 +75,7 @@ export interface DeliveryTable {
   delivered_at: number | null;
   last_status_code: number | null;
   last_error: string | null;
-  /** endpoint | post_action | callback | slack | webhook (003's named webhooks). Default endpoint. */
+  /** endpoint | post_action | callback | slack | webhook (named notification webhooks). Default endpoint. */
   channel?: DeliveryChannel;
   /** The run that caused it: set for every notification (the notification log is these rows). */
   run_id?: string | null;
@@ -140,11 +140,11 @@ export interface AgentTable {
   source_path?: string | null;
   /** Digest of the file's definition, so an unchanged file is not rewritten on every reload. */
   source_hash?: string | null;
-  /** 002's callback: where run results are POSTed, its custom headers (sealed JSON) and signing secret (sealed). */
+  /** The agent's callback: where run results are POSTed, its custom headers (sealed JSON) and signing secret (sealed). */
   callback_url?: string | null;
   callback_headers_enc?: string | null;
   callback_secret_enc?: string | null;
-  /** 003's per-agent notification rules, sealed JSON (a target may be an incoming-webhook URL); null = the configured defaults apply. */
+  /** Per-agent notification rules, sealed JSON (a target may be an incoming-webhook URL); null = the configured defaults apply. */
   notifications?: string | null;
   created_at: number;
   updated_at: number;
@@ -229,7 +229,7 @@ export interface ScheduleTable {
 export type PostActionMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type PostActionAuthType = 'none' | 'bearer' | 'basic' | 'header';
 
-/** A reusable HTTP request (seed 000) fired when a bound trigger's run ends. */
+/** A reusable HTTP request (a post-action) fired when a bound trigger's run ends. */
 export interface PostActionTable {
   id: string;
   name: string;
@@ -254,7 +254,7 @@ export interface PostActionBindingTable {
   id: string;
   post_action_id: string;
   trigger_type: 'webhook' | 'schedule';
-  /** A webhook trigger id (wht_…), an agent id (its own 004 URL), or a schedule id (sch_…). */
+  /** A webhook trigger id (wht_…), an agent id (its own trigger URL), or a schedule id (sch_…). */
   trigger_id: string;
   /** any | success | failure (failure includes timeout). */
   fire_when: 'any' | 'success' | 'failure';

@@ -90,16 +90,16 @@ export class StreamHub {
   readonly dropped: Counter<'reason'>;
   readonly connections: Gauge;
 
-  constructor(private readonly o: StreamHubOptions) {
-    this.clock = o.clock ?? systemClock;
-    const registers = o.registry ? [o.registry] : [];
+  constructor(private readonly options: StreamHubOptions) {
+    this.clock = options.clock ?? systemClock;
+    const registers = options.registry ? [options.registry] : [];
     this.dropped = new Counter({ name: 'hookline_stream_dropped_total', help: 'Live-stream messages not delivered: slow_client (a socket\'s send buffer was full), backlog/notify_failed (not passed to other processes), too_large.', labelNames: ['reason'], registers });
     this.connections = new Gauge({ name: 'hookline_stream_connections', help: 'Open live-stream WebSocket connections in this process.', registers });
   }
 
   /** Starts receiving the other processes' messages (only processes serving sockets need them). */
   async listen(): Promise<void> {
-    if (this.o.bridge && !this.listening) this.listening = await this.o.bridge.listenStream((p) => this.receive(p));
+    if (this.options.bridge && !this.listening) this.listening = await this.options.bridge.listenStream((p) => this.receive(p));
   }
 
   /** Stops receiving, and sends what is still waiting for the other processes. */
@@ -125,7 +125,7 @@ export class StreamHub {
       released = true;
       if (--this.holders > 0) return;
       this.presence = undefined;
-      listening.announce(false).catch((err) => this.o.log.warn({ err }, 'stream: withdrawing this process\'s presence failed; its connection ends it'));
+      listening.announce(false).catch((err) => this.options.log.warn({ err }, 'stream: withdrawing this process\'s presence failed; its connection ends it'));
     };
     try {
       await this.presence;
@@ -139,10 +139,10 @@ export class StreamHub {
   /** Delivers a message to local subscribers now and queues it for the other processes. */
   emit(topic: StreamTopic, data: unknown, scope: StreamScope = {}): void {
     // Nobody here and, as of moments ago, nobody elsewhere: not even worth building.
-    if (!this.subs.size && (!this.o.bridge || this.othersKnownAbsent())) return;
+    if (!this.subs.size && (!this.options.bridge || this.othersKnownAbsent())) return;
     const m: StreamMessage = { topic, scope, at: new Date(this.clock.now()).toISOString(), json: fitJson(data, MAX_DATA_BYTES).json };
     this.deliver(m);
-    if (this.o.bridge) this.enqueue(m);
+    if (this.options.bridge) this.enqueue(m);
   }
 
   /** Calls `fn` for every message `filter` selects; returns the unsubscribe function. */
@@ -162,7 +162,7 @@ export class StreamHub {
       try {
         s.fn(m);
       } catch (err) {
-        this.o.log.error({ err }, 'stream: a subscriber failed');
+        this.options.log.error({ err }, 'stream: a subscriber failed');
       }
     }
   }
@@ -183,7 +183,7 @@ export class StreamHub {
     if (this.others && performance.now() - this.others.askedAt < LISTENERS_TTL_MS) return this.others.listening;
     const askedAt = performance.now();
     try {
-      this.others = { listening: await this.o.bridge!.streamHasListeners(), askedAt };
+      this.others = { listening: await this.options.bridge!.streamHasListeners(), askedAt };
     } catch {
       return true; // unknown: send, and let a failed NOTIFY be counted as such
     }
@@ -201,10 +201,10 @@ export class StreamHub {
         }
         const batch = this.outbox.splice(0, NOTIFY_BATCH);
         try {
-          await this.o.bridge!.notifyStream(this.pack(batch));
+          await this.options.bridge!.notifyStream(this.pack(batch));
         } catch (err) {
           this.recordDropped('notify_failed', batch.length);
-          this.o.log.warn({ err, count: batch.length }, 'stream: passing messages to other processes failed; they are dropped (the live view is not the durable path)');
+          this.options.log.warn({ err, count: batch.length }, 'stream: passing messages to other processes failed; they are dropped (the live view is not the durable path)');
         }
       }
     } finally {

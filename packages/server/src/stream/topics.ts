@@ -18,7 +18,7 @@ export const STREAM_TOPICS = {
 
 export type StreamTopic = keyof typeof STREAM_TOPICS;
 
-/** 004's channel naming: `workspace:{crew_id}` is every run.* and agent.log message of that crew. */
+/** Channel naming per crew: `workspace:{crew_id}` is every run.* and agent.log message of that crew. */
 const WORKSPACE_PREFIX = 'workspace:';
 
 /** What a message is about; filters compare against these. */

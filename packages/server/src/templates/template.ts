@@ -5,8 +5,8 @@ import { parse } from './parser.js';
 import { HEADER_FORBIDDEN, render, type OutputEscaping } from './render.js';
 
 /**
- * `auto` picks `json` when the template's first literal text starts with `{` or `[` (seed
- * 000's rule; a leading `{{ … }}` is template syntax, not JSON) and `text` otherwise.
+ * `auto` picks `json` when the template's first literal text starts with `{` or `[` (a
+ * post-action body's rule; a leading `{{ … }}` is template syntax, not JSON) and `text` otherwise.
  */
 export type TemplateMode = 'auto' | OutputEscaping;
 

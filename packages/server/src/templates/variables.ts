@@ -1,7 +1,7 @@
 /**
- * The variables each kind of template is given, as the seeds name them: post-action URL,
- * header and body templates (seed 000) and notification templates for Slack and outbound
- * webhooks (seed 003). Used for docs and to warn about unknown names at save time.
+ * The variables each kind of template is given (docs/templates.md): post-action URL,
+ * header and body templates and notification templates for Slack and outbound
+ * webhooks. Used for docs and to warn about unknown names at save time.
  */
 export interface TemplateVariable {
   name: string;

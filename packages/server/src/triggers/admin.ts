@@ -28,7 +28,7 @@ export interface WebhookTriggerView {
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** `trigger` is 004's own URL for the agent: /webhooks/{crew}/{agent}/trigger. */
+/** `trigger` is the agent's own trigger URL: /webhooks/{crew}/{agent}/trigger. */
 const RESERVED = new Set(['trigger']);
 const MIN_SECRET_LENGTH = 16;
 
@@ -43,7 +43,7 @@ function checkSecret(scheme: TriggerScheme, secret: string): void {
 }
 
 /**
- * Named webhook triggers (000's "webhook" trigger type): several URLs for one agent, each
+ * Named webhook triggers (the "webhook" trigger type that post-actions bind to): several URLs for one agent, each
  * with its own secret, signing scheme and prompt template.
  */
 export class WebhookTriggerAdmin {

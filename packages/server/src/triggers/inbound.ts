@@ -2,13 +2,13 @@ import { createHmac } from 'node:crypto';
 import { safeEqual, standardSecretKey } from '../crypto/index.js';
 import type { ErrorName } from '../errors/index.js';
 
-/** 004: the deprecated plaintext scheme's end of life, sent on every request that uses it. */
+/** The deprecated plaintext scheme's end of life, sent on every request that uses it. */
 export const SUNSET = 'Thu, 31 Dec 2026 23:59:59 GMT';
 /** A signed timestamp must be within this many seconds of now (every scheme that carries one). */
 export const TIMESTAMP_TOLERANCE_SEC = 300;
 
 /**
- * How a trigger's sender signs. `hookline` is 004's X-Signature (the agent's own trigger URL
+ * How a trigger's sender signs. `hookline` is the X-Signature (the agent's own trigger URL
  * always uses it); the others let a named trigger take webhooks from GitHub, any Standard
  * Webhooks sender (Svix and others) or Grafana alerting without a proxy in between.
  */
@@ -56,9 +56,9 @@ function mismatch(header: string, value: string): string {
 }
 
 /**
- * 004 exactly: `X-Signature` = hex HMAC-SHA256 of the raw body (no prefix). With `X-Timestamp`,
+ * The agent trigger URL's scheme: `X-Signature` = hex HMAC-SHA256 of the raw body (no prefix). With `X-Timestamp`,
  * the signature covers `"{ts}.{body}"` and the timestamp must be fresh, which stops a captured
- * request from being replayed later. `allowPlaintext` admits 004's deprecated `X-Webhook-Secret`.
+ * request from being replayed later. `allowPlaintext` admits the deprecated `X-Webhook-Secret`.
  */
 function verifyHookline(h: Headers, raw: Buffer, secret: string, nowSec: number, allowPlaintext: boolean): InboundAuth {
   const signature = one(h, 'x-signature');
@@ -117,7 +117,7 @@ function verifyGrafana(h: Headers, raw: Buffer, secret: string, nowSec: number):
   return safeEqual(sig.trim().toLowerCase(), expected) ? ok() : fail(mismatch('X-Grafana-Alerting-Signature', sig));
 }
 
-/** 004's own route: the `hookline` scheme, plus the deprecated plaintext header. */
+/** The agent's own trigger route: the `hookline` scheme, plus the deprecated plaintext header. */
 export function verifyInbound(headers: Headers, rawBody: Buffer, secret: string, nowSec: number): InboundAuth {
   return verifyHookline(headers, rawBody, secret, nowSec, true);
 }

@@ -1,6 +1,6 @@
 import { type Headers, one, type TriggerScheme } from './inbound.js';
 
-/** What a webhook was about, for 004's "Event:" and "Source:" lines. */
+/** What a webhook was about, for the message's "Event:" and "Source:" lines. */
 export interface TriggerSubject {
   event?: string | undefined;
   source?: string | undefined;
@@ -9,7 +9,7 @@ export interface TriggerSubject {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length ? v : undefined);
 
 /**
- * 004's payloads say `event` and `source` themselves; other senders put them elsewhere
+ * Payloads to an agent's own trigger URL say `event` and `source` themselves; other senders put them elsewhere
  * (GitHub in headers, Grafana in its status), so each scheme names them its own way.
  */
 export function subjectFor(scheme: TriggerScheme, headers: Headers, payload: unknown): TriggerSubject {
@@ -38,7 +38,7 @@ const FENCE_OPEN = '<<<UNTRUSTED_WEBHOOK_PAYLOAD';
 const FENCE_CLOSE = 'UNTRUSTED_WEBHOOK_PAYLOAD>>>';
 
 /**
- * The message the agent receives (004's format). The payload comes from outside, so it is
+ * The message the agent receives (docs/webhook-triggers.md). The payload comes from outside, so it is
  * fenced and labelled as data: an agent must not follow instructions hidden in a webhook.
  * `subject` overrides the payload's own `event`/`source` (for senders that do not send them).
  */

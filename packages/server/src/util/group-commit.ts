@@ -23,7 +23,7 @@ export class GroupCommit<I, O> {
   private kickScheduled = false;
   private writers = 0;
 
-  constructor(private readonly o: GroupCommitOptions<I, O>) {}
+  constructor(private readonly options: GroupCommitOptions<I, O>) {}
 
   submit(item: I): Promise<O> {
     return new Promise((resolve, reject) => {
@@ -41,8 +41,8 @@ export class GroupCommit<I, O> {
 
   /** Starts batch writers while there is work and a free writer. */
   private kick(): void {
-    while (this.queue.length && this.writers < this.o.maxWriters) {
-      const batch = this.queue.splice(0, this.o.maxBatch);
+    while (this.queue.length && this.writers < this.options.maxWriters) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
       this.writers++;
       void this.writeBatch(batch).finally(() => {
         this.writers--;
@@ -53,12 +53,12 @@ export class GroupCommit<I, O> {
 
   private async writeBatch(batch: Pending<I, O>[]): Promise<void> {
     try {
-      const results = await this.o.write(batch.map((p) => p.item));
+      const results = await this.options.write(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       // One bad item must not fail its neighbours: retry them one by one.
-      await Promise.all(batch.map((p) => this.o.write([p.item]).then((r) => p.resolve(r[0]!), p.reject)));
+      await Promise.all(batch.map((p) => this.options.write([p.item]).then((r) => p.resolve(r[0]!), p.reject)));
     }
   }
 }

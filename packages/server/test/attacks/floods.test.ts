@@ -9,7 +9,7 @@ import { type Harness, startHookline } from '../helpers/hookline.js';
 import { createTargets, hmac, signedHeaders, type Target, type TargetKind } from './trigger-targets.js';
 
 /**
- * Floods (issue 7): rate limits and body-size limits hold under load, memory stays bounded and
+ * Floods (SECURITY.md): rate limits and body-size limits hold under load, memory stays bounded and
  * the API keeps answering. Figures are printed on `[attack figure]` lines for docs/reliability.md.
  */
 const RATE_PER_MINUTE = 120;

@@ -4,7 +4,7 @@ import { type Harness, startHookline } from '../helpers/hookline.js';
 import { createTargets, signedHeaders, type Target, type TargetKind } from './trigger-targets.js';
 
 /**
- * Replay (issue 7): a captured, correctly signed trigger request sent again. Time moves with an
+ * Replay (SECURITY.md): a captured, correctly signed trigger request sent again. Time moves with an
  * injected clock, never by sleeping. Runs are counted in the store, so "no second run" is a fact
  * about the database, not about the answer.
  */

@@ -11,7 +11,7 @@ import { until } from '../helpers/wait.js';
 import { concreteUrl } from './route-urls.js';
 
 /**
- * Authorization (issue 7): every route in the running server's route table needs an API key,
+ * Authorization (SECURITY.md): every route in the running server's route table needs an API key,
  * except the public ones listed here with the reason; read-only keys change nothing; a revoked
  * key (and every dashboard session and live-stream socket opened with it) stops at once.
  */
@@ -36,7 +36,7 @@ const PUBLIC: Record<string, string> = {
   'GET /dashboard/*': "the dashboard's static files; its data comes from the API with a key or session",
   'POST /api/v1/session': 'dashboard sign-in: the API key is in the body (checked there)',
   'GET /api/v1/stream': 'live-stream WebSocket: authenticates each connection itself (header, cookie or auth message); tested below',
-  'POST /api/v1/webhooks/:crewId/:agentId/trigger': "inbound trigger (004): the agent's secret signs the request",
+  'POST /api/v1/webhooks/:crewId/:agentId/trigger': "inbound trigger: the agent's secret signs the request",
   'POST /api/v1/webhooks/:crewId/:agentId/:name': "named webhook trigger: the trigger's secret signs the request",
   '* /inspect/:bin': 'Inspector capture URL: request bins take any request (docs/inspector.md); the bin id is the capability',
   '* /inspect/:bin/*': 'Inspector capture URL (sub-paths)',

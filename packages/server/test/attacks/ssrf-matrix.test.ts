@@ -1,5 +1,5 @@
 /**
- * SSRF matrix (issue 7): every place Hookline takes an outbound URL × every known way of
+ * SSRF matrix (SECURITY.md): every place Hookline takes an outbound URL × every known way of
  * writing a loopback, private, link-local or metadata address. Each pair must be refused: when
  * saved, with a 4xx and a clear code, if the host is a literal the guard can judge; otherwise
  * when connecting, recorded as ssrf_blocked. Every URL aims at a canary server on 127.0.0.1,

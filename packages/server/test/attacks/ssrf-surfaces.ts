@@ -78,7 +78,7 @@ export class Surfaces {
     return this.notification(r.body.id, channel);
   }
 
-  /** Signed 004 trigger, as post-actions fire only for webhook and schedule runs. */
+  /** Signed agent trigger URL, as post-actions fire only for webhook and schedule runs. */
   private async triggerAndRead(agentId: string, secret: string): Promise<Sent> {
     const body = JSON.stringify({ probe: true });
     const res = await fetch(`${this.h.url}/api/v1/webhooks/ssrf/${agentId}/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body).digest('hex') }, body });

@@ -4,7 +4,7 @@ import { until } from '../helpers/wait.js';
 import { createTargets, signedHeaders, type Target, type TargetKind } from './trigger-targets.js';
 
 /**
- * What a trigger URL tells its caller (issue 14). The caller holds a trigger secret, not an API
+ * What a trigger URL tells its caller (SECURITY.md). The caller holds a trigger secret, not an API
  * key, and senders keep answers in delivery logs that many people read: every answer, on every
  * trigger route and scheme, success or refusal, must carry nothing of the agent. A sentinel sits
  * in the agent's prompt template, description and runner settings, and in what the run prints;

@@ -7,7 +7,7 @@ import { buildCase, type FuzzCase, Rng } from './fuzz-cases.js';
 import { countRuns, createTargets, hmac } from './trigger-targets.js';
 
 /**
- * Inbound trigger fuzzing (issue 7): 10,000 requests to the agent's trigger URL and to named
+ * Inbound trigger fuzzing (SECURITY.md): 10,000 requests to the agent's trigger URL and to named
  * triggers of every scheme, each a correctly signed request with 0–3 random mutations of its
  * headers, body, encoding, length, method or URL. Every answer must be the one the case calls
  * for (so: never a 5xx, and a 202 only for a request that is still correctly signed), every

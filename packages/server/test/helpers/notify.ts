@@ -22,7 +22,7 @@ export class ScriptedRunner implements Runner {
   }
 }
 
-/** A crew and an agent run by ScriptedRunner; returns the agent's 004 webhook secret. */
+/** A crew and an agent run by ScriptedRunner; returns the agent's trigger-URL secret. */
 export async function createAgent(h: Harness, id: string, extra: Record<string, unknown> = {}): Promise<string> {
   if ((await h.call('GET', '/api/v1/crews/ops')).status === 404) await h.call('POST', '/api/v1/crews', { id: 'ops', name: 'Ops Team' });
   const a = await h.call('POST', '/api/v1/agents', { id, crew_id: 'ops', name: id, runner: 'command', runner_config: { command: process.execPath }, model: 'gpt-4', ...extra });
@@ -30,7 +30,7 @@ export async function createAgent(h: Harness, id: string, extra: Record<string, 
   return a.body.webhook_secret;
 }
 
-/** Triggers the agent through its signed 004 URL and waits for the run to end. */
+/** Triggers the agent through its own signed trigger URL and waits for the run to end. */
 export async function triggerAndWait(h: Harness, agentId: string, secret: string, payload: unknown): Promise<any> {
   const body = JSON.stringify(payload);
   const sig = createHmac('sha256', secret).update(body).digest('hex');

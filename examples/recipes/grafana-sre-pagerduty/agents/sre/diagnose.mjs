@@ -7,7 +7,7 @@ process.stdin.setEncoding('utf8').on('data', (c) => (prompt += c)).on('end', () 
   const data = /^Data: (.*)$/m.exec(prompt)?.[1];
   const alerts = (data ? JSON.parse(data).alerts : undefined) ?? [];
   if (!alerts.length) {
-    // A failed run: Hookline's on_error notifications (here seed 003's PagerDuty webhook) follow.
+    // A failed run: Hookline's on_error notifications (here the named PagerDuty webhook) follow.
     console.error('the notification has no alerts to diagnose');
     process.exit(1);
   }

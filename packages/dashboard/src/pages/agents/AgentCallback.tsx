@@ -1,4 +1,4 @@
-// Seed 002's callback: one URL that gets every run's result, signed. Its secret is shown once
+// An agent's callback: one URL that gets every run's result, signed. Its secret is shown once
 // (first save, rotation); header values come back masked, so saving asks for all of them again.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, isAbort, messageOf, type AgentCallback as Callback } from '../../api.js';
@@ -111,7 +111,7 @@ export function AgentCallback({ agentId, canWrite, onChanged }: { agentId: strin
           </span>
         )}
       </div>
-      <p className="muted">Hookline POSTs the result of every run of this agent here (seed 002's payload), signed, and retries until it gets a 2xx.</p>
+      <p className="muted">Hookline POSTs the result of every run of this agent here (the payload is in docs/callbacks.md), signed, and retries until it gets a 2xx.</p>
       <ErrorBanner message={loadError} />
       <ErrorBanner message={action.error} onDismiss={() => action.setError(null)} />
       {secret && <SecretOnce label="Callback signing secret" secret={secret} onDone={() => setSecret(null)} />}

@@ -1,4 +1,4 @@
-// One agent: how it runs, its 004 trigger URL (with a signed curl that works as pasted), what
+// One agent: how it runs, its own trigger URL (with a signed curl that works as pasted), what
 // else triggers it, its latest runs (live), its callback and its notification rules.
 import type { Agent } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';

@@ -1,4 +1,4 @@
-// Seed 003's per-agent rules: which Slack channels and named webhooks hear of this agent's
+// Per-agent notification rules: which Slack channels and named webhooks hear of this agent's
 // runs. Shown readably; edited as JSON (the API checks the shape and says where it is wrong).
 import { useState, type FormEvent } from 'react';
 import { api, type Agent, type NotificationRules, type NotifyEvent } from '../../api.js';

@@ -1,4 +1,4 @@
-// 004's inbound URL of the agent, with a signed curl example that works as pasted once the
+// The agent's own trigger URL, with a signed curl example that works as pasted once the
 // secret is in an environment variable, and the secret's rotation (shown once).
 import { useState } from 'react';
 import { api, type Agent } from '../../api.js';

@@ -1,4 +1,4 @@
-// The signed request of seed 004, as a shell snippet a user can paste: the secret stays in an
+// A signed request to an agent's trigger URL, as a shell snippet a user can paste: the secret stays in an
 // environment variable they set, and the signature is computed by openssl from the exact bytes
 // sent, over "{timestamp}.{body}" with X-Timestamp (docs/agents-and-triggers.md), so a captured
 // request cannot be replayed after 5 minutes.

@@ -1,4 +1,4 @@
-// 000's four auth modes. Credentials are write-only: the API never returns them, so editing
+// A post-action's four auth modes. Credentials are write-only: the API never returns them, so editing
 // shows blank boxes that keep the stored credentials unless something is typed.
 import type { Draft } from './draft.js';
 import { AUTH_TYPES, type AuthType, type PostAction } from './types.js';

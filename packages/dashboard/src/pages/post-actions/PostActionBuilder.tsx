@@ -1,4 +1,4 @@
-// 000's post-action builder (new and edit): the request as templates, with a live preview
+// The post-action builder (new and edit): the request as templates, with a live preview
 // rendered by the server against sample values or a real run, and template mistakes shown
 // at their field with line and column. Saving shows the API's own message if it refuses.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';

@@ -1,4 +1,4 @@
-// One post-action (000): its request as stored (header values and credentials masked), the
+// One post-action: its request as stored (header values and credentials masked), the
 // triggers it is bound to, and its run history.
 import { api, query, type Page } from '../../api.js';
 import { EmptyState } from '../../components/EmptyState.js';

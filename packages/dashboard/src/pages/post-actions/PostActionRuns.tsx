@@ -1,4 +1,4 @@
-// 000's run history of one post-action: every firing with what was sent, what came back and
+// The run history of one post-action: every firing with what was sent, what came back and
 // how long it took. It refreshes itself when runs end (live stream) and while a firing is
 // still pending, so a delivery shows up without reloading the page.
 import { useEffect } from 'react';

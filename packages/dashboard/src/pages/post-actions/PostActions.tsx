@@ -1,4 +1,4 @@
-// 000's Post-Actions page: every post-action, with its last firing, how many triggers use it,
+// The Post-Actions page: every post-action, with its last firing, how many triggers use it,
 // and enable/disable/delete. The page offset lives in the URL.
 import { api, query, type Page } from '../../api.js';
 import { EmptyState } from '../../components/EmptyState.js';

@@ -1,4 +1,4 @@
-// Post-actions (seed 000) as the API shows them, with 000's ranges and defaults, so the
+// Post-actions as the API shows them, with their ranges and defaults (docs/post-actions.md), so the
 // builder's hints and limits say exactly what the server will accept.
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -57,7 +57,7 @@ export interface TriggerBinding extends Binding {
   post_action: PostAction;
 }
 
-/** One firing of a post-action (000's run history). */
+/** One firing of a post-action (a record of its run history). */
 export interface PostActionRun {
   id: string;
   status: 'success' | 'failed' | 'pending';
@@ -97,7 +97,7 @@ export interface Preview {
   errors: TemplateProblem[];
 }
 
-/** Every variable a post-action template gets (docs/templates.md): seed 000's, then seed 003's. */
+/** Every variable a post-action template gets (docs/templates.md): the post-actions', then the notifications'. */
 export const TEMPLATE_VARIABLES: readonly { name: string; description: string }[] = [
   { name: 'status', description: 'Run result: success or failed' },
   { name: 'trigger_type', description: 'Source type: webhook or schedule' },

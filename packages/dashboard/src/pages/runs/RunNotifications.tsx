@@ -1,5 +1,5 @@
 // Every notification a run caused (its callback, Slack messages, webhooks, post-actions,
-// endpoint deliveries), with 003's Retry working here as on the Notifications page.
+// endpoint deliveries), with Retry working here as on the Notifications page.
 import { useCallback, useEffect, useState } from 'react';
 import { query, type NotificationRecord, type Page } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';

@@ -1,5 +1,5 @@
 // One schedule: when it fires, its prompt, "Run now", edit and delete, the runs it started,
-// and seed 000's Post-Action Bindings section.
+// and its Post-Action Bindings section.
 import { useState } from 'react';
 import { api } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';

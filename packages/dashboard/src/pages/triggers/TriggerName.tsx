@@ -1,5 +1,5 @@
 // A binding's trigger by name, linking to its page: a schedule, a named webhook trigger, or
-// an agent (for the agent's own 004 URL). Falls back to the id when it cannot be read.
+// an agent (for the agent's own trigger URL). Falls back to the id when it cannot be read.
 import { useResource } from '../../hooks/useResource.js';
 import { Link } from '../../router.js';
 import { triggerHref } from './types.js';

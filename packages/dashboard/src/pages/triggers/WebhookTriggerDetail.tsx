@@ -1,6 +1,6 @@
 // One named webhook trigger: its URL and signing scheme, its prompt template (editable),
-// enable/disable, secret rotation (the new secret shown once), delete, its runs, and seed
-// 000's Post-Action Bindings section.
+// enable/disable, secret rotation (the new secret shown once), delete, its runs, and its
+// Post-Action Bindings section.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';

@@ -25,7 +25,7 @@ export const TRIGGER_SCHEMES = ['hookline', 'github', 'standard', 'grafana'] as 
 export type TriggerScheme = (typeof TRIGGER_SCHEMES)[number];
 
 export const SCHEME_HINT: Record<TriggerScheme, string> = {
-  hookline: 'X-Signature: hex HMAC-SHA256 of the body (seed 004), optional X-Timestamp',
+  hookline: 'X-Signature: hex HMAC-SHA256 of the body, optional X-Timestamp',
   github: 'X-Hub-Signature-256, as GitHub webhooks send it',
   standard: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); secret whsec_…',
   grafana: 'X-Grafana-Alerting-Signature, as Grafana contact points send it',
@@ -61,7 +61,7 @@ export interface TriggerRun extends Run {
 
 /**
  * The dashboard page of a binding's trigger: a schedule, a named webhook trigger (wht_…), or
- * otherwise an agent id, which stands for the agent's own 004 URL.
+ * otherwise an agent id, which stands for the agent's own trigger URL.
  */
 export function triggerHref(type: 'webhook' | 'schedule', id: string): string {
   if (type === 'schedule') return href('/triggers/schedules', id);

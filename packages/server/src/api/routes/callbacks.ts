@@ -7,7 +7,7 @@ const tags = ['agents'];
 
 const CallbackBody = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2048, description: 'Where the results of every run are POSTed (seed 002 payload).' }),
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'Where the results of every run are POSTed (the payload is in docs/callbacks.md).' }),
     headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 50, description: 'Sent with every callback, e.g. Authorization: a free-form map of any header names. Stored encrypted; values are never shown again.' })),
   },
   { additionalProperties: false },
@@ -20,18 +20,18 @@ const Callback = Type.Object({
   secret: Type.Optional(Type.String({ description: 'The signing secret: returned only when it is created. Verify X-Signature = "sha256=" + hex HMAC-SHA256(secret, "{X-Timestamp}.{body}").' })),
 });
 
-/** Seed 002: an agent's callback webhook. */
-export const callbackRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+/** An agent's callback webhook (docs/callbacks.md). */
+export const callbackRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const base = '/api/v1/agents/:id/callback';
-  app.get(base, { schema: { tags, summary: "The agent's callback", params: IdParams, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody } } }, (req) => d.callbacks.get(req.params.id));
+  app.get(base, { schema: { tags, summary: "The agent's callback", params: IdParams, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody } } }, (req) => deps.callbacks.get(req.params.id));
   app.put(base, { schema: { tags, summary: 'Set the callback (the signing secret is returned the first time)', params: IdParams, body: CallbackBody, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody } } }, (req) =>
-    d.callbacks.set(req.params.id, req.body),
+    deps.callbacks.set(req.params.id, req.body),
   );
   app.delete(base, { schema: { tags, summary: 'Remove the callback', params: IdParams } }, async (req, reply) => {
-    await d.callbacks.remove(req.params.id);
+    await deps.callbacks.remove(req.params.id);
     return reply.status(204).send(null);
   });
   app.post(`${base}/rotate-secret`, { schema: { tags, summary: 'A new signing secret, shown once', params: IdParams, response: { 200: Type.Object({ secret: Type.String() }), 401: ErrorBody, 404: ErrorBody } } }, (req) =>
-    d.callbacks.rotateSecret(req.params.id),
+    deps.callbacks.rotateSecret(req.params.id),
   );
 };

@@ -37,7 +37,7 @@ function attemptView(a: AttemptTable) {
   };
 }
 
-export const deliveryRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const deliveryRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
     '/api/v1/deliveries',
     {
@@ -57,25 +57,25 @@ export const deliveryRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
       },
     },
     async (req) => {
-      const q = req.query;
+      const query = req.query;
       // The endpoint delivery log; notifications of the other channels are under /api/v1/notifications.
-      const { rows, total } = await d.store.listDeliveries({ limit: q.limit, offset: q.offset, channel: 'endpoint', ...(q.endpoint_id ? { endpointId: q.endpoint_id } : {}), ...(q.status ? { status: q.status } : {}), ...(q.event_type ? { eventType: q.event_type } : {}) });
-      return { items: rows.map(view), total, limit: q.limit, offset: q.offset };
+      const { rows, total } = await deps.store.listDeliveries({ limit: query.limit, offset: query.offset, channel: 'endpoint', ...(query.endpoint_id ? { endpointId: query.endpoint_id } : {}), ...(query.status ? { status: query.status } : {}), ...(query.event_type ? { eventType: query.event_type } : {}) });
+      return { items: rows.map(view), total, limit: query.limit, offset: query.offset };
     },
   );
 
   app.get('/api/v1/deliveries/:id', { schema: { tags, summary: 'One delivery with its event and every attempt', params: IdParams, response: { 200: DeliveryDetail, 401: ErrorBody, 404: ErrorBody } } }, async (req) => {
-    const row = await d.store.getDelivery(req.params.id);
+    const row = await deps.store.getDelivery(req.params.id);
     if (!row) throw notFound('delivery', req.params.id);
-    const [event, attempts] = await Promise.all([d.store.getEvent(row.event_id), d.store.listAttempts(row.id)]);
+    const [event, attempts] = await Promise.all([deps.store.getEvent(row.event_id), deps.store.listAttempts(row.id)]);
     return { ...view(row), event: event ? JSON.parse(event.payload) : null, history: attempts.map(attemptView) };
   });
 
   app.post('/api/v1/deliveries/:id/retry', { schema: { tags, summary: 'Send the identical payload again now (delivered or failed ones too)', params: IdParams, response: { 202: Delivery, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } } }, async (req, reply) => {
-    const row = await d.store.getDelivery(req.params.id);
+    const row = await deps.store.getDelivery(req.params.id);
     if (!row) throw notFound('delivery', req.params.id);
     // The same checks and requeue as the notification log's Retry, whatever the channel.
-    await d.notifications.requeue(row);
-    return reply.status(202).send(view((await d.store.getDelivery(row.id))!));
+    await deps.notifications.requeue(row);
+    return reply.status(202).send(view((await deps.store.getDelivery(row.id))!));
   });
 };

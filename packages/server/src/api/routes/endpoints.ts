@@ -7,7 +7,7 @@ import { parseTime } from '../time.js';
 const tags = ['endpoints'];
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 
-export const endpointRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const endpointRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const base = '/api/v1/webhooks/endpoints';
   // Action routes (rotate-secret, test, enable…) may be POSTed with no body at all.
   app.addHook('preValidation', async (req) => {
@@ -15,26 +15,26 @@ export const endpointRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
   });
 
   app.post(base, { schema: { tags, summary: 'Create an endpoint (the secret is shown only here)', body: EndpointCreate, response: { 201: EndpointCreated, ...errors } } }, async (req, reply) => {
-    return reply.status(201).send(await d.endpoints.create(req.body));
+    return reply.status(201).send(await deps.endpoints.create(req.body));
   });
 
   app.get(base, { schema: { tags, summary: 'List endpoints', querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: Paginated(Endpoint), 401: ErrorBody } } }, async (req) => {
     const { limit, offset } = req.query;
-    return { ...(await d.endpoints.list({ limit, offset })), limit, offset };
+    return { ...(await deps.endpoints.list({ limit, offset })), limit, offset };
   });
 
-  app.get(`${base}/:id`, { schema: { tags, summary: 'Get an endpoint', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) => d.endpoints.view(await d.endpoints.get(req.params.id)));
+  app.get(`${base}/:id`, { schema: { tags, summary: 'Get an endpoint', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) => deps.endpoints.view(await deps.endpoints.get(req.params.id)));
 
-  app.patch(`${base}/:id`, { schema: { tags, summary: 'Update an endpoint (only the fields given)', params: IdParams, body: EndpointUpdate, response: { 200: EndpointUpdated, ...errors } } }, async (req) => d.endpoints.update(req.params.id, req.body));
+  app.patch(`${base}/:id`, { schema: { tags, summary: 'Update an endpoint (only the fields given)', params: IdParams, body: EndpointUpdate, response: { 200: EndpointUpdated, ...errors } } }, async (req) => deps.endpoints.update(req.params.id, req.body));
 
   app.delete(`${base}/:id`, { schema: { tags, summary: 'Delete an endpoint; its pending deliveries fail as endpoint_deleted', params: IdParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
-    await d.endpoints.remove(req.params.id);
+    await deps.endpoints.remove(req.params.id);
     return reply.status(204).send(null);
   });
 
-  app.post(`${base}/:id/enable`, { schema: { tags, summary: 'Re-enable; events from while it was disabled are not delivered', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) => d.endpoints.enable(req.params.id));
+  app.post(`${base}/:id/enable`, { schema: { tags, summary: 'Re-enable; events from while it was disabled are not delivered', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) => deps.endpoints.enable(req.params.id));
 
-  app.post(`${base}/:id/disable`, { schema: { tags, summary: 'Disable', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) => d.endpoints.update(req.params.id, { enabled: false }));
+  app.post(`${base}/:id/disable`, { schema: { tags, summary: 'Disable', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) => deps.endpoints.update(req.params.id, { enabled: false }));
 
   app.post(
     `${base}/:id/rotate-secret`,
@@ -47,11 +47,11 @@ export const endpointRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
         response: { 200: EndpointWithSecret, ...errors },
       },
     },
-    async (req) => d.endpoints.rotateSecret(req.params.id, req.body?.grace_period_seconds),
+    async (req) => deps.endpoints.rotateSecret(req.params.id, req.body?.grace_period_seconds),
   );
 
   app.post(`${base}/:id/test`, { schema: { tags, summary: 'Send a webhook.test event to this endpoint', params: IdParams, response: { 202: Type.Object({ event_id: Type.String() }), ...errors, 409: ErrorBody } } }, async (req, reply) => {
-    return reply.status(202).send(await d.endpoints.sendTest(req.params.id));
+    return reply.status(202).send(await deps.endpoints.sendTest(req.params.id));
   });
 
   app.post(
@@ -67,8 +67,8 @@ export const endpointRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (
     },
     async (req, reply) => {
       const since = parseTime(req.body.since, 'since');
-      const until = req.body.until === undefined ? d.clock.now() : parseTime(req.body.until, 'until');
-      return reply.status(202).send(await d.endpoints.replay(req.params.id, since, until));
+      const until = req.body.until === undefined ? deps.clock.now() : parseTime(req.body.until, 'until');
+      return reply.status(202).send(await deps.endpoints.replay(req.params.id, since, until));
     },
   );
 };

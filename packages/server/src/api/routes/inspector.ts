@@ -58,7 +58,7 @@ const Page = Type.Object(PageQuery, { additionalProperties: false });
 const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 
 /** Managing bins and reading what they caught (API key; read-only keys may read). */
-const adminRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+const adminRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const base = '/api/v1/inspector/bins';
   // A bin with a random name and no secret may be created with no body at all.
   app.addHook('preValidation', async (req) => {
@@ -66,25 +66,25 @@ const adminRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   });
 
   app.post(base, { schema: { tags, summary: 'Create a request bin', body: BinCreate, response: { 201: Bin, ...errors, 409: ErrorBody } } }, async (req, reply) => {
-    return reply.status(201).send(await d.inspector.create(req.body, originOf(req)));
+    return reply.status(201).send(await deps.inspector.create(req.body, originOf(req)));
   });
   app.get(base, { schema: { tags, summary: 'List request bins, newest first', querystring: Page, response: { 200: Paginated(Bin), 401: ErrorBody } } }, async (req) => {
     const { limit, offset } = req.query;
-    return { ...(await d.inspector.list({ limit, offset }, originOf(req))), limit, offset };
+    return { ...(await deps.inspector.list({ limit, offset }, originOf(req))), limit, offset };
   });
-  app.get(`${base}/:bin`, { schema: { tags, summary: 'Get a request bin', params: BinParams, response: { 200: Bin, ...errors } } }, async (req) => d.inspector.get(req.params.bin, originOf(req)));
-  app.patch(`${base}/:bin`, { schema: { tags, summary: "Change a bin's secret or scheme", params: BinParams, body: BinUpdate, response: { 200: Bin, ...errors } } }, async (req) => d.inspector.update(req.params.bin, req.body, originOf(req)));
+  app.get(`${base}/:bin`, { schema: { tags, summary: 'Get a request bin', params: BinParams, response: { 200: Bin, ...errors } } }, async (req) => deps.inspector.get(req.params.bin, originOf(req)));
+  app.patch(`${base}/:bin`, { schema: { tags, summary: "Change a bin's secret or scheme", params: BinParams, body: BinUpdate, response: { 200: Bin, ...errors } } }, async (req) => deps.inspector.update(req.params.bin, req.body, originOf(req)));
   app.delete(`${base}/:bin`, { schema: { tags, summary: 'Delete a bin and its captured requests', params: BinParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
-    await d.inspector.remove(req.params.bin);
+    await deps.inspector.remove(req.params.bin);
     return reply.status(204).send(null);
   });
   app.get(`${base}/:bin/requests`, { schema: { tags, summary: "A bin's captured requests, newest first", params: BinParams, querystring: Page, response: { 200: Paginated(CapturedRequest), ...errors } } }, async (req) => {
     const { limit, offset } = req.query;
-    return { ...(await d.inspector.requests(req.params.bin, { limit, offset })), limit, offset };
+    return { ...(await deps.inspector.requests(req.params.bin, { limit, offset })), limit, offset };
   });
-  app.get(`${base}/:bin/requests/:id`, { schema: { tags, summary: 'One captured request', params: RequestParams, response: { 200: CapturedRequest, ...errors } } }, async (req) => d.inspector.request(req.params.bin, req.params.id));
+  app.get(`${base}/:bin/requests/:id`, { schema: { tags, summary: 'One captured request', params: RequestParams, response: { 200: CapturedRequest, ...errors } } }, async (req) => deps.inspector.request(req.params.bin, req.params.id));
   app.delete(`${base}/:bin/requests`, { schema: { tags, summary: "Clear a bin's captured requests", params: BinParams, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
-    await d.inspector.clear(req.params.bin);
+    await deps.inspector.clear(req.params.bin);
     return reply.status(204).send(null);
   });
 };
@@ -94,7 +94,7 @@ const adminRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
  * thing a sender needs). Bodies are read as bytes whatever their declared type; the type is
  * recorded from the raw headers, never interpreted, so nothing a sender declares is refused.
  */
-const captureRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+const captureRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body));
   // Without a content type Fastify hands every body to the catch-all parser above, even one
   // whose declared type is malformed (which it would otherwise refuse with 415).
@@ -104,7 +104,7 @@ const captureRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => 
 
   const capture = async (req: FastifyRequest<{ Params: { bin: string } }>) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const { id } = await d.inspector.capture(req.params.bin, { method: req.method, url: req.url, rawHeaders: req.raw.rawHeaders, body, remoteAddress: req.ip });
+    const { id } = await deps.inspector.capture(req.params.bin, { method: req.method, url: req.url, rawHeaders: req.raw.rawHeaders, body, remoteAddress: req.ip });
     return { ok: true, id };
   };
   const options = (summary: string) => ({
@@ -115,8 +115,8 @@ const captureRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => 
   app.all('/inspect/:bin/*', options('Capture a request sent to a sub-path of a bin'), capture);
 };
 
-/** The Inspector (issue 5): request bins. */
-export const inspectorRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  await app.register(adminRoutes(d));
-  await app.register(captureRoutes(d));
+/** The Inspector (docs/inspector.md): request bins. */
+export const inspectorRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  await app.register(adminRoutes(deps));
+  await app.register(captureRoutes(deps));
 };

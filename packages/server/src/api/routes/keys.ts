@@ -6,7 +6,7 @@ import { ErrorBody, IdParams, NoQuery } from '../schemas.js';
 const Key = Type.Object({ id: Type.String(), name: Type.String(), prefix: Type.String(), role: Type.String(), created_at: Type.String(), revoked_at: Type.Union([Type.String(), Type.Null()]), last_used_at: Type.Union([Type.String(), Type.Null()]) });
 const tags = ['keys'];
 
-export const keyRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const keyRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.post(
     '/api/v1/keys',
     {
@@ -17,11 +17,11 @@ export const keyRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
         response: { 201: Type.Intersect([Key, Type.Object({ key: Type.String() })]), 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
       },
     },
-    async (req, reply) => reply.status(201).send(await d.keys.create(req.body.name, req.body.role ?? 'admin')),
+    async (req, reply) => reply.status(201).send(await deps.keys.create(req.body.name, req.body.role ?? 'admin')),
   );
-  app.get('/api/v1/keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody } } }, async () => ({ items: await d.keys.list() }));
+  app.get('/api/v1/keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody } } }, async () => ({ items: await deps.keys.list() }));
   app.delete('/api/v1/keys/:id', { schema: { tags, summary: 'Revoke an API key; it stops working at once', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } }, async (req, reply) => {
-    await d.keys.revoke(req.params.id);
+    await deps.keys.revoke(req.params.id);
     return reply.status(204).send(null);
   });
 };

@@ -20,7 +20,7 @@ const Notification = Type.Object(
     created_at: Type.String(),
     delivered_at: Nullable(Type.String()),
   },
-  { description: "One record of seed 003's notification log." },
+  { description: 'One record of the notification log.' },
 );
 
 const Query = Type.Object(
@@ -43,16 +43,16 @@ const SlackTest = Type.Object(
 );
 const SlackTestResult = Type.Object({ ok: Type.Literal(true), channel: Type.String({ description: 'The channel it went to.' }), ts: Type.String({ description: "Slack's id of the message." }) });
 
-/** 003's notification log, at its own path (`/v1/notifications`) and under `/api/v1`. */
-export const notificationRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+/** The notification log (docs/notifications.md), at its own path (`/v1/notifications`) and under `/api/v1`. */
+export const notificationRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   for (const base of ['/api/v1/notifications', '/v1/notifications']) {
     const hidden = base.startsWith('/v1');
-    app.get(base, { schema: { tags, hide: hidden, summary: 'Every notification of every run, newest first', querystring: Query, response: { 200: Paginated(Notification), 401: ErrorBody, 422: ErrorBody } } }, (req) => d.notifications.list(req.query));
-    app.get(`${base}/:id`, { schema: { tags, hide: hidden, summary: 'One notification', params: IdParams, response: { 200: Notification, 401: ErrorBody, 404: ErrorBody } } }, async (req) => notificationView(await d.notifications.get(req.params.id)));
+    app.get(base, { schema: { tags, hide: hidden, summary: 'Every notification of every run, newest first', querystring: Query, response: { 200: Paginated(Notification), 401: ErrorBody, 422: ErrorBody } } }, (req) => deps.notifications.list(req.query));
+    app.get(`${base}/:id`, { schema: { tags, hide: hidden, summary: 'One notification', params: IdParams, response: { 200: Notification, 401: ErrorBody, 404: ErrorBody } } }, async (req) => notificationView(await deps.notifications.get(req.params.id)));
     app.post(
       `${base}/:id/retry`,
       { schema: { tags, hide: hidden, summary: 'Send it again now, with content identical to the first attempt', params: IdParams, response: { 202: Notification, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
-      async (req, reply) => reply.status(202).send(await d.notifications.retry(req.params.id)),
+      async (req, reply) => reply.status(202).send(await deps.notifications.retry(req.params.id)),
     );
   }
   app.post(
@@ -65,6 +65,6 @@ export const notificationRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => asy
         response: { 200: SlackTestResult, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
       },
     },
-    async (req) => d.slackTest.send(req.body),
+    async (req) => deps.slackTest.send(req.body),
   );
 };

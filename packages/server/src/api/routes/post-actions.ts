@@ -25,7 +25,7 @@ const Auth = Type.Object(
 // No schema defaults either: Ajv's useDefaults would put them into PATCH bodies.
 const fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  method: oneOf(METHODS, 'HTTP method (required; 000 gives no default).'),
+  method: oneOf(METHODS, 'HTTP method (required; there is no default).'),
   url: Template('Where the request goes (http or https); inserted values are percent-encoded.'),
   headers: Type.Record(Type.String(), Template('A header value.'), { maxProperties: 50, description: 'Header name → value template, a free-form map of any header names. Stored encrypted; values are never shown again. A PATCH with `headers` replaces them all.' }),
   body_template: Template('Request body; when it starts with { or [, inserted values are JSON-escaped.'),
@@ -111,7 +111,7 @@ const PostActionRun = Type.Object(
     created_at: Type.String(),
     finished_at: Nullable(Type.String()),
   },
-  { description: "One firing of a post-action (seed 000's run history)." },
+  { description: 'One firing of a post-action (a record of its run history).' },
 );
 
 const PreviewBody = Type.Object(
@@ -139,9 +139,9 @@ const Page = Type.Object(PageQuery, { additionalProperties: false });
 const BindingParams = Type.Object({ id: Type.String({ maxLength: 128 }), bindingId: Type.String({ maxLength: 128 }) });
 const TriggerParams = Type.Object({ type: oneOf(TRIGGER_TYPES, 'webhook or schedule.'), id: Type.String({ maxLength: 128 }) });
 
-/** Post-actions (seed 000): reusable HTTP requests, and their bindings to webhook triggers and schedules. */
-export const postActionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  const pa = d.postActions;
+/** Post-actions (docs/post-actions.md): reusable HTTP requests, and their bindings to webhook triggers and schedules. */
+export const postActionRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const pa = deps.postActions;
   app.post('/api/v1/post-actions', { schema: { tags, summary: 'Create a post-action', body: PostActionCreate, response: { 201: PostAction } } }, async (req, reply) =>
     reply.status(201).send(await pa.create(req.body)),
   );
@@ -177,14 +177,14 @@ export const postActionRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async
   });
 
   app.get('/api/v1/post-actions/:id/runs', { schema: { tags, summary: 'Run history: every time it fired, newest first', params: IdParams, querystring: Page, response: { 200: Paginated(PostActionRun) } } }, async (req) =>
-    d.notifications.postActionRuns(req.params.id, req.query),
+    deps.notifications.postActionRuns(req.params.id, req.query),
   );
 
   // Read-only keys may call it too (api/auth.ts): it renders, and sends and stores nothing.
   app.post(
     '/api/v1/post-actions/preview',
     { schema: { tags, summary: 'Render URL, header and body templates with sample values or a run\'s variables; nothing is sent', body: PreviewBody, response: { 200: Preview, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody } } },
-    async (req) => d.preview.preview(req.body),
+    async (req) => deps.preview.preview(req.body),
   );
 
   app.get('/api/v1/triggers/:type/:id/post-actions', { schema: { tags, summary: "A trigger's post-action bindings, each with its post-action", params: TriggerParams, querystring: Page, response: { 200: Paginated(TriggerBinding) } } }, async (req) => {

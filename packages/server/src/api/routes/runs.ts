@@ -13,9 +13,9 @@ const RunQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const runRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const runRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const list = async (q: typeof RunQuery.static, agentId?: string) => {
-    const { rows, total } = await d.runs.list({
+    const { rows, total } = await deps.runs.list({
       limit: q.limit,
       offset: q.offset,
       ...(agentId ?? q.agent_id ? { agentId: agentId ?? q.agent_id } : {}),
@@ -30,11 +30,11 @@ export const runRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
   };
   app.get('/api/v1/runs', { schema: { tags, summary: 'Runs, newest first', querystring: RunQuery } }, async (req) => list(req.query));
   app.get('/api/v1/agents/:id/runs', { schema: { tags, summary: "One agent's runs", params: IdParams, querystring: RunQuery } }, async (req) => {
-    await d.agents.get(req.params.id);
+    await deps.agents.get(req.params.id);
     return list(req.query, req.params.id);
   });
-  app.get('/api/v1/runs/:id', { schema: { tags, summary: 'One run', params: IdParams } }, async (req) => runView(await d.runs.get(req.params.id)));
-  app.post('/api/v1/runs/:id/cancel', { schema: { tags, summary: 'Cancel a queued or running run', params: IdParams } }, async (req) => runView(await d.runs.cancel(req.params.id)));
+  app.get('/api/v1/runs/:id', { schema: { tags, summary: 'One run', params: IdParams } }, async (req) => runView(await deps.runs.get(req.params.id)));
+  app.post('/api/v1/runs/:id/cancel', { schema: { tags, summary: 'Cancel a queued or running run', params: IdParams } }, async (req) => runView(await deps.runs.cancel(req.params.id)));
   app.post(
     '/api/v1/agents/:id/runs',
     {
@@ -47,14 +47,14 @@ export const runRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) 
       },
     },
     async (req, reply) => {
-      const agent = await d.agents.get(req.params.id);
+      const agent = await deps.agents.get(req.params.id);
       const prompt = [agent.prompt_template.trim(), req.body.prompt ?? ''].filter(Boolean).join('\n\n');
-      const { run } = await d.runs.enqueue({ agent, triggerType: 'manual', prompt });
+      const { run } = await deps.runs.enqueue({ agent, triggerType: 'manual', prompt });
       if (!req.query.wait) return reply.status(202).send(runView(run));
       // Polls the row, so it works whichever process runs it. 200 = ended, 202 = still going.
       const deadline = Date.now() + req.query.wait_seconds * 1000;
       for (;;) {
-        const now = await d.runs.get(run.id);
+        const now = await deps.runs.get(run.id);
         if (!['queued', 'running'].includes(now.status)) return reply.status(200).send(runView(now));
         if (Date.now() >= deadline || req.socket.destroyed) return reply.status(202).send(runView(now));
         await new Promise((r) => setTimeout(r, 50));
@@ -79,23 +79,23 @@ const Report = Type.Object(
 );
 
 /** Runs that an outside agent platform executed, reported so they notify like local runs. */
-export const reportRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const reportRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/api/v1/runs/report', { schema: { tags, summary: 'Report a run executed elsewhere; it notifies exactly like a local run', body: Report } }, async (req, reply) => {
-    const b = req.body;
-    const agent = await d.agents.get(b.agent_id);
-    const { run, created } = await d.runs.report(
+    const report = req.body;
+    const agent = await deps.agents.get(report.agent_id);
+    const { run, created } = await deps.runs.report(
       {
         agent,
-        status: b.status,
-        ...(b.output !== undefined ? { output: b.output } : {}),
-        ...(b.error !== undefined ? { error: b.error } : {}),
-        ...(b.prompt !== undefined ? { prompt: b.prompt } : {}),
-        ...(b.started_at ? { startedAt: parseTime(b.started_at, 'started_at') } : {}),
-        ...(b.finished_at ? { finishedAt: parseTime(b.finished_at, 'finished_at') } : {}),
-        ...(b.usage ? { usage: b.usage } : {}),
-        ...(b.external_id ? { externalId: b.external_id } : {}),
+        status: report.status,
+        ...(report.output !== undefined ? { output: report.output } : {}),
+        ...(report.error !== undefined ? { error: report.error } : {}),
+        ...(report.prompt !== undefined ? { prompt: report.prompt } : {}),
+        ...(report.started_at ? { startedAt: parseTime(report.started_at, 'started_at') } : {}),
+        ...(report.finished_at ? { finishedAt: parseTime(report.finished_at, 'finished_at') } : {}),
+        ...(report.usage ? { usage: report.usage } : {}),
+        ...(report.external_id ? { externalId: report.external_id } : {}),
       },
-      (tx, r, a) => d.announcer.ended(tx, r, a),
+      (tx, r, a) => deps.announcer.ended(tx, r, a),
     );
     return reply.status(created ? 201 : 200).send({ ...runView(run), duplicate: !created });
   });
@@ -104,15 +104,15 @@ export const reportRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (ap
 const LogQuery = Type.Object({ after_seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Only lines after this one (for polling a live run).' })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }, { additionalProperties: false });
 const logView = (l: { run_id: string; seq: number; at: number; stream: string; line: string }) => ({ run_id: l.run_id, seq: l.seq, at: new Date(l.at).toISOString(), stream: l.stream, line: l.line });
 
-/** 004's monitoring endpoints: a run's log lines, and an agent's recent lines. */
-export const logRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+/** Run monitoring: a run's log lines, and an agent's recent lines. */
+export const logRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/api/v1/runs/:id/logs', { schema: { tags, summary: "A run's log lines, oldest first", params: IdParams, querystring: LogQuery } }, async (req) => {
-    const run = await d.runs.get(req.params.id);
-    const rows = await d.store.agents.listLogs({ runId: run.id, limit: req.query.limit, ...(req.query.after_seq !== undefined ? { afterSeq: req.query.after_seq } : {}) });
+    const run = await deps.runs.get(req.params.id);
+    const rows = await deps.store.agents.listLogs({ runId: run.id, limit: req.query.limit, ...(req.query.after_seq !== undefined ? { afterSeq: req.query.after_seq } : {}) });
     return { items: rows.map(logView), run_status: run.status };
   });
   app.get('/api/v1/agents/:id/logs', { schema: { tags, summary: "An agent's most recent log lines, newest first", params: IdParams, querystring: LogQuery } }, async (req) => {
-    await d.agents.get(req.params.id);
-    return { items: (await d.store.agents.listLogs({ agentId: req.params.id, limit: req.query.limit })).map(logView) };
+    await deps.agents.get(req.params.id);
+    return { items: (await deps.store.agents.listLogs({ agentId: req.params.id, limit: req.query.limit })).map(logView) };
   });
 };

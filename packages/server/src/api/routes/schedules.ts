@@ -52,29 +52,29 @@ const ScheduleList = Type.Object({ items: Type.Array(Schedule), total: Type.Inte
 const ListQuery = Type.Object({ agent_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false });
 
 /** Cron schedules that start agent runs. */
-export const scheduleRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const scheduleRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const list = async (q: typeof ListQuery.static, agentId?: string) => {
     const id = agentId ?? q.agent_id;
-    return { ...(await d.schedules.list({ limit: q.limit, offset: q.offset, ...(id ? { agentId: id } : {}) })), limit: q.limit, offset: q.offset };
+    return { ...(await deps.schedules.list({ limit: q.limit, offset: q.offset, ...(id ? { agentId: id } : {}) })), limit: q.limit, offset: q.offset };
   };
 
   app.post('/api/v1/schedules', { schema: { tags, summary: 'Create a schedule', body: ScheduleCreate, response: { 201: Schedule } } }, async (req, reply) =>
-    reply.status(201).send(await d.schedules.create(req.body)),
+    reply.status(201).send(await deps.schedules.create(req.body)),
   );
   app.get('/api/v1/schedules', { schema: { tags, summary: 'List schedules (optionally of one agent)', querystring: ListQuery, response: { 200: ScheduleList } } }, async (req) => list(req.query));
   app.get('/api/v1/agents/:id/schedules', { schema: { tags, summary: "One agent's schedules", params: IdParams, querystring: ListQuery, response: { 200: ScheduleList } } }, async (req) => {
-    await d.agents.get(req.params.id);
+    await deps.agents.get(req.params.id);
     return list(req.query, req.params.id);
   });
-  app.get('/api/v1/schedules/:id', { schema: { tags, summary: 'Get a schedule', params: IdParams, response: { 200: Schedule } } }, async (req) => d.schedules.view(await d.schedules.get(req.params.id)));
+  app.get('/api/v1/schedules/:id', { schema: { tags, summary: 'Get a schedule', params: IdParams, response: { 200: Schedule } } }, async (req) => deps.schedules.view(await deps.schedules.get(req.params.id)));
   app.patch('/api/v1/schedules/:id', { schema: { tags, summary: 'Update a schedule (only the fields given)', params: IdParams, body: ScheduleUpdate, response: { 200: Schedule } } }, async (req) =>
-    d.schedules.update(req.params.id, req.body),
+    deps.schedules.update(req.params.id, req.body),
   );
   app.delete('/api/v1/schedules/:id', { schema: { tags, summary: 'Delete a schedule', params: IdParams } }, async (req, reply) => {
-    await d.schedules.remove(req.params.id);
+    await deps.schedules.remove(req.params.id);
     return reply.status(204).send(null);
   });
   app.post('/api/v1/schedules/:id/run', { schema: { tags, summary: "Run the schedule's prompt now (409 while its previous run is still going)", params: IdParams } }, async (req, reply) =>
-    reply.status(202).send(runView(await d.schedules.runNow(req.params.id))),
+    reply.status(202).send(runView(await deps.schedules.runNow(req.params.id))),
   );
 };

@@ -29,6 +29,6 @@ const Settings = Type.Object(
 );
 
 /** The running configuration, readable with any key. */
-export const settingsRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/api/v1/settings', { schema: { tags: ['operations'], summary: 'The running configuration, without secrets', response: { 200: Settings, 401: ErrorBody } } }, async () => d.settings());
+export const settingsRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.get('/api/v1/settings', { schema: { tags: ['operations'], summary: 'The running configuration, without secrets', response: { 200: Settings, 401: ErrorBody } } }, async () => deps.settings());
 };

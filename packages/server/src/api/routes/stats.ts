@@ -44,10 +44,10 @@ const Overview = Type.Object({
 });
 
 /** The dashboard's overview numbers. */
-export const statsRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const statsRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
     '/api/v1/stats/overview',
     { schema: { tags, summary: 'Runs, deliveries, latency, queue depth and failing destinations over the last hours', querystring: Query, response: { 200: Overview, 401: ErrorBody, 422: ErrorBody } } },
-    async (req) => d.stats.overview(req.query.hours),
+    async (req) => deps.stats.overview(req.query.hours),
   );
 };

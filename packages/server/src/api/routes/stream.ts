@@ -11,8 +11,8 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 }
 
 function keyInQuery(url: string): boolean {
-  const q = new URL(url, 'http://localhost').searchParams;
-  return KEY_PARAMS.some((p) => q.has(p)) || [...q.values()].some((v) => v.startsWith('hl_sk_'));
+  const params = new URL(url, 'http://localhost').searchParams;
+  return KEY_PARAMS.some((p) => params.has(p)) || [...params.values()].some((v) => v.startsWith('hl_sk_'));
 }
 
 /**
@@ -21,9 +21,9 @@ function keyInQuery(url: string): boolean {
  * its own authentication (the header when there is one, else an `auth` first message).
  */
 export const streamRoutes =
-  (d: ApiDeps): FastifyPluginAsync =>
+  (deps: ApiDeps): FastifyPluginAsync =>
   async (app) => {
-    const { hub, limits } = d.stream;
+    const { hub, limits } = deps.stream;
     const sessions = new Set<StreamSession>();
     const heartbeat = setInterval(() => {
       for (const s of sessions) s.heartbeat();
@@ -31,7 +31,7 @@ export const streamRoutes =
     heartbeat.unref();
     // A revocation made through this process closes that key's sockets at once; one made through
     // another process (several API processes on PostgreSQL) is caught by the next heartbeat.
-    const offRevoked = d.keys.onRevoked((id) => {
+    const offRevoked = deps.keys.onRevoked((id) => {
       for (const s of sessions) s.keyRevoked(id);
     });
     app.addHook('preClose', async () => {
@@ -50,7 +50,7 @@ export const streamRoutes =
       // The dashboard's session cookie, only from a page of this origin (no cross-site WebSocket hijacking).
       const cookie = key ? undefined : sameOrigin(req.headers.origin, req.headers.host) ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
       // With a cookie, the credential checked now and at every heartbeat is the session (a revoked key ends it).
-      const check = cookie ? { verify: (c: string) => d.sessions.verify(c).then((s) => s?.key) } : d.keys;
+      const check = cookie ? { verify: (c: string) => deps.sessions.verify(c).then((s) => s?.key) } : deps.keys;
       const session = new StreamSession(socket, { hub, keys: check, limits, log: req.log }, key ?? cookie);
       sessions.add(session);
       hub.connections.inc();

@@ -41,10 +41,10 @@ function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
 /**
  * Inbound triggers. No API key: the trigger's secret is the credential, checked over the exact
  * raw bytes, so this plugin keeps bodies as Buffers (its parsers do not leak to other routes).
- *  - 004's own URL per agent: /webhooks/{crew}/{agent}/trigger, the agent's secret, X-Signature.
+ *  - the agent's own trigger URL: /webhooks/{crew}/{agent}/trigger, the agent's secret, X-Signature.
  *  - Named triggers: /webhooks/{crew}/{agent}/{name}, their own secret, scheme and prompt.
  */
-export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => {
+export const triggerRoutes = (deps: ApiDeps): FastifyPluginAsync => async (app) => {
   // Per agent, across all its URLs: the limit protects the agent, not a URL.
   const limiter = new RateLimiter();
   const asBuffer = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
@@ -56,7 +56,7 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
   const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
   const findAgent = async (p: Params): Promise<AgentTable> => {
-    const agent = await d.store.agents.getAgent(p.agentId);
+    const agent = await deps.store.agents.getAgent(p.agentId);
     if (!agent || agent.crew_id !== p.crewId) throw new UserError('not_found', 'no such agent in this crew');
     return agent;
   };
@@ -71,7 +71,7 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
     if (!auth.ok) throw new UserError(auth.code, auth.reason);
     if (auth.deprecated) reply.header('deprecation', 'true').header('sunset', SUNSET);
     if (agent.rate_limit_per_minute) {
-      const wait = limiter.take(agent.id, agent.rate_limit_per_minute / 60, d.clock.now());
+      const wait = limiter.take(agent.id, agent.rate_limit_per_minute / 60, deps.clock.now());
       if (wait > 0) {
         reply.header('retry-after', String(Math.ceil(wait / 1000)));
         throw new UserError('rate_limited', `agent ${agent.id} accepts ${agent.rate_limit_per_minute} triggers a minute; retry after ${Math.ceil(wait / 1000)} s`);
@@ -84,28 +84,28 @@ export const triggerRoutes = (d: ApiDeps): FastifyPluginAsync => async (app) => 
     // Named triggers' keys are their own: the same key on two URLs of one agent is two requests.
     const idempotencyKey = key ? (t.id ? `${t.id}:${key}` : key).slice(0, 255) : null;
     const prompt = formatTriggerMessage(payload, t.template, subjectFor(t.scheme, req.headers, payload));
-    const { run, created } = await d.runs.enqueue({ agent, triggerType: 'webhook', triggerId: t.id, triggerName: t.name, prompt, idempotencyKey });
+    const { run, created } = await deps.runs.enqueue({ agent, triggerType: 'webhook', triggerId: t.id, triggerName: t.name, prompt, idempotencyKey });
     // The caller holds a trigger secret, not an API key, and senders keep answers in delivery
     // logs many people read: nothing of the agent (prompt, runner, output) goes back.
     return reply.status(202).send({ status: 'accepted', run_id: run.id, ...(created ? {} : { duplicate: true }) });
   };
 
-  const nowSec = () => Math.floor(d.clock.now() / 1000);
+  const nowSec = () => Math.floor(deps.clock.now() / 1000);
   // The response schemas are the allowlist: serialization drops any other key.
   const schema = (summary: string) => ({ config: { public: true }, schema: { tags: ['triggers'], summary, security: [], response: { 200: TriggerIgnored, 202: TriggerAccepted } } });
 
-  app.post<{ Params: Params }>('/api/v1/webhooks/:crewId/:agentId/trigger', schema("Trigger an agent run (004); authenticated by the agent's webhook secret"), async (req, reply) => {
+  app.post<{ Params: Params }>('/api/v1/webhooks/:crewId/:agentId/trigger', schema("Trigger an agent run; authenticated by the agent's webhook secret"), async (req, reply) => {
     const agent = await findAgent(req.params);
-    const auth = verifyInbound(req.headers, raw(req), d.agents.webhookSecret(agent), nowSec());
+    const auth = verifyInbound(req.headers, raw(req), deps.agents.webhookSecret(agent), nowSec());
     return accept(req, reply, agent, auth, { scheme: 'hookline', id: null, name: 'inbound', template: agent.prompt_template });
   });
 
   app.post<{ Params: Params & { name: string } }>('/api/v1/webhooks/:crewId/:agentId/:name', schema("Trigger an agent run through a named webhook trigger; authenticated by the trigger's secret and scheme"), async (req, reply) => {
     const agent = await findAgent(req.params);
-    const trigger = await d.store.triggers.byName(agent.id, req.params.name);
+    const trigger = await deps.store.triggers.byName(agent.id, req.params.name);
     if (!trigger) throw new UserError('not_found', `agent ${agent.id} has no trigger named ${req.params.name}`);
     const scheme = trigger.scheme as TriggerScheme;
-    const auth = verifyTrigger(scheme, req.headers, raw(req), d.triggers.secret(trigger), nowSec());
+    const auth = verifyTrigger(scheme, req.headers, raw(req), deps.triggers.secret(trigger), nowSec());
     // Checked after the signature, so a disabled trigger does not tell strangers it exists.
     if (auth.ok && !trigger.enabled) throw new UserError('trigger_disabled', `trigger ${trigger.name} is disabled; enable it with PATCH /api/v1/webhook-triggers/${trigger.id}`);
     return accept(req, reply, agent, auth, { scheme, id: trigger.id, name: trigger.name, template: trigger.prompt_template || agent.prompt_template });

@@ -13,7 +13,7 @@ const fields = {
 const TriggerCreate = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'The last segment of the URL /api/v1/webhooks/{crew}/{agent}/{name}; "trigger" is reserved.' }),
-    scheme: Type.Optional(Type.Union(TRIGGER_SCHEMES.map((s) => Type.Literal(s)), { description: 'How the sender signs: hookline (004 X-Signature, default), github (X-Hub-Signature-256), standard (Standard Webhooks), grafana (X-Grafana-Alerting-Signature).' })),
+    scheme: Type.Optional(Type.Union(TRIGGER_SCHEMES.map((s) => Type.Literal(s)), { description: 'How the sender signs: hookline (X-Signature, default), github (X-Hub-Signature-256), standard (Standard Webhooks), grafana (X-Grafana-Alerting-Signature).' })),
     secret: Type.Optional(Secret),
     prompt_template: Type.Optional(fields.prompt_template),
     enabled: Type.Optional(fields.enabled),
@@ -23,23 +23,23 @@ const TriggerCreate = Type.Object(
 const TriggerUpdate = Type.Object({ prompt_template: Type.Optional(fields.prompt_template), enabled: Type.Optional(fields.enabled) }, { additionalProperties: false, minProperties: 1 });
 
 /** Managing named webhook triggers; the URLs they answer are in trigger.ts. */
-export const webhookTriggerRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
+export const webhookTriggerRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/api/v1/agents/:id/webhook-triggers', { schema: { tags, summary: 'Add a named webhook trigger to an agent (its secret is shown only here)', params: IdParams, body: TriggerCreate } }, async (req, reply) =>
-    reply.status(201).send(await d.triggers.create(await d.agents.get(req.params.id), req.body)),
+    reply.status(201).send(await deps.triggers.create(await deps.agents.get(req.params.id), req.body)),
   );
   app.get('/api/v1/agents/:id/webhook-triggers', { schema: { tags, summary: "An agent's named webhook triggers", params: IdParams, querystring: Type.Object(PageQuery, { additionalProperties: false }) } }, async (req) => {
-    await d.agents.get(req.params.id);
+    await deps.agents.get(req.params.id);
     const { limit, offset } = req.query;
-    return { ...(await d.triggers.list({ limit, offset, agentId: req.params.id })), limit, offset };
+    return { ...(await deps.triggers.list({ limit, offset, agentId: req.params.id })), limit, offset };
   });
   app.get('/api/v1/webhook-triggers', { schema: { tags, summary: 'Named webhook triggers', querystring: Type.Object({ agent_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false }) } }, async (req) => {
     const { limit, offset, agent_id } = req.query;
-    return { ...(await d.triggers.list({ limit, offset, ...(agent_id ? { agentId: agent_id } : {}) })), limit, offset };
+    return { ...(await deps.triggers.list({ limit, offset, ...(agent_id ? { agentId: agent_id } : {}) })), limit, offset };
   });
-  app.get('/api/v1/webhook-triggers/:id', { schema: { tags, summary: 'One named webhook trigger', params: IdParams } }, async (req) => d.triggers.view(await d.triggers.get(req.params.id)));
-  app.patch('/api/v1/webhook-triggers/:id', { schema: { tags, summary: 'Change its prompt template or enable/disable it', params: IdParams, body: TriggerUpdate } }, async (req) => d.triggers.update(req.params.id, req.body));
+  app.get('/api/v1/webhook-triggers/:id', { schema: { tags, summary: 'One named webhook trigger', params: IdParams } }, async (req) => deps.triggers.view(await deps.triggers.get(req.params.id)));
+  app.patch('/api/v1/webhook-triggers/:id', { schema: { tags, summary: 'Change its prompt template or enable/disable it', params: IdParams, body: TriggerUpdate } }, async (req) => deps.triggers.update(req.params.id, req.body));
   app.delete('/api/v1/webhook-triggers/:id', { schema: { tags, summary: 'Delete a named webhook trigger (its URL answers 404 from now on)', params: IdParams } }, async (req, reply) => {
-    await d.triggers.remove(req.params.id);
+    await deps.triggers.remove(req.params.id);
     return reply.status(204).send(null);
   });
   app.post(
@@ -51,6 +51,6 @@ export const webhookTriggerRoutes = (d: ApiDeps): FastifyPluginAsyncTypebox => a
         req.body ??= {};
       },
     },
-    async (req) => d.triggers.rotateSecret(req.params.id, req.body?.secret),
+    async (req) => deps.triggers.rotateSecret(req.params.id, req.body?.secret),
   );
 };

@@ -1,30 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, NOTIFICATION_VARIABLES, POST_ACTION_VARIABLES, renderHeaderValue, renderTemplate, renderUrl, TemplateError } from './index.js';
-import { ON_COMPLETE_003, PAGERDUTY_003, SLACK_BODY_000 } from '../../test/helpers/seed-examples.js';
+import { ON_COMPLETE_EXAMPLE, PAGERDUTY_EXAMPLE, SLACK_BODY_EXAMPLE } from '../../test/helpers/documented-examples.js';
 
-// Seed 000's Slack example body template, verbatim.
+// The post-action variables of one failed scheduled run.
 
-const run000 = { status: 'failed', trigger_type: 'schedule', trigger_name: 'nightly-report', team_name: 'research', run_id: 'run_01JABC', response: 'Done.', error: 'agent timed out', prompt: 'Summarise', started_at: '2026-02-25T09:00:00Z', finished_at: '2026-02-25T09:05:00Z' };
+const postActionVars = { status: 'failed', trigger_type: 'schedule', trigger_name: 'nightly-report', team_name: 'research', run_id: 'run_01JABC', response: 'Done.', error: 'agent timed out', prompt: 'Summarise', started_at: '2026-02-25T09:00:00Z', finished_at: '2026-02-25T09:05:00Z' };
 const HOSTILE = 'He said "hi" \\ C:\\path\\ \n\r\t </script><!-- \u2028\u2029 \u0000\u0001\u001f\u007f 😀 \ud83d lone \udc00 {{ not_a_tag }} \' ` ${x}';
 
-describe("seed 000's post-action templates", () => {
+describe('the documented post-action templates', () => {
   it('renders the Slack example verbatim, as JSON', () => {
-    const out = renderTemplate(SLACK_BODY_000, run000);
+    const out = renderTemplate(SLACK_BODY_EXAMPLE, postActionVars);
     expect(out).toBe(String.raw`{
 "text": "schedule 'nightly-report' finished: failed\nTeam: research\nRun: run_01JABC\nError: agent timed out"
 }`);
     expect(JSON.parse(out)).toEqual({ text: "schedule 'nightly-report' finished: failed\nTeam: research\nRun: run_01JABC\nError: agent timed out" });
-    expect(compileTemplate(SLACK_BODY_000).mode).toBe('json');
-    expect(renderTemplate(SLACK_BODY_000, { ...run000, status: 'success', error: '' })).toContain(String.raw`finished: success\nTeam: research\nRun: run_01JABC\nError: "`);
+    expect(compileTemplate(SLACK_BODY_EXAMPLE).mode).toBe('json');
+    expect(renderTemplate(SLACK_BODY_EXAMPLE, { ...postActionVars, status: 'success', error: '' })).toContain(String.raw`finished: success\nTeam: research\nRun: run_01JABC\nError: "`);
   });
 
   it('keeps the JSON valid whatever the values hold', () => {
-    const body = `[{"response": "{{response}}", "error": "{{ error }}", "both": "{{ response ~ '|' ~ error }}"}, ${SLACK_BODY_000}]`;
-    const hostile = { ...run000, response: HOSTILE, error: HOSTILE, trigger_name: HOSTILE };
+    const body = `[{"response": "{{response}}", "error": "{{ error }}", "both": "{{ response ~ '|' ~ error }}"}, ${SLACK_BODY_EXAMPLE}]`;
+    const hostile = { ...postActionVars, response: HOSTILE, error: HOSTILE, trigger_name: HOSTILE };
     const parsed = JSON.parse(renderTemplate(body, hostile));
     expect(parsed[0]).toEqual({ response: HOSTILE, error: HOSTILE, both: `${HOSTILE}|${HOSTILE}` });
     expect(parsed[1].text).toBe(`schedule '${HOSTILE}' finished: failed\nTeam: research\nRun: run_01JABC\nError: ${HOSTILE}`);
-    expect(JSON.parse(renderTemplate(SLACK_BODY_000, hostile)).text).toContain(HOSTILE);
+    expect(JSON.parse(renderTemplate(SLACK_BODY_EXAMPLE, hostile)).text).toContain(HOSTILE);
   });
 
   it('writes `| tojson` output as raw JSON in JSON templates', () => {
@@ -34,7 +34,7 @@ describe("seed 000's post-action templates", () => {
 
   it('uses the variables in URLs, percent-encoding every value', () => {
     const url = renderUrl('https://hooks.example.com/runs/{{run_id}}?status={{status}}&by={{ trigger_name }}&q={{ q | urlencode }}', {
-      ...run000,
+      ...postActionVars,
       trigger_name: 'a b&c=d/e?#@evil.com',
       q: 'x/y z',
     });
@@ -68,12 +68,12 @@ describe("seed 000's post-action templates", () => {
   });
 });
 
-describe("seed 003's notification templates", () => {
+describe('the documented notification templates', () => {
   const event = { agent_name: 'report-agent', event: 'on_complete', execution_id: '5f0c6a2e-1b7d-4c1e-9a4b-2f3d8e6a7b90', session_id: null, timestamp: '2026-02-25T09:00:00Z' };
 
   it('renders on_complete.json.j2 verbatim, truncating the output to 200 characters', () => {
     const output = `${'Revenue grew 12% quarter over quarter. '.repeat(8)}End.`;
-    const out = renderTemplate(ON_COMPLETE_003, { ...event, output });
+    const out = renderTemplate(ON_COMPLETE_EXAMPLE, { ...event, output });
     const truncated = `${output.slice(0, 197).slice(0, output.slice(0, 197).lastIndexOf(' '))}...`;
     expect(out).toBe(String.raw`[
   {
@@ -85,11 +85,11 @@ describe("seed 003's notification templates", () => {
   }
 ]`);
     expect(JSON.parse(out)[0].text.text).toBe(`*report-agent* finished at 2026-02-25T09:00:00Z\n${truncated}`);
-    expect(renderTemplate(ON_COMPLETE_003, { ...event, output: 'Short answer.' })).toContain(String.raw`"text": "*report-agent* finished at 2026-02-25T09:00:00Z\nShort answer."`);
+    expect(renderTemplate(ON_COMPLETE_EXAMPLE, { ...event, output: 'Short answer.' })).toContain(String.raw`"text": "*report-agent* finished at 2026-02-25T09:00:00Z\nShort answer."`);
   });
 
   it('renders the PagerDuty payload_template verbatim', () => {
-    const out = renderTemplate(PAGERDUTY_003, { ...event, event: 'on_error', error: 'Tool "search" failed:\n  timeout' });
+    const out = renderTemplate(PAGERDUTY_EXAMPLE, { ...event, event: 'on_error', error: 'Tool "search" failed:\n  timeout' });
     expect(out).toBe(`{
   "routing_key": "your-routing-key",
   "event_action": "trigger",
@@ -110,14 +110,14 @@ describe("seed 003's notification templates", () => {
 });
 
 describe('variable catalogs', () => {
-  it("list 000's and 003's variables verbatim", () => {
+  it('list the post-action and notification variables as documented', () => {
     expect(POST_ACTION_VARIABLES.map((v) => v.name)).toEqual(['status', 'trigger_type', 'trigger_name', 'team_name', 'run_id', 'response', 'error', 'prompt', 'started_at', 'finished_at']);
     expect(NOTIFICATION_VARIABLES.map((v) => v.name)).toEqual(['agent_name', 'event', 'execution_id', 'session_id', 'output', 'error', 'timestamp']);
   });
 
   it('let a caller find names a template uses that its catalog lacks', () => {
     const known = new Set(POST_ACTION_VARIABLES.map((v) => v.name));
-    expect(compileTemplate(SLACK_BODY_000).variables.filter((name) => !known.has(name))).toEqual([]);
+    expect(compileTemplate(SLACK_BODY_EXAMPLE).variables.filter((name) => !known.has(name))).toEqual([]);
     expect(compileTemplate('{{ stauts }} {{ run_id }}').variables.filter((name) => !known.has(name))).toEqual(['stauts']);
   });
 });
