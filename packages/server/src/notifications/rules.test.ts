@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { isSlackWebhookUrl as isIncomingWebhookUrl } from '../channels/slack.js';
+import { isSlackWebhookUrl as isIncomingWebhookUrl, slackTargetProblem } from '../channels/index.js';
 import { NOTIFICATIONS_003 } from '../../test/helpers/seed-examples.js';
-import { parseNotificationRules, type ParseRulesOptions, RulesError, rulesFromJson, rulesToJson, slackTargetProblem } from './rules.js';
+import { parseNotificationRules, type ParseRulesOptions, RulesError, rulesFromJson, rulesToJson } from './rules.js';
 
 // Seed 003's "Per-Agent Notification Rules" block, verbatim.
 const SEED_003 = (parseYaml(NOTIFICATIONS_003) as { notifications: unknown }).notifications;

@@ -4,7 +4,7 @@
  * A template mistake is found here, with its line and column, never first at send time.
  */
 import type { AuthSecret } from '../channels/index.js';
-import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
+import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, POST_ACTION_VARIABLES, TemplateError, type TemplateMode } from '../templates/index.js';
 import { UserError } from '../errors/index.js';
