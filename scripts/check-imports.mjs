@@ -3,7 +3,8 @@
 // `npm run lint`; `--json` prints the findings for tests):
 //   - no import cycle between modules (a module is a top-level folder, or a top-level file);
 //   - SQL drivers and Kysely only in store/, Fastify only in api/ (and the app that wires it);
-//   - delivery/ knows nothing of agents, runs or notifications;
+//   - delivery/ knows nothing of agents, runs or notifications; channels/ nothing of what plans
+//     or administers (agents, runs, notifications, post-actions, endpoints);
 //   - net/ is low: it imports util/ and errors/ only, no domain module;
 //   - another folder is entered through its index.ts only; so is a folder inside a module that
 //     has an index.ts of its own (channels/slack/), from anywhere outside it.
@@ -21,7 +22,10 @@ const OWNED_PACKAGES = [
   { pattern: /^(fastify|@fastify\/[a-z-]+)(\/|$)/, owners: ['api', 'app.ts'], what: 'Fastify and its plugins' },
 ];
 /** Modules that must not import others. */
-const FORBIDDEN_MODULES = [{ from: 'delivery', to: ['agents', 'runs', 'notifications'], why: 'delivery/ knows nothing of agents' }];
+const FORBIDDEN_MODULES = [
+  { from: 'delivery', to: ['agents', 'runs', 'notifications'], why: 'delivery/ knows nothing of agents' },
+  { from: 'channels', to: ['agents', 'runs', 'notifications', 'post-actions', 'endpoints'], why: 'channels/ renders and prepares requests; planning and administration sit above it' },
+];
 /** Modules that may import only the ones listed. */
 const LOW_MODULES = [{ module: 'net', may: ['util', 'errors'], why: 'net/ is low: it imports no domain module' }];
 

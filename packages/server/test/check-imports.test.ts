@@ -63,6 +63,14 @@ describe('import rules', () => {
     expect(findings(root)).toEqual([{ rule: 'forbidden-module', file: 'delivery/index.ts', message: 'imports agents/: delivery/ knows nothing of agents' }]);
   });
 
+  it('find channels/ importing what plans or administers', () => {
+    const root = tree({
+      'channels/index.ts': "import { plan } from '../notifications/index.js';\nexport const c = plan;\n",
+      'notifications/index.ts': 'export const plan = 1;\n',
+    });
+    expect(findings(root)).toEqual([{ rule: 'forbidden-module', file: 'channels/index.ts', message: 'imports notifications/: channels/ renders and prepares requests; planning and administration sit above it' }]);
+  });
+
   it('find net/ importing anything but util/ and errors/', () => {
     const root = tree({
       'net/index.ts': "import { UserError } from '../errors/index.js';\nimport { clock } from '../util/index.js';\nimport { Store } from '../store/index.js';\nexport const n = [UserError, clock, Store];\n",
