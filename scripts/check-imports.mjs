@@ -3,10 +3,13 @@
 // `npm run lint`; `--json` prints the findings for tests):
 //   - no import cycle between modules (a module is a top-level folder, or a top-level file);
 //   - SQL drivers and Kysely only in store/, Fastify only in api/ (and the app that wires it);
-//   - delivery/ knows nothing of agents, runs or notifications;
-//   - another folder is entered through its index.ts only.
+//   - delivery/ knows nothing of agents, runs or notifications; channels/ nothing of what plans
+//     or administers (agents, runs, notifications, post-actions, endpoints);
+//   - net/ is low: it imports util/ and errors/ only, no domain module;
+//   - another folder is entered through its index.ts only; so is a folder inside a module that
+//     has an index.ts of its own (channels/slack/), from anywhere outside it.
 // Tests (*.test.ts) are outside the rules: they may reach into a module to test its parts.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +22,12 @@ const OWNED_PACKAGES = [
   { pattern: /^(fastify|@fastify\/[a-z-]+)(\/|$)/, owners: ['api', 'app.ts'], what: 'Fastify and its plugins' },
 ];
 /** Modules that must not import others. */
-const FORBIDDEN_MODULES = [{ from: 'delivery', to: ['agents', 'runs', 'notifications'], why: 'delivery/ knows nothing of agents' }];
+const FORBIDDEN_MODULES = [
+  { from: 'delivery', to: ['agents', 'runs', 'notifications'], why: 'delivery/ knows nothing of agents' },
+  { from: 'channels', to: ['agents', 'runs', 'notifications', 'post-actions', 'endpoints'], why: 'channels/ renders and prepares requests; planning and administration sit above it' },
+];
+/** Modules that may import only the ones listed. */
+const LOW_MODULES = [{ module: 'net', may: ['util', 'errors'], why: 'net/ is low: it imports no domain module' }];
 
 function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -62,11 +70,18 @@ export function check(root = SERVER_SRC) {
       }
       const target = resolveLocal(file, spec);
       const to = moduleOf(root, target);
-      if (to === from) continue;
+      if (to === from) {
+        const surface = innerSurface(root, file, target);
+        if (surface) findings.push({ rule: 'past-index', file: name, message: `imports ${relative(root, target).split(sep).join('/')}: enter ${surface}/ through its index.ts` });
+        continue;
+      }
       if (!edges.has(from)) edges.set(from, new Map());
       if (!edges.get(from).has(to)) edges.get(from).set(to, name);
       for (const rule of FORBIDDEN_MODULES) {
         if (rule.from === from && rule.to.includes(to)) findings.push({ rule: 'forbidden-module', file: name, message: `imports ${to}/: ${rule.why}` });
+      }
+      for (const rule of LOW_MODULES) {
+        if (rule.module === from && !rule.may.includes(to)) findings.push({ rule: 'low-module', file: name, message: `imports ${to}/: ${rule.why}` });
       }
       const inside = relative(join(root, to), target);
       if (!to.endsWith('.ts') && inside !== 'index.ts') findings.push({ rule: 'past-index', file: name, message: `imports ${to}/${inside.split(sep).join('/')}: enter ${to}/ through its index.ts` });
@@ -76,6 +91,19 @@ export function check(root = SERVER_SRC) {
     findings.push({ rule: 'cycle', file: edges.get(cycle[0]).get(cycle[1]), message: `import cycle: ${[...cycle, cycle[0]].join(' -> ')} (each arrow: ${cycle.map((m, i) => edges.get(m).get(cycle[(i + 1) % cycle.length])).join(', ')})` });
   }
   return findings;
+}
+
+/**
+ * The outermost folder inside a module (below its top-level folder) that holds `target` but not
+ * `from` and has an index.ts, when `target` is not that index.ts: the import reaches past it.
+ */
+function innerSurface(root, from, target) {
+  let surface;
+  for (let dir = dirname(target); relative(root, dir).split(sep).length > 1; dir = dirname(dir)) {
+    if (!relative(dir, from).startsWith('..')) break;
+    if (existsSync(join(dir, 'index.ts'))) surface = dir;
+  }
+  return surface && target !== join(surface, 'index.ts') ? relative(root, surface).split(sep).join('/') : undefined;
 }
 
 /** One shortest cycle through each strongly connected group of modules (Tarjan, then BFS). */

@@ -5,7 +5,7 @@
  */
 import { defaultRunnerProblems } from './agents/index.js';
 import { ConfigError, type HooklineConfig, type LoadOptions, readConfig, validateConfigShape } from './config/index.js';
-import { notificationProblems } from './notifications/index.js';
+import { notificationProblems } from './channels/index.js';
 
 /** Loads hookline.yaml (if any), applies environment variables and overrides, fills defaults, validates. */
 export function loadConfig(opts: LoadOptions = {}): HooklineConfig {

@@ -63,6 +63,41 @@ describe('import rules', () => {
     expect(findings(root)).toEqual([{ rule: 'forbidden-module', file: 'delivery/index.ts', message: 'imports agents/: delivery/ knows nothing of agents' }]);
   });
 
+  it('find channels/ importing what plans or administers', () => {
+    const root = tree({
+      'channels/index.ts': "import { plan } from '../notifications/index.js';\nexport const c = plan;\n",
+      'notifications/index.ts': 'export const plan = 1;\n',
+    });
+    expect(findings(root)).toEqual([{ rule: 'forbidden-module', file: 'channels/index.ts', message: 'imports notifications/: channels/ renders and prepares requests; planning and administration sit above it' }]);
+  });
+
+  it('find net/ importing anything but util/ and errors/', () => {
+    const root = tree({
+      'net/index.ts': "import { UserError } from '../errors/index.js';\nimport { clock } from '../util/index.js';\nimport { Store } from '../store/index.js';\nexport const n = [UserError, clock, Store];\n",
+      'errors/index.ts': 'export const UserError = 1;\n',
+      'util/index.ts': 'export const clock = 1;\n',
+      'store/index.ts': 'export const Store = 1;\n',
+    });
+    expect(findings(root)).toEqual([{ rule: 'low-module', file: 'net/index.ts', message: 'imports store/: net/ is low: it imports no domain module' }]);
+  });
+
+  it("find an import past a module's inner folder's index.ts, but not from inside that folder", () => {
+    const root = tree({
+      'channels/index.ts': "export { slack } from './slack/index.js';\nexport { message } from './slack/message.js';\n",
+      'channels/shared.ts': 'export const shared = 1;\n',
+      'channels/slack/index.ts': "export { message as slack } from './message.js';\n",
+      'channels/slack/message.ts': "import { shared } from '../shared.js';\nexport const message = shared;\n",
+      'channels/slack/message.test.ts': "import { message } from './message.js';\n",
+      'channels/post-action/prepare.ts': "import { message } from '../slack/message.js';\nexport const p = message;\n",
+      'agents/runners/http.ts': "import { x } from '../parts/x.js';\nexport const h = x;\n",
+      'agents/parts/x.ts': 'export const x = 1;\n',
+    });
+    expect(findings(root)).toEqual([
+      { rule: 'past-index', file: 'channels/index.ts', message: 'imports channels/slack/message.ts: enter channels/slack/ through its index.ts' },
+      { rule: 'past-index', file: 'channels/post-action/prepare.ts', message: 'imports channels/slack/message.ts: enter channels/slack/ through its index.ts' },
+    ]);
+  });
+
   it("find an import past another folder's index.ts, but not within a folder or from tests", () => {
     const root = tree({
       'delivery/index.ts': "export { send } from './sender.js';\n",

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { judgeSlack, slackMessage, withSlackToken } from '../src/channels/slack.js';
+import { judgeSlack, slackMessage, withSlackToken } from '../src/channels/slack/message.js';
 import { HttpSender } from '../src/delivery/http-sender.js';
-import { SsrfGuard } from '../src/delivery/ssrf-guard.js';
+import { SsrfGuard } from '../src/net/ssrf-guard.js';
 import { type FakeSlack, startFakeSlack } from './helpers/fake-slack.js';
 
 let slack: FakeSlack;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
-import { type SsrfGuard } from '../delivery/index.js';
+import { type SsrfGuard } from '../net/index.js';
 import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { DEFAULT_AGENT_TIMEOUT_SECONDS } from '../config/index.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
-import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
+import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import { checkHeaderName } from '../post-actions/index.js';
 import type { AgentTable, Store } from '../store/index.js';
 import { type Clock } from '../util/index.js';

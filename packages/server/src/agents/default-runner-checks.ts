@@ -1,5 +1,5 @@
 import type { HooklineConfig } from '../config/index.js';
-import { SsrfGuard } from '../delivery/index.js';
+import { SsrfGuard } from '../net/index.js';
 import { UserError } from '../errors/index.js';
 import { checkRunnerSettings } from './runner-config.js';
 

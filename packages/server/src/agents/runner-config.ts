@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
-import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
+import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import { UserError } from '../errors/index.js';
 import { RUNNERS } from '../config/index.js';
 

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { EndpointAdmin } from '../channels/index.js';
+import type { SlackTester } from '../channels/index.js';
+import type { EndpointAdmin } from '../endpoints/index.js';
 import type { Publisher } from '../events/index.js';
 import type { PostActionAdmin, PostActionPreviewer } from '../post-actions/index.js';
 import type { Inspector } from '../inspector/index.js';
@@ -7,7 +8,7 @@ import { type AgentAdmin, type CallbackAdmin, type AgentFilesReport } from '../a
 import type { ApiKeys } from '../keys/index.js';
 import { type Sessions } from '../keys/index.js';
 import { type RunService, type RunAnnouncer } from '../runs/index.js';
-import type { NotificationLog, SlackTester } from '../notifications/index.js';
+import type { NotificationLog } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
 import type { OverviewStats } from '../stats/index.js';
 import type { ScheduleAdmin } from '../schedules/index.js';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { onlyLoopbackDials } from '../../test/helpers/loopback-dials.js';
 import { ManualClock } from '../util/clock.js';
 import { HttpSender, parseRetryAfter, type Resolver } from './http-sender.js';
-import { SsrfGuard } from './ssrf-guard.js';
+import { SsrfGuard } from '../net/index.js';
 
 // Nothing in this file may dial beyond loopback (the rebinding tests aim elsewhere on purpose).
 const { dialled, misroute } = onlyLoopbackDials();

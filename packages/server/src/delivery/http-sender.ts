@@ -1,14 +1,13 @@
 /**
- * Sends one webhook HTTP request, through the SSRF-guarded connector of guarded-connect.ts
+ * Sends one webhook HTTP request, through the SSRF-guarded connector of net/guarded-connect.ts
  * (the guard is checked against the exact address dialled, which defeats DNS rebinding).
  */
 import { performance } from 'node:perf_hooks';
 import type { Agent, Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../util/index.js';
-import { classifyNetError, errorWithCode, guardedAgent, type NetErrorCode, type Resolver } from './guarded-connect.js';
-import type { SsrfGuard } from './ssrf-guard.js';
+import { classifyNetError, errorWithCode, guardedAgent, type NetErrorCode, type Resolver, type SsrfGuard } from '../net/index.js';
 
-export type { Resolver } from './guarded-connect.js';
+export type { Resolver } from '../net/index.js';
 
 export interface SendRequest {
   method: string;

@@ -1,8 +1,6 @@
 // The surface of delivery/: what the rest of the server may import from it.
-export { checkDestinationUrl } from './destination-url.js';
 export { type Judged, type KnownRows, type PreparedDelivery, type PrepareDeliveries } from './destination.js';
 export { Dispatcher } from './dispatcher.js';
-export { classifyNetError, guardedAgent, type Resolver } from './guarded-connect.js';
 export { applyLease, type DeliveryHandoff } from './handoff.js';
 export { HttpSender, type SendRequest, type SendResult } from './http-sender.js';
 export { createDeliveryMetrics } from './metrics.js';
@@ -10,5 +8,4 @@ export { newDelivery } from './new-delivery.js';
 export { Retention } from './retention.js';
 export { type RetryPolicy } from './retry-policy.js';
 export { ThreadedSender } from './send-threads.js';
-export { SsrfGuard } from './ssrf-guard.js';
 

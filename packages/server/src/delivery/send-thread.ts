@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HttpSender, noAnswer, type SendResult } from './http-sender.js';
-import { SsrfGuard } from './ssrf-guard.js';
+import { SsrfGuard } from '../net/index.js';
 import type { FromThread, SendThreadSettings, ToThread } from './send-threads.js';
 
 const port = parentPort;

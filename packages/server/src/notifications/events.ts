@@ -1,14 +1,8 @@
 import { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN } from '../config/index.js';
+import { NOTIFY_EVENT_FOR_RUN_EVENT, type NotifyEvent } from '../channels/index.js';
 
 /** The notification events, and the run events they stand for. */
-export { NOTIFY_EVENTS, WEBHOOK_NAME_PATTERN };
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
-
-export const NOTIFY_EVENT_FOR_RUN_EVENT: Readonly<Record<string, NotifyEvent>> = Object.freeze({
-  'run.completed': 'on_complete',
-  'run.failed': 'on_error',
-  'run.timeout': 'on_timeout',
-});
+export { NOTIFY_EVENTS, NOTIFY_EVENT_FOR_RUN_EVENT, type NotifyEvent, WEBHOOK_NAME_PATTERN };
 
 /** One per-agent notification rule: where a run event of this agent is announced. */
 export interface NotificationRule {

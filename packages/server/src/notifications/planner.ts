@@ -1,14 +1,12 @@
 import type { SecretBox } from '../crypto/index.js';
-import { fallbackText, isSlackWebhookUrl, maskWebhookUrl, slackChannel, slackMessage, USER_AGENT } from '../channels/index.js';
-import type { AgentTable, CrewTable, DeliveryChannel, DeliveryTable, FrozenRequest, PostActionBindingTable, PostActionTable, RunTable, Store } from '../store/index.js';
+import { callbackRequest, type Compile, maskWebhookUrl, namedWebhookRequest, type NotificationSettings, type Opener, postActionRequest, slackRequest, type SlackTemplates } from '../channels/index.js';
+import type { AgentTable, CrewTable, DeliveryChannel, DeliveryTable, FrozenRequest, PostActionBindingTable, RunTable, Store } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, type TemplateMode } from '../templates/index.js';
 import { type Clock } from '../util/index.js';
 import { newDelivery } from '../delivery/index.js';
-import { callbackPayload, notificationContext, notifyEventFor, type NotificationContext, runEventFor } from './context.js';
+import { notificationContext, notifyEventFor, runEventFor } from './context.js';
 import type { NotificationRule, NotificationRules, NotifyEvent } from './events.js';
 import { rulesFromJson } from './rules.js';
-import type { NotificationSettings } from './settings.js';
-import type { SlackTemplates } from './slack-templates.js';
 
 export interface NotifierOptions {
   box: SecretBox;
@@ -21,8 +19,6 @@ export interface NotifierOptions {
 /** Destination keys of the channels that are not rows of their own (the dispatcher's per-destination fairness). */
 const SLACK_DESTINATION = 'slack';
 const webhookDestination = (name: string) => `webhook:${name}`;
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** What went wrong while rendering, recorded as a failed notification instead of a request. */
 class RenderFailure {
@@ -37,6 +33,8 @@ class RenderFailure {
  */
 export class Notifier {
   private readonly compiled = new Map<string, CompiledTemplate>();
+  private readonly compile: Compile = (text, mode) => this.template(text, mode);
+  private readonly open: Opener = (sealed) => this.options.box.open(sealed);
 
   constructor(private readonly options: NotifierOptions) {}
 
@@ -61,20 +59,20 @@ export class Notifier {
     if (run.trigger_type === 'webhook' || run.trigger_type === 'schedule') {
       for (const b of await tx.postActions.firing(run.trigger_type, run.trigger_id ?? run.agent_id)) {
         if (!fires(b.fire_when, run.status)) continue;
-        add('post_action', b.action.id, b.action.name, this.attempt(() => this.postActionRequest(b.action, b, ctx)), b.id);
+        add('post_action', b.action.id, b.action.name, this.attempt(() => postActionRequest(b.action, b, ctx, { compile: this.compile, open: this.open })), b.id);
       }
     }
     if (agent.callback_url) {
-      add('callback', agent.id, agent.callback_url, this.attempt(() => this.callbackRequest(agent, run)));
+      add('callback', agent.id, agent.callback_url, this.attempt(() => callbackRequest(agent, run, eventType, this.open)));
     }
     for (const rule of this.rulesFor(agent, event)) {
       // `slack.enabled: false` turns Slack off for every agent, rules included.
       if (rule.channel === 'slack' && !this.options.settings.slack.enabled) continue;
       if (rule.channel === 'slack') {
         // An incoming-webhook URL is a credential: it lives in the sealed request only.
-        add('slack', SLACK_DESTINATION, maskWebhookUrl(rule.target), this.attempt(() => this.slackRequest(rule.target, agent.name, event, ctx)));
+        add('slack', SLACK_DESTINATION, maskWebhookUrl(rule.target), this.attempt(() => slackRequest(rule.target, agent.name, event, ctx, { settings: this.options.settings.slack, templates: this.options.slackTemplates() })));
       } else {
-        add('webhook', webhookDestination(rule.target), rule.target, this.attempt(() => this.webhookRequest(rule.target, ctx)));
+        add('webhook', webhookDestination(rule.target), rule.target, this.attempt(() => namedWebhookRequest(rule.target, ctx, { webhooks: this.options.settings.webhooks, compile: this.compile })));
       }
     }
     if (rows.length) await tx.insertDeliveries(rows);
@@ -109,49 +107,6 @@ export class Notifier {
       this.compiled.set(key, t);
     }
     return t;
-  }
-
-  /** A post-action: URL, header values and body rendered; auth is added at send time from the sealed credentials. */
-  private postActionRequest(a: PostActionTable, b: PostActionBindingTable, ctx: NotificationContext): FrozenRequest {
-    const url = this.template(a.url_template, 'url').render(ctx);
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-    const own = a.headers_enc ? (JSON.parse(this.options.box.open(a.headers_enc)) as Record<string, string>) : {};
-    for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = this.template(value, 'header').render(ctx);
-    const bodyTemplate = b.body_override ?? a.body_template;
-    const body = bodyTemplate && a.method !== 'GET' ? this.template(bodyTemplate, 'auto') : undefined;
-    if (body && !('content-type' in headers)) headers['content-type'] = body.mode === 'json' ? 'application/json' : 'text/plain; charset=utf-8';
-    return { method: a.method, url, headers, body: body ? body.render(ctx) : '', timeout_ms: a.timeout_ms };
-  }
-
-  /** A callback: its payload exactly; the signature and timestamp are added at send time. */
-  private callbackRequest(agent: AgentTable, run: RunTable): FrozenRequest {
-    const headers: Record<string, string> = agent.callback_headers_enc ? (JSON.parse(this.options.box.open(agent.callback_headers_enc)) as Record<string, string>) : {};
-    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-    return {
-      method: 'POST',
-      url: agent.callback_url!,
-      headers: { ...lower, 'content-type': 'application/json', 'user-agent': USER_AGENT, 'x-hookline-event-type': runEventFor(run.status)! },
-      body: JSON.stringify(callbackPayload(run, agent)),
-      timeout_ms: DEFAULT_TIMEOUT_MS,
-    };
-  }
-
-  /** A Slack message: the agent's or event's template from templates_dir, else the built-in Block Kit layout. */
-  private slackRequest(target: string, agentName: string, event: NotifyEvent, ctx: NotificationContext): FrozenRequest {
-    const slack = this.options.settings.slack;
-    const { blocks, text } = this.options.slackTemplates().renderMessage(agentName, event, ctx);
-    const to = isSlackWebhookUrl(target) ? target : slackChannel(target);
-    return { ...slackMessage({ target: to, blocks, text: text ?? fallbackText(ctx), apiBaseUrl: slack.api_base_url }), timeout_ms: DEFAULT_TIMEOUT_MS };
-  }
-
-  /** A named webhook: its payload_template (JSON-escaped) or a default JSON body; signed at send time. */
-  private webhookRequest(name: string, ctx: NotificationContext): FrozenRequest {
-    const webhook = this.options.settings.webhooks.find((x) => x.name === name);
-    if (!webhook) throw new Error(`no webhook named "${name}" is configured (notifications.webhooks)`);
-    const body = webhook.payload_template
-      ? this.template(webhook.payload_template, 'json').render(ctx)
-      : JSON.stringify({ event: ctx.event, agent_name: ctx.agent_name, execution_id: ctx.execution_id, session_id: ctx.session_id, output: ctx.output, error: ctx.error || null, timestamp: ctx.timestamp });
-    return { method: 'POST', url: webhook.url, headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT }, body, timeout_ms: DEFAULT_TIMEOUT_MS };
   }
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { isSlackWebhookUrl as isIncomingWebhookUrl } from '../channels/slack.js';
+import { isSlackWebhookUrl as isIncomingWebhookUrl, slackTargetProblem } from '../channels/index.js';
 import { NOTIFICATION_RULES_EXAMPLE } from '../../test/helpers/documented-examples.js';
-import { parseNotificationRules, type ParseRulesOptions, RulesError, rulesFromJson, rulesToJson, slackTargetProblem } from './rules.js';
+import { parseNotificationRules, type ParseRulesOptions, RulesError, rulesFromJson, rulesToJson } from './rules.js';
 
 // The documented per-agent notification rules block, verbatim.
 const RULES_EXAMPLE = (parseYaml(NOTIFICATION_RULES_EXAMPLE) as { notifications: unknown }).notifications;

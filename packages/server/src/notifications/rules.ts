@@ -1,4 +1,4 @@
-import { isSlackWebhookUrl, slackChannel } from '../channels/index.js';
+import { slackTargetProblem } from '../channels/index.js';
 import { didYouMean } from '../util/index.js';
 import { NOTIFY_EVENTS, type NotificationRule, type NotificationRules, type NotifyEvent } from './events.js';
 
@@ -42,29 +42,9 @@ export interface ParseRulesOptions {
 }
 
 /**
- * Why a Slack target is unusable, or undefined when it is fine: a channel name with or
- * without `#` (`#alerts`, `alerts`), a channel id (`C0123ABCD`), or an incoming-webhook URL.
- * A URL is never repeated in the message: an incoming-webhook URL is a credential.
- */
-export function slackTargetProblem(target: string): string | undefined {
-  if (/^https?:\/\//i.test(target.trim())) {
-    if (!isSlackWebhookUrl(target)) return 'Slack target looks like an incoming-webhook URL but is not a valid absolute URL; copy it again from Slack (https://hooks.slack.com/services/…)';
-    const url = new URL(target.trim());
-    if (url.username || url.password) return "Slack target is an incoming-webhook URL with a user name or password in it; remove them (Slack's URL carries its own token)";
-    return undefined;
-  }
-  try {
-    slackChannel(target);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
-/**
  * Validates an AGENT.md `notifications` value (or the same shape from the API) against the
- * shape in docs/notifications.md. Throws `RulesError` naming the first problem; an empty list
- * for an event is allowed and means that event is announced nowhere.
+ * shape in docs/notifications.md. Throws `RulesError` naming the first problem; an empty list for an event is
+ * allowed and means that event is announced nowhere.
  */
 export function parseNotificationRules(value: unknown, opts: ParseRulesOptions): NotificationRules {
   return parse(value, opts.webhookNames, opts.root ?? 'notifications');

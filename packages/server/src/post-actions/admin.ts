@@ -1,5 +1,5 @@
 import type { SecretBox } from '../crypto/index.js';
-import { type SsrfGuard } from '../delivery/index.js';
+import { type SsrfGuard } from '../net/index.js';
 import type { BindingTriggerType, Page, PostActionBindingTable, PostActionMethod, PostActionTable, Store } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';

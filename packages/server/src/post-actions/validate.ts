@@ -4,7 +4,7 @@
  * A template mistake is found here, with its line and column, never first at send time.
  */
 import type { AuthSecret } from '../channels/index.js';
-import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
+import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, POST_ACTION_VARIABLES, TemplateError, type TemplateMode } from '../templates/index.js';
 import { UserError } from '../errors/index.js';
@@ -97,7 +97,7 @@ function renderSample(field: string, t: CompiledTemplate, sample: object): strin
  * The URL template: compiled in url mode (inserted values are percent-encoded), rendered with
  * sample values, and the result must be an absolute http(s) URL without credentials. When its
  * host does not depend on any value, the SSRF guard's static check runs now; the guard checks
- * the address actually connected to on every send in any case (DESIGN.md §7).
+ * the address actually connected to on every send in any case (SECURITY.md).
  */
 export function checkUrlTemplate(template: string, guard: SsrfGuard): string {
   const compiled = compileField('url', template, 'url');

@@ -1,5 +1,5 @@
 import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
-import { callbackPayload } from '../notifications/index.js';
+import { callbackPayload } from '../channels/index.js';
 import { iso } from '../util/index.js';
 
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isSlackWebhookUrl, maskWebhookUrl } from '../channels/index.js';
 import type { HooklineConfig } from '../config/index.js';
-import type { NotificationSettings } from '../notifications/index.js';
+import type { NotificationSettings } from '../channels/index.js';
 import { TIMEOUT_SECONDS } from '../post-actions/index.js';
 import { parseDuration } from '../util/index.js';
 
@@ -29,7 +29,7 @@ export interface SettingsSource {
   env: NodeJS.ProcessEnv;
 }
 
-/** What delivery/ssrf-guard.ts refuses; keep in step with its tables. */
+/** What net/ssrf-guard.ts refuses; keep in step with its tables. */
 export const SSRF_BLOCKED =
   'Outbound requests to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local, CGNAT, multicast, reserved and documentation addresses, '
   + 'and to cloud metadata services (169.254.169.254, metadata.google.internal and the like), are refused, '

@@ -1,5 +1,5 @@
 /**
- * How much one template may cost (DESIGN.md §7): templates are written by any API-key
+ * How much one template may cost (SECURITY.md): templates are written by any API-key
  * holder and rendered by the worker, so size, nesting and work are all bounded, and going
  * over any bound is a `TemplateError`, never a hang.
  */

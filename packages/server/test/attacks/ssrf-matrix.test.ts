@@ -13,7 +13,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Resolver } from '../../src/delivery/http-sender.js';
+import type { Resolver } from '../../src/net/index.js';
 import { type Harness, startHookline } from '../helpers/hookline.js';
 import { onlyLoopbackDials } from '../helpers/loopback-dials.js';
 import { type Driver, type Outcome, type Sent, Surfaces } from './ssrf-surfaces.js';

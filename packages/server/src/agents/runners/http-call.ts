@@ -4,7 +4,7 @@
  * capped read so an endless answer cannot fill memory.
  */
 import type { Dispatcher } from 'undici';
-import { classifyNetError, guardedAgent, type Resolver, type SsrfGuard } from '../../delivery/index.js';
+import { classifyNetError, guardedAgent, type Resolver, type SsrfGuard } from '../../net/index.js';
 import { OUTPUT_LIMIT_BYTES, type RunOptions, utf8Prefix } from '../runner.js';
 
 /** What a runner needs to reach the network; Hookline passes its delivery guard and resolver. */

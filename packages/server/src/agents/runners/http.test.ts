@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { onlyLoopbackDials } from '../../../test/helpers/loopback-dials.js';
-import { SsrfGuard } from '../../delivery/ssrf-guard.js';
+import { SsrfGuard } from '../../net/ssrf-guard.js';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_TRUNCATED_NOTE, type RunContext, type RunOutcome } from '../runner.js';
 import type { OutboundNet } from './http-call.js';
 import { HttpRunner, type HttpRunnerConfig } from './http.js';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SsrfGuard } from '../../delivery/ssrf-guard.js';
+import { SsrfGuard } from '../../net/ssrf-guard.js';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_TRUNCATED_NOTE, type RunContext, type RunOutcome } from '../runner.js';
 import type { OutboundNet } from './http-call.js';
 import { OpenAIRunner, type OpenAIRunnerConfig } from './openai.js';

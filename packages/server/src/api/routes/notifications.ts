@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CHANNELS, notificationView, SLACK_TEST_MAX_CHARS, SLACK_TEST_TEXT } from '../../notifications/index.js';
+import { SLACK_TEST_MAX_CHARS, SLACK_TEST_TEXT } from '../../channels/index.js';
+import { CHANNELS, notificationView } from '../../notifications/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
 

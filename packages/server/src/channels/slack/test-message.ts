@@ -1,13 +1,13 @@
 /**
  * The Slack test message (POST /api/v1/notifications/slack/test): one chat.postMessage now,
- * built, sent and read by the same code as a Slack notification (channels/slack.ts and the
+ * built, sent and read by the same code as a Slack notification (message.ts here and the
  * SSRF-guarded sender), so a passing test means notifications get through. Never retried,
  * never recorded in the notification log.
  */
-import { escapeMrkdwn, isSlackWebhookUrl, judgeSlack, slackChannel, slackMessage, truncateChars, withSlackToken } from '../channels/index.js';
-import { type SendRequest, type SendResult } from '../delivery/index.js';
-import { UserError } from '../errors/index.js';
-import type { NotificationSettings } from './settings.js';
+import { type SendRequest, type SendResult } from '../../delivery/index.js';
+import { UserError } from '../../errors/index.js';
+import type { NotificationSettings } from '../notification-settings.js';
+import { escapeMrkdwn, isSlackWebhookUrl, judgeSlack, slackChannel, slackMessage, truncateChars, withSlackToken } from './message.js';
 
 export interface SlackTestInput {
   channel?: string | undefined;

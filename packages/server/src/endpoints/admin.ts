@@ -1,6 +1,6 @@
 import type { SecretBox, SigningScheme } from '../crypto/index.js';
 import { generateWebhookSecret } from '../crypto/index.js';
-import { checkDestinationUrl, type SsrfGuard } from '../delivery/index.js';
+import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import { checkPattern, matchesBuiltin, type Publisher, type SubscriptionWarning, unknownTypeWarnings } from '../events/index.js';
 import type { EndpointTable, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, parseDuration, newId, iso } from '../util/index.js';

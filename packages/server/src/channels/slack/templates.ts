@@ -8,10 +8,11 @@
  */
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { builtinSlackBlocks, type SlackContext } from '../channels/index.js';
-import { compileTemplate, type CompiledTemplate, TemplateError } from '../templates/index.js';
-import { didYouMean } from '../util/index.js';
-import { NOTIFY_EVENT_FOR_RUN_EVENT, NOTIFY_EVENTS, type NotifyEvent } from './events.js';
+import { NOTIFY_EVENTS } from '../../config/index.js';
+import { compileTemplate, type CompiledTemplate, TemplateError } from '../../templates/index.js';
+import { didYouMean } from '../../util/index.js';
+import { NOTIFY_EVENT_FOR_RUN_EVENT, type NotifyEvent } from '../notify-events.js';
+import { builtinSlackBlocks, type SlackContext } from './message.js';
 
 export const SLACK_TEMPLATE_SUFFIX = '.json.j2';
 

@@ -1,5 +1,6 @@
 import type { HooklineConfig } from '../config/index.js';
-import { namedWebhookProblems, slackSettingsProblems } from './settings.js';
+import { namedWebhookProblems } from './named-webhook/index.js';
+import { slackSettingsProblems } from './slack/index.js';
 
 /**
  * Checks of `notifications` that the schema cannot express: unique webhook names,

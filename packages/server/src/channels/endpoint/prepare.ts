@@ -1,7 +1,8 @@
-import type { SigningScheme } from '../crypto/index.js';
-import { signatureHeaders } from '../crypto/index.js';
-import { type KnownRows, type PreparedDelivery } from '../delivery/index.js';
-import type { DeliveryTable, EndpointTable, Store } from '../store/index.js';
+import type { SigningScheme } from '../../crypto/index.js';
+import { signatureHeaders } from '../../crypto/index.js';
+import { type KnownRows, type PreparedDelivery } from '../../delivery/index.js';
+import type { DeliveryTable, EndpointTable, Store } from '../../store/index.js';
+import { type Channel, type Opener, USER_AGENT } from '../channel.js';
 
 /** An endpoint with its secrets opened, ready to build requests. */
 export interface EndpointTarget {
@@ -16,8 +17,6 @@ export interface EndpointTarget {
   rateLimit: number | null;
   enabled: boolean;
 }
-
-export type Opener = (sealed: string) => string;
 
 export function endpointTarget(row: EndpointTable, open: Opener, now: number): EndpointTarget {
   const secrets = [open(row.secret_enc)];
@@ -34,8 +33,6 @@ export function endpointTarget(row: EndpointTable, open: Opener, now: number): E
     enabled: row.enabled === 1,
   };
 }
-
-export const USER_AGENT = 'Hookline-Webhooks/0.1 (+https://github.com/hookline)';
 
 /**
  * The request for one delivery. The body is the event's frozen envelope, byte for byte the
@@ -61,7 +58,7 @@ export function endpointRequest(t: EndpointTarget, event: { id: string; type: st
  * Prepares endpoint deliveries: the endpoint's current settings and secrets (opened once per
  * change, not per send) and the event's frozen envelope.
  */
-export class EndpointChannel {
+export class EndpointChannel implements Channel {
   private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
   constructor(private readonly store: Store, private readonly open: Opener) {}
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SendResult } from '../delivery/http-sender.js';
+import type { SendResult } from '../../delivery/http-sender.js';
 import {
   builtinSlackBlocks, escapeMrkdwn, fallbackText, isSlackWebhookUrl, judgeSlack, type SlackContext, slackChannel, slackMessage, SUMMARY_CHARS,
   truncateChars, withSlackToken,
-} from './slack.js';
+} from './message.js';
 
 const HOSTILE = 'He said "hi" <!channel> <@U123> <https://evil.example|click> & more\nline 2\r\n\ttab \\ C:\\dir ``` fence ``` 😀 日本語 \u2028';
 const base: SlackContext = { agent_name: 'report-agent', event: 'on_complete', execution_id: 'exec-123', session_id: null, timestamp: '2026-02-25T09:00:00Z' };

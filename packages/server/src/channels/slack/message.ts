@@ -3,21 +3,11 @@
  * (Web API chat.postMessage) or an incoming-webhook URL, and reading Slack's answers, which
  * report most failures inside an HTTP 200. Pure: no sending, no secrets kept.
  */
-import { type Judged, type SendResult } from '../delivery/index.js';
-import { USER_AGENT } from './endpoint.js';
+import { type Judged, type SendResult } from '../../delivery/index.js';
+import { type NoticeContext, USER_AGENT } from '../channel.js';
 
-/** The variables of a notification (docs/templates.md); contexts may carry more, which are ignored here. */
-export interface SlackContext {
-  agent_name: string;
-  event: string;
-  execution_id: string;
-  session_id?: string | null;
-  /** on_complete only; any JSON value. */
-  output?: unknown;
-  /** on_error / on_timeout only. */
-  error?: string | null;
-  timestamp: string;
-}
+/** What a Slack message shows of a run: the notification variables (docs/templates.md). */
+export type SlackContext = NoticeContext;
 
 export interface SlackRequest {
   method: 'POST';

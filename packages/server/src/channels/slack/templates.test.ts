@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { builtinSlackBlocks, type SlackContext } from '../channels/slack.js';
-import { formatLoadError, SlackTemplates } from './slack-templates.js';
-import { ON_COMPLETE_EXAMPLE } from '../../test/helpers/documented-examples.js';
+import { builtinSlackBlocks, type SlackContext } from './message.js';
+import { formatLoadError, SlackTemplates } from './templates.js';
+import { ON_COMPLETE_EXAMPLE } from '../../../test/helpers/documented-examples.js';
 
 
 const section = (text: string) => `[{"type": "section", "text": {"type": "mrkdwn", "text": "${text}"}}]`;
