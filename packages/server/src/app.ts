@@ -137,7 +137,8 @@ export class Hookline {
       // The engine's own connections (PostgreSQL): intake waiting for the shared pool cannot starve delivery.
       const engineStore = store.engine;
       this.dispatcher = new Dispatcher({
-        store: engineStore,
+        // An endpoint disabled by the engine (auto-disable or 410) has its `endpoint.disabled` event written in the same transaction.
+        store: engineStore.deliveryEngine((tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {})),
         sender: this.sender,
         prepare: channelPreparer({ store: engineStore, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),
         log: this.log,
@@ -151,7 +152,6 @@ export class Hookline {
         pollIntervalMs: ms(c.delivery.poll_interval),
         autoDisableAfter: c.delivery.auto_disable_after,
         policy: { schedule: c.delivery.retry_schedule.map(ms), jitter: c.delivery.jitter, maxRetryAfterMs: ms(c.delivery.max_retry_after), retry4xx: true },
-        onEndpointDisabled: (tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
         onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
       });
     }
@@ -174,7 +174,7 @@ export class Hookline {
     }
     if (works) {
       const r = c.retention;
-      this.retention = new Retention({ store, clock: this.clock, log: this.log, attemptsMs: ms(r.attempts), eventsMs: ms(r.events), intervalMs: ms(r.interval), batchSize: r.batch_size });
+      this.retention = new Retention({ store: store.deliveryEngine(), clock: this.clock, log: this.log, attemptsMs: ms(r.attempts), eventsMs: ms(r.events), intervalMs: ms(r.interval), batchSize: r.batch_size });
     }
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     new Gauge({
@@ -182,7 +182,7 @@ export class Hookline {
       help: 'Deliveries waiting to be sent (pending, including those being retried later).',
       registers: [this.registry],
       collect: async function (this: Gauge) {
-        this.set(await store.countPending());
+        this.set(await store.deliveries.countPending());
       },
     });
   }

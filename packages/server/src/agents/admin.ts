@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
 import { type SsrfGuard } from '../delivery/index.js';
-import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
+import type { AgentRecord, CrewRecord, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { NotificationRules } from '../notifications/index.js';
@@ -70,7 +70,7 @@ export class AgentAdmin {
     private readonly webhookNames: () => readonly string[] = () => [],
   ) {}
 
-  crewView(c: CrewTable) {
+  crewView(c: CrewRecord) {
     return { id: c.id, name: c.name, created_at: iso(c.created_at), updated_at: iso(c.updated_at) };
   }
 
@@ -79,12 +79,12 @@ export class AgentAdmin {
     if (!SLUG.test(id)) throw new UserError('invalid_id', `crew id "${id}" must be 1–63 lower-case letters, digits, - or _`);
     if (await this.store.agents.getCrew(id)) throw new UserError('conflict', `crew ${id} already exists`);
     const now = this.clock.now();
-    const row: CrewTable = { id, name: input.name, created_at: now, updated_at: now };
+    const row: CrewRecord = { id, name: input.name, created_at: now, updated_at: now };
     await this.store.agents.insertCrew(row);
     return this.crewView(row);
   }
 
-  async getCrew(id: string): Promise<CrewTable> {
+  async getCrew(id: string): Promise<CrewRecord> {
     const c = await this.store.agents.getCrew(id);
     if (!c) throw notFound('crew', id);
     return c;
@@ -97,18 +97,18 @@ export class AgentAdmin {
     await this.store.agents.deleteCrew(id);
   }
 
-  private storedSettings(row: AgentTable): RunnerSettings {
+  private storedSettings(row: AgentRecord): RunnerSettings {
     return JSON.parse(this.box.open(row.runner_config_enc)) as RunnerSettings;
   }
 
   /** Runner settings with secrets opened, for the executor; an openai runner without a model uses the agent's. */
-  runnerSettings(row: AgentTable): RunnerSettings {
+  runnerSettings(row: AgentRecord): RunnerSettings {
     const cfg = this.storedSettings(row);
     if (row.runner === 'openai' && !('model' in cfg && cfg.model) && row.model) return { ...cfg, model: row.model };
     return cfg;
   }
 
-  view(row: AgentTable): AgentView {
+  view(row: AgentRecord): AgentView {
     return {
       id: row.id,
       crew_id: row.crew_id,
@@ -141,7 +141,7 @@ export class AgentAdmin {
     const settings = this.checkRunner(input.runner, input.runner_config, input.model ?? null);
     const now = this.clock.now();
     const secret = newTriggerSecret();
-    const row: AgentTable = {
+    const row: AgentRecord = {
       id,
       crew_id: input.crew_id,
       name: input.name,
@@ -162,7 +162,7 @@ export class AgentAdmin {
     return { ...this.view(row), webhook_secret: secret };
   }
 
-  async get(id: string): Promise<AgentTable> {
+  async get(id: string): Promise<AgentRecord> {
     const a = await this.store.agents.getAgent(id);
     if (!a) throw notFound('agent', id);
     return a;
@@ -174,7 +174,7 @@ export class AgentAdmin {
   }
 
   async update(id: string, input: Partial<Omit<AgentInput, 'crew_id'>>): Promise<AgentView> {
-    const patch: Partial<AgentTable> = { updated_at: this.clock.now() };
+    const patch: Partial<AgentRecord> = { updated_at: this.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
     if (input.description !== undefined) patch.description = input.description;
     if (input.runner !== undefined || input.runner_config !== undefined || input.model !== undefined) {
@@ -225,7 +225,7 @@ export class AgentAdmin {
   }
 
   /** The agent's rules as the API shows them: incoming-webhook URLs reduced to their origin. */
-  private rulesView(row: AgentTable): NotificationRules | null {
+  private rulesView(row: AgentRecord): NotificationRules | null {
     const rules = row.notifications ? rulesFromJson(this.box.open(row.notifications)) : null;
     if (!rules) return null;
     return Object.fromEntries(Object.entries(rules).map(([event, list]) => [event, list.map((r) => ({ ...r, target: maskWebhookUrl(r.target) }))]));
@@ -243,7 +243,7 @@ export class AgentAdmin {
     }
   }
 
-  webhookSecret(row: AgentTable): string {
+  webhookSecret(row: AgentRecord): string {
     return this.box.open(row.webhook_secret_enc);
   }
 }

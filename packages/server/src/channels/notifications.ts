@@ -1,7 +1,7 @@
 import { signatureHeaders } from '../crypto/index.js';
 import { type Judged, type PreparedDelivery, type RetryPolicy } from '../delivery/index.js';
 import type { AuthSecret } from './post-action-auth.js';
-import type { DeliveryTable, FrozenRequest, PostActionTable, Store } from '../store/index.js';
+import type { DeliveryRecord, FrozenRequest, PostActionRecord, Store } from '../store/index.js';
 import type { NotificationSettings } from './notification-settings.js';
 import { isSlackWebhookUrl, judgeSlack, withSlackToken } from './slack.js';
 import type { Opener } from './endpoint.js';
@@ -12,7 +12,7 @@ function postActionPolicy(retryCount: number): Partial<RetryPolicy> {
 }
 
 /** The auth header of a post-action, from its sealed credentials, at send time. */
-function postActionAuth(a: Pick<PostActionTable, 'auth_type' | 'auth_enc'>, open: Opener): Record<string, string> {
+function postActionAuth(a: Pick<PostActionRecord, 'auth_type' | 'auth_enc'>, open: Opener): Record<string, string> {
   if (a.auth_type === 'none' || !a.auth_enc) return {};
   const secret = JSON.parse(open(a.auth_enc)) as AuthSecret;
   if ('token' in secret) return { authorization: `Bearer ${secret.token}` };
@@ -36,7 +36,7 @@ export interface NotificationChannelsOptions {
 export class NotificationChannels {
   constructor(private readonly o: NotificationChannelsOptions) {}
 
-  async prepare(rows: DeliveryTable[]): Promise<Map<string, PreparedDelivery | string>> {
+  async prepare(rows: DeliveryRecord[]): Promise<Map<string, PreparedDelivery | string>> {
     const out = new Map<string, PreparedDelivery | string>();
     const ids = (ch: string) => rows.filter((r) => r.channel === ch).map((r) => r.endpoint_id);
     const [actions, agents] = await Promise.all([this.o.store.postActions.getMany(ids('post_action')), this.o.store.agents.getAgents(ids('callback'))]);
@@ -54,7 +54,7 @@ export class NotificationChannels {
     return out;
   }
 
-  private prepareOne(row: DeliveryTable, frozen: () => FrozenRequest, action: PostActionTable | undefined, agent: { callback_secret_enc?: string | null } | undefined): PreparedDelivery | string {
+  private prepareOne(row: DeliveryRecord, frozen: () => FrozenRequest, action: PostActionRecord | undefined, agent: { callback_secret_enc?: string | null } | undefined): PreparedDelivery | string {
     const base = { rateLimit: null, trackHealth: false };
     switch (row.channel) {
       case 'post_action': {

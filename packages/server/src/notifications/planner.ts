@@ -1,6 +1,6 @@
 import type { SecretBox } from '../crypto/index.js';
 import { fallbackText, isSlackWebhookUrl, maskWebhookUrl, slackChannel, slackMessage, USER_AGENT } from '../channels/index.js';
-import type { AgentTable, CrewTable, DeliveryChannel, DeliveryTable, FrozenRequest, PostActionBindingTable, PostActionTable, RunTable, Store } from '../store/index.js';
+import type { AgentRecord, CrewRecord, DeliveryChannel, DeliveryRecord, FrozenRequest, PostActionBindingRecord, PostActionRecord, RunRecord, Store } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, type TemplateMode } from '../templates/index.js';
 import { type Clock } from '../util/index.js';
 import { newDelivery } from '../delivery/index.js';
@@ -41,13 +41,13 @@ export class Notifier {
   constructor(private readonly o: NotifierOptions) {}
 
   /** Writes the run's notifications in `tx`; returns how many were queued to send. */
-  async plan(tx: Store, run: RunTable, agent: AgentTable, crew: CrewTable | undefined, eventId: string): Promise<number> {
+  async plan(tx: Store, run: RunRecord, agent: AgentRecord, crew: CrewRecord | undefined, eventId: string): Promise<number> {
     const event = notifyEventFor(run.status);
     const eventType = runEventFor(run.status);
     if (!event || !eventType) return 0;
     const now = this.o.clock.now();
     const ctx = notificationContext(run, agent, crew, now);
-    const rows: DeliveryTable[] = [];
+    const rows: DeliveryRecord[] = [];
     const add = (channel: DeliveryChannel, destination: string, target: string, req: FrozenRequest | RenderFailure, sourceId: string | null = null) => {
       const failed = req instanceof RenderFailure;
       rows.push(
@@ -77,12 +77,12 @@ export class Notifier {
         add('webhook', webhookDestination(rule.target), rule.target, this.attempt(() => this.webhookRequest(rule.target, ctx)));
       }
     }
-    if (rows.length) await tx.insertDeliveries(rows);
+    if (rows.length) await tx.deliveries.insert(rows);
     return rows.filter((r) => r.status === 'pending').length;
   }
 
   /** 003: an agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
-  private rulesFor(agent: Pick<AgentTable, 'notifications'>, event: NotifyEvent): NotificationRule[] {
+  private rulesFor(agent: Pick<AgentRecord, 'notifications'>, event: NotifyEvent): NotificationRule[] {
     const own: NotificationRules | null = agent.notifications ? rulesFromJson(this.o.box.open(agent.notifications)) : null;
     if (own) return own[event] ?? [];
     const s = this.o.settings;
@@ -112,7 +112,7 @@ export class Notifier {
   }
 
   /** Seed 000: URL, header values and body rendered; auth is added at send time from the sealed credentials. */
-  private postActionRequest(a: PostActionTable, b: PostActionBindingTable, ctx: NotificationContext): FrozenRequest {
+  private postActionRequest(a: PostActionRecord, b: PostActionBindingRecord, ctx: NotificationContext): FrozenRequest {
     const url = this.template(a.url_template, 'url').render(ctx);
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
     const own = a.headers_enc ? (JSON.parse(this.o.box.open(a.headers_enc)) as Record<string, string>) : {};
@@ -124,7 +124,7 @@ export class Notifier {
   }
 
   /** Seed 002: its payload exactly; the signature and timestamp are added at send time. */
-  private callbackRequest(agent: AgentTable, run: RunTable): FrozenRequest {
+  private callbackRequest(agent: AgentRecord, run: RunRecord): FrozenRequest {
     const headers: Record<string, string> = agent.callback_headers_enc ? (JSON.parse(this.o.box.open(agent.callback_headers_enc)) as Record<string, string>) : {};
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     return {
@@ -156,7 +156,7 @@ export class Notifier {
 }
 
 /** Seed 000: failure includes timeout (and a cancelled run, which did not succeed). */
-function fires(when: PostActionBindingTable['fire_when'], status: RunTable['status']): boolean {
+function fires(when: PostActionBindingRecord['fire_when'], status: RunRecord['status']): boolean {
   if (when === 'any') return true;
   return when === 'success' ? status === 'completed' : status !== 'completed';
 }
