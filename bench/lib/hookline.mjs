@@ -152,7 +152,7 @@ export async function hooklineLatency(h, rx) {
     fromSchedule.push(got.ts[j] - scheduled[i]);
     last = Math.max(last, got.ts[j]);
   }
-  await waitFor('the queue to drain', async () => (await h.hl.store.countPending()) === 0, K.phaseTimeoutMs, 25);
+  await waitFor('the queue to drain', async () => (await h.hl.store.deliveries.countPending()) === 0, K.phaseTimeoutMs, 25);
   // Delivered at the offered rate? If not, the percentiles measure a growing queue.
   const deliveredRate = fromCall.length / ((last - start) / 1000);
   return {

@@ -37,12 +37,12 @@ export async function stepBacklog(ctx) {
         });
       }
       await store.transaction(async (tx) => {
-        for (let i = 0; i < events.length; i += 500) await tx.db.insertInto('events').values(events.slice(i, i + 500)).execute();
-        await tx.insertDeliveries(deliveries);
+        await tx.events.insert(events);
+        await tx.deliveries.insert(deliveries);
       });
     }
     out.insertSeconds = round((wall() - t0) / 1000, 1);
-    out.pending = await store.countPending();
+    out.pending = await store.deliveries.countPending();
     if (out.pending < K.backlog) throw new Error(`only ${out.pending} of ${K.backlog} backlog rows were inserted within ${K.phaseTimeoutMs / 1000}s`);
     out.afterInsert = mem();
     // The dispatcher polls every poll_interval by itself; wake it every 100 ms on top.
@@ -57,7 +57,7 @@ export async function stepBacklog(ctx) {
     for (let i = 0; i < 20; i++) {
       const t = wall();
       // perEndpoint/skipEndpoints: newer ClaimArgs need them; older builds ignore them.
-      const rows = await store.claimDue({ now: Date.now(), leaseUntil: Date.now() + 60_000, owner: 'bench-probe', limit: K.batchSize, perEndpoint: K.perEndpointInFlight, skipEndpoints: [] });
+      const rows = await store.deliveries.claimDue({ now: Date.now(), leaseUntil: Date.now() + 60_000, owner: 'bench-probe', limit: K.batchSize, perEndpoint: K.perEndpointInFlight, skipEndpoints: [] });
       claims.push(wall() - t);
       if (rows.length) throw new Error('a not-yet-due delivery was claimed');
     }

@@ -137,7 +137,8 @@ export class Hookline {
       // The engine's own connections (PostgreSQL): intake waiting for the shared pool cannot starve delivery.
       const engineStore = store.engine;
       this.dispatcher = new Dispatcher({
-        store: engineStore,
+        // An endpoint disabled by the engine (auto-disable or 410) has its `endpoint.disabled` event written in the same transaction.
+        store: engineStore.deliveryEngine((tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {})),
         sender: this.sender,
         prepare: channelPreparer({ store: engineStore, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),
         log: this.log,
@@ -151,7 +152,6 @@ export class Hookline {
         pollIntervalMs: ms(config.delivery.poll_interval),
         autoDisableAfter: config.delivery.auto_disable_after,
         policy: { schedule: config.delivery.retry_schedule.map(ms), jitter: config.delivery.jitter, maxRetryAfterMs: ms(config.delivery.max_retry_after), retry4xx: true },
-        onEndpointDisabled: (tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
         onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
       });
     }
@@ -174,7 +174,7 @@ export class Hookline {
     }
     if (works) {
       const retention = config.retention;
-      this.retention = new Retention({ store, clock: this.clock, log: this.log, attemptsMs: ms(retention.attempts), eventsMs: ms(retention.events), intervalMs: ms(retention.interval), batchSize: retention.batch_size });
+      this.retention = new Retention({ store: store.deliveryEngine(), clock: this.clock, log: this.log, attemptsMs: ms(retention.attempts), eventsMs: ms(retention.events), intervalMs: ms(retention.interval), batchSize: retention.batch_size });
     }
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     new Gauge({
@@ -182,7 +182,7 @@ export class Hookline {
       help: 'Deliveries waiting to be sent (pending, including those being retried later).',
       registers: [this.registry],
       collect: async function (this: Gauge) {
-        this.set(await store.countPending());
+        this.set(await store.deliveries.countPending());
       },
     });
   }

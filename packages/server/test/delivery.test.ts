@@ -7,6 +7,7 @@ import { verifySignature } from '../src/crypto/index.js';
 import { ManualClock } from '../src/util/clock.js';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { Receiver } from './helpers/receiver.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const EP = '/api/v1/webhooks/endpoints';
 const S = 1000;
@@ -213,7 +214,7 @@ describe.each(STORES)('delivery engine (%s)', (kind) => {
   });
 
   it('writes an endpoint\'s health only when its streak moves', async () => {
-    const db = h.hl.store.db;
+    const db = databaseOf(h.hl.store);
     // How many times the endpoint's row was written: a trigger's count on SQLite, the row version on PostgreSQL.
     if (kind === 'sqlite') {
       await sql`CREATE TEMP TABLE health_writes (endpoint_id TEXT)`.execute(db);

@@ -40,7 +40,7 @@ describe.each(STORES)('endpoint subscriptions to unknown event types (%s)', (kin
   it('knows the custom types published so far, also after their events are pruned, and suggests them', async () => {
     expect((await h.call('POST', '/api/v1/events', { type: 'invoice.paid', data: { amount: 1 } })).status).toBe(202);
     // Retention deletes the event; the type stays known.
-    await h.hl.store.pruneEvents(h.hl.clock.now() + 1, 1000);
+    await h.hl.store.events.prune(h.hl.clock.now() + 1, 1000);
     const r = await h.call('POST', EP, { url: target, events: ['invoice.paid', 'invoice.*', 'invoice.payed', 'invoce.*', 'invoice', 'shipment.*'], enabled: false });
     expect(r.status).toBe(201);
     expect(r.body.warnings).toEqual([

@@ -14,6 +14,7 @@ import { type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { TEST_DATABASE_URL } from './helpers/postgres.js';
 import { Receiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const EP = '/api/v1/webhooks/endpoints';
 const LEASE_MS = 60_000;
@@ -27,7 +28,7 @@ async function starts(h: Harness, via: 'claim' | 'handoff'): Promise<number> {
 
 /** The one delivery of event `eventId`. */
 async function deliveryOf(h: Harness, eventId: string) {
-  const rows = (await h.hl.store.listDeliveries({ limit: 100, offset: 0 })).rows.filter((r) => r.event_id === eventId);
+  const rows = (await h.hl.store.deliveries.list({ limit: 100, offset: 0 })).rows.filter((r) => r.event_id === eventId);
   expect(rows).toHaveLength(1);
   return rows[0]!;
 }
@@ -81,7 +82,7 @@ describe.each(STORES)('deliveries handed off by the publishing write (%s)', (kin
       // A round trip on the listening connection: any NOTIFY of the publish has arrived by now.
       if (listener) {
         await listener.query('SELECT 1');
-        const schema = (await h.hl.store.db.selectNoFrom((e) => e.fn<string>('current_schema', []).as('s')).executeTakeFirstOrThrow()).s;
+        const schema = (await databaseOf(h.hl.store).selectNoFrom((e) => e.fn<string>('current_schema', []).as('s')).executeTakeFirstOrThrow()).s;
         expect(wakeUps.filter((p) => p === schema)).toEqual([]);
       }
     } finally {

@@ -11,6 +11,7 @@ import { ManualClock } from '../src/util/clock.js';
 import { ADMIN_KEY, type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { createAgent, ScriptedRunner, triggerAndWait, until } from './helpers/notify.js';
 import { StreamClient } from './helpers/stream-client.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const BINS = '/api/v1/inspector/bins';
 const CAP = 5;
@@ -347,7 +348,7 @@ describe.each(STORES)('inspector (%s)', (kind) => {
     expect(responses).not.toMatch(/"secret":"/);
     const stream = JSON.stringify(watcher.frames);
     expect(watcher.frames.some((f) => f.topic === 'inspector.request')).toBe(true);
-    const stored = JSON.stringify(await h.hl.store.db.selectFrom('inspector_bins').selectAll().execute());
+    const stored = JSON.stringify(await databaseOf(h.hl.store).selectFrom('inspector_bins').selectAll().execute());
     expect(stored).toContain('hlbox.v1.');
     for (const s of secrets) {
       expect(responses).not.toContain(s);

@@ -32,7 +32,7 @@ describe('lease renewal (postgres)', () => {
     expect((await h.call('POST', '/api/v1/webhooks/endpoints', { url: 'http://127.0.0.1:9/hook', events: ['lease.*'] })).status).toBe(201);
     for (let i = 0; i < 3; i++) expect((await h.call('POST', '/api/v1/events', { type: 'lease.test', data: { i } })).status).toBe(202);
     const now = Date.now();
-    const rows = await h.hl.store.claimDue({ now, leaseUntil: now + 60_000, owner: 'w.1', limit: 10, perEndpoint: 10, skipEndpoints: [] });
+    const rows = await h.hl.store.deliveries.claimDue({ now, leaseUntil: now + 60_000, owner: 'w.1', limit: 10, perEndpoint: 10, skipEndpoints: [] });
     expect(rows).toHaveLength(3);
 
     // Another transaction holds the first row, as a result write does.
@@ -40,16 +40,16 @@ describe('lease renewal (postgres)', () => {
     await other.query('SELECT id FROM deliveries WHERE id = $1 FOR UPDATE', [rows[0]!.id]);
 
     const until = now + 120_000;
-    await h.hl.store.renewClaims(rows.map((r) => ({ id: r.id, owner: 'w.1' })), until); // waited forever before the fix
-    const after = await Promise.all(rows.map((r) => h.hl.store.getDelivery(r.id)));
+    await h.hl.store.deliveries.renewClaims(rows.map((r) => ({ id: r.id, owner: 'w.1' })), until); // waited forever before the fix
+    const after = await Promise.all(rows.map((r) => h.hl.store.deliveries.get(r.id)));
     expect(after.map((d) => Number(d!.next_attempt_at) === until)).toEqual([false, true, true]);
     await other.query('ROLLBACK');
 
     // Once the lock is gone, the next renewal takes that row too; rows of another claim are left alone.
-    await h.hl.store.renewClaims([...rows.map((r) => ({ id: r.id, owner: 'w.1' })), { id: rows[0]!.id, owner: 'w.2' }], until + 1);
-    const again = await Promise.all(rows.map((r) => h.hl.store.getDelivery(r.id)));
+    await h.hl.store.deliveries.renewClaims([...rows.map((r) => ({ id: r.id, owner: 'w.1' })), { id: rows[0]!.id, owner: 'w.2' }], until + 1);
+    const again = await Promise.all(rows.map((r) => h.hl.store.deliveries.get(r.id)));
     expect(again.map((d) => Number(d!.next_attempt_at))).toEqual([until + 1, until + 1, until + 1]);
-    await h.hl.store.renewClaims([{ id: rows[1]!.id, owner: 'w.2' }], until + 2);
-    expect(Number((await h.hl.store.getDelivery(rows[1]!.id))!.next_attempt_at)).toBe(until + 1);
+    await h.hl.store.deliveries.renewClaims([{ id: rows[1]!.id, owner: 'w.2' }], until + 2);
+    expect(Number((await h.hl.store.deliveries.get(rows[1]!.id))!.next_attempt_at)).toBe(until + 1);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import { migrations } from '../src/store/migrations.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
+import { databaseOf } from '../src/store/testing.js';
 
 /** Every migration this build ships, in the order they apply. */
 const ALL = Object.keys(migrations).sort();
@@ -49,7 +50,7 @@ describe('migrations', () => {
       // One report per migration, in order, for `hookline migrate`'s progress bar.
       expect(seen).toEqual(ALL.map((name, i) => [i + 1, ALL.length, name]));
       expect(await a.migrate()).toEqual([]);
-      expect(await a.countPending()).toBe(0);
+      expect(await a.deliveries.countPending()).toBe(0);
       await a.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -64,9 +65,9 @@ describe('migrations from earlier builds', () => {
       const a = await openStore({ sqlitePath: join(dir, 'h.db') });
       await a.migrate();
       // Simulate an older build: its record lived in kysely_migration, ours did not exist.
-      await a.db.schema.createTable('kysely_migration').addColumn('name', 'text').addColumn('timestamp', 'text').execute();
-      await (a.db as any).insertInto('kysely_migration').values(ALL.map((name) => ({ name, timestamp: 'x' }))).execute();
-      await (a.db as any).schema.dropTable('hookline_migrations').execute();
+      await databaseOf(a).schema.createTable('kysely_migration').addColumn('name', 'text').addColumn('timestamp', 'text').execute();
+      await (databaseOf(a) as any).insertInto('kysely_migration').values(ALL.map((name) => ({ name, timestamp: 'x' }))).execute();
+      await (databaseOf(a) as any).schema.dropTable('hookline_migrations').execute();
       expect(await a.migrate()).toEqual([]);
       await a.close();
     } finally {

@@ -13,6 +13,7 @@ import { type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { createAgent, ScriptedRunner, settledNotifications, triggerAndWait, until } from './helpers/notify.js';
 import { Receiver } from './helpers/receiver.js';
 import { PAGERDUTY_EXAMPLE } from './helpers/documented-examples.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const lower = (h: Record<string, string | string[] | undefined>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
 
@@ -153,7 +154,7 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect(n.target).toBe(`${origin}/…`);
     expect((await h.call('GET', '/api/v1/agents/broken')).body.notifications).toEqual({ on_complete: [{ channel: 'slack', target: `${origin}/…` }] });
     const secretPath = new URL(slack.webhookUrl('ops')).pathname;
-    const stored = JSON.stringify(await h.hl.store.db.selectFrom('agents').selectAll().where('id', '=', 'broken').execute()) + JSON.stringify(await h.hl.store.db.selectFrom('deliveries').select(['target', 'last_error']).where('run_id', '=', r.id).execute());
+    const stored = JSON.stringify(await databaseOf(h.hl.store).selectFrom('agents').selectAll().where('id', '=', 'broken').execute()) + JSON.stringify(await databaseOf(h.hl.store).selectFrom('deliveries').select(['target', 'last_error']).where('run_id', '=', r.id).execute());
     expect(stored).not.toContain(secretPath);
     await h.call('PATCH', '/api/v1/agents/broken', { notifications: null });
   });
@@ -266,7 +267,7 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
   });
 
   it('never stores or shows the Slack token or webhook secrets', async () => {
-    const rows = await h.hl.store.db.selectFrom('deliveries').select(['request_enc', 'last_error', 'target']).where('channel', 'in', ['slack', 'webhook']).execute();
+    const rows = await databaseOf(h.hl.store).selectFrom('deliveries').select(['request_enc', 'last_error', 'target']).where('channel', 'in', ['slack', 'webhook']).execute();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(JSON.stringify(row)).not.toMatch(new RegExp(`${slack.token}|s3cret|pd-secret`));
     const listing = JSON.stringify((await h.call('GET', '/api/v1/notifications?limit=1000')).body);

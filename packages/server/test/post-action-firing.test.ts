@@ -8,6 +8,7 @@ import { ManualClock } from '../src/util/clock.js';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { createAgent, ScriptedRunner, settledNotifications, triggerAndWait, until } from './helpers/notify.js';
 import { Receiver } from './helpers/receiver.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const PA = '/api/v1/post-actions';
 const SLACK_BODY = '{\n  "text": "{{trigger_type}} \'{{trigger_name}}\' finished: {{status}}\\nTeam: {{team_name}}\\nRun: {{run_id}}\\nError: {{error}}",\n  "response": "{{response}}"\n}';
@@ -88,7 +89,7 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
     expect(got('none').body).toBe('plain success');
     expect(got('none').headers['content-type']).toBe('text/plain; charset=utf-8');
     // The credentials are not in the stored request (sealed), nor in any API answer.
-    const rows = await h.hl.store.db.selectFrom('deliveries').select(['request_enc']).where('run_id', '=', run.id).execute();
+    const rows = await databaseOf(h.hl.store).selectFrom('deliveries').select(['request_enc']).where('run_id', '=', run.id).execute();
     for (const r of rows) expect(r.request_enc).not.toMatch(/tok-123|key-456|p@ss/);
     for (const id of ids) await h.call('DELETE', `${PA}/${id}`);
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileTemplate } from '../src/templates/index.js';
 import { ManualClock } from '../src/util/clock.js';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const PA = '/api/v1/post-actions';
 const SLACK_BODY = '{\n  "text": "{{trigger_type}} \'{{trigger_name}}\' finished: {{status}}\\nTeam: {{team_name}}\\nRun: {{run_id}}\\nError: {{error}}"\n}';
@@ -33,9 +34,9 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body;
   };
-  const rawAction = (id: string) => h.hl.store.db.selectFrom('post_actions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const rawAction = (id: string) => databaseOf(h.hl.store).selectFrom('post_actions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const rawBindings = (column: 'post_action_id' | 'trigger_id', value: string) =>
-    h.hl.store.db.selectFrom('post_action_bindings').selectAll().where(column, '=', value).execute();
+    databaseOf(h.hl.store).selectFrom('post_action_bindings').selectAll().where(column, '=', value).execute();
   const addSchedule = async (agentId: string, name: string) => {
     const r = await h.call('POST', '/api/v1/schedules', { agent_id: agentId, name, cron: '0 3 * * *' });
     expect(r.status, JSON.stringify(r.body)).toBe(201);

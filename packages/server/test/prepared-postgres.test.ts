@@ -9,6 +9,7 @@ import { type Harness, startHookline } from './helpers/hookline.js';
 import { createTestSchema, TEST_DATABASE_URL } from './helpers/postgres.js';
 import { Receiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -71,8 +72,8 @@ describe('prepared statements on PostgreSQL', () => {
         await store.close();
         await schema.drop();
       });
-      expect((await sql<{ n: number }>`${preparedAs('one')} SELECT 1 AS n`.execute(store.db)).rows).toEqual([{ n: 1 }]);
-      const names = (await sql<{ name: string }>`SELECT name FROM pg_prepared_statements`.execute(store.db)).rows.map((r) => r.name);
+      expect((await sql<{ n: number }>`${preparedAs('one')} SELECT 1 AS n`.execute(databaseOf(store))).rows).toEqual([{ n: 1 }]);
+      const names = (await sql<{ name: string }>`SELECT name FROM pg_prepared_statements`.execute(databaseOf(store))).rows.map((r) => r.name);
       expect(names).toEqual(prepareStatements ? ['hl_one_0'] : []);
     }
   });
@@ -94,13 +95,13 @@ describe('prepared statements on PostgreSQL', () => {
     await rx.waitFor(1);
     const other = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await other.connect();
-    const schema = (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(h.hl.store.db)).rows[0]!.s;
+    const schema = (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(databaseOf(h.hl.store))).rows[0]!.s;
     await other.query(`ALTER TABLE ${schema}.deliveries ADD COLUMN added_by_a_newer_version text`);
     await other.end();
     // Queued behind an unanswered publish, these go through the claim (its RETURNING * changed shape).
     h.hl.dispatcher!.wake();
     for (let n = 2; n <= 20; n++) await h.hl.publisher.publish({ type: 'order.created', data: { n } });
     await rx.waitFor(20);
-    await until('all recorded', async () => ((await h.hl.store.countPending()) === 0 ? true : undefined));
+    await until('all recorded', async () => ((await h.hl.store.deliveries.countPending()) === 0 ? true : undefined));
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const target = 'http://127.0.0.1:9/hook';
 
@@ -40,7 +41,7 @@ describe.each(STORES)('publisher group commit (%s)', (kind) => {
   });
 
   it('answers a mixed batch exactly: a duplicate with the first event, a test event to one endpoint, run-linked rows, each new type noted once', async () => {
-    const rowsOf = (eventId: string) => h.hl.store.db.selectFrom('deliveries').selectAll().where('event_id', '=', eventId).execute();
+    const rowsOf = (eventId: string) => databaseOf(h.hl.store).selectFrom('deliveries').selectAll().where('event_id', '=', eventId).execute();
     const first = await h.hl.publisher.publish({ type: 'grp.mixed', data: { v: 1 }, id: 'mixed-1' });
     expect(first).toMatchObject({ duplicate: false, deliveries: 1 });
     const eps = (await h.call('GET', '/api/v1/webhooks/endpoints?limit=100')).body.items as { id: string; events: string[] }[];
@@ -63,13 +64,13 @@ describe.each(STORES)('publisher group commit (%s)', (kind) => {
       ['run_mixed', 'agent_mixed', true, 'pending', 0, 'endpoint'],
     ]);
     expect([fresh.deliveries, again.deliveries]).toEqual([1, 1]);
-    const noted = await h.hl.store.db.selectFrom('event_types').selectAll().where('type', 'in', ['grp.mixed', 'grp.noted']).orderBy('type').execute();
+    const noted = await databaseOf(h.hl.store).selectFrom('event_types').selectAll().where('type', 'in', ['grp.mixed', 'grp.noted']).orderBy('type').execute();
     expect(noted.map((t) => [t.type, t.first_published_at])).toEqual([
       ['grp.mixed', Date.parse(first.event.timestamp)],
       ['grp.noted', Math.min(Date.parse(fresh.event.timestamp), Date.parse(again.event.timestamp))],
     ]);
     // A duplicate's own type is not noted: its event was never written.
     await h.hl.publisher.publish({ type: 'grp.never', data: {}, id: 'mixed-1' });
-    expect(await h.hl.store.db.selectFrom('event_types').selectAll().where('type', '=', 'grp.never').execute()).toEqual([]);
+    expect(await databaseOf(h.hl.store).selectFrom('event_types').selectAll().where('type', '=', 'grp.never').execute()).toEqual([]);
   });
 });

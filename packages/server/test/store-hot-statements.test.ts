@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, STORES, startHookline } from './helpers/hookline.js';
-import type { DeliveryTable, EventTable, RunTable } from '../src/store/schema.js';
+import type { DeliveryRecord, EventRecord, RunRecord } from '../src/store/index.js';
 
 describe.each(STORES)('hot store statements (%s)', (kind) => {
   let h: Harness;
   const endpoints: string[] = [];
   let serial = 0;
-  const event = (): EventTable => ({ id: `evt_hot_${kind}_${++serial}`, type: 'hot.test', created_at: Date.now(), payload: '{}' });
-  const delivery = (eventId: string, endpointId: string): DeliveryTable => {
+  const event = (): EventRecord => ({ id: `evt_hot_${kind}_${++serial}`, type: 'hot.test', created_at: Date.now(), payload: '{}' });
+  const delivery = (eventId: string, endpointId: string): DeliveryRecord => {
     const now = Date.now();
     return {
       id: `dlv_hot_${kind}_${++serial}`, event_id: eventId, endpoint_id: endpointId, event_type: 'hot.test', status: 'pending', attempts: 0,
@@ -41,19 +41,19 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
 
   it('claims due rows oldest first, skipping the listed endpoints, at most perEndpoint of each, and leases them', async () => {
     const [a, b, c] = endpoints as [string, string, string];
-    const published: DeliveryTable[] = [];
+    const published: DeliveryRecord[] = [];
     for (let i = 0; i < 3; i++) {
       const e = event();
       await h.hl.store.transaction(async (tx) => {
-        await tx.insertEvents([e]);
+        await tx.events.insert([e]);
         const rows = [a, b, c].map((ep) => ({ ...delivery(e.id, ep), next_attempt_at: 1000 + i }));
-        await tx.insertDeliveries(rows);
+        await tx.deliveries.insert(rows);
         published.push(...rows);
       });
     }
     const now = Date.now();
     const claim = (skipEndpoints: string[], perEndpoint: number, limit: number, owner: string) =>
-      h.hl.store.claimDue({ now, leaseUntil: now + 60_000, owner, limit, perEndpoint, skipEndpoints });
+      h.hl.store.deliveries.claimDue({ now, leaseUntil: now + 60_000, owner, limit, perEndpoint, skipEndpoints });
 
     const first = await claim([a], 2, 3, 'w.1');
     expect(first).toHaveLength(3);
@@ -87,27 +87,27 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     const update = (leaseOwner: string) => ({
       id: row.id, leaseOwner, status: 'delivered' as const, attempts: 1, nextAttemptAt: now, updatedAt: now, deliveredAt: now, lastStatusCode: 200, lastError: null,
     });
-    await h.hl.store.engine.recordResults({ attempts: [attempt(1)], updates: [update('w.2')], health: [] });
-    expect((await h.hl.store.getDelivery(row.id))!.status).toBe('pending');
-    await h.hl.store.engine.recordResults({ attempts: [attempt(2)], updates: [update('w.1')], health: [] });
-    const written = (await h.hl.store.getDelivery(row.id))!;
+    await h.hl.store.engine.deliveries.recordResults({ attempts: [attempt(1)], updates: [update('w.2')], health: [] });
+    expect((await h.hl.store.deliveries.get(row.id))!.status).toBe('pending');
+    await h.hl.store.engine.deliveries.recordResults({ attempts: [attempt(2)], updates: [update('w.1')], health: [] });
+    const written = (await h.hl.store.deliveries.get(row.id))!;
     expect([written.status, written.lease_owner, Number(written.delivered_at)]).toEqual(['delivered', null, now]);
-    expect((await h.hl.store.listAttempts(row.id)).map((t) => [t.attempt, t.status_code, t.response_body])).toEqual([[1, 200, 'ok'], [2, 200, 'ok']]);
+    expect((await h.hl.store.deliveries.listAttempts(row.id)).map((t) => [t.attempt, t.status_code, t.response_body])).toEqual([[1, 200, 'ok'], [2, 200, 'ok']]);
   });
 
   it('inserts events once, returning the ids that were new', async () => {
     const [e1, e2] = [event(), event()];
-    expect(await h.hl.store.insertEvents([e1])).toEqual(new Set([e1.id]));
-    expect(await h.hl.store.insertEvents([e1, e2])).toEqual(new Set([e2.id]));
-    expect(await h.hl.store.getEvents([e1.id, e2.id])).toHaveLength(2);
+    expect(await h.hl.store.events.insert([e1])).toEqual(new Set([e1.id]));
+    expect(await h.hl.store.events.insert([e1, e2])).toEqual(new Set([e2.id]));
+    expect(await h.hl.store.events.getMany([e1.id, e2.id])).toHaveLength(2);
   });
 
   it('writes the rows of one insert outside a transaction all or none', async () => {
     const e = event();
-    await h.hl.store.insertEvents([e]);
+    await h.hl.store.events.insert([e]);
     const good = delivery(e.id, endpoints[0]!);
-    await expect(h.hl.store.insertDeliveries([good, { ...delivery(e.id, endpoints[1]!), id: good.id }])).rejects.toThrow();
-    expect(await h.hl.store.getDelivery(good.id)).toBeUndefined();
+    await expect(h.hl.store.deliveries.insert([good, { ...delivery(e.id, endpoints[1]!), id: good.id }])).rejects.toThrow();
+    expect(await h.hl.store.deliveries.get(good.id)).toBeUndefined();
   });
 
   it('never writes inside another caller\'s open transaction', async () => {
@@ -117,18 +117,18 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     let entered!: () => void;
     const open = new Promise<void>((resolve) => (entered = resolve));
     const rolledBack = h.hl.store.transaction(async (tx) => {
-      await tx.insertEvents([inside]);
+      await tx.events.insert([inside]);
       entered();
       await held;
       throw new Error('rolled back on purpose');
     });
     await open;
-    const written = h.hl.store.insertEvents([outside]);
+    const written = h.hl.store.events.insert([outside]);
     release();
     await expect(rolledBack).rejects.toThrow('rolled back on purpose');
     expect(await written).toEqual(new Set([outside.id]));
-    expect(await h.hl.store.getEvent(inside.id)).toBeUndefined();
-    expect((await h.hl.store.getEvent(outside.id))?.id).toBe(outside.id);
+    expect(await h.hl.store.events.get(inside.id)).toBeUndefined();
+    expect((await h.hl.store.events.get(outside.id))?.id).toBe(outside.id);
   });
 
   it('reads an agent with every column, in and out of a transaction, and sees its changes at once', async () => {
@@ -163,7 +163,7 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
 
   it('inserts runs once per idempotency key, answering a repeat with the first run', async () => {
     const now = Date.now();
-    const run = (key: string | null): RunTable => ({
+    const run = (key: string | null): RunRecord => ({
       id: `run_hot_${kind}_${++serial}`, crew_id: 'hot', agent_id: 'hot-agent', trigger_type: 'webhook', trigger_id: null, trigger_name: 'inbound',
       prompt: 'a\u0000b', status: 'queued', output: null, error: null, exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null,
       idempotency_key: key, lease_owner: null, lease_until: null, created_at: now, started_at: null, finished_at: null, updated_at: now,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
 import { type SsrfGuard } from '../net/index.js';
-import type { AgentTable, CrewTable, Page, Store } from '../store/index.js';
+import type { AgentRecord, CrewRecord, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { DEFAULT_AGENT_TIMEOUT_SECONDS } from '../config/index.js';
 import { notFound, UserError } from '../errors/index.js';
@@ -73,7 +73,7 @@ export class AgentAdmin {
     private readonly defaultTimeoutSeconds: number = DEFAULT_AGENT_TIMEOUT_SECONDS,
   ) {}
 
-  crewView(c: CrewTable) {
+  crewView(c: CrewRecord) {
     return { id: c.id, name: c.name, created_at: iso(c.created_at), updated_at: iso(c.updated_at) };
   }
 
@@ -82,12 +82,12 @@ export class AgentAdmin {
     if (!SLUG.test(id)) throw new UserError('invalid_id', `crew id "${id}" must be 1–63 lower-case letters, digits, - or _`);
     if (await this.store.agents.getCrew(id)) throw new UserError('conflict', `crew ${id} already exists`);
     const now = this.clock.now();
-    const row: CrewTable = { id, name: input.name, created_at: now, updated_at: now };
+    const row: CrewRecord = { id, name: input.name, created_at: now, updated_at: now };
     await this.store.agents.insertCrew(row);
     return this.crewView(row);
   }
 
-  async getCrew(id: string): Promise<CrewTable> {
+  async getCrew(id: string): Promise<CrewRecord> {
     const c = await this.store.agents.getCrew(id);
     if (!c) throw notFound('crew', id);
     return c;
@@ -100,18 +100,18 @@ export class AgentAdmin {
     await this.store.agents.deleteCrew(id);
   }
 
-  private storedSettings(row: AgentTable): RunnerSettings {
+  private storedSettings(row: AgentRecord): RunnerSettings {
     return JSON.parse(this.box.open(row.runner_config_enc)) as RunnerSettings;
   }
 
   /** Runner settings with secrets opened, for the executor; an openai runner without a model uses the agent's. */
-  runnerSettings(row: AgentTable): RunnerSettings {
+  runnerSettings(row: AgentRecord): RunnerSettings {
     const cfg = this.storedSettings(row);
     if (row.runner === 'openai' && !('model' in cfg && cfg.model) && row.model) return { ...cfg, model: row.model };
     return cfg;
   }
 
-  view(row: AgentTable): AgentView {
+  view(row: AgentRecord): AgentView {
     return {
       id: row.id,
       crew_id: row.crew_id,
@@ -144,7 +144,7 @@ export class AgentAdmin {
     const settings = this.checkRunner(input.runner, input.runner_config, input.model ?? null);
     const now = this.clock.now();
     const secret = newTriggerSecret();
-    const row: AgentTable = {
+    const row: AgentRecord = {
       id,
       crew_id: input.crew_id,
       name: input.name,
@@ -165,7 +165,7 @@ export class AgentAdmin {
     return { ...this.view(row), webhook_secret: secret };
   }
 
-  async get(id: string): Promise<AgentTable> {
+  async get(id: string): Promise<AgentRecord> {
     const a = await this.store.agents.getAgent(id);
     if (!a) throw notFound('agent', id);
     return a;
@@ -177,7 +177,7 @@ export class AgentAdmin {
   }
 
   async update(id: string, input: Partial<Omit<AgentInput, 'crew_id'>>): Promise<AgentView> {
-    const patch: Partial<AgentTable> = { updated_at: this.clock.now() };
+    const patch: Partial<AgentRecord> = { updated_at: this.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
     if (input.description !== undefined) patch.description = input.description;
     if (input.runner !== undefined || input.runner_config !== undefined || input.model !== undefined) {
@@ -228,7 +228,7 @@ export class AgentAdmin {
   }
 
   /** The agent's rules as the API shows them: incoming-webhook URLs reduced to their origin. */
-  private rulesView(row: AgentTable): NotificationRules | null {
+  private rulesView(row: AgentRecord): NotificationRules | null {
     const rules = row.notifications ? rulesFromJson(this.box.open(row.notifications)) : null;
     if (!rules) return null;
     return Object.fromEntries(Object.entries(rules).map(([event, list]) => [event, list.map((r) => ({ ...r, target: maskWebhookUrl(r.target) }))]));
@@ -246,7 +246,7 @@ export class AgentAdmin {
     }
   }
 
-  webhookSecret(row: AgentTable): string {
+  webhookSecret(row: AgentRecord): string {
     return this.box.open(row.webhook_secret_enc);
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { AgentTable, Store } from '../store/index.js';
+import type { AgentRecord, Store } from '../store/index.js';
 import { UserError } from '../errors/index.js';
 import type { AgentAdmin } from './admin.js';
 import { type AgentFileDefinition, AgentFileError, type AgentFileOptions, agentSettings, parseAgentFile } from './agent-file.js';
@@ -89,7 +89,7 @@ export class AgentFiles {
       // A file without a notifications block gets the configured defaults (null).
       notifications: def.notifications ?? null,
     };
-    let row: AgentTable;
+    let row: AgentRecord;
     if (!existing) {
       await this.admin.create({ id: def.id, crew_id: def.crew_id, ...fields });
       // Marked as the file's at once, so a failure below leaves an agent the next load can fix.

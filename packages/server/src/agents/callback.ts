@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
 import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import { checkHeaderName } from '../post-actions/index.js';
-import type { AgentTable, Store } from '../store/index.js';
+import type { AgentRecord, Store } from '../store/index.js';
 import { type Clock } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import { HIDDEN } from './runner-config.js';
@@ -34,7 +34,7 @@ const newCallbackSecret = () => `hlcb_${randomBytes(32).toString('base64url')}`;
 export class CallbackAdmin {
   constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock, private readonly guard: SsrfGuard) {}
 
-  view(a: AgentTable): CallbackView | null {
+  view(a: AgentRecord): CallbackView | null {
     if (!a.callback_url) return null;
     const headers = a.callback_headers_enc ? (JSON.parse(this.box.open(a.callback_headers_enc)) as Record<string, string>) : {};
     return { url: a.callback_url, headers: Object.fromEntries(Object.keys(headers).map((k) => [k, HIDDEN])), signature: { header: 'X-Signature', timestamp_header: 'X-Timestamp', algorithm: 'hmac-sha256' } };
@@ -52,7 +52,7 @@ export class CallbackAdmin {
     checkDestinationUrl(input.url, { field: 'url', example: 'https://your-domain.com/agent-results', credentialsHint: 'put them in headers, which are stored encrypted', guard: this.guard });
     const headers = checkLiteralHeaders(input.headers ?? {});
     const secret = agent.callback_secret_enc ? undefined : newCallbackSecret();
-    const patch: Partial<AgentTable> = {
+    const patch: Partial<AgentRecord> = {
       callback_url: input.url,
       callback_headers_enc: Object.keys(headers).length ? this.box.seal(JSON.stringify(headers)) : null,
       ...(secret ? { callback_secret_enc: this.box.seal(secret) } : {}),
@@ -76,7 +76,7 @@ export class CallbackAdmin {
     return { secret };
   }
 
-  private async agent(id: string): Promise<AgentTable> {
+  private async agent(id: string): Promise<AgentRecord> {
     const a = await this.store.agents.getAgent(id);
     if (!a) throw notFound('agent', id);
     return a;

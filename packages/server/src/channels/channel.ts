@@ -4,7 +4,7 @@
  * request that are the same whatever the channel.
  */
 import { type KnownRows, type PreparedDelivery } from '../delivery/index.js';
-import type { DeliveryTable } from '../store/index.js';
+import type { DeliveryRecord } from '../store/index.js';
 import type { CompiledTemplate, TemplateMode } from '../templates/index.js';
 
 /**
@@ -13,7 +13,7 @@ import type { CompiledTemplate, TemplateMode } from '../templates/index.js';
  * reason it cannot be sent (its destination deleted or disabled), which fails it without an attempt.
  */
 export interface Channel {
-  prepare(rows: DeliveryTable[], now: number, known?: KnownRows): Promise<Map<string, PreparedDelivery | string>>;
+  prepare(rows: DeliveryRecord[], now: number, known?: KnownRows): Promise<Map<string, PreparedDelivery | string>>;
 }
 
 /** Opens a value sealed with the secret box. */

@@ -3,7 +3,7 @@
  * it at send time and adding the channel's current auth or signature.
  */
 import { type PreparedDelivery, type SendRequest } from '../delivery/index.js';
-import type { DeliveryTable, FrozenRequest } from '../store/index.js';
+import type { DeliveryRecord, FrozenRequest } from '../store/index.js';
 import type { Opener } from './channel.js';
 
 /**
@@ -11,9 +11,9 @@ import type { Opener } from './channel.js';
  * cached: it is read once). A row without one (its render failed) is `request_missing`.
  */
 export function prepareFrozen(
-  rows: DeliveryTable[],
+  rows: DeliveryRecord[],
   openFresh: Opener,
-  prepareOne: (row: DeliveryTable, frozen: () => FrozenRequest) => PreparedDelivery | string,
+  prepareOne: (row: DeliveryRecord, frozen: () => FrozenRequest) => PreparedDelivery | string,
 ): Map<string, PreparedDelivery | string> {
   const out = new Map<string, PreparedDelivery | string>();
   for (const row of rows) {

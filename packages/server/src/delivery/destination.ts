@@ -1,4 +1,4 @@
-import type { DeliveryTable, EndpointTable, EventTable } from '../store/index.js';
+import type { DeliveryRecord, EndpointRecord, EventRecord } from '../store/index.js';
 import type { SendRequest, SendResult } from './http-sender.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -35,12 +35,12 @@ export type Judged = Omit<SendResult, 'error'> & { error: { code: string; messag
 
 /** Rows the caller already holds (a hand-off from the publishing write, which read or wrote them): not read again. */
 export interface KnownRows {
-  events: EventTable[];
-  endpoints: EndpointTable[];
+  events: EventRecord[];
+  endpoints: EndpointRecord[];
 }
 
 /**
  * Prepares a claim's rows. A row whose destination cannot be sent to (deleted, disabled,
  * its event pruned) maps to the reason, and is failed without an attempt.
  */
-export type PrepareDeliveries = (rows: DeliveryTable[], now: number, known?: KnownRows) => Promise<Map<string, PreparedDelivery | string>>;
+export type PrepareDeliveries = (rows: DeliveryRecord[], now: number, known?: KnownRows) => Promise<Map<string, PreparedDelivery | string>>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DeliveryTable, Store } from '../store/index.js';
+import type { DeliveryEngineStore, DeliveryRecord } from '../store/index.js';
 import { type Clock, type RandomSource, systemClock, systemRandom, newId, RateLimiter } from '../util/index.js';
 import type { Judged, KnownRows, PrepareDeliveries, PreparedDelivery } from './destination.js';
 import type { HttpSender } from './http-sender.js';
@@ -14,7 +14,8 @@ import { Reservations } from './reservations.js';
 export type { DeliveryResult } from './outcome.js';
 
 export interface DispatcherOptions {
-  store: Store;
+  /** The engine's port to storage (see store/engine.ts); disabling an endpoint writes its event too. */
+  store: DeliveryEngineStore;
   sender: Pick<HttpSender, 'send'>;
   /** Turns claimed rows into requests (channels/ knows how, per channel). */
   prepare: PrepareDeliveries;
@@ -30,17 +31,12 @@ export interface DispatcherOptions {
   autoDisableAfter: number;
   /** Default policy; a destination's own settings replace parts of it. */
   policy: RetryPolicy;
-  /**
-   * Called inside the transaction that disabled an endpoint (auto-disable or 410), so the
-   * `endpoint.disabled` event is written with the disable or not at all.
-   */
-  onEndpointDisabled?: (tx: Store, endpointId: string, reason: string) => Promise<void>;
   /** Called for every delivery whose new state is written (the live stream); must not throw. */
   onResult?: (r: DeliveryResult) => void;
 }
 
 interface Ready {
-  row: DeliveryTable;
+  row: DeliveryRecord;
   owner: string;
   prepared: PreparedDelivery;
   claimedAt: number;
@@ -117,7 +113,7 @@ export class Dispatcher implements DeliveryHandoff {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.unlisten = await this.options.store.ops.listenDue({
+    this.unlisten = await this.options.store.listenDue({
       due: () => this.wake(),
       dueAt: (at) => this.expectDue(at),
       // At start, and after a lost connection (announcements were missed): what is due, and when next.
@@ -273,7 +269,7 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   /** See DeliveryHandoff.reserve: room left after open and reserved work, two slot-fulls per endpoint at most. */
-  reserve(rows: DeliveryTable[], now: number): HandoffLease | undefined {
+  reserve(rows: DeliveryRecord[], now: number): HandoffLease | undefined {
     if (this.stopped || this.backlog) return undefined;
     let room = this.options.maxInFlight - this.held - this.reserved.count;
     const ids = new Set<string>();
@@ -298,7 +294,7 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   /** See DeliveryHandoff.accept: the rows start as a claim's would. */
-  accept(lease: HandoffLease, rows: DeliveryTable[], known: KnownRows): void {
+  accept(lease: HandoffLease, rows: DeliveryRecord[], known: KnownRows): void {
     this.unreserve(lease);
     if (!rows.length) return;
     for (const r of rows) this.holding.set(r.id, lease.owner);
@@ -343,7 +339,7 @@ export class Dispatcher implements DeliveryHandoff {
     return out;
   }
 
-  private async launch(rows: DeliveryTable[], owner: string, now: number, known?: KnownRows): Promise<void> {
+  private async launch(rows: DeliveryRecord[], owner: string, now: number, known?: KnownRows): Promise<void> {
     const prepared = await this.options.prepare(rows, now, known);
     const release: string[] = [];
     let releaseAt = now;
@@ -394,7 +390,7 @@ export class Dispatcher implements DeliveryHandoff {
     await this.options.store.renewClaims(claims, this.clock.now() + this.options.leaseMs);
   }
 
-  private async send(row: DeliveryTable, owner: string, p: PreparedDelivery): Promise<void> {
+  private async send(row: DeliveryRecord, owner: string, p: PreparedDelivery): Promise<void> {
     const dest = row.endpoint_id;
     this.perEndpoint.set(dest, (this.perEndpoint.get(dest) ?? 0) + 1);
     const startedAt = this.clock.now();
@@ -515,11 +511,7 @@ export class Dispatcher implements DeliveryHandoff {
     }
     for (const [id, reason] of toDisable) {
       try {
-        const disabled = await this.options.store.transaction(async (tx) => {
-          if (!(await tx.disableEndpoint(id, reason, this.clock.now()))) return false; // another worker won
-          await this.options.onEndpointDisabled?.(tx, id, reason);
-          return true;
-        });
+        const disabled = await this.options.store.disableEndpoint(id, reason, this.clock.now()); // false: another worker won
         if (disabled) this.options.log.warn({ endpointId: id, reason }, 'endpoint disabled');
       } catch (err) {
         // The results are written; the next failed attempt will try the disable again.

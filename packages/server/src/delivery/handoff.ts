@@ -1,4 +1,4 @@
-import type { DeliveryTable } from '../store/index.js';
+import type { DeliveryRecord } from '../store/index.js';
 import type { KnownRows } from './destination.js';
 
 /**
@@ -22,12 +22,12 @@ export interface DeliveryHandoff {
    * Which of `rows` the dispatcher takes now, or undefined for none: it has no room, or older
    * due rows may be waiting in the store (they go first: new rows then queue behind them).
    */
-  reserve(rows: DeliveryTable[], now: number): HandoffLease | undefined;
+  reserve(rows: DeliveryRecord[], now: number): HandoffLease | undefined;
   /**
    * The write committed: `rows` (those of `lease` whose events were new) are the dispatcher's to
    * send; `known`: their events and endpoints as the publish wrote and read them.
    */
-  accept(lease: HandoffLease, rows: DeliveryTable[], known: KnownRows): void;
+  accept(lease: HandoffLease, rows: DeliveryRecord[], known: KnownRows): void;
   /** The write failed: nothing of `lease` was stored. */
   cancel(lease: HandoffLease): void;
   /** A publishing write committed deliveries it did not hand off: they wait in the queue. */
@@ -35,7 +35,7 @@ export interface DeliveryHandoff {
 }
 
 /** Marks the rows `lease` took as leased to it, as a claim would have. */
-export function applyLease(rows: DeliveryTable[], lease: HandoffLease | undefined): void {
+export function applyLease(rows: DeliveryRecord[], lease: HandoffLease | undefined): void {
   if (!lease) return;
   for (const row of rows) {
     if (!lease.ids.has(row.id)) continue;

@@ -1,8 +1,8 @@
-import type { DeliveryTable } from '../store/index.js';
+import type { DeliveryRecord } from '../store/index.js';
 import { type Clock, newId } from '../util/index.js';
 
 /** A delivery queued now: pending, due at once, never tried. `extra` sets the channel's own columns. */
-export function newDelivery(clock: Clock, now: number, base: Pick<DeliveryTable, 'event_id' | 'endpoint_id' | 'event_type'>, extra: Partial<DeliveryTable> = {}): DeliveryTable {
+export function newDelivery(clock: Clock, now: number, base: Pick<DeliveryRecord, 'event_id' | 'endpoint_id' | 'event_type'>, extra: Partial<DeliveryRecord> = {}): DeliveryRecord {
   return {
     id: newId('dlv', clock),
     ...base,

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryTable } from '../store/index.js';
+import type { DeliveryRecord } from '../store/index.js';
 import type { PreparedDelivery } from './destination.js';
 import { attemptFinished, earliestRetry, givenUp, healthOf, resultOf } from './outcome.js';
 
 const T = Date.UTC(2026, 6, 1);
 const policy = { schedule: [30_000, 120_000], jitter: 0, maxRetryAfterMs: 3_600_000, retry4xx: true };
 
-function row(id: string, endpointId: string, attempts = 0): DeliveryTable {
+function row(id: string, endpointId: string, attempts = 0): DeliveryRecord {
   return { id, event_id: `evt_${id}`, endpoint_id: endpointId, event_type: 'order.paid', status: 'pending', attempts, next_attempt_at: T, lease_owner: 'w.1', created_at: T, updated_at: T, delivered_at: null, last_status_code: 7, last_error: null };
 }
 
 const prepared = (extra: Partial<PreparedDelivery> = {}): PreparedDelivery => ({ rateLimit: null, trackHealth: true, build: () => ({ method: 'POST', url: 'https://hooks.example/x?token=secret', headers: {}, timeoutMs: 1000 }), ...extra });
 
-function attempt(r: DeliveryTable, statusCode: number | null, error: { code: string; message: string } | null = null, extra: Partial<PreparedDelivery> = {}) {
+function attempt(r: DeliveryRecord, statusCode: number | null, error: { code: string; message: string } | null = null, extra: Partial<PreparedDelivery> = {}) {
   return attemptFinished({
     row: r, owner: 'w.2', prepared: prepared(extra), request: { method: 'POST', url: 'https://hooks.example/x?token=secret', headers: {}, timeoutMs: 1000 },
     response: { statusCode, retryAfterMs: null, responseBody: 'body', durationMs: 12.6, error }, startedAt: T, now: T + 13, attemptId: 'att_1', policy, random: () => 0,

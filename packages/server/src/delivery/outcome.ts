@@ -1,4 +1,4 @@
-import type { AttemptTable, DeliveryTable, DeliveryUpdate, EndpointHealthChange } from '../store/index.js';
+import type { AttemptRecord, DeliveryRecord, DeliveryUpdate, EndpointHealthChange } from '../store/index.js';
 import { type RandomSource, iso } from '../util/index.js';
 import type { Judged, PreparedDelivery } from './destination.js';
 import type { SendRequest } from './http-sender.js';
@@ -10,9 +10,9 @@ import { decide, type RetryPolicy, type Verdict } from './retry-policy.js';
  * moves its endpoint's failure streak. Pure: no clock, store or network here.
  */
 export interface Finished {
-  row: DeliveryTable;
+  row: DeliveryRecord;
   owner: string;
-  attempt?: AttemptTable;
+  attempt?: AttemptRecord;
   update: DeliveryUpdate;
   verdict: Verdict | { kind: 'skipped' };
   trackHealth: boolean;
@@ -38,7 +38,7 @@ export interface DeliveryResult {
 }
 
 export interface AttemptFacts {
-  row: DeliveryTable;
+  row: DeliveryRecord;
   /** The claim (lease owner) it was sent under. */
   owner: string;
   prepared: PreparedDelivery;
@@ -58,7 +58,7 @@ export function attemptFinished(a: AttemptFacts): Finished {
   const attemptNo = row.attempts + 1;
   const policy = a.prepared.policy ? { ...a.policy, ...a.prepared.policy } : a.policy;
   const verdict = decide(policy, attemptNo, res, now, a.random);
-  const attempt: AttemptTable = {
+  const attempt: AttemptRecord = {
     id: a.attemptId,
     delivery_id: row.id,
     attempt: attemptNo,
@@ -86,7 +86,7 @@ export function attemptFinished(a: AttemptFacts): Finished {
 }
 
 /** A delivery failed without an attempt (its destination was deleted or disabled, its event pruned). */
-export function givenUp(row: DeliveryTable, owner: string, reason: string, now: number): Finished {
+export function givenUp(row: DeliveryRecord, owner: string, reason: string, now: number): Finished {
   const update: DeliveryUpdate = { id: row.id, leaseOwner: owner, status: 'failed', attempts: row.attempts, nextAttemptAt: now, updatedAt: now, deliveredAt: row.delivered_at, lastStatusCode: row.last_status_code, lastError: reason };
   return { row, owner, update, verdict: { kind: 'skipped' }, trackHealth: false };
 }

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Store } from '../store/index.js';
+import type { DeliveryEngineStore } from '../store/index.js';
 import { type Clock } from '../util/index.js';
 
 export interface RetentionOptions {
-  store: Store;
+  store: Pick<DeliveryEngineStore, 'pruneAttempts' | 'pruneEvents'>;
   clock: Clock;
   log: Logger;
   attemptsMs: number;

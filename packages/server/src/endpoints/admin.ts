@@ -2,7 +2,7 @@ import type { SecretBox, SigningScheme } from '../crypto/index.js';
 import { generateWebhookSecret } from '../crypto/index.js';
 import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import { checkPattern, matchesBuiltin, type Publisher, type SubscriptionWarning, unknownTypeWarnings } from '../events/index.js';
-import type { EndpointTable, Page, Store } from '../store/index.js';
+import type { EndpointRecord, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, parseDuration, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 
@@ -65,21 +65,21 @@ export class EndpointAdmin {
     this.clock = options.clock ?? systemClock;
   }
 
-  view(row: EndpointTable): EndpointView {
+  view(row: EndpointRecord): EndpointView {
     const headers = row.headers_enc ? (JSON.parse(this.options.box.open(row.headers_enc)) as Record<string, string>) : {};
     const now = this.clock.now();
     return {
       id: row.id,
       url: row.url,
       description: row.description,
-      events: JSON.parse(row.events) as string[],
+      events: row.events,
       // Custom headers often carry credentials: names only, values hidden.
       headers: Object.fromEntries(Object.keys(headers).map((k) => [k, '********'])),
       timeout_seconds: row.timeout_ms / 1000,
-      retry_schedule: row.retry_schedule ? (JSON.parse(row.retry_schedule) as number[]).map((ms) => ms / 1000) : null,
+      retry_schedule: row.retry_schedule ? row.retry_schedule.map((ms) => ms / 1000) : null,
       signing_scheme: row.signing_scheme,
       rate_limit: row.rate_limit,
-      enabled: row.enabled === 1,
+      enabled: row.enabled,
       disabled_reason: row.disabled_reason,
       disabled_at: iso(row.disabled_at),
       consecutive_failures: row.consecutive_failures,
@@ -120,7 +120,7 @@ export class EndpointAdmin {
     return h;
   }
 
-  private checkSchedule(s: (string | number)[] | null | undefined): string | null {
+  private checkSchedule(s: (string | number)[] | null | undefined): number[] | null {
     if (!s) return null;
     const ms = s.map((d) => parseDuration(d));
     ms.forEach((v, i) => {
@@ -128,7 +128,7 @@ export class EndpointAdmin {
         throw new UserError('invalid_retry_schedule', `retry_schedule[${i}] = ${JSON.stringify(s[i])} is not a delay between 1s and 7d; use seconds (30) or a duration ("30s", "2m", "1h")`);
       }
     });
-    return JSON.stringify(ms);
+    return ms as number[];
   }
 
   async create(input: EndpointInput): Promise<SavedEndpoint<EndpointView & { secret: string }>> {
@@ -136,17 +136,17 @@ export class EndpointAdmin {
     const secret = generateWebhookSecret();
     const events = this.checkEvents(input.events);
     const warnings = await this.eventTypeWarnings(input.events);
-    const row: EndpointTable = {
+    const row: EndpointRecord = {
       id: newId('ep', this.clock),
       url: this.checkUrl(input.url),
       description: input.description ?? '',
-      events: JSON.stringify(events),
+      events,
       headers_enc: input.headers && Object.keys(input.headers).length ? this.options.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null,
       timeout_ms: (input.timeout_seconds ?? 30) * 1000,
       retry_schedule: this.checkSchedule(input.retry_schedule),
       signing_scheme: input.signing_scheme ?? 'standard',
       rate_limit: input.rate_limit ?? null,
-      enabled: input.enabled === false ? 0 : 1,
+      enabled: input.enabled !== false,
       disabled_reason: input.enabled === false ? 'disabled by the API' : null,
       disabled_at: input.enabled === false ? now : null,
       consecutive_failures: 0,
@@ -156,36 +156,36 @@ export class EndpointAdmin {
       created_at: now,
       updated_at: now,
     };
-    await this.options.store.insertEndpoint(row, events);
+    await this.options.store.endpoints.insert(row, events);
     return { ...this.view(row), secret, ...(warnings.length ? { warnings } : {}) };
   }
 
-  async get(id: string): Promise<EndpointTable> {
-    const row = await this.options.store.getEndpoint(id);
+  async get(id: string): Promise<EndpointRecord> {
+    const row = await this.options.store.endpoints.get(id);
     if (!row) throw notFound('endpoint', id);
     return row;
   }
 
   async list(page: Page): Promise<{ items: EndpointView[]; total: number }> {
-    const { rows, total } = await this.options.store.listEndpoints(page);
+    const { rows, total } = await this.options.store.endpoints.list(page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
   async update(id: string, input: Partial<EndpointInput>): Promise<SavedEndpoint> {
     const now = this.clock.now();
-    const patch: Partial<EndpointTable> = { updated_at: now };
+    const patch: Partial<EndpointRecord> = { updated_at: now };
     if (input.url !== undefined) patch.url = this.checkUrl(input.url);
     if (input.description !== undefined) patch.description = input.description;
     const events = input.events ? this.checkEvents(input.events) : undefined;
-    if (events) patch.events = JSON.stringify(events);
+    if (events) patch.events = events;
     if (input.headers !== undefined) patch.headers_enc = Object.keys(input.headers).length ? this.options.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null;
     if (input.timeout_seconds !== undefined) patch.timeout_ms = input.timeout_seconds * 1000;
     if (input.retry_schedule !== undefined) patch.retry_schedule = this.checkSchedule(input.retry_schedule);
     if (input.signing_scheme !== undefined) patch.signing_scheme = input.signing_scheme;
     if (input.rate_limit !== undefined) patch.rate_limit = input.rate_limit;
-    if (input.enabled === true) Object.assign(patch, { enabled: 1, disabled_reason: null, disabled_at: null, consecutive_failures: 0 });
-    if (input.enabled === false) Object.assign(patch, { enabled: 0, disabled_reason: 'disabled by the API', disabled_at: now });
-    const row = await this.options.store.updateEndpoint(id, patch, events);
+    if (input.enabled === true) Object.assign(patch, { enabled: true, disabled_reason: null, disabled_at: null, consecutive_failures: 0 });
+    if (input.enabled === false) Object.assign(patch, { enabled: false, disabled_reason: 'disabled by the API', disabled_at: now });
+    const row = await this.options.store.endpoints.update(id, patch, events);
     if (!row) throw notFound('endpoint', id);
     const warnings = input.events ? await this.eventTypeWarnings(input.events) : [];
     return { ...this.view(row), ...(warnings.length ? { warnings } : {}) };
@@ -197,7 +197,7 @@ export class EndpointAdmin {
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.options.store.deleteEndpoint(id, this.clock.now()))) throw notFound('endpoint', id);
+    if (!(await this.options.store.endpoints.delete(id, this.clock.now()))) throw notFound('endpoint', id);
   }
 
   /** New secret now; the old one keeps signing beside it for `graceSeconds`. */
@@ -206,7 +206,7 @@ export class EndpointAdmin {
     const now = this.clock.now();
     const graceMs = graceSeconds === undefined ? this.options.rotationGraceMs : graceSeconds * 1000;
     const secret = generateWebhookSecret();
-    const updated = await this.options.store.updateEndpoint(id, {
+    const updated = await this.options.store.endpoints.update(id, {
       secret_enc: this.options.box.seal(secret),
       prev_secret_enc: graceMs > 0 ? row.secret_enc : null,
       prev_secret_expires_at: graceMs > 0 ? now + graceMs : null,
@@ -227,7 +227,7 @@ export class EndpointAdmin {
     const row = await this.get(id);
     if (!row.enabled) throw new UserError('endpoint_disabled', `endpoint ${id} is disabled; enable it before replaying`);
     if (!(since < until)) throw new UserError('invalid_window', '`since` must be earlier than `until`');
-    const enqueued = await this.options.publisher.replay(id, JSON.parse(row.events) as string[], since, until);
+    const enqueued = await this.options.publisher.replay(id, row.events, since, until);
     return { enqueued };
   }
 }

@@ -1,4 +1,4 @@
-import type { Store, DeliveryTable, EventTable } from '../store/index.js';
+import type { DeliveryRecord, EventRecord, PublishBatchResult, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, GroupCommit } from '../util/index.js';
 import { newDelivery, applyLease, type DeliveryHandoff } from '../delivery/index.js';
 import { BUILTIN_EVENT_TYPES, patternsMatching } from './catalog.js';
@@ -84,7 +84,7 @@ export class Publisher {
     };
   }
 
-  private deliveryRows(event: EventTable, endpointIds: string[], now: number, run?: PublishInput['run']): DeliveryTable[] {
+  private deliveryRows(event: EventRecord, endpointIds: string[], now: number, run?: PublishInput['run']): DeliveryRecord[] {
     return endpointIds.map((endpoint_id) =>
       newDelivery(this.clock, now, { event_id: event.id, endpoint_id, event_type: event.type }, run ? { run_id: run.run_id, agent_id: run.agent_id, target: endpoint_id } : {}),
     );
@@ -114,11 +114,11 @@ export class Publisher {
     // The first occurrence of an id in the batch wins, as it would one call at a time.
     const first = new Map<string, number>();
     envs.forEach((e, i) => first.has(e.id) || first.set(e.id, i));
-    const rows: EventTable[] = [...first.values()].map((i) => ({ id: envs[i]!.id, type: envs[i]!.type, created_at: now, payload: JSON.stringify(envs[i]) }));
+    const rows: EventRecord[] = [...first.values()].map((i) => ({ id: envs[i]!.id, type: envs[i]!.type, created_at: now, payload: JSON.stringify(envs[i]) }));
     const pendingOf = (id: string) => batch[first.get(id)!]!;
     // Targets as if every event were new; the write drops the deliveries of duplicates.
     const broadcast = rows.filter((r) => !pendingOf(r.id).onlyEndpointId);
-    const subs = broadcast.length ? await store.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : { pairs: [], endpoints: [] };
+    const subs = broadcast.length ? await store.endpoints.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : { pairs: [], endpoints: [] };
     const byPattern = new Map<string, string[]>();
     for (const sub of subs.pairs) {
       const ids = byPattern.get(sub.pattern);
@@ -134,9 +134,9 @@ export class Publisher {
     const unrecorded = [...new Set(rows.map((r) => r.type))].filter((t) => !this.recordedTypes.has(t));
     const lease = deliveries.length ? handoff?.reserve(deliveries, now) : undefined;
     applyLease(deliveries, lease);
-    let written: Awaited<ReturnType<Store['writePublishBatch']>>;
+    let written: PublishBatchResult;
     try {
-      written = await store.writePublishBatch({ events: rows, deliveries, types: unrecorded, now });
+      written = await store.events.writePublishBatch({ events: rows, deliveries, types: unrecorded, now });
     } catch (err) {
       if (lease) handoff!.cancel(lease);
       throw err;
@@ -150,7 +150,7 @@ export class Publisher {
     const existing = new Map(stored.map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
     // A duplicate committed by another writer during the statement was outside its snapshot: read it now.
     const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);
-    for (const e of await store.getEvents(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
+    for (const e of await store.events.getMany(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
     this.rememberTypes(store, unrecorded.filter((t) => fresh.some((r) => r.type === t)));
     const onPublished = this.options.onPublished;
     if (onPublished && fresh.length) {
@@ -183,14 +183,14 @@ export class Publisher {
     let afterId: string | undefined;
     let total = 0;
     for (;;) {
-      const page = await this.options.store.listEventsInWindow({ since, until, limit: 1000, ...(afterId ? { afterId } : {}) });
+      const page = await this.options.store.events.listInWindow({ since, until, limit: 1000, ...(afterId ? { afterId } : {}) });
       if (!page.length) break;
       afterId = page[page.length - 1]!.id;
       // webhook.test events were addressed to one endpoint; they are not part of any stream.
       const wanted = page.filter((e) => e.type !== 'webhook.test' && patternsMatching(e.type).some((p) => patterns.includes(p)));
       const now = this.clock.now();
       const rows = wanted.flatMap((e) => this.deliveryRows({ ...e, payload: '' }, [endpointId], now));
-      if (rows.length) await this.options.store.transaction((tx) => tx.insertDeliveries(rows));
+      if (rows.length) await this.options.store.transaction((tx) => tx.deliveries.insert(rows));
       total += rows.length;
       onProgress?.(total);
     }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { HooklineConfig } from '../config/index.js';
 import { isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
-import type { InspectorBinRow, InspectorBinTable, InspectorRequestTable, Page, Store } from '../store/index.js';
+import type { InspectorBinRow, InspectorBinRecord, InspectorRequestRecord, Page, Store } from '../store/index.js';
 import type { StreamEmitter } from '../stream/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { UserError } from '../errors/index.js';
@@ -88,7 +88,7 @@ export class Inspector {
     if (!NAME_RE.test(name)) throw new UserError('invalid_name', `name ${shown(name)} is not allowed: use ${NAME_RULE} (it becomes the URL /inspect/{name}), or leave it out for a random one`, { field: 'name' });
     const scheme = checkScheme(input.scheme ?? 'auto');
     if (input.secret !== undefined) checkSecret(input.secret, scheme);
-    const row: InspectorBinTable = { name, scheme, secret_enc: input.secret === undefined ? null : this.options.box.seal(input.secret), next_seq: 0, created_at: this.options.clock.now() };
+    const row: InspectorBinRecord = { name, scheme, secret_enc: input.secret === undefined ? null : this.options.box.seal(input.secret), next_seq: 0, created_at: this.options.clock.now() };
     if (!(await this.options.store.inspector.insertBin(row))) throw new UserError('bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
     return this.view({ ...row, request_count: 0, last_request_at: null }, origin);
   }
@@ -105,7 +105,7 @@ export class Inspector {
   async update(name: string, patch: BinUpdate, origin: string): Promise<BinView> {
     const current = await this.bin(name);
     const scheme = patch.scheme === undefined ? (current.scheme as BinScheme) : checkScheme(patch.scheme);
-    const changes: Partial<Pick<InspectorBinTable, 'scheme' | 'secret_enc'>> = {};
+    const changes: Partial<Pick<InspectorBinRecord, 'scheme' | 'secret_enc'>> = {};
     if (patch.scheme !== undefined) changes.scheme = scheme;
     if (patch.secret === null) changes.secret_enc = null;
     else if (patch.secret !== undefined) changes.secret_enc = this.options.box.seal(checkSecret(patch.secret, scheme));
@@ -152,18 +152,18 @@ export class Inspector {
     const secret = found.secret_enc === null ? null : this.options.box.open(found.secret_enc);
     const signature = checkSignature({ scheme: found.scheme as BinScheme, headers, body: req.body, secret, nowSec: Math.floor(now / 1000) });
     const { stored, truncated } = cutBody(req.body, this.options.settings.max_body_bytes);
-    const row: Omit<InspectorRequestTable, 'seq'> = {
+    const row: Omit<InspectorRequestRecord, 'seq'> = {
       id: newId('req', this.options.clock),
       bin,
       method: req.method,
       path: req.url,
-      headers: JSON.stringify(headers),
+      headers,
       body_base64: stored.toString('base64'),
-      body_truncated: truncated ? 1 : 0,
+      body_truncated: truncated,
       size_bytes: req.body.length,
       remote_address: req.remoteAddress,
       received_at: now,
-      signature: signature && JSON.stringify(signature),
+      signature,
     };
     const kept = await this.options.store.transaction((tx) => tx.inspector.insertRequest(row, this.options.settings.max_requests_per_bin));
     // Deleted between the lookup and the insert.
@@ -205,7 +205,7 @@ function checkSecret(secret: string, scheme: BinScheme): string {
   return secret;
 }
 
-function summaryOf(row: Omit<InspectorRequestTable, 'seq'>, headers: Record<string, string>, signature: SignatureCheck | null): CapturedRequestSummary {
+function summaryOf(row: Omit<InspectorRequestRecord, 'seq'>, headers: Record<string, string>, signature: SignatureCheck | null): CapturedRequestSummary {
   return {
     id: row.id,
     bin: row.bin,
@@ -213,7 +213,7 @@ function summaryOf(row: Omit<InspectorRequestTable, 'seq'>, headers: Record<stri
     path: row.path,
     query: queryRecord(row.path),
     headers,
-    body_truncated: row.body_truncated === 1,
+    body_truncated: row.body_truncated,
     size_bytes: row.size_bytes,
     content_type: headers['content-type'] ?? null,
     remote_address: row.remote_address,
@@ -222,9 +222,7 @@ function summaryOf(row: Omit<InspectorRequestTable, 'seq'>, headers: Record<stri
   };
 }
 
-function requestView(row: InspectorRequestTable): CapturedRequestView {
-  const headers = JSON.parse(row.headers) as Record<string, string>;
-  const signature = row.signature === null ? null : (JSON.parse(row.signature) as SignatureCheck);
+function requestView(row: InspectorRequestRecord): CapturedRequestView {
   const { body, body_base64 } = bodyView(Buffer.from(row.body_base64, 'base64'));
-  return { ...summaryOf(row, headers, signature), body, body_base64 };
+  return { ...summaryOf(row, row.headers, row.signature as SignatureCheck | null), body, body_base64 };
 }

@@ -1,5 +1,5 @@
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js';
-import type { ApiKeyTable, KeyWatch, Store } from '../store/index.js';
+import type { ApiKeyRecord, KeyWatch, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { notFound } from '../errors/index.js';
 
@@ -23,7 +23,7 @@ const MAX_CACHED_KEYS = 10_000;
 export class ApiKeys {
   private readonly revokedListeners = new Set<(id: string) => void>();
   /** Live keys by hash, used only while `watch` says no other connection changed a key. */
-  private readonly cache = new Map<string, ApiKeyTable>();
+  private readonly cache = new Map<string, ApiKeyRecord>();
   /** Moves whenever the cache is dropped, so a lookup that raced a revocation is not cached. */
   private generation = 0;
   private keyWatch: KeyWatch | undefined;
@@ -40,22 +40,22 @@ export class ApiKeys {
     return () => this.revokedListeners.delete(listener);
   }
 
-  view(r: ApiKeyTable): KeyView {
+  view(r: ApiKeyRecord): KeyView {
     return { id: r.id, name: r.name, prefix: r.prefix, role: r.role, created_at: iso(r.created_at), revoked_at: iso(r.revoked_at), last_used_at: iso(r.last_used_at) };
   }
 
   async create(name: string, role: KeyRole = 'admin'): Promise<KeyView & { key: string }> {
     const g = generateApiKey();
-    const row: ApiKeyTable = { id: newId('key', this.clock), name, prefix: g.prefix, hash: g.hash, role, created_at: this.clock.now(), revoked_at: null, last_used_at: null };
-    await this.store.insertApiKey(row);
+    const row: ApiKeyRecord = { id: newId('key', this.clock), name, prefix: g.prefix, hash: g.hash, role, created_at: this.clock.now(), revoked_at: null, last_used_at: null };
+    await this.store.keys.insert(row);
     return { ...this.view(row), key: g.key };
   }
 
   /** Installs a key the operator chose (HOOKLINE_ADMIN_KEY); a no-op when it is already there. */
   async ensure(key: string, name: string): Promise<void> {
     const hash = hashApiKey(key);
-    if (await this.store.findApiKeyByHash(hash)) return;
-    await this.store.insertApiKey({ id: newId('key', this.clock), name, prefix: key.slice(0, 12), hash, role: 'admin', created_at: this.clock.now(), revoked_at: null, last_used_at: null });
+    if (await this.store.keys.findByHash(hash)) return;
+    await this.store.keys.insert({ id: newId('key', this.clock), name, prefix: key.slice(0, 12), hash, role: 'admin', created_at: this.clock.now(), revoked_at: null, last_used_at: null });
   }
 
   /**
@@ -66,7 +66,7 @@ export class ApiKeys {
    * Without a watch (or while PostgreSQL's LISTEN is down), every check reads the database.
    */
   async watch(): Promise<void> {
-    this.keyWatch ??= await this.store.watchKeys(() => this.forget());
+    this.keyWatch ??= await this.store.keys.watch(() => this.forget());
   }
 
   async unwatch(): Promise<void> {
@@ -77,7 +77,7 @@ export class ApiKeys {
   }
 
   /** The key's row when `key` is a live key, else undefined. Records use at minute granularity. */
-  async verify(key: string): Promise<ApiKeyTable | undefined> {
+  async verify(key: string): Promise<ApiKeyRecord | undefined> {
     if (!looksLikeApiKey(key)) return undefined;
     const hash = hashApiKey(key);
     const cacheable = this.keyWatch?.unchanged() ?? false;
@@ -85,7 +85,7 @@ export class ApiKeys {
     let row = this.cache.get(hash);
     if (!row) {
       const generation = this.generation;
-      row = await this.store.findApiKeyByHash(hash);
+      row = await this.store.keys.findByHash(hash);
       if (!row || row.revoked_at !== null) return undefined;
       if (cacheable && generation === this.generation) {
         if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
@@ -96,7 +96,7 @@ export class ApiKeys {
     // One write a minute per key (and process) at most: a busy client must not turn every read into a write.
     if (row.last_used_at === null || now - row.last_used_at > 60_000) {
       row.last_used_at = now;
-      await this.store.touchApiKey(row.id, now);
+      await this.store.keys.touch(row.id, now);
     }
     return row;
   }
@@ -107,17 +107,17 @@ export class ApiKeys {
   }
 
   async list(): Promise<KeyView[]> {
-    return (await this.store.listApiKeys()).map((r) => this.view(r));
+    return (await this.store.keys.list()).map((r) => this.view(r));
   }
 
   async revoke(id: string): Promise<void> {
-    if (!(await this.store.revokeApiKey(id, this.clock.now()))) throw notFound('active API key', id);
+    if (!(await this.store.keys.revoke(id, this.clock.now()))) throw notFound('active API key', id);
     this.forget(); // at once: this process's own commit does not move the watch
     for (const listener of this.revokedListeners) listener(id);
   }
 
   count(): Promise<number> {
-    return this.store.countApiKeys();
+    return this.store.keys.count();
   }
 }
 export { type Session, Sessions } from './sessions.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretBox } from '../crypto/index.js';
 import { safeEqual } from '../crypto/index.js';
-import type { ApiKeyTable, Store } from '../store/index.js';
+import type { ApiKeyRecord, Store } from '../store/index.js';
 import { type Clock, iso } from '../util/index.js';
 import type { ApiKeys } from './index.js';
 
@@ -16,7 +16,7 @@ interface SessionClaims {
 }
 
 export interface Session {
-  key: ApiKeyTable;
+  key: ApiKeyRecord;
   csrfToken: string;
   expiresAt: number;
 }
@@ -46,7 +46,7 @@ export class Sessions {
       return undefined;
     }
     if (typeof claims.e !== 'number' || claims.e <= this.clock.now()) return undefined;
-    const key = await this.store.getApiKey(claims.k);
+    const key = await this.store.keys.get(claims.k);
     if (!key || key.revoked_at !== null) return undefined;
     return { key, csrfToken: claims.c, expiresAt: claims.e };
   }

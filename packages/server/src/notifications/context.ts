@@ -1,16 +1,16 @@
-import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
+import type { AgentRecord, CrewRecord, RunRecord } from '../store/index.js';
 import { iso } from '../util/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT, type NotifyEvent } from './events.js';
 
 /** The run event an ended run announces; cancelled runs count as failed (they did not succeed). */
-export function runEventFor(status: RunTable['status']): 'run.completed' | 'run.failed' | 'run.timeout' | undefined {
+export function runEventFor(status: RunRecord['status']): 'run.completed' | 'run.failed' | 'run.timeout' | undefined {
   if (status === 'completed') return 'run.completed';
   if (status === 'failed' || status === 'cancelled') return 'run.failed';
   if (status === 'timeout') return 'run.timeout';
   return undefined;
 }
 
-export function notifyEventFor(status: RunTable['status']): NotifyEvent | undefined {
+export function notifyEventFor(status: RunRecord['status']): NotifyEvent | undefined {
   const e = runEventFor(status);
   return e && NOTIFY_EVENT_FOR_RUN_EVENT[e];
 }
@@ -19,7 +19,7 @@ export function notifyEventFor(status: RunTable['status']): NotifyEvent | undefi
  * Every template's variables for one ended run: the post-actions' and the notifications'
  * (Slack and named webhooks) together, so any template may use either set.
  */
-export function notificationContext(run: RunTable, agent: Pick<AgentTable, 'name'>, crew: Pick<CrewTable, 'name'> | undefined, now: number) {
+export function notificationContext(run: RunRecord, agent: Pick<AgentRecord, 'name'>, crew: Pick<CrewRecord, 'name'> | undefined, now: number) {
   const event = notifyEventFor(run.status) ?? 'on_error';
   const success = run.status === 'completed';
   const error = success ? '' : (run.error ?? '');

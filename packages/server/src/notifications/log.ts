@@ -1,4 +1,4 @@
-import type { AttemptTable, DeliveryChannel, DeliveryStatus, DeliveryTable, Page, Store } from '../store/index.js';
+import type { AttemptRecord, DeliveryChannel, DeliveryStatus, DeliveryRecord, Page, Store } from '../store/index.js';
 import { type Clock, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
@@ -6,7 +6,7 @@ import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 export const CHANNELS = ['slack', 'webhook', 'post_action', 'callback', 'endpoint'] as const satisfies readonly DeliveryChannel[];
 
 /** One record of the notification log (docs/notifications.md), field for field. */
-export function notificationView(r: DeliveryTable) {
+export function notificationView(r: DeliveryRecord) {
   return {
     id: r.id,
     execution_id: r.run_id ?? '',
@@ -23,7 +23,7 @@ export function notificationView(r: DeliveryTable) {
 }
 
 /** A post-action's run-history record. */
-function postActionRunView(r: DeliveryTable, last: AttemptTable | undefined) {
+function postActionRunView(r: DeliveryRecord, last: AttemptRecord | undefined) {
   return {
     id: r.id,
     status: r.status === 'delivered' ? 'success' : r.status === 'failed' ? 'failed' : 'pending',
@@ -62,8 +62,8 @@ export class NotificationLog {
     return { items: rows.map(notificationView), total, limit: q.limit, offset: q.offset };
   }
 
-  async get(id: string): Promise<DeliveryTable> {
-    const row = await this.store.getDelivery(id);
+  async get(id: string): Promise<DeliveryRecord> {
+    const row = await this.store.deliveries.get(id);
     if (!row?.run_id) throw notFound('notification', id);
     return row;
   }
@@ -75,20 +75,20 @@ export class NotificationLog {
   async retry(id: string) {
     const row = await this.get(id);
     await this.requeue(row);
-    return notificationView((await this.store.getDelivery(row.id))!);
+    return notificationView((await this.store.deliveries.get(row.id))!);
   }
 
   /** Manual retry of any delivery (a notification, or an endpoint's delivery of any event), when it can still be sent. */
-  async requeue(row: DeliveryTable): Promise<void> {
+  async requeue(row: DeliveryRecord): Promise<void> {
     if ((row.channel ?? 'endpoint') === 'endpoint') {
-      const endpoint = await this.store.getEndpoint(row.endpoint_id);
+      const endpoint = await this.store.endpoints.get(row.endpoint_id);
       if (!endpoint) throw new UserError('endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
       if (!endpoint.enabled) throw new UserError('endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
     } else if (!row.request_enc) {
       // Its template failed when the run ended: there is nothing to send again.
       throw new UserError('not_retryable', `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
     }
-    await this.store.requeueDelivery(row.id, this.clock.now());
+    await this.store.deliveries.requeue(row.id, this.clock.now());
     this.onRequeued();
   }
 

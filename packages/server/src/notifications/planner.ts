@@ -1,6 +1,6 @@
 import type { SecretBox } from '../crypto/index.js';
 import { callbackRequest, type Compile, maskWebhookUrl, namedWebhookRequest, type NotificationSettings, type Opener, postActionRequest, slackRequest, type SlackTemplates } from '../channels/index.js';
-import type { AgentTable, CrewTable, DeliveryChannel, DeliveryTable, FrozenRequest, PostActionBindingTable, RunTable, Store } from '../store/index.js';
+import type { AgentRecord, CrewRecord, DeliveryChannel, DeliveryRecord, FrozenRequest, PostActionBindingRecord, RunRecord, Store } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, type TemplateMode } from '../templates/index.js';
 import { type Clock } from '../util/index.js';
 import { newDelivery } from '../delivery/index.js';
@@ -39,13 +39,13 @@ export class Notifier {
   constructor(private readonly options: NotifierOptions) {}
 
   /** Writes the run's notifications in `tx`; returns how many were queued to send. */
-  async plan(tx: Store, run: RunTable, agent: AgentTable, crew: CrewTable | undefined, eventId: string): Promise<number> {
+  async plan(tx: Store, run: RunRecord, agent: AgentRecord, crew: CrewRecord | undefined, eventId: string): Promise<number> {
     const event = notifyEventFor(run.status);
     const eventType = runEventFor(run.status);
     if (!event || !eventType) return 0;
     const now = this.options.clock.now();
     const ctx = notificationContext(run, agent, crew, now);
-    const rows: DeliveryTable[] = [];
+    const rows: DeliveryRecord[] = [];
     const add = (channel: DeliveryChannel, destination: string, target: string, req: FrozenRequest | RenderFailure, sourceId: string | null = null) => {
       const failed = req instanceof RenderFailure;
       rows.push(
@@ -75,12 +75,12 @@ export class Notifier {
         add('webhook', webhookDestination(rule.target), rule.target, this.attempt(() => namedWebhookRequest(rule.target, ctx, { webhooks: this.options.settings.webhooks, compile: this.compile })));
       }
     }
-    if (rows.length) await tx.insertDeliveries(rows);
+    if (rows.length) await tx.deliveries.insert(rows);
     return rows.filter((r) => r.status === 'pending').length;
   }
 
   /** An agent's own rules replace the defaults; without rules, Slack's default channel and every webhook subscribed to the event. */
-  private rulesFor(agent: Pick<AgentTable, 'notifications'>, event: NotifyEvent): NotificationRule[] {
+  private rulesFor(agent: Pick<AgentRecord, 'notifications'>, event: NotifyEvent): NotificationRule[] {
     const own: NotificationRules | null = agent.notifications ? rulesFromJson(this.options.box.open(agent.notifications)) : null;
     if (own) return own[event] ?? [];
     const settings = this.options.settings;
@@ -111,7 +111,7 @@ export class Notifier {
 }
 
 /** Post-actions' fire-when: failure includes timeout (and a cancelled run, which did not succeed). */
-function fires(when: PostActionBindingTable['fire_when'], status: RunTable['status']): boolean {
+function fires(when: PostActionBindingRecord['fire_when'], status: RunRecord['status']): boolean {
   if (when === 'any') return true;
   return when === 'success' ? status === 'completed' : status !== 'completed';
 }

@@ -1,6 +1,6 @@
 import type { SecretBox } from '../crypto/index.js';
 import { type SsrfGuard } from '../net/index.js';
-import type { BindingTriggerType, Page, PostActionBindingTable, PostActionMethod, PostActionTable, Store } from '../store/index.js';
+import type { BindingTriggerType, Page, PostActionBindingRecord, PostActionMethod, PostActionRecord, Store } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import {
@@ -34,7 +34,7 @@ export interface PostActionView {
   headers: Record<string, string>;
   body_template: string;
   /** The type, and for `header` auth the header's name (not secret); tokens, passwords and values never. */
-  auth: { type: PostActionTable['auth_type']; name?: string };
+  auth: { type: PostActionRecord['auth_type']; name?: string };
   timeout_seconds: number;
   retry_count: number;
   enabled: boolean;
@@ -82,7 +82,7 @@ export interface PostActionAdminOptions {
 export class PostActionAdmin {
   constructor(private readonly options: PostActionAdminOptions) {}
 
-  view(row: PostActionTable): PostActionView {
+  view(row: PostActionRecord): PostActionView {
     const auth: PostActionView['auth'] = { type: row.auth_type };
     if (row.auth_type === 'header') auth.name = (this.authSecret(row) as { name: string }).name;
     return {
@@ -95,19 +95,19 @@ export class PostActionAdmin {
       auth,
       timeout_seconds: row.timeout_ms / 1000,
       retry_count: row.retry_count,
-      enabled: row.enabled === 1,
+      enabled: row.enabled,
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
     };
   }
 
   /** Header name → value template, opened (for the sender, which comes with firing). */
-  headers(row: PostActionTable): Record<string, string> {
+  headers(row: Pick<PostActionRecord, 'headers_enc'>): Record<string, string> {
     return row.headers_enc ? (JSON.parse(this.options.box.open(row.headers_enc)) as Record<string, string>) : {};
   }
 
   /** The credentials, opened; null for auth type none. */
-  authSecret(row: PostActionTable): AuthSecret | null {
+  authSecret(row: Pick<PostActionRecord, 'auth_enc'>): AuthSecret | null {
     return row.auth_enc ? (JSON.parse(this.options.box.open(row.auth_enc)) as AuthSecret) : null;
   }
 
@@ -116,7 +116,7 @@ export class PostActionAdmin {
     const auth = checkAuth(input.auth ?? { type: 'none' });
     checkAuthClash(Object.keys(headers), auth.type, auth.secret);
     const now = this.options.clock.now();
-    const row: PostActionTable = {
+    const row: PostActionRecord = {
       id: newId('pa', this.options.clock).toLowerCase(),
       name: input.name,
       method: input.method,
@@ -127,7 +127,7 @@ export class PostActionAdmin {
       auth_enc: auth.secret ? this.options.box.seal(JSON.stringify(auth.secret)) : null,
       timeout_ms: checkRange('timeout_seconds', input.timeout_seconds ?? TIMEOUT_SECONDS.default, TIMEOUT_SECONDS) * 1000,
       retry_count: checkRange('retry_count', input.retry_count ?? RETRY_COUNT.default, RETRY_COUNT),
-      enabled: input.enabled === false ? 0 : 1,
+      enabled: input.enabled !== false,
       created_at: now,
       updated_at: now,
     };
@@ -135,7 +135,7 @@ export class PostActionAdmin {
     return this.view(row);
   }
 
-  async get(id: string): Promise<PostActionTable> {
+  async get(id: string): Promise<PostActionRecord> {
     const row = await this.options.store.postActions.get(id);
     if (!row) throw notFound('post-action', id);
     return row;
@@ -149,14 +149,14 @@ export class PostActionAdmin {
   /** Only the fields given change; `headers` replaces the whole set, `auth` the whole setting. */
   async update(id: string, input: PostActionUpdate): Promise<PostActionView> {
     const row = await this.get(id);
-    const patch: Partial<PostActionTable> = { updated_at: this.options.clock.now() };
+    const patch: Partial<PostActionRecord> = { updated_at: this.options.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
     if (input.method !== undefined) patch.method = input.method;
     if (input.url !== undefined) patch.url_template = checkUrlTemplate(input.url, this.options.guard);
     if (input.body_template !== undefined) patch.body_template = this.checkBody('body_template', input.body_template);
     if (input.timeout_seconds !== undefined) patch.timeout_ms = checkRange('timeout_seconds', input.timeout_seconds, TIMEOUT_SECONDS) * 1000;
     if (input.retry_count !== undefined) patch.retry_count = checkRange('retry_count', input.retry_count, RETRY_COUNT);
-    if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
+    if (input.enabled !== undefined) patch.enabled = input.enabled;
     const headers = input.headers === undefined ? this.headers(row) : checkHeaders(input.headers);
     if (input.headers !== undefined) patch.headers_enc = this.sealHeaders(headers);
     const auth = input.auth === undefined ? { type: row.auth_type, secret: this.authSecret(row) } : checkAuth(input.auth);
@@ -177,7 +177,7 @@ export class PostActionAdmin {
 
   // --- Bindings -----------------------------------------------------------------------
 
-  bindingView(b: PostActionBindingTable): BindingView {
+  bindingView(b: PostActionBindingRecord): BindingView {
     return {
       id: b.id,
       post_action_id: b.post_action_id,
@@ -185,7 +185,7 @@ export class PostActionAdmin {
       trigger_id: b.trigger_id,
       fire_when: b.fire_when,
       body_override: b.body_override,
-      enabled: b.enabled === 1,
+      enabled: b.enabled,
       created_at: iso(b.created_at),
       updated_at: iso(b.updated_at),
     };
@@ -197,14 +197,14 @@ export class PostActionAdmin {
       if (!(await tx.postActions.get(postActionId))) throw notFound('post-action', postActionId);
       if (!(await triggerExists(tx, input.trigger_type, input.trigger_id))) throw unknownTrigger(input.trigger_type, input.trigger_id);
       const now = this.options.clock.now();
-      const row: PostActionBindingTable = {
+      const row: PostActionBindingRecord = {
         id: newId('pab', this.options.clock).toLowerCase(),
         post_action_id: postActionId,
         trigger_type: input.trigger_type,
         trigger_id: input.trigger_id,
         fire_when: input.fire_when ?? 'any',
         body_override: bodyOverride,
-        enabled: input.enabled === false ? 0 : 1,
+        enabled: input.enabled !== false,
         created_at: now,
         updated_at: now,
       };
@@ -216,10 +216,10 @@ export class PostActionAdmin {
   }
 
   /** A binding of this post-action (404 for another post-action's binding). */
-  async getBinding(postActionId: string, bindingId: string): Promise<PostActionBindingTable> {
-    const binding = await this.options.store.postActions.getBinding(bindingId);
-    if (!binding || binding.post_action_id !== postActionId) throw notFound('binding', `${bindingId} of post-action ${postActionId}`);
-    return binding;
+  async getBinding(postActionId: string, bindingId: string): Promise<PostActionBindingRecord> {
+    const b = await this.options.store.postActions.getBinding(bindingId);
+    if (!b || b.post_action_id !== postActionId) throw notFound('binding', `${bindingId} of post-action ${postActionId}`);
+    return b;
   }
 
   async listBindings(postActionId: string, page: Page): Promise<{ items: BindingView[]; total: number }> {
@@ -230,10 +230,10 @@ export class PostActionAdmin {
 
   async updateBinding(postActionId: string, bindingId: string, input: BindingUpdate): Promise<BindingView> {
     await this.getBinding(postActionId, bindingId);
-    const patch: Partial<PostActionBindingTable> = { updated_at: this.options.clock.now() };
+    const patch: Partial<PostActionBindingRecord> = { updated_at: this.options.clock.now() };
     if (input.fire_when !== undefined) patch.fire_when = input.fire_when;
     if (input.body_override !== undefined) patch.body_override = input.body_override === null ? null : this.checkBody('body_override', input.body_override);
-    if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
+    if (input.enabled !== undefined) patch.enabled = input.enabled;
     const updated = await this.options.store.postActions.updateBinding(bindingId, patch);
     if (!updated) throw notFound('binding', bindingId);
     return this.bindingView(updated);

@@ -5,7 +5,7 @@
  * field with line and column, and one bad field does not hide the others.
  */
 import { notificationContext } from '../notifications/index.js';
-import type { RunTable, Store } from '../store/index.js';
+import type { RunRecord, Store } from '../store/index.js';
 import { compileTemplate, type TemplateMode } from '../templates/index.js';
 import { type Clock } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
@@ -36,7 +36,7 @@ export interface Preview {
 }
 
 /** A made-up ended run, put through the same context function as a real one. */
-const SAMPLE_RUN: RunTable = {
+const SAMPLE_RUN: RunRecord = {
   id: 'run_sample_0000000000000001',
   crew_id: 'crew_sample',
   agent_id: 'agt_sample',

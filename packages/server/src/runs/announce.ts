@@ -1,6 +1,6 @@
 import type { Publisher } from '../events/index.js';
 import { type Notifier, runEventFor } from '../notifications/index.js';
-import type { AgentTable, RunTable, Store } from '../store/index.js';
+import type { AgentRecord, RunRecord, Store } from '../store/index.js';
 import { runEventData } from './payload.js';
 
 /**
@@ -16,7 +16,7 @@ export class RunAnnouncer {
     private readonly onEnqueued: () => void,
   ) {}
 
-  async ended(tx: Store, run: RunTable, agent: AgentTable): Promise<void> {
+  async ended(tx: Store, run: RunRecord, agent: AgentRecord): Promise<void> {
     const type = runEventFor(run.status);
     if (!type) return;
     const crew = await tx.agents.getCrew(run.crew_id);

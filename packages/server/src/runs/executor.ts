@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type AgentAdmin, type Runner, type RunOutcome } from '../agents/index.js';
 import type { Publisher } from '../events/index.js';
-import type { AgentTable, RunTable, Store } from '../store/index.js';
+import type { AgentRecord, RunRecord, Store } from '../store/index.js';
 import { type Clock, storableText } from '../util/index.js';
 import type { StreamEmitter } from '../stream/index.js';
 import { streamRun } from './live.js';
@@ -124,7 +124,7 @@ export class RunExecutor {
     const now = this.options.clock.now();
     let room = agent.max_concurrent_runs - (await this.options.store.agents.countRunning(agent.id, now));
     for (const run of room > 0 ? await this.options.store.agents.listQueued(agent.id, room) : []) {
-      const startedRun: RunTable = { ...run, status: 'running', started_at: now, updated_at: now };
+      const startedRun: RunRecord = { ...run, status: 'running', started_at: now, updated_at: now };
       const started = await this.options.store.transaction(async (tx) => {
         if (!(await tx.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) return false;
         const crew = await tx.agents.getCrew(run.crew_id);
@@ -139,7 +139,7 @@ export class RunExecutor {
     if (room <= 0) this.saturated.add(agent.id);
   }
 
-  private launch(run: RunTable, agent: NonNullable<Awaited<ReturnType<Store['agents']['getAgent']>>>): void {
+  private launch(run: RunRecord, agent: NonNullable<Awaited<ReturnType<Store['agents']['getAgent']>>>): void {
     const abort = new AbortController();
     this.active.set(run.id, abort);
     const done = (async () => {
@@ -176,7 +176,7 @@ export class RunExecutor {
    * outcome and its run.* notifications exist only here. Gives up when the executor stops;
    * the lease then expires and the next start's orphan sweep records the run as failed.
    */
-  private async record(run: RunTable, outcome: RunOutcome, agent: AgentTable): Promise<void> {
+  private async record(run: RunRecord, outcome: RunOutcome, agent: AgentRecord): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.finish(run, outcome, agent);
@@ -189,9 +189,9 @@ export class RunExecutor {
   }
 
   /** Final state + run event + its deliveries, in one transaction. */
-  async finish(run: RunTable, outcome: RunOutcome, agent: AgentTable | null): Promise<void> {
+  async finish(run: RunRecord, outcome: RunOutcome, agent: AgentRecord | null): Promise<void> {
     const now = this.options.clock.now();
-    const final: RunTable = {
+    const final: RunRecord = {
       ...run,
       status: outcome.status,
       // As stored (see storableText), so the event and notifications say what the run record says.

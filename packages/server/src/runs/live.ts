@@ -1,4 +1,4 @@
-import type { RunTable } from '../store/index.js';
+import type { RunRecord } from '../store/index.js';
 import type { StreamEmitter } from '../stream/index.js';
 import { runView } from './payload.js';
 
@@ -12,6 +12,6 @@ const TOPIC_FOR_STATUS = {
 } as const;
 
 /** Shows a run's new state on the live stream; call it once the write that made it has committed. */
-export function streamRun(stream: StreamEmitter | undefined, run: RunTable): void {
+export function streamRun(stream: StreamEmitter | undefined, run: RunRecord): void {
   stream?.emit(TOPIC_FOR_STATUS[run.status], runView(run), { crew_id: run.crew_id, agent_id: run.agent_id, run_id: run.id });
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RunLogTable, Store } from '../store/index.js';
+import type { RunLogRecord, Store } from '../store/index.js';
 import type { StreamEmitter } from '../stream/index.js';
 import { type Clock, iso } from '../util/index.js';
 
@@ -12,7 +12,7 @@ const FLUSH_MS = 200;
  * line). Lines past MAX_LINES_PER_RUN are counted, and one note says how many were dropped.
  */
 export class RunLogWriter {
-  private buffer: RunLogTable[] = [];
+  private buffer: RunLogRecord[] = [];
   private seq = 0;
   private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -28,7 +28,7 @@ export class RunLogWriter {
     private readonly live?: { stream: StreamEmitter | undefined; crewId: string },
   ) {}
 
-  add(stream: RunLogTable['stream'], line: string): void {
+  add(stream: RunLogRecord['stream'], line: string): void {
     if (this.seq >= MAX_LINES_PER_RUN) {
       this.dropped++;
       return;
@@ -37,7 +37,7 @@ export class RunLogWriter {
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
-  private keep(row: RunLogTable): void {
+  private keep(row: RunLogRecord): void {
     this.buffer.push(row);
     this.live?.stream?.emit('agent.log', { run_id: row.run_id, agent_id: row.agent_id, seq: row.seq, at: iso(row.at), stream: row.stream, line: row.line }, { crew_id: this.live.crewId, agent_id: row.agent_id, run_id: row.run_id });
   }

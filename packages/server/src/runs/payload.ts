@@ -1,10 +1,10 @@
-import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
+import type { AgentRecord, CrewRecord, RunRecord } from '../store/index.js';
 import { callbackPayload } from '../channels/index.js';
 import { iso } from '../util/index.js';
 
 
 /** What the API shows of a run. */
-export function runView(r: RunTable) {
+export function runView(r: RunRecord) {
   return {
     id: r.id,
     crew_id: r.crew_id,
@@ -29,7 +29,7 @@ export function runView(r: RunTable) {
  * The `data` of run.completed / run.failed / run.timeout: the callback payload (docs/callbacks.md), field for
  * field, plus what a Hookline user filters on (crew, trigger).
  */
-export function runEventData(run: RunTable, agent: Pick<AgentTable, 'id' | 'name' | 'model'>, crew: Pick<CrewTable, 'id' | 'name'> | undefined) {
+export function runEventData(run: RunRecord, agent: Pick<AgentRecord, 'id' | 'name' | 'model'>, crew: Pick<CrewRecord, 'id' | 'name'> | undefined) {
   const ended = run.finished_at !== null;
   const payload = callbackPayload(run, agent);
   return {

@@ -1,4 +1,4 @@
-import type { AgentTable, RunFilter, RunTable, Store } from '../store/index.js';
+import type { AgentRecord, RunFilter, RunRecord, Store } from '../store/index.js';
 import { type Clock, GroupCommit, newId } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { StreamEmitter } from '../stream/index.js';
@@ -7,7 +7,7 @@ import type { RunAnnouncer } from './announce.js';
 import { streamRun } from './live.js';
 
 export interface ExternalReport {
-  agent: AgentTable;
+  agent: AgentRecord;
   status: 'completed' | 'failed' | 'timeout';
   output?: string | null;
   error?: string | null;
@@ -19,7 +19,7 @@ export interface ExternalReport {
 }
 
 export interface RunRequest {
-  agent: AgentTable;
+  agent: AgentRecord;
   triggerType: 'webhook' | 'schedule' | 'manual' | 'api';
   triggerId?: string | null;
   triggerName?: string | null;
@@ -41,9 +41,9 @@ export class RunService {
     this.inserts = new GroupCommit({ write: (rows) => this.insertAll(rows, store), maxBatch: 500, maxWriters: store.dialect === 'postgres' ? 4 : 1 });
   }
 
-  private readonly inserts: GroupCommit<RunTable, { run: RunTable; created: boolean }>;
+  private readonly inserts: GroupCommit<RunRecord, { run: RunRecord; created: boolean }>;
 
-  private insertAll(rows: RunTable[], store: Store): Promise<{ run: RunTable; created: boolean }[]> {
+  private insertAll(rows: RunRecord[], store: Store): Promise<{ run: RunRecord; created: boolean }[]> {
     return store.transaction(async (tx) => {
       const results = await tx.agents.insertRuns(rows);
       for (const r of results) if (r.created) tx.afterCommit(() => streamRun(this.stream, r.run));
@@ -55,9 +55,9 @@ export class RunService {
    * Queues a run; the same idempotency key for the same agent returns the first run.
    * Inside the caller's transaction `tx`, the caller wakes the executor after commit ({@link wakeExecutor}).
    */
-  async enqueue(r: RunRequest, tx?: Store): Promise<{ run: RunTable; created: boolean }> {
+  async enqueue(r: RunRequest, tx?: Store): Promise<{ run: RunRecord; created: boolean }> {
     const now = this.clock.now();
-    const row: RunTable = {
+    const row: RunRecord = {
       id: newId('run', this.clock),
       crew_id: r.agent.crew_id,
       agent_id: r.agent.id,
@@ -91,7 +91,7 @@ export class RunService {
     this.executor()?.wake(agentId);
   }
 
-  async get(id: string): Promise<RunTable> {
+  async get(id: string): Promise<RunRecord> {
     const run = await this.store.agents.getRun(id);
     if (!run) throw notFound('run', id);
     return run;
@@ -106,12 +106,12 @@ export class RunService {
    * final state and announced with its run.* event in one transaction, like a local run.
    * The same `externalId` for the same agent records once.
    */
-  async report(r: ExternalReport, publish: (tx: Store, run: RunTable, agent: AgentTable) => Promise<void>): Promise<{ run: RunTable; created: boolean }> {
+  async report(r: ExternalReport, publish: (tx: Store, run: RunRecord, agent: AgentRecord) => Promise<void>): Promise<{ run: RunRecord; created: boolean }> {
     const now = this.clock.now();
     const startedAt = r.startedAt ?? now;
     const finishedAt = r.finishedAt ?? now;
     if (finishedAt < startedAt) throw new UserError('invalid_time', '`finished_at` is earlier than `started_at`');
-    const row: RunTable = {
+    const row: RunRecord = {
       id: newId('run', this.clock),
       crew_id: r.agent.crew_id,
       agent_id: r.agent.id,
@@ -142,12 +142,12 @@ export class RunService {
   }
 
   /** Cancels a queued run at once, or a running one in this process; elsewhere it is a 409. */
-  async cancel(id: string): Promise<RunTable> {
+  async cancel(id: string): Promise<RunRecord> {
     const run = await this.get(id);
     if (run.status === 'queued') {
       const now = this.clock.now();
       const patch = { status: 'cancelled', output: null, error: 'cancelled before it started', exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null, finished_at: now, updated_at: now } as const;
-      const final: RunTable = { ...run, ...patch };
+      const final: RunRecord = { ...run, ...patch };
       await this.store.transaction(async (tx) => {
         if (!(await tx.agents.finishRun(id, patch))) return;
         tx.afterCommit(() => streamRun(this.stream, final));

@@ -1,5 +1,5 @@
 import { type RunService } from '../runs/index.js';
-import type { Page, RunTable, ScheduleTable, Store } from '../store/index.js';
+import type { Page, RunRecord, ScheduleRecord, Store } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import { type CronSpec, nextFire, nextFires, validateSpec } from './cron.js';
@@ -52,7 +52,7 @@ const MAX_GRACE_S = 86_400;
 export class ScheduleAdmin {
   constructor(private readonly options: ScheduleAdminOptions) {}
 
-  view(row: ScheduleTable): ScheduleView {
+  view(row: ScheduleRecord): ScheduleView {
     const next = row.next_run_at;
     return {
       id: row.id,
@@ -61,7 +61,7 @@ export class ScheduleAdmin {
       cron: row.cron,
       timezone: row.timezone,
       prompt: row.prompt,
-      enabled: row.enabled === 1,
+      enabled: row.enabled,
       misfire_grace_seconds: row.misfire_grace_ms / 1000,
       next_run_at: iso(next),
       next_runs: next === null ? [] : [next, ...nextFires(row, next, 2)].map((t) => iso(t)),
@@ -79,13 +79,13 @@ export class ScheduleAdmin {
     const spec: CronSpec = { cron: input.cron.trim(), timezone: input.timezone ?? 'UTC' };
     validateSpec(spec, now);
     const enabled = input.enabled ?? true;
-    const row: ScheduleTable = {
+    const row: ScheduleRecord = {
       id: newId('sch', this.options.clock),
       agent_id: input.agent_id,
       name: input.name,
       ...spec,
       prompt: input.prompt ?? '',
-      enabled: enabled ? 1 : 0,
+      enabled,
       misfire_grace_ms: graceMs(input.misfire_grace_seconds ?? DEFAULT_GRACE_S),
       next_run_at: enabled ? nextFire(spec, now) : null,
       last_run_at: null,
@@ -99,7 +99,7 @@ export class ScheduleAdmin {
     return this.view(row);
   }
 
-  async get(id: string): Promise<ScheduleTable> {
+  async get(id: string): Promise<ScheduleRecord> {
     const row = await this.options.store.schedules.get(id);
     if (!row) throw notFound('schedule', id);
     return row;
@@ -114,7 +114,7 @@ export class ScheduleAdmin {
   async update(id: string, input: ScheduleUpdate): Promise<ScheduleView> {
     const row = await this.get(id);
     const now = this.options.clock.now();
-    const patch: Partial<ScheduleTable> = { updated_at: now };
+    const patch: Partial<ScheduleRecord> = { updated_at: now };
     if (input.name !== undefined) patch.name = input.name;
     if (input.prompt !== undefined) patch.prompt = input.prompt;
     if (input.misfire_grace_seconds !== undefined) patch.misfire_grace_ms = graceMs(input.misfire_grace_seconds);
@@ -124,10 +124,10 @@ export class ScheduleAdmin {
       validateSpec(spec, now);
       Object.assign(patch, spec);
     }
-    const enabled = input.enabled ?? row.enabled === 1;
-    patch.enabled = enabled ? 1 : 0;
+    const enabled = input.enabled ?? row.enabled;
+    patch.enabled = enabled;
     if (!enabled) patch.next_run_at = null;
-    else if (row.enabled === 0 || specChanged) patch.next_run_at = nextFire(spec, now);
+    else if (!row.enabled || specChanged) patch.next_run_at = nextFire(spec, now);
     const updated = await this.options.store.schedules.update(id, patch);
     if (!updated) throw notFound('schedule', id);
     this.options.onChange?.();
@@ -145,7 +145,7 @@ export class ScheduleAdmin {
   }
 
   /** Starts a run now (enabled or not), unless the schedule's previous run is still going. */
-  async runNow(id: string): Promise<RunTable> {
+  async runNow(id: string): Promise<RunRecord> {
     const schedule = await this.get(id);
     const run = await this.options.store.transaction(async (tx) => {
       const now = this.options.clock.now();

@@ -1,4 +1,4 @@
-import type { RunTable } from '../store/index.js';
+import type { RunRecord } from '../store/index.js';
 import { iso } from '../util/index.js';
 
 export type TickDecision = { action: 'fire'; tick: number } | { action: 'skip'; reason: string };
@@ -36,7 +36,7 @@ export function decideTick(t: DueTick): TickDecision {
  * Whether a run still occupies its schedule. A running run whose lease has expired lost its
  * worker: it no longer blocks the schedule (the next worker start marks it failed).
  */
-export function isRunActive(run: Pick<RunTable, 'status' | 'lease_until'> | undefined, now: number): boolean {
+export function isRunActive(run: Pick<RunRecord, 'status' | 'lease_until'> | undefined, now: number): boolean {
   if (!run) return false;
   if (run.status === 'queued') return true;
   return run.status === 'running' && (run.lease_until === null || run.lease_until > now);

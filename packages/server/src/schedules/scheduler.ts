@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { type RunService } from '../runs/index.js';
-import type { AgentTable, ScheduleTable, Store } from '../store/index.js';
+import type { AgentRecord, ScheduleRecord, Store } from '../store/index.js';
 import { type Clock } from '../util/index.js';
 import { latestFireAtOrBefore, nextFire } from './cron.js';
 import { decideTick, isRunActive, tickKey } from './policy.js';
@@ -20,7 +20,7 @@ export interface SchedulerOptions {
 }
 
 /** What a schedule's run is asked: the agent's prompt template, then the schedule's prompt. */
-export const schedulePrompt = (agent: Pick<AgentTable, 'prompt_template'>, s: Pick<ScheduleTable, 'prompt'>) => [agent.prompt_template.trim(), s.prompt].filter(Boolean).join('\n\n');
+export const schedulePrompt = (agent: Pick<AgentRecord, 'prompt_template'>, s: Pick<ScheduleRecord, 'prompt'>) => [agent.prompt_template.trim(), s.prompt].filter(Boolean).join('\n\n');
 
 export type TickOutcome = 'fired' | 'skipped' | 'lost';
 
@@ -118,14 +118,14 @@ export class Scheduler {
   }
 
   /** One due schedule, in one transaction: claim the tick, then queue its run or record the skip. */
-  private async handle(s: ScheduleTable): Promise<TickOutcome> {
+  private async handle(s: ScheduleRecord): Promise<TickOutcome> {
     const dueAt = s.next_run_at!;
     const seen = { next_run_at: dueAt, last_run_id: s.last_run_id };
     return this.options.store.transaction(async (tx) => {
       const now = this.options.clock.now();
       const agent = await tx.agents.getAgent(s.agent_id);
       if (!agent) {
-        const claimed = await tx.schedules.claimTick(s.id, seen, { enabled: 0, next_run_at: null, last_skip_reason: `agent ${s.agent_id} no longer exists; schedule disabled`, updated_at: now });
+        const claimed = await tx.schedules.claimTick(s.id, seen, { enabled: false, next_run_at: null, last_skip_reason: `agent ${s.agent_id} no longer exists; schedule disabled`, updated_at: now });
         return claimed ? 'skipped' : 'lost';
       }
       const previous = s.last_run_id ? await tx.agents.getRun(s.last_run_id) : undefined;

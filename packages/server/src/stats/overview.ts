@@ -86,11 +86,11 @@ export function failingFirst(a: Ranked, b: Ranked): number {
 }
 
 export function endpointHealth(r: EndpointHealthRow): EndpointHealth {
-  return { id: r.id, url: r.url, enabled: r.enabled === 1, disabled_reason: r.disabled_reason, consecutive_failures: r.consecutive_failures, delivered: r.delivered, failed: r.failed, success_rate: successRate(r.delivered, r.failed) };
+  return { id: r.id, url: r.url, enabled: r.enabled, disabled_reason: r.disabled_reason, consecutive_failures: r.consecutive_failures, delivered: r.delivered, failed: r.failed, success_rate: successRate(r.delivered, r.failed) };
 }
 
 export function postActionHealth(r: PostActionHealthRow): PostActionHealth {
-  return { id: r.id, name: r.name, enabled: r.enabled === 1, delivered: r.delivered, failed: r.failed, success_rate: successRate(r.delivered, r.failed), last_error: r.last_error, last_failed_at: iso(r.last_failed_at) };
+  return { id: r.id, name: r.name, enabled: r.enabled, delivered: r.delivered, failed: r.failed, success_rate: successRate(r.delivered, r.failed), last_error: r.last_error, last_failed_at: iso(r.last_failed_at) };
 }
 
 export class OverviewStats {

@@ -2,11 +2,13 @@ import { storableText } from '../util/index.js';
 import type { Kysely } from 'kysely';
 import type { PreparedWrites } from './dialect.js';
 import type { Page } from './store.js';
-import type { AgentTable, CrewTable, Database, RunLogTable, RunStatus, RunTable } from './schema.js';
+import type { Database } from './schema.js';
+import type { AgentRecord, CrewRecord, RunLogRecord, RunRecord, RunStatus, RunTriggerType } from './values.js';
 
 export interface RunFilter extends Page {
   agentId?: string;
   crewId?: string;
+  /** Any text: one that is no RunTriggerType matches no run. */
   triggerType?: string;
   /** The schedule or named webhook trigger that started the run (the agent's id for its own trigger URL). */
   triggerId?: string;
@@ -23,16 +25,16 @@ export class AgentRecords {
     private readonly prepared?: PreparedWrites,
   ) {}
 
-  async insertCrew(row: CrewTable): Promise<void> {
+  async insertCrew(row: CrewRecord): Promise<void> {
     await this.db.insertInto('crews').values(row).execute();
   }
-  getCrew(id: string): Promise<CrewTable | undefined> {
+  getCrew(id: string): Promise<CrewRecord | undefined> {
     return this.db.selectFrom('crews').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  listCrews(): Promise<CrewTable[]> {
+  listCrews(): Promise<CrewRecord[]> {
     return this.db.selectFrom('crews').selectAll().orderBy('created_at').execute();
   }
-  async updateCrew(id: string, patch: Partial<CrewTable>): Promise<CrewTable | undefined> {
+  async updateCrew(id: string, patch: Partial<CrewRecord>): Promise<CrewRecord | undefined> {
     await this.db.updateTable('crews').set(patch).where('id', '=', id).execute();
     return this.getCrew(id);
   }
@@ -45,22 +47,22 @@ export class AgentRecords {
     return Number(r.n);
   }
 
-  async insertAgent(row: AgentTable): Promise<void> {
+  async insertAgent(row: AgentRecord): Promise<void> {
     await this.db.insertInto('agents').values(row).execute();
   }
   /** Agents of any crew with this name (names are unique per crew only). */
-  findAgentsByName(name: string): Promise<AgentTable[]> {
+  findAgentsByName(name: string): Promise<AgentRecord[]> {
     return this.db.selectFrom('agents').selectAll().where('name', '=', name).execute();
   }
-  getAgents(ids: string[]): Promise<AgentTable[]> {
+  getAgents(ids: string[]): Promise<AgentRecord[]> {
     if (!ids.length) return Promise.resolve([]);
     return this.db.selectFrom('agents').selectAll().where('id', 'in', [...new Set(ids)]).execute();
   }
-  getAgent(id: string): Promise<AgentTable | undefined> {
+  getAgent(id: string): Promise<AgentRecord | undefined> {
     if (this.prepared) return this.prepared.getAgent(this.db, id);
     return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  async listAgents(page: Page & { crewId?: string }): Promise<{ rows: AgentTable[]; total: number }> {
+  async listAgents(page: Page & { crewId?: string }): Promise<{ rows: AgentRecord[]; total: number }> {
     let q = this.db.selectFrom('agents');
     if (page.crewId) q = q.where('crew_id', '=', page.crewId);
     const [rows, total] = await Promise.all([
@@ -70,10 +72,10 @@ export class AgentRecords {
     return { rows, total: Number(total.n) };
   }
   /** Agents defined by AGENT.md files. */
-  listFileAgents(): Promise<AgentTable[]> {
+  listFileAgents(): Promise<AgentRecord[]> {
     return this.db.selectFrom('agents').selectAll().where('source', '=', 'file').execute();
   }
-  async updateAgent(id: string, patch: Partial<AgentTable>): Promise<AgentTable | undefined> {
+  async updateAgent(id: string, patch: Partial<AgentRecord>): Promise<AgentRecord | undefined> {
     const r = await this.db.updateTable('agents').set(patch).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) ? this.getAgent(id) : undefined;
   }
@@ -88,16 +90,16 @@ export class AgentRecords {
    * agent already used (in the table or earlier in `rows`) comes back as that earlier run, with
    * created false.
    */
-  async insertRuns(rows: RunTable[]): Promise<{ run: RunTable; created: boolean }[]> {
+  async insertRuns(rows: RunRecord[]): Promise<{ run: RunRecord; created: boolean }[]> {
     const created = this.prepared ? await this.prepared.insertRuns(this.db, rows) : await this.insertRunsBuilt(rows);
-    const results: { run: RunTable; created: boolean }[] = [];
+    const results: { run: RunRecord; created: boolean }[] = [];
     for (const row of rows) {
       if (created.has(row.id)) results.push({ run: row, created: true });
       else results.push({ run: await this.db.selectFrom('runs').selectAll().where('agent_id', '=', row.agent_id).where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow(), created: false });
     }
     return results;
   }
-  private async insertRunsBuilt(rows: RunTable[]): Promise<Set<string>> {
+  private async insertRunsBuilt(rows: RunRecord[]): Promise<Set<string>> {
     const created = new Set<string>();
     for (let i = 0; i < rows.length; i += 500) {
       const r = await this.db.insertInto('runs').values(rows.slice(i, i + 500).map((r) => ({ ...r, prompt: storableText(r.prompt) }))).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).returning('id').execute();
@@ -105,14 +107,14 @@ export class AgentRecords {
     }
     return created;
   }
-  getRun(id: string): Promise<RunTable | undefined> {
+  getRun(id: string): Promise<RunRecord | undefined> {
     return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  async listRuns(f: RunFilter): Promise<{ rows: RunTable[]; total: number }> {
+  async listRuns(f: RunFilter): Promise<{ rows: RunRecord[]; total: number }> {
     let q = this.db.selectFrom('runs');
     if (f.agentId) q = q.where('agent_id', '=', f.agentId);
     if (f.crewId) q = q.where('crew_id', '=', f.crewId);
-    if (f.triggerType) q = q.where('trigger_type', '=', f.triggerType);
+    if (f.triggerType) q = q.where('trigger_type', '=', f.triggerType as RunTriggerType);
     if (f.triggerId) q = q.where('trigger_id', '=', f.triggerId);
     if (f.status) q = q.where('status', '=', f.status);
     if (f.since !== undefined) q = q.where('created_at', '>=', f.since);
@@ -133,7 +135,7 @@ export class AgentRecords {
     return rows.map((r) => r.agent_id);
   }
   /** An agent's oldest queued runs, for the executor to start in order. */
-  listQueued(agentId: string, limit: number): Promise<RunTable[]> {
+  listQueued(agentId: string, limit: number): Promise<RunRecord[]> {
     return this.db.selectFrom('runs').selectAll().where('status', '=', 'queued').where('agent_id', '=', agentId).orderBy('created_at').orderBy('id').limit(limit).execute();
   }
   /** queued → running, if still queued (another worker may have won). */
@@ -145,15 +147,15 @@ export class AgentRecords {
     if (ids.length) await this.db.updateTable('runs').set({ lease_until: leaseUntil }).where('id', 'in', ids).where('lease_owner', '=', owner).where('status', '=', 'running').execute();
   }
   /** Writes a final state, if the run is still queued or running; false when it already ended. */
-  async finishRun(id: string, patch: Pick<RunTable, 'status' | 'output' | 'error' | 'exit_code' | 'iterations_used' | 'tool_calls' | 'tokens_used' | 'finished_at' | 'updated_at'>): Promise<boolean> {
+  async finishRun(id: string, patch: Pick<RunRecord, 'status' | 'output' | 'error' | 'exit_code' | 'iterations_used' | 'tool_calls' | 'tokens_used' | 'finished_at' | 'updated_at'>): Promise<boolean> {
     const r = await this.db.updateTable('runs').set({ ...patch, output: storableText(patch.output), error: storableText(patch.error), lease_owner: null, lease_until: null }).where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
-  async appendLogs(rows: RunLogTable[]): Promise<void> {
+  async appendLogs(rows: RunLogRecord[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('run_logs').values(rows.slice(i, i + 500).map((r) => ({ ...r, line: storableText(r.line) }))).execute();
   }
   /** Log lines of a run (oldest first, after `afterSeq`) or of an agent's recent runs (newest first). */
-  listLogs(f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }): Promise<RunLogTable[]> {
+  listLogs(f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }): Promise<RunLogRecord[]> {
     let q = this.db.selectFrom('run_logs').selectAll();
     if (f.runId) q = q.where('run_id', '=', f.runId).where('seq', '>', f.afterSeq ?? 0).orderBy('seq');
     else q = q.where('agent_id', '=', f.agentId!).orderBy('at', 'desc').orderBy('seq', 'desc');
@@ -161,7 +163,7 @@ export class AgentRecords {
   }
 
   /** Running runs whose worker stopped renewing their lease. */
-  listOrphaned(now: number, limit: number): Promise<RunTable[]> {
+  listOrphaned(now: number, limit: number): Promise<RunRecord[]> {
     return this.db.selectFrom('runs').selectAll().where('status', '=', 'running').where('lease_until', '<', now).limit(limit).execute();
   }
 }

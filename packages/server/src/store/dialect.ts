@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { AgentTable, AttemptTable, Database, DeliveryStatus, DeliveryTable, EventTable, RunTable } from './schema.js';
+import type { Database } from './schema.js';
+import type { AgentRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord, RunRecord } from './values.js';
 
 export interface ClaimArgs {
   now: number;
@@ -34,15 +35,15 @@ export interface DeliveryUpdate {
  */
 export interface PreparedWrites {
   /** Inserts the events whose ids are new; returns the ids that were inserted. */
-  insertEvents(db: Kysely<Database>, rows: EventTable[]): Promise<Set<string>>;
-  insertDeliveries(db: Kysely<Database>, rows: DeliveryTable[]): Promise<void>;
-  insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void>;
+  insertEvents(db: Kysely<Database>, rows: EventRecord[]): Promise<Set<string>>;
+  insertDeliveries(db: Kysely<Database>, rows: DeliveryRecord[]): Promise<void>;
+  insertAttempts(db: Kysely<Database>, rows: AttemptRecord[]): Promise<void>;
   /** Final states, each written only while its `leaseOwner` still holds the row. */
   applyDeliveryUpdates(db: Kysely<Database>, updates: DeliveryUpdate[]): Promise<void>;
   /** Inserts the runs whose (agent, idempotency key) is new; returns the ids that were inserted. */
-  insertRuns(db: Kysely<Database>, rows: RunTable[]): Promise<Set<string>>;
+  insertRuns(db: Kysely<Database>, rows: RunRecord[]): Promise<Set<string>>;
   /** One agent by id: every signed trigger reads it. */
-  getAgent(db: Kysely<Database>, id: string): Promise<AgentTable | undefined>;
+  getAgent(db: Kysely<Database>, id: string): Promise<AgentRecord | undefined>;
 }
 
 /** What a dispatcher hears from the other processes on its database. */
@@ -84,7 +85,7 @@ export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
   /** SQLite only; PostgreSQL writes a publish in one statement and its inserts through Kysely. */
   readonly prepared?: PreparedWrites;
-  claim(db: Kysely<Database>, args: ClaimArgs): Promise<DeliveryTable[]>;
+  claim(db: Kysely<Database>, args: ClaimArgs): Promise<DeliveryRecord[]>;
   /**
    * Tell other processes that deliveries are due: now (new ones), or at `at` (a retry). Inside
    * the writing transaction, so the news arrives with the commit and never before it.

@@ -4,8 +4,13 @@ import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import { Store } from './store.js';
 
-export { Store, type DeliveryFilter, type EndpointHealthChange, type Page, type ResultBatch } from './store.js';
-export type { DeliveryUpdate, DueListener, KeyWatch, StreamListening } from './dialect.js';
+export { Store, type Page } from './store.js';
+export type { ClaimArgs, DeliveryUpdate, DueListener, KeyWatch, StreamListening } from './dialect.js';
+export type { DeliveryEngineStore } from './engine.js';
+export type { KeyRecords } from './keys.js';
+export type { EndpointHealthChange, EndpointRecords, EndpointStreak } from './endpoints.js';
+export type { EventRecords } from './events.js';
+export type { DeliveryFilter, DeliveryRecords, ResultBatch } from './deliveries.js';
 export type { PublishBatch, PublishBatchResult } from './publish-batch.js';
 export type { AgentRecords, RunFilter } from './agents.js';
 export type { TriggerRecords } from './triggers.js';
@@ -15,7 +20,7 @@ export type { NotificationFilter, NotificationRecords } from './notifications.js
 export type { InspectorBinRow, InspectorRecords } from './inspector.js';
 export type { EventTypeRecords } from './event-types.js';
 export type { AttemptSample, BucketWindow, DeliveryBucketRow, EndpointHealthRow, PostActionHealthRow, QueueCounts, RunBucketRow, StatsRecords } from './stats.js';
-export type * from './schema.js';
+export type * from './values.js';
 
 export interface OpenStoreOptions {
   /** PostgreSQL URL; absent means the embedded SQLite file. */

@@ -1,9 +1,11 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Page } from './store.js';
-import type { Database, InspectorBinTable, InspectorRequestTable } from './schema.js';
+import { inspectorRequestOf, inspectorRequestRow } from './rows.js';
+import type { Database } from './schema.js';
+import type { InspectorBinRecord, InspectorRequestRecord } from './values.js';
 
 /** A bin with what its list and detail views show about its captures. */
-export interface InspectorBinRow extends InspectorBinTable {
+export interface InspectorBinRow extends InspectorBinRecord {
   request_count: number;
   /** received_at of the newest capture still kept; null when there is none. */
   last_request_at: number | null;
@@ -14,13 +16,13 @@ export class InspectorRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** False when a bin of that name exists (the primary key decides, so races are safe too). */
-  async insertBin(row: InspectorBinTable): Promise<boolean> {
+  async insertBin(row: InspectorBinRecord): Promise<boolean> {
     const r = await this.db.insertInto('inspector_bins').values(row).onConflict((oc) => oc.column('name').doNothing()).returning('name').executeTakeFirst();
     return r !== undefined;
   }
 
   /** The bin row alone: what a capture needs (scheme, secret), without counting its requests. */
-  getBinRow(name: string): Promise<InspectorBinTable | undefined> {
+  getBinRow(name: string): Promise<InspectorBinRecord | undefined> {
     return this.db.selectFrom('inspector_bins').selectAll().where('name', '=', name).executeTakeFirst();
   }
 
@@ -38,7 +40,7 @@ export class InspectorRecords {
     return { rows: rows.map(statsOf), total: Number(total.n) };
   }
 
-  async updateBin(name: string, patch: Partial<Pick<InspectorBinTable, 'scheme' | 'secret_enc'>>): Promise<InspectorBinRow | undefined> {
+  async updateBin(name: string, patch: Partial<Pick<InspectorBinRecord, 'scheme' | 'secret_enc'>>): Promise<InspectorBinRow | undefined> {
     if (Object.keys(patch).length) await this.db.updateTable('inspector_bins').set(patch).where('name', '=', name).execute();
     return this.getBin(name);
   }
@@ -55,7 +57,7 @@ export class InspectorRecords {
    * Taking the next seq updates the bin row, which serializes a bin's captures (PostgreSQL row
    * lock, SQLite's single writer). False when the bin no longer exists.
    */
-  async insertRequest(row: Omit<InspectorRequestTable, 'seq'>, keep: number): Promise<boolean> {
+  async insertRequest(row: Omit<InspectorRequestRecord, 'seq'>, keep: number): Promise<boolean> {
     const bumped = await this.db
       .updateTable('inspector_bins')
       .set((eb) => ({ next_seq: eb('next_seq', '+', 1) }))
@@ -64,23 +66,24 @@ export class InspectorRecords {
       .executeTakeFirst();
     if (!bumped) return false;
     const seq = Number(bumped.next_seq);
-    await this.db.insertInto('inspector_requests').values({ ...row, seq }).execute();
+    await this.db.insertInto('inspector_requests').values({ ...inspectorRequestRow(row), seq }).execute();
     await this.db.deleteFrom('inspector_requests').where('bin', '=', row.bin).where('seq', '<=', seq - keep).execute();
     return true;
   }
 
-  getRequest(bin: string, id: string): Promise<InspectorRequestTable | undefined> {
-    return this.db.selectFrom('inspector_requests').selectAll().where('bin', '=', bin).where('id', '=', id).executeTakeFirst();
+  async getRequest(bin: string, id: string): Promise<InspectorRequestRecord | undefined> {
+    const row = await this.db.selectFrom('inspector_requests').selectAll().where('bin', '=', bin).where('id', '=', id).executeTakeFirst();
+    return row && inspectorRequestOf(row);
   }
 
   /** Newest first. */
-  async listRequests(bin: string, page: Page): Promise<{ rows: InspectorRequestTable[]; total: number }> {
+  async listRequests(bin: string, page: Page): Promise<{ rows: InspectorRequestRecord[]; total: number }> {
     const q = this.db.selectFrom('inspector_requests').where('bin', '=', bin);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('seq', 'desc').limit(page.limit).offset(page.offset).execute(),
       q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows, total: Number(total.n) };
+    return { rows: rows.map(inspectorRequestOf), total: Number(total.n) };
   }
 
   async clearRequests(bin: string): Promise<void> {
@@ -88,7 +91,7 @@ export class InspectorRecords {
   }
 
   private withStats() {
-    const requests = (eb: ExpressionBuilder<Database & { b: InspectorBinTable }, 'b'>) => eb.selectFrom('inspector_requests as r').whereRef('r.bin', '=', 'b.name');
+    const requests = (eb: ExpressionBuilder<Database & { b: InspectorBinRecord }, 'b'>) => eb.selectFrom('inspector_requests as r').whereRef('r.bin', '=', 'b.name');
     return this.db
       .selectFrom('inspector_bins as b')
       .selectAll('b')
@@ -99,6 +102,6 @@ export class InspectorRecords {
   }
 }
 
-function statsOf(row: InspectorBinTable & { request_count: number | string | null; last_request_at: number | string | null }): InspectorBinRow {
+function statsOf(row: InspectorBinRecord & { request_count: number | string | null; last_request_at: number | string | null }): InspectorBinRow {
   return { ...row, request_count: Number(row.request_count ?? 0), last_request_at: row.last_request_at === null ? null : Number(row.last_request_at) };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Page } from './store.js';
-import type { AttemptTable, Database, DeliveryChannel, DeliveryStatus, DeliveryTable } from './schema.js';
+import type { Database } from './schema.js';
+import type { AttemptRecord, DeliveryChannel, DeliveryRecord, DeliveryStatus } from './values.js';
 
 export interface NotificationFilter extends Page {
   status?: DeliveryStatus;
@@ -17,7 +18,7 @@ export interface NotificationFilter extends Page {
 export class NotificationRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async list(f: NotificationFilter): Promise<{ rows: DeliveryTable[]; total: number }> {
+  async list(f: NotificationFilter): Promise<{ rows: DeliveryRecord[]; total: number }> {
     let q = this.db.selectFrom('deliveries').where('run_id', 'is not', null);
     if (f.status) q = q.where('status', '=', f.status);
     if (f.agentIds) q = f.agentIds.length ? q.where('agent_id', 'in', f.agentIds) : q.where(({ lit }) => lit(false));
@@ -31,7 +32,7 @@ export class NotificationRecords {
   }
 
   /** A post-action's deliveries (its run history), newest first. */
-  async listForDestination(channel: DeliveryChannel, destinationId: string, page: Page): Promise<{ rows: DeliveryTable[]; total: number }> {
+  async listForDestination(channel: DeliveryChannel, destinationId: string, page: Page): Promise<{ rows: DeliveryRecord[]; total: number }> {
     const q = this.db.selectFrom('deliveries').where('endpoint_id', '=', destinationId).where('channel', '=', channel);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
@@ -41,7 +42,7 @@ export class NotificationRecords {
   }
 
   /** The last attempt of each delivery that has one. */
-  async lastAttempts(deliveryIds: string[]): Promise<Map<string, AttemptTable>> {
+  async lastAttempts(deliveryIds: string[]): Promise<Map<string, AttemptRecord>> {
     if (!deliveryIds.length) return new Map();
     const rows = await this.db.selectFrom('attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('attempt').execute();
     // Ordered by attempt, so the last one seen per delivery wins.

@@ -1,32 +1,35 @@
 import type { Kysely } from 'kysely';
 import type { Page } from './store.js';
-import type { Database, PostActionBindingTable, PostActionTable } from './schema.js';
+import { flagOf, flagPatch, flagRow } from './rows.js';
+import type { Database } from './schema.js';
+import type { PostActionBindingRecord, PostActionRecord } from './values.js';
 
-export type BindingTriggerType = PostActionBindingTable['trigger_type'];
+export type BindingTriggerType = PostActionBindingRecord['trigger_type'];
 
 /** SQL for post-actions and their bindings. Reached as `store.postActions`, so it joins the caller's transaction. */
 export class PostActionRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: PostActionTable): Promise<void> {
-    await this.db.insertInto('post_actions').values(row).execute();
+  async insert(action: PostActionRecord): Promise<void> {
+    await this.db.insertInto('post_actions').values(flagRow(action)).execute();
   }
-  get(id: string): Promise<PostActionTable | undefined> {
-    return this.db.selectFrom('post_actions').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<PostActionRecord | undefined> {
+    const row = await this.db.selectFrom('post_actions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && flagOf(row);
   }
-  getMany(ids: string[]): Promise<PostActionTable[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.db.selectFrom('post_actions').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  async getMany(ids: string[]): Promise<PostActionRecord[]> {
+    if (!ids.length) return [];
+    return (await this.db.selectFrom('post_actions').selectAll().where('id', 'in', [...new Set(ids)]).execute()).map(flagOf);
   }
-  async list(page: Page): Promise<{ rows: PostActionTable[]; total: number }> {
+  async list(page: Page): Promise<{ rows: PostActionRecord[]; total: number }> {
     const [rows, total] = await Promise.all([
       this.db.selectFrom('post_actions').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
       this.db.selectFrom('post_actions').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows, total: Number(total.n) };
+    return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async update(id: string, patch: Partial<PostActionTable>): Promise<PostActionTable | undefined> {
-    const r = await this.db.updateTable('post_actions').set(patch).where('id', '=', id).executeTakeFirst();
+  async update(id: string, patch: Partial<PostActionRecord>): Promise<PostActionRecord | undefined> {
+    const r = await this.db.updateTable('post_actions').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) ? this.get(id) : undefined;
   }
   /** The post-action and its bindings; call inside a transaction. */
@@ -39,17 +42,17 @@ export class PostActionRecords {
   // --- Bindings -----------------------------------------------------------------------
 
   /** False when the post-action already has a binding to this trigger (the unique index decides, so races are safe too). */
-  async insertBinding(row: PostActionBindingTable): Promise<boolean> {
+  async insertBinding(binding: PostActionBindingRecord): Promise<boolean> {
     const r = await this.db
       .insertInto('post_action_bindings')
-      .values(row)
+      .values(flagRow(binding))
       .onConflict((oc) => oc.columns(['post_action_id', 'trigger_type', 'trigger_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
     return r !== undefined;
   }
   /** Enabled bindings of one trigger whose post-action is enabled too: what a run's end fires. */
-  async firing(type: BindingTriggerType, triggerId: string): Promise<(PostActionBindingTable & { action: PostActionTable })[]> {
+  async firing(type: BindingTriggerType, triggerId: string): Promise<(PostActionBindingRecord & { action: PostActionRecord })[]> {
     const bindings = await this.db
       .selectFrom('post_action_bindings')
       .selectAll()
@@ -61,13 +64,14 @@ export class PostActionRecords {
     const actions = new Map((await this.getMany(bindings.map((b) => b.post_action_id))).map((a) => [a.id, a]));
     return bindings.flatMap((b) => {
       const action = actions.get(b.post_action_id);
-      return action?.enabled ? [{ ...b, action }] : [];
+      return action?.enabled ? [{ ...flagOf(b), action }] : [];
     });
   }
-  getBinding(id: string): Promise<PostActionBindingTable | undefined> {
-    return this.db.selectFrom('post_action_bindings').selectAll().where('id', '=', id).executeTakeFirst();
+  async getBinding(id: string): Promise<PostActionBindingRecord | undefined> {
+    const row = await this.db.selectFrom('post_action_bindings').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && flagOf(row);
   }
-  async listBindings(page: Page & { postActionId?: string; trigger?: { type: BindingTriggerType; id: string } }): Promise<{ rows: PostActionBindingTable[]; total: number }> {
+  async listBindings(page: Page & { postActionId?: string; trigger?: { type: BindingTriggerType; id: string } }): Promise<{ rows: PostActionBindingRecord[]; total: number }> {
     let q = this.db.selectFrom('post_action_bindings');
     if (page.postActionId) q = q.where('post_action_id', '=', page.postActionId);
     if (page.trigger) q = q.where('trigger_type', '=', page.trigger.type).where('trigger_id', '=', page.trigger.id);
@@ -75,10 +79,10 @@ export class PostActionRecords {
       q.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute(),
       q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows, total: Number(total.n) };
+    return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async updateBinding(id: string, patch: Partial<PostActionBindingTable>): Promise<PostActionBindingTable | undefined> {
-    const r = await this.db.updateTable('post_action_bindings').set(patch).where('id', '=', id).executeTakeFirst();
+  async updateBinding(id: string, patch: Partial<PostActionBindingRecord>): Promise<PostActionBindingRecord | undefined> {
+    const r = await this.db.updateTable('post_action_bindings').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) ? this.getBinding(id) : undefined;
   }
   async deleteBinding(id: string): Promise<boolean> {

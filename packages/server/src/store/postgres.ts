@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DialectOps } from './dialect.js';
-import type { Database, DeliveryTable } from './schema.js';
+import type { Database } from './schema.js';
+import type { DeliveryRecord } from './values.js';
 import { prepareMarkedStatements } from './prepared-postgres.js';
 
 /** Where processes tell each other that deliveries are due. */
@@ -172,7 +173,7 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
       // and no more than `perEndpoint` of any one endpoint.
       // Sent as text, not prepared (see prepared-postgres.ts): its best plan depends on how many
       // rows are due, which a plan cached while the queue was small does not know.
-      const r = await sql<DeliveryTable>`
+      const r = await sql<DeliveryRecord>`
         UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
         WHERE id = ANY(ARRAY(
           SELECT id FROM (

@@ -1,14 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import { DUE_CHANNEL } from './postgres.js';
 import { preparedAs } from './prepared-postgres.js';
-import type { Database, DeliveryTable, EventTable } from './schema.js';
+import type { Database } from './schema.js';
+import type { DeliveryRecord, EventRecord } from './values.js';
 
 /** One group-committed publish: events, the deliveries they fan out to, and types to note. */
 export interface PublishBatch {
   /** Distinct ids. */
-  events: EventTable[];
+  events: EventRecord[];
   /** For every event as if it were new; those of an event whose id already existed are dropped. */
-  deliveries: DeliveryTable[];
+  deliveries: DeliveryRecord[];
   /** Types not yet known to be in the record of published types; noted if a new event has one. */
   types: string[];
   now: number;
@@ -18,7 +19,7 @@ export interface PublishBatchResult {
   /** Ids that were new. */
   inserted: Set<string>;
   /** The stored rows of ids that already existed, when they were visible to the write. */
-  existing: EventTable[];
+  existing: EventRecord[];
 }
 
 /**
@@ -30,8 +31,8 @@ export interface PublishBatchResult {
  * snapshot; `existing` then lacks it and the caller reads it again.
  */
 export async function writePublishBatchPostgres(db: Kysely<Database>, b: PublishBatch): Promise<PublishBatchResult> {
-  const ev = <K extends keyof EventTable>(k: K) => b.events.map((e) => e[k]);
-  const dl = <K extends keyof DeliveryTable>(k: K) => b.deliveries.map((d) => d[k] ?? null);
+  const ev = <K extends keyof EventRecord>(k: K) => b.events.map((e) => e[k]);
+  const dl = <K extends keyof DeliveryRecord>(k: K) => b.deliveries.map((d) => d[k] ?? null);
   const channels = b.deliveries.map((d) => d.channel ?? 'endpoint');
   const r = await sql<{ id: string; payload: string | null; type: string | null; created_at: number | null }>`${preparedAs('publish_batch')}
     WITH ins AS (
@@ -64,7 +65,7 @@ export async function writePublishBatchPostgres(db: Kysely<Database>, b: Publish
     SELECT NULL, NULL, NULL, NULL FROM (SELECT pg_notify(${DUE_CHANNEL}, current_schema()) FROM (SELECT 1 FROM dl WHERE lease_owner IS NULL LIMIT 1) AS any_queued) AS woken
   `.execute(db);
   const inserted = new Set<string>();
-  const existing: EventTable[] = [];
+  const existing: EventRecord[] = [];
   for (const row of r.rows) {
     if (row.id === null) continue;
     if (row.payload === null) inserted.add(row.id);

@@ -1,14 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { DUE_CHANNEL } from './postgres.js';
 import type { Database } from './schema.js';
-import type { ResultBatch } from './store.js';
-
-/** An endpoint's failure streak after a result batch moved it. */
-export interface StreakAfter {
-  id: string;
-  consecutive_failures: number;
-  enabled: number;
-}
+import type { EndpointStreak } from './endpoints.js';
+import type { ResultBatch } from './deliveries.js';
 
 /**
  * A batch of results in one PostgreSQL statement (one round trip, atomic on its own, no
@@ -21,7 +15,7 @@ export interface StreakAfter {
  * do move are locked in id order first, so two workers writing results for the same endpoints
  * lock them in the same order (no deadlock). Returns the streaks of the endpoints it moved.
  */
-export async function recordResultsPostgres(db: Kysely<Database>, b: ResultBatch): Promise<StreakAfter[]> {
+export async function recordResultsPostgres(db: Kysely<Database>, b: ResultBatch): Promise<EndpointStreak[]> {
   const att = <K extends keyof ResultBatch['attempts'][number]>(k: K) => b.attempts.map((a) => a[k]);
   const upd = <K extends keyof ResultBatch['updates'][number]>(k: K) => b.updates.map((u) => u[k]);
   const healthIds = b.health.map((h) => h.endpointId);
@@ -64,5 +58,5 @@ export async function recordResultsPostgres(db: Kysely<Database>, b: ResultBatch
     SELECT id, consecutive_failures, enabled FROM streaks
     ${announce}
   `.execute(db);
-  return r.rows.filter((row) => row.id !== null).map((row) => ({ id: row.id!, consecutive_failures: Number(row.consecutive_failures), enabled: Number(row.enabled) }));
+  return r.rows.filter((row) => row.id !== null).map((row) => ({ id: row.id!, consecutive_failures: Number(row.consecutive_failures), enabled: Number(row.enabled) === 1 }));
 }

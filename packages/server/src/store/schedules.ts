@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Page } from './store.js';
-import type { Database, ScheduleTable } from './schema.js';
+import { flagOf, flagPatch, flagRow } from './rows.js';
+import type { Database } from './schema.js';
+import type { ScheduleRecord } from './values.js';
 
 /** What a scheduler saw of a schedule; its write succeeds only if the row still says this. */
 export interface ScheduleSeen {
@@ -12,23 +14,24 @@ export interface ScheduleSeen {
 export class ScheduleRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: ScheduleTable): Promise<void> {
-    await this.db.insertInto('schedules').values(row).execute();
+  async insert(schedule: ScheduleRecord): Promise<void> {
+    await this.db.insertInto('schedules').values(flagRow(schedule)).execute();
   }
-  get(id: string): Promise<ScheduleTable | undefined> {
-    return this.db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<ScheduleRecord | undefined> {
+    const row = await this.db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && flagOf(row);
   }
-  async list(page: Page & { agentId?: string }): Promise<{ rows: ScheduleTable[]; total: number }> {
+  async list(page: Page & { agentId?: string }): Promise<{ rows: ScheduleRecord[]; total: number }> {
     let q = this.db.selectFrom('schedules');
     if (page.agentId) q = q.where('agent_id', '=', page.agentId);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute(),
       q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows, total: Number(total.n) };
+    return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async update(id: string, patch: Partial<ScheduleTable>): Promise<ScheduleTable | undefined> {
-    const r = await this.db.updateTable('schedules').set(patch).where('id', '=', id).executeTakeFirst();
+  async update(id: string, patch: Partial<ScheduleRecord>): Promise<ScheduleRecord | undefined> {
+    const r = await this.db.updateTable('schedules').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) ? this.get(id) : undefined;
   }
   async delete(id: string): Promise<boolean> {
@@ -41,8 +44,8 @@ export class ScheduleRecords {
   }
 
   /** Enabled schedules whose tick is due, oldest due first. */
-  listDue(now: number, limit: number): Promise<ScheduleTable[]> {
-    return this.db.selectFrom('schedules').selectAll().where('enabled', '=', 1).where('next_run_at', '<=', now).orderBy('next_run_at').limit(limit).execute();
+  async listDue(now: number, limit: number): Promise<ScheduleRecord[]> {
+    return (await this.db.selectFrom('schedules').selectAll().where('enabled', '=', 1).where('next_run_at', '<=', now).orderBy('next_run_at').limit(limit).execute()).map(flagOf);
   }
   /** The earliest tick any enabled schedule waits for. */
   async nextDueAt(): Promise<number | undefined> {
@@ -55,8 +58,8 @@ export class ScheduleRecords {
    * `last_run_id` the caller read. Of several processes handling the same tick, exactly one
    * gets `true`; the others see a row that has moved on.
    */
-  async claimTick(id: string, seen: ScheduleSeen, set: Partial<ScheduleTable>): Promise<boolean> {
-    let q = this.db.updateTable('schedules').set(set).where('id', '=', id).where('enabled', '=', 1).where('next_run_at', '=', seen.next_run_at);
+  async claimTick(id: string, seen: ScheduleSeen, set: Partial<ScheduleRecord>): Promise<boolean> {
+    let q = this.db.updateTable('schedules').set(flagPatch(set)).where('id', '=', id).where('enabled', '=', 1).where('next_run_at', '=', seen.next_run_at);
     q = seen.last_run_id === null ? q.where('last_run_id', 'is', null) : q.where('last_run_id', '=', seen.last_run_id);
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;

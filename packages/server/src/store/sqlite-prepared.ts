@@ -1,7 +1,8 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type PreparedWrites } from './dialect.js';
-import type { AgentTable, AttemptTable, Database, DeliveryTable, EventTable, RunTable } from './schema.js';
+import type { Database } from './schema.js';
+import type { AgentRecord, AttemptRecord, DeliveryRecord, EventRecord, RunRecord } from './values.js';
 import { storableText } from '../util/index.js';
 
 const MAX_CACHED_AGENTS = 1000;
@@ -17,7 +18,7 @@ const MAX_CACHED_AGENTS = 1000;
 export class SqliteHotStatements implements PreparedWrites {
   private statements: ReturnType<typeof prepareAll> | undefined;
   /** Agents read outside transactions, by id; exact while nothing has written since (see getAgent). */
-  private readonly agents = new Map<string, AgentTable>();
+  private readonly agents = new Map<string, AgentRecord>();
   /** The file's data_version when `agents` was last known exact. */
   private agentsVersion: unknown;
 
@@ -49,9 +50,9 @@ export class SqliteHotStatements implements PreparedWrites {
   }
 
   /** Oldest due rows first, but no more than `perEndpoint` of any one endpoint; leased to `owner`. */
-  claim(db: Kysely<Database>, a: ClaimArgs): Promise<DeliveryTable[]> {
+  claim(db: Kysely<Database>, a: ClaimArgs): Promise<DeliveryRecord[]> {
     return this.onConnection(db, () =>
-      this.stmt.claim.all(a.leaseUntil, a.owner, a.now, JSON.stringify(a.skipEndpoints), a.limit * CLAIM_SCAN_FACTOR, a.perEndpoint, a.limit) as DeliveryTable[],
+      this.stmt.claim.all(a.leaseUntil, a.owner, a.now, JSON.stringify(a.skipEndpoints), a.limit * CLAIM_SCAN_FACTOR, a.perEndpoint, a.limit) as DeliveryRecord[],
     );
   }
 
@@ -64,7 +65,7 @@ export class SqliteHotStatements implements PreparedWrites {
     });
   }
 
-  insertEvents(db: Kysely<Database>, rows: EventTable[]): Promise<Set<string>> {
+  insertEvents(db: Kysely<Database>, rows: EventRecord[]): Promise<Set<string>> {
     return this.onConnection(db, () => {
       const inserted = new Set<string>();
       for (const e of rows) {
@@ -74,7 +75,7 @@ export class SqliteHotStatements implements PreparedWrites {
     });
   }
 
-  insertDeliveries(db: Kysely<Database>, rows: DeliveryTable[]): Promise<void> {
+  insertDeliveries(db: Kysely<Database>, rows: DeliveryRecord[]): Promise<void> {
     return this.onConnection(db, () => {
       for (const d of rows) {
         this.stmt.insertDelivery.run(
@@ -86,7 +87,7 @@ export class SqliteHotStatements implements PreparedWrites {
     });
   }
 
-  insertRuns(db: Kysely<Database>, rows: RunTable[]): Promise<Set<string>> {
+  insertRuns(db: Kysely<Database>, rows: RunRecord[]): Promise<Set<string>> {
     return this.onConnection(db, () => {
       const inserted = new Set<string>();
       for (const r of rows) {
@@ -108,8 +109,8 @@ export class SqliteHotStatements implements PreparedWrites {
    * data_version, checked at every read. Inside a transaction the read goes to the table (it
    * may see that transaction's own uncommitted change), and never fills the cache.
    */
-  getAgent(db: Kysely<Database>, id: string): Promise<AgentTable | undefined> {
-    if (db.isTransaction) return Promise.resolve(this.stmt.getAgent.get(id) as AgentTable | undefined);
+  getAgent(db: Kysely<Database>, id: string): Promise<AgentRecord | undefined> {
+    if (db.isTransaction) return Promise.resolve(this.stmt.getAgent.get(id) as AgentRecord | undefined);
     // Kysely's connection, so no other caller's transaction is open on it meanwhile.
     return db.connection().execute(async () => {
       const version = this.dataVersion();
@@ -119,7 +120,7 @@ export class SqliteHotStatements implements PreparedWrites {
       }
       let row = this.agents.get(id);
       if (!row) {
-        row = this.stmt.getAgent.get(id) as AgentTable | undefined;
+        row = this.stmt.getAgent.get(id) as AgentRecord | undefined;
         if (!row) return undefined;
         if (this.agents.size >= MAX_CACHED_AGENTS) this.agents.clear();
         this.agents.set(id, row);
@@ -133,7 +134,7 @@ export class SqliteHotStatements implements PreparedWrites {
     this.agents.clear();
   }
 
-  insertAttempts(db: Kysely<Database>, rows: AttemptTable[]): Promise<void> {
+  insertAttempts(db: Kysely<Database>, rows: AttemptRecord[]): Promise<void> {
     return this.onConnection(db, () => {
       for (const t of rows) {
         this.stmt.insertAttempt.run(t.id, t.delivery_id, t.attempt, t.started_at, t.duration_ms, t.method, t.url, t.status_code, t.response_body, t.error_code, t.error_message);

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database, RunStatus } from './schema.js';
+import type { Database } from './schema.js';
+import type { RunStatus } from './values.js';
 
 /** A time window cut into equal buckets: bucket i holds times in [from + i·size, from + (i+1)·size). */
 export interface BucketWindow {
@@ -36,7 +37,7 @@ export interface QueueCounts {
 export interface EndpointHealthRow {
   id: string;
   url: string;
-  enabled: number;
+  enabled: boolean;
   disabled_reason: string | null;
   consecutive_failures: number;
   delivered: number;
@@ -46,7 +47,7 @@ export interface EndpointHealthRow {
 export interface PostActionHealthRow {
   id: string;
   name: string;
-  enabled: number;
+  enabled: boolean;
   delivered: number;
   failed: number;
   last_error: string | null;
@@ -164,7 +165,7 @@ export class StatsRecords {
       FROM endpoints e LEFT JOIN (${outcomes(this.dialect, 'endpoint', w)}) o ON o.endpoint_id = e.id
       ORDER BY e.enabled ASC, e.consecutive_failures DESC, COALESCE(o.failed, 0) DESC, ${byRate} ASC, COALESCE(o.delivered, 0) DESC, e.id
       LIMIT ${limit}`.execute(this.db);
-    return r.rows.map((x) => ({ ...x, enabled: Number(x.enabled), consecutive_failures: Number(x.consecutive_failures), delivered: Number(x.delivered), failed: Number(x.failed) }));
+    return r.rows.map((x) => ({ ...x, enabled: Number(x.enabled) === 1, consecutive_failures: Number(x.consecutive_failures), delivered: Number(x.delivered), failed: Number(x.failed) }));
   }
 
   /** Post-actions with their outcomes in the window and their newest failure in it, the `limit` most failing. */
@@ -189,7 +190,7 @@ export class StatsRecords {
     }
     return r.rows.map((x) => {
       const l = last.get(x.id);
-      return { ...x, enabled: Number(x.enabled), delivered: Number(x.delivered), failed: Number(x.failed), last_error: l?.last_error ?? null, last_failed_at: l?.updated_at ?? null };
+      return { ...x, enabled: Number(x.enabled) === 1, delivered: Number(x.delivered), failed: Number(x.failed), last_error: l?.last_error ?? null, last_failed_at: l?.updated_at ?? null };
     });
   }
 }

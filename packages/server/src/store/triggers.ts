@@ -1,32 +1,36 @@
 import type { Kysely } from 'kysely';
 import type { Page } from './store.js';
-import type { Database, WebhookTriggerTable } from './schema.js';
+import { flagOf, flagPatch, flagRow } from './rows.js';
+import type { Database } from './schema.js';
+import type { WebhookTriggerRecord } from './values.js';
 
 /** SQL for named webhook triggers. Reached as `store.triggers`, so it joins the caller's transaction. */
 export class TriggerRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: WebhookTriggerTable): Promise<void> {
-    await this.db.insertInto('webhook_triggers').values(row).execute();
+  async insert(trigger: WebhookTriggerRecord): Promise<void> {
+    await this.db.insertInto('webhook_triggers').values(flagRow(trigger)).execute();
   }
-  get(id: string): Promise<WebhookTriggerTable | undefined> {
-    return this.db.selectFrom('webhook_triggers').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<WebhookTriggerRecord | undefined> {
+    const row = await this.db.selectFrom('webhook_triggers').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && flagOf(row);
   }
   /** The trigger behind a URL. */
-  byName(agentId: string, name: string): Promise<WebhookTriggerTable | undefined> {
-    return this.db.selectFrom('webhook_triggers').selectAll().where('agent_id', '=', agentId).where('name', '=', name).executeTakeFirst();
+  async byName(agentId: string, name: string): Promise<WebhookTriggerRecord | undefined> {
+    const row = await this.db.selectFrom('webhook_triggers').selectAll().where('agent_id', '=', agentId).where('name', '=', name).executeTakeFirst();
+    return row && flagOf(row);
   }
-  async list(page: Page & { agentId?: string }): Promise<{ rows: WebhookTriggerTable[]; total: number }> {
+  async list(page: Page & { agentId?: string }): Promise<{ rows: WebhookTriggerRecord[]; total: number }> {
     let q = this.db.selectFrom('webhook_triggers');
     if (page.agentId) q = q.where('agent_id', '=', page.agentId);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('agent_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
       q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows, total: Number(total.n) };
+    return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async update(id: string, patch: Partial<WebhookTriggerTable>): Promise<WebhookTriggerTable | undefined> {
-    const r = await this.db.updateTable('webhook_triggers').set(patch).where('id', '=', id).executeTakeFirst();
+  async update(id: string, patch: Partial<WebhookTriggerRecord>): Promise<WebhookTriggerRecord | undefined> {
+    const r = await this.db.updateTable('webhook_triggers').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) ? this.get(id) : undefined;
   }
   async delete(id: string): Promise<boolean> {

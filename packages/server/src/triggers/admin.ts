@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { generateWebhookSecret, isStandardWebhookSecret, type SecretBox } from '../crypto/index.js';
-import type { AgentTable, Page, Store, WebhookTriggerTable } from '../store/index.js';
+import type { AgentRecord, Page, Store, WebhookTriggerRecord } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { TriggerScheme } from './inbound.js';
@@ -49,7 +49,7 @@ function checkSecret(scheme: TriggerScheme, secret: string): void {
 export class WebhookTriggerAdmin {
   constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock) {}
 
-  view(t: WebhookTriggerTable): WebhookTriggerView {
+  view(t: WebhookTriggerRecord): WebhookTriggerView {
     return {
       id: t.id,
       agent_id: t.agent_id,
@@ -57,14 +57,14 @@ export class WebhookTriggerAdmin {
       name: t.name,
       scheme: t.scheme as TriggerScheme,
       prompt_template: t.prompt_template,
-      enabled: t.enabled === 1,
+      enabled: t.enabled,
       url: `/api/v1/webhooks/${t.crew_id}/${t.agent_id}/${t.name}`,
       created_at: iso(t.created_at),
       updated_at: iso(t.updated_at),
     };
   }
 
-  async create(agent: AgentTable, input: WebhookTriggerInput): Promise<WebhookTriggerView & { secret: string }> {
+  async create(agent: AgentRecord, input: WebhookTriggerInput): Promise<WebhookTriggerView & { secret: string }> {
     if (!NAME.test(input.name) || RESERVED.has(input.name)) {
       throw new UserError('invalid_name', `trigger name "${input.name}" must be 1–63 lower-case letters, digits, - or _, and not "trigger" (the agent's own URL)`);
     }
@@ -73,7 +73,7 @@ export class WebhookTriggerAdmin {
     const secret = input.secret ?? newSecret(scheme);
     checkSecret(scheme, secret);
     const now = this.clock.now();
-    const row: WebhookTriggerTable = {
+    const row: WebhookTriggerRecord = {
       id: newId('wht', this.clock).toLowerCase(),
       agent_id: agent.id,
       crew_id: agent.crew_id,
@@ -81,7 +81,7 @@ export class WebhookTriggerAdmin {
       scheme,
       secret_enc: this.box.seal(secret),
       prompt_template: input.prompt_template ?? '',
-      enabled: input.enabled === false ? 0 : 1,
+      enabled: input.enabled !== false,
       created_at: now,
       updated_at: now,
     };
@@ -89,7 +89,7 @@ export class WebhookTriggerAdmin {
     return { ...this.view(row), secret };
   }
 
-  async get(id: string): Promise<WebhookTriggerTable> {
+  async get(id: string): Promise<WebhookTriggerRecord> {
     const t = await this.store.triggers.get(id);
     if (!t) throw notFound('webhook trigger', id);
     return t;
@@ -102,9 +102,9 @@ export class WebhookTriggerAdmin {
 
   /** Name and scheme are part of the sender's setup, so they are fixed; delete and recreate to change them. */
   async update(id: string, input: { prompt_template?: string; enabled?: boolean }): Promise<WebhookTriggerView> {
-    const patch: Partial<WebhookTriggerTable> = { updated_at: this.clock.now() };
+    const patch: Partial<WebhookTriggerRecord> = { updated_at: this.clock.now() };
     if (input.prompt_template !== undefined) patch.prompt_template = input.prompt_template;
-    if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
+    if (input.enabled !== undefined) patch.enabled = input.enabled;
     const row = await this.store.triggers.update(id, patch);
     if (!row) throw notFound('webhook trigger', id);
     return this.view(row);
@@ -128,7 +128,7 @@ export class WebhookTriggerAdmin {
     return { secret: next };
   }
 
-  secret(t: WebhookTriggerTable): string {
+  secret(t: WebhookTriggerRecord): string {
     return this.box.open(t.secret_enc);
   }
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AttemptTable, DeliveryTable } from '../../store/index.js';
+import type { AttemptRecord, DeliveryRecord } from '../../store/index.js';
 import { notFound } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
 import { Delivery, DeliveryDetail, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
@@ -8,7 +8,7 @@ import { iso } from '../time.js';
 
 const tags = ['deliveries'];
 
-function view(r: DeliveryTable) {
+function view(r: DeliveryRecord) {
   return {
     id: r.id,
     event_id: r.event_id,
@@ -25,7 +25,7 @@ function view(r: DeliveryTable) {
   };
 }
 
-function attemptView(a: AttemptTable) {
+function attemptView(a: AttemptRecord) {
   return {
     attempt: a.attempt,
     started_at: iso(a.started_at)!,
@@ -59,23 +59,23 @@ export const deliveryRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => asyn
     async (req) => {
       const query = req.query;
       // The endpoint delivery log; notifications of the other channels are under /api/v1/notifications.
-      const { rows, total } = await deps.store.listDeliveries({ limit: query.limit, offset: query.offset, channel: 'endpoint', ...(query.endpoint_id ? { endpointId: query.endpoint_id } : {}), ...(query.status ? { status: query.status } : {}), ...(query.event_type ? { eventType: query.event_type } : {}) });
+      const { rows, total } = await deps.store.deliveries.list({ limit: query.limit, offset: query.offset, channel: 'endpoint', ...(query.endpoint_id ? { endpointId: query.endpoint_id } : {}), ...(query.status ? { status: query.status } : {}), ...(query.event_type ? { eventType: query.event_type } : {}) });
       return { items: rows.map(view), total, limit: query.limit, offset: query.offset };
     },
   );
 
   app.get('/api/v1/deliveries/:id', { schema: { tags, summary: 'One delivery with its event and every attempt', params: IdParams, response: { 200: DeliveryDetail, 401: ErrorBody, 404: ErrorBody } } }, async (req) => {
-    const row = await deps.store.getDelivery(req.params.id);
+    const row = await deps.store.deliveries.get(req.params.id);
     if (!row) throw notFound('delivery', req.params.id);
-    const [event, attempts] = await Promise.all([deps.store.getEvent(row.event_id), deps.store.listAttempts(row.id)]);
+    const [event, attempts] = await Promise.all([deps.store.events.get(row.event_id), deps.store.deliveries.listAttempts(row.id)]);
     return { ...view(row), event: event ? JSON.parse(event.payload) : null, history: attempts.map(attemptView) };
   });
 
   app.post('/api/v1/deliveries/:id/retry', { schema: { tags, summary: 'Send the identical payload again now (delivered or failed ones too)', params: IdParams, response: { 202: Delivery, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } } }, async (req, reply) => {
-    const row = await deps.store.getDelivery(req.params.id);
+    const row = await deps.store.deliveries.get(req.params.id);
     if (!row) throw notFound('delivery', req.params.id);
     // The same checks and requeue as the notification log's Retry, whatever the channel.
     await deps.notifications.requeue(row);
-    return reply.status(202).send(view((await deps.store.getDelivery(row.id))!));
+    return reply.status(202).send(view((await deps.store.deliveries.get(row.id))!));
   });
 };

@@ -23,7 +23,7 @@ export const eventRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (
     '/api/v1/events/:id',
     { schema: { tags: ['events'], summary: 'One event, as endpoints receive it (e.g. the full event behind a truncated live-stream message)', params: IdParams, response: { 200: Envelope, 401: ErrorBody, 404: ErrorBody } } },
     async (req) => {
-      const row = await deps.store.getEvent(req.params.id);
+      const row = await deps.store.events.get(req.params.id);
       if (!row) throw notFound('event', req.params.id);
       return JSON.parse(row.payload) as Static<typeof Envelope>;
     },

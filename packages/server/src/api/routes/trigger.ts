@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { AgentTable } from '../../store/index.js';
+import type { AgentRecord } from '../../store/index.js';
 import { formatTriggerMessage, type InboundAuth, subjectFor, SUNSET, type TriggerScheme, verifyInbound, verifyTrigger } from '../../triggers/index.js';
 import { RateLimiter } from '../../util/index.js';
 import { UserError } from '../../errors/index.js';
@@ -55,7 +55,7 @@ export const triggerRoutes = (deps: ApiDeps): FastifyPluginAsync => async (app) 
   // A body-less request (no content type) has no parsed body at all: it is the empty body.
   const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
-  const findAgent = async (p: Params): Promise<AgentTable> => {
+  const findAgent = async (p: Params): Promise<AgentRecord> => {
     const agent = await deps.store.agents.getAgent(p.agentId);
     if (!agent || agent.crew_id !== p.crewId) throw new UserError('not_found', 'no such agent in this crew');
     return agent;
@@ -64,7 +64,7 @@ export const triggerRoutes = (deps: ApiDeps): FastifyPluginAsync => async (app) 
   const accept = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    agent: AgentTable,
+    agent: AgentRecord,
     auth: InboundAuth,
     t: { scheme: TriggerScheme; id: string | null; name: string; template: string },
   ) => {

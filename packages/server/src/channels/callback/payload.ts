@@ -1,8 +1,8 @@
-import type { AgentTable, RunTable } from '../../store/index.js';
+import type { AgentRecord, RunRecord } from '../../store/index.js';
 import { iso } from '../../util/index.js';
 
 /** The callback payload (docs/callbacks.md), field for field. */
-export function callbackPayload(run: RunTable, agent: Pick<AgentTable, 'id' | 'name' | 'model'>) {
+export function callbackPayload(run: RunRecord, agent: Pick<AgentRecord, 'id' | 'name' | 'model'>) {
   const status = run.status === 'completed' ? 'completed' : run.status === 'timeout' ? 'timeout' : 'failed';
   return {
     agent_loop_id: agent.id,

@@ -1,5 +1,5 @@
 import { signatureHeaders } from '../../crypto/index.js';
-import type { DeliveryTable, Store } from '../../store/index.js';
+import type { DeliveryRecord, Store } from '../../store/index.js';
 import type { Channel, Opener } from '../channel.js';
 import { FROZEN_BASE, frozenRequest, prepareFrozen } from '../frozen.js';
 
@@ -7,7 +7,7 @@ import { FROZEN_BASE, frozenRequest, prepareFrozen } from '../frozen.js';
 export class CallbackChannel implements Channel {
   constructor(private readonly store: Store, private readonly open: Opener, private readonly openFresh: Opener) {}
 
-  async prepare(rows: DeliveryTable[]) {
+  async prepare(rows: DeliveryRecord[]) {
     const agents = await this.store.agents.getAgents(rows.map((r) => r.endpoint_id));
     const agentById = new Map(agents.map((a) => [a.id, a]));
     return prepareFrozen(rows, this.openFresh, (row, frozen) => {

@@ -1,7 +1,7 @@
 import type { SigningScheme } from '../../crypto/index.js';
 import { signatureHeaders } from '../../crypto/index.js';
 import { type KnownRows, type PreparedDelivery } from '../../delivery/index.js';
-import type { DeliveryTable, EndpointTable, Store } from '../../store/index.js';
+import type { DeliveryRecord, EndpointRecord, Store } from '../../store/index.js';
 import { type Channel, type Opener, USER_AGENT } from '../channel.js';
 
 /** An endpoint with its secrets opened, ready to build requests. */
@@ -18,7 +18,7 @@ export interface EndpointTarget {
   enabled: boolean;
 }
 
-export function endpointTarget(row: EndpointTable, open: Opener, now: number): EndpointTarget {
+export function endpointTarget(row: EndpointRecord, open: Opener, now: number): EndpointTarget {
   const secrets = [open(row.secret_enc)];
   if (row.prev_secret_enc && (row.prev_secret_expires_at ?? 0) > now) secrets.push(open(row.prev_secret_enc));
   return {
@@ -28,9 +28,9 @@ export function endpointTarget(row: EndpointTable, open: Opener, now: number): E
     headers: row.headers_enc ? (JSON.parse(open(row.headers_enc)) as Record<string, string>) : {},
     scheme: row.signing_scheme as SigningScheme,
     secrets,
-    retrySchedule: row.retry_schedule ? (JSON.parse(row.retry_schedule) as number[]) : null,
+    retrySchedule: row.retry_schedule,
     rateLimit: row.rate_limit,
-    enabled: row.enabled === 1,
+    enabled: row.enabled,
   };
 }
 
@@ -62,12 +62,12 @@ export class EndpointChannel implements Channel {
   private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
   constructor(private readonly store: Store, private readonly open: Opener) {}
 
-  async prepare(rows: DeliveryTable[], now: number, known: KnownRows = { events: [], endpoints: [] }): Promise<Map<string, PreparedDelivery | string>> {
+  async prepare(rows: DeliveryRecord[], now: number, known: KnownRows = { events: [], endpoints: [] }): Promise<Map<string, PreparedDelivery | string>> {
     const eventById = new Map(known.events.map((e) => [e.id, e]));
     const endpointById = new Map(known.endpoints.map((e) => [e.id, e]));
     const [endpoints, events] = await Promise.all([
-      this.store.getEndpoints([...new Set(rows.filter((r) => !endpointById.has(r.endpoint_id)).map((r) => r.endpoint_id))]),
-      this.store.getEvents([...new Set(rows.filter((r) => !eventById.has(r.event_id)).map((r) => r.event_id))]),
+      this.store.endpoints.getMany([...new Set(rows.filter((r) => !endpointById.has(r.endpoint_id)).map((r) => r.endpoint_id))]),
+      this.store.events.getMany([...new Set(rows.filter((r) => !eventById.has(r.event_id)).map((r) => r.event_id))]),
     ]);
     for (const e of events) eventById.set(e.id, e);
     for (const e of endpoints) endpointById.set(e.id, e);
@@ -96,7 +96,7 @@ export class EndpointChannel implements Channel {
     return out;
   }
 
-  private target(row: EndpointTable, now: number): EndpointTarget {
+  private target(row: EndpointRecord, now: number): EndpointTarget {
     const key = `${row.updated_at}|${row.enabled}|${row.prev_secret_expires_at! > now}`;
     const cached = this.targets.get(row.id);
     if (cached?.key === key) return cached.target;

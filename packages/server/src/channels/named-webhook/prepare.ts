@@ -1,5 +1,5 @@
 import { signatureHeaders } from '../../crypto/index.js';
-import type { DeliveryTable } from '../../store/index.js';
+import type { DeliveryRecord } from '../../store/index.js';
 import type { Channel, Opener } from '../channel.js';
 import { FROZEN_BASE, frozenRequest, prepareFrozen } from '../frozen.js';
 import type { NamedWebhook } from './settings.js';
@@ -8,7 +8,7 @@ import type { NamedWebhook } from './settings.js';
 export class NamedWebhookChannel implements Channel {
   constructor(private readonly webhooks: () => readonly NamedWebhook[], private readonly openFresh: Opener) {}
 
-  async prepare(rows: DeliveryTable[]) {
+  async prepare(rows: DeliveryRecord[]) {
     return prepareFrozen(rows, this.openFresh, (row, frozen) => {
       const w = this.webhooks().find((x) => x.name === row.target);
       if (!w) return `webhook_removed: no webhook named "${row.target}" is configured any more`;

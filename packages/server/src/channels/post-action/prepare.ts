@@ -1,5 +1,5 @@
 import { type RetryPolicy } from '../../delivery/index.js';
-import type { DeliveryTable, PostActionTable, Store } from '../../store/index.js';
+import type { DeliveryRecord, PostActionRecord, Store } from '../../store/index.js';
 import type { AuthSecret } from './auth.js';
 import type { Channel, Opener } from '../channel.js';
 import { FROZEN_BASE, frozenRequest, prepareFrozen } from '../frozen.js';
@@ -10,7 +10,7 @@ function postActionPolicy(retryCount: number): Partial<RetryPolicy> {
 }
 
 /** The auth header of a post-action, from its sealed credentials, at send time. */
-function postActionAuth(a: Pick<PostActionTable, 'auth_type' | 'auth_enc'>, open: Opener): Record<string, string> {
+function postActionAuth(a: Pick<PostActionRecord, 'auth_type' | 'auth_enc'>, open: Opener): Record<string, string> {
   if (a.auth_type === 'none' || !a.auth_enc) return {};
   const secret = JSON.parse(open(a.auth_enc)) as AuthSecret;
   if ('token' in secret) return { authorization: `Bearer ${secret.token}` };
@@ -25,7 +25,7 @@ function postActionAuth(a: Pick<PostActionTable, 'auth_type' | 'auth_enc'>, open
 export class PostActionChannel implements Channel {
   constructor(private readonly store: Store, private readonly open: Opener, private readonly openFresh: Opener) {}
 
-  async prepare(rows: DeliveryTable[]) {
+  async prepare(rows: DeliveryRecord[]) {
     const actions = await this.store.postActions.getMany(rows.map((r) => r.endpoint_id));
     const actionById = new Map(actions.map((a) => [a.id, a]));
     return prepareFrozen(rows, this.openFresh, (row, frozen) => {

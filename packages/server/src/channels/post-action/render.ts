@@ -1,8 +1,8 @@
-import type { FrozenRequest, PostActionBindingTable, PostActionTable } from '../../store/index.js';
+import type { FrozenRequest, PostActionBindingRecord, PostActionRecord } from '../../store/index.js';
 import { type Compile, type Opener, USER_AGENT } from '../channel.js';
 
 /** A post-action's URL, header values and body rendered; auth is added at send time from the sealed credentials. */
-export function postActionRequest(a: PostActionTable, b: PostActionBindingTable, ctx: object, o: { compile: Compile; open: Opener }): FrozenRequest {
+export function postActionRequest(a: PostActionRecord, b: PostActionBindingRecord, ctx: object, o: { compile: Compile; open: Opener }): FrozenRequest {
   const url = o.compile(a.url_template, 'url').render(ctx);
   const headers: Record<string, string> = { 'user-agent': USER_AGENT };
   const own = a.headers_enc ? (JSON.parse(o.open(a.headers_enc)) as Record<string, string>) : {};

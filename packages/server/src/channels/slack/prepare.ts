@@ -1,5 +1,5 @@
 import { type Judged } from '../../delivery/index.js';
-import type { DeliveryTable } from '../../store/index.js';
+import type { DeliveryRecord } from '../../store/index.js';
 import type { Channel, Opener } from '../channel.js';
 import { FROZEN_BASE, frozenRequest, prepareFrozen } from '../frozen.js';
 import { isSlackWebhookUrl, judgeSlack, withSlackToken } from './message.js';
@@ -12,7 +12,7 @@ import type { SlackSettings } from './settings.js';
 export class SlackChannel implements Channel {
   constructor(private readonly settings: () => SlackSettings, private readonly openFresh: Opener) {}
 
-  async prepare(rows: DeliveryTable[]) {
+  async prepare(rows: DeliveryRecord[]) {
     return prepareFrozen(rows, this.openFresh, (row, frozen) => {
       const viaUrl = isSlackWebhookUrl(row.target ?? '');
       const token = this.settings().bot_token;
