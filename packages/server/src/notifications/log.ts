@@ -1,12 +1,13 @@
 import type { AttemptTable, DeliveryChannel, DeliveryStatus, DeliveryTable, Page, Store } from '../store/index.js';
 import { type Clock, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import { CHANNELS, type NotificationView, type PostActionRunView } from '../wire/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 
-export const CHANNELS = ['slack', 'webhook', 'post_action', 'callback', 'endpoint'] as const satisfies readonly DeliveryChannel[];
+export { CHANNELS };
 
 /** One record of 003's notification log, field for field. */
-export function notificationView(r: DeliveryTable) {
+export function notificationView(r: DeliveryTable): NotificationView {
   return {
     id: r.id,
     execution_id: r.run_id ?? '',
@@ -23,7 +24,7 @@ export function notificationView(r: DeliveryTable) {
 }
 
 /** Seed 000's run-history record of a post-action. */
-function postActionRunView(r: DeliveryTable, last: AttemptTable | undefined) {
+function postActionRunView(r: DeliveryTable, last: AttemptTable | undefined): PostActionRunView {
   return {
     id: r.id,
     status: r.status === 'delivered' ? 'success' : r.status === 'failed' ? 'failed' : 'pending',

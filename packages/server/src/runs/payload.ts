@@ -1,15 +1,16 @@
 import type { AgentTable, CrewTable, RunTable } from '../store/index.js';
 import { callbackPayload } from '../notifications/index.js';
 import { iso } from '../util/index.js';
+import type { RunView } from '../wire/index.js';
 
 
 /** What the API shows of a run. */
-export function runView(r: RunTable) {
+export function runView(r: RunTable): RunView {
   return {
     id: r.id,
     crew_id: r.crew_id,
     agent_id: r.agent_id,
-    trigger_type: r.trigger_type,
+    trigger_type: r.trigger_type as RunView['trigger_type'],
     trigger_id: r.trigger_id,
     trigger_name: r.trigger_name,
     prompt: r.prompt,
