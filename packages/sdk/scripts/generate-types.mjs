@@ -39,7 +39,7 @@ async function fromBuiltServer() {
     console.warn('warning: packages/server/src changed after the last build; run `npx tsc -b packages/server` for types that match the source');
   }
   const { Hookline } = await import(pathToFileURL(app).href);
-  const { validateConfig } = await import(pathToFileURL(join(serverDir, 'dist', 'config', 'index.js')).href);
+  const { validateConfig } = await import(pathToFileURL(join(serverDir, 'dist', 'load-config.js')).href);
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-openapi-'));
   try {
     const config = validateConfig({
