@@ -28,10 +28,15 @@ export type EventPublish = Body<'POST /api/v1/events'>;
 export type Published = Res<'POST /api/v1/events'>;
 export type Delivery = Res<'POST /api/v1/deliveries/{id}/retry'>;
 export type DeliveryDetail = Res<'GET /api/v1/deliveries/{id}'>;
+export type DeliveryStatus = Delivery['status'];
+export type DeliveryAttempt = DeliveryDetail['history'][number];
 export type DeliveryListParams = Query<'GET /api/v1/deliveries'>;
 
-// Keys
+// Keys and the dashboard's session
 export type ApiKey = Res<'GET /api/v1/keys'>['items'][number];
+export type ApiKeyRole = ApiKey['role'];
+/** The dashboard's sign-in (`/api/v1/session`): the key, and the CSRF token of a cookie session. */
+export type Session = Res<'GET /api/v1/session'>;
 export type ApiKeyWithSecret = Res<'POST /api/v1/keys'>;
 export type ApiKeyCreate = Body<'POST /api/v1/keys'>;
 
@@ -86,6 +91,8 @@ export type PostActionUpdate = Body<'PATCH /api/v1/post-actions/{id}'>;
 export type PostActionRun = Res<'GET /api/v1/post-actions/{id}/runs'>['items'][number];
 export type PostActionPreviewRequest = Body<'POST /api/v1/post-actions/preview'>;
 export type PostActionPreview = Res<'POST /api/v1/post-actions/preview'>;
+/** A template mistake at one field: `url`, `headers.<Name>` or `body_template`. */
+export type TemplateProblem = PostActionPreview['errors'][number];
 export type Binding = Res<'GET /api/v1/post-actions/{id}/bindings/{bindingId}'>;
 export type BindingCreate = Body<'POST /api/v1/post-actions/{id}/bindings'>;
 export type BindingUpdate = Body<'PATCH /api/v1/post-actions/{id}/bindings/{bindingId}'>;
@@ -103,8 +110,12 @@ export type InspectorBin = Res<'GET /api/v1/inspector/bins/{bin}'>;
 export type InspectorBinCreate = Body<'POST /api/v1/inspector/bins'>;
 export type InspectorBinUpdate = Body<'PATCH /api/v1/inspector/bins/{bin}'>;
 export type CapturedRequest = Res<'GET /api/v1/inspector/bins/{bin}/requests/{id}'>;
+export type SignatureCheck = NonNullable<CapturedRequest['signature']>;
+export type InspectorBinScheme = InspectorBin['scheme'];
 
 // Stats and settings
 export type OverviewStats = Res<'GET /api/v1/stats/overview'>;
 export type OverviewParams = Query<'GET /api/v1/stats/overview'>;
+export type EndpointHealth = OverviewStats['endpoints'][number];
+export type PostActionHealth = OverviewStats['post_actions'][number];
 export type Settings = Res<'GET /api/v1/settings'>;
