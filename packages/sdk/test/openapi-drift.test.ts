@@ -33,7 +33,7 @@ function dashboardShapes(dir = DASHBOARD_SRC): { name: string; file: string; key
     return [...text.matchAll(declared)].map((m) => ({
       name: m[1] ?? m[2]!,
       file: path.slice(DASHBOARD_SRC.length + 1),
-      keys: [...m[3]!.matchAll(/^  (?:readonly )?["']?([\w-]+)["']?\??:/gm)].map((k) => k[1]!),
+      keys: [...m[3]!.matchAll(/^ {2}(?:readonly )?["']?([\w-]+)["']?\??:/gm)].map((k) => k[1]!),
     }));
   });
 }
