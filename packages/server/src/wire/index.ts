@@ -11,7 +11,9 @@ import type * as inspector from './inspector.js';
 import type * as keys from './keys.js';
 import type * as notifications from './notifications.js';
 import type * as postActions from './post-actions.js';
+import type * as operations from './operations.js';
 import type * as runs from './runs.js';
+import type * as stats from './stats.js';
 import type * as triggers from './triggers.js';
 
 export { ErrorBody, Nullable, OneOf, Paginated } from './common.js';
@@ -21,9 +23,10 @@ export { Attempt, Delivery, DeliveryDetail, Endpoint, EndpointCreated, EndpointU
 export { BIN_SCHEMES, Bin, CapturedRequest, SignatureCheck } from './inspector.js';
 export { Key, KeyWithSecret, Session } from './keys.js';
 export { Notification } from './notifications.js';
-export { Liveness, NotReady, Ready } from './operations.js';
+export { Liveness, NotReady, Ready, Settings } from './operations.js';
 export { Binding, PostAction, PostActionRun, Preview, PreviewProblem, TriggerBinding } from './post-actions.js';
 export { AgentLogs, ReportedRun, Run, RunLogLine, RunLogs, RunStatus } from './runs.js';
+export { EndpointHealth, HEALTH_LIMIT, LATENCY_SAMPLE_LIMIT, Overview, PostActionHealth } from './stats.js';
 export { Schedule, TriggerSecret, WebhookTrigger, WebhookTriggerWithSecret } from './triggers.js';
 
 export type CrewView = Static<typeof agents.Crew>;
@@ -51,3 +54,7 @@ export type RunView = Static<typeof runs.Run>;
 export type RunLogLineView = Static<typeof runs.RunLogLine>;
 export type WebhookTriggerView = Static<typeof triggers.WebhookTrigger>;
 export type ScheduleView = Static<typeof triggers.Schedule>;
+export type OverviewView = Static<typeof stats.Overview>;
+export type EndpointHealthView = Static<typeof stats.EndpointHealth>;
+export type PostActionHealthView = Static<typeof stats.PostActionHealth>;
+export type SettingsView = Static<typeof operations.Settings>;
