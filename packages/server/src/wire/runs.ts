@@ -16,7 +16,8 @@ export const Run = Type.Object({
   output: Nullable(Type.String()),
   error: Nullable(Type.String()),
   exit_code: Nullable(Type.Integer()),
-  usage: Type.Object({ iterations_used: Nullable(Type.Integer()), tool_calls: Nullable(Type.Integer()), tokens_used: Nullable(Type.Integer()) }),
+  // Numbers, not integers: the serialiser would round a fraction a command runner reported.
+  usage: Type.Object({ iterations_used: Nullable(Type.Number()), tool_calls: Nullable(Type.Number()), tokens_used: Nullable(Type.Number()) }),
   created_at: Type.String(),
   started_at: Nullable(Type.String()),
   finished_at: Nullable(Type.String()),
