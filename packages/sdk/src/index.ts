@@ -3,7 +3,6 @@ export { HooklineApiError, HooklineConnectionError, HooklineError, HooklineTimeo
 export type { Query, RequestOptions } from './http.js';
 export type { Page, PageParams } from './pagination.js';
 export type { RunCreate } from './resources/runs.js';
-export type * from './models.js';
 export type * from './types.js';
 export { SDK_VERSION } from './version.js';
 export * from './webhooks/index.js';

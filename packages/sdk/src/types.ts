@@ -1,15 +1,14 @@
 /**
- * The API's request and response types, named. Most are taken from the OpenAPI-derived
- * ./generated/api-types.ts, so they follow the server's schemas; the rest are in ./models.ts.
+ * The API's request and response types, named. All are taken from the OpenAPI-derived
+ * ./generated/api-types.ts, so they follow the server's schemas.
  */
-import type { Operations } from './generated/api-types.js';
-import type { NotificationRules } from './models.js';
+import type { NotificationRule, NotificationRules, Operations } from './generated/api-types.js';
 
 type Res<K extends keyof Operations> = Operations[K]['response'];
 type Body<K extends keyof Operations> = Exclude<Operations[K]['body'], undefined>;
 type Query<K extends keyof Operations> = Operations[K]['query'];
 
-export type { Operations };
+export type { NotificationRule, NotificationRules, Operations };
 
 // Endpoints, events, deliveries
 export type Endpoint = Res<'GET /api/v1/webhooks/endpoints/{id}'>;
@@ -29,14 +28,34 @@ export type EventPublish = Body<'POST /api/v1/events'>;
 export type Published = Res<'POST /api/v1/events'>;
 export type Delivery = Res<'POST /api/v1/deliveries/{id}/retry'>;
 export type DeliveryDetail = Res<'GET /api/v1/deliveries/{id}'>;
+export type DeliveryStatus = Delivery['status'];
+export type DeliveryAttempt = DeliveryDetail['history'][number];
 export type DeliveryListParams = Query<'GET /api/v1/deliveries'>;
 
-// Keys
+// Keys and the dashboard's session
 export type ApiKey = Res<'GET /api/v1/keys'>['items'][number];
+export type ApiKeyRole = ApiKey['role'];
+/** The dashboard's sign-in (`/api/v1/session`): the key, and the CSRF token of a cookie session. */
+export type Session = Res<'GET /api/v1/session'>;
 export type ApiKeyWithSecret = Res<'POST /api/v1/keys'>;
 export type ApiKeyCreate = Body<'POST /api/v1/keys'>;
 
 // Crews, agents, runs
+export type Crew = Res<'GET /api/v1/crews/{id}'>;
+export type Agent = Res<'GET /api/v1/agents/{id}'>;
+/** `POST /api/v1/agents` answers with the inbound secret, shown only here. */
+export type AgentWithSecret = Res<'POST /api/v1/agents'>;
+export type AgentFilesReport = Res<'POST /api/v1/agents/reload'>;
+export type RunnerKind = Agent['runner'];
+/** Runner settings as the API shows them: secret values (env, headers, api_key) as `********`. */
+export type RunnerConfigView = Agent['runner_config'];
+export type Run = Res<'GET /api/v1/runs/{id}'>;
+export type RunStatus = Run['status'];
+export type TriggerType = Run['trigger_type'];
+/** `POST /api/v1/runs/report` adds whether this `external_id` was reported before. */
+export type ReportedRun = Res<'POST /api/v1/runs/report'>;
+export type RunLogs = Res<'GET /api/v1/runs/{id}/logs'>;
+export type RunLogLine = RunLogs['items'][number];
 export type CrewCreate = Body<'POST /api/v1/crews'>;
 export type AgentCreate = Body<'POST /api/v1/agents'> & { notifications?: NotificationRules | null };
 export type AgentUpdate = Omit<Body<'PATCH /api/v1/agents/{id}'>, 'notifications'> & { notifications?: NotificationRules | null };
@@ -46,7 +65,8 @@ export type RunReport = Body<'POST /api/v1/runs/report'>;
 export type RunLogParams = Query<'GET /api/v1/runs/{id}/logs'>;
 
 // Callbacks
-export type Callback = Res<'GET /api/v1/agents/{id}/callback'>;
+/** With `secret` when `set` created it (shown only then). */
+export type Callback = Res<'PUT /api/v1/agents/{id}/callback'>;
 export type CallbackSet = Body<'PUT /api/v1/agents/{id}/callback'>;
 
 // Schedules
@@ -56,6 +76,9 @@ export type ScheduleUpdate = Body<'PATCH /api/v1/schedules/{id}'>;
 export type ScheduleListParams = Query<'GET /api/v1/schedules'>;
 
 // Named webhook triggers
+export type WebhookTrigger = Res<'GET /api/v1/webhook-triggers/{id}'>;
+export type WebhookTriggerWithSecret = Res<'POST /api/v1/agents/{id}/webhook-triggers'>;
+export type WebhookTriggerScheme = WebhookTrigger['scheme'];
 export type WebhookTriggerCreate = Body<'POST /api/v1/agents/{id}/webhook-triggers'>;
 export type WebhookTriggerUpdate = Body<'PATCH /api/v1/webhook-triggers/{id}'>;
 export type WebhookTriggerRotateSecret = Body<'POST /api/v1/webhook-triggers/{id}/rotate-secret'>;
@@ -68,6 +91,8 @@ export type PostActionUpdate = Body<'PATCH /api/v1/post-actions/{id}'>;
 export type PostActionRun = Res<'GET /api/v1/post-actions/{id}/runs'>['items'][number];
 export type PostActionPreviewRequest = Body<'POST /api/v1/post-actions/preview'>;
 export type PostActionPreview = Res<'POST /api/v1/post-actions/preview'>;
+/** A template mistake at one field: `url`, `headers.<Name>` or `body_template`. */
+export type TemplateProblem = PostActionPreview['errors'][number];
 export type Binding = Res<'GET /api/v1/post-actions/{id}/bindings/{bindingId}'>;
 export type BindingCreate = Body<'POST /api/v1/post-actions/{id}/bindings'>;
 export type BindingUpdate = Body<'PATCH /api/v1/post-actions/{id}/bindings/{bindingId}'>;
@@ -85,8 +110,12 @@ export type InspectorBin = Res<'GET /api/v1/inspector/bins/{bin}'>;
 export type InspectorBinCreate = Body<'POST /api/v1/inspector/bins'>;
 export type InspectorBinUpdate = Body<'PATCH /api/v1/inspector/bins/{bin}'>;
 export type CapturedRequest = Res<'GET /api/v1/inspector/bins/{bin}/requests/{id}'>;
+export type SignatureCheck = NonNullable<CapturedRequest['signature']>;
+export type InspectorBinScheme = InspectorBin['scheme'];
 
 // Stats and settings
 export type OverviewStats = Res<'GET /api/v1/stats/overview'>;
 export type OverviewParams = Query<'GET /api/v1/stats/overview'>;
+export type EndpointHealth = OverviewStats['endpoints'][number];
+export type PostActionHealth = OverviewStats['post_actions'][number];
 export type Settings = Res<'GET /api/v1/settings'>;

@@ -1,20 +1,12 @@
 // The new-endpoint form: every field POST /api/v1/webhooks/endpoints takes, as plain inputs.
 // Only obvious typing mistakes are caught here; the API checks the rest (SSRF guard, event
 // patterns, header names) and its message is shown as it wrote it.
+import type { EndpointCreate } from '@hookline/sdk';
 import { useState, type FormEvent } from 'react';
-import { SCHEME_HINTS, SIGNING_SCHEMES } from '../api.js';
+import { SCHEME_HINTS, SIGNING_SCHEMES, type SigningScheme } from '../api.js';
 
-export interface EndpointCreateBody {
-  url: string;
-  events: string[];
-  description?: string;
-  headers?: Record<string, string>;
-  timeout_seconds?: number;
-  retry_schedule?: (number | string)[];
-  signing_scheme?: string;
-  rate_limit?: number;
-  enabled?: boolean;
-}
+/** The body of POST /api/v1/webhooks/endpoints. */
+export type EndpointCreateBody = EndpointCreate;
 
 /** Splits on commas, spaces and new lines; drops empties. */
 function words(text: string): string[] {
@@ -53,7 +45,7 @@ export function EndpointForm({ canWrite, busy, onSubmit, onInvalid }: Props) {
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState('*');
-  const [scheme, setScheme] = useState('standard');
+  const [scheme, setScheme] = useState<SigningScheme>('standard');
   const [rateLimit, setRateLimit] = useState('');
   const [timeout, setTimeoutSeconds] = useState('');
   const [schedule, setSchedule] = useState('');
@@ -93,7 +85,7 @@ export function EndpointForm({ canWrite, busy, onSubmit, onInvalid }: Props) {
       </div>
       <div className="field">
         <label htmlFor="ep-scheme">Signing scheme</label>
-        <select id="ep-scheme" data-testid="ep-scheme" value={scheme} onChange={(e) => setScheme(e.target.value)}>
+        <select id="ep-scheme" data-testid="ep-scheme" value={scheme} onChange={(e) => setScheme(e.target.value as SigningScheme)}>
           {SIGNING_SCHEMES.map((s) => (
             <option key={s} value={s}>
               {s}

@@ -1,13 +1,11 @@
 // A new request bin: an optional name (the capture URL's last part), and an optional secret and
 // scheme to check captured signatures with. The secret is write-only: sent once, never shown.
+import type { InspectorBinCreate } from '@hookline/sdk';
 import { useState, type FormEvent } from 'react';
 import { BIN_SCHEMES, SCHEME_HINTS } from '../api.js';
 
-export interface BinCreateBody {
-  name?: string;
-  secret?: string;
-  scheme?: string;
-}
+/** The body of POST /api/v1/inspector/bins. */
+export type BinCreateBody = InspectorBinCreate;
 
 const READ_ONLY = 'Your API key is read-only. Sign in with an admin key to create bins.';
 

@@ -1,14 +1,11 @@
 // The notification log's filters. They live in the URL (so a filtered view can be linked and
 // survives a reload): the selects apply at once, the text fields when the form is submitted.
+import type { NotificationListParams } from '@hookline/sdk';
 import { useEffect, useState, type FormEvent } from 'react';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_STATUSES } from '../api.js';
 
-export interface NotificationFilterValues {
-  status: string;
-  channel: string;
-  agent_id: string;
-  execution_id: string;
-}
+/** The list's query parameters as form text ('' = not filtered); named by the SDK, so a renamed parameter fails to compile. */
+export type NotificationFilterValues = Record<Exclude<keyof NotificationListParams, 'limit' | 'offset'>, string>;
 
 export const NO_FILTERS: NotificationFilterValues = { status: '', channel: '', agent_id: '', execution_id: '' };
 

@@ -1,6 +1,29 @@
 // Generated from Hookline's OpenAPI document by packages/sdk/scripts/generate-types.mjs. Do not edit.
 // Regenerate after changing a route's schema: npm run generate -w packages/sdk
 
+export interface CommandRunnerView {
+  command: string;
+  args: string[];
+  cwd: null | string;
+  /** Extra environment: names, values shown as ********. */
+  env: Record<string, string>;
+}
+
+export interface HttpRunnerView {
+  url: string;
+  /** Extra request headers: names, values shown as ********. */
+  headers: Record<string, string>;
+}
+
+export interface OpenaiRunnerView {
+  base_url: string;
+  model: null | string;
+  api_key: null | string;
+  system_prompt: null | string;
+  temperature: null | number;
+  max_tokens: null | number;
+}
+
 export interface CommandAgent {
   /** Lower-case letters, digits, - and _. */
   id?: string;
@@ -116,7 +139,9 @@ export interface GetHealthz {
   path: never;
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    status: "ok";
+  };
 }
 
 /** GET /readyz — Readiness: the database answers */
@@ -124,7 +149,9 @@ export interface GetReadyz {
   path: never;
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    status: "ready";
+  };
 }
 
 /** GET /metrics — Prometheus metrics */
@@ -132,7 +159,7 @@ export interface GetMetrics {
   path: never;
   query: never;
   body: never;
-  response: unknown;
+  response: string;
 }
 
 /** GET /api/v1/webhooks/endpoints — List endpoints */
@@ -587,10 +614,10 @@ export interface GetKeys {
       id: string;
       name: string;
       prefix: string;
-      role: string;
+      role: "admin" | "read";
       created_at: string;
-      revoked_at: string | null;
-      last_used_at: string | null;
+      revoked_at: null | string;
+      last_used_at: null | string;
     })[];
   };
 }
@@ -607,11 +634,12 @@ export interface PostKeys {
     id: string;
     name: string;
     prefix: string;
-    role: string;
+    role: "admin" | "read";
     created_at: string;
-    revoked_at: string | null;
-    last_used_at: string | null;
+    revoked_at: null | string;
+    last_used_at: null | string;
   }) & ({
+    /** The API key itself, shown only here. */
     key: string;
   });
 }
@@ -631,7 +659,14 @@ export interface GetCrews {
   path: never;
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      id: string;
+      name: string;
+      created_at: string;
+      updated_at: string;
+    })[];
+  };
 }
 
 /** POST /api/v1/crews — Create a crew (team) */
@@ -643,7 +678,12 @@ export interface PostCrews {
     id?: string;
     name: string;
   };
-  response: unknown;
+  response: {
+    id: string;
+    name: string;
+    created_at: string;
+    updated_at: string;
+  };
 }
 
 /** GET /api/v1/crews/{id} — Get a crew */
@@ -653,7 +693,12 @@ export interface GetCrewsById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    id: string;
+    name: string;
+    created_at: string;
+    updated_at: string;
+  };
 }
 
 /** DELETE /api/v1/crews/{id} — Delete an empty crew */
@@ -663,7 +708,7 @@ export interface DeleteCrewsById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** GET /api/v1/agents — List agents */
@@ -677,7 +722,49 @@ export interface GetAgents {
     offset?: number;
   };
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      id: string;
+      crew_id: string;
+      name: string;
+      description: string;
+      runner: "command" | "http" | "openai";
+      runner_config: CommandRunnerView | HttpRunnerView | OpenaiRunnerView;
+      prompt_template: string;
+      timeout_seconds: number;
+      max_concurrent_runs: number;
+      model: null | string;
+      rate_limit_per_minute: null | number;
+      /** The agent's own inbound URL (path), signed with its webhook secret. */
+      trigger_url: string;
+      /** `file` when an AGENT.md defines it: change the file, not the API. */
+      source: "api" | "file";
+      source_path: null | string;
+      notifications: null | {
+        on_complete?: ({
+          channel: "slack" | "webhook";
+          /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+          target: string;
+        })[];
+        on_error?: ({
+          channel: "slack" | "webhook";
+          /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+          target: string;
+        })[];
+        on_timeout?: ({
+          channel: "slack" | "webhook";
+          /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+          target: string;
+        })[];
+      };
+      callback_url: null | string;
+      created_at: string;
+      updated_at: string;
+    })[];
+    total: number;
+    limit: number;
+    offset: number;
+  };
 }
 
 /** POST /api/v1/agents — Create an agent (its webhook secret is shown only here) */
@@ -685,7 +772,47 @@ export interface PostAgents {
   path: never;
   query: never;
   body: CommandAgent | HttpAgent | OpenaiAgent;
-  response: unknown;
+  response: ({
+    id: string;
+    crew_id: string;
+    name: string;
+    description: string;
+    runner: "command" | "http" | "openai";
+    runner_config: CommandRunnerView | HttpRunnerView | OpenaiRunnerView;
+    prompt_template: string;
+    timeout_seconds: number;
+    max_concurrent_runs: number;
+    model: null | string;
+    rate_limit_per_minute: null | number;
+    /** The agent's own inbound URL (path), signed with its webhook secret. */
+    trigger_url: string;
+    /** `file` when an AGENT.md defines it: change the file, not the API. */
+    source: "api" | "file";
+    source_path: null | string;
+    notifications: null | {
+      on_complete?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+      on_error?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+      on_timeout?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+    };
+    callback_url: null | string;
+    created_at: string;
+    updated_at: string;
+  }) & ({
+    /** The inbound trigger secret, shown only here. */
+    webhook_secret: string;
+  });
 }
 
 /** GET /api/v1/agents/{id} — Get an agent */
@@ -695,7 +822,44 @@ export interface GetAgentsById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    id: string;
+    crew_id: string;
+    name: string;
+    description: string;
+    runner: "command" | "http" | "openai";
+    runner_config: CommandRunnerView | HttpRunnerView | OpenaiRunnerView;
+    prompt_template: string;
+    timeout_seconds: number;
+    max_concurrent_runs: number;
+    model: null | string;
+    rate_limit_per_minute: null | number;
+    /** The agent's own inbound URL (path), signed with its webhook secret. */
+    trigger_url: string;
+    /** `file` when an AGENT.md defines it: change the file, not the API. */
+    source: "api" | "file";
+    source_path: null | string;
+    notifications: null | {
+      on_complete?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+      on_error?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+      on_timeout?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+    };
+    callback_url: null | string;
+    created_at: string;
+    updated_at: string;
+  };
 }
 
 /** PATCH /api/v1/agents/{id} — Update an agent (only the fields given) */
@@ -724,7 +888,44 @@ export interface PatchAgentsById {
     /** Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults. */
     notifications?: null | NotificationRules;
   };
-  response: unknown;
+  response: {
+    id: string;
+    crew_id: string;
+    name: string;
+    description: string;
+    runner: "command" | "http" | "openai";
+    runner_config: CommandRunnerView | HttpRunnerView | OpenaiRunnerView;
+    prompt_template: string;
+    timeout_seconds: number;
+    max_concurrent_runs: number;
+    model: null | string;
+    rate_limit_per_minute: null | number;
+    /** The agent's own inbound URL (path), signed with its webhook secret. */
+    trigger_url: string;
+    /** `file` when an AGENT.md defines it: change the file, not the API. */
+    source: "api" | "file";
+    source_path: null | string;
+    notifications: null | {
+      on_complete?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+      on_error?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+      on_timeout?: ({
+        channel: "slack" | "webhook";
+        /** A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config. */
+        target: string;
+      })[];
+    };
+    callback_url: null | string;
+    created_at: string;
+    updated_at: string;
+  };
 }
 
 /** DELETE /api/v1/agents/{id} — Delete an agent */
@@ -734,7 +935,7 @@ export interface DeleteAgentsById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** POST /api/v1/agents/{id}/webhook-secret/rotate — Replace the inbound trigger secret (the old one stops working at once) */
@@ -744,7 +945,10 @@ export interface PostAgentsByIdWebhookSecretRotate {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    /** The inbound trigger secret, shown only here. */
+    webhook_secret: string;
+  };
 }
 
 /** POST /api/v1/agents/reload — Reload the AGENT.md files (as SIGHUP does) and report what changed and which files are broken */
@@ -752,7 +956,23 @@ export interface PostAgentsReload {
   path: never;
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    dir: string;
+    loaded: ({
+      id: string;
+      path: string;
+      action: "created" | "updated" | "unchanged";
+    })[];
+    /** File agents whose file is gone: deleted with their triggers (their runs stay). */
+    removed: string[];
+    errors: ({
+      path: string;
+      line: number;
+      message: string;
+    })[];
+    /** Why the configuration could not be read again at this reload (agents.default_runner was kept as it was). */
+    config_error?: string;
+  };
 }
 
 /** GET /api/v1/runs — Runs, newest first */
@@ -773,7 +993,34 @@ export interface GetRuns {
     offset?: number;
   };
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      id: string;
+      crew_id: string;
+      agent_id: string;
+      /** webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report). */
+      trigger_type: "webhook" | "schedule" | "manual" | "api";
+      trigger_id: null | string;
+      trigger_name: null | string;
+      prompt: string;
+      status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+      output: null | string;
+      error: null | string;
+      exit_code: null | number;
+      usage: {
+        iterations_used: null | number;
+        tool_calls: null | number;
+        tokens_used: null | number;
+      };
+      created_at: string;
+      started_at: null | string;
+      finished_at: null | string;
+      duration_seconds: null | number;
+    })[];
+    total: number;
+    limit: number;
+    offset: number;
+  };
 }
 
 /** GET /api/v1/agents/{id}/runs — One agent's runs */
@@ -796,7 +1043,34 @@ export interface GetAgentsByIdRuns {
     offset?: number;
   };
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      id: string;
+      crew_id: string;
+      agent_id: string;
+      /** webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report). */
+      trigger_type: "webhook" | "schedule" | "manual" | "api";
+      trigger_id: null | string;
+      trigger_name: null | string;
+      prompt: string;
+      status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+      output: null | string;
+      error: null | string;
+      exit_code: null | number;
+      usage: {
+        iterations_used: null | number;
+        tool_calls: null | number;
+        tokens_used: null | number;
+      };
+      created_at: string;
+      started_at: null | string;
+      finished_at: null | string;
+      duration_seconds: null | number;
+    })[];
+    total: number;
+    limit: number;
+    offset: number;
+  };
 }
 
 /** POST /api/v1/agents/{id}/runs — Start a run by hand; with ?wait=true, answer when it has ended */
@@ -812,7 +1086,29 @@ export interface PostAgentsByIdRuns {
   body: {
     prompt?: string;
   };
-  response: unknown;
+  response: {
+    id: string;
+    crew_id: string;
+    agent_id: string;
+    /** webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report). */
+    trigger_type: "webhook" | "schedule" | "manual" | "api";
+    trigger_id: null | string;
+    trigger_name: null | string;
+    prompt: string;
+    status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+    output: null | string;
+    error: null | string;
+    exit_code: null | number;
+    usage: {
+      iterations_used: null | number;
+      tool_calls: null | number;
+      tokens_used: null | number;
+    };
+    created_at: string;
+    started_at: null | string;
+    finished_at: null | string;
+    duration_seconds: null | number;
+  };
 }
 
 /** GET /api/v1/runs/{id} — One run */
@@ -822,7 +1118,29 @@ export interface GetRunsById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    id: string;
+    crew_id: string;
+    agent_id: string;
+    /** webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report). */
+    trigger_type: "webhook" | "schedule" | "manual" | "api";
+    trigger_id: null | string;
+    trigger_name: null | string;
+    prompt: string;
+    status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+    output: null | string;
+    error: null | string;
+    exit_code: null | number;
+    usage: {
+      iterations_used: null | number;
+      tool_calls: null | number;
+      tokens_used: null | number;
+    };
+    created_at: string;
+    started_at: null | string;
+    finished_at: null | string;
+    duration_seconds: null | number;
+  };
 }
 
 /** POST /api/v1/runs/{id}/cancel — Cancel a queued or running run */
@@ -832,7 +1150,29 @@ export interface PostRunsByIdCancel {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    id: string;
+    crew_id: string;
+    agent_id: string;
+    /** webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report). */
+    trigger_type: "webhook" | "schedule" | "manual" | "api";
+    trigger_id: null | string;
+    trigger_name: null | string;
+    prompt: string;
+    status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+    output: null | string;
+    error: null | string;
+    exit_code: null | number;
+    usage: {
+      iterations_used: null | number;
+      tool_calls: null | number;
+      tokens_used: null | number;
+    };
+    created_at: string;
+    started_at: null | string;
+    finished_at: null | string;
+    duration_seconds: null | number;
+  };
 }
 
 /** POST /api/v1/runs/report — Report a run executed elsewhere; it notifies exactly like a local run */
@@ -857,7 +1197,31 @@ export interface PostRunsReport {
     /** Your id for this run; reporting it again records nothing new. */
     external_id?: string;
   };
-  response: unknown;
+  response: ({
+    id: string;
+    crew_id: string;
+    agent_id: string;
+    /** webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report). */
+    trigger_type: "webhook" | "schedule" | "manual" | "api";
+    trigger_id: null | string;
+    trigger_name: null | string;
+    prompt: string;
+    status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+    output: null | string;
+    error: null | string;
+    exit_code: null | number;
+    usage: {
+      iterations_used: null | number;
+      tool_calls: null | number;
+      tokens_used: null | number;
+    };
+    created_at: string;
+    started_at: null | string;
+    finished_at: null | string;
+    duration_seconds: null | number;
+  }) & ({
+    duplicate: boolean;
+  });
 }
 
 /** GET /api/v1/runs/{id}/logs — A run's log lines, oldest first */
@@ -871,7 +1235,18 @@ export interface GetRunsByIdLogs {
     limit?: number;
   };
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      run_id: string;
+      seq: number;
+      at: string;
+      /** stdout or stderr. */
+      stream: string;
+      line: string;
+    })[];
+    /** The run's status when the lines were read: poll with `after_seq` until it has ended. */
+    run_status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+  };
 }
 
 /** GET /api/v1/agents/{id}/logs — An agent's most recent log lines, newest first */
@@ -885,7 +1260,16 @@ export interface GetAgentsByIdLogs {
     limit?: number;
   };
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      run_id: string;
+      seq: number;
+      at: string;
+      /** stdout or stderr. */
+      stream: string;
+      line: string;
+    })[];
+  };
 }
 
 /** POST /api/v1/webhooks/{crewId}/{agentId}/trigger — Trigger an agent run; authenticated by the agent's webhook secret */
@@ -1116,7 +1500,7 @@ export interface DeleteSchedulesById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** POST /api/v1/schedules/{id}/run — Run the schedule's prompt now (409 while its previous run is still going) */
@@ -1126,7 +1510,29 @@ export interface PostSchedulesByIdRun {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    id: string;
+    crew_id: string;
+    agent_id: string;
+    /** webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report). */
+    trigger_type: "webhook" | "schedule" | "manual" | "api";
+    trigger_id: null | string;
+    trigger_name: null | string;
+    prompt: string;
+    status: "queued" | "running" | "completed" | "failed" | "timeout" | "cancelled";
+    output: null | string;
+    error: null | string;
+    exit_code: null | number;
+    usage: {
+      iterations_used: null | number;
+      tool_calls: null | number;
+      tokens_used: null | number;
+    };
+    created_at: string;
+    started_at: null | string;
+    finished_at: null | string;
+    duration_seconds: null | number;
+  };
 }
 
 /** GET /api/v1/agents/{id}/webhook-triggers — An agent's named webhook triggers */
@@ -1141,7 +1547,24 @@ export interface GetAgentsByIdWebhookTriggers {
     offset?: number;
   };
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      id: string;
+      agent_id: string;
+      crew_id: string;
+      name: string;
+      scheme: "hookline" | "github" | "standard" | "grafana";
+      prompt_template: string;
+      enabled: boolean;
+      /** Path of the trigger URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
+      url: string;
+      created_at: string;
+      updated_at: string;
+    })[];
+    total: number;
+    limit: number;
+    offset: number;
+  };
 }
 
 /** POST /api/v1/agents/{id}/webhook-triggers — Add a named webhook trigger to an agent (its secret is shown only here) */
@@ -1162,7 +1585,22 @@ export interface PostAgentsByIdWebhookTriggers {
     /** A disabled trigger answers 403 to correctly signed requests. */
     enabled?: boolean;
   };
-  response: unknown;
+  response: ({
+    id: string;
+    agent_id: string;
+    crew_id: string;
+    name: string;
+    scheme: "hookline" | "github" | "standard" | "grafana";
+    prompt_template: string;
+    enabled: boolean;
+    /** Path of the trigger URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
+    url: string;
+    created_at: string;
+    updated_at: string;
+  }) & ({
+    /** Shown only in this response. */
+    secret: string;
+  });
 }
 
 /** GET /api/v1/webhook-triggers — Named webhook triggers */
@@ -1176,7 +1614,24 @@ export interface GetWebhookTriggers {
     offset?: number;
   };
   body: never;
-  response: unknown;
+  response: {
+    items: ({
+      id: string;
+      agent_id: string;
+      crew_id: string;
+      name: string;
+      scheme: "hookline" | "github" | "standard" | "grafana";
+      prompt_template: string;
+      enabled: boolean;
+      /** Path of the trigger URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
+      url: string;
+      created_at: string;
+      updated_at: string;
+    })[];
+    total: number;
+    limit: number;
+    offset: number;
+  };
 }
 
 /** GET /api/v1/webhook-triggers/{id} — One named webhook trigger */
@@ -1186,7 +1641,19 @@ export interface GetWebhookTriggersById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: {
+    id: string;
+    agent_id: string;
+    crew_id: string;
+    name: string;
+    scheme: "hookline" | "github" | "standard" | "grafana";
+    prompt_template: string;
+    enabled: boolean;
+    /** Path of the trigger URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
+    url: string;
+    created_at: string;
+    updated_at: string;
+  };
 }
 
 /** PATCH /api/v1/webhook-triggers/{id} — Change its prompt template or enable/disable it */
@@ -1201,7 +1668,19 @@ export interface PatchWebhookTriggersById {
     /** A disabled trigger answers 403 to correctly signed requests. */
     enabled?: boolean;
   };
-  response: unknown;
+  response: {
+    id: string;
+    agent_id: string;
+    crew_id: string;
+    name: string;
+    scheme: "hookline" | "github" | "standard" | "grafana";
+    prompt_template: string;
+    enabled: boolean;
+    /** Path of the trigger URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
+    url: string;
+    created_at: string;
+    updated_at: string;
+  };
 }
 
 /** DELETE /api/v1/webhook-triggers/{id} — Delete a named webhook trigger (its URL answers 404 from now on) */
@@ -1211,7 +1690,7 @@ export interface DeleteWebhookTriggersById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** POST /api/v1/webhook-triggers/{id}/rotate-secret — Replace the secret (the old one stops working at once); the new one is shown only here */
@@ -1224,7 +1703,10 @@ export interface PostWebhookTriggersByIdRotateSecret {
     /** Bring your own secret (a Standard Webhooks sender gives you a whsec_… one); omit it to have one generated. Shown only in this response. */
     secret?: string;
   };
-  response: unknown;
+  response: {
+    /** Shown only in this response. */
+    secret: string;
+  };
 }
 
 /** GET /api/v1/post-actions — List post-actions */
@@ -1241,13 +1723,13 @@ export interface GetPostActions {
     items: ({
       id: string;
       name: string;
-      method: string;
+      method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
       url: string;
       /** Names only; values show as ********. */
       headers: Record<string, string>;
       body_template: string;
       auth: {
-        type: string;
+        type: "none" | "bearer" | "basic" | "header";
         /** The header name, for auth type header. */
         name?: string;
       };
@@ -1297,13 +1779,13 @@ export interface PostPostActions {
   response: {
     id: string;
     name: string;
-    method: string;
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     url: string;
     /** Names only; values show as ********. */
     headers: Record<string, string>;
     body_template: string;
     auth: {
-      type: string;
+      type: "none" | "bearer" | "basic" | "header";
       /** The header name, for auth type header. */
       name?: string;
     };
@@ -1325,13 +1807,13 @@ export interface GetPostActionsById {
   response: {
     id: string;
     name: string;
-    method: string;
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     url: string;
     /** Names only; values show as ********. */
     headers: Record<string, string>;
     body_template: string;
     auth: {
-      type: string;
+      type: "none" | "bearer" | "basic" | "header";
       /** The header name, for auth type header. */
       name?: string;
     };
@@ -1379,13 +1861,13 @@ export interface PatchPostActionsById {
   response: {
     id: string;
     name: string;
-    method: string;
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     url: string;
     /** Names only; values show as ********. */
     headers: Record<string, string>;
     body_template: string;
     auth: {
-      type: string;
+      type: "none" | "bearer" | "basic" | "header";
       /** The header name, for auth type header. */
       name?: string;
     };
@@ -1404,7 +1886,7 @@ export interface DeletePostActionsById {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** GET /api/v1/post-actions/{id}/bindings — A post-action's bindings */
@@ -1423,9 +1905,9 @@ export interface GetPostActionsByIdBindings {
     items: ({
       id: string;
       post_action_id: string;
-      trigger_type: string;
+      trigger_type: "webhook" | "schedule";
       trigger_id: string;
-      fire_when: string;
+      fire_when: "any" | "success" | "failure";
       body_override: null | string;
       enabled: boolean;
       created_at: string;
@@ -1457,9 +1939,9 @@ export interface PostPostActionsByIdBindings {
   response: {
     id: string;
     post_action_id: string;
-    trigger_type: string;
+    trigger_type: "webhook" | "schedule";
     trigger_id: string;
-    fire_when: string;
+    fire_when: "any" | "success" | "failure";
     body_override: null | string;
     enabled: boolean;
     created_at: string;
@@ -1478,9 +1960,9 @@ export interface GetPostActionsByIdBindingsByBindingId {
   response: {
     id: string;
     post_action_id: string;
-    trigger_type: string;
+    trigger_type: "webhook" | "schedule";
     trigger_id: string;
-    fire_when: string;
+    fire_when: "any" | "success" | "failure";
     body_override: null | string;
     enabled: boolean;
     created_at: string;
@@ -1505,9 +1987,9 @@ export interface PatchPostActionsByIdBindingsByBindingId {
   response: {
     id: string;
     post_action_id: string;
-    trigger_type: string;
+    trigger_type: "webhook" | "schedule";
     trigger_id: string;
-    fire_when: string;
+    fire_when: "any" | "success" | "failure";
     body_override: null | string;
     enabled: boolean;
     created_at: string;
@@ -1523,7 +2005,7 @@ export interface DeletePostActionsByIdBindingsByBindingId {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** GET /api/v1/post-actions/{id}/runs — Run history: every time it fired, newest first */
@@ -1543,7 +2025,7 @@ export interface GetPostActionsByIdRuns {
       /** Also its id in the notification log (POST /api/v1/notifications/{id}/retry sends it again). */
       id: string;
       /** success | failed | pending (retries still to come). */
-      status: string;
+      status: "success" | "failed" | "pending";
       http_status_code: null | number;
       /** What the last attempt sent. */
       request: null | {
@@ -1615,9 +2097,9 @@ export interface GetTriggersByTypeByIdPostActions {
     items: (({
       id: string;
       post_action_id: string;
-      trigger_type: string;
+      trigger_type: "webhook" | "schedule";
       trigger_id: string;
-      fire_when: string;
+      fire_when: "any" | "success" | "failure";
       body_override: null | string;
       enabled: boolean;
       created_at: string;
@@ -1626,13 +2108,13 @@ export interface GetTriggersByTypeByIdPostActions {
       post_action: {
         id: string;
         name: string;
-        method: string;
+        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
         url: string;
         /** Names only; values show as ********. */
         headers: Record<string, string>;
         body_template: string;
         auth: {
-          type: string;
+          type: "none" | "bearer" | "basic" | "header";
           /** The header name, for auth type header. */
           name?: string;
         };
@@ -1673,11 +2155,11 @@ export interface GetNotifications {
       /** on_complete, on_error or on_timeout. */
       event_type: string;
       /** slack | webhook | post_action | callback | endpoint */
-      channel: string;
+      channel: "slack" | "webhook" | "post_action" | "callback" | "endpoint";
       /** Slack channel, webhook name, post-action name, callback URL or endpoint id. */
       target: string;
       /** pending | delivered | failed */
-      status: string;
+      status: "pending" | "delivered" | "failed";
       attempts: number;
       last_error: null | string;
       created_at: string;
@@ -1704,11 +2186,11 @@ export interface GetNotificationsById {
     /** on_complete, on_error or on_timeout. */
     event_type: string;
     /** slack | webhook | post_action | callback | endpoint */
-    channel: string;
+    channel: "slack" | "webhook" | "post_action" | "callback" | "endpoint";
     /** Slack channel, webhook name, post-action name, callback URL or endpoint id. */
     target: string;
     /** pending | delivered | failed */
-    status: string;
+    status: "pending" | "delivered" | "failed";
     attempts: number;
     last_error: null | string;
     created_at: string;
@@ -1731,11 +2213,11 @@ export interface PostNotificationsByIdRetry {
     /** on_complete, on_error or on_timeout. */
     event_type: string;
     /** slack | webhook | post_action | callback | endpoint */
-    channel: string;
+    channel: "slack" | "webhook" | "post_action" | "callback" | "endpoint";
     /** Slack channel, webhook name, post-action name, callback URL or endpoint id. */
     target: string;
     /** pending | delivered | failed */
-    status: string;
+    status: "pending" | "delivered" | "failed";
     attempts: number;
     last_error: null | string;
     created_at: string;
@@ -1774,12 +2256,10 @@ export interface GetAgentsByIdCallback {
     /** Header names; values hidden. */
     headers: Record<string, string>;
     signature: {
-      header: string;
-      timestamp_header: string;
-      algorithm: string;
+      header: "X-Signature";
+      timestamp_header: "X-Timestamp";
+      algorithm: "hmac-sha256";
     };
-    /** The signing secret: returned only when it is created. Verify X-Signature = "sha256=" + hex HMAC-SHA256(secret, "{X-Timestamp}.{body}"). */
-    secret?: string;
   };
 }
 
@@ -1795,18 +2275,19 @@ export interface PutAgentsByIdCallback {
     /** Sent with every callback, e.g. Authorization: a free-form map of any header names. Stored encrypted; values are never shown again. */
     headers?: Record<string, string>;
   };
-  response: {
+  response: ({
     url: string;
     /** Header names; values hidden. */
     headers: Record<string, string>;
     signature: {
-      header: string;
-      timestamp_header: string;
-      algorithm: string;
+      header: "X-Signature";
+      timestamp_header: "X-Timestamp";
+      algorithm: "hmac-sha256";
     };
+  }) & ({
     /** The signing secret: returned only when it is created. Verify X-Signature = "sha256=" + hex HMAC-SHA256(secret, "{X-Timestamp}.{body}"). */
     secret?: string;
-  };
+  });
 }
 
 /** DELETE /api/v1/agents/{id}/callback — Remove the callback */
@@ -1816,7 +2297,7 @@ export interface DeleteAgentsByIdCallback {
   };
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** POST /api/v1/agents/{id}/callback/rotate-secret — A new signing secret, shown once */
@@ -1840,7 +2321,7 @@ export interface GetSession {
     key: {
       id: string;
       name: string;
-      role: string;
+      role: "admin" | "read";
     };
     csrf_token: null | string;
     expires_at: null | string;
@@ -1858,7 +2339,7 @@ export interface PostSession {
     key: {
       id: string;
       name: string;
-      role: string;
+      role: "admin" | "read";
     };
     csrf_token: null | string;
     expires_at: null | string;
@@ -1870,7 +2351,7 @@ export interface DeleteSession {
   path: never;
   query: never;
   body: never;
-  response: unknown;
+  response: void;
 }
 
 /** GET /api/v1/inspector/bins — List request bins, newest first */
@@ -1888,7 +2369,7 @@ export interface GetInspectorBins {
       name: string;
       /** The capture URL, on the origin this request used. */
       url: string;
-      scheme: string;
+      scheme: "auto" | "standard" | "x-signature" | "agentgateway" | "github" | "callback";
       has_secret: boolean;
       request_count: number;
       last_request_at: null | string;
@@ -1916,7 +2397,7 @@ export interface PostInspectorBins {
     name: string;
     /** The capture URL, on the origin this request used. */
     url: string;
-    scheme: string;
+    scheme: "auto" | "standard" | "x-signature" | "agentgateway" | "github" | "callback";
     has_secret: boolean;
     request_count: number;
     last_request_at: null | string;
@@ -1935,7 +2416,7 @@ export interface GetInspectorBinsByBin {
     name: string;
     /** The capture URL, on the origin this request used. */
     url: string;
-    scheme: string;
+    scheme: "auto" | "standard" | "x-signature" | "agentgateway" | "github" | "callback";
     has_secret: boolean;
     request_count: number;
     last_request_at: null | string;
@@ -1959,7 +2440,7 @@ export interface PatchInspectorBinsByBin {
     name: string;
     /** The capture URL, on the origin this request used. */
     url: string;
-    scheme: string;
+    scheme: "auto" | "standard" | "x-signature" | "agentgateway" | "github" | "callback";
     has_secret: boolean;
     request_count: number;
     last_request_at: null | string;
@@ -2011,8 +2492,10 @@ export interface GetInspectorBinsByBinRequests {
       received_at: string;
       /** The signature check made at capture time with the bin's secret; null when there was no secret and no signature header. */
       signature: null | {
-        scheme: string;
+        /** The scheme checked; `auto` only when no signature header was found to pick one. */
+        scheme: "auto" | "standard" | "x-signature" | "agentgateway" | "github" | "callback";
         valid: boolean;
+        /** What is right or wrong, in words a user acts on. */
         reason: string;
       };
     })[];
@@ -2061,8 +2544,10 @@ export interface GetInspectorBinsByBinRequestsById {
     received_at: string;
     /** The signature check made at capture time with the bin's secret; null when there was no secret and no signature header. */
     signature: null | {
-      scheme: string;
+      /** The scheme checked; `auto` only when no signature header was found to pick one. */
+      scheme: "auto" | "standard" | "x-signature" | "agentgateway" | "github" | "callback";
       valid: boolean;
+      /** What is right or wrong, in words a user acts on. */
       reason: string;
     };
   };

@@ -1,7 +1,6 @@
 import { type RequestOptions, seg } from '../http.js';
-import type { Agent, AgentFilesReport, AgentWithSecret, Crew, Run, RunLogLine } from '../models.js';
+import type { Agent, AgentCreate, AgentFilesReport, AgentListParams, AgentUpdate, AgentWithSecret, Callback, CallbackSet, Crew, CrewCreate, Run, RunListParams, RunLogLine } from '../types.js';
 import { collect, type Page, type PageParams, walkPages, wholeList } from '../pagination.js';
-import type { AgentCreate, AgentListParams, AgentUpdate, Callback, CallbackSet, CrewCreate, RunListParams } from '../types.js';
 import { Resource } from './base.js';
 
 /** Crews (teams of agents): `client.crews`. The server answers the whole list at once. */

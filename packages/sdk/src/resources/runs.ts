@@ -1,7 +1,6 @@
 import { type RequestOptions, seg } from '../http.js';
-import type { ReportedRun, Run, RunLogs } from '../models.js';
+import type { ReportedRun, Run, RunListParams, RunLogParams, RunLogs, RunReport } from '../types.js';
 import { collect, type Page, walkPages } from '../pagination.js';
-import type { RunListParams, RunLogParams, RunReport } from '../types.js';
 import { Resource } from './base.js';
 
 export interface RunCreate {

@@ -1,7 +1,6 @@
 import { type RequestOptions, seg } from '../http.js';
-import type { Run, WebhookTrigger, WebhookTriggerWithSecret } from '../models.js';
+import type { Run, Schedule, ScheduleCreate, ScheduleListParams, ScheduleUpdate, WebhookTrigger, WebhookTriggerCreate, WebhookTriggerListParams, WebhookTriggerRotateSecret, WebhookTriggerUpdate, WebhookTriggerWithSecret } from '../types.js';
 import { collect, type Page, walkPages } from '../pagination.js';
-import type { Schedule, ScheduleCreate, ScheduleListParams, ScheduleUpdate, WebhookTriggerCreate, WebhookTriggerListParams, WebhookTriggerRotateSecret, WebhookTriggerUpdate } from '../types.js';
 import { Resource } from './base.js';
 
 /** Cron schedules that start agent runs: `client.schedules`. */

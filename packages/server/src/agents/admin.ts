@@ -5,14 +5,16 @@ import type { AgentRecord, CrewRecord, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { DEFAULT_AGENT_TIMEOUT_SECONDS } from '../config/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import type { AgentView } from '../wire/index.js';
 import type { NotificationRules } from '../notifications/index.js';
 import { maskWebhookUrl } from '../channels/index.js';
 import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/index.js';
 import {
-  checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings, type RunnerSettingsView,
+  checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings,
 } from './runner-config.js';
 
 export { RUNNERS, type RunnerKind, type RunnerSettings };
+export type { AgentView };
 export type CommandRunnerConfig = CommandRunnerSettings;
 
 export interface AgentInput {
@@ -31,29 +33,6 @@ export interface AgentInput {
   notifications?: NotificationRules | null;
 }
 
-export interface AgentView {
-  id: string;
-  crew_id: string;
-  name: string;
-  description: string;
-  runner: string;
-  /** Settings with secrets (env values, header values, API key) hidden. */
-  runner_config: RunnerSettingsView;
-  prompt_template: string;
-  timeout_seconds: number;
-  max_concurrent_runs: number;
-  model: string | null;
-  rate_limit_per_minute: number | null;
-  trigger_url: string;
-  /** 'file' when an AGENT.md defines it (edit the file, not the API), else 'api'. */
-  source: string;
-  source_path: string | null;
-  notifications: NotificationRules | null;
-  /** Where run results are POSTed (docs/callbacks.md); details at /api/v1/agents/{id}/callback. */
-  callback_url: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 /** The agent's trigger-URL secret (docs/webhook-triggers.md); 32 random bytes, URL-safe. */
 const newTriggerSecret = () => `hltr_${randomBytes(32).toString('base64url')}`;
@@ -117,7 +96,7 @@ export class AgentAdmin {
       crew_id: row.crew_id,
       name: row.name,
       description: row.description,
-      runner: row.runner,
+      runner: row.runner as RunnerKind,
       runner_config: redactRunnerSettings(row.runner, this.storedSettings(row)),
       prompt_template: row.prompt_template,
       timeout_seconds: row.timeout_ms / 1000,
@@ -125,7 +104,7 @@ export class AgentAdmin {
       model: row.model,
       rate_limit_per_minute: row.rate_limit_per_minute,
       trigger_url: `/api/v1/webhooks/${row.crew_id}/${row.id}/trigger`,
-      source: row.source ?? 'api',
+      source: (row.source ?? 'api') as AgentView['source'],
       source_path: row.source_path ?? null,
       notifications: this.rulesView(row),
       callback_url: row.callback_url ?? null,

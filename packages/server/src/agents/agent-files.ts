@@ -4,18 +4,11 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { AgentRecord, Store } from '../store/index.js';
 import { UserError } from '../errors/index.js';
+import type { AgentFilesReportView } from '../wire/index.js';
 import type { AgentAdmin } from './admin.js';
 import { type AgentFileDefinition, AgentFileError, type AgentFileOptions, agentSettings, parseAgentFile } from './agent-file.js';
 
-export interface AgentFilesReport {
-  dir: string;
-  loaded: { id: string; path: string; action: 'created' | 'updated' | 'unchanged' }[];
-  /** File agents whose file is gone: deleted with their triggers (their runs stay). */
-  removed: string[];
-  errors: { path: string; line: number; message: string }[];
-  /** Why the configuration could not be read again at this reload (agents.default_runner was kept as it was). */
-  config_error?: string;
-}
+export type AgentFilesReport = AgentFilesReportView;
 
 /** `runner_config` errors come from the runner checks; point them at the field they are about. */
 function fieldOf(err: UserError): string {

@@ -5,6 +5,7 @@ import { checkHeaderName } from '../post-actions/index.js';
 import type { AgentRecord, Store } from '../store/index.js';
 import { type Clock } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import type { CallbackView } from '../wire/index.js';
 import { HIDDEN } from './runner-config.js';
 
 export interface CallbackInput {
@@ -13,13 +14,7 @@ export interface CallbackInput {
   headers?: Record<string, string>;
 }
 
-export interface CallbackView {
-  url: string;
-  /** Header names; values are hidden. */
-  headers: Record<string, string>;
-  /** How receivers verify: X-Signature: sha256=<hex HMAC-SHA256 of "{X-Timestamp}.{body}">. */
-  signature: { header: 'X-Signature'; timestamp_header: 'X-Timestamp'; algorithm: 'hmac-sha256' };
-}
+export type { CallbackView };
 
 /** Headers the callback sets itself: a custom one would fight the signature or the framing. */
 const OWN_HEADERS = new Set(['x-signature', 'x-timestamp', 'content-type', 'user-agent', 'x-hookline-event-type']);

@@ -8,6 +8,7 @@ import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
 import { UserError } from '../errors/index.js';
 import { RUNNERS } from '../config/index.js';
+import type { RunnerSettingsViewType } from '../wire/index.js';
 
 const Secrets = (what: string) =>
   Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100, description: `${what}: a free-form map of any names (stored encrypted; values are never shown again).` });
@@ -56,10 +57,7 @@ export type RunnerSettings = CommandRunnerSettings | HttpRunnerSettings | OpenAI
 /** What the API shows; secret values are replaced by this. */
 export const HIDDEN = '********';
 
-export type RunnerSettingsView =
-  | { command: string; args: string[]; cwd: string | null; env: Record<string, string> }
-  | { url: string; headers: Record<string, string> }
-  | { base_url: string; model: string | null; api_key: string | null; system_prompt: string | null; temperature: number | null; max_tokens: number | null };
+export type RunnerSettingsView = RunnerSettingsViewType;
 
 const hideValues = (m: Record<string, string> | undefined) => Object.fromEntries(Object.keys(m ?? {}).map((k) => [k, HIDDEN]));
 

@@ -1,7 +1,9 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { SIGNING_SCHEMES } from '../crypto/index.js';
+import { Nullable } from '../wire/index.js';
 
-export const ErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }) });
+// Request schemas live here; what the routes answer with is in wire/, shared with the modules that build it.
+export { ErrorBody, Nullable, Paginated } from '../wire/index.js';
 
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 128 }) });
 
@@ -12,15 +14,6 @@ export const PageQuery = {
 
 /** For the list routes that take no parameters: an unknown one is a 422, as on the paginated ones. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
-
-export const Paginated = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
-
-/**
- * `t` or null. Null comes first: with Ajv's type coercion on, a string branch tried first
- * would turn a JSON null into "" and never reach the null branch.
- */
-export const Nullable = <T extends TSchema>(t: T, o: { description?: string } = {}) => Type.Union([Type.Null(), t], o);
 
 const Scheme = Type.Union(SIGNING_SCHEMES.map((s) => Type.Literal(s)), { description: 'How deliveries are signed. `standard` = Standard Webhooks (webhook-id/-timestamp/-signature).' });
 
@@ -55,38 +48,6 @@ export const EndpointCreate = Type.Object(
 // Type.Partial drops object options, so the update schema is spelled out from the same fields.
 export const EndpointUpdate = Type.Object(Type.Partial(EndpointCreate).properties, { additionalProperties: false, minProperties: 1 });
 
-export const Endpoint = Type.Object({
-  id: Type.String(),
-  url: Type.String(),
-  description: Type.String(),
-  events: Type.Array(Type.String()),
-  headers: Type.Record(Type.String(), Type.String()),
-  timeout_seconds: Type.Number(),
-  retry_schedule: Nullable(Type.Array(Type.Number())),
-  signing_scheme: Type.String(),
-  rate_limit: Nullable(Type.Integer()),
-  enabled: Type.Boolean(),
-  disabled_reason: Nullable(Type.String()),
-  disabled_at: Nullable(Type.String()),
-  consecutive_failures: Type.Integer(),
-  secret_rotation_ends_at: Nullable(Type.String()),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
-export const EndpointWithSecret = Type.Intersect([Endpoint, Type.Object({ secret: Type.String({ description: 'The signing secret. Shown only in this response.' }) })]);
-
-/** Advice about a saved endpoint (an event type nothing publishes yet); the key is absent when there is none. */
-const SaveWarnings = Type.Object({
-  warnings: Type.Optional(Type.Array(Type.Object({
-    code: Type.String({ description: '`unknown_event_type`: neither a built-in type nor one ever published (saved anyway).' }),
-    field: Type.String({ description: 'The request field, e.g. `events[1]`.' }),
-    message: Type.String({ description: 'What is wrong, with a "did you mean" when a known type is close.' }),
-  }), { description: 'Present only when there is advice; the endpoint was saved as given.' })),
-});
-export const EndpointCreated = Type.Intersect([EndpointWithSecret, SaveWarnings]);
-export const EndpointUpdated = Type.Intersect([Endpoint, SaveWarnings]);
-
 export const EventPublish = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: 128, description: 'Event type, e.g. "invoice.paid". run.*, endpoint.* and webhook.* are reserved.' }),
@@ -95,32 +56,3 @@ export const EventPublish = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export const Envelope = Type.Object({ id: Type.String(), type: Type.String(), timestamp: Type.String(), org_id: Type.String(), env_id: Type.String(), data: Type.Unknown() });
-
-export const Delivery = Type.Object({
-  id: Type.String(),
-  event_id: Type.String(),
-  event_type: Type.String(),
-  endpoint_id: Type.String(),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
-  attempts: Type.Integer(),
-  next_attempt_at: Nullable(Type.String()),
-  last_status_code: Nullable(Type.Integer()),
-  last_error: Nullable(Type.String()),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  delivered_at: Nullable(Type.String()),
-});
-
-export const Attempt = Type.Object({
-  attempt: Type.Integer(),
-  started_at: Type.String(),
-  duration_ms: Type.Integer(),
-  request: Type.Object({ method: Type.String(), url: Type.String() }),
-  status_code: Nullable(Type.Integer()),
-  response_body: Type.String({ description: 'First 4 KB of the response body.' }),
-  error: Nullable(Type.Object({ code: Type.String(), message: Nullable(Type.String()) })),
-});
-
-export const DeliveryDetail = Type.Intersect([Delivery, Type.Object({ event: Envelope, history: Type.Array(Attempt) })]);

@@ -5,6 +5,7 @@ import { checkPattern, matchesBuiltin, type Publisher, type SubscriptionWarning,
 import type { EndpointRecord, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, parseDuration, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import type { EndpointView } from '../wire/index.js';
 
 export interface EndpointInput {
   url: string;
@@ -18,25 +19,7 @@ export interface EndpointInput {
   enabled?: boolean;
 }
 
-/** What the API shows of an endpoint. Secrets appear only in create/rotate responses. */
-export interface EndpointView {
-  id: string;
-  url: string;
-  description: string;
-  events: string[];
-  headers: Record<string, string>;
-  timeout_seconds: number;
-  retry_schedule: number[] | null;
-  signing_scheme: string;
-  rate_limit: number | null;
-  enabled: boolean;
-  disabled_reason: string | null;
-  disabled_at: string | null;
-  consecutive_failures: number;
-  secret_rotation_ends_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type { EndpointView };
 
 /** An endpoint as saved, with advice about what was accepted anyway; `warnings` is there only when there is some. */
 export type SavedEndpoint<T = EndpointView> = T & { warnings?: SubscriptionWarning[] };

@@ -1,16 +1,11 @@
 import type { DeliveryRecord, EventRecord, PublishBatchResult, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, GroupCommit } from '../util/index.js';
 import { newDelivery, applyLease, type DeliveryHandoff } from '../delivery/index.js';
+import type { EnvelopeView, PublishedView } from '../wire/index.js';
 import { BUILTIN_EVENT_TYPES, patternsMatching } from './catalog.js';
 
-export interface Envelope {
-  id: string;
-  type: string;
-  timestamp: string;
-  org_id: string;
-  env_id: string;
-  data: unknown;
-}
+export type Envelope = EnvelopeView;
+export type PublishResult = PublishedView;
 
 export interface PublishInput {
   type: string;
@@ -21,11 +16,6 @@ export interface PublishInput {
   run?: { run_id: string; agent_id: string };
 }
 
-export interface PublishResult {
-  event: Envelope;
-  duplicate: boolean;
-  deliveries: number;
-}
 
 export interface PublisherOptions {
   store: Store;

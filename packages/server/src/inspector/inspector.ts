@@ -5,6 +5,7 @@ import type { InspectorBinRow, InspectorBinRecord, InspectorRequestRecord, Page,
 import type { StreamEmitter } from '../stream/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { UserError } from '../errors/index.js';
+import type { BinView, CapturedRequestView } from '../wire/index.js';
 import { bodyView, cutBody, headerRecord, type IncomingRequest, queryRecord } from './capture.js';
 import { BIN_SCHEMES, type BinScheme, checkSignature, type SignatureCheck } from './signature.js';
 
@@ -23,33 +24,8 @@ export interface BinUpdate {
   scheme?: string;
 }
 
-export interface BinView {
-  name: string;
-  /** The capture URL, on the origin the caller used. */
-  url: string;
-  scheme: BinScheme;
-  has_secret: boolean;
-  request_count: number;
-  last_request_at: string | null;
-  created_at: string;
-}
 
-export interface CapturedRequestView {
-  id: string;
-  bin: string;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: string;
-  body_base64: string | null;
-  body_truncated: boolean;
-  size_bytes: number;
-  content_type: string | null;
-  remote_address: string;
-  received_at: string;
-  signature: SignatureCheck | null;
-}
+export type { BinView, CapturedRequestView };
 
 /** What the live stream carries: the request without its body (fetch it by id). */
 export type CapturedRequestSummary = Omit<CapturedRequestView, 'body' | 'body_base64'>;

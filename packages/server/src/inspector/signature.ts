@@ -1,18 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { isStandardWebhookSecret, SIGNING_SCHEMES, type SigningScheme, verifySignature } from '../crypto/index.js';
+import { isStandardWebhookSecret, type SigningScheme, verifySignature } from '../crypto/index.js';
+import { BIN_SCHEMES, type SignatureCheckView } from '../wire/index.js';
 
 /** How a bin checks signatures: one scheme, or `auto` (picked per request from its headers). */
 export type BinScheme = 'auto' | SigningScheme;
-export const BIN_SCHEMES: readonly BinScheme[] = Object.freeze(['auto', ...SIGNING_SCHEMES]);
-
+export { BIN_SCHEMES };
 /** The verdict stored with a captured request. */
-export interface SignatureCheck {
-  /** The scheme checked; `auto` only when no signature header was found to pick one. */
-  scheme: BinScheme;
-  valid: boolean;
-  /** What is right or wrong, in words a user acts on. */
-  reason: string;
-}
+export type SignatureCheck = SignatureCheckView;
 
 /** Hookline's own window (verifySignature's default); a receiver should use the same. */
 export const TIMESTAMP_TOLERANCE_SEC = 300;

@@ -2,18 +2,11 @@ import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js'
 import type { ApiKeyRecord, KeyWatch, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { notFound } from '../errors/index.js';
+import type { KeyView } from '../wire/index.js';
 
 export type KeyRole = 'admin' | 'read';
 
-export interface KeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  role: KeyRole;
-  created_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
+export type { KeyView };
 
 
 /** Live keys remembered at most; past it the cache starts over. */

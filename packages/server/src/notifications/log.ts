@@ -1,12 +1,13 @@
 import type { AttemptRecord, DeliveryChannel, DeliveryStatus, DeliveryRecord, Page, Store } from '../store/index.js';
 import { type Clock, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import { CHANNELS, type NotificationView, type PostActionRunView } from '../wire/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 
-export const CHANNELS = ['slack', 'webhook', 'post_action', 'callback', 'endpoint'] as const satisfies readonly DeliveryChannel[];
+export { CHANNELS };
 
 /** One record of the notification log (docs/notifications.md), field for field. */
-export function notificationView(r: DeliveryRecord) {
+export function notificationView(r: DeliveryRecord): NotificationView {
   return {
     id: r.id,
     execution_id: r.run_id ?? '',
@@ -23,7 +24,7 @@ export function notificationView(r: DeliveryRecord) {
 }
 
 /** A post-action's run-history record. */
-function postActionRunView(r: DeliveryRecord, last: AttemptRecord | undefined) {
+function postActionRunView(r: DeliveryRecord, last: AttemptRecord | undefined): PostActionRunView {
   return {
     id: r.id,
     status: r.status === 'delivered' ? 'success' : r.status === 'failed' ? 'failed' : 'pending',

@@ -3,6 +3,7 @@ import { type SsrfGuard } from '../net/index.js';
 import type { BindingTriggerType, Page, PostActionBindingRecord, PostActionMethod, PostActionRecord, Store } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import type { BindingView, PostActionView } from '../wire/index.js';
 import {
   type AuthInput, type AuthSecret, checkAuth, checkAuthClash, checkHeaders, checkRange, checkUrlTemplate, compileField, type FIRE_WHEN, HIDDEN, RETRY_COUNT, TIMEOUT_SECONDS,
 } from './validate.js';
@@ -24,23 +25,6 @@ export interface PostActionInput {
 
 export type PostActionUpdate = Partial<PostActionInput>;
 
-/** What the API shows: header values and credentials never appear after creation. */
-export interface PostActionView {
-  id: string;
-  name: string;
-  method: PostActionMethod;
-  url: string;
-  /** Header names, values shown as `********`. */
-  headers: Record<string, string>;
-  body_template: string;
-  /** The type, and for `header` auth the header's name (not secret); tokens, passwords and values never. */
-  auth: { type: PostActionRecord['auth_type']; name?: string };
-  timeout_seconds: number;
-  retry_count: number;
-  enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
 
 export type FireWhen = (typeof FIRE_WHEN)[number];
 
@@ -55,17 +39,7 @@ export interface BindingInput {
 /** The trigger is what a binding is; change it by deleting the binding and making another. */
 export type BindingUpdate = Partial<Pick<BindingInput, 'fire_when' | 'body_override' | 'enabled'>>;
 
-export interface BindingView {
-  id: string;
-  post_action_id: string;
-  trigger_type: BindingTriggerType;
-  trigger_id: string;
-  fire_when: FireWhen;
-  body_override: string | null;
-  enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type { BindingView, PostActionView };
 
 export interface PostActionAdminOptions {
   store: Store;

@@ -9,6 +9,7 @@ import type { RunRecord, Store } from '../store/index.js';
 import { compileTemplate, type TemplateMode } from '../templates/index.js';
 import { type Clock } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import type { PreviewProblemView, PreviewView } from '../wire/index.js';
 import { checkHeaderName, templateProblem } from './validate.js';
 
 export interface PreviewInput {
@@ -18,22 +19,9 @@ export interface PreviewInput {
   run_id?: string | undefined;
 }
 
-export interface PreviewProblem {
-  /** `url`, `headers.<Name>` or `body_template`. */
-  field: string;
-  message: string;
-  line: number;
-  column: number;
-}
 
-export interface Preview {
-  source: 'sample' | 'run';
-  variables: Record<string, unknown>;
-  url: string | null;
-  headers: Record<string, string> | null;
-  body: string | null;
-  errors: PreviewProblem[];
-}
+export type Preview = PreviewView;
+export type PreviewProblem = PreviewProblemView;
 
 /** A made-up ended run, put through the same context function as a real one. */
 const SAMPLE_RUN: RunRecord = {

@@ -5,14 +5,12 @@
  */
 import type { AuthSecret } from '../channels/index.js';
 import { checkDestinationUrl, type SsrfGuard } from '../net/index.js';
-import type { PostActionAuthType, PostActionMethod } from '../store/index.js';
+import type { PostActionAuthType } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, POST_ACTION_VARIABLES, TemplateError, type TemplateMode } from '../templates/index.js';
 import { UserError } from '../errors/index.js';
+import { AUTH_TYPES, FIRE_WHEN, METHODS, TRIGGER_TYPES } from '../wire/index.js';
 
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const satisfies readonly PostActionMethod[];
-export const AUTH_TYPES = ['none', 'bearer', 'basic', 'header'] as const satisfies readonly PostActionAuthType[];
-export const TRIGGER_TYPES = ['webhook', 'schedule'] as const;
-export const FIRE_WHEN = ['any', 'success', 'failure'] as const;
+export { AUTH_TYPES, FIRE_WHEN, METHODS, TRIGGER_TYPES };
 
 export interface Range {
   min: number;

@@ -1,15 +1,16 @@
 import type { AgentRecord, CrewRecord, RunRecord } from '../store/index.js';
 import { callbackPayload } from '../channels/index.js';
 import { iso } from '../util/index.js';
+import type { RunView } from '../wire/index.js';
 
 
 /** What the API shows of a run. */
-export function runView(r: RunRecord) {
+export function runView(r: RunRecord): RunView {
   return {
     id: r.id,
     crew_id: r.crew_id,
     agent_id: r.agent_id,
-    trigger_type: r.trigger_type,
+    trigger_type: r.trigger_type as RunView['trigger_type'],
     trigger_id: r.trigger_id,
     trigger_name: r.trigger_name,
     prompt: r.prompt,

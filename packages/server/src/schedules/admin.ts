@@ -2,6 +2,7 @@ import { type RunService } from '../runs/index.js';
 import type { Page, RunRecord, ScheduleRecord, Store } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import type { ScheduleView } from '../wire/index.js';
 import { type CronSpec, nextFire, nextFires, validateSpec } from './cron.js';
 import { isRunActive } from './policy.js';
 import { schedulePrompt } from './scheduler.js';
@@ -18,24 +19,7 @@ export interface ScheduleInput {
 
 export type ScheduleUpdate = Partial<Omit<ScheduleInput, 'agent_id'>>;
 
-export interface ScheduleView {
-  id: string;
-  agent_id: string;
-  name: string;
-  cron: string;
-  timezone: string;
-  prompt: string;
-  enabled: boolean;
-  misfire_grace_seconds: number;
-  next_run_at: string | null;
-  /** The next three ticks, for people reading a schedule. */
-  next_runs: string[];
-  last_run_at: string | null;
-  last_run_id: string | null;
-  last_skip_reason: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type { ScheduleView };
 
 export interface ScheduleAdminOptions {
   store: Store;

@@ -9,16 +9,9 @@ import type { HooklineConfig } from '../config/index.js';
 import type { NotificationSettings } from '../channels/index.js';
 import { TIMEOUT_SECONDS } from '../post-actions/index.js';
 import { parseDuration } from '../util/index.js';
+import type { SettingsView } from '../wire/index.js';
 
-export interface Settings {
-  version: string;
-  store: 'sqlite' | 'postgres';
-  public_url: string | null;
-  slack: { enabled: boolean; configured: boolean; token_source: 'config' | 'env' | null; default_channel: string | null; api_base_url: string; templates_dir: string | null };
-  named_webhooks: { name: string; url: string; events: string[] }[];
-  delivery: { allow_networks: string[]; blocked: string; timeout_seconds: number; retry_schedule: number[] };
-  inspector: { enabled: boolean; max_requests_per_bin: number; max_body_bytes: number };
-}
+export type Settings = SettingsView;
 
 export interface SettingsSource {
   config: HooklineConfig;

@@ -6,53 +6,17 @@
 import type { BucketWindow, EndpointHealthRow, PostActionHealthRow, Store } from '../store/index.js';
 import { type Clock, iso } from '../util/index.js';
 import { UserError } from '../errors/index.js';
-import { type Percentiles, percentiles } from './percentiles.js';
+import { type EndpointHealthView, HEALTH_LIMIT, LATENCY_SAMPLE_LIMIT, type OverviewView, type PostActionHealthView } from '../wire/index.js';
+import { percentiles } from './percentiles.js';
 
 export const HOURS = { min: 1, max: 168, default: 24 } as const;
-/** Attempts whose durations make the latency percentiles: the newest this many in the window. */
-export const LATENCY_SAMPLE_LIMIT = 20_000;
-/** Endpoints and post-actions listed, the most failing first. */
-export const HEALTH_LIMIT = 200;
+export { HEALTH_LIMIT, LATENCY_SAMPLE_LIMIT };
+export type Overview = OverviewView;
+export type EndpointHealth = EndpointHealthView;
+export type PostActionHealth = PostActionHealthView;
 
 const RUN_STATUSES = ['completed', 'failed', 'timeout', 'cancelled'] as const;
 type RunCounts = Record<(typeof RUN_STATUSES)[number], number>;
-
-export interface Overview {
-  from: string;
-  to: string;
-  bucket_seconds: number;
-  runs: { buckets: ({ start: string } & RunCounts)[]; totals: RunCounts };
-  deliveries: {
-    buckets: { start: string; delivered: number; failed: number; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null }[];
-    totals: { delivered: number; failed: number };
-    latency_ms: Percentiles & { samples: number };
-  };
-  queue: { runs_queued: number; runs_running: number; deliveries_pending: number; deliveries_due: number; oldest_pending_at: string | null };
-  endpoints: EndpointHealth[];
-  post_actions: PostActionHealth[];
-}
-
-export interface EndpointHealth {
-  id: string;
-  url: string;
-  enabled: boolean;
-  disabled_reason: string | null;
-  consecutive_failures: number;
-  delivered: number;
-  failed: number;
-  success_rate: number | null;
-}
-
-export interface PostActionHealth {
-  id: string;
-  name: string;
-  enabled: boolean;
-  delivered: number;
-  failed: number;
-  success_rate: number | null;
-  last_error: string | null;
-  last_failed_at: string | null;
-}
 
 /** Five-minute buckets up to six hours (at most 72), hourly beyond (at most 168). */
 export function bucketSeconds(hours: number): number {

@@ -248,7 +248,7 @@ export interface PostActionBindingRecord {
   id: string;
   post_action_id: string;
   trigger_type: 'webhook' | 'schedule';
-  /** A webhook trigger id (wht_…), an agent id (its own 004 URL), or a schedule id (sch_…). */
+  /** A webhook trigger id (wht_…), an agent id (its own trigger URL), or a schedule id (sch_…). */
   trigger_id: string;
   /** any | success | failure (failure includes timeout). */
   fire_when: 'any' | 'success' | 'failure';

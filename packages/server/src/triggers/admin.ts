@@ -3,6 +3,7 @@ import { generateWebhookSecret, isStandardWebhookSecret, type SecretBox } from '
 import type { AgentRecord, Page, Store, WebhookTriggerRecord } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
+import type { WebhookTriggerView } from '../wire/index.js';
 import type { TriggerScheme } from './inbound.js';
 
 export interface WebhookTriggerInput {
@@ -14,18 +15,7 @@ export interface WebhookTriggerInput {
   enabled?: boolean;
 }
 
-export interface WebhookTriggerView {
-  id: string;
-  agent_id: string;
-  crew_id: string;
-  name: string;
-  scheme: TriggerScheme;
-  prompt_template: string;
-  enabled: boolean;
-  url: string;
-  created_at: string;
-  updated_at: string;
-}
+export type { WebhookTriggerView };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** `trigger` is the agent's own trigger URL: /webhooks/{crew}/{agent}/trigger. */

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual, standardSecretKey } from '../crypto/index.js';
 import type { ErrorName } from '../errors/index.js';
+import { TRIGGER_SCHEMES } from '../wire/index.js';
 
 /** The deprecated plaintext scheme's end of life, sent on every request that uses it. */
 export const SUNSET = 'Thu, 31 Dec 2026 23:59:59 GMT';
@@ -12,7 +13,7 @@ export const TIMESTAMP_TOLERANCE_SEC = 300;
  * always uses it); the others let a named trigger take webhooks from GitHub, any Standard
  * Webhooks sender (Svix and others) or Grafana alerting without a proxy in between.
  */
-export const TRIGGER_SCHEMES = ['hookline', 'github', 'standard', 'grafana'] as const;
+export { TRIGGER_SCHEMES };
 export type TriggerScheme = (typeof TRIGGER_SCHEMES)[number];
 
 export type InboundAuth =

@@ -166,8 +166,9 @@ function AgentTable({ agents }: { agents: Agent[] }) {
 /** What the runner calls: the command, the URL, or the API root. */
 function runnerSummary(a: Agent): string {
   const c = a.runner_config;
-  const v = c.command ?? c.url ?? c.base_url;
-  return typeof v === 'string' ? v : '';
+  if ('command' in c) return c.command;
+  if ('url' in c) return c.url;
+  return c.base_url;
 }
 
 function NoAgents() {

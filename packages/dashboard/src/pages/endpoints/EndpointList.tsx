@@ -1,6 +1,7 @@
 // Every endpoint with its health: enabled or why not, consecutive failures, and (when the
 // server has GET /api/v1/stats/overview) the last 24 hours' success rate. Paged in the URL.
-import { query, type Endpoint, type EndpointHealth, type Page } from '../../api.js';
+import type { EndpointHealth } from '@hookline/sdk';
+import { query, type Endpoint, type Page } from '../../api.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { PageHead } from '../../components/PageHead.js';

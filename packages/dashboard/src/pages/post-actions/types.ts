@@ -1,5 +1,10 @@
-// Post-actions as the API shows them, with their ranges and defaults (docs/post-actions.md), so the
-// builder's hints and limits say exactly what the server will accept.
+// Post-actions as the API shows them (the SDK's generated types), with their ranges and defaults
+// (docs/post-actions.md), so the builder's hints and limits say exactly what the server will accept.
+import type { Binding, BindingTriggerType, PostAction, PostActionPreview, PostActionPreviewRequest, PostActionRun, TemplateProblem, TriggerBinding } from '@hookline/sdk';
+
+export type { Binding, PostAction, PostActionRun, TemplateProblem, TriggerBinding };
+export type PreviewInput = PostActionPreviewRequest;
+export type Preview = PostActionPreview;
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type Method = (typeof METHODS)[number];
@@ -22,80 +27,7 @@ export const RETRY_COUNT = { min: 0, max: 5, default: 0 } as const;
 /** What the API shows instead of a stored header value. */
 export const HIDDEN = '********';
 
-export interface PostAction {
-  id: string;
-  name: string;
-  method: Method;
-  url: string;
-  /** Header names; every value is HIDDEN. */
-  headers: Record<string, string>;
-  body_template: string;
-  /** The type, and for `header` auth its (non-secret) header name. */
-  auth: { type: AuthType; name?: string };
-  timeout_seconds: number;
-  retry_count: number;
-  enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export type TriggerType = 'webhook' | 'schedule';
-
-export interface Binding {
-  id: string;
-  post_action_id: string;
-  trigger_type: TriggerType;
-  trigger_id: string;
-  fire_when: FireWhen;
-  body_override: string | null;
-  enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface TriggerBinding extends Binding {
-  post_action: PostAction;
-}
-
-/** One firing of a post-action (a record of its run history). */
-export interface PostActionRun {
-  id: string;
-  status: 'success' | 'failed' | 'pending';
-  http_status_code: number | null;
-  request: { method: string; url: string } | null;
-  response_body: string | null;
-  error: string | null;
-  duration_ms: number | null;
-  attempts: number;
-  run_id: string | null;
-  binding_id: string | null;
-  created_at: string;
-  finished_at: string | null;
-}
-
-export interface PreviewInput {
-  url?: string;
-  headers?: Record<string, string>;
-  body_template?: string;
-  run_id?: string;
-}
-
-/** A template mistake at one field: `url`, `headers.<Name>` or `body_template`. */
-export interface TemplateProblem {
-  field: string;
-  message: string;
-  line: number;
-  column: number;
-}
-
-export interface Preview {
-  source: 'sample' | 'run';
-  variables: Record<string, unknown>;
-  url: string | null;
-  headers: Record<string, string> | null;
-  body: string | null;
-  errors: TemplateProblem[];
-}
+export type TriggerType = BindingTriggerType;
 
 /** Every variable a post-action template gets (docs/templates.md): the post-actions', then the notifications'. */
 export const TEMPLATE_VARIABLES: readonly { name: string; description: string }[] = [

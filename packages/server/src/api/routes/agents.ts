@@ -5,7 +5,8 @@ import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '
 import { NOTIFY_EVENTS, type NotificationRules } from '../../notifications/index.js';
 import { UserError } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, NoQuery, Nullable, PageQuery } from '../schemas.js';
+import { IdParams, NoQuery, Nullable, PageQuery, Paginated } from '../schemas.js';
+import { Agent, AgentFilesReport, AgentWithSecret, Crew, WebhookSecret } from '../../wire/index.js';
 import { refuseUnknownFields } from '../unknown-fields.js';
 
 const tags = ['agents'];
@@ -82,24 +83,24 @@ const AgentUpdate = Type.Object(
 );
 
 export const agentRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.post('/api/v1/crews', { schema: { tags, summary: 'Create a crew (team)', body: Type.Object({ id: Type.Optional(Slug), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } }, async (req, reply) =>
+  app.post('/api/v1/crews', { schema: { tags, summary: 'Create a crew (team)', body: Type.Object({ id: Type.Optional(Slug), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }), response: { 201: Crew } } }, async (req, reply) =>
     reply.status(201).send(await deps.agents.createCrew(req.body)),
   );
-  app.get('/api/v1/crews', { schema: { tags, summary: 'List crews', querystring: NoQuery } }, async () => ({ items: (await deps.store.agents.listCrews()).map((c) => deps.agents.crewView(c)) }));
-  app.get('/api/v1/crews/:id', { schema: { tags, summary: 'Get a crew', params: IdParams } }, async (req) => deps.agents.crewView(await deps.agents.getCrew(req.params.id)));
-  app.delete('/api/v1/crews/:id', { schema: { tags, summary: 'Delete an empty crew', params: IdParams } }, async (req, reply) => {
+  app.get('/api/v1/crews', { schema: { tags, summary: 'List crews', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Crew) }) } } }, async () => ({ items: (await deps.store.agents.listCrews()).map((c) => deps.agents.crewView(c)) }));
+  app.get('/api/v1/crews/:id', { schema: { tags, summary: 'Get a crew', params: IdParams, response: { 200: Crew } } }, async (req) => deps.agents.crewView(await deps.agents.getCrew(req.params.id)));
+  app.delete('/api/v1/crews/:id', { schema: { tags, summary: 'Delete an empty crew', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
     await deps.agents.deleteCrew(req.params.id);
     return reply.status(204).send(null);
   });
 
-  app.post('/api/v1/agents', { schema: { tags, summary: 'Create an agent (its webhook secret is shown only here)', body: AgentCreate } }, async (req, reply) =>
+  app.post('/api/v1/agents', { schema: { tags, summary: 'Create an agent (its webhook secret is shown only here)', body: AgentCreate, response: { 201: AgentWithSecret } } }, async (req, reply) =>
     reply.status(201).send(await deps.agents.create(req.body)),
   );
-  app.get('/api/v1/agents', { schema: { tags, summary: 'List agents', querystring: Type.Object({ crew_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false }) } }, async (req) => {
+  app.get('/api/v1/agents', { schema: { tags, summary: 'List agents', querystring: Type.Object({ crew_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false }), response: { 200: Paginated(Agent) } } }, async (req) => {
     const { limit, offset, crew_id } = req.query;
     return { ...(await deps.agents.list({ limit, offset, ...(crew_id ? { crewId: crew_id } : {}) })), limit, offset };
   });
-  app.get('/api/v1/agents/:id', { schema: { tags, summary: 'Get an agent', params: IdParams } }, async (req) => deps.agents.view(await deps.agents.get(req.params.id)));
+  app.get('/api/v1/agents/:id', { schema: { tags, summary: 'Get an agent', params: IdParams, response: { 200: Agent } } }, async (req) => deps.agents.view(await deps.agents.get(req.params.id)));
   // An AGENT.md is the truth for its agent; an API edit would be silently undone by the next reload.
   const notFromFile = async (id: string) => {
     const agent = await deps.agents.get(id);
@@ -114,17 +115,17 @@ export const agentRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (
     const runner = given ?? (await deps.store.agents.getAgent((req.params as { id: string }).id))?.runner;
     if (runner && Object.hasOwn(RUNNER_SETTINGS, runner)) refuseUnknownFields(RUNNER_SETTINGS[runner as RunnerKind], body.runner_config, 'body.runner_config');
   };
-  app.patch('/api/v1/agents/:id', { schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate }, preValidation: runnerConfigFields }, async (req) => {
+  app.patch('/api/v1/agents/:id', { schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate, response: { 200: Agent } }, preValidation: runnerConfigFields }, async (req) => {
     await notFromFile(req.params.id);
     return deps.agents.update(req.params.id, req.body);
   });
-  app.delete('/api/v1/agents/:id', { schema: { tags, summary: 'Delete an agent', params: IdParams } }, async (req, reply) => {
+  app.delete('/api/v1/agents/:id', { schema: { tags, summary: 'Delete an agent', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
     await notFromFile(req.params.id);
     await deps.agents.remove(req.params.id);
     return reply.status(204).send(null);
   });
-  app.post('/api/v1/agents/:id/webhook-secret/rotate', { schema: { tags, summary: 'Replace the inbound trigger secret (the old one stops working at once)', params: IdParams } }, async (req) =>
+  app.post('/api/v1/agents/:id/webhook-secret/rotate', { schema: { tags, summary: 'Replace the inbound trigger secret (the old one stops working at once)', params: IdParams, response: { 200: WebhookSecret } } }, async (req) =>
     deps.agents.rotateWebhookSecret(req.params.id),
   );
-  app.post('/api/v1/agents/reload', { schema: { tags, summary: 'Reload the AGENT.md files (as SIGHUP does) and report what changed and which files are broken' } }, async () => deps.reloadAgentFiles());
+  app.post('/api/v1/agents/reload', { schema: { tags, summary: 'Reload the AGENT.md files (as SIGHUP does) and report what changed and which files are broken', response: { 200: AgentFilesReport } } }, async () => deps.reloadAgentFiles());
 };

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, IdParams } from '../schemas.js';
+import { Callback, CallbackSaved } from '../../wire/index.js';
 
 const tags = ['agents'];
 
@@ -13,21 +14,15 @@ const CallbackBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Callback = Type.Object({
-  url: Type.String(),
-  headers: Type.Record(Type.String(), Type.String(), { description: 'Header names; values hidden.' }),
-  signature: Type.Object({ header: Type.String(), timestamp_header: Type.String(), algorithm: Type.String() }),
-  secret: Type.Optional(Type.String({ description: 'The signing secret: returned only when it is created. Verify X-Signature = "sha256=" + hex HMAC-SHA256(secret, "{X-Timestamp}.{body}").' })),
-});
 
 /** An agent's callback webhook (docs/callbacks.md). */
 export const callbackRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   const base = '/api/v1/agents/:id/callback';
   app.get(base, { schema: { tags, summary: "The agent's callback", params: IdParams, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody } } }, (req) => deps.callbacks.get(req.params.id));
-  app.put(base, { schema: { tags, summary: 'Set the callback (the signing secret is returned the first time)', params: IdParams, body: CallbackBody, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody } } }, (req) =>
+  app.put(base, { schema: { tags, summary: 'Set the callback (the signing secret is returned the first time)', params: IdParams, body: CallbackBody, response: { 200: CallbackSaved, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody } } }, (req) =>
     deps.callbacks.set(req.params.id, req.body),
   );
-  app.delete(base, { schema: { tags, summary: 'Remove the callback', params: IdParams } }, async (req, reply) => {
+  app.delete(base, { schema: { tags, summary: 'Remove the callback', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } }, async (req, reply) => {
     await deps.callbacks.remove(req.params.id);
     return reply.status(204).send(null);
   });

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AttemptRecord, DeliveryRecord } from '../../store/index.js';
 import { notFound } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
-import { Delivery, DeliveryDetail, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
+import { ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
+import { Delivery, DeliveryDetail, DELIVERY_STATUSES } from '../../wire/index.js';
 import { iso } from '../time.js';
 
 const tags = ['deliveries'];
@@ -47,7 +48,7 @@ export const deliveryRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => asyn
         querystring: Type.Object(
           {
             endpoint_id: Type.Optional(Type.String()),
-            status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
+            status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
             event_type: Type.Optional(Type.String()),
             ...PageQuery,
           },

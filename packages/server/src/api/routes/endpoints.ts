@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../deps.js';
-import { Endpoint, EndpointCreate, EndpointCreated, EndpointUpdate, EndpointUpdated, EndpointWithSecret, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
+import { EndpointCreate, EndpointUpdate, ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
+import { Endpoint, EndpointCreated, EndpointUpdated, EndpointWithSecret } from '../../wire/index.js';
 import { parseTime } from '../time.js';
 
 const tags = ['endpoints'];

@@ -1,11 +1,10 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkPublishableType } from '../../events/index.js';
 import { notFound, UserError } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
-import { Envelope, ErrorBody, EventPublish, IdParams } from '../schemas.js';
-
-const Published = Type.Object({ event: Envelope, duplicate: Type.Boolean(), deliveries: Type.Integer({ description: 'Deliveries enqueued (0 for a duplicate).' }) });
+import { ErrorBody, EventPublish, IdParams } from '../schemas.js';
+import { Envelope, Published } from '../../wire/index.js';
 
 export const eventRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
   app.post(

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { BIN_SCHEMES } from '../../inspector/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, Nullable, PageQuery, Paginated } from '../schemas.js';
+import { Bin, CapturedRequest } from '../../wire/index.js';
 
 const tags = ['inspector'];
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
@@ -20,35 +21,6 @@ const BinCreate = Type.Object(
   { additionalProperties: false },
 );
 const BinUpdate = Type.Object({ secret: Type.Optional(Nullable(SecretField, { description: 'A new secret, or null to remove it.' })), scheme: Type.Optional(SchemeField) }, { additionalProperties: false, minProperties: 1 });
-
-const Bin = Type.Object({
-  name: Type.String(),
-  url: Type.String({ description: 'The capture URL, on the origin this request used.' }),
-  scheme: Type.String(),
-  has_secret: Type.Boolean(),
-  request_count: Type.Integer(),
-  last_request_at: Nullable(Type.String()),
-  created_at: Type.String(),
-});
-
-const SignatureCheck = Type.Object({ scheme: Type.String(), valid: Type.Boolean(), reason: Type.String() });
-
-const CapturedRequest = Type.Object({
-  id: Type.String(),
-  bin: Type.String(),
-  method: Type.String(),
-  path: Type.String({ description: 'Path with sub-path and query string, as received.' }),
-  query: Type.Record(Type.String(), Type.String()),
-  headers: Type.Record(Type.String(), Type.String(), { description: 'Lower-case names, as received; repeated headers joined with ", ".' }),
-  body: Type.String({ description: 'The stored body as UTF-8 text (bytes that are not UTF-8 are replaced).' }),
-  body_base64: Nullable(Type.String({ description: 'The stored body as base64, only when it is not valid UTF-8.' })),
-  body_truncated: Type.Boolean({ description: 'True when the body was longer than inspector.max_body_bytes and is stored cut.' }),
-  size_bytes: Type.Integer({ description: 'Size of the whole body as received.' }),
-  content_type: Nullable(Type.String()),
-  remote_address: Type.String(),
-  received_at: Type.String(),
-  signature: Nullable(SignatureCheck, { description: "The signature check made at capture time with the bin's secret; null when there was no secret and no signature header." }),
-});
 
 const BinParams = Type.Object({ bin: Type.String() });
 const RequestParams = Type.Object({ bin: Type.String(), id: Type.String() });

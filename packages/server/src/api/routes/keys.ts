@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, IdParams, NoQuery } from '../schemas.js';
+import { Key, KeyWithSecret } from '../../wire/index.js';
 
-const Key = Type.Object({ id: Type.String(), name: Type.String(), prefix: Type.String(), role: Type.String(), created_at: Type.String(), revoked_at: Type.Union([Type.String(), Type.Null()]), last_used_at: Type.Union([Type.String(), Type.Null()]) });
 const tags = ['keys'];
 
 export const keyRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
@@ -14,7 +14,7 @@ export const keyRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (ap
         tags,
         summary: 'Create an API key (shown only in this response)',
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('read')], { default: 'admin' })) }, { additionalProperties: false }),
-        response: { 201: Type.Intersect([Key, Type.Object({ key: Type.String() })]), 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+        response: { 201: KeyWithSecret, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
       },
     },
     async (req, reply) => reply.status(201).send(await deps.keys.create(req.body.name, req.body.role ?? 'admin')),

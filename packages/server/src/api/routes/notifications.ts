@@ -3,30 +3,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SLACK_TEST_MAX_CHARS, SLACK_TEST_TEXT } from '../../channels/index.js';
 import { CHANNELS, notificationView } from '../../notifications/index.js';
 import type { ApiDeps } from '../deps.js';
-import { ErrorBody, IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
+import { ErrorBody, IdParams, PageQuery, Paginated } from '../schemas.js';
+import { DELIVERY_STATUSES, Notification } from '../../wire/index.js';
 
 const tags = ['notifications'];
 
-const Notification = Type.Object(
-  {
-    id: Type.String(),
-    execution_id: Type.String({ description: 'The run that caused it.' }),
-    agent_id: Type.String(),
-    event_type: Type.String({ description: 'on_complete, on_error or on_timeout.' }),
-    channel: Type.String({ description: CHANNELS.join(' | ') }),
-    target: Type.String({ description: 'Slack channel, webhook name, post-action name, callback URL or endpoint id.' }),
-    status: Type.String({ description: 'pending | delivered | failed' }),
-    attempts: Type.Integer(),
-    last_error: Nullable(Type.String()),
-    created_at: Type.String(),
-    delivered_at: Nullable(Type.String()),
-  },
-  { description: 'One record of the notification log.' },
-);
-
 const Query = Type.Object(
   {
-    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
+    status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
     agent_id: Type.Optional(Type.String({ maxLength: 200, description: "The agent's id or name." })),
     channel: Type.Optional(Type.Union(CHANNELS.map((c) => Type.Literal(c)))),
     execution_id: Type.Optional(Type.String({ maxLength: 128 })),

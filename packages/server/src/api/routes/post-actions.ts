@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AUTH_TYPES, FIRE_WHEN, METHODS, RETRY_COUNT, TIMEOUT_SECONDS, TRIGGER_TYPES } from '../../post-actions/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
+import { Binding, PostAction, PostActionRun, Preview, TriggerBinding } from '../../wire/index.js';
 
 const tags = ['post-actions'];
 // Null first: with coerceTypes, Ajv would otherwise turn null into "" through the string branch.
@@ -51,21 +52,6 @@ const PostActionCreate = Type.Object(
 );
 const PostActionUpdate = Type.Object(Type.Partial(PostActionCreate).properties, { additionalProperties: false, minProperties: 1 });
 
-const PostAction = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  method: Type.String(),
-  url: Type.String(),
-  headers: Type.Record(Type.String(), Type.String(), { description: 'Names only; values show as ********.' }),
-  body_template: Type.String(),
-  auth: Type.Object({ type: Type.String(), name: Type.Optional(Type.String({ description: 'The header name, for auth type header.' })) }),
-  timeout_seconds: Type.Number(),
-  retry_count: Type.Integer(),
-  enabled: Type.Boolean(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
 const bindingFields = {
   fire_when: oneOf(FIRE_WHEN, 'any (always), success, or failure (failed or timed out). Default any.'),
   body_override: Nullable(Template("Used instead of the post-action's body_template; null = the post-action's.")),
@@ -83,37 +69,6 @@ const BindingCreate = Type.Object(
 );
 const BindingUpdate = Type.Object(Type.Partial(Type.Object(bindingFields)).properties, { additionalProperties: false, minProperties: 1 });
 
-const Binding = Type.Object({
-  id: Type.String(),
-  post_action_id: Type.String(),
-  trigger_type: Type.String(),
-  trigger_id: Type.String(),
-  fire_when: Type.String(),
-  body_override: Nullable(Type.String()),
-  enabled: Type.Boolean(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-const TriggerBinding = Type.Intersect([Binding, Type.Object({ post_action: PostAction })]);
-
-const PostActionRun = Type.Object(
-  {
-    id: Type.String({ description: 'Also its id in the notification log (POST /api/v1/notifications/{id}/retry sends it again).' }),
-    status: Type.String({ description: 'success | failed | pending (retries still to come).' }),
-    http_status_code: Nullable(Type.Integer()),
-    request: Nullable(Type.Object({ method: Type.String(), url: Type.String() }), { description: 'What the last attempt sent.' }),
-    response_body: Nullable(Type.String({ description: 'The first 4 KB of the response.' })),
-    error: Nullable(Type.String()),
-    duration_ms: Nullable(Type.Integer()),
-    attempts: Type.Integer(),
-    run_id: Nullable(Type.String({ description: 'The run whose end fired it.' })),
-    binding_id: Nullable(Type.String()),
-    created_at: Type.String(),
-    finished_at: Nullable(Type.String()),
-  },
-  { description: 'One firing of a post-action (a record of its run history).' },
-);
-
 const PreviewBody = Type.Object(
   {
     url: Type.Optional(fields.url),
@@ -123,17 +78,6 @@ const PreviewBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const Preview = Type.Object({
-  source: Type.Union([Type.Literal('sample'), Type.Literal('run')]),
-  variables: Type.Record(Type.String(), Type.Unknown(), { description: 'The values the templates were rendered with.' }),
-  url: Nullable(Type.String()),
-  headers: Nullable(Type.Record(Type.String(), Type.String())),
-  body: Nullable(Type.String()),
-  errors: Type.Array(
-    Type.Object({ field: Type.String({ description: 'url, headers.<Name> or body_template.' }), message: Type.String(), line: Type.Integer(), column: Type.Integer() }),
-    { description: 'Template mistakes; that field is null (a header is left out), the others still render.' },
-  ),
-});
 
 const Page = Type.Object(PageQuery, { additionalProperties: false });
 const BindingParams = Type.Object({ id: Type.String({ maxLength: 128 }), bindingId: Type.String({ maxLength: 128 }) });
@@ -153,7 +97,7 @@ export const postActionRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => as
   app.patch('/api/v1/post-actions/:id', { schema: { tags, summary: 'Update a post-action (only the fields given)', params: IdParams, body: PostActionUpdate, response: { 200: PostAction } } }, async (req) =>
     pa.update(req.params.id, req.body),
   );
-  app.delete('/api/v1/post-actions/:id', { schema: { tags, summary: 'Delete a post-action and its bindings', params: IdParams } }, async (req, reply) => {
+  app.delete('/api/v1/post-actions/:id', { schema: { tags, summary: 'Delete a post-action and its bindings', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
     await pa.remove(req.params.id);
     return reply.status(204).send(null);
   });
@@ -171,7 +115,7 @@ export const postActionRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => as
   app.patch('/api/v1/post-actions/:id/bindings/:bindingId', { schema: { tags, summary: 'Update a binding (fire_when, body_override, enabled)', params: BindingParams, body: BindingUpdate, response: { 200: Binding } } }, async (req) =>
     pa.updateBinding(req.params.id, req.params.bindingId, req.body),
   );
-  app.delete('/api/v1/post-actions/:id/bindings/:bindingId', { schema: { tags, summary: 'Delete a binding', params: BindingParams } }, async (req, reply) => {
+  app.delete('/api/v1/post-actions/:id/bindings/:bindingId', { schema: { tags, summary: 'Delete a binding', params: BindingParams, response: { 204: Type.Null() } } }, async (req, reply) => {
     await pa.removeBinding(req.params.id, req.params.bindingId);
     return reply.status(204).send(null);
   });

@@ -3,11 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runView } from '../../runs/index.js';
 import type { RunStatus } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, Nullable, PageQuery } from '../schemas.js';
+import { IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
+import { AgentLogs, ReportedRun, Run, RUN_STATUSES, RunLogs } from '../../wire/index.js';
 import { parseTime } from '../time.js';
 
 const tags = ['runs'];
-const Status = Type.Union(['queued', 'running', 'completed', 'failed', 'timeout', 'cancelled'].map((s) => Type.Literal(s)));
+const Status = Type.Union(RUN_STATUSES.map((s) => Type.Literal(s)));
 const RunQuery = Type.Object(
   { agent_id: Type.Optional(Type.String()), crew_id: Type.Optional(Type.String()), trigger_type: Type.Optional(Type.String()), trigger_id: Type.Optional(Type.String({ description: 'The schedule or named webhook trigger that started the run.' })), status: Type.Optional(Status), since: Type.Optional(Type.String()), until: Type.Optional(Type.String()), ...PageQuery },
   { additionalProperties: false },
@@ -28,13 +29,13 @@ export const runRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (ap
     });
     return { items: rows.map(runView), total, limit: q.limit, offset: q.offset };
   };
-  app.get('/api/v1/runs', { schema: { tags, summary: 'Runs, newest first', querystring: RunQuery } }, async (req) => list(req.query));
-  app.get('/api/v1/agents/:id/runs', { schema: { tags, summary: "One agent's runs", params: IdParams, querystring: RunQuery } }, async (req) => {
+  app.get('/api/v1/runs', { schema: { tags, summary: 'Runs, newest first', querystring: RunQuery, response: { 200: Paginated(Run) } } }, async (req) => list(req.query));
+  app.get('/api/v1/agents/:id/runs', { schema: { tags, summary: "One agent's runs", params: IdParams, querystring: RunQuery, response: { 200: Paginated(Run) } } }, async (req) => {
     await deps.agents.get(req.params.id);
     return list(req.query, req.params.id);
   });
-  app.get('/api/v1/runs/:id', { schema: { tags, summary: 'One run', params: IdParams } }, async (req) => runView(await deps.runs.get(req.params.id)));
-  app.post('/api/v1/runs/:id/cancel', { schema: { tags, summary: 'Cancel a queued or running run', params: IdParams } }, async (req) => runView(await deps.runs.cancel(req.params.id)));
+  app.get('/api/v1/runs/:id', { schema: { tags, summary: 'One run', params: IdParams, response: { 200: Run } } }, async (req) => runView(await deps.runs.get(req.params.id)));
+  app.post('/api/v1/runs/:id/cancel', { schema: { tags, summary: 'Cancel a queued or running run', params: IdParams, response: { 200: Run } } }, async (req) => runView(await deps.runs.cancel(req.params.id)));
   app.post(
     '/api/v1/agents/:id/runs',
     {
@@ -44,6 +45,7 @@ export const runRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (ap
         params: IdParams,
         querystring: Type.Object({ wait: Type.Boolean({ default: false }), wait_seconds: Type.Integer({ minimum: 1, maximum: 900, default: 60, description: 'How long ?wait=true waits before answering 202 with the run still going.' }) }, { additionalProperties: false }),
         body: Type.Object({ prompt: Type.Optional(Type.String({ maxLength: 1_000_000 })) }, { additionalProperties: false }),
+        response: { 200: Run, 202: Run },
       },
     },
     async (req, reply) => {
@@ -80,7 +82,7 @@ const Report = Type.Object(
 
 /** Runs that an outside agent platform executed, reported so they notify like local runs. */
 export const reportRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.post('/api/v1/runs/report', { schema: { tags, summary: 'Report a run executed elsewhere; it notifies exactly like a local run', body: Report } }, async (req, reply) => {
+  app.post('/api/v1/runs/report', { schema: { tags, summary: 'Report a run executed elsewhere; it notifies exactly like a local run', body: Report, response: { 200: ReportedRun, 201: ReportedRun } } }, async (req, reply) => {
     const report = req.body;
     const agent = await deps.agents.get(report.agent_id);
     const { run, created } = await deps.runs.report(
@@ -106,12 +108,12 @@ const logView = (l: { run_id: string; seq: number; at: number; stream: string; l
 
 /** Run monitoring: a run's log lines, and an agent's recent lines. */
 export const logRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/api/v1/runs/:id/logs', { schema: { tags, summary: "A run's log lines, oldest first", params: IdParams, querystring: LogQuery } }, async (req) => {
+  app.get('/api/v1/runs/:id/logs', { schema: { tags, summary: "A run's log lines, oldest first", params: IdParams, querystring: LogQuery, response: { 200: RunLogs } } }, async (req) => {
     const run = await deps.runs.get(req.params.id);
     const rows = await deps.store.agents.listLogs({ runId: run.id, limit: req.query.limit, ...(req.query.after_seq !== undefined ? { afterSeq: req.query.after_seq } : {}) });
     return { items: rows.map(logView), run_status: run.status };
   });
-  app.get('/api/v1/agents/:id/logs', { schema: { tags, summary: "An agent's most recent log lines, newest first", params: IdParams, querystring: LogQuery } }, async (req) => {
+  app.get('/api/v1/agents/:id/logs', { schema: { tags, summary: "An agent's most recent log lines, newest first", params: IdParams, querystring: LogQuery, response: { 200: AgentLogs } } }, async (req) => {
     await deps.agents.get(req.params.id);
     return { items: (await deps.store.agents.listLogs({ agentId: req.params.id, limit: req.query.limit })).map(logView) };
   });

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runView } from '../../runs/index.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, Nullable, PageQuery } from '../schemas.js';
+import { IdParams, PageQuery, Paginated } from '../schemas.js';
+import { Run, Schedule } from '../../wire/index.js';
 
 const tags = ['schedules'];
 
@@ -31,24 +32,7 @@ const ScheduleCreate = Type.Object(
 const { agent_id: _agent, ...updatable } = ScheduleCreate.properties;
 const ScheduleUpdate = Type.Object(Type.Partial(Type.Object(updatable)).properties, { additionalProperties: false, minProperties: 1 });
 
-const Schedule = Type.Object({
-  id: Type.String(),
-  agent_id: Type.String(),
-  name: Type.String(),
-  cron: Type.String(),
-  timezone: Type.String(),
-  prompt: Type.String(),
-  enabled: Type.Boolean(),
-  misfire_grace_seconds: Type.Number(),
-  next_run_at: Nullable(Type.String({ description: 'The next tick; null when disabled.' })),
-  next_runs: Type.Array(Type.String(), { description: 'The next three ticks.' }),
-  last_run_at: Nullable(Type.String()),
-  last_run_id: Nullable(Type.String()),
-  last_skip_reason: Nullable(Type.String({ description: 'Why the most recent tick did not start a run ("missed: …", "previous run still running"); null when it did.' })),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-const ScheduleList = Type.Object({ items: Type.Array(Schedule), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+const ScheduleList = Paginated(Schedule);
 const ListQuery = Type.Object({ agent_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false });
 
 /** Cron schedules that start agent runs. */
@@ -70,11 +54,11 @@ export const scheduleRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => asyn
   app.patch('/api/v1/schedules/:id', { schema: { tags, summary: 'Update a schedule (only the fields given)', params: IdParams, body: ScheduleUpdate, response: { 200: Schedule } } }, async (req) =>
     deps.schedules.update(req.params.id, req.body),
   );
-  app.delete('/api/v1/schedules/:id', { schema: { tags, summary: 'Delete a schedule', params: IdParams } }, async (req, reply) => {
+  app.delete('/api/v1/schedules/:id', { schema: { tags, summary: 'Delete a schedule', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
     await deps.schedules.remove(req.params.id);
     return reply.status(204).send(null);
   });
-  app.post('/api/v1/schedules/:id/run', { schema: { tags, summary: "Run the schedule's prompt now (409 while its previous run is still going)", params: IdParams } }, async (req, reply) =>
+  app.post('/api/v1/schedules/:id/run', { schema: { tags, summary: "Run the schedule's prompt now (409 while its previous run is still going)", params: IdParams, response: { 202: Run } } }, async (req, reply) =>
     reply.status(202).send(runView(await deps.schedules.runNow(req.params.id))),
   );
 };

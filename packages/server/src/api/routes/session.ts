@@ -3,14 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { UserError } from '../../errors/index.js';
 import { clearedSessionCookie, sessionCookie } from '../cookies.js';
 import type { ApiDeps } from '../deps.js';
-import { ErrorBody, Nullable } from '../schemas.js';
+import { ErrorBody } from '../schemas.js';
+import { Session as SessionView } from '../../wire/index.js';
 
 const tags = ['session'];
-const SessionView = Type.Object({
-  key: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() }),
-  csrf_token: Nullable(Type.String({ description: 'Send it as X-CSRF-Token on every request that changes something.' })),
-  expires_at: Nullable(Type.String()),
-});
 
 /** Dashboard sign-in: an API key in, an HTTP-only SameSite=Strict cookie out (the key never reaches browser storage). */
 export const sessionRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
@@ -29,7 +25,7 @@ export const sessionRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async
     const key = (await deps.keys.list()).find((k) => k.id === req.apiKey!.id)!;
     return { key: { id: key.id, name: key.name, role: key.role }, csrf_token: null, expires_at: null };
   });
-  app.delete('/api/v1/session', { schema: { tags, summary: 'Sign out (clears the session cookie)' } }, async (req, reply) => {
+  app.delete('/api/v1/session', { schema: { tags, summary: 'Sign out (clears the session cookie)', response: { 204: Type.Null() } } }, async (req, reply) => {
     reply.header('set-cookie', clearedSessionCookie(req.protocol === 'https'));
     return reply.status(204).send(null);
   });

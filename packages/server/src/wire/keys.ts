@@ -1,0 +1,13 @@
+import { Type } from '@sinclair/typebox';
+import { Nullable, OneOf } from './common.js';
+import { KEY_ROLES } from './vocabulary.js';
+
+export const Key = Type.Object({ id: Type.String(), name: Type.String(), prefix: Type.String(), role: OneOf(KEY_ROLES), created_at: Type.String(), revoked_at: Nullable(Type.String()), last_used_at: Nullable(Type.String()) });
+export const KeyWithSecret = Type.Intersect([Key, Type.Object({ key: Type.String({ description: 'The API key itself, shown only here.' }) })]);
+
+/** The dashboard's session. */
+export const Session = Type.Object({
+  key: Type.Object({ id: Type.String(), name: Type.String(), role: OneOf(KEY_ROLES) }),
+  csrf_token: Nullable(Type.String({ description: 'Send it as X-CSRF-Token on every request that changes something.' })),
+  expires_at: Nullable(Type.String()),
+});
