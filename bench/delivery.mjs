@@ -114,8 +114,12 @@ async function main() {
   const pg = (await import('pg')).default;
   const t0 = wall();
   const res = {
-    date: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, dist: DIST,
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    dist: DIST,
     // The URLs only with their credentials masked.
     settings: { ...K, hookline: hooklineDelivery(false), databaseUrl: maskUrl(K.databaseUrl), redisUrl: maskUrl(K.redisUrl) },
     build: buildInfo(),
@@ -123,7 +127,8 @@ async function main() {
     summary: null,
     steps: {},
   };
-  if (os.loadavg()[0] > 0.5 * os.cpus().length) console.warn(`bench: the machine is busy (1-min load average ${round(os.loadavg()[0], 2)} on ${os.cpus().length} CPUs); figures will be noisy`);
+  if (os.loadavg()[0] > 0.5 * os.cpus().length)
+    console.warn(`bench: the machine is busy (1-min load average ${round(os.loadavg()[0], 2)} on ${os.cpus().length} CPUs); figures will be noisy`);
   const servers = await reachable(pg);
   const receiver = await startReceiver(SELF);
   try {
@@ -138,7 +143,10 @@ async function main() {
       }
       res.steps[name] = await runStep({ entry: SELF, name, timeoutMs: STEPS[name].timeoutMs(), receiver, pg });
       const st = res.steps[name];
-      if (st.timedOut) console.log(`  did not finish: ${st.received} of ${st.target} delivered in ${st.elapsedSeconds}s (${st.perSecond}/s); killed at the ${round(STEPS[name].timeoutMs() / 1000, 0)} s deadline`);
+      if (st.timedOut)
+        console.log(
+          `  did not finish: ${st.received} of ${st.target} delivered in ${st.elapsedSeconds}s (${st.perSecond}/s); killed at the ${round(STEPS[name].timeoutMs() / 1000, 0)} s deadline`,
+        );
       else if (st.error) console.log(`  FAILED: ${st.error}`);
       console.log(`  (${round((wall() - t) / 1000, 1)} s)`);
     }

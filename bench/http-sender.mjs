@@ -42,7 +42,10 @@ if (process.argv[2] === '--receiver') {
   const sender = new HttpSender({ guard: new SsrfGuard({ allowNetworks: ['127.0.0.1/32'] }), connections: concurrency });
   const body = JSON.stringify({ type: 'bench.sent', data: { padding: 'x'.repeat(240) } });
   const request = (id) => ({
-    method: 'POST', url: `http://127.0.0.1:${port}/hook`, timeoutMs: 30_000, body,
+    method: 'POST',
+    url: `http://127.0.0.1:${port}/hook`,
+    timeoutMs: 30_000,
+    body,
     headers: { 'content-type': 'application/json', 'user-agent': 'hookline-bench', 'webhook-id': `msg_${id}` },
   });
 
@@ -64,11 +67,15 @@ if (process.argv[2] === '--receiver') {
   await run(n);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  console.log(JSON.stringify({
-    dist, n, concurrency,
-    sends_per_s: Math.round(n / seconds),
-    cpu_us_per_send: +((cpu.user + cpu.system) / n).toFixed(1),
-  }));
+  console.log(
+    JSON.stringify({
+      dist,
+      n,
+      concurrency,
+      sends_per_s: Math.round(n / seconds),
+      cpu_us_per_send: +((cpu.user + cpu.system) / n).toFixed(1),
+    }),
+  );
   await sender.close();
   receiver.disconnect();
 }

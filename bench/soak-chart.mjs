@@ -28,7 +28,9 @@ function panel(y0, title, unit, times, series) {
   for (let k = 0; k <= 4; k++) {
     const v = (max * k) / 4;
     out.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e3e3"/>`);
-    out.push(`<text x="${PAD.left - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${esc(Math.round(v * 10) / 10)}${k === 4 ? ` ${esc(unit)}` : ''}</text>`);
+    out.push(
+      `<text x="${PAD.left - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${esc(Math.round(v * 10) / 10)}${k === 4 ? ` ${esc(unit)}` : ''}</text>`,
+    );
   }
   for (let k = 0; k <= 6; k++) {
     const t = (tMax * k) / 6;
@@ -39,7 +41,9 @@ function panel(y0, title, unit, times, series) {
     const pts = s.values.map((v, i) => (typeof v === 'number' ? `${x(times[i]).toFixed(1)},${y(v).toFixed(1)}` : null)).filter(Boolean);
     if (pts.length) out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.8" points="${pts.join(' ')}"/>`);
     lx -= 28 + s.label.length * 7.5;
-    out.push(`<rect x="${lx}" y="${y0 + 12}" width="10" height="10" fill="${s.color}"/><text x="${lx + 14}" y="${y0 + 21}" font-size="12">${esc(s.label)}</text>`);
+    out.push(
+      `<rect x="${lx}" y="${y0 + 12}" width="10" height="10" fill="${s.color}"/><text x="${lx + 14}" y="${y0 + 21}" font-size="12">${esc(s.label)}</text>`,
+    );
   }
   return out.join('\n');
 }
@@ -74,7 +78,10 @@ export async function writeSoakChart(result, svgPath, pngPath) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) return { svg: svgPath, png: null, note: `no PNG: ${chromium} is missing (apt-get install chromium)` };
   const { chromium: pw } = await import('playwright-core');
-  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const browser = await pw.launch({
+    executablePath: chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: W, height: PANEL_H * 3 + 40 } });
     await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);

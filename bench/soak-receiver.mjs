@@ -36,7 +36,15 @@ function control(req, res) {
     const w = win;
     win = newWindow();
     const sorted = w.latencies.sort((a, b) => a - b);
-    return json(res, { seconds: (wall() - w.startedAt) / 1000, delivered: w.delivered, answered500: w.answered500, duplicates: w.duplicates, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), maxMs: sorted.at(-1) ?? null });
+    return json(res, {
+      seconds: (wall() - w.startedAt) / 1000,
+      delivered: w.delivered,
+      answered500: w.answered500,
+      duplicates: w.duplicates,
+      p50Ms: quantile(sorted, 0.5),
+      p99Ms: quantile(sorted, 0.99),
+      maxMs: sorted.at(-1) ?? null,
+    });
   }
   if (req.url === '/__totals') return json(res, { ...totals, deliveredHealthy: delivered.healthy.size, deliveredFailing: delivered.failing.size });
   if (req.url === '/__exit') {

@@ -53,7 +53,10 @@ if (!existsSync(join(ROOT, 'packages/server/dist/cli/main.js'))) {
 
 const cleanups = [];
 async function cleanup() {
-  for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((e) => console.error(`cleanup: ${e.message}`));
+  for (const fn of cleanups.reverse())
+    await Promise.resolve()
+      .then(fn)
+      .catch((e) => console.error(`cleanup: ${e.message}`));
 }
 
 function startReceiver() {
@@ -85,7 +88,14 @@ async function postgresSchema() {
 async function startHookline() {
   const dir = mkdtempSync(join(os.tmpdir(), 'hookline-soak-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const env = { ...process.env, HOOKLINE_DATA_DIR: dir, HOOKLINE_ADMIN_KEY: ADMIN_KEY, HOOKLINE_MASTER_KEY: '11'.repeat(32), HOOKLINE_ALLOW_NETWORKS: '127.0.0.1/32', HOOKLINE_LOG_LEVEL: 'warn' };
+  const env = {
+    ...process.env,
+    HOOKLINE_DATA_DIR: dir,
+    HOOKLINE_ADMIN_KEY: ADMIN_KEY,
+    HOOKLINE_MASTER_KEY: '11'.repeat(32),
+    HOOKLINE_ALLOW_NETWORKS: '127.0.0.1/32',
+    HOOKLINE_LOG_LEVEL: 'warn',
+  };
   if (S.store === 'postgres') env.HOOKLINE_DATABASE_URL = await postgresSchema();
   const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   cleanups.push(() => child.kill('SIGTERM'));
@@ -140,20 +150,31 @@ async function main() {
   const api = new Pool(hl.url, { connections: 64, pipelining: 1 });
   cleanups.push(() => api.close());
   const call = async (method, path, body) => {
-    const res = await api.request({ method, path, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await api.request({
+      method,
+      path,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.body.text();
     return { status: res.statusCode, body: text ? JSON.parse(text) : null };
   };
   const endpointIds = [];
   for (let k = 0; k < S.endpoints; k++) {
-    const r = await call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/ep/${k}`, events: [`soak.e${k}`], description: k < S.failingEndpoints ? 'soak: failing half the time' : 'soak: healthy' });
+    const r = await call('POST', '/api/v1/webhooks/endpoints', {
+      url: `${rx.url}/ep/${k}`,
+      events: [`soak.e${k}`],
+      description: k < S.failingEndpoints ? 'soak: failing half the time' : 'soak: healthy',
+    });
     if (r.status !== 201) throw new Error(`creating endpoint ${k}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
     endpointIds.push(r.body.id);
   }
   const rxGet = async (path) => (await fetch(rx.url + path)).json();
   await rxGet('/__window');
 
-  console.log(`soak: ${S.rate} events/s to ${S.endpoints} endpoints (${S.failingEndpoints} failing half the time) on ${S.store} for ${S.minutes} min; a sample every ${S.sampleSeconds} s`);
+  console.log(
+    `soak: ${S.rate} events/s to ${S.endpoints} endpoints (${S.failingEndpoints} failing half the time) on ${S.store} for ${S.minutes} min; a sample every ${S.sampleSeconds} s`,
+  );
   const pub = { sent: 0, accepted: { healthy: 0, failing: 0 }, statuses: {}, inFlight: 0, behind: 0, win: { sent: 0, accepted: 0 } };
   const MAX_IN_FLIGHT = 5000;
   const publishOne = (seq) => {
@@ -212,7 +233,9 @@ async function main() {
     lastAt = now;
     pub.win = { sent: 0, accepted: 0 };
     samples.push(sample);
-    console.log(`  ${String(sample.t).padStart(5)} s  accepted ${sample.acceptedPerSec}/s  delivered ${sample.deliveredPerSec}/s  p50 ${sample.p50Ms} ms  p99 ${sample.p99Ms} ms  RSS ${sample.rssMB} MB  CPU ${sample.cpuPercent}%`);
+    console.log(
+      `  ${String(sample.t).padStart(5)} s  accepted ${sample.acceptedPerSec}/s  delivered ${sample.deliveredPerSec}/s  p50 ${sample.p50Ms} ms  p99 ${sample.p99Ms} ms  RSS ${sample.rssMB} MB  CPU ${sample.cpuPercent}%`,
+    );
   }
   clearInterval(ticker);
   while (pub.inFlight > 0) await sleep(50);
@@ -239,7 +262,13 @@ async function main() {
   // RSS trend after warm-up (the first fifth of the run, at most 2 minutes).
   const warm = Math.min(120, (S.minutes * 60) / 5);
   const steady = samples.filter((s) => s.t >= warm);
-  const perMin = steady.length >= 3 ? slope(steady.map((s) => s.t / 60), steady.map((s) => s.rssMB)) : null;
+  const perMin =
+    steady.length >= 3
+      ? slope(
+          steady.map((s) => s.t / 60),
+          steady.map((s) => s.rssMB),
+        )
+      : null;
   const meanRss = steady.reduce((a, s) => a + s.rssMB, 0) / Math.max(1, steady.length);
   const spanMin = steady.length ? (steady.at(-1).t - steady[0].t) / 60 : 0;
   const growth = perMin === null ? null : perMin * spanMin;
@@ -264,7 +293,15 @@ async function main() {
       p50MsMedianOfWindows: round(sorted(all((s) => s.p50Ms))[Math.floor(samples.length / 2)], 2),
       p99MsMedianOfWindows: round(sorted(all((s) => s.p99Ms))[Math.floor(samples.length / 2)], 2),
       p99MsWorstWindow: round(Math.max(...all((s) => s.p99Ms)), 2),
-      rss: { warmupSeconds: warm, meanMB: round(meanRss), minMB: round(Math.min(...steady.map((s) => s.rssMB))), maxMB: round(Math.max(...steady.map((s) => s.rssMB))), slopeMBPerMin: round(perMin, 3), growthOverRunMB: round(growth), flat },
+      rss: {
+        warmupSeconds: warm,
+        meanMB: round(meanRss),
+        minMB: round(Math.min(...steady.map((s) => s.rssMB))),
+        maxMB: round(Math.max(...steady.map((s) => s.rssMB))),
+        slopeMBPerMin: round(perMin, 3),
+        growthOverRunMB: round(growth),
+        flat,
+      },
     },
     hooklineWarningsTail: hl.errors.join('').slice(-4000),
     samples,
@@ -276,11 +313,19 @@ async function main() {
   const name = S.store === 'sqlite' ? 'soak' : `soak-${S.store}`;
   writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const chart = await writeSoakChart(result, join(RESULTS, `${name}.svg`), join(RESULTS, `${name}.png`));
-  console.log(`\nsoak done: accepted ${pub.accepted.healthy + pub.accepted.failing} of ${offered} offered (${pub.behind} not sent: publisher over ${MAX_IN_FLIGHT} in flight)`);
-  console.log(`  healthy endpoints: lost ${result.lostHealthy}, duplicates ${totals.duplicates}, ${healthyStillPending ? `${healthyStillPending} still pending after ${result.drainSeconds} s` : `drained in ${result.drainSeconds} s`}${result.saturated ? ' (SATURATED: Hookline delivered less than it accepted)' : ''}`);
+  console.log(
+    `\nsoak done: accepted ${pub.accepted.healthy + pub.accepted.failing} of ${offered} offered (${pub.behind} not sent: publisher over ${MAX_IN_FLIGHT} in flight)`,
+  );
+  console.log(
+    `  healthy endpoints: lost ${result.lostHealthy}, duplicates ${totals.duplicates}, ${healthyStillPending ? `${healthyStillPending} still pending after ${result.drainSeconds} s` : `drained in ${result.drainSeconds} s`}${result.saturated ? ' (SATURATED: Hookline delivered less than it accepted)' : ''}`,
+  );
   console.log(`  failing endpoints: ${totals.deliveredFailing} delivered, ${result.failingStillInRetry} still in retry`);
-  console.log(`  p50 ${result.summary.p50MsMedianOfWindows} ms, p99 ${result.summary.p99MsMedianOfWindows} ms (median window), worst window p99 ${result.summary.p99MsWorstWindow} ms`);
-  console.log(`  RSS ${result.summary.rss.minMB}–${result.summary.rss.maxMB} MB after warm-up, trend ${result.summary.rss.slopeMBPerMin} MB/min (${result.summary.rss.growthOverRunMB} MB over the run): ${flat ? 'flat' : 'GROWING'}`);
+  console.log(
+    `  p50 ${result.summary.p50MsMedianOfWindows} ms, p99 ${result.summary.p99MsMedianOfWindows} ms (median window), worst window p99 ${result.summary.p99MsWorstWindow} ms`,
+  );
+  console.log(
+    `  RSS ${result.summary.rss.minMB}–${result.summary.rss.maxMB} MB after warm-up, trend ${result.summary.rss.slopeMBPerMin} MB/min (${result.summary.rss.growthOverRunMB} MB over the run): ${flat ? 'flat' : 'GROWING'}`,
+  );
   console.log(`  wrote bench/results/${name}.json, ${chart.png ? `${name}.png` : chart.note}`);
   return result.lostHealthy === 0 && flat ? 0 : 1;
 }

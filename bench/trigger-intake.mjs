@@ -24,7 +24,11 @@ const DURATION = Number(process.env.BENCH_INTAKE_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_INTAKE_CONNECTIONS ?? 64);
 const ADMIN_KEY = 'hl_sk_bench_admin_0123456789abcdef';
 const SECRET = 'bench-trigger-secret-0123456789';
-const BODY = JSON.stringify({ event: 'pull_request.opened', source: 'github', data: { repository: 'org/repo', pr_number: 42, title: 'Benchmark the trigger intake' } });
+const BODY = JSON.stringify({
+  event: 'pull_request.opened',
+  source: 'github',
+  data: { repository: 'org/repo', pr_number: 42, title: 'Benchmark the trigger intake' },
+});
 const SIGNATURE = createHmac('sha256', SECRET).update(BODY).digest('hex');
 
 function child(args, env, cwd, ready) {
@@ -68,7 +72,14 @@ function stop(p) {
 function load(url) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method: 'POST', connections: CONNECTIONS, duration: DURATION, headers: { 'content-type': 'application/json', 'x-signature': SIGNATURE }, body: BODY },
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: DURATION,
+        headers: { 'content-type': 'application/json', 'x-signature': SIGNATURE },
+        body: BODY,
+      },
       (err, r) => (err ? reject(err) : resolve(r)),
     );
   });
@@ -95,7 +106,10 @@ export async function hookline() {
   const dir = mkdtempSync(join(os.tmpdir(), 'hookline-bench-intake-'));
   mkdirSync(join(dir, 'agents', 'bench'), { recursive: true });
   // The agent sleeps; one run at a time; everything else stays queued.
-  writeFileSync(join(dir, 'agents', 'bench', 'AGENT.md'), `---\ncrew: bench\nrunner: command\nrunner_config: {command: sleep, args: ["3600"]}\ntimeout: 2h\nwebhook_secret: ${SECRET}\n---\nBenchmark agent.\n`);
+  writeFileSync(
+    join(dir, 'agents', 'bench', 'AGENT.md'),
+    `---\ncrew: bench\nrunner: command\nrunner_config: {command: sleep, args: ["3600"]}\ntimeout: 2h\nwebhook_secret: ${SECRET}\n---\nBenchmark agent.\n`,
+  );
   const env = { HOOKLINE_ADMIN_KEY: ADMIN_KEY, HOOKLINE_MASTER_KEY: '22'.repeat(32), HOOKLINE_LOG_LEVEL: 'warn' };
   // BENCH_SERVE_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
@@ -105,7 +119,8 @@ export async function hookline() {
     const result = summary(await load(`${url}/api/v1/webhooks/bench/bench/trigger`));
     const cpuAfter = cpuMs(proc.pid);
     // The server's own CPU per accepted request: steadier than requests/s on a shared machine.
-    result.server_cpu_us_per_request = cpuBefore === null || cpuAfter === null || !result.accepted ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / result.accepted);
+    result.server_cpu_us_per_request =
+      cpuBefore === null || cpuAfter === null || !result.accepted ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / result.accepted);
     const runs = await fetch(`${url}/api/v1/runs?agent_id=bench&limit=1`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.json());
     // Requests still in flight when the load tool stopped can be stored without being counted as
     // accepted, so stored ≥ accepted; fewer stored than accepted would be a lost request.
@@ -132,10 +147,14 @@ export async function measureIntake() {
 }
 
 export function printIntake(result) {
-  const row = (name, r) => `${name.padEnd(10)} ${String(r.per_second).padStart(8)}/s  p50 ${String(r.latency_ms.p50).padStart(4)} ms  p99 ${String(r.latency_ms.p99).padStart(4)} ms  non-202 ${r.other}`;
+  const row = (name, r) =>
+    `${name.padEnd(10)} ${String(r.per_second).padStart(8)}/s  p50 ${String(r.latency_ms.p50).padStart(4)} ms  p99 ${String(r.latency_ms.p99).padStart(4)} ms  non-202 ${r.other}`;
   console.log(`\nSigned trigger intake (${CONNECTIONS} connections, ${DURATION} s each, ${BODY.length}-byte body)`);
   console.log(row('ceiling', result.ceiling));
-  console.log(row('sqlite', result.sqlite) + `  stored ${result.sqlite.runs_stored} runs for ${result.sqlite.accepted} accepted (lost ${result.sqlite.lost})  server CPU ${result.sqlite.server_cpu_us_per_request} µs/request`);
+  console.log(
+    row('sqlite', result.sqlite) +
+      `  stored ${result.sqlite.runs_stored} runs for ${result.sqlite.accepted} accepted (lost ${result.sqlite.lost})  server CPU ${result.sqlite.server_cpu_us_per_request} µs/request`,
+  );
   console.log(`ratio to ceiling: ${result.ratio_to_ceiling}   target: ≥ 10,000/s on SQLite`);
 }
 

@@ -24,7 +24,11 @@ const OWNED_PACKAGES = [
 /** Modules that must not import others. */
 const FORBIDDEN_MODULES = [
   { from: 'delivery', to: ['agents', 'runs', 'notifications'], why: 'delivery/ knows nothing of agents' },
-  { from: 'channels', to: ['agents', 'runs', 'notifications', 'post-actions', 'endpoints'], why: 'channels/ renders and prepares requests; planning and administration sit above it' },
+  {
+    from: 'channels',
+    to: ['agents', 'runs', 'notifications', 'post-actions', 'endpoints'],
+    why: 'channels/ renders and prepares requests; planning and administration sit above it',
+  },
 ];
 /** Modules that may import only the ones listed. */
 const LOW_MODULES = [{ module: 'net', may: ['util', 'errors'], why: 'net/ is low: it imports no domain module' }];
@@ -64,7 +68,8 @@ export function check(root = SERVER_SRC) {
     for (const spec of specifiers(readFileSync(file, 'utf8'))) {
       if (!spec.startsWith('.')) {
         for (const rule of OWNED_PACKAGES) {
-          if (rule.pattern.test(spec) && !rule.owners.includes(from)) findings.push({ rule: 'owned-package', file: name, message: `imports ${spec}: ${rule.what} belong to ${rule.owners.join(', ')}` });
+          if (rule.pattern.test(spec) && !rule.owners.includes(from))
+            findings.push({ rule: 'owned-package', file: name, message: `imports ${spec}: ${rule.what} belong to ${rule.owners.join(', ')}` });
         }
         continue;
       }
@@ -72,7 +77,12 @@ export function check(root = SERVER_SRC) {
       const to = moduleOf(root, target);
       if (to === from) {
         const surface = innerSurface(root, file, target);
-        if (surface) findings.push({ rule: 'past-index', file: name, message: `imports ${relative(root, target).split(sep).join('/')}: enter ${surface}/ through its index.ts` });
+        if (surface)
+          findings.push({
+            rule: 'past-index',
+            file: name,
+            message: `imports ${relative(root, target).split(sep).join('/')}: enter ${surface}/ through its index.ts`,
+          });
         continue;
       }
       if (!edges.has(from)) edges.set(from, new Map());
@@ -84,11 +94,16 @@ export function check(root = SERVER_SRC) {
         if (rule.module === from && !rule.may.includes(to)) findings.push({ rule: 'low-module', file: name, message: `imports ${to}/: ${rule.why}` });
       }
       const inside = relative(join(root, to), target);
-      if (!to.endsWith('.ts') && inside !== 'index.ts') findings.push({ rule: 'past-index', file: name, message: `imports ${to}/${inside.split(sep).join('/')}: enter ${to}/ through its index.ts` });
+      if (!to.endsWith('.ts') && inside !== 'index.ts')
+        findings.push({ rule: 'past-index', file: name, message: `imports ${to}/${inside.split(sep).join('/')}: enter ${to}/ through its index.ts` });
     }
   }
   for (const cycle of cycles(edges)) {
-    findings.push({ rule: 'cycle', file: edges.get(cycle[0]).get(cycle[1]), message: `import cycle: ${[...cycle, cycle[0]].join(' -> ')} (each arrow: ${cycle.map((m, i) => edges.get(m).get(cycle[(i + 1) % cycle.length])).join(', ')})` });
+    findings.push({
+      rule: 'cycle',
+      file: edges.get(cycle[0]).get(cycle[1]),
+      message: `import cycle: ${[...cycle, cycle[0]].join(' -> ')} (each arrow: ${cycle.map((m, i) => edges.get(m).get(cycle[(i + 1) % cycle.length])).join(', ')})`,
+    });
   }
   return findings;
 }

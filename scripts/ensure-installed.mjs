@@ -16,7 +16,9 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = '.installed-lockfile-sha256';
 
 function lockfileHash(dir) {
-  return createHash('sha256').update(readFileSync(join(dir, 'package-lock.json'))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(join(dir, 'package-lock.json')))
+    .digest('hex');
 }
 
 /** Whether `dir`'s node_modules holds exactly what its lockfile says (as installed by `install`). */
@@ -44,7 +46,9 @@ export function ensureInstalled(dir, label) {
 /** The exact versions a side directory pins, e.g. "pg-boss 10.4.2, autocannon 9.0.0". */
 export function pinned(dir) {
   const { dependencies } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  return Object.entries(dependencies).map(([name, version]) => `${name} ${version}`).join(', ');
+  return Object.entries(dependencies)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

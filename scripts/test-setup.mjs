@@ -67,7 +67,11 @@ async function databaseError() {
 function localCluster(port) {
   const listed = spawnSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' });
   if (listed.error || listed.status !== 0) return undefined;
-  const clusters = listed.stdout.trim().split('\n').filter(Boolean).map((line) => line.trim().split(/\s+/));
+  const clusters = listed.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.trim().split(/\s+/));
   const found = clusters.find((fields) => fields[2] === String(port));
   return found && { version: found[0], name: found[1], online: found[3] === 'online' };
 }
@@ -79,7 +83,9 @@ const notYet = (err) => err.code === 'ECONNREFUSED' || err.code === '57P03';
 async function startLocalCluster(port, database) {
   const cluster = localCluster(port);
   if (!cluster) {
-    stop(`nothing answers at ${shown(DATABASE_URL)} and no local PostgreSQL cluster listens on port ${port} (pg_lsclusters). Install PostgreSQL (apt-get install postgresql), let user postgres in from 127.0.0.1 with trust authentication and create the database "${database}", or set HOOKLINE_TEST_DATABASE_URL to a server you have.`);
+    stop(
+      `nothing answers at ${shown(DATABASE_URL)} and no local PostgreSQL cluster listens on port ${port} (pg_lsclusters). Install PostgreSQL (apt-get install postgresql), let user postgres in from 127.0.0.1 with trust authentication and create the database "${database}", or set HOOKLINE_TEST_DATABASE_URL to a server you have.`,
+    );
   }
   const label = `PostgreSQL ${cluster.version}/${cluster.name}`;
   const start = `pg_ctlcluster --skip-systemctl-redirect ${cluster.version} ${cluster.name} start`;
@@ -108,13 +114,21 @@ async function ensurePostgres() {
   let err = await databaseError();
   if (err?.code === 'ECONNREFUSED' && ['127.0.0.1', 'localhost', '[::1]'].includes(host)) err = await startLocalCluster(port, database);
   if (!err) return say(`PostgreSQL answers at ${shown(DATABASE_URL)}`);
-  if (err.code === '3D000') stop(`PostgreSQL answers at ${shown(DATABASE_URL)} but has no database "${database}"; create it:`, `createdb -h ${host} -p ${port} -U ${user} ${database}`);
-  stop(`connecting to PostgreSQL at ${shown(DATABASE_URL)} failed: ${err.message}. The tests need that server, with trust authentication for user ${user}; fix it or set HOOKLINE_TEST_DATABASE_URL to one that answers.`);
+  if (err.code === '3D000')
+    stop(`PostgreSQL answers at ${shown(DATABASE_URL)} but has no database "${database}"; create it:`, `createdb -h ${host} -p ${port} -U ${user} ${database}`);
+  stop(
+    `connecting to PostgreSQL at ${shown(DATABASE_URL)} failed: ${err.message}. The tests need that server, with trust authentication for user ${user}; fix it or set HOOKLINE_TEST_DATABASE_URL to one that answers.`,
+  );
 }
 
 /** Whether `command` (a path, or a name looked up on PATH) is an executable. */
 function found(command) {
-  const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, command));
   return candidates.some((path) => {
     try {
       accessSync(path, constants.X_OK);
@@ -135,7 +149,10 @@ function ensureSystemCommands() {
   if (!isRoot) stop(`missing ${what}. Install them as root:`, `sudo apt-get update && sudo apt-get install -y ${packages}`);
   say(`installing ${packages} with apt-get (for ${what}; a minute or two)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing.map((c) => c.debianPackage)]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...missing.map((c) => c.debianPackage)],
+  ]) {
     const apt = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (apt.status !== 0) stop(`\`apt-get ${args.join(' ')}\` failed (${apt.error?.message ?? `exit ${apt.status}`}); its output is above.`);
   }

@@ -39,7 +39,12 @@ export async function openHookline({ lib, pg, track }, kind, origin, { defaults 
     if (schema) {
       await pgAdmin(pg, async (c) => {
         // Connections close asynchronously after end(); wait (bounded) before dropping.
-        await waitFor('Hookline connections to close', async () => (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n === 0, 5000, 100).catch(() => {});
+        await waitFor(
+          'Hookline connections to close',
+          async () => (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n === 0,
+          5000,
+          100,
+        ).catch(() => {});
         await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       });
     }
@@ -50,9 +55,19 @@ export async function openHookline({ lib, pg, track }, kind, origin, { defaults 
     await hl.start();
     const endpoint = await hl.endpoints.create({ url: `${origin}/hook`, events: ['bench.*'] });
     const d = config.delivery;
-    const settings = { max_in_flight: d.max_in_flight, per_endpoint_in_flight: d.per_endpoint_in_flight, batch_size: d.batch_size, poll_interval: d.poll_interval, ...(schema ? { pool_size: config.database.pool_size } : {}) };
+    const settings = {
+      max_in_flight: d.max_in_flight,
+      per_endpoint_in_flight: d.per_endpoint_in_flight,
+      batch_size: d.batch_size,
+      poll_interval: d.poll_interval,
+      ...(schema ? { pool_size: config.database.pool_size } : {}),
+    };
     return {
-      hl, endpoint, dataDir, config, settings,
+      hl,
+      endpoint,
+      dataDir,
+      config,
+      settings,
       async close() {
         await hl.stop().catch((e) => console.error(`bench: stopping Hookline: ${e.message}`));
         await cleanup();
@@ -68,12 +83,21 @@ export async function openHookline({ lib, pg, track }, kind, origin, { defaults 
 /** Waits until no delivery is pending and `expected` have a final state; returns the counts. */
 export async function waitSettled(h, expected) {
   let last;
-  const at = await waitFor(`${expected} deliveries to be recorded`, async () => {
-    // Straight from the table (the store keeps no counting method just for the benchmark).
-    const rows = await h.hl.store.db.selectFrom('deliveries').select(['status', (e) => e.fn.countAll().as('n')]).groupBy('status').execute();
-    last = { pending: 0, delivered: 0, failed: 0, ...Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
-    return last.pending === 0 && last.delivered + last.failed >= expected ? wall() : 0;
-  }, K.phaseTimeoutMs, 25);
+  const at = await waitFor(
+    `${expected} deliveries to be recorded`,
+    async () => {
+      // Straight from the table (the store keeps no counting method just for the benchmark).
+      const rows = await h.hl.store.db
+        .selectFrom('deliveries')
+        .select(['status', (e) => e.fn.countAll().as('n')])
+        .groupBy('status')
+        .execute();
+      last = { pending: 0, delivered: 0, failed: 0, ...Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
+      return last.pending === 0 && last.delivered + last.failed >= expected ? wall() : 0;
+    },
+    K.phaseTimeoutMs,
+    25,
+  );
   return { at, counts: last };
 }
 
@@ -106,11 +130,17 @@ export async function hooklineThroughput(h, rx, n, { warm = Math.min(2000, n), c
   const machine = await meter?.stop(n);
   const seconds = (r.at - t0) / 1000;
   return {
-    n, publishConcurrency: conc,
-    seconds: round(seconds, 3), perSecond: round(n / seconds, 0),
-    publishSeconds: round((tPublished - t0) / 1000, 3), publishPerSecond: round(n / ((tPublished - t0) / 1000), 0),
+    n,
+    publishConcurrency: conc,
+    seconds: round(seconds, 3),
+    perSecond: round(n / seconds, 0),
+    publishSeconds: round((tPublished - t0) / 1000, 3),
+    publishPerSecond: round(n / ((tPublished - t0) / 1000), 0),
     recordedSeconds: round((settled.at - t0) / 1000, 3),
-    duplicates: r.dups, counts: settled.counts, cpuUsPerDelivery: round(cpuUs(cpu) / n, 1), machine: machine ?? null,
+    duplicates: r.dups,
+    counts: settled.counts,
+    cpuUsPerDelivery: round(cpuUs(cpu) / n, 1),
+    machine: machine ?? null,
   };
 }
 
@@ -134,7 +164,12 @@ export async function hooklineLatency(h, rx) {
       const i = k++;
       scheduled[i] = start + (i * 1000) / K.rate;
       pubStart[i] = wall();
-      calls.push(h.hl.publisher.publish({ type: 'bench.tick', data: { i, pad } }).then((res) => void idx.set(res.event.id, i), () => void errors++));
+      calls.push(
+        h.hl.publisher.publish({ type: 'bench.tick', data: { i, pad } }).then(
+          (res) => void idx.set(res.event.id, i),
+          () => void errors++,
+        ),
+      );
     }
     await sleep(1);
   }
@@ -156,9 +191,16 @@ export async function hooklineLatency(h, rx) {
   // Delivered at the offered rate? If not, the percentiles measure a growing queue.
   const deliveredRate = fromCall.length / ((last - start) / 1000);
   return {
-    rate: K.rate, seconds: K.latencySeconds, published: k, achievedPublishRate: round(k / ((tEnd - start) / 1000), 0),
-    received: got.ids.length, complete: r.ok, publishErrors: errors,
-    deliveredRate: round(deliveredRate, 0), saturated: fromCall.length < k || deliveredRate < 0.95 * K.rate,
-    ms: pickPercentiles(fromCall), fromScheduleMs: pickPercentiles(fromSchedule),
+    rate: K.rate,
+    seconds: K.latencySeconds,
+    published: k,
+    achievedPublishRate: round(k / ((tEnd - start) / 1000), 0),
+    received: got.ids.length,
+    complete: r.ok,
+    publishErrors: errors,
+    deliveredRate: round(deliveredRate, 0),
+    saturated: fromCall.length < k || deliveredRate < 0.95 * K.rate,
+    ms: pickPercentiles(fromCall),
+    fromScheduleMs: pickPercentiles(fromSchedule),
   };
 }

@@ -25,7 +25,12 @@ function intEnv(name, def, min, max) {
 
 function listEnv(name, def) {
   const raw = process.env[name];
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : def;
+  return raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : def;
 }
 
 function intListEnv(name, def, min, max) {
@@ -40,15 +45,28 @@ function intListEnv(name, def, min, max) {
 function pairListEnv(name, def, [a, b]) {
   return listEnv(name, def).map((s) => {
     const [x, y] = s.split('x').map(Number);
-    if (!Number.isInteger(x) || !Number.isInteger(y) || x < 1 || y < 1 || x > 10_000 || y > 10_000) fail(`${name} entry "${s}" must look like 16x250 (${a} x ${b})`);
+    if (!Number.isInteger(x) || !Number.isInteger(y) || x < 1 || y < 1 || x > 10_000 || y > 10_000)
+      fail(`${name} entry "${s}" must look like 16x250 (${a} x ${b})`);
     return { [a]: x, [b]: y };
   });
 }
 
 /** Steps in the order they run. */
 export const ALL_STEPS = [
-  'limit', 'sqlite', 'postgres', 'pgboss', 'graphile-worker', 'bullmq', 'postgres-1ms',
-  'http-sqlite', 'http-postgres', 'http-postgres-split', 'backlog', 'intake', 'sqlite-defaults', 'postgres-defaults',
+  'limit',
+  'sqlite',
+  'postgres',
+  'pgboss',
+  'graphile-worker',
+  'bullmq',
+  'postgres-1ms',
+  'http-sqlite',
+  'http-postgres',
+  'http-postgres-split',
+  'backlog',
+  'intake',
+  'sqlite-defaults',
+  'postgres-defaults',
 ];
 
 export const K = {
@@ -92,7 +110,18 @@ export const K = {
 for (const step of K.only) if (!ALL_STEPS.includes(step)) fail(`BENCH_ONLY: unknown step "${step}" (steps: ${ALL_STEPS.join(', ')})`);
 
 /** Performance targets (ratios in one run; the table marks each ok or MISS). */
-export const TARGETS = { sqliteVsLimit: 0.7, postgresVsLimit: 0.4, vsGraphile: 1.5, machineUsSqlite: 170, machineUsPostgres: 300, p99Ms: 10, httpP99Ms: 25, intakeVsCeiling: 0.5, rttKeep: 0.7, rssGrowthMB: 50 };
+export const TARGETS = {
+  sqliteVsLimit: 0.7,
+  postgresVsLimit: 0.4,
+  vsGraphile: 1.5,
+  machineUsSqlite: 170,
+  machineUsPostgres: 300,
+  p99Ms: 10,
+  httpP99Ms: 25,
+  intakeVsCeiling: 0.5,
+  rttKeep: 0.7,
+  rssGrowthMB: 50,
+};
 
 export function checkLocal(url, what) {
   let host;

@@ -97,7 +97,10 @@ export async function measureRoundTrips(client, count = 200) {
 
 /** The proxy in a child process; resolves with its port, pid and close() (which also reads its counters). */
 export function forkLatencyProxy({ target, upMs, downMs }) {
-  const child = fork(fileURLToPath(import.meta.url), [target.host, String(target.port), String(upMs), String(downMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const child = fork(fileURLToPath(import.meta.url), [target.host, String(target.port), String(upMs), String(downMs)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the latency proxy exited (code ${code})`)));
     child.once('message', ({ port }) =>

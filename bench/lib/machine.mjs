@@ -37,7 +37,9 @@ export function machineMeter({ pg, receiverPid, server, extraPids = () => [], in
         usPerDelivery: round(total / deliveries, 1),
         processUsPerDelivery: round(ownCpu.cpuUs / deliveries, 1),
         serverUsPerDelivery: round(dbCpu.cpuUs / deliveries, 1),
-        server, serverProcesses: dbCpu.processes, lostPids: ownCpu.lostPids + dbCpu.lostPids,
+        server,
+        serverProcesses: dbCpu.processes,
+        lostPids: ownCpu.lostPids + dbCpu.lostPids,
       };
     },
   };

@@ -72,8 +72,13 @@ export async function timedPeerRun({ rx, meter, server, label, count, chunk, con
   const machine = await machineMeter.stop(count);
   const seconds = (r.at - t0) / 1000;
   return {
-    n: count, seconds: round(seconds, 3), perSecond: round(count / seconds, 0),
-    insertSeconds: round((tEnqueued - t0) / 1000, 3), completedSeconds: round((tCompleted - t0) / 1000, 3),
-    duplicates: r.dups, machine, errors,
+    n: count,
+    seconds: round(seconds, 3),
+    perSecond: round(count / seconds, 0),
+    insertSeconds: round((tEnqueued - t0) / 1000, 3),
+    completedSeconds: round((tCompleted - t0) / 1000, 3),
+    duplicates: r.dups,
+    machine,
+    errors,
   };
 }

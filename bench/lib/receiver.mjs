@@ -12,7 +12,20 @@ export function receiverMain() {
   let armSeq = 0;
   let total = 0;
   let waiters = [];
-  const summary = (a) => (a ? { arm: a.id, target: a.target, count: a.count, unique: a.seen.size, dups: a.dups, noId: a.noId, firstAt: a.firstAt, lastAt: a.lastAt, reachedAt: a.reachedAt } : null);
+  const summary = (a) =>
+    a
+      ? {
+          arm: a.id,
+          target: a.target,
+          count: a.count,
+          unique: a.seen.size,
+          dups: a.dups,
+          noId: a.noId,
+          firstAt: a.firstAt,
+          lastAt: a.lastAt,
+          reachedAt: a.reachedAt,
+        }
+      : null;
   const json = (res, body) => {
     const text = JSON.stringify(body);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -37,7 +50,20 @@ export function receiverMain() {
         return json(res, { t: wall() });
       case '/__arm': {
         if (arm) settle(arm, false);
-        arm = { id: ++armSeq, target: Number(q.get('target')), latency: q.get('latency') === '1', count: 0, dups: 0, noId: 0, firstAt: 0, lastAt: 0, reachedAt: 0, seen: new Set(), ids: [], ts: [] };
+        arm = {
+          id: ++armSeq,
+          target: Number(q.get('target')),
+          latency: q.get('latency') === '1',
+          count: 0,
+          dups: 0,
+          noId: 0,
+          firstAt: 0,
+          lastAt: 0,
+          reachedAt: 0,
+          seen: new Set(),
+          ids: [],
+          ts: [],
+        };
         return json(res, { arm: arm.id });
       }
       case '/__wait': {
@@ -45,10 +71,14 @@ export function receiverMain() {
         if (!arm || arm.id !== id) return json(res, { ok: false, error: 'not armed' });
         if (arm.reachedAt) return json(res, { ok: true, ...summary(arm) });
         const timeout = Math.min(Number(q.get('timeout')) || 60_000, 290_000);
-        const w = { arm: id, res, timer: setTimeout(() => {
-          waiters = waiters.filter((x) => x !== w);
-          json(res, { ok: false, ...summary(arm?.id === id ? arm : null) });
-        }, timeout) };
+        const w = {
+          arm: id,
+          res,
+          timer: setTimeout(() => {
+            waiters = waiters.filter((x) => x !== w);
+            json(res, { ok: false, ...summary(arm?.id === id ? arm : null) });
+          }, timeout),
+        };
         waiters.push(w);
         return;
       }
@@ -137,7 +167,12 @@ export class Rx {
   }
 
   #local(m) {
-    return { ...m, at: m.reachedAt ? m.reachedAt - this.offset : null, firstAt: m.firstAt ? m.firstAt - this.offset : null, lastAt: m.lastAt ? m.lastAt - this.offset : null };
+    return {
+      ...m,
+      at: m.reachedAt ? m.reachedAt - this.offset : null,
+      firstAt: m.firstAt ? m.firstAt - this.offset : null,
+      lastAt: m.lastAt ? m.lastAt - this.offset : null,
+    };
   }
 
   /**

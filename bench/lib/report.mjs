@@ -59,7 +59,11 @@ export function checkTargets(sum, steps = {}) {
 function printTable(head, rows, leftColumns = [0]) {
   const all = [head, ...rows].map((r) => r.map((c) => String(c ?? '-')));
   const width = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (leftColumns.includes(i) ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((c, i) => (leftColumns.includes(i) ? c.padEnd(width[i]) : c.padStart(width[i])))
+      .join('  ')
+      .trimEnd();
   console.log(line(all[0]));
   console.log(width.map((x) => '-'.repeat(x)).join('  '));
   for (const r of all.slice(1)) console.log(line(r));
@@ -73,23 +77,57 @@ export function printReport(res) {
   const rows = [];
   const row = (label, perSecond, machine, notes) => rows.push([label, perSecond, ratio(perSecond, lim), ratio(perSecond, gw), machine, notes ?? '']);
   if (ok(s.limit)) row(`raw undici, ${s.limit.best.concurrency} connections (the limit)`, lim, s.limit.best.machine?.usPerDelivery);
-  if (ok(s.sqlite)) row('Hookline, SQLite (library API)', sum.sqlite_per_s, sum.machine_us_sqlite, `p50/p99 @${K.rate}/s ${s.sqlite.latency.ms.p50}/${s.sqlite.latency.ms.p99} ms`);
-  if (ok(s.postgres)) row('Hookline, PostgreSQL (library API)', sum.postgres_per_s, sum.machine_us_postgres, `p50/p99 @${K.rate}/s ${s.postgres.latency.ms.p50}/${s.postgres.latency.ms.p99} ms`);
-  if (ok(s['postgres-1ms'])) row(`Hookline, PostgreSQL +${s['postgres-1ms'].selectOneMs.addedMs} ms RTT`, sum.postgres_1ms_rtt_per_s, s['postgres-1ms'].throughput.machine?.usPerDelivery, `SELECT 1 ${s['postgres-1ms'].selectOneMs.proxied.p50Ms} ms via proxy`);
-  if (ok(s.pgboss)) row(`pg-boss ${s.pgboss.settings.workers} workers x batch ${s.pgboss.settings.batchSize}`, sum.pgboss_per_s, s.pgboss.machine?.usPerDelivery);
-  if (ok(s['graphile-worker'])) row(`graphile-worker ${s['graphile-worker'].settings.version} (concurrency ${s['graphile-worker'].settings.concurrency}, local queue ${s['graphile-worker'].settings.localQueueSize}, batched completion)`, gw, sum.machine_us_graphile_worker);
-  if (ok(s.bullmq)) row(`BullMQ ${s.bullmq.settings.version} on Redis (${s.bullmq.settings.workers} x concurrency ${s.bullmq.settings.concurrency})`, sum.bullmq_per_s, s.bullmq.machine?.usPerDelivery);
+  if (ok(s.sqlite))
+    row(
+      'Hookline, SQLite (library API)',
+      sum.sqlite_per_s,
+      sum.machine_us_sqlite,
+      `p50/p99 @${K.rate}/s ${s.sqlite.latency.ms.p50}/${s.sqlite.latency.ms.p99} ms`,
+    );
+  if (ok(s.postgres))
+    row(
+      'Hookline, PostgreSQL (library API)',
+      sum.postgres_per_s,
+      sum.machine_us_postgres,
+      `p50/p99 @${K.rate}/s ${s.postgres.latency.ms.p50}/${s.postgres.latency.ms.p99} ms`,
+    );
+  if (ok(s['postgres-1ms']))
+    row(
+      `Hookline, PostgreSQL +${s['postgres-1ms'].selectOneMs.addedMs} ms RTT`,
+      sum.postgres_1ms_rtt_per_s,
+      s['postgres-1ms'].throughput.machine?.usPerDelivery,
+      `SELECT 1 ${s['postgres-1ms'].selectOneMs.proxied.p50Ms} ms via proxy`,
+    );
+  if (ok(s.pgboss))
+    row(`pg-boss ${s.pgboss.settings.workers} workers x batch ${s.pgboss.settings.batchSize}`, sum.pgboss_per_s, s.pgboss.machine?.usPerDelivery);
+  if (ok(s['graphile-worker']))
+    row(
+      `graphile-worker ${s['graphile-worker'].settings.version} (concurrency ${s['graphile-worker'].settings.concurrency}, local queue ${s['graphile-worker'].settings.localQueueSize}, batched completion)`,
+      gw,
+      sum.machine_us_graphile_worker,
+    );
+  if (ok(s.bullmq))
+    row(
+      `BullMQ ${s.bullmq.settings.version} on Redis (${s.bullmq.settings.workers} x concurrency ${s.bullmq.settings.concurrency})`,
+      sum.bullmq_per_s,
+      s.bullmq.machine?.usPerDelivery,
+    );
   console.log(`\nDeliveries of N=${K.n} to one local receiver (machine µs = this process + database/Redis server + receiver, from /proc)\n`);
   printTable(['system', 'deliveries/s', '/ limit', '/ graphile', 'machine µs', 'notes'], rows, [0, 5]);
   for (const key of ['sqlite-defaults', 'postgres-defaults']) {
     const d = s[key];
     if (!d) continue;
     if (d.timedOut) console.log(`${key}: did not finish: ${d.received} of ${d.target ?? K.defaultsN} delivered in ${d.elapsedSeconds} s, then killed`);
-    else if (ok(d)) console.log(`${key}: ${d.throughput.perSecond}/s (N=${d.throughput.n}, default settings, per_endpoint_in_flight ${d.settings.per_endpoint_in_flight})`);
+    else if (ok(d))
+      console.log(`${key}: ${d.throughput.perSecond}/s (N=${d.throughput.n}, default settings, per_endpoint_in_flight ${d.settings.per_endpoint_in_flight})`);
   }
 
   const http = [];
-  for (const [key, label] of [['http-sqlite', 'SQLite, 1 process'], ['http-postgres', 'PostgreSQL, 1 process'], ['http-postgres-split', `PostgreSQL, 1 api + ${K.httpWorkers} workers`]]) {
+  for (const [key, label] of [
+    ['http-sqlite', 'SQLite, 1 process'],
+    ['http-postgres', 'PostgreSQL, 1 process'],
+    ['http-postgres-split', `PostgreSQL, 1 api + ${K.httpWorkers} workers`],
+  ]) {
     const h = s[key];
     if (!h) continue;
     if (h.error) {
@@ -98,16 +136,30 @@ export function printReport(res) {
     }
     const last = h.rates[h.rates.length - 1];
     const at1k = h.rates.find((r) => r.rate === 1000);
-    http.push([label, h.maxPerSecond, at1k ? `${at1k.ms.p50}/${at1k.ms.p99}` : null, at1k?.machine?.usPerDelivery, last?.saturated ? `saturated at ${last.rate}/s: delivered ${last.deliveredPerSecond}/s, 202s ${last.acceptedPerSecond}/s, generator ${last.issuedPerSecond}/s, p99 ${last.ms.p99} ms` : `not saturated up to ${last?.rate}/s`]);
+    http.push([
+      label,
+      h.maxPerSecond,
+      at1k ? `${at1k.ms.p50}/${at1k.ms.p99}` : null,
+      at1k?.machine?.usPerDelivery,
+      last?.saturated
+        ? `saturated at ${last.rate}/s: delivered ${last.deliveredPerSecond}/s, 202s ${last.acceptedPerSecond}/s, generator ${last.issuedPerSecond}/s, p99 ${last.ms.p99} ms`
+        : `not saturated up to ${last?.rate}/s`,
+    ]);
   }
   if (http.length) {
-    console.log(`\nThrough \`hookline serve\`, events published over HTTP to ${K.httpEndpoints} endpoints, open-loop rates ${K.httpRates.join(', ')}/s x ${K.httpSeconds} s\n`);
+    console.log(
+      `\nThrough \`hookline serve\`, events published over HTTP to ${K.httpEndpoints} endpoints, open-loop rates ${K.httpRates.join(', ')}/s x ${K.httpSeconds} s\n`,
+    );
     printTable(['hookline serve', 'max events/s', 'p50/p99 ms @1k', 'machine µs @1k', 'notes'], http, [0, 4]);
   }
   console.log('\ntargets');
-  for (const t of res.targets) console.log(`  ${t.name.padEnd(36)} ${String(t.value ?? '-').padStart(8)}   target ${t.target.padEnd(7)} ${t.ok === null ? 'n/a' : t.ok ? 'ok' : 'MISS'}`);
+  for (const t of res.targets)
+    console.log(`  ${t.name.padEnd(36)} ${String(t.value ?? '-').padStart(8)}   target ${t.target.padEnd(7)} ${t.ok === null ? 'n/a' : t.ok ? 'ok' : 'MISS'}`);
   const b = s.backlog;
-  if (ok(b)) console.log(`\nRSS with ${b.pending.toLocaleString('en')} pending: ${b.before.rssMB} -> ${b.afterInsert.rssMB} -> ${b.afterPolling.rssMB} MB (growth ${b.growthMB} MB); one empty claim ${b.claimMs} ms`);
+  if (ok(b))
+    console.log(
+      `\nRSS with ${b.pending.toLocaleString('en')} pending: ${b.before.rssMB} -> ${b.afterInsert.rssMB} -> ${b.afterPolling.rssMB} MB (growth ${b.growthMB} MB); one empty claim ${b.claimMs} ms`,
+    );
   for (const [key, value] of Object.entries(s)) if (value?.error) console.log(`\n${key}: FAILED: ${value.error}`);
   console.log('\nsummary ' + JSON.stringify(sum, null, 2));
 }

@@ -14,7 +14,15 @@ export function startServe({ role, dataDir, env = {}, onPid }) {
   const args = [...nodeArgs, CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...(role ? ['--role', role] : [])];
   const proc = spawn(process.execPath, args, {
     cwd: dataDir,
-    env: { ...process.env, HOOKLINE_DATA_DIR: dataDir, HOOKLINE_ADMIN_KEY: ADMIN_KEY, HOOKLINE_MASTER_KEY: MASTER_KEY, HOOKLINE_ALLOW_NETWORKS: '127.0.0.1/32', HOOKLINE_LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      HOOKLINE_DATA_DIR: dataDir,
+      HOOKLINE_ADMIN_KEY: ADMIN_KEY,
+      HOOKLINE_MASTER_KEY: MASTER_KEY,
+      HOOKLINE_ALLOW_NETWORKS: '127.0.0.1/32',
+      HOOKLINE_LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onPid?.(proc.pid);

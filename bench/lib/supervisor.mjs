@@ -43,7 +43,9 @@ async function cleanUp(resources, pg, failed) {
     if (r.kind === 'dir') rmSync(r.value, { recursive: true, force: true });
     if (r.kind === 'schema' && pg) {
       await pgAdmin(pg, async (c) => {
-        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [`hookline-bench:${r.value}`]);
+        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [
+          `hookline-bench:${r.value}`,
+        ]);
         await c.query(`DROP SCHEMA IF EXISTS ${r.value} CASCADE`);
       }).catch((e) => console.error(`bench: could not drop schema ${r.value}: ${e.message}`));
     }
@@ -68,7 +70,11 @@ async function cleanUp(resources, pg, failed) {
 /** Runs one step in a child process; kills it at its deadline and cleans up what it created. */
 export async function runStep({ entry, name, timeoutMs, receiver, pg }) {
   const { rx } = receiver;
-  const child = fork(entry, ['--step', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...(process.env.BENCH_STEP_NODE_ARGS ?? '').split(' ').filter(Boolean)], env: { ...process.env, BENCH_RECEIVER: rx.origin, BENCH_RECEIVER_PID: String(receiver.pid) } });
+  const child = fork(entry, ['--step', name], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_STEP_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+    env: { ...process.env, BENCH_RECEIVER: rx.origin, BENCH_RECEIVER_PID: String(receiver.pid) },
+  });
   const resources = [];
   let mark = null;
   const outcome = await new Promise((resolve) => {
@@ -103,7 +109,14 @@ export async function runStep({ entry, name, timeoutMs, receiver, pg }) {
     const s = outcome.stats?.summary;
     const since = mark?.t0 ?? (s?.firstAt || null);
     const elapsed = since ? (outcome.at - since) / 1000 : null;
-    result = { error: `no result within ${round(timeoutMs / 1000, 0)} s; killed`, timedOut: true, received: s?.unique ?? 0, target: s?.target ?? null, elapsedSeconds: round(elapsed, 1), perSecond: elapsed ? round((s?.unique ?? 0) / elapsed, 0) : 0 };
+    result = {
+      error: `no result within ${round(timeoutMs / 1000, 0)} s; killed`,
+      timedOut: true,
+      received: s?.unique ?? 0,
+      target: s?.target ?? null,
+      elapsedSeconds: round(elapsed, 1),
+      perSecond: elapsed ? round((s?.unique ?? 0) / elapsed, 0) : 0,
+    };
   } else {
     result = outcome.ok ? outcome.result : { error: outcome.error };
   }

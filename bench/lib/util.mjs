@@ -58,7 +58,14 @@ export function gc() {
 
 /** The pad that makes a Hookline-shaped envelope about `bodyBytes` long. */
 export function padFor(bodyBytes) {
-  const sample = JSON.stringify({ id: 'evt_' + '0'.repeat(26), type: 'bench.tick', timestamp: new Date().toISOString(), org_id: 'org_default', env_id: 'env_default', data: { i: 12345, pad: '' } });
+  const sample = JSON.stringify({
+    id: 'evt_' + '0'.repeat(26),
+    type: 'bench.tick',
+    timestamp: new Date().toISOString(),
+    org_id: 'org_default',
+    env_id: 'env_default',
+    data: { i: 12345, pad: '' },
+  });
   return 'x'.repeat(Math.max(0, bodyBytes - sample.length));
 }
 
@@ -84,7 +91,12 @@ export function withParams(url, params) {
 export async function dropSchema(pg, schema) {
   await pgAdmin(pg, async (client) => {
     const applicationName = `hookline-bench:${schema}`;
-    await waitFor(`connections of ${schema} to close`, async () => (await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n === 0, 5000, 100).catch(async () => {
+    await waitFor(
+      `connections of ${schema} to close`,
+      async () => (await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n === 0,
+      5000,
+      100,
+    ).catch(async () => {
       await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [applicationName]);
     });
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -23,7 +23,14 @@ export async function stepBacklog(ctx) {
     // Pending but not due for a day: the dispatcher polls past them and must hold none in memory.
     const dueAt = now + 86_400_000;
     const CHUNK = 5000;
-    const payload = JSON.stringify({ id: 'evt_backlog', type: 'bench.backlog', timestamp: new Date(now).toISOString(), org_id: 'org_default', env_id: 'env_default', data: { pad: padFor(K.bodyBytes) } });
+    const payload = JSON.stringify({
+      id: 'evt_backlog',
+      type: 'bench.backlog',
+      timestamp: new Date(now).toISOString(),
+      org_id: 'org_default',
+      env_id: 'env_default',
+      data: { pad: padFor(K.bodyBytes) },
+    });
     const chunks = Math.ceil(K.backlog / CHUNK);
     for (let c = 0; c < chunks && wall() - t0 < K.phaseTimeoutMs; c++) {
       const events = [];
@@ -32,8 +39,19 @@ export async function stepBacklog(ctx) {
         const s = String(i).padStart(9, '0');
         events.push({ id: `evt_backlog_${s}`, type: 'bench.backlog', created_at: now, payload });
         deliveries.push({
-          id: `dlv_backlog_${s}`, event_id: `evt_backlog_${s}`, endpoint_id: h.endpoint.id, event_type: 'bench.backlog', status: 'pending', attempts: 0,
-          next_attempt_at: dueAt, lease_owner: null, created_at: now, updated_at: now, delivered_at: null, last_status_code: null, last_error: null,
+          id: `dlv_backlog_${s}`,
+          event_id: `evt_backlog_${s}`,
+          endpoint_id: h.endpoint.id,
+          event_type: 'bench.backlog',
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: dueAt,
+          lease_owner: null,
+          created_at: now,
+          updated_at: now,
+          delivered_at: null,
+          last_status_code: null,
+          last_error: null,
         });
       }
       await store.transaction(async (tx) => {
@@ -57,7 +75,14 @@ export async function stepBacklog(ctx) {
     for (let i = 0; i < 20; i++) {
       const t = wall();
       // perEndpoint/skipEndpoints: newer ClaimArgs need them; older builds ignore them.
-      const rows = await store.deliveries.claimDue({ now: Date.now(), leaseUntil: Date.now() + 60_000, owner: 'bench-probe', limit: K.batchSize, perEndpoint: K.perEndpointInFlight, skipEndpoints: [] });
+      const rows = await store.deliveries.claimDue({
+        now: Date.now(),
+        leaseUntil: Date.now() + 60_000,
+        owner: 'bench-probe',
+        limit: K.batchSize,
+        perEndpoint: K.perEndpointInFlight,
+        skipEndpoints: [],
+      });
       claims.push(wall() - t);
       if (rows.length) throw new Error('a not-yet-due delivery was claimed');
     }
@@ -66,7 +91,9 @@ export async function stepBacklog(ctx) {
     out.growthMB = round(out.afterPolling.rssMB - out.before.rssMB, 1);
     out.pollingGrowthMB = round(out.afterPolling.rssMB - out.afterInsert.rssMB, 1);
     out.heapGrowthMB = round(out.afterPolling.heapUsedMB - out.before.heapUsedMB, 1);
-    console.log(`  RSS ${out.before.rssMB} -> ${out.afterInsert.rssMB} -> ${out.afterPolling.rssMB} MB with ${out.pending} pending (inserted in ${out.insertSeconds}s)`);
+    console.log(
+      `  RSS ${out.before.rssMB} -> ${out.afterInsert.rssMB} -> ${out.afterPolling.rssMB} MB with ${out.pending} pending (inserted in ${out.insertSeconds}s)`,
+    );
   } finally {
     await h.close();
   }

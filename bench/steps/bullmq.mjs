@@ -14,7 +14,14 @@ export async function stepBullMq({ undici, rx, track, meter }) {
   track('redis-prefix', prefix);
   const pad = padFor(K.bodyBytes);
   const http = peerPoster(undici, rx.origin, '/bullmq');
-  const common = { version: packageVersion('bullmq'), ioredis: packageVersion('ioredis'), addChunk: 1000, addConcurrency: 4, removeOnComplete: true, httpConnections: http.connections };
+  const common = {
+    version: packageVersion('bullmq'),
+    ioredis: packageVersion('ioredis'),
+    addChunk: 1000,
+    addConcurrency: 4,
+    removeOnComplete: true,
+    httpConnections: http.connections,
+  };
   let queueSeq = 0;
 
   const once = async ({ workers: workerCount, concurrency }, count) => {
@@ -23,7 +30,12 @@ export async function stepBullMq({ undici, rx, track, meter }) {
     let completedJobs = 0;
     const errors = [];
     const workers = Array.from({ length: workerCount }, () => {
-      const worker = new Worker(name, (job) => http.post(`bq_${name}_${job.id}`, job.data), { connection, prefix, concurrency, removeOnComplete: { count: 0 } });
+      const worker = new Worker(name, (job) => http.post(`bq_${name}_${job.id}`, job.data), {
+        connection,
+        prefix,
+        concurrency,
+        removeOnComplete: { count: 0 },
+      });
       worker.on('completed', () => completedJobs++);
       worker.on('failed', (job, err) => errors.length < 5 && errors.push(err.message));
       worker.on('error', (err) => errors.length < 5 && errors.push(err.message));
@@ -33,7 +45,14 @@ export async function stepBullMq({ undici, rx, track, meter }) {
       await Promise.all(workers.map((w) => w.waitUntilReady()));
       await sleep(200);
       const run = await timedPeerRun({
-        rx, meter, server: 'redis', label: `BullMQ ${workerCount}x${concurrency}`, count, chunk: common.addChunk, concurrency: common.addConcurrency, errors,
+        rx,
+        meter,
+        server: 'redis',
+        label: `BullMQ ${workerCount}x${concurrency}`,
+        count,
+        chunk: common.addChunk,
+        concurrency: common.addConcurrency,
+        errors,
         enqueue: (from, to) => {
           const jobs = [];
           for (let i = from; i < to; i++) jobs.push({ name: 'deliver', data: { i, pad } });

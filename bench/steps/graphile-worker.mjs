@@ -14,22 +14,44 @@ export async function stepGraphileWorker({ undici, pg, rx, track, meter }) {
   const connectionString = withParams(K.databaseUrl, { application_name: `hookline-bench:${schema}` });
   const pad = padFor(K.bodyBytes);
   const http = peerPoster(undici, rx.origin, '/graphile-worker');
-  const common = { version, maxPoolSize: 16, completeJobBatchDelay: 0, failJobBatchDelay: 0, pollInterval: 1000, addChunk: 1000, addConcurrency: 4, httpConnections: http.connections };
+  const common = {
+    version,
+    maxPoolSize: 16,
+    completeJobBatchDelay: 0,
+    failJobBatchDelay: 0,
+    pollInterval: 1000,
+    addChunk: 1000,
+    addConcurrency: 4,
+    httpConnections: http.connections,
+  };
   const logger = new Logger(() => (level, message) => level === 'error' && console.error(`  graphile-worker: ${message}`));
   const utils = await makeWorkerUtils({ connectionString, schema, logger });
   await utils.migrate();
 
   const once = async ({ concurrency, localQueueSize }, count) => {
     const runner = await run({
-      connectionString, schema, concurrency, maxPoolSize: common.maxPoolSize, pollInterval: common.pollInterval, noHandleSignals: true,
+      connectionString,
+      schema,
+      concurrency,
+      maxPoolSize: common.maxPoolSize,
+      pollInterval: common.pollInterval,
+      noHandleSignals: true,
       logger,
       taskList: { deliver: (payload, helpers) => http.post(`gw_${helpers.job.id}`, payload) },
-      preset: { worker: { localQueue: { size: localQueueSize }, completeJobBatchDelay: common.completeJobBatchDelay, failJobBatchDelay: common.failJobBatchDelay } },
+      preset: {
+        worker: { localQueue: { size: localQueueSize }, completeJobBatchDelay: common.completeJobBatchDelay, failJobBatchDelay: common.failJobBatchDelay },
+      },
     });
     try {
       await sleep(200);
       const run = await timedPeerRun({
-        rx, meter, server: 'postgres', label: `graphile-worker ${concurrency}x${localQueueSize}`, count, chunk: common.addChunk, concurrency: common.addConcurrency,
+        rx,
+        meter,
+        server: 'postgres',
+        label: `graphile-worker ${concurrency}x${localQueueSize}`,
+        count,
+        chunk: common.addChunk,
+        concurrency: common.addConcurrency,
         enqueue: (from, to) => {
           const specs = [];
           for (let i = from; i < to; i++) specs.push({ identifier: 'deliver', payload: { i, pad } });

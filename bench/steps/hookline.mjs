@@ -12,7 +12,9 @@ export function stepHookline(kind) {
       const throughput = await hooklineThroughput(h, ctx.rx, K.n, { meter: ctx.meter(kind === 'postgres' ? 'postgres' : 'none') });
       console.log(`  throughput ${throughput.perSecond}/s (publish ${throughput.publishPerSecond}/s; machine ${throughput.machine.usPerDelivery} µs/delivery)`);
       const latency = await hooklineLatency(h, ctx.rx);
-      console.log(`  latency @${K.rate}/s: p50 ${latency.ms.p50} ms, p99 ${latency.ms.p99} ms${latency.saturated ? ` (SATURATED: delivered ${latency.deliveredRate}/s)` : ''}`);
+      console.log(
+        `  latency @${K.rate}/s: p50 ${latency.ms.p50} ms, p99 ${latency.ms.p99} ms${latency.saturated ? ` (SATURATED: delivered ${latency.deliveredRate}/s)` : ''}`,
+      );
       return { settings: h.settings, throughput, latency };
     } finally {
       await h.close();
@@ -46,7 +48,11 @@ export async function stepPostgresRtt(ctx) {
     try {
       const throughput = await hooklineThroughput(h, ctx.rx, K.n, { meter: ctx.meter('postgres') });
       console.log(`  throughput ${throughput.perSecond}/s at ${addedMs} ms extra round trip`);
-      return { settings: { ...h.settings, addedRttUs: K.rttUs, proxy: 'client-to-server delay, own process' }, selectOneMs: { direct, proxied: through, addedMs }, throughput };
+      return {
+        settings: { ...h.settings, addedRttUs: K.rttUs, proxy: 'client-to-server delay, own process' },
+        selectOneMs: { direct, proxied: through, addedMs },
+        throughput,
+      };
     } finally {
       await h.close();
     }

@@ -43,7 +43,12 @@ async function offerRate({ pool, rx, rate, seconds, tag, meter }) {
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
       const body = JSON.stringify({ id: `${tag}_${i}`, type: `bench.e${i % K.httpEndpoints}`, data: { i, pad } });
-      const res = await pool.request({ path: '/api/v1/events', method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body });
+      const res = await pool.request({
+        path: '/api/v1/events',
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body,
+      });
       const text = await res.body.text();
       if (res.statusCode === 202) accepted++;
       else if (errors++ < 3) firstErrors.push(`HTTP ${res.statusCode} ${text.slice(0, 200)}`);
@@ -98,10 +103,26 @@ async function offerRate({ pool, rx, rate, seconds, tag, meter }) {
   const deliveredPerSecond = steady / ((issueEnd - steadyFrom) / 1000);
   const saturated = deliveredPerSecond < 0.95 * rate || byGrace < 0.95 * total || grace.accepted < 0.95 * total;
   return {
-    rate, seconds, offered: total, issued, issuedPerSecond: round(issued / ((issueEnd - start) / 1000), 0),
-    accepted, acceptedByGrace: grace.accepted, acceptedPerSecond: round(accepted / ((publishEnd - start) / 1000), 0), publishErrors: errors, firstErrors, generatorMaxInFlight: maxInFlight, generatorCpuUsPerEvent: round(generatorCpuUs / Math.max(1, issued), 1),
-    deliveredPerSecond: round(deliveredPerSecond, 0), deliveredByGrace: byGrace, deliveredFraction: round(byGrace / total, 3), receivedTotal: got.ids.length, drained: !!r.ok,
-    saturated, ms: pickPercentiles(latencies), machine,
+    rate,
+    seconds,
+    offered: total,
+    issued,
+    issuedPerSecond: round(issued / ((issueEnd - start) / 1000), 0),
+    accepted,
+    acceptedByGrace: grace.accepted,
+    acceptedPerSecond: round(accepted / ((publishEnd - start) / 1000), 0),
+    publishErrors: errors,
+    firstErrors,
+    generatorMaxInFlight: maxInFlight,
+    generatorCpuUsPerEvent: round(generatorCpuUs / Math.max(1, issued), 1),
+    deliveredPerSecond: round(deliveredPerSecond, 0),
+    deliveredByGrace: byGrace,
+    deliveredFraction: round(byGrace / total, 3),
+    receivedTotal: got.ids.length,
+    drained: !!r.ok,
+    saturated,
+    ms: pickPercentiles(latencies),
+    machine,
   };
 }
 
@@ -128,7 +149,8 @@ export function stepHttp(mode) {
       const apiProcess = await start(mode === 'postgres-split' ? 'api' : undefined);
       if (mode === 'postgres-split') for (let w = 0; w < K.httpWorkers; w++) await start('worker');
       const base = apiProcess.url;
-      for (let k = 0; k < K.httpEndpoints; k++) await api(undici, base, 'POST', '/api/v1/webhooks/endpoints', { url: `${rx.origin}/hook/${k}`, events: [`bench.e${k}`] });
+      for (let k = 0; k < K.httpEndpoints; k++)
+        await api(undici, base, 'POST', '/api/v1/webhooks/endpoints', { url: `${rx.origin}/hook/${k}`, events: [`bench.e${k}`] });
       pool = new undici.Pool(base, { connections: K.httpConnections, pipelining: 1, keepAliveTimeout: 60_000 });
       // Machine CPU of the delivery system: serve processes + database + receiver, not the generator.
       const machine = () => meter(schema ? 'postgres' : 'none', () => processes.map((p) => p.pid), { includeSelf: false });
@@ -139,14 +161,22 @@ export function stepHttp(mode) {
       for (const rate of K.httpRates) {
         const run = await offerRate({ pool, rx, rate, seconds: K.httpSeconds, tag: `r${rate}${tagBase}`, meter: machine() });
         rates.push(run);
-        console.log(`  ${String(rate).padStart(5)}/s offered: generator ${run.issuedPerSecond}/s, 202 ${run.acceptedPerSecond}/s, delivered ${run.deliveredPerSecond}/s (${round(run.deliveredFraction * 100, 1)}% by +${GRACE_MS / 1000}s), p50 ${run.ms.p50} ms, p99 ${run.ms.p99} ms, machine ${run.machine.usPerDelivery} µs${run.saturated ? '  SATURATED' : ''}`);
+        console.log(
+          `  ${String(rate).padStart(5)}/s offered: generator ${run.issuedPerSecond}/s, 202 ${run.acceptedPerSecond}/s, delivered ${run.deliveredPerSecond}/s (${round(run.deliveredFraction * 100, 1)}% by +${GRACE_MS / 1000}s), p50 ${run.ms.p50} ms, p99 ${run.ms.p99} ms, machine ${run.machine.usPerDelivery} µs${run.saturated ? '  SATURATED' : ''}`,
+        );
         if (run.saturated || !run.drained) break;
       }
       const kept = rates.filter((run) => !run.saturated);
       const at1k = rates.find((run) => run.rate === 1000 && !run.saturated);
       return {
-        mode, processes: processes.length, endpoints: K.httpEndpoints, generatorConnections: K.httpConnections, graceMs: GRACE_MS,
-        maxPerSecond: kept.length ? Math.max(...kept.map((run) => run.rate)) : 0, p99MsAt1k: at1k?.ms.p99 ?? null, rates,
+        mode,
+        processes: processes.length,
+        endpoints: K.httpEndpoints,
+        generatorConnections: K.httpConnections,
+        graceMs: GRACE_MS,
+        maxPerSecond: kept.length ? Math.max(...kept.map((run) => run.rate)) : 0,
+        p99MsAt1k: at1k?.ms.p99 ?? null,
+        rates,
       };
     } finally {
       await pool?.close().catch(() => {});

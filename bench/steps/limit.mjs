@@ -3,7 +3,14 @@ import { K } from '../lib/knobs.mjs';
 import { cpuUs, gc, padFor, round, runConcurrent, wall } from '../lib/util.mjs';
 
 export async function stepLimit({ undici, rx, meter }) {
-  const body = JSON.stringify({ id: 'evt_' + '0'.repeat(26), type: 'bench.tick', timestamp: new Date().toISOString(), org_id: 'org_default', env_id: 'env_default', data: { i: 12345, pad: padFor(K.bodyBytes) } });
+  const body = JSON.stringify({
+    id: 'evt_' + '0'.repeat(26),
+    type: 'bench.tick',
+    timestamp: new Date().toISOString(),
+    org_id: 'org_default',
+    env_id: 'env_default',
+    data: { i: 12345, pad: padFor(K.bodyBytes) },
+  });
   const runs = [];
   for (const conc of K.limitConcurrency) {
     const pool = new undici.Pool(rx.origin, { connections: conc, pipelining: 1, keepAliveTimeout: 60_000 });
@@ -29,7 +36,17 @@ export async function stepLimit({ undici, rx, meter }) {
       await rx.disarm();
       if (!r.ok) throw new Error(`limit(${conc}): only ${r.unique} of ${K.n} requests arrived`);
       const seconds = (r.at - t0) / 1000;
-      const run = { concurrency: conc, n: K.n, bodyBytes: body.length, seconds: round(seconds, 3), perSecond: round(K.n / seconds, 0), clientSeconds: round((tClient - t0) / 1000, 3), errors, cpuUsPerDelivery: round(cpuUs(cpu) / K.n, 1), machine };
+      const run = {
+        concurrency: conc,
+        n: K.n,
+        bodyBytes: body.length,
+        seconds: round(seconds, 3),
+        perSecond: round(K.n / seconds, 0),
+        clientSeconds: round((tClient - t0) / 1000, 3),
+        errors,
+        cpuUsPerDelivery: round(cpuUs(cpu) / K.n, 1),
+        machine,
+      };
       runs.push(run);
       console.log(`  undici ${String(conc).padStart(4)} connections: ${run.perSecond}/s`);
     } finally {

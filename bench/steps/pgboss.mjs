@@ -12,7 +12,14 @@ export async function stepPgBoss({ undici, pg, rx, track, meter }) {
   track('schema', schema);
   const pad = padFor(K.bodyBytes);
   const http = peerPoster(undici, rx.origin, '/pgboss');
-  const common = { pollingIntervalSeconds: K.peerPollSeconds, insertChunk: 1000, insertConcurrency: 4, httpConnections: http.connections, supervise: false, schedule: false };
+  const common = {
+    pollingIntervalSeconds: K.peerPollSeconds,
+    insertChunk: 1000,
+    insertConcurrency: 4,
+    httpConnections: http.connections,
+    supervise: false,
+    schedule: false,
+  };
   let queueSeq = 0;
 
   const once = async ({ workers, batchSize }, count) => {
@@ -25,17 +32,30 @@ export async function stepPgBoss({ undici, pg, rx, track, meter }) {
     try {
       await boss.createQueue(queue);
       for (let w = 0; w < workers; w++) {
-        await boss.work(queue, { batchSize, pollingIntervalSeconds: common.pollingIntervalSeconds }, (jobs) => Promise.all(jobs.map((job) => http.post(job.id, job.data))));
+        await boss.work(queue, { batchSize, pollingIntervalSeconds: common.pollingIntervalSeconds }, (jobs) =>
+          Promise.all(jobs.map((job) => http.post(job.id, job.data))),
+        );
       }
       await sleep(200); // the workers made their first (empty) fetch
       const run = await timedPeerRun({
-        rx, meter, server: 'postgres', label: `pg-boss ${workers}x${batchSize}`, count, chunk: common.insertChunk, concurrency: common.insertConcurrency, errors,
+        rx,
+        meter,
+        server: 'postgres',
+        label: `pg-boss ${workers}x${batchSize}`,
+        count,
+        chunk: common.insertChunk,
+        concurrency: common.insertConcurrency,
+        errors,
         enqueue: (from, to) => {
           const jobs = [];
           for (let i = from; i < to; i++) jobs.push({ name: queue, data: { i, pad } });
           return boss.insert(jobs);
         },
-        completed: () => pgAdmin(pg, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ${schema}.job WHERE name = $1 AND state = 'completed'`, [queue])).rows[0].n >= count),
+        completed: () =>
+          pgAdmin(
+            pg,
+            async (c) => (await c.query(`SELECT count(*)::int AS n FROM ${schema}.job WHERE name = $1 AND state = 'completed'`, [queue])).rows[0].n >= count,
+          ),
       });
       return { workers, batchSize, poolMax, ...run };
     } finally {

@@ -62,7 +62,12 @@ function postMessage(req, raw, res) {
   messages.push(message);
   console.log(`\n${msg.channel}  ${message.text}`);
   for (const line of blockLines(message.blocks)) console.log(`  ${line.replace(/\n/g, '\n  ')}`);
-  send(res, 200, { ok: true, channel: channelId(msg.channel), ts, message: { type: 'message', subtype: 'bot_message', text: message.text, blocks: message.blocks, ts } });
+  send(res, 200, {
+    ok: true,
+    channel: channelId(msg.channel),
+    ts,
+    message: { type: 'message', subtype: 'bot_message', text: message.text, blocks: message.blocks, ts },
+  });
 }
 
 function history(url, res) {

@@ -49,7 +49,12 @@ export function App() {
     if (state.status === 'signed-in' && onSignIn) navigate(safeNext(next), { replace: true });
   }, [state.status, onSignIn, next]);
 
-  if (state.status === 'loading') return <p className="page-loading" role="status">Loading…</p>;
+  if (state.status === 'loading')
+    return (
+      <p className="page-loading" role="status">
+        Loading…
+      </p>
+    );
   if (onSignIn) return state.status === 'signed-out' ? <SignIn /> : null;
   if (state.status === 'signed-out') return null;
 

@@ -69,7 +69,15 @@ describe('agents and runs pages in Chromium', () => {
     return page;
   };
   const agent = async (id: string, crew: string, extra: Record<string, unknown> = {}) => {
-    const a = await h.call('POST', '/api/v1/agents', { id, crew_id: crew, name: `${id} agent`, runner: 'command', runner_config: { command: '/bin/true', env: { TOKEN: 'env-secret-value' } }, model: 'gpt-4.1', ...extra });
+    const a = await h.call('POST', '/api/v1/agents', {
+      id,
+      crew_id: crew,
+      name: `${id} agent`,
+      runner: 'command',
+      runner_config: { command: '/bin/true', env: { TOKEN: 'env-secret-value' } },
+      model: 'gpt-4.1',
+      ...extra,
+    });
     expect(a.status).toBe(201);
     secrets[id] = a.body.webhook_secret;
   };
@@ -128,7 +136,7 @@ describe('agents and runs pages in Chromium', () => {
     await page.getByTestId('agent-settings').waitFor();
   });
 
-  it("agent page: its signed curl example runs as pasted (202) and the run appears live in Recent runs", async () => {
+  it('agent page: its signed curl example runs as pasted (202) and the run appears live in Recent runs', async () => {
     const page = await open('/agents/reporter');
     const curl = (await page.getByTestId('curl-example').textContent())!;
     expect(curl).toContain(`'${h.url}/api/v1/webhooks/ops/reporter/trigger'`);
@@ -138,7 +146,11 @@ describe('agents and runs pages in Chromium', () => {
     expect(html).not.toContain(secrets.reporter);
     expect(html).not.toContain('env-secret-value');
     expect(await page.getByTestId('agent-settings').textContent()).toContain('TOKEN=********');
-    await page.getByTestId('agent-runs').getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    await page
+      .getByTestId('agent-runs')
+      .getByTestId('live-status')
+      .filter({ hasText: /^live$/ })
+      .waitFor();
 
     // Without the variable the example stops and says what to set.
     const unset = await run('bash', ['-c', curl], { env: { PATH: process.env.PATH } }).catch((e: { code: number; stderr: string }) => e);
@@ -170,7 +182,11 @@ describe('agents and runs pages in Chromium', () => {
     expect(await page.content()).not.toContain(fresh);
 
     const body = '{"event":"old.secret"}';
-    const old = await fetch(`${h.url}/api/v1/webhooks/research/scout/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sign(secrets.scout!, body) }, body });
+    const old = await fetch(`${h.url}/api/v1/webhooks/research/scout/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': sign(secrets.scout!, body) },
+      body,
+    });
     expect(old.status).toBe(401);
     const curl = (await page.getByTestId('curl-example').textContent())!;
     const { stdout } = await run('bash', ['-c', curl], { env: { PATH: process.env.PATH, HOOKLINE_WEBHOOK_SECRET: fresh } });
@@ -195,7 +211,9 @@ describe('agents and runs pages in Chromium', () => {
     await rules.getByTestId('rules-edit').click();
     await rules.getByTestId('rules-json').fill('{"on_finish": []}');
     await rules.getByTestId('rules-save').click();
-    await expect.poll(() => rules.getByTestId('error-banner').textContent()).toContain('body.notifications.on_finish: unknown field "on_finish"; the fields here are on_complete, on_error, on_timeout');
+    await expect
+      .poll(() => rules.getByTestId('error-banner').textContent())
+      .toContain('body.notifications.on_finish: unknown field "on_finish"; the fields here are on_complete, on_error, on_timeout');
     await rules.getByTestId('rules-json').fill('{"on_error": [{"channel": "slack", "target": "#alerts"}]}');
     await rules.getByTestId('rules-save').click();
     await expect.poll(() => rules.getByTestId('rules-view').locator('[data-event="on_error"]').textContent()).toContain('slack → #alerts');
@@ -221,7 +239,10 @@ describe('agents and runs pages in Chromium', () => {
     const stderr = page.locator('[data-testid="log-line"][data-stream="stderr"]');
     expect(await stderr.getAttribute('class')).toContain('log-line-stderr');
     expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('running');
-    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    await page
+      .getByTestId('live-status')
+      .filter({ hasText: /^live$/ })
+      .waitFor();
     await shot(page, 'run-detail-running');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
@@ -271,7 +292,8 @@ describe('agents and runs pages in Chromium', () => {
   });
 
   it('runs list: status filter in the URL, pages, and new runs appearing live on the first page', async () => {
-    const report = (status: string) => h.call('POST', '/api/v1/runs/report', { agent_id: 'reporter', status, ...(status === 'failed' ? { error: 'boom' } : { output: 'ok' }) });
+    const report = (status: string) =>
+      h.call('POST', '/api/v1/runs/report', { agent_id: 'reporter', status, ...(status === 'failed' ? { error: 'boom' } : { output: 'ok' }) });
     for (let i = 0; i < 12; i++) expect((await report(i % 4 === 0 ? 'failed' : 'completed')).status).toBe(201);
     const total = (await h.call('GET', '/api/v1/runs?agent_id=reporter&limit=1')).body.total as number;
     const failed = (await h.call('GET', '/api/v1/runs?agent_id=reporter&status=failed&limit=1')).body.total as number;
@@ -293,7 +315,10 @@ describe('agents and runs pages in Chromium', () => {
     await page.waitForURL((u) => u.searchParams.get('status') === 'failed' && !u.searchParams.has('offset'));
     const statuses = () => rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-status')));
     await expect.poll(statuses).toEqual(Array(failed).fill('failed'));
-    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    await page
+      .getByTestId('live-status')
+      .filter({ hasText: /^live$/ })
+      .waitFor();
     const fresh = (await report('failed')).body.id as string;
     await page.locator(`[data-testid="run-row"][data-id="${fresh}"]`).waitFor({ timeout: 10_000 });
     expect(await rows.count()).toBe(failed + 1);

@@ -10,7 +10,15 @@ import { type Harness, type HarnessOptions, startHookline, type StoreKind } from
 
 export const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts/dashboard');
 /** No sandbox as root, and no background calls to Google's hosts (the network is closed). */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export const WIDE = { width: 1280, height: 800 };
 export const NARROW = { width: 390, height: 844 };
@@ -34,7 +42,13 @@ export async function signIn(page: Page, baseUrl: string, key: string, next = '/
 }
 
 /** A fresh browser context (own cookies) with one signed-in page. Close the context when done. */
-export async function signedInPage(browser: Browser, baseUrl: string, key: string, next = '/dashboard/', viewport = WIDE): Promise<{ context: BrowserContext; page: Page }> {
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  key: string,
+  next = '/dashboard/',
+  viewport = WIDE,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   // Clipboard access for the copy buttons, and the viewer's zone for dates.
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });

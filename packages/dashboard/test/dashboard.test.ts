@@ -116,7 +116,12 @@ describe('dashboard in Chromium', () => {
     const id = await row.getAttribute('data-id');
     await tabTo(`[data-testid="notification-row"][data-id="${id}"] [data-testid="retry-button"]`);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator(`[data-testid="notification-row"][data-id="${id}"]`).getAttribute('data-status'), { timeout: 10_000, message: `notification ${id} to turn delivered after Retry` }).toBe('delivered');
+    await expect
+      .poll(() => page.locator(`[data-testid="notification-row"][data-id="${id}"]`).getAttribute('data-status'), {
+        timeout: 10_000,
+        message: `notification ${id} to turn delivered after Retry`,
+      })
+      .toBe('delivered');
     await context.close();
   });
 

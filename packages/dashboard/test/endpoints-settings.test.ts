@@ -18,7 +18,16 @@ const ZONE = 'America/New_York';
 
 /** `2026-03-08T09:30:00` for a datetime-local input, as a clock in `zone` shows `ms`. */
 function localInput(ms: number, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
   const p = (t: string) => parts.find((x) => x.type === t)!.value;
   return `${p('year')}-${p('month')}-${p('day')}T${p('hour')}:${p('minute')}:${p('second')}`;
 }
@@ -85,7 +94,9 @@ describe('endpoints and settings pages in Chromium', () => {
     secret = (await page.getByTestId('secret-value').textContent())!.trim();
     expect(secret).toMatch(/^whsec_/);
     // Nothing has published an order.* event yet: saved, with a notice saying so.
-    expect(await page.getByTestId('save-warning').textContent()).toBe('events[0]: "order.*" selects no known event type (none built in, none published so far); it will match only events published later whose type starts with "order."');
+    expect(await page.getByTestId('save-warning').textContent()).toBe(
+      'events[0]: "order.*" selects no known event type (none built in, none published so far); it will match only events published later whose type starts with "order."',
+    );
     await shot(page, 'endpoints-create-secret');
     await page.getByTestId('secret-done').click();
     await page.waitForURL(/\/dashboard\/endpoints\/ep_/);
@@ -128,7 +139,9 @@ describe('endpoints and settings pages in Chromium', () => {
     await page.getByTestId('ep-create').click();
     await page.getByTestId('secret-once').waitFor();
     const warnings = page.getByTestId('save-warning');
-    expect(await warnings.allTextContents()).toEqual(['events[1]: "ordr.created" is not a known event type (not built in, never published); did you mean "order.created"?']);
+    expect(await warnings.allTextContents()).toEqual([
+      'events[1]: "ordr.created" is not a known event type (not built in, never published); did you mean "order.created"?',
+    ]);
     expect(await page.getByTestId('save-warnings').isVisible()).toBe(true);
     await shot(page, 'endpoints-create-warning');
     const id = (await page.getByTestId('endpoint-created').locator('.mono').first().textContent())!;
@@ -172,7 +185,8 @@ describe('endpoints and settings pages in Chromium', () => {
     // The retry fails too, and the schedule (one retry) is used up: failed, two attempts.
     // Polled without waiting for the element, so a failure names where the page is and what it shows.
     const view = page.getByTestId('delivery-view');
-    const viewStatus = async () => ((await view.count()) ? view.getAttribute('data-status') : `no delivery view at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 300)}`);
+    const viewStatus = async () =>
+      (await view.count()) ? view.getAttribute('data-status') : `no delivery view at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 300)}`;
     await expect.poll(viewStatus, { timeout: 15_000 }).toBe('failed');
     await expect.poll(() => page.getByTestId('attempt').count()).toBe(2);
     expect(await page.getByTestId('delivery-event').textContent()).toContain('"invoice": 42');
@@ -213,7 +227,7 @@ describe('endpoints and settings pages in Chromium', () => {
     secret = rotated;
   });
 
-  it('replays a window picked in the viewer\'s time zone and says how many deliveries it queued', async () => {
+  it("replays a window picked in the viewer's time zone and says how many deliveries it queued", async () => {
     const page = await open(ADMIN_KEY, `/dashboard/endpoints/${endpointId}`, { timezoneId: ZONE });
     await page.getByTestId('delivery-row').first().waitFor();
     const rowsBefore = await page.getByTestId('delivery-row').count();
@@ -260,7 +274,7 @@ describe('endpoints and settings pages in Chromium', () => {
     expect((await h.call('GET', '/api/v1/webhooks/endpoints', undefined, key)).status).toBe(401);
   });
 
-  it('settings: the Slack test message reaches Slack, and Slack\'s refusal is shown', async () => {
+  it("settings: the Slack test message reaches Slack, and Slack's refusal is shown", async () => {
     const page = await open(ADMIN_KEY, '/dashboard/settings');
     await page.getByTestId('settings-slack').waitFor();
     const slackInfo = await page.getByTestId('settings-slack').textContent();

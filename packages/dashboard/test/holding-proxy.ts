@@ -21,7 +21,10 @@ export class HoldingProxy {
   private readonly server: Server;
   private readonly tunnels = new Set<Socket>();
 
-  constructor(private readonly target: string, private readonly hold: (req: IncomingMessage) => boolean) {
+  constructor(
+    private readonly target: string,
+    private readonly hold: (req: IncomingMessage) => boolean,
+  ) {
     this.halfSent = new Promise((resolve) => (this.sentHalf = resolve));
     this.abandoned = new Promise((resolve) => (this.gaveUp = resolve));
     this.server = createServer((req, res) => {

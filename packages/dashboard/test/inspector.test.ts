@@ -103,7 +103,11 @@ describe('inspector pages in Chromium', () => {
     expect(await badDetail.getByTestId('signature-detail').textContent()).toContain('✗ signature invalid');
     expect(await badDetail.getByTestId('signature-reason').textContent()).toContain('signature does not match');
 
-    const binary = await fetch(`${h.url}/inspect/${BIN}/upload?x=1&name=blob`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0xff, 0xfe, 0x00, 0x01]) });
+    const binary = await fetch(`${h.url}/inspect/${BIN}/upload?x=1&name=blob`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0xff, 0xfe, 0x00, 0x01]),
+    });
     const binaryId = (await binary.json()).id as string;
     const bin = page.locator(`[data-testid="request-row"][data-id="${binaryId}"]`);
     await bin.waitFor({ timeout: 15_000 });
@@ -132,7 +136,10 @@ describe('inspector pages in Chromium', () => {
   });
 
   it('the bin page fits 390 px', async () => {
-    await fetch(`${h.url}/inspect/${BIN}/a/rather/long/sub/path/that/might/overflow?with=a&long=query-string-value-that-goes-on`, { method: 'POST', body: JSON.stringify({ long: 'x'.repeat(300) }) });
+    await fetch(`${h.url}/inspect/${BIN}/a/rather/long/sub/path/that/might/overflow?with=a&long=query-string-value-that-goes-on`, {
+      method: 'POST',
+      body: JSON.stringify({ long: 'x'.repeat(300) }),
+    });
     const page = await open(`/dashboard/inspector/${BIN}`, NARROW);
     await rows(page).first().waitFor();
     await rows(page).first().getByTestId('request-expand').click();

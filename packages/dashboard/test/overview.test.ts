@@ -23,7 +23,11 @@ describe('overview in Chromium', () => {
   const trigger = async (prompt: string) => {
     const body = JSON.stringify({ note: prompt });
     const sig = createHmac('sha256', secret).update(body).digest('hex');
-    const res = await fetch(`${h.url}/api/v1/webhooks/ops/reporter/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sig }, body });
+    const res = await fetch(`${h.url}/api/v1/webhooks/ops/reporter/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': sig },
+      body,
+    });
     expect(res.status).toBe(202);
     return ((await res.json()) as { run_id: string }).run_id;
   };

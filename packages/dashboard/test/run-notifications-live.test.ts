@@ -28,7 +28,10 @@ describe('run notifications in Chromium, live while the list loads', () => {
     receiver.respond = (req, res) => void (req.path === '/callback' ? held.push(res) : res.writeHead(200).end('ok'));
     h = await startDashboardHookline('sqlite');
     expect((await h.call('POST', '/api/v1/crews', { id: 'live', name: 'Live' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'caller', crew_id: 'live', name: 'caller', runner: 'command', runner_config: { command: '/bin/true' } })).status).toBe(201);
+    expect(
+      (await h.call('POST', '/api/v1/agents', { id: 'caller', crew_id: 'live', name: 'caller', runner: 'command', runner_config: { command: '/bin/true' } }))
+        .status,
+    ).toBe(201);
     expect((await h.call('PUT', '/api/v1/agents/caller/callback', { url: `${receiver.url}/callback` })).status).toBe(200);
     expect((await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${receiver.url}/probe`, events: ['probe.*'] })).status).toBe(201);
     browser = await launchBrowser();
@@ -41,7 +44,8 @@ describe('run notifications in Chromium, live while the list loads', () => {
     await receiver.close();
   });
 
-  const callbackStatus = async (runId: string) => (await h.call('GET', `/api/v1/notifications?execution_id=${runId}&channel=callback`)).body.items[0]?.status as string | undefined;
+  const callbackStatus = async (runId: string) =>
+    (await h.call('GET', `/api/v1/notifications?execution_id=${runId}&channel=callback`)).body.items[0]?.status as string | undefined;
 
   it('a callback that fails between the list query and its arrival shows as failed, with Retry', async () => {
     const run = (await h.call('POST', '/api/v1/agents/caller/runs', { prompt: 'go' })).body as { id: string };
@@ -53,7 +57,10 @@ describe('run notifications in Chromium, live while the list loads', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(String(err.stack ?? err)));
     page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
-    page.on('response', (r) => r.status() === 401 && pageErrors.push(`401 ${r.request().method()} ${r.url()} ${r.request().headers()['cookie'] ? 'with cookie' : 'no cookie'}`));
+    page.on(
+      'response',
+      (r) => r.status() === 401 && pageErrors.push(`401 ${r.request().method()} ${r.url()} ${r.request().headers()['cookie'] ? 'with cookie' : 'no cookie'}`),
+    );
     // The page's delivery.* subscription is live on the server once a probe delivery's message
     // reaches the page: only then may the callback fail.
     let subscribed!: () => void;
@@ -99,7 +106,9 @@ describe('run notifications in Chromium, live while the list loads', () => {
       .waitFor({ timeout: 20_000 })
       .catch(async (err: Error) => {
         const shown = (await page.locator('body').innerText()).replace(/\s+/g, ' ').slice(0, 600);
-        throw new Error(`no failed row with Retry (stage: ${stage}; stale answers ${staleAnswers}; callback held ${held.length}; the page shows: ${shown}; page errors: ${pageErrors.join(' | ').slice(0, 3000)}): ${err.message}`);
+        throw new Error(
+          `no failed row with Retry (stage: ${stage}; stale answers ${staleAnswers}; callback held ${held.length}; the page shows: ${shown}; page errors: ${pageErrors.join(' | ').slice(0, 3000)}): ${err.message}`,
+        );
       });
     expect(await row.getAttribute('data-status')).toBe('failed');
     // The list the page first got said pending: the row is failed only through the live update.

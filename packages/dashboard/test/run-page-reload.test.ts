@@ -24,7 +24,10 @@ describe('run page in Chromium when a load goes wrong', () => {
   beforeAll(async () => {
     h = await startDashboardHookline('sqlite');
     expect((await h.call('POST', '/api/v1/crews', { id: 'cut', name: 'Cut' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'reporter', crew_id: 'cut', name: 'reporter', runner: 'command', runner_config: { command: '/bin/true' } })).status).toBe(201);
+    expect(
+      (await h.call('POST', '/api/v1/agents', { id: 'reporter', crew_id: 'cut', name: 'reporter', runner: 'command', runner_config: { command: '/bin/true' } }))
+        .status,
+    ).toBe(201);
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
@@ -73,7 +76,11 @@ describe('run page in Chromium when a load goes wrong', () => {
       const signInShown = page.waitForURL((u) => u.pathname === '/dashboard/signin' && u.searchParams.get('next') === runHref);
       // The first load after the revocation is refused: the page's own reload when its stream
       // came up may be in flight still; otherwise this Refresh asks for one. Either must do.
-      void page.getByTestId('run-notifications').getByRole('button', { name: 'Refresh' }).click().catch(() => undefined);
+      void page
+        .getByTestId('run-notifications')
+        .getByRole('button', { name: 'Refresh' })
+        .click()
+        .catch(() => undefined);
       await refused;
       await signInShown;
       await page.getByTestId('signin-key').fill(ADMIN_KEY);

@@ -119,13 +119,21 @@ describe('triggers and post-actions pages in Chromium', () => {
     await page.waitForURL(/\/dashboard\/post-actions\/pa_[^/]+$/);
     postActionId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     const saved = (await h.call('GET', `/api/v1/post-actions/${postActionId}`)).body;
-    expect(saved).toMatchObject({ name: 'Receiver: schedule results', method: 'POST', body_template: BODY, timeout_seconds: 10, retry_count: 2, enabled: true, auth: { type: 'bearer' } });
+    expect(saved).toMatchObject({
+      name: 'Receiver: schedule results',
+      method: 'POST',
+      body_template: BODY,
+      timeout_seconds: 10,
+      retry_count: 2,
+      enabled: true,
+      auth: { type: 'bearer' },
+    });
     expect(Object.keys(saved.headers)).toEqual(['Content-Type', 'X-Run']);
     await page.getByTestId('pa-config').waitFor();
     expect(await page.content()).not.toContain(TOKEN);
   });
 
-  it('the builder at 390 px: the API\'s refusal shows at the top; stored header values must be retyped only when the header set changes', async () => {
+  it("the builder at 390 px: the API's refusal shows at the top; stored header values must be retyped only when the header set changes", async () => {
     const page = await open(`/post-actions/${postActionId}/edit`, ADMIN_KEY, NARROW);
     await page.getByTestId('pa-body').waitFor();
     await expect.poll(() => page.getByTestId('preview-body').textContent()).toContain('finished:');
@@ -194,14 +202,23 @@ describe('triggers and post-actions pages in Chromium', () => {
     expect(await row.getByTestId('binding-override').textContent()).toBe(OVERRIDE);
     const bindings = (await h.call('GET', `/api/v1/triggers/schedule/${scheduleId}/post-actions`)).body.items;
     expect(bindings).toHaveLength(1);
-    expect(bindings[0]).toMatchObject({ post_action_id: postActionId, trigger_type: 'schedule', trigger_id: scheduleId, fire_when: 'success', body_override: OVERRIDE, enabled: true });
+    expect(bindings[0]).toMatchObject({
+      post_action_id: postActionId,
+      trigger_type: 'schedule',
+      trigger_id: scheduleId,
+      fire_when: 'success',
+      body_override: OVERRIDE,
+      enabled: true,
+    });
 
     await page.getByTestId('schedule-run-now').click();
     const started = page.getByTestId('schedule-started');
     await started.waitFor();
     const runId = (await started.getByRole('link').textContent())!;
     expect(runId).toMatch(/^run_/);
-    await expect.poll(() => page.locator(`[data-testid="trigger-run-row"][data-id="${runId}"]`).getAttribute('data-status'), { timeout: 15_000 }).toBe('completed');
+    await expect
+      .poll(() => page.locator(`[data-testid="trigger-run-row"][data-id="${runId}"]`).getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('completed');
     await shot(page, 'triggers-schedule-detail');
 
     const history = await open(`/post-actions/${postActionId}`);
@@ -249,7 +266,9 @@ describe('triggers and post-actions pages in Chromium', () => {
     await section.getByTestId('empty-state').waitFor();
     expect((await h.call('GET', `/api/v1/triggers/schedule/${scheduleId}/post-actions`)).body.total).toBe(0);
     // Bound again for the screenshots and the read-only checks below.
-    expect((await h.call('POST', `/api/v1/post-actions/${postActionId}/bindings`, { trigger_type: 'schedule', trigger_id: scheduleId, fire_when: 'any' })).status).toBe(201);
+    expect(
+      (await h.call('POST', `/api/v1/post-actions/${postActionId}/bindings`, { trigger_type: 'schedule', trigger_id: scheduleId, fire_when: 'any' })).status,
+    ).toBe(201);
   });
 
   it('a webhook trigger: its secret is shown once and really signs; rotating shows a new one', async () => {
@@ -274,7 +293,11 @@ describe('triggers and post-actions pages in Chromium', () => {
     const body = JSON.stringify({ note: 'case-ok' });
     const res = await fetch(`${h.url}/api/v1/webhooks/ops/reporter/github`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`, 'x-github-event': 'push' },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+        'x-github-event': 'push',
+      },
       body,
     });
     expect(res.status).toBe(202);
@@ -284,7 +307,9 @@ describe('triggers and post-actions pages in Chromium', () => {
 
     await row.getByTestId('webhook-link').click();
     await page.waitForURL(/\/dashboard\/triggers\/webhooks\/wht_/);
-    await expect.poll(() => page.locator(`[data-testid="trigger-run-row"][data-id="${runId}"]`).getAttribute('data-status'), { timeout: 15_000 }).toBe('completed');
+    await expect
+      .poll(() => page.locator(`[data-testid="trigger-run-row"][data-id="${runId}"]`).getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('completed');
     expect(await page.getByTestId('webhook-url').textContent()).toBe(`POST ${h.url}/api/v1/webhooks/ops/reporter/github`);
     await page.getByTestId('webhook-rotate').click();
     await page.getByTestId('webhook-rotate-yes').click();
@@ -353,13 +378,24 @@ describe('triggers and post-actions pages in Chromium', () => {
 
     await page.goto(`${h.url}/dashboard/triggers/schedules/${scheduleId}`);
     await page.getByTestId('binding-row').waitFor();
-    for (const id of ['schedule-run-now', 'schedule-toggle', 'schedule-edit', 'schedule-delete', 'binding-add', 'binding-edit', 'binding-toggle', 'binding-remove']) await disabled(page.getByTestId(id));
+    for (const id of [
+      'schedule-run-now',
+      'schedule-toggle',
+      'schedule-edit',
+      'schedule-delete',
+      'binding-add',
+      'binding-edit',
+      'binding-toggle',
+      'binding-remove',
+    ])
+      await disabled(page.getByTestId(id));
     expect(await pageWidth(page)).toBeLessThanOrEqual(NARROW.width);
     await shot(page, 'triggers-schedule-detail-read-only-390');
 
     await page.goto(`${h.url}/dashboard/triggers/webhooks/${webhookId}`);
     await page.getByTestId('binding-row').waitFor();
-    for (const id of ['webhook-toggle', 'webhook-edit', 'webhook-rotate', 'webhook-delete', 'binding-add', 'binding-edit', 'binding-toggle', 'binding-remove']) await disabled(page.getByTestId(id));
+    for (const id of ['webhook-toggle', 'webhook-edit', 'webhook-rotate', 'webhook-delete', 'binding-add', 'binding-edit', 'binding-toggle', 'binding-remove'])
+      await disabled(page.getByTestId(id));
     expect(await pageWidth(page)).toBeLessThanOrEqual(NARROW.width);
 
     await page.goto(`${h.url}/dashboard/post-actions`);

@@ -121,7 +121,8 @@ class Converter {
     const props = Object.entries(s.properties ?? {});
     const required = new Set(s.required ?? []);
     const extra = s.additionalProperties;
-    const record = extra && typeof extra === 'object' ? `Record<string, ${this.type(extra, pad)}>` : extra === false ? 'Record<string, never>' : 'Record<string, unknown>';
+    const record =
+      extra && typeof extra === 'object' ? `Record<string, ${this.type(extra, pad)}>` : extra === false ? 'Record<string, never>' : 'Record<string, unknown>';
     if (props.length === 0) return record;
     const inner = `${pad}  `;
     const lines = props.map(([k, v]) => `${doc(v?.description, inner)}${inner}${key(k)}${required.has(k) ? '' : '?'}: ${this.type(v, inner)};`);
@@ -167,7 +168,10 @@ export function openApiToTs(document) {
     // A parameter with a default may be left out, whatever `required` says.
     const ps = list.filter((p) => p.in === where);
     if (ps.length === 0) return 'never';
-    const lines = ps.map((p) => `${doc(p.description ?? p.schema?.description, `${pad}  `)}${pad}  ${key(p.name)}${p.required && p.schema?.default === undefined ? '' : '?'}: ${c.type(p.schema, `${pad}  `)};`);
+    const lines = ps.map(
+      (p) =>
+        `${doc(p.description ?? p.schema?.description, `${pad}  `)}${pad}  ${key(p.name)}${p.required && p.schema?.default === undefined ? '' : '?'}: ${c.type(p.schema, `${pad}  `)};`,
+    );
     return `{\n${lines.join('\n')}\n${pad}}`;
   };
   const bodies = ops.map(({ name, method, path, op, params: list }) => {

@@ -67,7 +67,8 @@ export class Hookline {
   readonly settings: SettingsResource;
 
   constructor(options: HooklineOptions = {}) {
-    const fetchImpl = options.fetch ?? (typeof globalThis.fetch === 'function' ? (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init) : undefined);
+    const fetchImpl =
+      options.fetch ?? (typeof globalThis.fetch === 'function' ? (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init) : undefined);
     if (!fetchImpl) throw new HooklineError('no fetch available in this runtime; pass `fetch` in the options');
     this.baseUrl = (options.baseUrl ?? env('HOOKLINE_URL') ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
     const t = new Transport({

@@ -19,7 +19,16 @@ export class HooklineApiError extends HooklineError {
   readonly method: string;
   readonly path: string;
 
-  constructor(a: { status: number; code: string; message: string; details?: unknown; requestId?: string | undefined; retryAfterMs?: number | undefined; method: string; path: string }) {
+  constructor(a: {
+    status: number;
+    code: string;
+    message: string;
+    details?: unknown;
+    requestId?: string | undefined;
+    retryAfterMs?: number | undefined;
+    method: string;
+    path: string;
+  }) {
     super(a.message);
     this.status = a.status;
     this.code = a.code;

@@ -149,7 +149,8 @@ export class Transport {
         });
         text = await res.text();
       } catch (err) {
-        if (controller.signal.reason === TIMED_OUT) throw new HooklineTimeoutError(`${spec.method} ${spec.path}: no complete answer within ${timeoutMs} ms`, timeoutMs);
+        if (controller.signal.reason === TIMED_OUT)
+          throw new HooklineTimeoutError(`${spec.method} ${spec.path}: no complete answer within ${timeoutMs} ms`, timeoutMs);
         if (opts.signal?.aborted) throw opts.signal.reason;
         const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
         throw new HooklineConnectionError(`${spec.method} ${spec.path}: could not reach Hookline at ${this.o.baseUrl} (${reason})`, { cause: err });

@@ -41,7 +41,13 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
       description: 'Production webhook receiver',
     });
     expect(endpoint.secret).toMatch(/^whsec_/);
-    expect(endpoint).toMatchObject({ url: `${recv.url}/webhooks/agentpost`, events: ['message.received', 'message.bounced'], description: 'Production webhook receiver', signing_scheme: 'standard', enabled: true });
+    expect(endpoint).toMatchObject({
+      url: `${recv.url}/webhooks/agentpost`,
+      events: ['message.received', 'message.bounced'],
+      description: 'Production webhook receiver',
+      signing_scheme: 'standard',
+      enabled: true,
+    });
     const again = await client.webhookEndpoints.get(endpoint.id);
     expect(again).not.toHaveProperty('secret');
     expect(again.id).toBe(endpoint.id);
@@ -114,7 +120,14 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
     expect(crews.items.map((c) => c.id)).toContain('sdk');
     expect((await client.crews.listAll()).map((c) => c.id)).toContain('sdk');
 
-    const agent = await client.agents.create({ id: 'echo', crew_id: 'sdk', name: 'Echo', runner: 'command', runner_config: ECHO, prompt_template: 'Be brief.' });
+    const agent = await client.agents.create({
+      id: 'echo',
+      crew_id: 'sdk',
+      name: 'Echo',
+      runner: 'command',
+      runner_config: ECHO,
+      prompt_template: 'Be brief.',
+    });
     expect(agent.webhook_secret).toMatch(/^hltr_/);
     expect(agent.trigger_url).toBe('/api/v1/webhooks/sdk/echo/trigger');
     expect((await client.agents.update('echo', { description: 'echoes', notifications: { on_error: [] } })).description).toBe('echoes');
@@ -144,17 +157,55 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
 
     // The hand-written models (src/models.ts) list exactly the fields the server sends.
     expect(Object.keys(await client.crews.get('sdk')).sort()).toEqual(['created_at', 'id', 'name', 'updated_at']);
-    expect(Object.keys(agent).sort()).toEqual(
-      ['callback_url', 'created_at', 'crew_id', 'description', 'id', 'max_concurrent_runs', 'model', 'name', 'notifications', 'prompt_template', 'rate_limit_per_minute', 'runner', 'runner_config', 'source', 'source_path', 'timeout_seconds', 'trigger_url', 'updated_at', 'webhook_secret'],
-    );
-    expect(Object.keys(run).sort()).toEqual(['agent_id', 'created_at', 'crew_id', 'duration_seconds', 'error', 'exit_code', 'finished_at', 'id', 'output', 'prompt', 'started_at', 'status', 'trigger_id', 'trigger_name', 'trigger_type', 'usage']);
+    expect(Object.keys(agent).sort()).toEqual([
+      'callback_url',
+      'created_at',
+      'crew_id',
+      'description',
+      'id',
+      'max_concurrent_runs',
+      'model',
+      'name',
+      'notifications',
+      'prompt_template',
+      'rate_limit_per_minute',
+      'runner',
+      'runner_config',
+      'source',
+      'source_path',
+      'timeout_seconds',
+      'trigger_url',
+      'updated_at',
+      'webhook_secret',
+    ]);
+    expect(Object.keys(run).sort()).toEqual([
+      'agent_id',
+      'created_at',
+      'crew_id',
+      'duration_seconds',
+      'error',
+      'exit_code',
+      'finished_at',
+      'id',
+      'output',
+      'prompt',
+      'started_at',
+      'status',
+      'trigger_id',
+      'trigger_name',
+      'trigger_type',
+      'usage',
+    ]);
     expect(Object.keys(run.usage).sort()).toEqual(['iterations_used', 'tokens_used', 'tool_calls']);
     expect(Object.keys(logs.items[0]!).sort()).toEqual(['at', 'line', 'run_id', 'seq', 'stream']);
     expect(Object.keys(agent.runner_config).sort()).toEqual(['args', 'command', 'cwd', 'env']);
 
     // The callback of that run arrives, and its delivery is in the notification log.
     await until('the callback', async () => recv.received.find((r) => r.path === '/callback' && r.body.includes(run.id)));
-    const note = await until('the callback notification', async () => (await client.notifications.list({ execution_id: run.id, channel: 'callback', status: 'delivered' })).items[0]);
+    const note = await until(
+      'the callback notification',
+      async () => (await client.notifications.list({ execution_id: run.id, channel: 'callback', status: 'delivered' })).items[0],
+    );
     expect(await client.notifications.get(note.id)).toMatchObject({ id: note.id, channel: 'callback', agent_id: 'echo' });
     expect((await client.notifications.retry(note.id)).id).toBe(note.id);
 
@@ -166,7 +217,12 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
     const held: Run = await client.runs.create('hold', { prompt: 'wait' });
     await until('the held run to start', async () => ((await client.runs.get(held.id)).status === 'running' ? true : undefined));
     await client.runs.cancel(held.id);
-    expect(await until('the cancel', async () => { const r = await client.runs.get(held.id); return r.status === 'cancelled' ? r : undefined; })).toMatchObject({ status: 'cancelled' });
+    expect(
+      await until('the cancel', async () => {
+        const r = await client.runs.get(held.id);
+        return r.status === 'cancelled' ? r : undefined;
+      }),
+    ).toMatchObject({ status: 'cancelled' });
 
     const sched = await client.schedules.create({ agent_id: 'echo', name: 'nightly', cron: '0 3 * * *', prompt: 'nightly run' });
     expect(sched).toMatchObject({ agent_id: 'echo', name: 'nightly', enabled: true, timezone: 'UTC' });
@@ -180,7 +236,19 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
     const trig = await client.webhookTriggers.create('echo', { name: 'github', scheme: 'github', prompt_template: 'Review.' });
     expect(trig).toMatchObject({ name: 'github', scheme: 'github', url: '/api/v1/webhooks/sdk/echo/github' });
     expect(trig.secret).toMatch(/^hltr_/);
-    expect(Object.keys(trig).sort()).toEqual(['agent_id', 'created_at', 'crew_id', 'enabled', 'id', 'name', 'prompt_template', 'scheme', 'secret', 'updated_at', 'url']);
+    expect(Object.keys(trig).sort()).toEqual([
+      'agent_id',
+      'created_at',
+      'crew_id',
+      'enabled',
+      'id',
+      'name',
+      'prompt_template',
+      'scheme',
+      'secret',
+      'updated_at',
+      'url',
+    ]);
     expect(await client.webhookTriggers.get(trig.id)).not.toHaveProperty('secret');
     expect((await client.webhookTriggers.list({ agent_id: 'echo' })).items.map((t) => t.id)).toEqual([trig.id]);
     expect((await client.webhookTriggers.update(trig.id, { enabled: false })).enabled).toBe(false);
@@ -206,7 +274,13 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
     await client.crews.create({ id: 'pa', name: 'PA' });
     await client.agents.create({ id: 'pa-echo', crew_id: 'pa', name: 'PA Echo', runner: 'command', runner_config: ECHO });
     const trig = await client.webhookTriggers.create('pa-echo', { name: 'hook' });
-    const pa = await client.postActions.create({ name: 'notify', method: 'POST', url: `${recv.url}/post-action`, body_template: '{"run":"{{run_id}}"}', auth: { type: 'bearer', token: 'secret-token' } });
+    const pa = await client.postActions.create({
+      name: 'notify',
+      method: 'POST',
+      url: `${recv.url}/post-action`,
+      body_template: '{"run":"{{run_id}}"}',
+      auth: { type: 'bearer', token: 'secret-token' },
+    });
     expect(pa).toMatchObject({ name: 'notify', method: 'POST', auth: { type: 'bearer' } });
     expect(JSON.stringify(pa)).not.toContain('secret-token');
     expect((await client.postActions.update(pa.id, { retry_count: 0 })).retry_count).toBe(0);
@@ -230,9 +304,19 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
 
     // Fire it: a run from the agent's own URL, signed as docs/agents-and-triggers.md says.
     const body = JSON.stringify({ event: 'sdk.test' });
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode((await client.agents.rotateWebhookSecret('pa-echo')).webhook_secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode((await client.agents.rotateWebhookSecret('pa-echo')).webhook_secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     const sig = [...new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const res = await fetch(`${h.url}/api/v1/webhooks/pa/pa-echo/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sig }, body });
+    const res = await fetch(`${h.url}/api/v1/webhooks/pa/pa-echo/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': sig },
+      body,
+    });
     expect(res.status).toBe(202);
     const history = await until('the post-action run', async () => (await client.postActions.runs(pa.id)).items.find((r) => r.status === 'success'));
     expect(history).toMatchObject({ http_status_code: 200, binding_id: binding.id });

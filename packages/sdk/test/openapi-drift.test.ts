@@ -54,7 +54,9 @@ describe("the SDK's types follow the server's OpenAPI document", () => {
       const a = fresh.split('\n');
       const b = checkedIn.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]);
-      throw new Error(`packages/sdk/src/generated/api-types.ts is out of date (first difference at line ${line + 1}: expected ${JSON.stringify(a[line])}, found ${JSON.stringify(b[line])}). Regenerate it: ${COMMAND}`);
+      throw new Error(
+        `packages/sdk/src/generated/api-types.ts is out of date (first difference at line ${line + 1}: expected ${JSON.stringify(a[line])}, found ${JSON.stringify(b[line])}). Regenerate it: ${COMMAND}`,
+      );
     }
     expect(fresh).toBe(checkedIn);
   });
@@ -62,7 +64,9 @@ describe("the SDK's types follow the server's OpenAPI document", () => {
   it('every /api/v1 operation of the document has a generated type, and the SDK names it', () => {
     const text = readFileSync(GENERATED, 'utf8');
     const ops = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
-      Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => ({ path, m })),
+      Object.keys(item)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => ({ path, m })),
     );
     const api = ops.filter((o) => o.path.startsWith('/api/v1/'));
     expect(api.length).toBeGreaterThan(50);
@@ -99,7 +103,7 @@ describe("the SDK's types follow the server's OpenAPI document", () => {
         const twin = wire.find((w) => shape.keys.every((k) => w.keys.includes(k)));
         return twin ? [`${shape.file}: ${shape.name} {${shape.keys.join(', ')}} copies a shape of ${twin.where}`] : [];
       });
-    expect(copies, 'use the SDK\'s type instead (import type { … } from \'@hookline/sdk\')').toEqual([]);
+    expect(copies, "use the SDK's type instead (import type { … } from '@hookline/sdk')").toEqual([]);
   });
 
   it('finds a copied shape in the dashboard the way the check above reads it', () => {
@@ -146,7 +150,21 @@ describe("the SDK's types follow the server's OpenAPI document", () => {
                 },
               },
             },
-            responses: { '200': { content: { 'application/json': { schema: { allOf: [{ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }, { type: 'object', properties: { secret: { type: 'string' } } }] } } } }, '204': {} },
+            responses: {
+              '200': {
+                content: {
+                  'application/json': {
+                    schema: {
+                      allOf: [
+                        { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+                        { type: 'object', properties: { secret: { type: 'string' } } },
+                      ],
+                    },
+                  },
+                },
+              },
+              '204': {},
+            },
           },
         },
       },

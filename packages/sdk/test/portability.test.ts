@@ -8,7 +8,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 function files(dir: string, ext: RegExp): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Code without comments, so a comment mentioning Buffer or node: is not a finding. */
@@ -67,9 +69,18 @@ describe('the built SDK without Node globals', () => {
     const h = await startHookline('sqlite');
     try {
       const out = await new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, [join(root, 'test/fixtures/no-node-globals.mjs'), h.url, ADMIN_KEY], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+        execFile(process.execPath, [join(root, 'test/fixtures/no-node-globals.mjs'), h.url, ADMIN_KEY], (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+        ),
       );
-      expect(JSON.parse(out)).toEqual({ defaultUrl: 'http://127.0.0.1:8787', store: 'sqlite', type: 'sdk.edge', tampered: 'invalid_signature', process: 'undefined', Buffer: 'undefined' });
+      expect(JSON.parse(out)).toEqual({
+        defaultUrl: 'http://127.0.0.1:8787',
+        store: 'sqlite',
+        type: 'sdk.edge',
+        tampered: 'invalid_signature',
+        process: 'undefined',
+        Buffer: 'undefined',
+      });
     } finally {
       await h.close();
     }

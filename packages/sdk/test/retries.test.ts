@@ -38,9 +38,11 @@ class Scripted {
   }
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Answer =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
 const ok = json(200, { items: [], total: 0, limit: 50, offset: 0 });
 const unavailable = json(503, { error: { code: 'database_unavailable', message: 'the database does not answer' } });
 /** Drops the connection without an answer: a network error for the client. */
@@ -60,7 +62,8 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 describe('retries, timeouts and errors against a real local HTTP server', () => {
   const s = new Scripted();
   // Backoff of a few milliseconds: the tests count attempts, they do not wait for real delays.
-  const client = (o: Partial<ConstructorParameters<typeof Hookline>[0]> = {}) => new Hookline({ apiKey: 'hl_sk_test', baseUrl: s.url, retryBaseDelayMs: 1, retryMaxDelayMs: 5, ...o });
+  const client = (o: Partial<ConstructorParameters<typeof Hookline>[0]> = {}) =>
+    new Hookline({ apiKey: 'hl_sk_test', baseUrl: s.url, retryBaseDelayMs: 1, retryMaxDelayMs: 5, ...o });
 
   beforeAll(() => s.start());
   afterAll(() => s.close());
@@ -82,7 +85,9 @@ describe('retries, timeouts and errors against a real local HTTP server', () => 
 
   it('encodes query parameters and path segments', async () => {
     await client().deliveries.list({ endpoint_id: 'ep 1', status: 'failed', limit: 10 });
-    await client().webhookEndpoints.get('a/b?c').catch(() => {});
+    await client()
+      .webhookEndpoints.get('a/b?c')
+      .catch(() => {});
     expect(s.seen.map((r) => r.url)).toEqual(['/api/v1/deliveries?endpoint_id=ep%201&status=failed&limit=10', '/api/v1/webhooks/endpoints/a%2Fb%3Fc']);
   });
 
@@ -234,7 +239,10 @@ describe('retries, timeouts and errors against a real local HTTP server', () => 
       await c.settings.get();
       expect(s.seen[0]!.headers.authorization).toBe('Bearer hl_sk_from_env');
     } finally {
-      for (const [k, v] of [['HOOKLINE_URL', before.url], ['HOOKLINE_API_KEY', before.key]] as const) {
+      for (const [k, v] of [
+        ['HOOKLINE_URL', before.url],
+        ['HOOKLINE_API_KEY', before.key],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }

@@ -47,7 +47,9 @@ function installed(name: 'bun' | 'deno'): { bin: string; version: string } {
       if (said.includes(version)) return { bin, version };
     } catch {}
   }
-  throw new Error(`${name} ${version} is not installed (looked in ${candidates.join(', ')}): run \`npm test\` or \`node scripts/test-setup.mjs\` at the repository root, which install bun and deno into packages/sdk/test/runtimes`);
+  throw new Error(
+    `${name} ${version} is not installed (looked in ${candidates.join(', ')}): run \`npm test\` or \`node scripts/test-setup.mjs\` at the repository root, which install bun and deno into packages/sdk/test/runtimes`,
+  );
 }
 
 /** The command that runs the fixture under `runtime`: plain `node`, `bun <file>`, `deno run` with only the permissions the SDK needs. */
@@ -115,12 +117,26 @@ describe('the built SDK on Node, Bun and Deno, against a real Hookline', () => {
     expect(out.published.id).toMatch(/^evt_/);
     expect(await client.events.get(out.published.id)).toMatchObject({ id: out.published.id, type: 'sdk.runtime', data: { runtime } });
     await until(`delivery of the event ${runtime} published`, async () => recv.received.find((x) => x.path === '/ep' && x.body.includes(out.published.id)));
-    expect(out.notFound).toEqual({ name: 'HooklineApiError', status: 404, code: 'not_found', isHooklineError: true, isVerificationError: false, isApiError: true });
+    expect(out.notFound).toEqual({
+      name: 'HooklineApiError',
+      status: 404,
+      code: 'not_found',
+      isHooklineError: true,
+      isVerificationError: false,
+      isApiError: true,
+    });
 
     // (b) verifyWebhook on what Hookline really sent
     expect(out.verified).toEqual({ id: capturedId, type: 'sdk.captured', data: { n: 1 } });
     expect(out.verifiedBytes).toEqual({ id: capturedId });
-    expect(out.tampered).toEqual({ changed: true, name: 'WebhookVerificationError', reason: 'invalid_signature', isHooklineError: true, isVerificationError: true, isApiError: false });
+    expect(out.tampered).toEqual({
+      changed: true,
+      name: 'WebhookVerificationError',
+      reason: 'invalid_signature',
+      isHooklineError: true,
+      isVerificationError: true,
+      isApiError: false,
+    });
 
     // (c) iterate() walked two pages
     expect(out.iterated.ids).toEqual(endpointIds);

@@ -53,7 +53,9 @@ describe('verifyWebhook against the requests Hookline really sends', () => {
 
   beforeAll(async () => {
     await recv.start();
-    h = await startHookline('sqlite', { overrides: { notifications: { webhooks: [{ name: 'agw', url: `${recv.url}/agw`, secret: NAMED_SECRET, events: ['on_complete'] }] } } });
+    h = await startHookline('sqlite', {
+      overrides: { notifications: { webhooks: [{ name: 'agw', url: `${recv.url}/agw`, secret: NAMED_SECRET, events: ['on_complete'] }] } },
+    });
     client = new Hookline({ apiKey: ADMIN_KEY, baseUrl: h.url });
     for (const scheme of ENDPOINT_SCHEMES) {
       const ep = await client.webhookEndpoints.create({ url: `${recv.url}/ep/${scheme}`, events: ['sdk.*'], signing_scheme: scheme });
@@ -79,9 +81,13 @@ describe('verifyWebhook against the requests Hookline really sends', () => {
     expect(await verifyWebhook({ secret, headers: new Headers(headersOf(r)), body: bytes })).toEqual(envelope);
     // express.raw() hands over a Buffer: a Uint8Array view into a larger pool.
     expect(await verifyWebhook({ secret, headers: r.headers, body: Buffer.from(r.body) })).toEqual(envelope);
-    expect(await verifyWebhook({ secret, headers: headersOf(r), body: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })).toEqual(envelope);
+    expect(await verifyWebhook({ secret, headers: headersOf(r), body: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })).toEqual(
+      envelope,
+    );
     // Header names as a framework might spell them.
-    const titled = Object.fromEntries(Object.entries(headersOf(r)).map(([k, v]) => [k.replace(/(^|-)(\w)/g, (_m, d: string, c: string) => d + c.toUpperCase()), v]));
+    const titled = Object.fromEntries(
+      Object.entries(headersOf(r)).map(([k, v]) => [k.replace(/(^|-)(\w)/g, (_m, d: string, c: string) => d + c.toUpperCase()), v]),
+    );
     expect(await verifyWebhook({ secret, headers: titled, body: r.body, scheme })).toEqual(envelope);
   });
 
@@ -93,11 +99,21 @@ describe('verifyWebhook against the requests Hookline really sends', () => {
     const run = await client.runs.create('vw-echo', { prompt: 'go', wait: true });
     expect(run.status).toBe('completed');
 
-    const completed = await until('run.completed', async () => recv.received.find((r) => r.path === '/runs' && r.body.includes('"run.completed"') && r.body.includes(run.id)));
+    const completed = await until('run.completed', async () =>
+      recv.received.find((r) => r.path === '/runs' && r.body.includes('"run.completed"') && r.body.includes(run.id)),
+    );
     const event = await verifyWebhook<HooklineEvent>({ secret: runs.secret, headers: completed.headers, body: completed.body });
     expect(isRunEvent(event)).toBe(true);
     if (!isRunEvent(event)) return;
-    expect(event.data).toMatchObject({ execution_id: run.id, agent_loop_id: 'vw-echo', status: 'completed', result: { output: 'all good' }, crew_id: 'vw', crew_name: 'Verify crew', trigger_type: 'manual' });
+    expect(event.data).toMatchObject({
+      execution_id: run.id,
+      agent_loop_id: 'vw-echo',
+      status: 'completed',
+      result: { output: 'all good' },
+      crew_id: 'vw',
+      crew_name: 'Verify crew',
+      trigger_type: 'manual',
+    });
     expect(event.data.metadata.model).toBe('gpt-4');
 
     const callback = await until('the callback', async () => recv.received.find((r) => r.path === '/cb' && r.body.includes(run.id)));
@@ -128,7 +144,9 @@ describe('verifyWebhook against the requests Hookline really sends', () => {
     else expect(headers['x-hookline-next-signature']).toBeDefined();
     expect(await verifyWebhook({ secret: old, headers, body: r.body })).toMatchObject({ type: 'sdk.hello' });
     expect(await verifyWebhook({ secret: next, headers, body: r.body })).toMatchObject({ type: 'sdk.hello' });
-    expect(await verifyWebhook({ secret: [scheme === 'standard' ? otherWhsec() : 'not-the-secret', next], headers, body: r.body })).toMatchObject({ type: 'sdk.hello' });
+    expect(await verifyWebhook({ secret: [scheme === 'standard' ? otherWhsec() : 'not-the-secret', next], headers, body: r.body })).toMatchObject({
+      type: 'sdk.hello',
+    });
     expect(await reason({ secret: scheme === 'standard' ? otherWhsec() : 'not-the-secret', headers, body: r.body })).toBe('invalid_signature');
     if (scheme === 'standard') {
       const onlyOld = { ...headers, 'webhook-signature': headers['webhook-signature']!.split(' ')[1]! };
@@ -166,7 +184,9 @@ describe('verifyWebhook against the requests Hookline really sends', () => {
       await expect(verifyWebhook({ ...base(), now: (ts + 300) * 1000 })).resolves.toMatchObject({ type: 'sdk.hello' });
       expect(await reason({ ...base(), now: (ts + 11) * 1000, toleranceSeconds: 10 })).toBe('timestamp_too_old');
       // Moving the timestamp into the window breaks the signature, which covers it.
-      expect(await reason({ ...base(), headers: { ...base().headers, 'webhook-timestamp': String(ts + 1000) }, now: (ts + 1000) * 1000 })).toBe('invalid_signature');
+      expect(await reason({ ...base(), headers: { ...base().headers, 'webhook-timestamp': String(ts + 1000) }, now: (ts + 1000) * 1000 })).toBe(
+        'invalid_signature',
+      );
     });
 
     it('missing and malformed headers', async () => {
@@ -177,7 +197,8 @@ describe('verifyWebhook against the requests Hookline really sends', () => {
       const { 'webhook-signature': _s, ...unsigned } = base().headers;
       expect(await reason({ ...base(), headers: unsigned })).toBe('missing_header');
       expect(await reason({ ...base(), headers: {} })).toBe('missing_header');
-      for (const ts of ['abc', '-5', '1e9', '', ' 1']) expect(await reason({ ...base(), headers: { ...base().headers, 'webhook-timestamp': ts } }), ts).toMatch(/^(malformed_header|missing_header)$/);
+      for (const ts of ['abc', '-5', '1e9', '', ' 1'])
+        expect(await reason({ ...base(), headers: { ...base().headers, 'webhook-timestamp': ts } }), ts).toMatch(/^(malformed_header|missing_header)$/);
       expect(await reason({ ...base(), headers: { ...base().headers, 'webhook-timestamp': 'abc' } })).toBe('malformed_header');
       expect(await reason(withSig('garbage'))).toBe('malformed_header');
     });

@@ -56,7 +56,17 @@ describe.each(STORES)('clock jumps (%s)', (kind) => {
     // Either way each is claimed once, which is what the counts below check.
     h = await startHookline(kind, { clock, random: () => 0, runnerFor: () => instantRunner, overrides: { delivery: { poll_interval: '1h' } } });
     expect((await h.call('POST', '/api/v1/crews', { id: 'ops', name: 'Ops' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'ticker', crew_id: 'ops', name: 'Ticker', runner: 'command', runner_config: { command: process.execPath } })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/v1/agents', {
+          id: 'ticker',
+          crew_id: 'ops',
+          name: 'Ticker',
+          runner: 'command',
+          runner_config: { command: process.execPath },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   afterAll(async () => {
@@ -120,7 +130,9 @@ describe.each(STORES)('clock jumps (%s)', (kind) => {
     await at(B + 8 * H + 5 * MIN + 45 * S);
     ticks.skippedAsMissed++;
     const missed = await schedule();
-    expect(missed.last_skip_reason).toBe(`missed: the ticks from ${iso(B + 6 * H + 7 * MIN)} to ${iso(B + 8 * H + 5 * MIN)}; the latest was 45 s late (misfire grace 30 s)`);
+    expect(missed.last_skip_reason).toBe(
+      `missed: the ticks from ${iso(B + 6 * H + 7 * MIN)} to ${iso(B + 8 * H + 5 * MIN)}; the latest was 45 s late (misfire grace 30 s)`,
+    );
     expect(missed.next_run_at).toBe(iso(B + 8 * H + 6 * MIN));
     expect(await firedInstants(id)).toHaveLength(7);
     await at(B + 8 * H + 6 * MIN);

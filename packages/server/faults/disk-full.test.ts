@@ -84,7 +84,9 @@ describe('faults: the disk under SQLite fills up', () => {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK},mode=0700`, 'tmpfs', data], { stdio: 'pipe' });
     } catch (err) {
-      throw new Error(`this scenario needs a small file system of its own and mounts a tmpfs for it, which needs root (CAP_SYS_ADMIN): ${(err as Error & { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`);
+      throw new Error(
+        `this scenario needs a small file system of its own and mounts a tmpfs for it, which needs root (CAP_SYS_ADMIN): ${(err as Error & { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`,
+      );
     }
     mounted = true;
     writeServeConfig(root, { lease: '2s', poll_interval: '200ms' });

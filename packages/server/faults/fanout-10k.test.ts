@@ -89,14 +89,16 @@ describe.each(STORES)('fan-out of one event to 10,000 endpoints (%s)', (kind) =>
     await new Promise((r) => setTimeout(r, 500));
     for (const [path, n] of arrivals) for (let i = 0; i < n; i++) ledger.arrive(path);
 
-    const byStatus = await Promise.all(['pending', 'failed'].map(async (s) => (await h.call('GET', `/api/v1/deliveries?status=${s}&limit=1`)).body.total as number));
+    const byStatus = await Promise.all(
+      ['pending', 'failed'].map(async (s) => (await h.call('GET', `/api/v1/deliveries?status=${s}&limit=1`)).body.total as number),
+    );
     const sample = (await h.call('GET', '/api/v1/deliveries?limit=1')).body.items[0];
     const perReceiver = receivers.map((r) => r.received.length);
 
     const figure = ledger.figure(`fan-out to ${ENDPOINTS} endpoints (${kind})`, {
       store: kind,
       endpoints: ENDPOINTS,
-      endpoint_creation: 'hl.endpoints.create (the API route\'s admin layer), 16 at a time',
+      endpoint_creation: "hl.endpoints.create (the API route's admin layer), 16 at a time",
       create_endpoints_ms: Math.round(createMs),
       publish_call_ms: Math.round(publishMs),
       deliver_all_ms: Math.round(deliverAllMs),

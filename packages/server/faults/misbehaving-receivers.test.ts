@@ -50,7 +50,13 @@ describe('misbehaving receivers beside a healthy endpoint (sqlite)', () => {
   const faults: Fault[] = [
     // More events than the endpoint's 4 slots: the queued ones must not block anyone else either.
     { name: 'black-hole', type: 'fault.black_hole', events: 8, endpoint: { timeout_seconds: 2, retry_schedule: ONE_RETRY }, url: () => hole.url },
-    { name: 'trickle (status line)', type: 'fault.trickle_head', events: 3, endpoint: { timeout_seconds: 2, retry_schedule: ONE_RETRY }, url: () => slowHead.url },
+    {
+      name: 'trickle (status line)',
+      type: 'fault.trickle_head',
+      events: 3,
+      endpoint: { timeout_seconds: 2, retry_schedule: ONE_RETRY },
+      url: () => slowHead.url,
+    },
     { name: 'trickle (body)', type: 'fault.trickle_body', events: 3, endpoint: { timeout_seconds: 2, retry_schedule: ONE_RETRY }, url: () => slowBody.url },
     { name: '100 MB answer', type: 'fault.huge', events: 3, endpoint: { timeout_seconds: 30 }, url: () => huge.url },
     { name: 'connection reset', type: 'fault.reset', events: 5, endpoint: { retry_schedule: ONE_RETRY }, url: () => reset.url },
@@ -69,7 +75,8 @@ describe('misbehaving receivers beside a healthy endpoint (sqlite)', () => {
     const list = (await h.call('GET', `/api/v1/deliveries?endpoint_id=${endpointId}&limit=200`)).body.items as any[];
     return Promise.all(list.map(async (d) => (await h.call('GET', `/api/v1/deliveries/${d.id}`)).body));
   };
-  const pendingOf = async (endpointId: string): Promise<number> => (await h.call('GET', `/api/v1/deliveries?endpoint_id=${endpointId}&status=pending&limit=1`)).body.total;
+  const pendingOf = async (endpointId: string): Promise<number> =>
+    (await h.call('GET', `/api/v1/deliveries?endpoint_id=${endpointId}&status=pending&limit=1`)).body.total;
 
   /** Publishes `n`-or-more healthy events 20 ms apart (until `more()` says stop) and returns each one's publish→arrival latency. */
   const healthyStream = async (ledger: Ledger, n: number, more: () => boolean = () => false): Promise<number[]> => {
@@ -103,7 +110,10 @@ describe('misbehaving receivers beside a healthy endpoint (sqlite)', () => {
       slowSeen.set(id, (slowSeen.get(id) ?? 0) + 1);
       setTimeout(() => res.writeHead(200).end('late but fine'), LEASE_MS + 2000);
     };
-    h = await startHookline('sqlite', { random: () => 0, overrides: { delivery: { per_endpoint_in_flight: 4, poll_interval: '200ms', lease: `${LEASE_MS}ms` } } });
+    h = await startHookline('sqlite', {
+      random: () => 0,
+      overrides: { delivery: { per_endpoint_in_flight: 4, poll_interval: '200ms', lease: `${LEASE_MS}ms` } },
+    });
     const hp = await h.call('POST', EP, { url: `${healthy.url}/healthy`, events: ['healthy.tick'] });
     expect(hp.status).toBe(201);
     endpointOf.set('healthy', hp.body.id);
@@ -214,11 +224,19 @@ describe('misbehaving receivers beside a healthy endpoint (sqlite)', () => {
     }
     // What reached each receiver is exactly what Hookline recorded: no attempt unaccounted for, no extra sends.
     const sentTo: [string, RawReceiver | { seen: Map<string, number> }, number][] = [
-      ['black-hole', hole, 2], ['trickle (status line)', slowHead, 2], ['trickle (body)', slowBody, 2], ['connection reset', reset, 2], ['100 MB answer', huge, 1], ['slower than the lease', { seen: slowSeen }, 1],
+      ['black-hole', hole, 2],
+      ['trickle (status line)', slowHead, 2],
+      ['trickle (body)', slowBody, 2],
+      ['connection reset', reset, 2],
+      ['100 MB answer', huge, 1],
+      ['slower than the lease', { seen: slowSeen }, 1],
     ];
     for (const [name, rx, perEvent] of sentTo) {
       expect([...rx.seen.keys()].sort(), name).toEqual([...faultIds.get(name)!].sort());
-      expect([...rx.seen.values()].every((n) => n === perEvent), name).toBe(true);
+      expect(
+        [...rx.seen.values()].every((n) => n === perEvent),
+        name,
+      ).toBe(true);
     }
     expect([...flakySeen.values()].every((n) => n === RECOVER_AFTER + 1)).toBe(true);
     // The 100 MB answers were abandoned after the first 4 KB, not drained: neither side held them.
@@ -271,12 +289,22 @@ describe('an answer slower than the lease, two workers on one PostgreSQL schema'
       const ep = await a.call('POST', EP, { url: `${slow.url}/slow`, events: ['slow.*'], timeout_seconds: 10 });
       expect(ep.status).toBe(201);
       for (let i = 0; i < 6; i++) ledger.accept((await a.call('POST', '/api/v1/events', { type: 'slow.x', data: { i } })).body.event.id);
-      await until('every slow delivery recorded', async () => ((await a.call('GET', '/api/v1/deliveries?status=delivered&limit=1')).body.total === 6 ? true : undefined), 30_000);
+      await until(
+        'every slow delivery recorded',
+        async () => ((await a.call('GET', '/api/v1/deliveries?status=delivered&limit=1')).body.total === 6 ? true : undefined),
+        30_000,
+      );
       // A stolen row would have been sent again when its lease ran out, 2 s before its first answer came.
       await sleep(500);
       for (const [id, n] of seen) for (let i = 0; i < n; i++) ledger.arrive(id);
       const attempts = (await a.call('GET', '/api/v1/deliveries?limit=10')).body.items.map((d: any) => d.attempts);
-      const figure = ledger.figure('answer slower than the lease, 2 workers (postgres)', { store: 'postgres', workers: 2, lease_ms: LEASE_MS, answer_after_ms: LEASE_MS + 2000, attempts });
+      const figure = ledger.figure('answer slower than the lease, 2 workers (postgres)', {
+        store: 'postgres',
+        workers: 2,
+        lease_ms: LEASE_MS,
+        answer_after_ms: LEASE_MS + 2000,
+        attempts,
+      });
       recordFigure('misbehaving-receivers-slow-cluster', figure);
       expect(figure.lost).toBe(0);
       expect(figure.duplicated).toBe(0);

@@ -76,7 +76,14 @@ describe('faults: PostgreSQL restarted during a burst', () => {
     // A schedule firing every second, for an agent whose run takes a second: the worker's
     // scheduler and run executor are busy when the database goes away.
     expect((await call(api.url, 'POST', '/api/v1/crews', { id: 'faults', name: 'faults' })).status).toBe(201);
-    const agent = await call(api.url, 'POST', '/api/v1/agents', { id: 'ticker', crew_id: 'faults', name: 'ticker', runner: 'command', runner_config: { command: 'sleep', args: ['1'] }, timeout_seconds: 30 });
+    const agent = await call(api.url, 'POST', '/api/v1/agents', {
+      id: 'ticker',
+      crew_id: 'faults',
+      name: 'ticker',
+      runner: 'command',
+      runner_config: { command: 'sleep', args: ['1'] },
+      timeout_seconds: 30,
+    });
     expect(agent.status, JSON.stringify(agent.body)).toBe(201);
     const schedule = await call(api.url, 'POST', '/api/v1/schedules', { agent_id: 'ticker', name: 'every second', cron: '* * * * * *' });
     expect(schedule.status, JSON.stringify(schedule.body)).toBe(201);
@@ -86,7 +93,14 @@ describe('faults: PostgreSQL restarted during a burst', () => {
     let stop = false;
     const live = emptyReport();
     const ids = Array.from({ length: 100_000 }, (_, i) => `pgr-${i}`);
-    const publishing = publishEvents(api.url, ids, { ledger, concurrency: 10, stop: () => stop, retryUnavailableForMs: CLIENT_PATIENCE_MS, timeoutMs: CLIENT_TIMEOUT_MS, report: live });
+    const publishing = publishEvents(api.url, ids, {
+      ledger,
+      concurrency: 10,
+      stop: () => stop,
+      retryUnavailableForMs: CLIENT_PATIENCE_MS,
+      timeoutMs: CLIENT_TIMEOUT_MS,
+      report: live,
+    });
     const acceptedAfter = async (n: number, what: string) => {
       try {
         await until(what, async () => (ledger.published >= n ? true : undefined), 30_000);
@@ -130,10 +144,21 @@ describe('faults: PostgreSQL restarted during a burst', () => {
 
     // The scheduler still fires after the outage, and no run is left 'running' by it: a run that
     // ended while the database was away still gets its outcome (and its run.* event) recorded.
-    const runs = async (q: string) => ((await call(api.url, 'GET', `/api/v1/runs?agent_id=ticker&limit=200${q}`)).body.items as { status: string; created_at: string; started_at: string | null }[]);
-    await until('a scheduled run started after the outage to complete', async () => ((await runs('&status=completed')).some((r) => Date.parse(r.created_at) > backAt) ? true : undefined), 15_000);
+    const runs = async (q: string) =>
+      (await call(api.url, 'GET', `/api/v1/runs?agent_id=ticker&limit=200${q}`)).body.items as {
+        status: string;
+        created_at: string;
+        started_at: string | null;
+      }[];
+    await until(
+      'a scheduled run started after the outage to complete',
+      async () => ((await runs('&status=completed')).some((r) => Date.parse(r.created_at) > backAt) ? true : undefined),
+      15_000,
+    );
     const stuck = async () => (await runs('')).filter((r) => ['running', 'queued'].includes(r.status) && Date.parse(r.created_at) < backAt);
-    const stuckRuns = await until('no run from before the outage still running', async () => ((await stuck()).length === 0 ? 0 : undefined), 20_000).catch(async () => stuck());
+    const stuckRuns = await until('no run from before the outage still running', async () => ((await stuck()).length === 0 ? 0 : undefined), 20_000).catch(
+      async () => stuck(),
+    );
     const runTotals = (await runs('')).reduce<Record<string, number>>((m, r) => ((m[r.status] = (m[r.status] ?? 0) + 1), m), {});
 
     const figure = ledger.figure('PostgreSQL restarted twice during a burst (pg_ctl restart -m fast, then a 3 s stop/start)', {

@@ -62,149 +62,157 @@ describe('faults: SIGKILL mid-burst, 10 cycles', () => {
     return d;
   };
 
-  it('SQLite: kill -9 of `hookline serve` while it accepts and delivers, restart on the same data dir; every accepted event arrives', async () => {
-    assertCliBuilt();
-    const started = Date.now();
-    const random = seededRandom(SEED);
-    const dir = tempDir('hookline-fault-kill-sqlite-');
-    writeServeConfig(dir, DELIVERY);
-    const ledger = new Ledger();
-    const rx = await new LedgerReceiver(ledger).start();
-    receivers.push(rx);
+  it(
+    'SQLite: kill -9 of `hookline serve` while it accepts and delivers, restart on the same data dir; every accepted event arrives',
+    async () => {
+      assertCliBuilt();
+      const started = Date.now();
+      const random = seededRandom(SEED);
+      const dir = tempDir('hookline-fault-kill-sqlite-');
+      writeServeConfig(dir, DELIVERY);
+      const ledger = new Ledger();
+      const rx = await new LedgerReceiver(ledger).start();
+      receivers.push(rx);
 
-    let carry: string[] = [];
-    let republished = 0;
-    const killPoints: number[] = [];
-    const exits: string[] = [];
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const { proc, url } = await serve(`hookline#${cycle + 1}`, dir);
-      if (cycle === 0) {
-        const ep = await call(url, 'POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/hook`, events: ['fault.*'] });
-        expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+      let carry: string[] = [];
+      let republished = 0;
+      const killPoints: number[] = [];
+      const exits: string[] = [];
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        const { proc, url } = await serve(`hookline#${cycle + 1}`, dir);
+        if (cycle === 0) {
+          const ep = await call(url, 'POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/hook`, events: ['fault.*'] });
+          expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+        }
+        // Killed from inside the receiver, synchronously, on the n-th arrival of this cycle: the
+        // process dies with that request (and others) unanswered, while the client may still be publishing.
+        const { killed, killAfter } = killAtRandomArrival(rx, proc, random);
+        republished += carry.length;
+        const report = await publishEvents(url, [...carry, ...cycleIds('sqlite', cycle)], { ledger, stop: killed });
+        expect(report.violations, proc.describe()).toEqual([]);
+        // Whatever was not confirmed (connection lost, never sent) goes again in the next cycle.
+        carry = [...report.failed.map((f) => f.id), ...report.notTried];
+        // The burst may be all accepted before the kill point: then the kill still lands mid-delivery.
+        const exit = await Promise.race([proc.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000))]);
+        if (exit === 'alive') throw new Error(`cycle ${cycle}: ${killAfter} deliveries never arrived, so the kill never came: ${proc.describe()}`);
+        exits.push(exit.signal ?? String(exit.code));
+        killPoints.push(killAfter);
+        rx.onArrival = undefined;
       }
-      // Killed from inside the receiver, synchronously, on the n-th arrival of this cycle: the
-      // process dies with that request (and others) unanswered, while the client may still be publishing.
-      const { killed, killAfter } = killAtRandomArrival(rx, proc, random);
+
+      // The last process is left running: it takes over what the kills left behind.
+      const last = await serve('hookline#final', dir);
       republished += carry.length;
-      const report = await publishEvents(url, [...carry, ...cycleIds('sqlite', cycle)], { ledger, stop: killed });
-      expect(report.violations, proc.describe()).toEqual([]);
-      // Whatever was not confirmed (connection lost, never sent) goes again in the next cycle.
-      carry = [...report.failed.map((f) => f.id), ...report.notTried];
-      // The burst may be all accepted before the kill point: then the kill still lands mid-delivery.
-      const exit = await Promise.race([proc.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000))]);
-      if (exit === 'alive') throw new Error(`cycle ${cycle}: ${killAfter} deliveries never arrived, so the kill never came: ${proc.describe()}`);
-      exits.push(exit.signal ?? String(exit.code));
-      killPoints.push(killAfter);
-      rx.onArrival = undefined;
-    }
+      const final = await publishEvents(last.url, carry, { ledger });
+      expect(final.failed, last.proc.describe()).toEqual([]);
+      expect(final.violations).toEqual([]);
+      const drainStarted = Date.now();
+      await waitForAllArrived(ledger, 60_000);
+      const drainMs = Date.now() - drainStarted;
+      const totals = await waitForSettled(last.url, ledger.published, 30_000);
 
-    // The last process is left running: it takes over what the kills left behind.
-    const last = await serve('hookline#final', dir);
-    republished += carry.length;
-    const final = await publishEvents(last.url, carry, { ledger });
-    expect(final.failed, last.proc.describe()).toEqual([]);
-    expect(final.violations).toEqual([]);
-    const drainStarted = Date.now();
-    await waitForAllArrived(ledger, 60_000);
-    const drainMs = Date.now() - drainStarted;
-    const totals = await waitForSettled(last.url, ledger.published, 30_000);
+      const figure = ledger.figure('SIGKILL of hookline serve mid-burst, 10 cycles, SQLite', {
+        cycles: CYCLES,
+        kills: exits.length,
+        seed: SEED,
+        kill_after_arrivals: killPoints,
+        republished_after_kill: republished,
+        duplicate_bound: CYCLES * MAX_IN_FLIGHT,
+        final_drain_ms: drainMs,
+        store_totals: totals,
+        runtime_ms: Date.now() - started,
+      });
+      recordFigure('process-kill-sqlite', figure);
 
-    const figure = ledger.figure('SIGKILL of hookline serve mid-burst, 10 cycles, SQLite', {
-      cycles: CYCLES,
-      kills: exits.length,
-      seed: SEED,
-      kill_after_arrivals: killPoints,
-      republished_after_kill: republished,
-      duplicate_bound: CYCLES * MAX_IN_FLIGHT,
-      final_drain_ms: drainMs,
-      store_totals: totals,
-      runtime_ms: Date.now() - started,
-    });
-    recordFigure('process-kill-sqlite', figure);
+      expect(exits).toEqual(Array(CYCLES).fill('SIGKILL'));
+      expect(ledger.published).toBe(CYCLES * BURST);
+      expect(ledger.missing()).toEqual([]);
+      expect(figure.lost).toBe(0);
+      expect(ledger.unexpected()).toEqual([]);
+      expect(figure.duplicated).toBeLessThanOrEqual(CYCLES * MAX_IN_FLIGHT);
+      expect(totals).toEqual({ pending: 0, delivered: CYCLES * BURST, failed: 0 });
+      expect(await last.proc.stop(), last.proc.describe()).toEqual({ code: 0, signal: null });
+    },
+    TEST_TIMEOUT,
+  );
 
-    expect(exits).toEqual(Array(CYCLES).fill('SIGKILL'));
-    expect(ledger.published).toBe(CYCLES * BURST);
-    expect(ledger.missing()).toEqual([]);
-    expect(figure.lost).toBe(0);
-    expect(ledger.unexpected()).toEqual([]);
-    expect(figure.duplicated).toBeLessThanOrEqual(CYCLES * MAX_IN_FLIGHT);
-    expect(totals).toEqual({ pending: 0, delivered: CYCLES * BURST, failed: 0 });
-    expect(await last.proc.stop(), last.proc.describe()).toEqual({ code: 0, signal: null });
-  }, TEST_TIMEOUT);
+  it(
+    'PostgreSQL: an api and 3 workers; each cycle one worker at random is killed mid-burst and restarted; every accepted event arrives',
+    async () => {
+      assertCliBuilt();
+      const started = Date.now();
+      const random = seededRandom(SEED + 1);
+      const dir = tempDir('hookline-fault-kill-pg-');
+      writeServeConfig(dir, DELIVERY);
+      schema = await createTestSchema();
+      const env = { HOOKLINE_DATABASE_URL: schemaUrl(TEST_DATABASE_URL, schema.schema, schema.applicationName) };
+      const ledger = new Ledger();
+      const rx = await new LedgerReceiver(ledger).start();
+      receivers.push(rx);
 
-  it('PostgreSQL: an api and 3 workers; each cycle one worker at random is killed mid-burst and restarted; every accepted event arrives', async () => {
-    assertCliBuilt();
-    const started = Date.now();
-    const random = seededRandom(SEED + 1);
-    const dir = tempDir('hookline-fault-kill-pg-');
-    writeServeConfig(dir, DELIVERY);
-    schema = await createTestSchema();
-    const env = { HOOKLINE_DATABASE_URL: schemaUrl(TEST_DATABASE_URL, schema.schema, schema.applicationName) };
-    const ledger = new Ledger();
-    const rx = await new LedgerReceiver(ledger).start();
-    receivers.push(rx);
+      // The api process migrates the schema; workers start once it is listening, so they find it migrated.
+      const api = await serve('api', dir, { role: 'api', env });
+      // A killed worker restarts in the background while the next burst goes on (it joins mid-burst).
+      const startWorker = (name: string) => {
+        const started = serve(name, dir, { role: 'worker', env }).then((w) => w.proc);
+        started.catch(() => {}); // awaited later; a failed start fails the test there
+        return started;
+      };
+      const workers: Promise<HooklineProcess>[] = [1, 2, 3].map((n) => startWorker(`worker-${n}`));
+      await Promise.all(workers);
+      const ep = await call(api.url, 'POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/hook`, events: ['fault.*'] });
+      expect(ep.status, JSON.stringify(ep.body)).toBe(201);
 
-    // The api process migrates the schema; workers start once it is listening, so they find it migrated.
-    const api = await serve('api', dir, { role: 'api', env });
-    // A killed worker restarts in the background while the next burst goes on (it joins mid-burst).
-    const startWorker = (name: string) => {
-      const started = serve(name, dir, { role: 'worker', env }).then((w) => w.proc);
-      started.catch(() => {}); // awaited later; a failed start fails the test there
-      return started;
-    };
-    const workers: Promise<HooklineProcess>[] = [1, 2, 3].map((n) => startWorker(`worker-${n}`));
-    await Promise.all(workers);
-    const ep = await call(api.url, 'POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/hook`, events: ['fault.*'] });
-    expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+      const victims: number[] = [];
+      const killPoints: number[] = [];
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        const victim = Math.floor(random() * workers.length);
+        const proc = await workers[victim]!;
+        const { killAfter } = killAtRandomArrival(rx, proc, random);
+        // The api process never dies here: every publish must succeed the first time.
+        const report = await publishEvents(api.url, cycleIds('pg', cycle), { ledger });
+        expect(report.failed, api.proc.describe()).toEqual([]);
+        expect(report.violations).toEqual([]);
+        const exit = await Promise.race([proc.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000))]);
+        if (exit === 'alive') throw new Error(`cycle ${cycle}: ${killAfter} deliveries never arrived, so the kill never came`);
+        expect(exit.signal, proc.describe()).toBe('SIGKILL');
+        rx.onArrival = undefined;
+        victims.push(victim + 1);
+        killPoints.push(killAfter);
+        workers[victim] = startWorker(`worker-${victim + 1}#${cycle + 2}`);
+      }
 
-    const victims: number[] = [];
-    const killPoints: number[] = [];
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const victim = Math.floor(random() * workers.length);
-      const proc = await workers[victim]!;
-      const { killAfter } = killAtRandomArrival(rx, proc, random);
-      // The api process never dies here: every publish must succeed the first time.
-      const report = await publishEvents(api.url, cycleIds('pg', cycle), { ledger });
-      expect(report.failed, api.proc.describe()).toEqual([]);
-      expect(report.violations).toEqual([]);
-      const exit = await Promise.race([proc.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000))]);
-      if (exit === 'alive') throw new Error(`cycle ${cycle}: ${killAfter} deliveries never arrived, so the kill never came`);
-      expect(exit.signal, proc.describe()).toBe('SIGKILL');
-      rx.onArrival = undefined;
-      victims.push(victim + 1);
-      killPoints.push(killAfter);
-      workers[victim] = startWorker(`worker-${victim + 1}#${cycle + 2}`);
-    }
+      const running = await Promise.all(workers);
+      const drainStarted = Date.now();
+      await waitForAllArrived(ledger, 60_000);
+      const drainMs = Date.now() - drainStarted;
+      const totals = await waitForSettled(api.url, ledger.published, 30_000);
 
-    const running = await Promise.all(workers);
-    const drainStarted = Date.now();
-    await waitForAllArrived(ledger, 60_000);
-    const drainMs = Date.now() - drainStarted;
-    const totals = await waitForSettled(api.url, ledger.published, 30_000);
+      const figure = ledger.figure('SIGKILL of a random worker mid-burst, 10 cycles, PostgreSQL (1 api + 3 workers)', {
+        cycles: CYCLES,
+        seed: SEED + 1,
+        killed_workers: victims,
+        kill_after_arrivals: killPoints,
+        duplicate_bound: CYCLES * MAX_IN_FLIGHT,
+        final_drain_ms: drainMs,
+        store_totals: totals,
+        runtime_ms: Date.now() - started,
+      });
+      recordFigure('process-kill-postgres', figure);
 
-    const figure = ledger.figure('SIGKILL of a random worker mid-burst, 10 cycles, PostgreSQL (1 api + 3 workers)', {
-      cycles: CYCLES,
-      seed: SEED + 1,
-      killed_workers: victims,
-      kill_after_arrivals: killPoints,
-      duplicate_bound: CYCLES * MAX_IN_FLIGHT,
-      final_drain_ms: drainMs,
-      store_totals: totals,
-      runtime_ms: Date.now() - started,
-    });
-    recordFigure('process-kill-postgres', figure);
-
-    const stats = [api.proc, ...running].map((p) => p.describe()).join('\n');
-    expect(ledger.published, stats).toBe(CYCLES * BURST);
-    expect(ledger.missing(), stats).toEqual([]);
-    expect(figure.lost).toBe(0);
-    expect(ledger.unexpected()).toEqual([]);
-    expect(figure.duplicated, stats).toBeLessThanOrEqual(CYCLES * MAX_IN_FLIGHT);
-    expect(totals, stats).toEqual({ pending: 0, delivered: CYCLES * BURST, failed: 0 });
-    const exits = await Promise.all([api.proc, ...running].map((p) => p.stop()));
-    expect(exits, stats).toEqual(Array(4).fill({ code: 0, signal: null }));
-    const s = schema;
-    schema = undefined;
-    await s.drop();
-  }, TEST_TIMEOUT);
+      const stats = [api.proc, ...running].map((p) => p.describe()).join('\n');
+      expect(ledger.published, stats).toBe(CYCLES * BURST);
+      expect(ledger.missing(), stats).toEqual([]);
+      expect(figure.lost).toBe(0);
+      expect(ledger.unexpected()).toEqual([]);
+      expect(figure.duplicated, stats).toBeLessThanOrEqual(CYCLES * MAX_IN_FLIGHT);
+      expect(totals, stats).toEqual({ pending: 0, delivered: CYCLES * BURST, failed: 0 });
+      const exits = await Promise.all([api.proc, ...running].map((p) => p.stop()));
+      expect(exits, stats).toEqual(Array(4).fill({ code: 0, signal: null }));
+      const s = schema;
+      schema = undefined;
+      await s.drop();
+    },
+    TEST_TIMEOUT,
+  );
 });

@@ -86,8 +86,12 @@ describe('faults: a run whose process tree ignores SIGTERM', () => {
     expect(ep.status, JSON.stringify(ep.body)).toBe(201);
     expect((await call(url, 'POST', '/api/v1/crews', { id: 'faults', name: 'faults' })).status).toBe(201);
     const agent = await call(url, 'POST', '/api/v1/agents', {
-      id: 'forker', crew_id: 'faults', name: 'forker', runner: 'command',
-      runner_config: { command: process.execPath, args: [script, 'leader'] }, timeout_seconds: TIMEOUT_SECONDS,
+      id: 'forker',
+      crew_id: 'faults',
+      name: 'forker',
+      runner: 'command',
+      runner_config: { command: process.execPath, args: [script, 'leader'] },
+      timeout_seconds: TIMEOUT_SECONDS,
     });
     expect(agent.status, JSON.stringify(agent.body)).toBe(201);
 

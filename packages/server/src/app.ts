@@ -2,7 +2,17 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
-import { AgentAdmin, AgentFiles, type AgentFilesReport, CallbackAdmin, type Runner, CommandRunner, type OutboundNet, HttpRunner, OpenAIRunner } from './agents/index.js';
+import {
+  AgentAdmin,
+  AgentFiles,
+  type AgentFilesReport,
+  CallbackAdmin,
+  type Runner,
+  CommandRunner,
+  type OutboundNet,
+  HttpRunner,
+  OpenAIRunner,
+} from './agents/index.js';
 import { buildApi } from './api/index.js';
 import { RunExecutor, RunService, RunAnnouncer } from './runs/index.js';
 import { ScheduleAdmin, Scheduler } from './schedules/index.js';
@@ -11,7 +21,18 @@ import { PostActionAdmin, PostActionPreviewer } from './post-actions/index.js';
 import { settingsView } from './settings/index.js';
 import { OverviewStats } from './stats/index.js';
 import { Inspector } from './inspector/index.js';
-import { channelPreparer, checkNamedWebhook, formatLoadError, slackSettingsProblems, type TemplateLoadError, type NamedWebhook, type NotificationSettings, type SlackSettings, SlackTemplates, SlackTester } from './channels/index.js';
+import {
+  channelPreparer,
+  checkNamedWebhook,
+  formatLoadError,
+  slackSettingsProblems,
+  type TemplateLoadError,
+  type NamedWebhook,
+  type NotificationSettings,
+  type SlackSettings,
+  SlackTemplates,
+  SlackTester,
+} from './channels/index.js';
 import { EndpointAdmin } from './endpoints/index.js';
 import { NOTIFY_EVENTS, NotificationLog, Notifier } from './notifications/index.js';
 import { ConfigError, type HooklineConfig } from './config/index.js';
@@ -108,7 +129,12 @@ export class Hookline {
   private readonly sender: HttpSender | ThreadedSender;
   api: FastifyInstance | undefined;
 
-  private constructor(readonly config: HooklineConfig, readonly store: Store, readonly box: SecretBox, private readonly options: HooklineOptions) {
+  private constructor(
+    readonly config: HooklineConfig,
+    readonly store: Store,
+    readonly box: SecretBox,
+    private readonly options: HooklineOptions,
+  ) {
     // Agents run and deliveries go out in `worker` and `all`; the scheduler also runs in `scheduler`.
     const works = config.server.role === 'all' || config.server.role === 'worker';
     this.log = options.logger ?? pino({ level: config.log.level, redact: { paths: ['req.headers.authorization', '*.secret', '*.key'], censor: '[redacted]' } });
@@ -118,27 +144,55 @@ export class Hookline {
     // a small pool, or a slow path would starve a fast one. Per-endpoint fairness is the dispatcher's job.
     // A thread has the system clock and resolver: an injected one (tests) keeps sending in-process.
     const threads = options.clock || options.resolve ? 0 : config.delivery.send_threads;
-    this.sender = threads > 0
-      ? new ThreadedSender({ threads, allowNetworks: config.delivery.allow_networks, connections: config.delivery.max_in_flight, onThreadError: (err) => this.log.error({ err }, 'delivery: a send thread died; its open requests are recorded as failed attempts and retried') })
-      : new HttpSender({ guard: this.guard, clock: this.clock, connections: config.delivery.max_in_flight, ...(options.resolve ? { resolve: options.resolve } : {}) });
+    this.sender =
+      threads > 0
+        ? new ThreadedSender({
+            threads,
+            allowNetworks: config.delivery.allow_networks,
+            connections: config.delivery.max_in_flight,
+            onThreadError: (err) => this.log.error({ err }, 'delivery: a send thread died; its open requests are recorded as failed attempts and retried'),
+          })
+        : new HttpSender({
+            guard: this.guard,
+            clock: this.clock,
+            connections: config.delivery.max_in_flight,
+            ...(options.resolve ? { resolve: options.resolve } : {}),
+          });
     this.keys = new ApiKeys(store, this.clock);
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
     const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
     // Deliveries this process's dispatcher has room for are leased to it in the publishing write (no claim).
-    this.publisher = new Publisher({ store, orgId: config.org_id, envId: config.env_id, clock: this.clock, onEnqueued: wake, onPublished, handoff: () => this.dispatcher });
+    this.publisher = new Publisher({
+      store,
+      orgId: config.org_id,
+      envId: config.env_id,
+      clock: this.clock,
+      onEnqueued: wake,
+      onPublished,
+      handoff: () => this.dispatcher,
+    });
     this.notificationSettings = structuredClone(config.notifications) as NotificationSettings;
     this.slackTemplates = new SlackTemplates(config.notifications.slack.templates_dir);
     this.notifier = new Notifier({ box, clock: this.clock, settings: this.notificationSettings, slackTemplates: () => this.slackTemplates });
     this.announcer = new RunAnnouncer(this.publisher, this.notifier, wake);
     this.notificationLog = new NotificationLog(store, this.clock, wake);
-    this.endpoints = new EndpointAdmin({ store, box, guard: this.guard, publisher: this.publisher, rotationGraceMs: ms(config.delivery.rotation_grace), clock: this.clock });
+    this.endpoints = new EndpointAdmin({
+      store,
+      box,
+      guard: this.guard,
+      publisher: this.publisher,
+      rotationGraceMs: ms(config.delivery.rotation_grace),
+      clock: this.clock,
+    });
     if (works) {
       // The engine's own connections (PostgreSQL): intake waiting for the shared pool cannot starve delivery.
       const engineStore = store.engine;
       this.dispatcher = new Dispatcher({
         // An endpoint disabled by the engine (auto-disable or 410) has its `endpoint.disabled` event written in the same transaction.
-        store: engineStore.deliveryEngine((tx, id, reason) => this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {})),
+        store: engineStore.deliveryEngine((tx, id, reason) =>
+          this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
+        ),
         sender: this.sender,
         prepare: channelPreparer({ store: engineStore, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),
         log: this.log,
@@ -151,30 +205,77 @@ export class Hookline {
         leaseMs: ms(config.delivery.lease),
         pollIntervalMs: ms(config.delivery.poll_interval),
         autoDisableAfter: config.delivery.auto_disable_after,
-        policy: { schedule: config.delivery.retry_schedule.map(ms), jitter: config.delivery.jitter, maxRetryAfterMs: ms(config.delivery.max_retry_after), retry4xx: true },
+        policy: {
+          schedule: config.delivery.retry_schedule.map(ms),
+          jitter: config.delivery.jitter,
+          maxRetryAfterMs: ms(config.delivery.max_retry_after),
+          retry4xx: true,
+        },
         onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
       });
     }
-    this.agents = new AgentAdmin(store, box, this.clock, this.guard, () => this.notificationSettings.webhooks.map((w) => w.name), config.agents.default_timeout_seconds);
+    this.agents = new AgentAdmin(
+      store,
+      box,
+      this.clock,
+      this.guard,
+      () => this.notificationSettings.webhooks.map((w) => w.name),
+      config.agents.default_timeout_seconds,
+    );
     this.callbacks = new CallbackAdmin(store, box, this.clock, this.guard);
     // Webhook names and the default runner are read at each load, so webhooks added by
     // useWebhookNotifications count for AGENT.md rules, and a re-read default applies.
     const settings = this.notificationSettings;
     this.defaultRunner = config.agents.default_runner;
     const currentDefaultRunner = () => this.defaultRunner;
-    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, { get webhookNames() { return settings.webhooks.map((w) => w.name); }, get defaultRunner() { return currentDefaultRunner(); }, defaultTimeoutSeconds: config.agents.default_timeout_seconds });
+    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, {
+      get webhookNames() {
+        return settings.webhooks.map((w) => w.name);
+      },
+      get defaultRunner() {
+        return currentDefaultRunner();
+      },
+      defaultTimeoutSeconds: config.agents.default_timeout_seconds,
+    });
     this.triggers = new WebhookTriggerAdmin(store, box, this.clock);
     this.postActions = new PostActionAdmin({ store, box, guard: this.guard, clock: this.clock });
     this.inspector = new Inspector({ store, box, clock: this.clock, stream: this.stream, settings: config.inspector });
     this.runs = new RunService(store, this.clock, () => this.executor, this.stream, this.announcer);
-    if (config.server.role !== 'api') this.scheduler = new Scheduler({ store, runs: this.runs, clock: this.clock, log: this.log, pollIntervalMs: ms(config.schedules.poll_interval), batchSize: config.schedules.batch_size });
+    if (config.server.role !== 'api')
+      this.scheduler = new Scheduler({
+        store,
+        runs: this.runs,
+        clock: this.clock,
+        log: this.log,
+        pollIntervalMs: ms(config.schedules.poll_interval),
+        batchSize: config.schedules.batch_size,
+      });
     this.schedules = new ScheduleAdmin({ store, clock: this.clock, runs: this.runs, onChange: () => this.scheduler?.wake() });
     if (works) {
-      this.executor = new RunExecutor({ store, agents: this.agents, publisher: this.publisher, announcer: this.announcer, log: this.log, clock: this.clock, stream: this.stream, leaseMs: ms(config.runs.lease), pollIntervalMs: ms(config.runs.poll_interval), runnerFor: options.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: options.resolve })) });
+      this.executor = new RunExecutor({
+        store,
+        agents: this.agents,
+        publisher: this.publisher,
+        announcer: this.announcer,
+        log: this.log,
+        clock: this.clock,
+        stream: this.stream,
+        leaseMs: ms(config.runs.lease),
+        pollIntervalMs: ms(config.runs.poll_interval),
+        runnerFor: options.runnerFor ?? ((kind, settings) => defaultRunner(kind, settings, { guard: this.guard, resolve: options.resolve })),
+      });
     }
     if (works) {
       const retention = config.retention;
-      this.retention = new Retention({ store: store.deliveryEngine(), clock: this.clock, log: this.log, attemptsMs: ms(retention.attempts), eventsMs: ms(retention.events), intervalMs: ms(retention.interval), batchSize: retention.batch_size });
+      this.retention = new Retention({
+        store: store.deliveryEngine(),
+        clock: this.clock,
+        log: this.log,
+        attemptsMs: ms(retention.attempts),
+        eventsMs: ms(retention.events),
+        intervalMs: ms(retention.interval),
+        batchSize: retention.batch_size,
+      });
     }
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     new Gauge({
@@ -190,8 +291,16 @@ export class Hookline {
   /** Opens the store, runs migrations and wires everything; nothing listens yet. */
   static async create(options: HooklineOptions): Promise<Hookline> {
     const config = options.config;
-    const { keys } = loadMasterKeys({ keyFile: join(config.data_dir, 'master.key'), previousKeys: config.security.previous_master_keys, ...(config.security.master_key ? { envKey: config.security.master_key } : {}) });
-    const store = await openStore({ ...storeOptionsFromConfig(config), ...(options.schema ? { schema: options.schema } : {}), ...(options.applicationName ? { applicationName: options.applicationName } : {}) });
+    const { keys } = loadMasterKeys({
+      keyFile: join(config.data_dir, 'master.key'),
+      previousKeys: config.security.previous_master_keys,
+      ...(config.security.master_key ? { envKey: config.security.master_key } : {}),
+    });
+    const store = await openStore({
+      ...storeOptionsFromConfig(config),
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.applicationName ? { applicationName: options.applicationName } : {}),
+    });
     try {
       await store.migrate();
     } catch (err) {
@@ -300,7 +409,29 @@ export class Hookline {
     await this.stream.listen();
     await this.keys.watch();
     this.api = await buildApi(
-      { store: this.store, endpoints: this.endpoints, publisher: this.publisher, keys: this.keys, sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000), ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}), agents: this.agents, callbacks: this.callbacks, triggers: this.triggers, postActions: this.postActions, inspector: this.inspector, reloadAgentFiles: () => this.reloadFiles(), runs: this.runs, announcer: this.announcer, notifications: this.notificationLog, schedules: this.schedules, registry: this.registry, clock: this.clock, onEnqueued: () => this.dispatcher?.wake(), stream: { hub: this.stream, limits: this.streamLimits() }, ...this.dashboardViews() },
+      {
+        store: this.store,
+        endpoints: this.endpoints,
+        publisher: this.publisher,
+        keys: this.keys,
+        sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000),
+        ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}),
+        agents: this.agents,
+        callbacks: this.callbacks,
+        triggers: this.triggers,
+        postActions: this.postActions,
+        inspector: this.inspector,
+        reloadAgentFiles: () => this.reloadFiles(),
+        runs: this.runs,
+        announcer: this.announcer,
+        notifications: this.notificationLog,
+        schedules: this.schedules,
+        registry: this.registry,
+        clock: this.clock,
+        onEnqueued: () => this.dispatcher?.wake(),
+        stream: { hub: this.stream, limits: this.streamLimits() },
+        ...this.dashboardViews(),
+      },
       { bodyLimit: this.config.server.body_limit_bytes, logger: this.log },
     );
     return this.api.listen({ host: this.config.server.host, port: this.config.server.port });
@@ -318,7 +449,13 @@ export class Hookline {
 
   private streamLimits() {
     const s = this.config.stream;
-    return { maxConnections: s.max_connections, maxSubscriptions: s.max_subscriptions, sendBufferBytes: s.send_buffer_bytes, pingIntervalMs: ms(s.ping_interval), authTimeoutMs: ms(s.auth_timeout) };
+    return {
+      maxConnections: s.max_connections,
+      maxSubscriptions: s.max_subscriptions,
+      sendBufferBytes: s.send_buffer_bytes,
+      pingIntervalMs: ms(s.ping_interval),
+      authTimeoutMs: ms(s.auth_timeout),
+    };
   }
 
   /** Stops taking requests, lets open deliveries finish, closes connections. */

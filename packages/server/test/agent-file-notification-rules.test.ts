@@ -42,7 +42,11 @@ describe('AGENT.md notification rules name configured webhooks', () => {
     const report = h.hl.agentFilesReport!;
     expect(report.loaded.map((l) => l.id)).toEqual(['reporter']);
     expect(report.errors).toEqual([
-      { path: join(dir, 'pager', 'AGENT.md'), line: 8, message: 'notifications.on_error[1].target: no webhook named "pagerduty" is configured (configured webhooks: "default")' },
+      {
+        path: join(dir, 'pager', 'AGENT.md'),
+        line: 8,
+        message: 'notifications.on_error[1].target: no webhook named "pagerduty" is configured (configured webhooks: "default")',
+      },
     ]);
   });
 

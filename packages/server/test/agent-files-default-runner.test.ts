@@ -17,7 +17,11 @@ const TOKEN = 'default-runner-token-0123';
 /** Echoes the prompt and the token it was given in its environment (a secret of the default runner). */
 const echoRunner = {
   runner: 'command',
-  runner_config: { command: node, args: ['-e', "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>process.stdout.write(s+' token='+process.env.AGENT_TOKEN))"], env: { AGENT_TOKEN: TOKEN } },
+  runner_config: {
+    command: node,
+    args: ['-e', "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>process.stdout.write(s+' token='+process.env.AGENT_TOKEN))"],
+    env: { AGENT_TOKEN: TOKEN },
+  },
 };
 const webhooks = [{ name: 'default', url: 'https://hooks.example.com/agent-events', secret: 's3cret' }];
 
@@ -57,15 +61,27 @@ describe.each(STORES)('AGENT.md files that name no runner use agents.default_run
     expect(h.hl.agentFilesReport!.errors).toEqual([]);
     const agent = await h.call('GET', '/api/v1/agents/report-agent');
     expect(agent.status).toBe(200);
-    expect(agent.body).toMatchObject({ name: 'report-agent', source: 'file', runner: 'command', runner_config: { command: node, args: echoRunner.runner_config.args, env: { AGENT_TOKEN: '********' } } });
-    expect(agent.body.notifications.on_error).toEqual([{ channel: 'slack', target: '#alerts' }, { channel: 'webhook', target: 'default' }]);
+    expect(agent.body).toMatchObject({
+      name: 'report-agent',
+      source: 'file',
+      runner: 'command',
+      runner_config: { command: node, args: echoRunner.runner_config.args, env: { AGENT_TOKEN: '********' } },
+    });
+    expect(agent.body.notifications.on_error).toEqual([
+      { channel: 'slack', target: '#alerts' },
+      { channel: 'webhook', target: 'default' },
+    ]);
     expect(JSON.stringify(agent.body)).not.toContain(TOKEN);
     // Stored sealed, as a front matter's secrets are.
     expect(JSON.stringify(await h.hl.store.agents.getAgent('report-agent'))).not.toContain(TOKEN);
 
     const { webhook_secret: secret } = (await h.call('POST', '/api/v1/agents/report-agent/webhook-secret/rotate')).body;
     const body = JSON.stringify({ quarter: 'Q3' });
-    const trigger = await fetch(`${h.url}${agent.body.trigger_url}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body).digest('hex') }, body });
+    const trigger = await fetch(`${h.url}${agent.body.trigger_url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body).digest('hex') },
+      body,
+    });
     expect(trigger.status).toBe(202);
 
     const run = await h.call('POST', '/api/v1/agents/report-agent/runs?wait=true&wait_seconds=20', { prompt: 'Q3 figures' });
@@ -79,7 +95,10 @@ describe.each(STORES)('AGENT.md files that name no runner use agents.default_run
     let r = await h.call('POST', '/api/v1/agents/reload');
     expect(r.body.errors).toEqual([]);
     expect(r.body.config_error).toBeUndefined();
-    expect(Object.fromEntries(r.body.loaded.map((l: { id: string; action: string }) => [l.id, l.action]))).toEqual({ 'report-agent': 'updated', own: 'unchanged' });
+    expect(Object.fromEntries(r.body.loaded.map((l: { id: string; action: string }) => [l.id, l.action]))).toEqual({
+      'report-agent': 'updated',
+      own: 'unchanged',
+    });
     const run = await h.call('POST', '/api/v1/agents/report-agent/runs?wait=true&wait_seconds=20', { prompt: 'again' });
     expect(run.body.output).toBe('second default');
 
@@ -112,8 +131,14 @@ describe('AGENT.md files that name no runner, without agents.default_runner', ()
   it('are not loaded; the error names the file and shows the two lines to add, and where', async () => {
     const [error, ...others] = h.hl.agentFilesReport!.errors;
     expect(others).toEqual([]);
-    expect(error).toEqual({ path: join(dir, 'report-agent', 'AGENT.md'), line: 0, message: expect.stringMatching(/^the agent names no runner, and no agents\.default_runner is set in hookline\.yaml\./) });
-    expect(error!.message).toContain("to this file's front matter:\n  runner: command\n  runner_config: {command: ./run-agent.sh}\nor put them under agents.default_runner in hookline.yaml");
+    expect(error).toEqual({
+      path: join(dir, 'report-agent', 'AGENT.md'),
+      line: 0,
+      message: expect.stringMatching(/^the agent names no runner, and no agents\.default_runner is set in hookline\.yaml\./),
+    });
+    expect(error!.message).toContain(
+      "to this file's front matter:\n  runner: command\n  runner_config: {command: ./run-agent.sh}\nor put them under agents.default_runner in hookline.yaml",
+    );
     expect((await h.call('GET', '/api/v1/agents/report-agent')).status).toBe(404);
   });
 });
@@ -145,7 +170,10 @@ describe('hookline serve: SIGHUP re-reads agents.default_runner from hookline.ya
     const get = () => fetch(`${started.url}/api/v1/agents/report-agent`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect((await get()).status).toBe(404);
 
-    writeFileSync(join(cwd, 'hookline.yaml'), `${yaml}agents:\n  default_runner:\n    runner: command\n    runner_config: {command: ./run-agent.sh, env: {RUN_TOKEN: \${RUN_TOKEN}}}\n`);
+    writeFileSync(
+      join(cwd, 'hookline.yaml'),
+      `${yaml}agents:\n  default_runner:\n    runner: command\n    runner_config: {command: ./run-agent.sh, env: {RUN_TOKEN: \${RUN_TOKEN}}}\n`,
+    );
     proc.child.kill('SIGHUP');
     const agent = await until('the agent to load after SIGHUP', async () => {
       const res = await get();

@@ -13,7 +13,11 @@ function write(dir: string, folder: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
-const reviewer = (prompt = 'Review the pull request.') => agentFile(`name: Code reviewer\ncrew: acme\ncrew_name: Acme Engineering\nrunner: command\nrunner_config:\n  command: ${JSON.stringify(node)}\n  args: ["-e", "process.stdin.pipe(process.stdout)"]\ntimeout: 2m\nmax_concurrent_runs: 2`, prompt);
+const reviewer = (prompt = 'Review the pull request.') =>
+  agentFile(
+    `name: Code reviewer\ncrew: acme\ncrew_name: Acme Engineering\nrunner: command\nrunner_config:\n  command: ${JSON.stringify(node)}\n  args: ["-e", "process.stdin.pipe(process.stdout)"]\ntimeout: 2m\nmax_concurrent_runs: 2`,
+    prompt,
+  );
 
 describe.each(STORES)('agents defined by AGENT.md files (%s)', (kind) => {
   let h: Harness;
@@ -33,7 +37,16 @@ describe.each(STORES)('agents defined by AGENT.md files (%s)', (kind) => {
   it('loads the files at start: fields from the front matter, the body as prompt, the crew created', async () => {
     const a = await h.call('GET', '/api/v1/agents/reviewer');
     expect(a.status).toBe(200);
-    expect(a.body).toMatchObject({ id: 'reviewer', crew_id: 'acme', name: 'Code reviewer', prompt_template: 'Review the pull request.', timeout_seconds: 120, max_concurrent_runs: 2, source: 'file', source_path: join(dir, 'reviewer', 'AGENT.md') });
+    expect(a.body).toMatchObject({
+      id: 'reviewer',
+      crew_id: 'acme',
+      name: 'Code reviewer',
+      prompt_template: 'Review the pull request.',
+      timeout_seconds: 120,
+      max_concurrent_runs: 2,
+      source: 'file',
+      source_path: join(dir, 'reviewer', 'AGENT.md'),
+    });
     expect((await h.call('GET', '/api/v1/crews/acme')).body.name).toBe('Acme Engineering');
     // The broken file is reported with its path and line and did not stop the other.
     expect(h.hl.agentFilesReport!.errors).toEqual([{ path: join(dir, 'broken', 'AGENT.md'), line: expect.any(Number), message: expect.any(String) }]);
@@ -78,7 +91,9 @@ describe.each(STORES)('agents defined by AGENT.md files (%s)', (kind) => {
   it('a file that breaks later keeps its agent as it was, and the error names the line', async () => {
     write(dir, 'reviewer', reviewer().replace('max_concurrent_runs: 2', 'max_concurent_runs: 2'));
     const r = await h.call('POST', '/api/v1/agents/reload');
-    expect(r.body.errors).toEqual([{ path: join(dir, 'reviewer', 'AGENT.md'), line: 10, message: expect.stringContaining('did you mean "max_concurrent_runs"') }]);
+    expect(r.body.errors).toEqual([
+      { path: join(dir, 'reviewer', 'AGENT.md'), line: 10, message: expect.stringContaining('did you mean "max_concurrent_runs"') },
+    ]);
     expect((await h.call('GET', '/api/v1/agents/reviewer')).status).toBe(200);
     write(dir, 'reviewer', reviewer('Review carefully.'));
   });
@@ -102,7 +117,11 @@ describe.each(STORES)('agents defined by AGENT.md files (%s)', (kind) => {
     const body = JSON.stringify({ event: 'x' });
     const { createHmac } = await import('node:crypto');
     const sig = createHmac('sha256', 'file-secret-0123456789').update(body).digest('hex');
-    const r = await fetch(`${h.url}/api/v1/webhooks/acme/hooked/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sig }, body });
+    const r = await fetch(`${h.url}/api/v1/webhooks/acme/hooked/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': sig },
+      body,
+    });
     expect(r.status).toBe(202);
   });
 });

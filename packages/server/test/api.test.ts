@@ -46,7 +46,13 @@ describe.each(STORES)('API (%s)', (kind) => {
       expect((await fetch(h.url + '/guides/recipes/nightly-report-callback.md')).status).toBe(200);
       expect(await (await fetch(h.url + '/guides/')).text()).toContain('/guides/sdks.md');
       // Only the guides found at start: no paths, no other files.
-      for (const bad of ['/guides/..%2Fpackage.json', '/guides/%2e%2e%2fREADME.md', '/guides/images', '/guides/nope.md', '/guides/recipes/..%2F..%2FREADME.md']) {
+      for (const bad of [
+        '/guides/..%2Fpackage.json',
+        '/guides/%2e%2e%2fREADME.md',
+        '/guides/images',
+        '/guides/nope.md',
+        '/guides/recipes/..%2F..%2FREADME.md',
+      ]) {
         const r = await fetch(h.url + bad);
         expect(r.status, bad).toBe(404);
       }
@@ -69,11 +75,23 @@ describe.each(STORES)('API (%s)', (kind) => {
   });
 
   describe('endpoints', () => {
-    it('creates an endpoint exactly as the SDK README\'s example does, with the secret only in that response', async () => {
-      const r = await h.call('POST', EP, { url: 'https://your-app.example/webhooks/agentpost', events: ['message.received', 'message.bounced'], description: 'Production webhook receiver' });
+    it("creates an endpoint exactly as the SDK README's example does, with the secret only in that response", async () => {
+      const r = await h.call('POST', EP, {
+        url: 'https://your-app.example/webhooks/agentpost',
+        events: ['message.received', 'message.bounced'],
+        description: 'Production webhook receiver',
+      });
       expect(r.status).toBe(201);
       expect(r.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
-      expect(r.body).toMatchObject({ id: expect.stringMatching(/^ep_/), events: ['message.received', 'message.bounced'], description: 'Production webhook receiver', enabled: true, timeout_seconds: 30, signing_scheme: 'standard', retry_schedule: null });
+      expect(r.body).toMatchObject({
+        id: expect.stringMatching(/^ep_/),
+        events: ['message.received', 'message.bounced'],
+        description: 'Production webhook receiver',
+        enabled: true,
+        timeout_seconds: 30,
+        signing_scheme: 'standard',
+        retry_schedule: null,
+      });
       const got = await h.call('GET', `${EP}/${r.body.id}`);
       expect(got.status).toBe(200);
       expect(got.body.secret).toBeUndefined();
@@ -93,9 +111,22 @@ describe.each(STORES)('API (%s)', (kind) => {
 
     it('updates, lists with pagination, and deletes', async () => {
       const a = await h.call('POST', EP, { url: target, events: ['a.*'], enabled: false });
-      const up = await h.call('PATCH', `${EP}/${a.body.id}`, { description: 'renamed', timeout_seconds: 300, retry_schedule: [1, '2m'], rate_limit: 5, signing_scheme: 'github' });
+      const up = await h.call('PATCH', `${EP}/${a.body.id}`, {
+        description: 'renamed',
+        timeout_seconds: 300,
+        retry_schedule: [1, '2m'],
+        rate_limit: 5,
+        signing_scheme: 'github',
+      });
       expect(up.status).toBe(200);
-      expect(up.body).toMatchObject({ description: 'renamed', timeout_seconds: 300, retry_schedule: [1, 120], rate_limit: 5, signing_scheme: 'github', enabled: false });
+      expect(up.body).toMatchObject({
+        description: 'renamed',
+        timeout_seconds: 300,
+        retry_schedule: [1, 120],
+        rate_limit: 5,
+        signing_scheme: 'github',
+        enabled: false,
+      });
       const page = await h.call('GET', `${EP}?limit=1&offset=0`);
       expect(page.body.items).toHaveLength(1);
       expect(page.body.total).toBeGreaterThanOrEqual(3);
@@ -109,7 +140,13 @@ describe.each(STORES)('API (%s)', (kind) => {
 
     it.each([
       ['missing events', { url: target }, 422, 'validation_failed', /missing required field "events"/],
-      ['unknown field', { url: target, events: ['*'], retries: 3 }, 400, 'unknown_field', /body\.retries: unknown field "retries"; the fields here are url, events, /],
+      [
+        'unknown field',
+        { url: target, events: ['*'], retries: 3 },
+        400,
+        'unknown_field',
+        /body\.retries: unknown field "retries"; the fields here are url, events, /,
+      ],
       ['misspelt field', { url: target, evnts: ['*'] }, 400, 'unknown_field', /body\.evnts: unknown field "evnts"; did you mean "events"\?/],
       ['timeout above 300', { url: target, events: ['*'], timeout_seconds: 301 }, 422, 'validation_failed', /timeout_seconds/],
       ['timeout below 1', { url: target, events: ['*'], timeout_seconds: 0 }, 422, 'validation_failed', /timeout_seconds/],
@@ -144,7 +181,11 @@ describe.each(STORES)('API (%s)', (kind) => {
       const huge = await h.call('POST', EP, JSON.stringify({ url: target, events: ['*'], description: 'x'.repeat(1_100_000) }));
       expect(huge.status).toBe(413);
       expect(huge.body.error.code).toBe('body_too_large');
-      const text = await fetch(h.url + EP, { method: 'POST', headers: { authorization: `Bearer ${'hl_sk_test_admin_0123456789abcdef'}`, 'content-type': 'text/plain' }, body: 'hi' });
+      const text = await fetch(h.url + EP, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${'hl_sk_test_admin_0123456789abcdef'}`, 'content-type': 'text/plain' },
+        body: 'hi',
+      });
       expect(text.status).toBe(415);
       expect(((await text.json()) as any).error.code).toBe('unsupported_media_type');
     });
@@ -245,7 +286,10 @@ describe.each(STORES)('API details (%s)', (kind) => {
 
   it('rotates a secret with no request body, using the default grace period', async () => {
     const ep = await h.call('POST', EP, { url: target, events: ['*'] });
-    const r = await fetch(`${h.url}${EP}/${ep.body.id}/rotate-secret`, { method: 'POST', headers: { authorization: 'Bearer hl_sk_test_admin_0123456789abcdef' } });
+    const r = await fetch(`${h.url}${EP}/${ep.body.id}/rotate-secret`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer hl_sk_test_admin_0123456789abcdef' },
+    });
     expect(r.status).toBe(200);
     const body = (await r.json()) as any;
     expect(body.secret).toMatch(/^whsec_/);

@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types
 import { check } from '../../../scripts/check-imports.mjs';
 
-interface Finding { rule: string; file: string; message: string }
+interface Finding {
+  rule: string;
+  file: string;
+  message: string;
+}
 const findings = (root?: string) => check(root) as Finding[];
 
 const trees: string[] = [];
@@ -38,7 +42,9 @@ describe('import rules', () => {
       'c/index.ts': "import type { b } from '../a/index.js';\nexport const c = 1 as unknown as typeof b;\n",
       'd/index.ts': "import { b } from '../b/index.js';\nexport const d = b;\n",
     });
-    expect(findings(root)).toEqual([{ rule: 'cycle', file: 'a/index.ts', message: 'import cycle: a -> b -> c -> a (each arrow: a/index.ts, b/index.ts, c/index.ts)' }]);
+    expect(findings(root)).toEqual([
+      { rule: 'cycle', file: 'a/index.ts', message: 'import cycle: a -> b -> c -> a (each arrow: a/index.ts, b/index.ts, c/index.ts)' },
+    ]);
   });
 
   it('find SQL drivers and Kysely outside store/, and Fastify outside api/', () => {
@@ -68,12 +74,19 @@ describe('import rules', () => {
       'channels/index.ts': "import { plan } from '../notifications/index.js';\nexport const c = plan;\n",
       'notifications/index.ts': 'export const plan = 1;\n',
     });
-    expect(findings(root)).toEqual([{ rule: 'forbidden-module', file: 'channels/index.ts', message: 'imports notifications/: channels/ renders and prepares requests; planning and administration sit above it' }]);
+    expect(findings(root)).toEqual([
+      {
+        rule: 'forbidden-module',
+        file: 'channels/index.ts',
+        message: 'imports notifications/: channels/ renders and prepares requests; planning and administration sit above it',
+      },
+    ]);
   });
 
   it('find net/ importing anything but util/ and errors/', () => {
     const root = tree({
-      'net/index.ts': "import { UserError } from '../errors/index.js';\nimport { clock } from '../util/index.js';\nimport { Store } from '../store/index.js';\nexport const n = [UserError, clock, Store];\n",
+      'net/index.ts':
+        "import { UserError } from '../errors/index.js';\nimport { clock } from '../util/index.js';\nimport { Store } from '../store/index.js';\nexport const n = [UserError, clock, Store];\n",
       'errors/index.ts': 'export const UserError = 1;\n',
       'util/index.ts': 'export const clock = 1;\n',
       'store/index.ts': 'export const Store = 1;\n',
@@ -106,6 +119,8 @@ describe('import rules', () => {
       'events/publish.test.ts': "import { send } from '../delivery/sender.js';\n",
       'app.ts': "import { send } from './delivery/index.js';\nexport const a = send;\n",
     });
-    expect(findings(root)).toEqual([{ rule: 'past-index', file: 'events/publish.ts', message: 'imports delivery/sender.ts: enter delivery/ through its index.ts' }]);
+    expect(findings(root)).toEqual([
+      { rule: 'past-index', file: 'events/publish.ts', message: 'imports delivery/sender.ts: enter delivery/ through its index.ts' },
+    ]);
   });
 });

@@ -17,7 +17,13 @@ import { assertCliBuilt, CLI_BIN } from './helpers/process.js';
 import { Receiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
 
-const done = (status: RunOutcome['status'], error: string | null = null): RunOutcome => ({ status, output: status === 'completed' ? 'all good' : '', error, exitCode: status === 'completed' ? 0 : 1, usage: {} });
+const done = (status: RunOutcome['status'], error: string | null = null): RunOutcome => ({
+  status,
+  output: status === 'completed' ? 'all good' : '',
+  error,
+  exitCode: status === 'completed' ? 0 : 1,
+  usage: {},
+});
 
 /** Every run prints a line; `case-failed` fails; `case-hold` runs until the test releases or cancels it. */
 class TestRunner implements Runner {
@@ -54,7 +60,8 @@ class Cli {
   readonly exited: Promise<Result>;
   constructor(args: string[], env: Record<string, string | undefined>, stdin?: string) {
     const e: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined && !(k.startsWith('HOOKLINE_') && !(k in env)) && k !== 'XDG_CONFIG_HOME') e[k] = v;
+    for (const [k, v] of Object.entries({ ...process.env, ...env }))
+      if (v !== undefined && !(k.startsWith('HOOKLINE_') && !(k in env)) && k !== 'XDG_CONFIG_HOME') e[k] = v;
     this.child = spawn(process.execPath, [CLI_BIN, ...args], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (b: Buffer) => (this.out += b.toString()));
     this.child.stderr!.on('data', (b: Buffer) => (this.err += b.toString()));
@@ -101,17 +108,25 @@ describe('hookline CLI against a server', () => {
     expect(r.code, r.err).toBe(0);
     return JSON.parse(r.out);
   };
-  const runEnded = (id: string) => until(`run ${id} to end`, async () => {
-    const r = (await h.call('GET', `/api/v1/runs/${id}`)).body;
-    return ['queued', 'running'].includes(r.status) ? undefined : r;
-  });
+  const runEnded = (id: string) =>
+    until(`run ${id} to end`, async () => {
+      const r = (await h.call('GET', `/api/v1/runs/${id}`)).body;
+      return ['queued', 'running'].includes(r.status) ? undefined : r;
+    });
 
   beforeAll(async () => {
     home = tmp();
     h = await startHookline('sqlite', { runnerFor: () => runner });
     await recv.start();
     await h.call('POST', '/api/v1/crews', { id: 'ops', name: 'Ops' });
-    await h.call('POST', '/api/v1/agents', { id: 'worker', crew_id: 'ops', name: 'Worker', runner: 'command', runner_config: { command: process.execPath }, max_concurrent_runs: 10 });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'worker',
+      crew_id: 'ops',
+      name: 'Worker',
+      runner: 'command',
+      runner_config: { command: process.execPath },
+      max_concurrent_runs: 10,
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -124,18 +139,46 @@ describe('hookline CLI against a server', () => {
     const crews = await cli(['crews', 'ls']);
     expect(crews.out).toMatch(/^ID\s+NAME\s+CREATED/);
     expect(crews.out).toMatch(/acme\s+Acme Engineering/);
-    const fromFlags = await json(['agents', 'create', '--crew', 'acme', '--name', 'Bot', '--id', 'bot', '--command', 'echo', '--arg', 'hi', '--prompt', 'Be brief.']);
-    expect(fromFlags).toMatchObject({ id: 'bot', crew_id: 'acme', runner: 'command', runner_config: { command: 'echo', args: ['hi'] }, prompt_template: 'Be brief.', webhook_secret: expect.stringMatching(/^hltr_/) });
+    const fromFlags = await json([
+      'agents',
+      'create',
+      '--crew',
+      'acme',
+      '--name',
+      'Bot',
+      '--id',
+      'bot',
+      '--command',
+      'echo',
+      '--arg',
+      'hi',
+      '--prompt',
+      'Be brief.',
+    ]);
+    expect(fromFlags).toMatchObject({
+      id: 'bot',
+      crew_id: 'acme',
+      runner: 'command',
+      runner_config: { command: 'echo', args: ['hi'] },
+      prompt_template: 'Be brief.',
+      webhook_secret: expect.stringMatching(/^hltr_/),
+    });
 
     const dir = join(tmp(), 'reviewer');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'AGENT.md'), '---\nname: Code reviewer\ncrew: filed\ncrew_name: Filed Crew\nrunner_config:\n  command: claude\ntimeout: 15m\n---\n\nReview it.\n');
+    writeFileSync(
+      join(dir, 'AGENT.md'),
+      '---\nname: Code reviewer\ncrew: filed\ncrew_name: Filed Crew\nrunner_config:\n  command: claude\ntimeout: 15m\n---\n\nReview it.\n',
+    );
     const created = await cli(['agents', 'create', '--file', join(dir, 'AGENT.md')]);
     expect(created.code, created.err).toBe(0);
     expect(created.out).toMatch(/created agent reviewer in crew filed/);
     expect(created.out).toMatch(/webhook secret: hltr_/);
     expect((await h.call('GET', '/api/v1/crews/filed')).body.name).toBe('Filed Crew');
-    expect(await json(['agents', 'ls', '--crew', 'filed'])).toMatchObject({ total: 1, items: [{ id: 'reviewer', name: 'Code reviewer', timeout_seconds: 900, prompt_template: 'Review it.' }] });
+    expect(await json(['agents', 'ls', '--crew', 'filed'])).toMatchObject({
+      total: 1,
+      items: [{ id: 'reviewer', name: 'Code reviewer', timeout_seconds: 900, prompt_template: 'Review it.' }],
+    });
     const got = await cli(['agents', 'get', 'reviewer']);
     expect(got.out).toMatch(/runner\s+command/);
     expect(got.out).toMatch(/Review it\./);
@@ -230,12 +273,20 @@ describe('hookline CLI against a server', () => {
 
   it('endpoints: create (secret once), ls, get, update, disable/enable, test, rotate, replay, rm', async () => {
     const ep = await json(['endpoints', 'create', `${recv.url}/ep`, '--events', 'shop.*,webhook.test', '--description', 'shop hooks', '-H', 'X-Team: ops']);
-    expect(ep).toMatchObject({ url: `${recv.url}/ep`, events: ['shop.*', 'webhook.test'], headers: { 'X-Team': '********' }, secret: expect.stringMatching(/^whsec_/) });
+    expect(ep).toMatchObject({
+      url: `${recv.url}/ep`,
+      events: ['shop.*', 'webhook.test'],
+      headers: { 'X-Team': '********' },
+      secret: expect.stringMatching(/^whsec_/),
+    });
     const listed = await cli(['endpoints', 'ls']);
     expect(listed.out).toMatch(new RegExp(`${ep.id}\\s+${recv.url}/ep\\s+shop\\.\\*,webhook\\.test\\s+enabled`));
     expect(listed.out).not.toContain(ep.secret);
     expect((await cli(['endpoints', 'get', ep.id])).out).toMatch(/description\s+shop hooks/);
-    expect(await json(['endpoints', 'update', ep.id, '--events', 'shop.*', '--retry-schedule', '10s,1m'])).toMatchObject({ events: ['shop.*'], retry_schedule: [10, 60] });
+    expect(await json(['endpoints', 'update', ep.id, '--events', 'shop.*', '--retry-schedule', '10s,1m'])).toMatchObject({
+      events: ['shop.*'],
+      retry_schedule: [10, 60],
+    });
     expect((await cli(['endpoints', 'disable', ep.id])).out).toMatch(/is disabled/);
     const refused = await cli(['endpoints', 'test', ep.id]);
     expect(refused.code).toBe(1);
@@ -269,7 +320,9 @@ describe('hookline CLI against a server', () => {
     expect(updated.out).toBe(`updated endpoint ${id}\n`);
     expect(updated.err).toMatch(/^warning: events\[0\]: "bogus" is not a known event type .*exactly that type\n$/);
     const asJson = await json(['endpoints', 'update', id, '--events', 'run.failed,bogus']);
-    expect(asJson.warnings).toEqual([{ code: 'unknown_event_type', field: 'events[1]', message: expect.stringContaining('"bogus" is not a known event type') }]);
+    expect(asJson.warnings).toEqual([
+      { code: 'unknown_event_type', field: 'events[1]', message: expect.stringContaining('"bogus" is not a known event type') },
+    ]);
     expect((await cli(['endpoints', 'update', id, '--events', 'run.*'])).err).toBe('');
     await cli(['endpoints', 'rm', id]);
   });
@@ -300,7 +353,9 @@ describe('hookline CLI against a server', () => {
       const bulk = await cli(['deliveries', 'retry', '--failed', '--endpoint', ep.id]);
       expect(bulk.code, bulk.err).toBe(0);
       expect(bulk.out).toBe('retried 3 of 3 deliveries\n');
-      await until('all three delivered', async () => ((await h.call('GET', `/api/v1/deliveries?endpoint_id=${ep.id}&status=delivered`)).body.total === 3 ? true : undefined));
+      await until('all three delivered', async () =>
+        (await h.call('GET', `/api/v1/deliveries?endpoint_id=${ep.id}&status=delivered`)).body.total === 3 ? true : undefined,
+      );
       expect(flaky.received).toHaveLength(6);
       const one = await cli(['deliveries', 'retry', failed.items[0].id, 'dlv_nope', '--json']);
       expect(one.code).toBe(3);
@@ -337,7 +392,11 @@ describe('hookline CLI against a server', () => {
       expect(events.map((e) => e.type)).toEqual(['invoice.paid', 'invoice.big', 'invoice.late']);
       expect(events[0]).toMatchObject({ id: 'inv-1', data: { amount: 4200 } });
       expect(events[1].data.blob).toBe(blob);
-      expect(app.received.map((r) => [r.path, r.headers['webhook-id']])).toEqual([['/hooks', 'inv-1'], ['/hooks', 'inv-big'], ['/hooks', 'inv-late']]);
+      expect(app.received.map((r) => [r.path, r.headers['webhook-id']])).toEqual([
+        ['/hooks', 'inv-1'],
+        ['/hooks', 'inv-big'],
+        ['/hooks', 'inv-late'],
+      ]);
       expect(listen.out).toMatch(/invoice\.paid inv-1 → POST .*\/hooks \[200\]/);
       expect(listen.out).not.toMatch(/order\.created/);
       listen.child.kill('SIGINT');
@@ -355,14 +414,23 @@ describe('hookline CLI against a server', () => {
     const sig = signatureHeaders('standard', { msgId: 'evt_1', timestampSec: Math.floor(Date.now() / 1000), body, secrets: [secret] });
     const dir = tmp();
     writeFileSync(join(dir, 'body.json'), body);
-    writeFileSync(join(dir, 'request.http'), `POST /hooks HTTP/1.1\n${Object.entries(sig).map(([k, v]) => `${k}: ${v}`).join('\n')}\ncontent-type: application/json\n\n${body}`);
+    writeFileSync(
+      join(dir, 'request.http'),
+      `POST /hooks HTTP/1.1\n${Object.entries(sig)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\ncontent-type: application/json\n\n${body}`,
+    );
     const flags = Object.entries(sig).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
     const [valid, fromStdin, rawFile, wrong, stale, noSecret] = await Promise.all([
       cli(['verify', '--secret', secret, ...flags, '--body-file', join(dir, 'body.json')]),
       cli(['verify', '--secret', secret, ...flags, '--json'], {}, body),
       cli(['verify', '--headers-file', join(dir, 'request.http')], { HOOKLINE_WEBHOOK_SECRET: secret }),
       cli(['verify', '--secret', 'whsec_' + Buffer.alloc(24, 8).toString('base64'), ...flags, '--json'], {}, body),
-      cli(['verify', '--secret', secret, '-H', 'webhook-id: evt_1', '-H', 'webhook-timestamp: 1000', '-H', `webhook-signature: ${sig['webhook-signature']}`], {}, body),
+      cli(
+        ['verify', '--secret', secret, '-H', 'webhook-id: evt_1', '-H', 'webhook-timestamp: 1000', '-H', `webhook-signature: ${sig['webhook-signature']}`],
+        {},
+        body,
+      ),
       cli(['verify', ...flags], {}, body),
     ]);
     expect([valid.code, fromStdin.code, rawFile.code, wrong.code, stale.code, noSecret.code]).toEqual([0, 0, 0, 1, 1, 2]);
@@ -409,13 +477,19 @@ describe('hookline CLI against a server', () => {
   });
 
   it('post-actions and notifications: list, show run history, retry; --help of every group has examples', async () => {
-    const pa = (await h.call('POST', '/api/v1/post-actions', { name: 'notify-app', method: 'POST', url: `${recv.url}/pa`, body_template: '{"status":"{{status}}"}' })).body;
+    const pa = (
+      await h.call('POST', '/api/v1/post-actions', { name: 'notify-app', method: 'POST', url: `${recv.url}/pa`, body_template: '{"status":"{{status}}"}' })
+    ).body;
     await h.call('POST', `/api/v1/post-actions/${pa.id}/bindings`, { trigger_type: 'webhook', trigger_id: 'worker' });
     await h.call('PUT', '/api/v1/agents/worker/callback', { url: `${recv.url}/callback` });
     const secret = (await h.call('POST', '/api/v1/agents/worker/webhook-secret/rotate')).body.webhook_secret;
     const payload = '{"go":true}';
     const { createHmac } = await import('node:crypto');
-    const res = await fetch(`${h.url}/api/v1/webhooks/ops/worker/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(payload).digest('hex') }, body: payload });
+    const res = await fetch(`${h.url}/api/v1/webhooks/ops/worker/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(payload).digest('hex') },
+      body: payload,
+    });
     const runId = ((await res.json()) as { run_id: string }).run_id;
     await runEnded(runId);
     const runs = await until('the post-action run', async () => {

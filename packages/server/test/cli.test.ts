@@ -29,7 +29,11 @@ describe('hookline CLI', () => {
 
   it('first start creates the embedded store and a 0600 master key, prints an admin key once, and that key works', async () => {
     const cwd = tmp();
-    const child = spawn(process.execPath, [CLI_BIN, 'serve', '--port', '0'], { cwd, env: env({ HOOKLINE_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_BIN, 'serve', '--port', '0'], {
+      cwd,
+      env: env({ HOOKLINE_LOG_LEVEL: 'warn' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       const url = await new Promise<string>((resolve, reject) => {
@@ -54,7 +58,11 @@ describe('hookline CLI', () => {
       await new Promise((r) => child.once('exit', r));
     }
     // A second start on the same directory prints no new key.
-    const again = spawn(process.execPath, [CLI_BIN, 'serve', '--port', '0'], { cwd, env: env({ HOOKLINE_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const again = spawn(process.execPath, [CLI_BIN, 'serve', '--port', '0'], {
+      cwd,
+      env: env({ HOOKLINE_LOG_LEVEL: 'warn' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out2 = '';
     await new Promise<void>((resolve) => again.stdout.on('data', (b: Buffer) => ((out2 += b.toString()), /listening/.test(out2) && resolve())));
     again.kill('SIGTERM');

@@ -113,7 +113,11 @@ class LoadReceiver {
       };
       const t = setTimeout(() => {
         this.waiters = this.waiters.filter((x) => x !== w);
-        reject(new Error(`timed out after ${ms} ms waiting for ${what} (received ${this.arrivals.length}, distinct ${this.distinct}, open ${this.open.size}, orphans ${this.orphans.length})`));
+        reject(
+          new Error(
+            `timed out after ${ms} ms waiting for ${what} (received ${this.arrivals.length}, distinct ${this.distinct}, open ${this.open.size}, orphans ${this.orphans.length})`,
+          ),
+        );
       }, ms);
       this.waiters.push(w);
     });
@@ -167,7 +171,8 @@ async function publish(base: string, list: string[], stop: () => boolean = () =>
 // --- processes ----------------------------------------------------------------------------
 
 /** Short lease and poll, so a crashed process is recovered from quickly. */
-const writeConfig = (dir: string) => writeServeConfig(dir, { lease: LEASE, poll_interval: '200ms', max_in_flight: MAX_IN_FLIGHT, per_endpoint_in_flight: PER_ENDPOINT });
+const writeConfig = (dir: string) =>
+  writeServeConfig(dir, { lease: LEASE, poll_interval: '200ms', max_in_flight: MAX_IN_FLIGHT, per_endpoint_in_flight: PER_ENDPOINT });
 
 /** The figures both tests print and check. */
 function figures(rx: LoadReceiver) {
@@ -179,7 +184,9 @@ function figures(rx: LoadReceiver) {
 }
 
 function summary(o: Record<string, unknown>): string {
-  return Object.entries(o).map(([k, v]) => `${k}=${v}`).join(' ');
+  return Object.entries(o)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
 
 // --- SQLite -----------------------------------------------------------------------------
@@ -201,80 +208,87 @@ describe('crash: SQLite, SIGKILL and restart of `hookline serve`', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  it('delivers every event at least once; redeliveries stay within max_in_flight', async () => {
-    const started = Date.now();
-    const r = rx!;
-    const first = await serve('hookline#1', dir!);
-    const ep = await call(first.url, 'POST', '/api/v1/webhooks/endpoints', { url: `${r.url}/hook`, events: ['load.*'] });
-    expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+  it(
+    'delivers every event at least once; redeliveries stay within max_in_flight',
+    async () => {
+      const started = Date.now();
+      const r = rx!;
+      const first = await serve('hookline#1', dir!);
+      const ep = await call(first.url, 'POST', '/api/v1/webhooks/endpoints', { url: `${r.url}/hook`, events: ['load.*'] });
+      expect(ep.status, JSON.stringify(ep.body)).toBe(201);
 
-    // Kill from inside the receiver, synchronously, while the KILL_AFTER-th request is still
-    // unanswered: the process dies holding at least that delivery.
-    let killed = false;
-    let killedAt = 0;
-    r.onArrival = () => {
-      if (killed || r.arrivals.length < KILL_AFTER) return;
-      killed = true;
-      killedAt = Date.now();
-      r.hold();
-      first.proc.child.kill('SIGKILL');
-    };
-    const run1 = await publish(first.url, ids, () => killed);
-    await r.waitUntil(() => killed, 30_000, `${KILL_AFTER} deliveries before the kill`);
-    const exit = await first.proc.exited;
-    expect(exit.signal, first.proc.describe()).toBe('SIGKILL');
-    // Every request the dead process had open ends with its connection.
-    await r.waitUntil(() => r.open.size === 0, 10_000, "the killed process's connections to close");
-    r.release();
-    const receivedAtKill = r.arrivals.length;
-    const orphans = [...new Set(r.orphans)];
-    expect(orphans.length, 'requests open when the process died').toBeGreaterThan(0);
+      // Kill from inside the receiver, synchronously, while the KILL_AFTER-th request is still
+      // unanswered: the process dies holding at least that delivery.
+      let killed = false;
+      let killedAt = 0;
+      r.onArrival = () => {
+        if (killed || r.arrivals.length < KILL_AFTER) return;
+        killed = true;
+        killedAt = Date.now();
+        r.hold();
+        first.proc.child.kill('SIGKILL');
+      };
+      const run1 = await publish(first.url, ids, () => killed);
+      await r.waitUntil(() => killed, 30_000, `${KILL_AFTER} deliveries before the kill`);
+      const exit = await first.proc.exited;
+      expect(exit.signal, first.proc.describe()).toBe('SIGKILL');
+      // Every request the dead process had open ends with its connection.
+      await r.waitUntil(() => r.open.size === 0, 10_000, "the killed process's connections to close");
+      r.release();
+      const receivedAtKill = r.arrivals.length;
+      const orphans = [...new Set(r.orphans)];
+      expect(orphans.length, 'requests open when the process died').toBeGreaterThan(0);
 
-    // Restart on the same data directory; publish again what was not confirmed.
-    const second = await serve('hookline#2', dir!);
-    const restartedAt = Date.now();
-    const run2 = await publish(second.url, [...run1.failed.map((f) => f.id), ...run1.notTried]);
-    expect(run2.failed, 'publishing after the restart').toEqual([]);
-    await r.waitUntil(() => r.distinct >= EVENTS, 60_000, `all ${EVENTS} event ids at the receiver`);
-    const allReceivedAt = Date.now();
-    const totals = await waitForSettled(second.url, EVENTS, 30_000);
+      // Restart on the same data directory; publish again what was not confirmed.
+      const second = await serve('hookline#2', dir!);
+      const restartedAt = Date.now();
+      const run2 = await publish(second.url, [...run1.failed.map((f) => f.id), ...run1.notTried]);
+      expect(run2.failed, 'publishing after the restart').toEqual([]);
+      await r.waitUntil(() => r.distinct >= EVENTS, 60_000, `all ${EVENTS} event ids at the receiver`);
+      const allReceivedAt = Date.now();
+      const totals = await waitForSettled(second.url, EVENTS, 30_000);
 
-    const f = figures(r);
-    console.log(
-      `[crash sqlite] ${summary({
-        published: run1.accepted.length + run2.accepted.length + run2.duplicate.length,
-        published_before_kill: run1.accepted.length,
-        publish_failed: run1.failed.length,
-        publish_not_tried: run1.notTried.length,
-        republished_new: run2.accepted.length,
-        republished_duplicate: run2.duplicate.length,
-        received_at_kill: receivedAtKill,
-        open_at_kill: orphans.length,
-        received: f.received,
-        distinct: f.distinct,
-        duplicates: f.duplicates,
-        lost: f.lost.length,
-        ...totals,
-        recovery_ms: allReceivedAt - restartedAt,
-        runtime_ms: Date.now() - started,
-      })}` + (run1.failed.length ? `\n[crash sqlite] first publish failures, e.g. ${run1.failed[0]!.error}` : ''),
-    );
-    const stats = `at kill ${killedAt - started} ms; ${first.proc.describe()}\n${second.proc.describe()}`;
+      const f = figures(r);
+      console.log(
+        `[crash sqlite] ${summary({
+          published: run1.accepted.length + run2.accepted.length + run2.duplicate.length,
+          published_before_kill: run1.accepted.length,
+          publish_failed: run1.failed.length,
+          publish_not_tried: run1.notTried.length,
+          republished_new: run2.accepted.length,
+          republished_duplicate: run2.duplicate.length,
+          received_at_kill: receivedAtKill,
+          open_at_kill: orphans.length,
+          received: f.received,
+          distinct: f.distinct,
+          duplicates: f.duplicates,
+          lost: f.lost.length,
+          ...totals,
+          recovery_ms: allReceivedAt - restartedAt,
+          runtime_ms: Date.now() - started,
+        })}` + (run1.failed.length ? `\n[crash sqlite] first publish failures, e.g. ${run1.failed[0]!.error}` : ''),
+      );
+      const stats = `at kill ${killedAt - started} ms; ${first.proc.describe()}\n${second.proc.describe()}`;
 
-    // Every event was stored exactly once across both runs.
-    expect(run1.duplicate, stats).toEqual([]);
-    expect(run1.accepted.length + run2.accepted.length + run2.duplicate.length, stats).toBe(EVENTS);
-    expect(f.unexpected, stats).toEqual([]);
-    expect(f.lost, stats).toEqual([]);
-    expect(f.distinct).toBe(EVENTS);
-    // What the dead process had open was delivered again by the new one.
-    expect(orphans.filter((id) => r.counts.get(id)! < 2), stats).toEqual([]);
-    expect(f.duplicates, stats).toBeGreaterThanOrEqual(orphans.length);
-    expect(f.duplicates, stats).toBeLessThanOrEqual(MAX_IN_FLIGHT);
-    expect(totals, stats).toEqual({ pending: 0, delivered: EVENTS, failed: 0 });
+      // Every event was stored exactly once across both runs.
+      expect(run1.duplicate, stats).toEqual([]);
+      expect(run1.accepted.length + run2.accepted.length + run2.duplicate.length, stats).toBe(EVENTS);
+      expect(f.unexpected, stats).toEqual([]);
+      expect(f.lost, stats).toEqual([]);
+      expect(f.distinct).toBe(EVENTS);
+      // What the dead process had open was delivered again by the new one.
+      expect(
+        orphans.filter((id) => r.counts.get(id)! < 2),
+        stats,
+      ).toEqual([]);
+      expect(f.duplicates, stats).toBeGreaterThanOrEqual(orphans.length);
+      expect(f.duplicates, stats).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+      expect(totals, stats).toEqual({ pending: 0, delivered: EVENTS, failed: 0 });
 
-    expect(await second.proc.stop(), second.proc.describe()).toEqual({ code: 0, signal: null });
-  }, TEST_TIMEOUT);
+      expect(await second.proc.stop(), second.proc.describe()).toEqual({ code: 0, signal: null });
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 // --- PostgreSQL ---------------------------------------------------------------------------
@@ -301,88 +315,98 @@ describe('crash: PostgreSQL, one api and two workers, SIGKILL of a worker', () =
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  it('the surviving worker takes over the killed worker\'s leases; every event arrives at least once', async () => {
-    const started = Date.now();
-    const r = rx!;
-    const env = { HOOKLINE_DATABASE_URL: schemaUrl(TEST_DATABASE_URL, pg!.schema, pg!.applicationName) };
-    // The api process migrates the schema; workers start once it is listening, so they find it migrated.
-    const api = await serve('api', dir!, { role: 'api', env });
-    const workers = await Promise.all([serve('worker-1', dir!, { role: 'worker', env }), serve('worker-2', dir!, { role: 'worker', env })]);
-    const [victim, survivor] = workers.map((w) => w.proc) as [HooklineProcess, HooklineProcess];
+  it(
+    "the surviving worker takes over the killed worker's leases; every event arrives at least once",
+    async () => {
+      const started = Date.now();
+      const r = rx!;
+      const env = { HOOKLINE_DATABASE_URL: schemaUrl(TEST_DATABASE_URL, pg!.schema, pg!.applicationName) };
+      // The api process migrates the schema; workers start once it is listening, so they find it migrated.
+      const api = await serve('api', dir!, { role: 'api', env });
+      const workers = await Promise.all([serve('worker-1', dir!, { role: 'worker', env }), serve('worker-2', dir!, { role: 'worker', env })]);
+      const [victim, survivor] = workers.map((w) => w.proc) as [HooklineProcess, HooklineProcess];
 
-    const ep = await call(api.url, 'POST', '/api/v1/webhooks/endpoints', { url: `${r.url}/hook`, events: ['load.*'] });
-    expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+      const ep = await call(api.url, 'POST', '/api/v1/webhooks/endpoints', { url: `${r.url}/hook`, events: ['load.*'] });
+      expect(ep.status, JSON.stringify(ep.body)).toBe(201);
 
-    // After KILL_AFTER deliveries, hold every answer until more than PER_ENDPOINT requests are
-    // open: a worker has at most PER_ENDPOINT open, so both workers then hold leased
-    // deliveries whose requests are in flight. Kill worker-1 at that point.
-    let holding = false;
-    let holdStartedAt = 0;
-    r.onArrival = () => {
-      if (holding || r.arrivals.length < KILL_AFTER) return;
-      holding = true;
-      holdStartedAt = Date.now();
-      r.hold();
-    };
-    const publishing = publish(api.url, ids);
-    await r.waitUntil(() => holding, 30_000, `${KILL_AFTER} deliveries`);
-    await r.waitUntil(() => r.open.size > PER_ENDPOINT, 1_500, `more than ${PER_ENDPOINT} open requests (both workers sending)`);
-    const openAtKill = r.open.size;
-    const killedAt = Date.now();
-    const exit = await victim.crash();
-    expect(exit.signal, victim.describe()).toBe('SIGKILL');
-    // The victim's unanswered requests end with its connections; at most PER_ENDPOINT (the survivor's) stay open.
-    await r.waitUntil(() => r.orphans.length > 0 && r.open.size <= PER_ENDPOINT, 10_000, "the killed worker's connections to close");
-    r.release();
-    const holdMs = Date.now() - holdStartedAt;
-    const receivedAtKill = r.arrivals.length;
-    const orphans = [...new Set(r.orphans)];
+      // After KILL_AFTER deliveries, hold every answer until more than PER_ENDPOINT requests are
+      // open: a worker has at most PER_ENDPOINT open, so both workers then hold leased
+      // deliveries whose requests are in flight. Kill worker-1 at that point.
+      let holding = false;
+      let holdStartedAt = 0;
+      r.onArrival = () => {
+        if (holding || r.arrivals.length < KILL_AFTER) return;
+        holding = true;
+        holdStartedAt = Date.now();
+        r.hold();
+      };
+      const publishing = publish(api.url, ids);
+      await r.waitUntil(() => holding, 30_000, `${KILL_AFTER} deliveries`);
+      await r.waitUntil(() => r.open.size > PER_ENDPOINT, 1_500, `more than ${PER_ENDPOINT} open requests (both workers sending)`);
+      const openAtKill = r.open.size;
+      const killedAt = Date.now();
+      const exit = await victim.crash();
+      expect(exit.signal, victim.describe()).toBe('SIGKILL');
+      // The victim's unanswered requests end with its connections; at most PER_ENDPOINT (the survivor's) stay open.
+      await r.waitUntil(() => r.orphans.length > 0 && r.open.size <= PER_ENDPOINT, 10_000, "the killed worker's connections to close");
+      r.release();
+      const holdMs = Date.now() - holdStartedAt;
+      const receivedAtKill = r.arrivals.length;
+      const orphans = [...new Set(r.orphans)];
 
-    const run1 = await publishing;
-    const run2 = await publish(api.url, [...run1.failed.map((f) => f.id), ...run1.notTried]);
-    await r.waitUntil(() => r.distinct >= EVENTS, 60_000, `all ${EVENTS} event ids at the receiver`);
-    const allReceivedAt = Date.now();
-    const totals = await waitForSettled(api.url, EVENTS, 30_000);
+      const run1 = await publishing;
+      const run2 = await publish(api.url, [...run1.failed.map((f) => f.id), ...run1.notTried]);
+      await r.waitUntil(() => r.distinct >= EVENTS, 60_000, `all ${EVENTS} event ids at the receiver`);
+      const allReceivedAt = Date.now();
+      const totals = await waitForSettled(api.url, EVENTS, 30_000);
 
-    const f = figures(r);
-    console.log(
-      `[crash postgres] ${summary({
-        published: run1.accepted.length,
-        publish_failed: run1.failed.length,
-        republished_new: run2.accepted.length,
-        republished_duplicate: run2.duplicate.length,
-        received_at_kill: receivedAtKill,
-        open_at_kill: openAtKill,
-        orphaned_by_killed_worker: orphans.length,
-        hold_ms: holdMs,
-        received: f.received,
-        distinct: f.distinct,
-        duplicates: f.duplicates,
-        lost: f.lost.length,
-        ...totals,
-        recovery_ms: allReceivedAt - killedAt,
-        runtime_ms: Date.now() - started,
-      })}`,
-    );
-    const stats = [api.proc, victim, survivor].map((p) => p.describe()).join('\n');
+      const f = figures(r);
+      console.log(
+        `[crash postgres] ${summary({
+          published: run1.accepted.length,
+          publish_failed: run1.failed.length,
+          republished_new: run2.accepted.length,
+          republished_duplicate: run2.duplicate.length,
+          received_at_kill: receivedAtKill,
+          open_at_kill: openAtKill,
+          orphaned_by_killed_worker: orphans.length,
+          hold_ms: holdMs,
+          received: f.received,
+          distinct: f.distinct,
+          duplicates: f.duplicates,
+          lost: f.lost.length,
+          ...totals,
+          recovery_ms: allReceivedAt - killedAt,
+          runtime_ms: Date.now() - started,
+        })}`,
+      );
+      const stats = [api.proc, victim, survivor].map((p) => p.describe()).join('\n');
 
-    // Killing a worker does not touch the API: every publish succeeded the first time.
-    expect(run1.failed, stats).toEqual([]);
-    expect(run1.accepted.length, stats).toBe(EVENTS);
-    expect(f.unexpected, stats).toEqual([]);
-    expect(f.lost, stats).toEqual([]);
-    expect(f.distinct).toBe(EVENTS);
-    // The killed worker died holding leased deliveries; the survivor delivered each again.
-    expect(orphans.length, stats).toBeGreaterThan(0);
-    expect(orphans.filter((id) => r.counts.get(id)! < 2), stats).toEqual([]);
-    expect(f.duplicates, stats).toBeGreaterThanOrEqual(orphans.length);
-    expect(f.duplicates, stats).toBeLessThanOrEqual(MAX_IN_FLIGHT);
-    expect(totals, stats).toEqual({ pending: 0, delivered: EVENTS, failed: 0 });
+      // Killing a worker does not touch the API: every publish succeeded the first time.
+      expect(run1.failed, stats).toEqual([]);
+      expect(run1.accepted.length, stats).toBe(EVENTS);
+      expect(f.unexpected, stats).toEqual([]);
+      expect(f.lost, stats).toEqual([]);
+      expect(f.distinct).toBe(EVENTS);
+      // The killed worker died holding leased deliveries; the survivor delivered each again.
+      expect(orphans.length, stats).toBeGreaterThan(0);
+      expect(
+        orphans.filter((id) => r.counts.get(id)! < 2),
+        stats,
+      ).toEqual([]);
+      expect(f.duplicates, stats).toBeGreaterThanOrEqual(orphans.length);
+      expect(f.duplicates, stats).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+      expect(totals, stats).toEqual({ pending: 0, delivered: EVENTS, failed: 0 });
 
-    const exits = await Promise.all([api.proc.stop(), survivor.stop()]);
-    expect(exits, stats).toEqual([{ code: 0, signal: null }, { code: 0, signal: null }]);
-    const schema = pg!;
-    pg = undefined;
-    await schema.drop();
-  }, TEST_TIMEOUT);
+      const exits = await Promise.all([api.proc.stop(), survivor.stop()]);
+      expect(exits, stats).toEqual([
+        { code: 0, signal: null },
+        { code: 0, signal: null },
+      ]);
+      const schema = pg!;
+      pg = undefined;
+      await schema.drop();
+    },
+    TEST_TIMEOUT,
+  );
 });

@@ -55,7 +55,14 @@ describe.each(STORES)('delivery engine (%s)', (kind) => {
     expect(r.headers['content-type']).toBe('application/json');
     expect(r.headers['x-tenant']).toBe('acme');
     expect(r.headers['webhook-id']).toBe(ev.id);
-    expect(JSON.parse(r.body)).toEqual({ id: ev.id, type: 'invoice.paid', timestamp: ev.timestamp, org_id: 'org_default', env_id: 'env_default', data: { amount: 42, note: 'naïve "quotes"\n' } });
+    expect(JSON.parse(r.body)).toEqual({
+      id: ev.id,
+      type: 'invoice.paid',
+      timestamp: ev.timestamp,
+      org_id: 'org_default',
+      env_id: 'env_default',
+      data: { amount: 42, note: 'naïve "quotes"\n' },
+    });
     expect(Object.keys(JSON.parse(r.body))).toEqual(['id', 'type', 'timestamp', 'org_id', 'env_id', 'data']);
     expect(new StandardWebhook(ep.secret).verify(r.body, headerMap(r.headers))).toEqual(JSON.parse(r.body));
     expect(new SvixWebhook(ep.secret).verify(r.body, headerMap(r.headers))).toEqual(JSON.parse(r.body));
@@ -69,7 +76,11 @@ describe.each(STORES)('delivery engine (%s)', (kind) => {
   it.each([
     ['x-signature', (secret: string, r: any) => r.headers['x-signature'] === createHmac('sha256', secret).update(r.body).digest('hex')],
     ['github', (secret: string, r: any) => r.headers['x-hub-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`],
-    ['agentgateway', (secret: string, r: any) => r.headers['x-agentgateway-signature'] === createHmac('sha256', secret).update(`${r.headers['x-agentgateway-timestamp']}.${r.body}`).digest('hex')],
+    [
+      'agentgateway',
+      (secret: string, r: any) =>
+        r.headers['x-agentgateway-signature'] === createHmac('sha256', secret).update(`${r.headers['x-agentgateway-timestamp']}.${r.body}`).digest('hex'),
+    ],
   ] as const)('signs with the %s scheme when the endpoint asks for it', async (scheme, check) => {
     const ep = await endpoint({ events: [`scheme.${scheme}`], signing_scheme: scheme });
     await publish(`scheme.${scheme}`);
@@ -213,7 +224,7 @@ describe.each(STORES)('delivery engine (%s)', (kind) => {
     expect(failed.body.items[0].last_error).toBe('endpoint_disabled');
   });
 
-  it('writes an endpoint\'s health only when its streak moves', async () => {
+  it("writes an endpoint's health only when its streak moves", async () => {
     const db = databaseOf(h.hl.store);
     // How many times the endpoint's row was written: a trigger's count on SQLite, the row version on PostgreSQL.
     if (kind === 'sqlite') {
@@ -292,8 +303,12 @@ describe.each(STORES)('delivery engine (%s)', (kind) => {
     await drain();
     const later = rx.received[1]!;
     expect(String(later.headers['webhook-signature']).split(' ')).toHaveLength(1);
-    expect(verifySignature('standard', { headers: headerMap(later.headers), body: later.body, secret: rot.body.secret, nowSec: Math.floor(clock.now() / 1000) })).toBe(true);
-    expect(verifySignature('standard', { headers: headerMap(later.headers), body: later.body, secret: ep.secret, nowSec: Math.floor(clock.now() / 1000) })).toBe(false);
+    expect(
+      verifySignature('standard', { headers: headerMap(later.headers), body: later.body, secret: rot.body.secret, nowSec: Math.floor(clock.now() / 1000) }),
+    ).toBe(true);
+    expect(
+      verifySignature('standard', { headers: headerMap(later.headers), body: later.body, secret: ep.secret, nowSec: Math.floor(clock.now() / 1000) }),
+    ).toBe(false);
   });
 
   it('limits an endpoint to its rate (deliveries per second)', async () => {
@@ -370,7 +385,10 @@ describe.each(STORES)('one busy endpoint (%s)', (kind) => {
   it('gets its whole backlog through its slots without waiting for a later poll', async () => {
     const rx = await new Receiver().start();
     // The clock never moves: everything must go out on drain() alone, with no deferral.
-    const h = await startHookline(kind, { clock: new ManualClock(Date.now()), overrides: { delivery: { poll_interval: '1h', per_endpoint_in_flight: 3, batch_size: 50 } } });
+    const h = await startHookline(kind, {
+      clock: new ManualClock(Date.now()),
+      overrides: { delivery: { poll_interval: '1h', per_endpoint_in_flight: 3, batch_size: 50 } },
+    });
     try {
       await h.call('POST', EP, { url: `${rx.url}/busy`, events: ['busy.*'] });
       await Promise.all(Array.from({ length: 60 }, (_, i) => h.hl.publisher.publish({ type: 'busy.x', data: { i } })));

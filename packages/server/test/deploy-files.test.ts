@@ -62,7 +62,12 @@ describe('deploy/', () => {
   it('Dockerfile: runs the real CLI, sets only real variables, and its health check works', async () => {
     const text = read('deploy/Dockerfile').replace(/\\\n/g, ' ');
     const lines = text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
-    const last = (op: string) => lines.filter((l) => l.startsWith(`${op} `)).at(-1)!.slice(op.length + 1).trim();
+    const last = (op: string) =>
+      lines
+        .filter((l) => l.startsWith(`${op} `))
+        .at(-1)!
+        .slice(op.length + 1)
+        .trim();
 
     const env = Object.fromEntries(lines.filter((l) => l.startsWith('ENV ')).flatMap((l) => [...l.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])));
     expectKnownVariables(Object.keys(env), 'Dockerfile');
@@ -108,7 +113,10 @@ describe('deploy/', () => {
       await expectValidCli(c.args, d.metadata.name);
       roles.push(c.args[c.args.indexOf('--role') + 1]);
       const env = c.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
-      expectKnownVariables(env.map((e) => e.name), d.metadata.name);
+      expectKnownVariables(
+        env.map((e) => e.name),
+        d.metadata.name,
+      );
       const fromSecret = Object.fromEntries(env.filter((e) => e.valueFrom).map((e) => [e.name, e.valueFrom!.secretKeyRef]));
       expect(fromSecret.HOOKLINE_DATABASE_URL).toEqual({ name: 'hookline', key: 'database-url' });
       expect(fromSecret.HOOKLINE_MASTER_KEY).toEqual({ name: 'hookline', key: 'master-key' });

@@ -61,10 +61,16 @@ class Page {
   private readonly ports = new Map<string, string>();
   private readonly background: Proc[] = [];
 
-  constructor(readonly file: string, readonly blocks: Block[]) {}
+  constructor(
+    readonly file: string,
+    readonly blocks: Block[],
+  ) {}
 
   async start(): Promise<void> {
-    const texts = this.blocks.filter((b) => b.runnable || b.config).map((b) => b.code).join('\n');
+    const texts = this.blocks
+      .filter((b) => b.runnable || b.config)
+      .map((b) => b.code)
+      .join('\n');
     for (const m of texts.matchAll(/127\.0\.0\.1:(\d{2,5})|\bPORT=(\d{2,5})/g)) {
       const doc = m[1] ?? m[2]!;
       if (doc !== '8787' && !this.ports.has(doc)) this.ports.set(doc, String(await freePort()));
@@ -72,7 +78,7 @@ class Page {
     const config = this.blocks.filter((b) => b.config);
     if (config.length > 1) throw new Error(`${this.file}: more than one hookline-config block`);
     // Exactly the options the page tells the reader to put in hookline.yaml (ports aside).
-    const overrides = config[0] ? (parseYaml(this.rewrite(config[0].code)) as Record<string, unknown>) ?? {} : {};
+    const overrides = config[0] ? ((parseYaml(this.rewrite(config[0].code)) as Record<string, unknown>) ?? {}) : {};
     this.h = await startHookline('sqlite', { overrides });
     writeFileSync(this.state, '');
   }
@@ -80,7 +86,8 @@ class Page {
   /** The page's ports → this run's ports. */
   private rewrite(code: string): string {
     let out = code;
-    for (const [doc, real] of this.ports) out = out.replaceAll(`127.0.0.1:${doc}`, `127.0.0.1:${real}`).replace(new RegExp(`\\bPORT=${doc}\\b`, 'g'), `PORT=${real}`);
+    for (const [doc, real] of this.ports)
+      out = out.replaceAll(`127.0.0.1:${doc}`, `127.0.0.1:${real}`).replace(new RegExp(`\\bPORT=${doc}\\b`, 'g'), `PORT=${real}`);
     return out;
   }
 
@@ -94,8 +101,14 @@ class Page {
   /** What a reader has set: the address and key of their Hookline, where it keeps its data, a folder for backups. */
   private env(): Record<string, string> {
     return cleanEnv({
-      HL: this.h.url, HL_KEY: ADMIN_KEY, HOOKLINE_URL: this.h.url, HOOKLINE_API_KEY: ADMIN_KEY, HOOKLINE_ADMIN_KEY: ADMIN_KEY,
-      HOOKLINE_DATA_DIR: this.h.hl.config.data_dir, BACKUP_DIR: this.dir, HOOKLINE_DOCS_STATE: this.state,
+      HL: this.h.url,
+      HL_KEY: ADMIN_KEY,
+      HOOKLINE_URL: this.h.url,
+      HOOKLINE_API_KEY: ADMIN_KEY,
+      HOOKLINE_ADMIN_KEY: ADMIN_KEY,
+      HOOKLINE_DATA_DIR: this.h.hl.config.data_dir,
+      BACKUP_DIR: this.dir,
+      HOOKLINE_DOCS_STATE: this.state,
       // The docs say `pip install ./packages/sdk-python`; this is the same package, uninstalled.
       PYTHONPATH: join(REPO, 'packages/sdk-python'),
     });
@@ -119,7 +132,10 @@ class Page {
     if (b.background) {
       const p = Proc.spawn('bash', this.script(b), { env: this.env() });
       this.background.push(p);
-      await p.waitFor(expects.map((e) => this.rewrite(e)), where);
+      await p.waitFor(
+        expects.map((e) => this.rewrite(e)),
+        where,
+      );
       return;
     }
     const r = await runToEnd('bash', this.script(b), { env: this.env(), ms: 60_000 });
@@ -144,7 +160,9 @@ describe('SDK calls shown in the docs', () => {
   // The pages whose TypeScript and Python snippets are illustrative (not run): at least the
   // methods they call must exist, so a renamed SDK method cannot leave them behind.
   const PAGES = ['docs/resources.md', 'docs/quickstart.md', 'docs/concepts.md', 'docs/operations.md', 'docs/signing.md'];
-  const chains = (langs: string[], re: RegExp) => [...new Set(BLOCKS.filter((b) => PAGES.includes(b.file) && langs.includes(b.lang)).flatMap((b) => [...b.code.matchAll(re)].map((m) => m[1]!)))];
+  const chains = (langs: string[], re: RegExp) => [
+    ...new Set(BLOCKS.filter((b) => PAGES.includes(b.file) && langs.includes(b.lang)).flatMap((b) => [...b.code.matchAll(re)].map((m) => m[1]!))),
+  ];
 
   it('every client.… method in the TypeScript snippets exists in @hookline/sdk', async () => {
     const sdk = '@hookline/sdk';
@@ -183,7 +201,9 @@ describe('metric names in the docs', () => {
 
   it('are all exported by /metrics', async () => {
     const exported = await (await fetch(`${h.url}/metrics`)).text();
-    const named = new Set(['docs/operations.md', 'docs/api.md'].flatMap((f) => [...readFileSync(join(REPO, f), 'utf8').matchAll(/\bhookline_[a-z0-9_]+/g)].map((m) => m[0])));
+    const named = new Set(
+      ['docs/operations.md', 'docs/api.md'].flatMap((f) => [...readFileSync(join(REPO, f), 'utf8').matchAll(/\bhookline_[a-z0-9_]+/g)].map((m) => m[0])),
+    );
     expect(named.size).toBeGreaterThanOrEqual(10);
     // `hookline_process_*` in a table is a family: its prefix must exist.
     const missing = [...named].filter((n) => !new RegExp(`^(# TYPE )?${n}${n.endsWith('_') ? '' : '\\b'}`, 'm').test(exported));

@@ -20,8 +20,16 @@ describe.each(STORES)('endpoint subscriptions to unknown event types (%s)', (kin
     expect(r.body.events).toEqual(['run.completed', 'bogus', 'runs.completed']);
     expect(r.body.secret).toMatch(/^whsec_/);
     expect(r.body.warnings).toEqual([
-      { code: 'unknown_event_type', field: 'events[1]', message: '"bogus" is not a known event type (not built in, never published); it will match only events published later with exactly that type' },
-      { code: 'unknown_event_type', field: 'events[2]', message: '"runs.completed" is not a known event type (not built in, never published); did you mean "run.completed"?' },
+      {
+        code: 'unknown_event_type',
+        field: 'events[1]',
+        message: '"bogus" is not a known event type (not built in, never published); it will match only events published later with exactly that type',
+      },
+      {
+        code: 'unknown_event_type',
+        field: 'events[2]',
+        message: '"runs.completed" is not a known event type (not built in, never published); did you mean "run.completed"?',
+      },
     ]);
     // The warning is about the save, not part of the endpoint.
     expect((await h.call('GET', `${EP}/${r.body.id}`)).body.warnings).toBeUndefined();
@@ -32,22 +40,52 @@ describe.each(STORES)('endpoint subscriptions to unknown event types (%s)', (kin
     expect(r.status).toBe(201);
     expect('warnings' in r.body).toBe(false);
     const prefix = await h.call('POST', EP, { url: target, events: ['runs.*'], enabled: false });
-    expect(prefix.body.warnings).toEqual([{ code: 'unknown_event_type', field: 'events[0]', message: '"runs.*" selects no known event type (none built in, none published so far); did you mean "run.*"?' }]);
+    expect(prefix.body.warnings).toEqual([
+      {
+        code: 'unknown_event_type',
+        field: 'events[0]',
+        message: '"runs.*" selects no known event type (none built in, none published so far); did you mean "run.*"?',
+      },
+    ]);
     // A reserved namespace is still refused outright.
-    expect((await h.call('POST', EP, { url: target, events: ['run.complete'] })).body.error).toMatchObject({ code: 'invalid_event_type', message: expect.stringContaining('did you mean "run.completed"') });
+    expect((await h.call('POST', EP, { url: target, events: ['run.complete'] })).body.error).toMatchObject({
+      code: 'invalid_event_type',
+      message: expect.stringContaining('did you mean "run.completed"'),
+    });
   });
 
   it('knows the custom types published so far, also after their events are pruned, and suggests them', async () => {
     expect((await h.call('POST', '/api/v1/events', { type: 'invoice.paid', data: { amount: 1 } })).status).toBe(202);
     // Retention deletes the event; the type stays known.
     await h.hl.store.events.prune(h.hl.clock.now() + 1, 1000);
-    const r = await h.call('POST', EP, { url: target, events: ['invoice.paid', 'invoice.*', 'invoice.payed', 'invoce.*', 'invoice', 'shipment.*'], enabled: false });
+    const r = await h.call('POST', EP, {
+      url: target,
+      events: ['invoice.paid', 'invoice.*', 'invoice.payed', 'invoce.*', 'invoice', 'shipment.*'],
+      enabled: false,
+    });
     expect(r.status).toBe(201);
     expect(r.body.warnings).toEqual([
-      { code: 'unknown_event_type', field: 'events[2]', message: '"invoice.payed" is not a known event type (not built in, never published); did you mean "invoice.paid"?' },
-      { code: 'unknown_event_type', field: 'events[3]', message: '"invoce.*" selects no known event type (none built in, none published so far); did you mean "invoice.*"?' },
-      { code: 'unknown_event_type', field: 'events[4]', message: '"invoice" is not a known event type (not built in, never published); did you mean "invoice.*"?' },
-      { code: 'unknown_event_type', field: 'events[5]', message: '"shipment.*" selects no known event type (none built in, none published so far); it will match only events published later whose type starts with "shipment."' },
+      {
+        code: 'unknown_event_type',
+        field: 'events[2]',
+        message: '"invoice.payed" is not a known event type (not built in, never published); did you mean "invoice.paid"?',
+      },
+      {
+        code: 'unknown_event_type',
+        field: 'events[3]',
+        message: '"invoce.*" selects no known event type (none built in, none published so far); did you mean "invoice.*"?',
+      },
+      {
+        code: 'unknown_event_type',
+        field: 'events[4]',
+        message: '"invoice" is not a known event type (not built in, never published); did you mean "invoice.*"?',
+      },
+      {
+        code: 'unknown_event_type',
+        field: 'events[5]',
+        message:
+          '"shipment.*" selects no known event type (none built in, none published so far); it will match only events published later whose type starts with "shipment."',
+      },
     ]);
   });
 
@@ -56,7 +94,13 @@ describe.each(STORES)('endpoint subscriptions to unknown event types (%s)', (kin
     const typo = await h.call('PATCH', `${EP}/${id}`, { events: ['run.failed', 'invoice.piad'] });
     expect(typo.status).toBe(200);
     expect(typo.body.events).toEqual(['run.failed', 'invoice.piad']);
-    expect(typo.body.warnings).toEqual([{ code: 'unknown_event_type', field: 'events[1]', message: '"invoice.piad" is not a known event type (not built in, never published); did you mean "invoice.paid"?' }]);
+    expect(typo.body.warnings).toEqual([
+      {
+        code: 'unknown_event_type',
+        field: 'events[1]',
+        message: '"invoice.piad" is not a known event type (not built in, never published); did you mean "invoice.paid"?',
+      },
+    ]);
     const other = await h.call('PATCH', `${EP}/${id}`, { description: 'no events given' });
     expect(other.status).toBe(200);
     expect('warnings' in other.body).toBe(false);

@@ -18,8 +18,16 @@ describe('the delivery engine on its own PostgreSQL pool', () => {
     // One API connection, so holding it leaves the API pool with nothing to lend.
     // No poll: only the publishing process's NOTIFY can wake this dispatcher.
     h = await startHookline('postgres', { overrides: { database: { pool_size: 1, engine_pool_size: 2 }, delivery: { poll_interval: '1h' } } });
-    const schema = (await databaseOf(h.hl.store).selectNoFrom((e) => e.fn<string>('current_schema', []).as('s')).executeTakeFirstOrThrow()).s;
-    const app = (await databaseOf(h.hl.store).selectNoFrom((e) => e.fn<string>('current_setting', [e.val('application_name')]).as('a')).executeTakeFirstOrThrow()).a;
+    const schema = (
+      await databaseOf(h.hl.store)
+        .selectNoFrom((e) => e.fn<string>('current_schema', []).as('s'))
+        .executeTakeFirstOrThrow()
+    ).s;
+    const app = (
+      await databaseOf(h.hl.store)
+        .selectNoFrom((e) => e.fn<string>('current_setting', [e.val('application_name')]).as('a'))
+        .executeTakeFirstOrThrow()
+    ).a;
     other = await openStore({ databaseUrl: TEST_DATABASE_URL, schema, applicationName: app, poolSize: 1 });
   });
   afterAll(async () => {
@@ -41,6 +49,8 @@ describe('the delivery engine on its own PostgreSQL pool', () => {
     expect(published.deliveries).toBe(1);
     await held;
     expect(JSON.parse(rx.received[0]!.body).id).toBe(published.event.id);
-    await until('the attempt recorded', async () => ((await h.hl.store.deliveries.get((await h.hl.store.deliveries.list({ limit: 1, offset: 0 })).rows[0]!.id))?.status === 'delivered' ? true : undefined));
+    await until('the attempt recorded', async () =>
+      (await h.hl.store.deliveries.get((await h.hl.store.deliveries.list({ limit: 1, offset: 0 })).rows[0]!.id))?.status === 'delivered' ? true : undefined,
+    );
   });
 });

@@ -37,7 +37,8 @@ class Child {
   async waitForOutput(text: string, stream: 'stdout' | 'stderr' = 'stdout', ms = 10_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!this[stream].includes(text)) {
-      if (this.proc.exitCode !== null || this.proc.signalCode !== null) throw new Error(`receiver exited (${this.proc.exitCode ?? this.proc.signalCode}) before printing ${JSON.stringify(text)}; stderr:\n${this.stderr}`);
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null)
+        throw new Error(`receiver exited (${this.proc.exitCode ?? this.proc.signalCode}) before printing ${JSON.stringify(text)}; stderr:\n${this.stderr}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`receiver did not print ${JSON.stringify(text)} within ${ms} ms; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
       await new Promise<void>((resolve) => {
@@ -121,18 +122,30 @@ describe.each(CASES.map((c) => [c.script, c] as const))('examples/receivers/%s',
     const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const otherSecret = 'whsec_' + randomBytes(24).toString('base64');
 
-    const wrong = await post({ 'webhook-id': 'evt_forged', 'webhook-timestamp': String(now), 'webhook-signature': standardSignature(otherSecret, 'evt_forged', now, body) });
+    const wrong = await post({
+      'webhook-id': 'evt_forged',
+      'webhook-timestamp': String(now),
+      'webhook-signature': standardSignature(otherSecret, 'evt_forged', now, body),
+    });
     expect(wrong.status).toBe(401);
 
     const stale = now - 6 * 60;
-    const old = await post({ 'webhook-id': 'evt_forged', 'webhook-timestamp': String(stale), 'webhook-signature': standardSignature(secret, 'evt_forged', stale, body) });
+    const old = await post({
+      'webhook-id': 'evt_forged',
+      'webhook-timestamp': String(stale),
+      'webhook-signature': standardSignature(secret, 'evt_forged', stale, body),
+    });
     expect(old.status).toBe(401);
 
     const missing = await post({});
     expect(missing.status).toBe(401);
 
     // Control: the same request correctly signed passes, so the 401s above were about the signature.
-    const good = await post({ 'webhook-id': 'evt_forged', 'webhook-timestamp': String(now), 'webhook-signature': standardSignature(secret, 'evt_forged', now, body) });
+    const good = await post({
+      'webhook-id': 'evt_forged',
+      'webhook-timestamp': String(now),
+      'webhook-signature': standardSignature(secret, 'evt_forged', now, body),
+    });
     expect(good.status).toBe(200);
     await rx!.waitForOutput('rejected POST /webhooks: no matching signature', 'stderr');
   });

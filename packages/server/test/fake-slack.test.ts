@@ -17,7 +17,12 @@ async function post(url: string, body: unknown, token: string | null = slack.tok
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const res = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), text, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    text,
+    json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
 }
 const postMessage = (body: unknown, token?: string | null) => post(`${slack.url}/chat.postMessage`, body, token);
 
@@ -110,7 +115,7 @@ describe('fake Slack incoming webhooks', () => {
     expect(slack.delivered()).toHaveLength(1);
   });
 
-  it('answers Slack\'s plain-text errors', async () => {
+  it("answers Slack's plain-text errors", async () => {
     const url = slack.webhookUrl('x');
     expect(await post(url, 'not json', null)).toMatchObject({ status: 400, text: 'invalid_payload' });
     expect(await post(url, {}, null)).toMatchObject({ status: 400, text: 'no_text' });
@@ -125,7 +130,7 @@ describe('fake Slack incoming webhooks', () => {
 });
 
 describe('slack.ts against the fake, through the real sender', () => {
-  it('sends, reads Slack\'s answers and keeps the token out of the frozen request', async () => {
+  it("sends, reads Slack's answers and keeps the token out of the frozen request", async () => {
     const sender = new HttpSender({ guard: new SsrfGuard({ allowNetworks: ['127.0.0.1/32'] }) });
     const send = async (target: string, token: string | null) => {
       const msg = slackMessage({ target, blocks, text: 'fallback', apiBaseUrl: `${slack.url}/` });

@@ -82,7 +82,11 @@ describe.each(STORES)('deliveries handed off by the publishing write (%s)', (kin
       // A round trip on the listening connection: any NOTIFY of the publish has arrived by now.
       if (listener) {
         await listener.query('SELECT 1');
-        const schema = (await databaseOf(h.hl.store).selectNoFrom((e) => e.fn<string>('current_schema', []).as('s')).executeTakeFirstOrThrow()).s;
+        const schema = (
+          await databaseOf(h.hl.store)
+            .selectNoFrom((e) => e.fn<string>('current_schema', []).as('s'))
+            .executeTakeFirstOrThrow()
+        ).s;
         expect(wakeUps.filter((p) => p === schema)).toEqual([]);
       }
     } finally {
@@ -118,7 +122,9 @@ describe.each(STORES)('deliveries handed off by the publishing write (%s)', (kin
     const h = await start({ max_in_flight: 1, retry_schedule: ['1s'] }, clock);
     const dispatcher = h.hl.dispatcher!;
     const first = await h.call('POST', '/api/v1/events', { type: 'order.paid', data: { n: 1 } });
-    await until('the first attempt failed and its retry is due at +1 s', async () => ((await deliveryOf(h, first.body.event.id)).attempts === 1 ? true : undefined));
+    await until('the first attempt failed and its retry is due at +1 s', async () =>
+      (await deliveryOf(h, first.body.event.id)).attempts === 1 ? true : undefined,
+    );
     const probe = [newDelivery(clock, clock.now(), { event_id: 'evt_probe', endpoint_id: 'ep_probe', event_type: 'order.paid' })];
     // Nothing due in the store and room for one: a publish now would be handed off.
     const lease = dispatcher.reserve(probe, clock.now());
@@ -136,7 +142,8 @@ describe.each(STORES)('deliveries handed off by the publishing write (%s)', (kin
     rx.respond = (_req, res) => void res.writeHead(200).end('ok');
     const h = await start({ max_in_flight: 2 });
     // The same id five times, one after another: four publishes reserve room and store nothing.
-    for (let i = 0; i < 5; i++) expect((await h.call('POST', '/api/v1/events', { id: 'evt_same', type: 'order.paid', data: {} })).status).toBe(i === 0 ? 202 : 200);
+    for (let i = 0; i < 5; i++)
+      expect((await h.call('POST', '/api/v1/events', { id: 'evt_same', type: 'order.paid', data: {} })).status).toBe(i === 0 ? 202 : 200);
     await rx.waitFor(1);
     await until('the one delivery recorded', async () => ((await deliveryOf(h, 'evt_same')).status === 'delivered' ? true : undefined));
     // Both slots are free again: two new deliveries are open at the receiver at once.

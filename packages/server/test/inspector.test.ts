@@ -61,7 +61,11 @@ describe.each(STORES)('inspector (%s)', (kind) => {
   };
 
   beforeAll(async () => {
-    h = await startHookline(kind, { clock, runnerFor: () => runner, overrides: { inspector: { max_requests_per_bin: CAP, max_body_bytes: MAX_BODY }, server: { body_limit_bytes: 16_384 } } });
+    h = await startHookline(kind, {
+      clock,
+      runnerFor: () => runner,
+      overrides: { inspector: { max_requests_per_bin: CAP, max_body_bytes: MAX_BODY }, server: { body_limit_bytes: 16_384 } },
+    });
     watcher = await StreamClient.ready(h.url, (await h.call('POST', '/api/v1/keys', { name: 'watcher', role: 'read' })).body.key);
     await watcher.subscribe('all', ['*']);
   });
@@ -73,7 +77,15 @@ describe.each(STORES)('inspector (%s)', (kind) => {
   it('creates, lists, gets, changes and deletes bins, with clear errors', async () => {
     const b1 = await makeBin({ name: 'b1', secret: 'b1-secret-value-123', scheme: 'auto' });
     secrets.push('b1-secret-value-123');
-    expect(b1).toEqual({ name: 'b1', url: `${h.url}/inspect/b1`, scheme: 'auto', has_secret: true, request_count: 0, last_request_at: null, created_at: new Date(clock.now()).toISOString() });
+    expect(b1).toEqual({
+      name: 'b1',
+      url: `${h.url}/inspect/b1`,
+      scheme: 'auto',
+      has_secret: true,
+      request_count: 0,
+      last_request_at: null,
+      created_at: new Date(clock.now()).toISOString(),
+    });
     clock.advance(1000);
     const random = await makeBin({});
     expect(random).toMatchObject({ name: expect.stringMatching(/^bin_[a-z0-9]{10}$/), scheme: 'auto', has_secret: false });
@@ -94,11 +106,23 @@ describe.each(STORES)('inspector (%s)', (kind) => {
       expect(r.status, name).toBe(422);
       expect(r.body.error).toMatchObject({ code: 'invalid_name', message: expect.stringContaining('1–64 letters, digits, "_" or "-"') });
     }
-    expect((await api('POST', BINS, { scheme: 'md5' })).body.error).toMatchObject({ code: 'invalid_scheme', message: expect.stringContaining('auto, standard, x-signature, agentgateway, github, callback') });
-    expect((await api('POST', BINS, { secret: '' })).body.error).toMatchObject({ code: 'invalid_secret', message: expect.stringContaining('1–512 characters') });
+    expect((await api('POST', BINS, { scheme: 'md5' })).body.error).toMatchObject({
+      code: 'invalid_scheme',
+      message: expect.stringContaining('auto, standard, x-signature, agentgateway, github, callback'),
+    });
+    expect((await api('POST', BINS, { secret: '' })).body.error).toMatchObject({
+      code: 'invalid_secret',
+      message: expect.stringContaining('1–512 characters'),
+    });
     expect((await api('POST', BINS, { secret: 'x'.repeat(513) })).body.error.code).toBe('invalid_secret');
-    expect((await api('POST', BINS, { scheme: 'standard', secret: 'not-whsec' })).body.error).toMatchObject({ code: 'invalid_secret', message: expect.stringContaining('whsec_') });
-    expect(await api('POST', BINS, { name: 'x', colour: 'red' })).toMatchObject({ status: 400, body: { error: { code: 'unknown_field', message: expect.stringContaining('unknown field "colour"') } } });
+    expect((await api('POST', BINS, { scheme: 'standard', secret: 'not-whsec' })).body.error).toMatchObject({
+      code: 'invalid_secret',
+      message: expect.stringContaining('whsec_'),
+    });
+    expect(await api('POST', BINS, { name: 'x', colour: 'red' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'unknown_field', message: expect.stringContaining('unknown field "colour"') } },
+    });
 
     const notFound = await api('GET', `${BINS}/nope`);
     expect(notFound.status).toBe(404);
@@ -133,7 +157,11 @@ describe.each(STORES)('inspector (%s)', (kind) => {
     expect(get.body).toEqual({ ok: true, id: expect.stringMatching(/^req_/) });
     const json = await send('/inspect/cap', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a": [1, 2], "b": "ü"}' });
     const form = await send('/inspect/cap/form', { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=two+words' });
-    const binary = await send('/inspect/cap/bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0xff, 0xfe, 0x00, 0x41]) });
+    const binary = await send('/inspect/cap/bin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.from([0xff, 0xfe, 0x00, 0x41]),
+    });
     const odd = await send('/inspect/cap', { method: 'PATCH', headers: { 'content-type': 'not a media type' }, body: '{broken json' });
     for (const r of [json, form, binary, odd]) expect(r.status, JSON.stringify(r.body)).toBe(200);
 
@@ -142,17 +170,51 @@ describe.each(STORES)('inspector (%s)', (kind) => {
     expect(list.items.map((i: any) => i.id)).toEqual([odd, binary, form, json, get].map((r) => r.body.id));
     const at = new Date(clock.now()).toISOString();
     const g = await captured('cap', get.body.id);
-    expect(g).toMatchObject({ bin: 'cap', method: 'GET', path: '/inspect/cap/hook/deep?x=1&y=two&x=3', query: { x: '1, 3', y: 'two' }, body: '', body_base64: null, body_truncated: false, size_bytes: 0, content_type: null, received_at: at, signature: null });
+    expect(g).toMatchObject({
+      bin: 'cap',
+      method: 'GET',
+      path: '/inspect/cap/hook/deep?x=1&y=two&x=3',
+      query: { x: '1, 3', y: 'two' },
+      body: '',
+      body_base64: null,
+      body_truncated: false,
+      size_bytes: 0,
+      content_type: null,
+      received_at: at,
+      signature: null,
+    });
     expect(g.headers['x-custom']).toBe('Hello');
     expect(g.headers.host).toBe(new URL(h.url).host);
     expect(g.remote_address).toMatch(/127\.0\.0\.1$/);
-    expect(await captured('cap', json.body.id)).toMatchObject({ method: 'POST', path: '/inspect/cap', query: {}, body: '{"a": [1, 2], "b": "ü"}', body_base64: null, size_bytes: 24, content_type: 'application/json' });
-    expect(await captured('cap', form.body.id)).toMatchObject({ method: 'PUT', path: '/inspect/cap/form', body: 'a=1&b=two+words', content_type: 'application/x-www-form-urlencoded' });
-    expect(await captured('cap', binary.body.id)).toMatchObject({ body: '\uFFFD\uFFFD\u0000A', body_base64: '//4AQQ==', size_bytes: 4, content_type: 'application/octet-stream' });
+    expect(await captured('cap', json.body.id)).toMatchObject({
+      method: 'POST',
+      path: '/inspect/cap',
+      query: {},
+      body: '{"a": [1, 2], "b": "ü"}',
+      body_base64: null,
+      size_bytes: 24,
+      content_type: 'application/json',
+    });
+    expect(await captured('cap', form.body.id)).toMatchObject({
+      method: 'PUT',
+      path: '/inspect/cap/form',
+      body: 'a=1&b=two+words',
+      content_type: 'application/x-www-form-urlencoded',
+    });
+    expect(await captured('cap', binary.body.id)).toMatchObject({
+      body: '\uFFFD\uFFFD\u0000A',
+      body_base64: '//4AQQ==',
+      size_bytes: 4,
+      content_type: 'application/octet-stream',
+    });
     expect(await captured('cap', odd.body.id)).toMatchObject({ method: 'PATCH', body: '{broken json', content_type: 'not a media type' });
     expect((await api('GET', `${BINS}/cap`)).body).toMatchObject({ request_count: 5, last_request_at: at });
     // Only the capture routes read raw bodies: the API still wants JSON.
-    const plain = await fetch(`${h.url}${BINS}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/plain' }, body: 'name=x' });
+    const plain = await fetch(`${h.url}${BINS}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/plain' },
+      body: 'name=x',
+    });
     expect(plain.status).toBe(415);
   });
 
@@ -252,14 +314,23 @@ describe.each(STORES)('inspector (%s)', (kind) => {
       expect((await api('PATCH', `${BINS}/cb`, { secret: callbackSecret })).body.has_secret).toBe(true);
       const run = await triggerAndWait(h, 'pinged', webhookSecret, { note: 'hi' });
       callback = await newest('cb');
-      expect(callback).toMatchObject({ method: 'POST', path: '/inspect/cb/agent-results', content_type: 'application/json', signature: { scheme: 'callback', valid: true, reason: 'signature matches' } });
+      expect(callback).toMatchObject({
+        method: 'POST',
+        path: '/inspect/cb/agent-results',
+        content_type: 'application/json',
+        signature: { scheme: 'callback', valid: true, reason: 'signature matches' },
+      });
       expect(JSON.parse(callback.body)).toMatchObject({ agent_loop_id: 'pinged', status: 'completed' });
       expect(JSON.parse(callback.body).execution_id).toBe(run.id);
     });
 
     it('says a tampered body does not match, and names the age of an old timestamp', async () => {
       const tampered = await replay('cb', callback, callback.body + ' ');
-      expect((await captured('cb', tampered.body.id)).signature).toEqual({ scheme: 'callback', valid: false, reason: expect.stringContaining('signature does not match') });
+      expect((await captured('cb', tampered.body.id)).signature).toEqual({
+        scheme: 'callback',
+        valid: false,
+        reason: expect.stringContaining('signature does not match'),
+      });
       const intact = await replay('cb', callback, callback.body);
       expect((await captured('cb', intact.body.id)).signature).toMatchObject({ scheme: 'callback', valid: true });
       clock.advance(420_000);
@@ -279,13 +350,21 @@ describe.each(STORES)('inspector (%s)', (kind) => {
       expect(got.signature).toEqual({ scheme: 'standard', valid: true, reason: 'signature matches' });
       expect(JSON.parse(got.body)).toMatchObject({ type: 'invoice.paid', data: { amount: 42 } });
       const forged = await replay('std', got, got.body.replace('42', '43'));
-      expect((await captured('std', forged.body.id)).signature).toMatchObject({ scheme: 'standard', valid: false, reason: expect.stringContaining('does not match') });
+      expect((await captured('std', forged.body.id)).signature).toMatchObject({
+        scheme: 'standard',
+        valid: false,
+        reason: expect.stringContaining('does not match'),
+      });
     });
 
     it('explains missing secrets and missing headers; nothing to check is null', async () => {
       await makeBin({ name: 'bare' });
       const signedNoSecret = await replay('bare', callback, callback.body);
-      expect((await captured('bare', signedNoSecret.body.id)).signature).toEqual({ scheme: 'callback', valid: false, reason: 'this bin has no secret to check the signature with' });
+      expect((await captured('bare', signedNoSecret.body.id)).signature).toEqual({
+        scheme: 'callback',
+        valid: false,
+        reason: 'this bin has no secret to check the signature with',
+      });
       const plain = await send('/inspect/bare', { method: 'POST', body: 'hello' });
       expect((await captured('bare', plain.body.id)).signature).toBeNull();
       await api('PATCH', `${BINS}/bare`, { secret: 'gh-secret' });
@@ -294,10 +373,18 @@ describe.each(STORES)('inspector (%s)', (kind) => {
       await api('PATCH', `${BINS}/bare`, { scheme: 'github' });
       const { createHmac } = await import('node:crypto');
       const sig = 'sha256=' + createHmac('sha256', 'gh-secret').update('{"zen":"ok"}').digest('hex');
-      const gh = await send('/inspect/bare', { method: 'POST', headers: { 'x-hub-signature-256': sig, 'content-type': 'application/json' }, body: '{"zen":"ok"}' });
+      const gh = await send('/inspect/bare', {
+        method: 'POST',
+        headers: { 'x-hub-signature-256': sig, 'content-type': 'application/json' },
+        body: '{"zen":"ok"}',
+      });
       expect((await captured('bare', gh.body.id)).signature).toEqual({ scheme: 'github', valid: true, reason: 'signature matches' });
       const wrongScheme = await send('/inspect/bare', { method: 'POST', headers: { 'x-signature': 'abc' }, body: 'x' });
-      expect((await captured('bare', wrongScheme.body.id)).signature).toEqual({ scheme: 'github', valid: false, reason: 'no signature header: the github scheme signs in x-hub-signature-256' });
+      expect((await captured('bare', wrongScheme.body.id)).signature).toEqual({
+        scheme: 'github',
+        valid: false,
+        reason: 'no signature header: the github scheme signs in x-hub-signature-256',
+      });
     });
   });
 

@@ -8,7 +8,11 @@ import { STORES, startHookline } from './helpers/hookline.js';
 import { liveHooklines } from './helpers/live-hooklines.js';
 
 function runVitest(config: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d));
   child.stderr.on('data', (d: Buffer) => (output += d));
@@ -22,7 +26,9 @@ describe('the leak check', () => {
   it.each(STORES)('counts a %s Hookline as live from its start until close() and names the test that started it', async (kind) => {
     const h = await startHookline(kind);
     try {
-      expect(liveHooklines()).toEqual([`a ${kind} Hookline started in "the leak check > counts a ${kind} Hookline as live from its start until close() and names the test that started it"`]);
+      expect(liveHooklines()).toEqual([
+        `a ${kind} Hookline started in "the leak check > counts a ${kind} Hookline as live from its start until close() and names the test that started it"`,
+      ]);
     } finally {
       await h.close();
     }

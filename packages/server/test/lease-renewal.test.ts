@@ -40,7 +40,10 @@ describe('lease renewal (postgres)', () => {
     await other.query('SELECT id FROM deliveries WHERE id = $1 FOR UPDATE', [rows[0]!.id]);
 
     const until = now + 120_000;
-    await h.hl.store.deliveries.renewClaims(rows.map((r) => ({ id: r.id, owner: 'w.1' })), until); // waited forever before the fix
+    await h.hl.store.deliveries.renewClaims(
+      rows.map((r) => ({ id: r.id, owner: 'w.1' })),
+      until,
+    ); // waited forever before the fix
     const after = await Promise.all(rows.map((r) => h.hl.store.deliveries.get(r.id)));
     expect(after.map((d) => Number(d!.next_attempt_at) === until)).toEqual([false, true, true]);
     await other.query('ROLLBACK');

@@ -25,7 +25,9 @@ describe('migrations', () => {
         await admin.query(`DROP SCHEMA ${s} CASCADE`);
       }
     })();
-    const stores = await Promise.all([1, 2, 3].map(() => openStore({ databaseUrl: TEST_DATABASE_URL, schema: t.schema, applicationName: t.applicationName, poolSize: 2 })));
+    const stores = await Promise.all(
+      [1, 2, 3].map(() => openStore({ databaseUrl: TEST_DATABASE_URL, schema: t.schema, applicationName: t.applicationName, poolSize: 2 })),
+    );
     try {
       const applied = await Promise.all(stores.map((s) => s.migrate()));
       expect(applied.flat().sort()).toEqual(ALL);
@@ -66,7 +68,10 @@ describe('migrations from earlier builds', () => {
       await a.migrate();
       // Simulate an older build: its record lived in kysely_migration, ours did not exist.
       await databaseOf(a).schema.createTable('kysely_migration').addColumn('name', 'text').addColumn('timestamp', 'text').execute();
-      await (databaseOf(a) as any).insertInto('kysely_migration').values(ALL.map((name) => ({ name, timestamp: 'x' }))).execute();
+      await (databaseOf(a) as any)
+        .insertInto('kysely_migration')
+        .values(ALL.map((name) => ({ name, timestamp: 'x' })))
+        .execute();
       await (databaseOf(a) as any).schema.dropTable('hookline_migrations').execute();
       expect(await a.migrate()).toEqual([]);
       await a.close();

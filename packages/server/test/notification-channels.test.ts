@@ -15,7 +15,8 @@ import { Receiver } from './helpers/receiver.js';
 import { PAGERDUTY_EXAMPLE } from './helpers/documented-examples.js';
 import { databaseOf } from '../src/store/testing.js';
 
-const lower = (h: Record<string, string | string[] | undefined>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+const lower = (h: Record<string, string | string[] | undefined>) =>
+  Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
 
 describe.each(STORES)('notification channels (%s)', (kind) => {
   const runner = new ScriptedRunner();
@@ -53,7 +54,10 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
   it('without rules: Slack default channel as Block Kit, and every webhook subscribed to the event, signed', async () => {
     const r = await run('defaults');
     const items = await settledNotifications(h, r.id, 2);
-    expect(items.map((i) => `${i.channel}:${i.target}:${i.status}:${i.event_type}`).sort()).toEqual(['slack:#alerts:delivered:on_complete', 'webhook:default:delivered:on_complete']);
+    expect(items.map((i) => `${i.channel}:${i.target}:${i.status}:${i.event_type}`).sort()).toEqual([
+      'slack:#alerts:delivered:on_complete',
+      'webhook:default:delivered:on_complete',
+    ]);
     const msg = slack.delivered().find((m) => JSON.stringify(m.json).includes(r.id))!;
     expect(msg.path).toBe('/api/chat.postMessage');
     expect(msg.headers.authorization).toBe(`Bearer ${slack.token}`);
@@ -64,7 +68,15 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect(JSON.stringify(sent.blocks)).toContain('all good');
 
     const hook = paths('/agw').find((x) => x.body.includes(r.id))!;
-    expect(JSON.parse(hook.body)).toEqual({ event: 'on_complete', agent_name: 'defaults', execution_id: r.id, session_id: null, output: 'all good', error: null, timestamp: r.finished_at });
+    expect(JSON.parse(hook.body)).toEqual({
+      event: 'on_complete',
+      agent_name: 'defaults',
+      execution_id: r.id,
+      session_id: null,
+      output: 'all good',
+      error: null,
+      timestamp: r.finished_at,
+    });
     const headers = lower(hook.headers);
     const nowSec = Math.floor(Date.now() / 1000);
     expect(verifySignature('agentgateway', { headers, body: hook.body, secret: 's3cret', nowSec })).toBe(true);
@@ -72,26 +84,41 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect(paths('/pd').some((x) => x.body.includes(r.id))).toBe(false);
   });
 
-  it("on error: also the documented PagerDuty payload_template, rendered as valid JSON", async () => {
+  it('on error: also the documented PagerDuty payload_template, rendered as valid JSON', async () => {
     const before = paths('/pd').length;
     const r = await run('defaults', 'failed');
     const items = await settledNotifications(h, r.id, 3);
     expect(items.map((i) => i.target).sort()).toEqual(['#alerts', 'default', 'pagerduty']);
     const pd = paths('/pd').slice(before)[0]!;
-    expect(JSON.parse(pd.body)).toEqual({ routing_key: 'your-routing-key', event_action: 'trigger', payload: { summary: 'defaults failed: Tool call failed: HTTP 500 from API', severity: 'error', source: 'agent-gateway' } });
-    expect(verifySignature('agentgateway', { headers: lower(pd.headers), body: pd.body, secret: 'pd-secret', nowSec: Math.floor(Date.now() / 1000) })).toBe(true);
+    expect(JSON.parse(pd.body)).toEqual({
+      routing_key: 'your-routing-key',
+      event_action: 'trigger',
+      payload: { summary: 'defaults failed: Tool call failed: HTTP 500 from API', severity: 'error', source: 'agent-gateway' },
+    });
+    expect(verifySignature('agentgateway', { headers: lower(pd.headers), body: pd.body, secret: 'pd-secret', nowSec: Math.floor(Date.now() / 1000) })).toBe(
+      true,
+    );
   });
 
-  it("per-agent rules replace the defaults, through the API, with 422 naming the spot", async () => {
+  it('per-agent rules replace the defaults, through the API, with 422 naming the spot', async () => {
     const bad = await h.call('PATCH', '/api/v1/agents/ruled', { notifications: { on_completed: [] } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'unknown_field', message: expect.stringContaining('did you mean "on_complete"?'), details: { field: 'body.notifications.on_completed', suggestion: 'on_complete' } });
+    expect(bad.body.error).toMatchObject({
+      code: 'unknown_field',
+      message: expect.stringContaining('did you mean "on_complete"?'),
+      details: { field: 'body.notifications.on_completed', suggestion: 'on_complete' },
+    });
     const unknown = await h.call('PATCH', '/api/v1/agents/ruled', { notifications: { on_error: [{ channel: 'webhook', target: 'nope' }] } });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details.field).toBe('notifications.on_error[0].target');
-    const ok = await h.call('PATCH', '/api/v1/agents/ruled', { notifications: { on_complete: [{ channel: 'slack', target: 'reports' }], on_timeout: [{ channel: 'webhook', target: 'pagerduty' }] } });
+    const ok = await h.call('PATCH', '/api/v1/agents/ruled', {
+      notifications: { on_complete: [{ channel: 'slack', target: 'reports' }], on_timeout: [{ channel: 'webhook', target: 'pagerduty' }] },
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect(ok.body.notifications).toEqual({ on_complete: [{ channel: 'slack', target: 'reports' }], on_timeout: [{ channel: 'webhook', target: 'pagerduty' }] });
+    expect(ok.body.notifications).toEqual({
+      on_complete: [{ channel: 'slack', target: 'reports' }],
+      on_timeout: [{ channel: 'webhook', target: 'pagerduty' }],
+    });
 
     const done = await run('ruled');
     expect((await settledNotifications(h, done.id, 1)).map((i) => i.target)).toEqual(['reports']);
@@ -108,7 +135,14 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
   });
 
   it("Slack's HTTP 200 {ok:false} is a failure with Slack's error; Retry sends identical bytes and delivers", async () => {
-    await h.call('PATCH', '/api/v1/agents/broken', { notifications: { on_complete: [{ channel: 'slack', target: '#nowhere' }, { channel: 'slack', target: '#general' }] } });
+    await h.call('PATCH', '/api/v1/agents/broken', {
+      notifications: {
+        on_complete: [
+          { channel: 'slack', target: '#nowhere' },
+          { channel: 'slack', target: '#general' },
+        ],
+      },
+    });
     slack.failNext(0, 'internal_error');
     const r = await run('broken');
     const items = await settledNotifications(h, r.id, 2);
@@ -130,20 +164,28 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
       return got.length === 2 ? got[1] : undefined;
     });
     expect(again.body).toBe(first[0]!.body);
-    expect((await until('delivered', async () => {
-      const x = (await h.call('GET', `/api/v1/notifications/${n.id}`)).body;
-      return x.status === 'delivered' ? x : undefined;
-    })).attempts).toBe(2);
+    expect(
+      (
+        await until('delivered', async () => {
+          const x = (await h.call('GET', `/api/v1/notifications/${n.id}`)).body;
+          return x.status === 'delivered' ? x : undefined;
+        })
+      ).attempts,
+    ).toBe(2);
   });
 
   it("Slack's ratelimited (429 + Retry-After) is retried after Retry-After; incoming-webhook URLs work as targets", async () => {
     await h.call('PATCH', '/api/v1/agents/broken', { notifications: { on_complete: [{ channel: 'slack', target: slack.webhookUrl('ops') }] } });
     slack.failNext(1, 'ratelimited');
     const r = await run('broken');
-    const n = await until('the ratelimited message to be delivered', async () => {
-      const [x] = (await h.call('GET', `/api/v1/notifications?execution_id=${r.id}`)).body.items;
-      return x?.status === 'delivered' ? x : undefined;
-    }, 15_000);
+    const n = await until(
+      'the ratelimited message to be delivered',
+      async () => {
+        const [x] = (await h.call('GET', `/api/v1/notifications?execution_id=${r.id}`)).body.items;
+        return x?.status === 'delivered' ? x : undefined;
+      },
+      15_000,
+    );
     expect(n.attempts).toBe(2);
     const sent = slack.requests.filter((q) => q.body.includes(r.id));
     expect(sent.map((q) => q.path)).toEqual([new URL(slack.webhookUrl('ops')).pathname, new URL(slack.webhookUrl('ops')).pathname]);
@@ -154,7 +196,9 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect(n.target).toBe(`${origin}/…`);
     expect((await h.call('GET', '/api/v1/agents/broken')).body.notifications).toEqual({ on_complete: [{ channel: 'slack', target: `${origin}/…` }] });
     const secretPath = new URL(slack.webhookUrl('ops')).pathname;
-    const stored = JSON.stringify(await databaseOf(h.hl.store).selectFrom('agents').selectAll().where('id', '=', 'broken').execute()) + JSON.stringify(await databaseOf(h.hl.store).selectFrom('deliveries').select(['target', 'last_error']).where('run_id', '=', r.id).execute());
+    const stored =
+      JSON.stringify(await databaseOf(h.hl.store).selectFrom('agents').selectAll().where('id', '=', 'broken').execute()) +
+      JSON.stringify(await databaseOf(h.hl.store).selectFrom('deliveries').select(['target', 'last_error']).where('run_id', '=', r.id).execute());
     expect(stored).not.toContain(secretPath);
     await h.call('PATCH', '/api/v1/agents/broken', { notifications: null });
   });
@@ -165,12 +209,19 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     const secret = put.body.secret as string;
     expect(secret).toMatch(/^hlcb_/);
     const got = (await h.call('GET', '/api/v1/agents/callbacks/callback')).body;
-    expect(got).toEqual({ url: `${recv.url}/agent-results`, headers: { authorization: '********' }, signature: { header: 'X-Signature', timestamp_header: 'X-Timestamp', algorithm: 'hmac-sha256' } });
+    expect(got).toEqual({
+      url: `${recv.url}/agent-results`,
+      headers: { authorization: '********' },
+      signature: { header: 'X-Signature', timestamp_header: 'X-Timestamp', algorithm: 'hmac-sha256' },
+    });
     expect(JSON.stringify(got)).not.toContain('YOUR_TOKEN');
     expect((await h.call('PUT', '/api/v1/agents/callbacks/callback', { url: `${recv.url}/agent-results`, headers: { 'X-Signature': 'x' } })).status).toBe(422);
     expect((await h.call('PUT', '/api/v1/agents/callbacks/callback', { url: 'ftp://x' })).status).toBe(422);
     // A second PUT keeps the secret (not shown again).
-    expect((await h.call('PUT', '/api/v1/agents/callbacks/callback', { url: `${recv.url}/agent-results`, headers: { Authorization: 'Bearer YOUR_TOKEN' } })).body.secret).toBeUndefined();
+    expect(
+      (await h.call('PUT', '/api/v1/agents/callbacks/callback', { url: `${recv.url}/agent-results`, headers: { Authorization: 'Bearer YOUR_TOKEN' } })).body
+        .secret,
+    ).toBeUndefined();
 
     const r = await run('callbacks');
     const items = await settledNotifications(h, r.id, 3);
@@ -181,7 +232,10 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     const body = JSON.parse(cb.body);
     expect(Object.keys(body)).toEqual(['agent_loop_id', 'agent_loop_name', 'execution_id', 'status', 'result', 'metadata', 'error']);
     expect(body).toEqual({
-      agent_loop_id: 'callbacks', agent_loop_name: 'callbacks', execution_id: r.id, status: 'completed',
+      agent_loop_id: 'callbacks',
+      agent_loop_name: 'callbacks',
+      execution_id: r.id,
+      status: 'completed',
       result: { output: 'all good', iterations_used: 5, tool_calls: 3 },
       metadata: { started_at: r.started_at, completed_at: r.finished_at, duration_seconds: Math.round(r.duration_seconds), model: 'gpt-4', tokens_used: 1250 },
       error: null,
@@ -212,13 +266,26 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     expect((await h.call('GET', '/api/v1/agents/callbacks/callback')).status).toBe(404);
   });
 
-  it("the notification log: the documented shape exactly, every filter, pagination, both paths; endpoints appear too", async () => {
+  it('the notification log: the documented shape exactly, every filter, pagination, both paths; endpoints appear too', async () => {
     const ep = await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${recv.url}/endpoint`, events: ['run.*'] });
     expect(ep.status).toBe(201);
     const r = await run('defaults');
     const items = await settledNotifications(h, r.id, 3);
     expect(items.map((i) => i.channel).sort()).toEqual(['endpoint', 'slack', 'webhook']);
-    for (const i of items) expect(Object.keys(i)).toEqual(['id', 'execution_id', 'agent_id', 'event_type', 'channel', 'target', 'status', 'attempts', 'last_error', 'created_at', 'delivered_at']);
+    for (const i of items)
+      expect(Object.keys(i)).toEqual([
+        'id',
+        'execution_id',
+        'agent_id',
+        'event_type',
+        'channel',
+        'target',
+        'status',
+        'attempts',
+        'last_error',
+        'created_at',
+        'delivered_at',
+      ]);
     const page = (q: string) => h.call('GET', `/v1/notifications${q}`).then((x) => x.body);
     const all = await page('');
     expect(Object.keys(all)).toEqual(['items', 'total', 'limit', 'offset']);
@@ -254,7 +321,12 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
     }
     const secret = secrets.defaults!;
     const body = (c: string) => JSON.stringify({ note: `case-${c}` });
-    const post = (c: string) => fetch(`${h.url}/api/v1/webhooks/ops/defaults/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body(c)).digest('hex') }, body: body(c) }).then((x) => x.json() as Promise<{ run_id: string }>);
+    const post = (c: string) =>
+      fetch(`${h.url}/api/v1/webhooks/ops/defaults/trigger`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body(c)).digest('hex') },
+        body: body(c),
+      }).then((x) => x.json() as Promise<{ run_id: string }>);
     const held = await post('hold');
     await until('the held run to start', async () => ((await h.call('GET', `/api/v1/runs/${held.run_id}`)).body.status === 'running' ? true : undefined));
     const queued = await post('ok');
@@ -267,7 +339,11 @@ describe.each(STORES)('notification channels (%s)', (kind) => {
   });
 
   it('never stores or shows the Slack token or webhook secrets', async () => {
-    const rows = await databaseOf(h.hl.store).selectFrom('deliveries').select(['request_enc', 'last_error', 'target']).where('channel', 'in', ['slack', 'webhook']).execute();
+    const rows = await databaseOf(h.hl.store)
+      .selectFrom('deliveries')
+      .select(['request_enc', 'last_error', 'target'])
+      .where('channel', 'in', ['slack', 'webhook'])
+      .execute();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(JSON.stringify(row)).not.toMatch(new RegExp(`${slack.token}|s3cret|pd-secret`));
     const listing = JSON.stringify((await h.call('GET', '/api/v1/notifications?limit=1000')).body);

@@ -42,15 +42,20 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
 
   const trigger = async (agent: string, c: string) => {
     const body = JSON.stringify({ note: `case-${c}` });
-    const res = await fetch(`${url}/api/v1/webhooks/docs/${agent}/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', FILER_SECRET).update(body).digest('hex') }, body });
+    const res = await fetch(`${url}/api/v1/webhooks/docs/${agent}/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', FILER_SECRET).update(body).digest('hex') },
+      body,
+    });
     expect(res.status).toBe(202);
     return ((await res.json()) as { run_id: string }).run_id;
   };
   /** Messages delivered after the first `seen` (the example template does not name the run). */
-  const messagesAfter = (seen: number, n: number) => until(`${n} more Slack messages`, async () => {
-    const got = slack.delivered().slice(seen);
-    return got.length >= n ? got : undefined;
-  });
+  const messagesAfter = (seen: number, n: number) =>
+    until(`${n} more Slack messages`, async () => {
+      const got = slack.delivered().slice(seen);
+      return got.length >= n ? got : undefined;
+    });
 
   beforeAll(async () => {
     await recv.start();
@@ -59,7 +64,10 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     writeFileSync(join(dir, 'agents', 'filer', 'AGENT.md'), AGENT_MD);
     mkdirSync(join(dir, 'slack', 'filer'), { recursive: true });
     writeFileSync(join(dir, 'slack', 'filer', 'on_complete.json.j2'), ON_COMPLETE_EXAMPLE);
-    writeFileSync(join(dir, 'slack', 'on_error.json.j2'), '[{"type": "section", "text": {"type": "mrkdwn", "text": "{{ agent_name }} broke: {{ error | upper }}"}}]');
+    writeFileSync(
+      join(dir, 'slack', 'on_error.json.j2'),
+      '[{"type": "section", "text": {"type": "mrkdwn", "text": "{{ agent_name }} broke: {{ error | upper }}"}}]',
+    );
     pg = kind === 'postgres' ? await createTestSchema() : undefined;
     const created = await createHookline({
       config: {
@@ -82,11 +90,17 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     // Bad settings are refused before anything changes.
     expect(() => hl.useSlackNotifications({ default_channel: '#alerts' })).toThrow(/needs bot_token/);
     expect(() => hl.useWebhookNotifications({ url: 'ftp://hooks.example.com', secret: 'x' })).toThrow(/http or https/);
-    expect(() => hl.useWebhookNotifications({ url: `${recv.url}/x`, secret: 'x', payload_template: '{"a": "{{ x | nope }}"}' })).toThrow(/payload_template": line 1, column \d+ of the template/);
+    expect(() => hl.useWebhookNotifications({ url: `${recv.url}/x`, secret: 'x', payload_template: '{"a": "{{ x | nope }}"}' })).toThrow(
+      /payload_template": line 1, column \d+ of the template/,
+    );
     expect(hl.notificationSettings.webhooks).toEqual([]);
 
-    hl.useSlackNotifications({ bot_token: slack.token, default_channel: '#general', templates_dir: join(dir, 'slack'), api_base_url: slack.url })
-      .useWebhookNotifications({ url: `${recv.url}/events`, secret: 's3cret' });
+    hl.useSlackNotifications({
+      bot_token: slack.token,
+      default_channel: '#general',
+      templates_dir: join(dir, 'slack'),
+      api_base_url: slack.url,
+    }).useWebhookNotifications({ url: `${recv.url}/events`, secret: 's3cret' });
     await hl.bootstrapAdminKey();
     url = (await hl.start())!;
   });
@@ -114,17 +128,29 @@ describe.each(STORES)('fluent notifications API and AGENT.md rules (%s)', (kind)
     const failed = await trigger('filer', 'failed');
     const [err] = await messagesAfter(seen, 1);
     expect((err!.json as { channel: string }).channel).toBe('#alerts');
-    expect((err!.json as { blocks: unknown[] }).blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'filer broke: TOOL CALL FAILED: HTTP 500 FROM API' } }]);
+    expect((err!.json as { blocks: unknown[] }).blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'filer broke: TOOL CALL FAILED: HTTP 500 FROM API' } },
+    ]);
     await recv.waitFor(1);
     const hook = recv.received.find((r) => r.body.includes(failed))!;
     const headers = Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, String(v)]));
     expect(verifySignature('agentgateway', { headers, body: hook.body, secret: 's3cret', nowSec: Math.floor(Date.now() / 1000) })).toBe(true);
-    expect(JSON.parse(hook.body)).toMatchObject({ event: 'on_error', agent_name: 'filer', execution_id: failed, error: 'Tool call failed: HTTP 500 from API', output: null });
+    expect(JSON.parse(hook.body)).toMatchObject({
+      event: 'on_error',
+      agent_name: 'filer',
+      execution_id: failed,
+      error: 'Tool call failed: HTTP 500 from API',
+      output: null,
+    });
   });
 
   it('an agent without rules gets the defaults: the default channel with the built-in message, and every webhook', async () => {
     const call = (method: string, path: string, body?: unknown) =>
-      fetch(url + path, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).then(async (r) => ({ status: r.status, body: await r.json() as any }));
+      fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const a = await call('POST', '/api/v1/agents', { id: 'plain', crew_id: 'docs', name: 'plain', runner: 'command', runner_config: { command: 'node' } });
     expect(a.status).toBe(201);
     const run = await call('POST', '/api/v1/agents/plain/runs', { prompt: 'case-ok' });

@@ -11,7 +11,8 @@ import { Receiver } from './helpers/receiver.js';
 import { databaseOf } from '../src/store/testing.js';
 
 const PA = '/api/v1/post-actions';
-const SLACK_BODY = '{\n  "text": "{{trigger_type}} \'{{trigger_name}}\' finished: {{status}}\\nTeam: {{team_name}}\\nRun: {{run_id}}\\nError: {{error}}",\n  "response": "{{response}}"\n}';
+const SLACK_BODY =
+  '{\n  "text": "{{trigger_type}} \'{{trigger_name}}\' finished: {{status}}\\nTeam: {{team_name}}\\nRun: {{run_id}}\\nError: {{error}}",\n  "response": "{{response}}"\n}';
 const HOSTILE = 'He said "hi"\nC:\\temp\\x\t☃ </script> \u2028 {{ run_id }} \u0000end';
 
 describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
@@ -43,12 +44,24 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
     await recv.close();
   });
 
-  it("renders the post-action variables into URL, headers and body, JSON-escaping hostile output", async () => {
-    const id = await create({ name: 'slack-like', url: `${recv.url}/vars/{{status}}/{{run_id}}?team={{team_name}}`, headers: { 'Content-Type': 'application/json', 'X-Trigger': '{{trigger_type}}:{{trigger_name}}' }, body_template: SLACK_BODY });
+  it('renders the post-action variables into URL, headers and body, JSON-escaping hostile output', async () => {
+    const id = await create({
+      name: 'slack-like',
+      url: `${recv.url}/vars/{{status}}/{{run_id}}?team={{team_name}}`,
+      headers: { 'Content-Type': 'application/json', 'X-Trigger': '{{trigger_type}}:{{trigger_name}}' },
+      body_template: SLACK_BODY,
+    });
     const bindingId = await bind(id, { trigger_id: 'reviewer', fire_when: 'any' });
     const run = await triggerAndWait(h, 'reviewer', secret, { note: 'case-hostile' });
     const [n] = await settledNotifications(h, run.id, 1);
-    expect(n).toMatchObject({ channel: 'post_action', status: 'delivered', target: 'slack-like', agent_id: 'reviewer', event_type: 'on_complete', attempts: 1 });
+    expect(n).toMatchObject({
+      channel: 'post_action',
+      status: 'delivered',
+      target: 'slack-like',
+      agent_id: 'reviewer',
+      event_type: 'on_complete',
+      attempts: 1,
+    });
     const [req] = fromPath('/vars/');
     expect(req!.method).toBe('POST');
     expect(req!.path).toBe(`/vars/success/${run.id}?team=Ops%20Team`);
@@ -62,7 +75,16 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
     // Run history: status, code, request, response, error, duration, run and binding.
     const hist = (await h.call('GET', `${PA}/${id}/runs`)).body;
     expect(hist.total).toBe(1);
-    expect(hist.items[0]).toMatchObject({ status: 'success', http_status_code: 200, request: { method: 'POST', url: `${recv.url}/vars/success/${run.id}?team=Ops%20Team` }, response_body: 'ok', error: null, run_id: run.id, binding_id: bindingId, attempts: 1 });
+    expect(hist.items[0]).toMatchObject({
+      status: 'success',
+      http_status_code: 200,
+      request: { method: 'POST', url: `${recv.url}/vars/success/${run.id}?team=Ops%20Team` },
+      response_body: 'ok',
+      error: null,
+      run_id: run.id,
+      binding_id: bindingId,
+      attempts: 1,
+    });
     expect(hist.items[0].duration_ms).toBeGreaterThanOrEqual(0);
     await h.call('DELETE', `${PA}/${id}`);
   });
@@ -95,7 +117,11 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
   });
 
   it('fires by fire_when × outcome (failure includes timeout); disabled bindings and post-actions stay quiet', async () => {
-    const when = { any: await create({ name: 'w-any', url: `${recv.url}/when/any` }), success: await create({ name: 'w-success', url: `${recv.url}/when/success` }), failure: await create({ name: 'w-failure', url: `${recv.url}/when/failure` }) };
+    const when = {
+      any: await create({ name: 'w-any', url: `${recv.url}/when/any` }),
+      success: await create({ name: 'w-success', url: `${recv.url}/when/success` }),
+      failure: await create({ name: 'w-failure', url: `${recv.url}/when/failure` }),
+    };
     for (const [fire_when, id] of Object.entries(when)) await bind(id, { trigger_id: 'reviewer', fire_when });
     const off = await create({ name: 'off', url: `${recv.url}/when/off`, enabled: false });
     await bind(off, { trigger_id: 'reviewer' });
@@ -108,7 +134,10 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
       const run = await triggerAndWait(h, 'reviewer', secret, { note: `case-${c}` });
       const items = await settledNotifications(h, run.id, wanted.length);
       expect(items.map((i) => i.target).sort()).toEqual(wanted.map((w) => `w-${w}`).sort());
-      const paths = recv.received.slice(before).map((r) => r.path).filter((p) => p.startsWith('/when/'));
+      const paths = recv.received
+        .slice(before)
+        .map((r) => r.path)
+        .filter((p) => p.startsWith('/when/'));
       expect(paths.sort()).toEqual(wanted.map((w) => `/when/${w}`).sort());
       const body = JSON.parse(recv.received.slice(before).find((r) => r.path === '/when/any')!.body || '{}');
       expect(body).toEqual({});
@@ -120,7 +149,11 @@ describe.each(STORES)('post-actions fire on run end (%s)', (kind) => {
     const id = await create({ name: 'sched', url: `${recv.url}/sched`, body_template: '{"from": "action"}' });
     const s = await h.call('POST', '/api/v1/schedules', { agent_id: 'reviewer', name: 'nightly-report', cron: '0 3 * * *', prompt: 'case-ok' });
     expect(s.status).toBe(201);
-    await bind(id, { trigger_type: 'schedule', trigger_id: s.body.id, body_override: '{"trigger": "{{trigger_type}}", "name": "{{trigger_name}}", "status": "{{status}}"}' });
+    await bind(id, {
+      trigger_type: 'schedule',
+      trigger_id: s.body.id,
+      body_override: '{"trigger": "{{trigger_type}}", "name": "{{trigger_name}}", "status": "{{status}}"}',
+    });
     const r = await h.call('POST', `/api/v1/schedules/${s.body.id}/run`);
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     await recv.waitFor(recv.received.length + 1).catch(() => {});
@@ -175,11 +208,13 @@ describe.each(STORES)('post-action retries (%s)', (kind) => {
   it('retries 5xx after 1 s, 2 s … up to retry_count, then fails; 4xx is not retried', async () => {
     const five = await h.call('POST', PA, { name: 'five', method: 'POST', url: `${recv.url}/fivexx`, retry_count: 3 });
     const four = await h.call('POST', PA, { name: 'four', method: 'POST', url: `${recv.url}/fourxx`, retry_count: 5 });
-    for (const pa of [five, four]) expect((await h.call('POST', `${PA}/${pa.body.id}/bindings`, { trigger_type: 'webhook', trigger_id: 'flaky' })).status).toBe(201);
+    for (const pa of [five, four])
+      expect((await h.call('POST', `${PA}/${pa.body.id}/bindings`, { trigger_type: 'webhook', trigger_id: 'flaky' })).status).toBe(201);
     const run = await triggerAndWait(h, 'flaky', secret, {});
     await h.hl.dispatcher!.drain();
     expect(recv.received.map((r) => r.path).sort()).toEqual(['/fivexx', '/fourxx']);
-    const byTarget = async () => Object.fromEntries(((await h.call('GET', `/api/v1/notifications?execution_id=${run.id}`)).body.items as any[]).map((i) => [i.target, i]));
+    const byTarget = async () =>
+      Object.fromEntries(((await h.call('GET', `/api/v1/notifications?execution_id=${run.id}`)).body.items as any[]).map((i) => [i.target, i]));
     expect((await byTarget()).four).toMatchObject({ status: 'failed', attempts: 1, last_error: 'HTTP 422' });
     expect((await byTarget()).five).toMatchObject({ status: 'pending', attempts: 1 });
 
@@ -187,7 +222,11 @@ describe.each(STORES)('post-action retries (%s)', (kind) => {
     clock.advance(999);
     await h.hl.dispatcher!.drain();
     expect(recv.received.length).toBe(2);
-    for (const [step, total] of [[1, 3], [2000, 4], [4000, 5]] as const) {
+    for (const [step, total] of [
+      [1, 3],
+      [2000, 4],
+      [4000, 5],
+    ] as const) {
       clock.advance(step);
       await h.hl.dispatcher!.drain();
       expect(recv.received.length).toBe(total);

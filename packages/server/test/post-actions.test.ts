@@ -64,8 +64,18 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
   it('creates with the documented defaults (timeout 30 s, retry 0, enabled) and requires a method', async () => {
     const pa = await create({});
     expect(pa).toEqual({
-      id: expect.stringMatching(/^pa_[0-9a-z]{26}$/), name: 'notify', method: 'POST', url: 'https://hooks.example.com/in', headers: {}, body_template: '',
-      auth: { type: 'none' }, timeout_seconds: 30, retry_count: 0, enabled: true, created_at: expect.any(String), updated_at: expect.any(String),
+      id: expect.stringMatching(/^pa_[0-9a-z]{26}$/),
+      name: 'notify',
+      method: 'POST',
+      url: 'https://hooks.example.com/in',
+      headers: {},
+      body_template: '',
+      auth: { type: 'none' },
+      timeout_seconds: 30,
+      retry_count: 0,
+      enabled: true,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
     });
     expect(await rawAction(pa.id)).toMatchObject({ timeout_ms: 30_000, retry_count: 0, enabled: 1, auth_type: 'none', auth_enc: null, headers_enc: null });
     expect((await h.call('GET', `${PA}/${pa.id}`)).body).toEqual(pa);
@@ -80,7 +90,8 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
 
   it('accepts GET, POST, PUT, PATCH and DELETE, and nothing else', async () => {
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) expect((await create({ method })).method).toBe(method);
-    for (const method of ['HEAD', 'post', 'OPTIONS']) expect((await refused('POST', PA, { name: 'x', method, url: 'https://a.example/' }, 422, 'validation_failed')).message).toContain('method');
+    for (const method of ['HEAD', 'post', 'OPTIONS'])
+      expect((await refused('POST', PA, { name: 'x', method, url: 'https://a.example/' }, 422, 'validation_failed')).message).toContain('method');
   });
 
   it('checks timeout_seconds 1–300 and retry_count 0–5 at both edges, naming the field and the range', async () => {
@@ -107,13 +118,25 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
   it('stores each auth type and the header values encrypted, and never returns them', async () => {
     const cases = [
       { auth: { type: 'bearer', token: 'sentinel-bearer-token-1' }, view: { type: 'bearer' }, secret: { token: 'sentinel-bearer-token-1' } },
-      { auth: { type: 'basic', username: 'sentinel-user-2', password: 'sentinel-pass-2' }, view: { type: 'basic' }, secret: { username: 'sentinel-user-2', password: 'sentinel-pass-2' } },
-      { auth: { type: 'header', name: 'X-Api-Key', value: 'sentinel-key-value-3' }, view: { type: 'header', name: 'X-Api-Key' }, secret: { name: 'X-Api-Key', value: 'sentinel-key-value-3' } },
+      {
+        auth: { type: 'basic', username: 'sentinel-user-2', password: 'sentinel-pass-2' },
+        view: { type: 'basic' },
+        secret: { username: 'sentinel-user-2', password: 'sentinel-pass-2' },
+      },
+      {
+        auth: { type: 'header', name: 'X-Api-Key', value: 'sentinel-key-value-3' },
+        view: { type: 'header', name: 'X-Api-Key' },
+        secret: { name: 'X-Api-Key', value: 'sentinel-key-value-3' },
+      },
       { auth: { type: 'none' }, view: { type: 'none' }, secret: null },
     ];
     for (const c of cases) {
       const pa = await create({ auth: c.auth, headers: { 'X-Trace': 'sentinel-header-4 {{run_id}}', 'Content-Type': 'application/json' } });
-      const shown = [JSON.stringify(pa), JSON.stringify((await h.call('GET', `${PA}/${pa.id}`)).body), JSON.stringify((await h.call('GET', `${PA}?limit=1000`)).body)];
+      const shown = [
+        JSON.stringify(pa),
+        JSON.stringify((await h.call('GET', `${PA}/${pa.id}`)).body),
+        JSON.stringify((await h.call('GET', `${PA}?limit=1000`)).body),
+      ];
       for (const text of shown) expect(text).not.toMatch(/sentinel/);
       expect(pa.auth).toEqual(c.view);
       expect(pa.headers).toEqual({ 'X-Trace': '********', 'Content-Type': '********' });
@@ -128,9 +151,13 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     const base = { name: 'x', method: 'POST', url: 'https://a.example/' };
     expect((await refused('POST', PA, { ...base, auth: { type: 'bearer' } }, 422, 'invalid_auth')).message).toContain('auth.token');
     expect((await refused('POST', PA, { ...base, auth: { type: 'basic', username: 'u' } }, 422, 'invalid_auth')).message).toContain('auth.password');
-    expect((await refused('POST', PA, { ...base, auth: { type: 'basic', username: 'a:b', password: 'p' } }, 422, 'invalid_auth')).message).toContain('username');
+    expect((await refused('POST', PA, { ...base, auth: { type: 'basic', username: 'a:b', password: 'p' } }, 422, 'invalid_auth')).message).toContain(
+      'username',
+    );
     expect((await refused('POST', PA, { ...base, auth: { type: 'none', token: 't' } }, 422, 'invalid_auth')).message).toContain('auth.token');
-    expect((await refused('POST', PA, { ...base, auth: { type: 'bearer', token: 't', password: 'p' } }, 422, 'invalid_auth')).message).toContain('auth.password');
+    expect((await refused('POST', PA, { ...base, auth: { type: 'bearer', token: 't', password: 'p' } }, 422, 'invalid_auth')).message).toContain(
+      'auth.password',
+    );
     await refused('POST', PA, { ...base, auth: { type: 'header', name: 'Bad Name', value: 'v' } }, 422, 'invalid_header');
     await refused('POST', PA, { ...base, auth: { type: 'bearer', token: 'a\nb' } }, 422, 'invalid_auth');
     await refused('POST', PA, { ...base, auth: { type: 'oauth' } }, 422, 'validation_failed');
@@ -157,17 +184,36 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     const header = await refused('POST', PA, { ...base, headers: { 'X-Run': 'run {% if %}' } }, 422, 'invalid_template');
     expect(header.details).toEqual({ field: 'headers.X-Run', line: 1, column: 11 });
     // A header value may not hold a line break: no value can inject another header.
-    expect((await refused('POST', PA, { ...base, headers: { 'X-Run': 'a\nb' } }, 422, 'invalid_template')).details).toEqual({ field: 'headers.X-Run', line: 1, column: 2 });
+    expect((await refused('POST', PA, { ...base, headers: { 'X-Run': 'a\nb' } }, 422, 'invalid_template')).details).toEqual({
+      field: 'headers.X-Run',
+      line: 1,
+      column: 2,
+    });
 
     const pa = await create({});
-    expect((await refused('PATCH', `${PA}/${pa.id}`, { body_template: '[{{ response }' }, 422, 'invalid_template')).details).toEqual({ field: 'body_template', line: 1, column: 2 });
-    const override = await refused('POST', `${PA}/${pa.id}/bindings`, { trigger_type: 'schedule', trigger_id: scheduleId, body_override: '{"a": "{% for x in y %}"}' }, 422, 'invalid_template');
+    expect((await refused('PATCH', `${PA}/${pa.id}`, { body_template: '[{{ response }' }, 422, 'invalid_template')).details).toEqual({
+      field: 'body_template',
+      line: 1,
+      column: 2,
+    });
+    const override = await refused(
+      'POST',
+      `${PA}/${pa.id}/bindings`,
+      { trigger_type: 'schedule', trigger_id: scheduleId, body_override: '{"a": "{% for x in y %}"}' },
+      422,
+      'invalid_template',
+    );
     expect(override.details).toEqual({ field: 'body_override', line: 1, column: 8 });
     expect(await rawBindings('post_action_id', pa.id)).toEqual([]);
   });
 
   it('saves the documented Slack example exactly as given', async () => {
-    const pa = await create({ name: 'Slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX', headers: { 'Content-Type': 'application/json' }, body_template: SLACK_BODY });
+    const pa = await create({
+      name: 'Slack',
+      url: 'https://hooks.slack.com/services/T000/B000/XXXX',
+      headers: { 'Content-Type': 'application/json' },
+      body_template: SLACK_BODY,
+    });
     expect((await h.call('GET', `${PA}/${pa.id}`)).body.body_template).toBe(SLACK_BODY);
     expect((await rawAction(pa.id)).body_template).toBe(SLACK_BODY);
     // It starts with "{", so values will be JSON-escaped when it renders.
@@ -182,11 +228,18 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
       expect((await refused('POST', PA, { ...base, url }, 422, 'ssrf_blocked')).message).toContain('delivery.allow_networks');
     }
     // The harness allows 127.0.0.1; templated hosts are checked at connect time instead.
-    for (const url of ['http://127.0.0.1:9/hook', 'https://{{team_name}}.example.com/x', 'https://hooks.example.com/runs/{{run_id}}?status={{status}}']) expect((await create({ url })).url).toBe(url);
+    for (const url of ['http://127.0.0.1:9/hook', 'https://{{team_name}}.example.com/x', 'https://hooks.example.com/runs/{{run_id}}?status={{status}}'])
+      expect((await create({ url })).url).toBe(url);
   });
 
   it('PATCH changes only the fields given; auth and headers are replaced only when given', async () => {
-    const pa = await create({ headers: { 'X-Token': 'sentinel-h' }, auth: { type: 'bearer', token: 'sentinel-t' }, body_template: 'hello', timeout_seconds: 5, retry_count: 1 });
+    const pa = await create({
+      headers: { 'X-Token': 'sentinel-h' },
+      auth: { type: 'bearer', token: 'sentinel-t' },
+      body_template: 'hello',
+      timeout_seconds: 5,
+      retry_count: 1,
+    });
     const before = await rawAction(pa.id);
     clock.advance(1000);
     const renamed = await h.call('PATCH', `${PA}/${pa.id}`, { name: 'renamed' });
@@ -207,7 +260,13 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     await refused('PATCH', `${PA}/${pa.id}`, { headers: { Authorization: 'x' } }, 422, 'invalid_header');
     expect((await h.call('PATCH', `${PA}/${pa.id}`, { headers: {} })).body.headers).toEqual({});
     expect((await rawAction(pa.id)).headers_enc).toBeNull();
-    expect((await h.call('PATCH', `${PA}/${pa.id}`, { method: 'PUT', url: 'https://b.example/{{run_id}}', body_template: '' })).body).toMatchObject({ method: 'PUT', url: 'https://b.example/{{run_id}}', body_template: '', timeout_seconds: 5, retry_count: 1 });
+    expect((await h.call('PATCH', `${PA}/${pa.id}`, { method: 'PUT', url: 'https://b.example/{{run_id}}', body_template: '' })).body).toMatchObject({
+      method: 'PUT',
+      url: 'https://b.example/{{run_id}}',
+      body_template: '',
+      timeout_seconds: 5,
+      retry_count: 1,
+    });
     await refused('PATCH', `${PA}/${pa.id}`, { url: 'ftp://x.example/' }, 422, 'invalid_url');
     expect((await h.call('GET', `${PA}/${pa.id}`)).body.url).toBe('https://b.example/{{run_id}}');
     await refused('PATCH', `${PA}/${pa.id}`, {}, 422, 'validation_failed');
@@ -218,10 +277,23 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     const pa = await create({});
     const b = await bind(pa.id, { trigger_type: 'schedule', trigger_id: scheduleId });
     expect(b).toEqual({
-      id: expect.stringMatching(/^pab_[0-9a-z]{26}$/), post_action_id: pa.id, trigger_type: 'schedule', trigger_id: scheduleId, fire_when: 'any',
-      body_override: null, enabled: true, created_at: expect.any(String), updated_at: expect.any(String),
+      id: expect.stringMatching(/^pab_[0-9a-z]{26}$/),
+      post_action_id: pa.id,
+      trigger_type: 'schedule',
+      trigger_id: scheduleId,
+      fire_when: 'any',
+      body_override: null,
+      enabled: true,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
     });
-    const byTrigger = await bind(pa.id, { trigger_type: 'webhook', trigger_id: triggerId, fire_when: 'success', body_override: '{"r": "{{response}}"}', enabled: false });
+    const byTrigger = await bind(pa.id, {
+      trigger_type: 'webhook',
+      trigger_id: triggerId,
+      fire_when: 'success',
+      body_override: '{"r": "{{response}}"}',
+      enabled: false,
+    });
     expect(byTrigger).toMatchObject({ fire_when: 'success', body_override: '{"r": "{{response}}"}', enabled: false });
     // An agent id stands for the agent's own trigger URL.
     expect((await bind(pa.id, { trigger_type: 'webhook', trigger_id: 'triage', fire_when: 'failure' })).fire_when).toBe('failure');
@@ -230,9 +302,15 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     const list = await h.call('GET', `${PA}/${pa.id}/bindings`);
     expect(list.body).toMatchObject({ total: 3, limit: 50, offset: 0 });
     expect(list.body.items.map((x: any) => x.trigger_id).sort()).toEqual([scheduleId, triggerId, 'triage'].sort());
-    expect((await h.call('GET', `${PA}/${pa.id}/bindings?limit=1&offset=1`)).body).toMatchObject({ total: 3, limit: 1, offset: 1, items: [expect.any(Object)] });
+    expect((await h.call('GET', `${PA}/${pa.id}/bindings?limit=1&offset=1`)).body).toMatchObject({
+      total: 3,
+      limit: 1,
+      offset: 1,
+      items: [expect.any(Object)],
+    });
 
-    for (const fire_when of ['failure', 'success', 'any']) expect((await h.call('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { fire_when })).body.fire_when).toBe(fire_when);
+    for (const fire_when of ['failure', 'success', 'any'])
+      expect((await h.call('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { fire_when })).body.fire_when).toBe(fire_when);
     const patched = await h.call('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { body_override: '{"s": "{{status}}"}', enabled: false });
     expect(patched.body).toMatchObject({ fire_when: 'any', body_override: '{"s": "{{status}}"}', enabled: false, trigger_id: scheduleId });
     expect((await h.call('PATCH', `${PA}/${pa.id}/bindings/${b.id}`, { body_override: null })).body.body_override).toBeNull();
@@ -279,7 +357,12 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
     const byName = Object.fromEntries(r.body.items.map((x: any) => [x.post_action.name, x]));
-    expect(byName.one).toMatchObject({ trigger_type: 'schedule', trigger_id: sch, fire_when: 'failure', post_action: { id: one.id, auth: { type: 'bearer' }, headers: { 'X-K': '********' } } });
+    expect(byName.one).toMatchObject({
+      trigger_type: 'schedule',
+      trigger_id: sch,
+      fire_when: 'failure',
+      post_action: { id: one.id, auth: { type: 'bearer' }, headers: { 'X-K': '********' } },
+    });
     expect(byName.two).toMatchObject({ fire_when: 'any', post_action: { id: two.id } });
     expect(JSON.stringify(r.body)).not.toMatch(/sentinel/);
     const own = await h.call('GET', '/api/v1/triggers/webhook/lister/post-actions');
@@ -294,7 +377,12 @@ describe.each(STORES)('post-actions (%s)', (kind) => {
     const wht = await addTrigger('doomed', 'deploys');
     const pa = await create({});
     const keep = await create({});
-    for (const [type, id] of [['schedule', sch], ['webhook', wht], ['webhook', 'doomed'], ['schedule', scheduleId]] as const) {
+    for (const [type, id] of [
+      ['schedule', sch],
+      ['webhook', wht],
+      ['webhook', 'doomed'],
+      ['schedule', scheduleId],
+    ] as const) {
       await bind(pa.id, { trigger_type: type, trigger_id: id });
       await bind(keep.id, { trigger_type: type, trigger_id: id });
     }

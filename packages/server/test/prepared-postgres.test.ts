@@ -20,7 +20,12 @@ afterEach(async () => {
 async function oneConnection() {
   // Empty: these tests make their own tables.
   const schema = await createTestSchema({ migrated: false });
-  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, application_name: schema.applicationName, options: `-c search_path=${schema.schema}` });
+  const pool = new pg.Pool({
+    connectionString: TEST_DATABASE_URL,
+    max: 1,
+    application_name: schema.applicationName,
+    options: `-c search_path=${schema.schema}`,
+  });
   pool.on('connect', (client) => prepareMarkedStatements(client));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   cleanups.push(async () => {
@@ -67,7 +72,14 @@ describe('prepared statements on PostgreSQL', () => {
   it('prepares nothing with database.prepare_statements off (for poolers that cannot keep them)', async () => {
     for (const prepareStatements of [true, false]) {
       const schema = await createTestSchema();
-      const store = await openStore({ databaseUrl: TEST_DATABASE_URL, poolSize: 1, enginePoolSize: 1, prepareStatements, schema: schema.schema, applicationName: schema.applicationName });
+      const store = await openStore({
+        databaseUrl: TEST_DATABASE_URL,
+        poolSize: 1,
+        enginePoolSize: 1,
+        prepareStatements,
+        schema: schema.schema,
+        applicationName: schema.applicationName,
+      });
       cleanups.push(async () => {
         await store.close();
         await schema.drop();

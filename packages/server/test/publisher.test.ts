@@ -36,7 +36,11 @@ describe.each(STORES)('publisher group commit (%s)', (kind) => {
 
   it('fails only the bad event of a batch', async () => {
     const bad = { type: 'grp.a', data: { n: BigInt(1) } }; // JSON cannot encode a BigInt
-    const settled = await Promise.allSettled([h.hl.publisher.publish({ type: 'grp.b', data: 1 }), h.hl.publisher.publish(bad), h.hl.publisher.publish({ type: 'grp.b', data: 2 })]);
+    const settled = await Promise.allSettled([
+      h.hl.publisher.publish({ type: 'grp.b', data: 1 }),
+      h.hl.publisher.publish(bad),
+      h.hl.publisher.publish({ type: 'grp.b', data: 2 }),
+    ]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 

@@ -128,14 +128,18 @@ describe('recipe: Grafana alert → SRE agent → PagerDuty', () => {
     await pd?.stop();
   });
 
-  it("hookline.yaml carries the documented PagerDuty webhook template verbatim", () => {
+  it('hookline.yaml carries the documented PagerDuty webhook template verbatim', () => {
     const [webhook] = recipeConfig(recipe, { PAGERDUTY_HOOK_SECRET: 'x' }).notifications.webhooks;
     expect(webhook).toMatchObject({ name: 'pagerduty', events: ['on_error'], url: 'https://events.pagerduty.com/v2/enqueue' });
     expect(webhook.payload_template).toBe(PAGERDUTY_EXAMPLE);
   });
 
   it('setup.sh adds the Grafana trigger and a PagerDuty post-action; a signed firing alert is diagnosed and sent to PagerDuty', async () => {
-    const setup = await runScript(h, recipe, 'setup.sh', { GRAFANA_WEBHOOK_SECRET: GRAFANA_SECRET, PAGERDUTY_ROUTING_KEY: 'R0123456789ABCDEF0123456789ABCDE', PAGERDUTY_EVENTS_URL: eventsUrl });
+    const setup = await runScript(h, recipe, 'setup.sh', {
+      GRAFANA_WEBHOOK_SECRET: GRAFANA_SECRET,
+      PAGERDUTY_ROUTING_KEY: 'R0123456789ABCDEF0123456789ABCDE',
+      PAGERDUTY_EVENTS_URL: eventsUrl,
+    });
     expect(setup.code, setup.stdout + setup.stderr).toBe(0);
     expect(setup.stdout).toContain(`Grafana contact point URL: ${h.url}/api/v1/webhooks/ops/sre/alerts`);
     postActionId = /post-action (\S+) bound/.exec(setup.stdout)![1]!;
@@ -148,7 +152,12 @@ describe('recipe: Grafana alert → SRE agent → PagerDuty', () => {
     expect(run.output).toContain('HighErrorRate on checkout-7f9c: 5xx rate above 5% for 10 minutes. Likely cause:');
 
     // The summary is the output cut by `truncate(200)` (Jinja's: at a word, with "...").
-    await pd.waitFor([`trigger critical hookline-${run.id}: HighErrorRate on checkout-7f9c: 5xx rate above 5% for 10 minutes. Likely cause: a recent deploy or a traffic spike. First step: compare the error rate with the last deploy time and roll back if...\n`], 'pagerduty-receiver.mjs');
+    await pd.waitFor(
+      [
+        `trigger critical hookline-${run.id}: HighErrorRate on checkout-7f9c: 5xx rate above 5% for 10 minutes. Likely cause: a recent deploy or a traffic spike. First step: compare the error rate with the last deploy time and roll back if...\n`,
+      ],
+      'pagerduty-receiver.mjs',
+    );
     const history = await until('the post-action to settle', async () => {
       const items = (await h.call('GET', `/api/v1/post-actions/${postActionId}/runs`)).body.items as any[];
       return items.length === 1 && items[0].status !== 'pending' ? items : undefined;
@@ -156,7 +165,7 @@ describe('recipe: Grafana alert → SRE agent → PagerDuty', () => {
     expect(history[0]).toMatchObject({ status: 'success', http_status_code: 202, run_id: run.id, attempts: 1 });
   });
 
-  it("an alert the agent cannot diagnose fails the run, and the named webhook pages a person instead", async () => {
+  it('an alert the agent cannot diagnose fails the run, and the named webhook pages a person instead', async () => {
     const send = await runScript(h, recipe, 'send-alert.mjs', { GRAFANA_WEBHOOK_SECRET: GRAFANA_SECRET }, ['--no-alerts']);
     expect(send.code, send.stdout + send.stderr).toBe(0);
     const run = await endedRun(h, acceptedRunId(send.stdout));
@@ -194,10 +203,14 @@ describe('recipe: nightly schedule → report agent → callback to a customer b
 
     const [schedule] = (await h.call('GET', '/api/v1/schedules?agent_id=nightly-report')).body.items;
     expect(schedule).toMatchObject({ cron: '0 2 * * *', timezone: 'Europe/Berlin', misfire_grace_seconds: 1800, enabled: true });
-    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(schedule.next_run_at));
+    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+      new Date(schedule.next_run_at),
+    );
     expect(berlin).toBe('02:00');
 
-    backend = Proc.spawn(process.execPath, [join(dirOf(recipe), 'customer-backend.mjs')], { env: cleanEnv({ HOOKLINE_CALLBACK_SECRET: secret!, PORT: new URL(callbackUrl).port }) });
+    backend = Proc.spawn(process.execPath, [join(dirOf(recipe), 'customer-backend.mjs')], {
+      env: cleanEnv({ HOOKLINE_CALLBACK_SECRET: secret!, PORT: new URL(callbackUrl).port }),
+    });
     await backend.waitFor([`customer backend listening on ${callbackUrl}`], 'customer-backend.mjs');
 
     // What the 02:00 tick does, now.
@@ -205,7 +218,14 @@ describe('recipe: nightly schedule → report agent → callback to a customer b
     expect(now.status).toBe(202);
     const run = await endedRun(h, now.body.id);
     expect(run).toMatchObject({ status: 'completed', trigger_type: 'schedule', trigger_name: 'nightly sales report', usage: { tokens_used: 1250 } });
-    await backend.waitFor([`verified completed ${run.id} from "Nightly sales report" (1250 tokens):`, 'Sales report for …(schedule: nightly sales report)', 'Unusual: refunds doubled'], 'customer-backend.mjs');
+    await backend.waitFor(
+      [
+        `verified completed ${run.id} from "Nightly sales report" (1250 tokens):`,
+        'Sales report for …(schedule: nightly sales report)',
+        'Unusual: refunds doubled',
+      ],
+      'customer-backend.mjs',
+    );
 
     const [n] = await settledNotifications(h, run.id, 1);
     expect(n).toMatchObject({ channel: 'callback', status: 'delivered', attempts: 1 });
@@ -222,7 +242,11 @@ describe('recipe: nightly schedule → report agent → callback to a customer b
   it('the backend refuses a callback that Hookline did not sign', async () => {
     const body = JSON.stringify({ execution_id: 'run_forged', status: 'completed', result: { output: 'fake' } });
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await fetch(callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': 'sha256=' + '0'.repeat(64) }, body });
+    const res = await fetch(callbackUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': 'sha256=' + '0'.repeat(64) },
+      body,
+    });
     expect(res.status).toBe(401);
     await until('the backend to log the refusal', async () => (backend!.stderr.includes('rejected a callback: bad or stale signature') ? true : undefined));
   });

@@ -24,8 +24,16 @@ describe('result batches on PostgreSQL, from two workers at once', () => {
   beforeAll(async () => {
     h = await startHookline('postgres', { overrides: { delivery: { poll_interval: '1h' } } });
     await h.hl.dispatcher!.stop();
-    const schema = (await databaseOf(h.hl.store).selectNoFrom((e) => e.fn<string>('current_schema', []).as('s')).executeTakeFirstOrThrow()).s;
-    const app = (await databaseOf(h.hl.store).selectNoFrom((e) => e.fn<string>('current_setting', [e.val('application_name')]).as('a')).executeTakeFirstOrThrow()).a;
+    const schema = (
+      await databaseOf(h.hl.store)
+        .selectNoFrom((e) => e.fn<string>('current_schema', []).as('s'))
+        .executeTakeFirstOrThrow()
+    ).s;
+    const app = (
+      await databaseOf(h.hl.store)
+        .selectNoFrom((e) => e.fn<string>('current_setting', [e.val('application_name')]).as('a'))
+        .executeTakeFirstOrThrow()
+    ).a;
     workerA = await openStore({ databaseUrl: TEST_DATABASE_URL, schema, applicationName: app, poolSize: 2 });
     workerB = await openStore({ databaseUrl: TEST_DATABASE_URL, schema, applicationName: app, poolSize: 2 });
     for (let i = 0; i < 6; i++) {
@@ -61,7 +69,8 @@ describe('result batches on PostgreSQL, from two workers at once', () => {
     const [first] = endpoints;
     const after = await workerA.deliveries.recordResults({ attempts: [], updates: [], health: [{ endpointId: first!, reset: true, failures: 0 }] });
     expect(after).toEqual([{ id: first, consecutive_failures: 0, enabled: true }]);
-    const version = async () => (await sql<{ v: string }>`SELECT xmin::text AS v FROM endpoints WHERE id = ${first}`.execute(databaseOf(h.hl.store))).rows[0]!.v;
+    const version = async () =>
+      (await sql<{ v: string }>`SELECT xmin::text AS v FROM endpoints WHERE id = ${first}`.execute(databaseOf(h.hl.store))).rows[0]!.v;
     const before = await version();
     expect(await workerA.deliveries.recordResults({ attempts: [], updates: [], health: [{ endpointId: first!, reset: true, failures: 0 }] })).toEqual([]);
     expect(await version()).toBe(before);
@@ -74,18 +83,48 @@ describe('result batches on PostgreSQL, from two workers at once', () => {
     const now = Date.now();
     const event = { id: `evt_rr_${now}`, type: 'order.paid', created_at: now, payload: '{}' };
     await h.hl.store.events.insert([event]);
-    const row = { ...newDelivery(systemClock, now, { event_id: event.id, endpoint_id: endpoints[2]!, event_type: event.type }), lease_owner: 'w_new.2', next_attempt_at: now + 60_000 };
+    const row = {
+      ...newDelivery(systemClock, now, { event_id: event.id, endpoint_id: endpoints[2]!, event_type: event.type }),
+      lease_owner: 'w_new.2',
+      next_attempt_at: now + 60_000,
+    };
     await h.hl.store.deliveries.insert([row]);
     const result = (owner: string, attemptId: string) => ({
-      attempts: [{ id: attemptId, delivery_id: row.id, attempt: 1, started_at: now, duration_ms: 3, method: 'POST', url: 'http://127.0.0.1:9/ep2', status_code: 200, response_body: 'ok', error_code: null, error_message: null }],
-      updates: [{ id: row.id, leaseOwner: owner, status: 'delivered' as const, attempts: 1, nextAttemptAt: now, updatedAt: now, deliveredAt: now, lastStatusCode: 200, lastError: null }],
+      attempts: [
+        {
+          id: attemptId,
+          delivery_id: row.id,
+          attempt: 1,
+          started_at: now,
+          duration_ms: 3,
+          method: 'POST',
+          url: 'http://127.0.0.1:9/ep2',
+          status_code: 200,
+          response_body: 'ok',
+          error_code: null,
+          error_message: null,
+        },
+      ],
+      updates: [
+        {
+          id: row.id,
+          leaseOwner: owner,
+          status: 'delivered' as const,
+          attempts: 1,
+          nextAttemptAt: now,
+          updatedAt: now,
+          deliveredAt: now,
+          lastStatusCode: 200,
+          lastError: null,
+        },
+      ],
       health: [],
     });
     // A stale claim's result: its attempt is kept (it happened), the delivery's state is not touched.
     await workerA.deliveries.recordResults(result('w_old.1', `att_rr_old_${now}`));
-    expect((await h.hl.store.deliveries.get(row.id))).toMatchObject({ status: 'pending', lease_owner: 'w_new.2' });
+    expect(await h.hl.store.deliveries.get(row.id)).toMatchObject({ status: 'pending', lease_owner: 'w_new.2' });
     await workerB.deliveries.recordResults(result('w_new.2', `att_rr_new_${now}`));
-    expect((await h.hl.store.deliveries.get(row.id))).toMatchObject({ status: 'delivered', lease_owner: null, attempts: 1, last_status_code: 200 });
+    expect(await h.hl.store.deliveries.get(row.id)).toMatchObject({ status: 'delivered', lease_owner: null, attempts: 1, last_status_code: 200 });
     expect((await h.hl.store.deliveries.listAttempts(row.id)).map((a) => a.id).sort()).toEqual([`att_rr_new_${now}`, `att_rr_old_${now}`].sort());
   });
 });

@@ -16,7 +16,13 @@ describe.each(STORES)('empty request bodies (%s)', (store) => {
 
   // No content type means no body at all: fetch would label an empty string text/plain.
   const post = async (path: string, contentType: string | null) =>
-    answerOf(await fetch(h.url + path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(contentType ? { 'content-type': contentType } : {}) }, body: contentType ? '' : undefined }));
+    answerOf(
+      await fetch(h.url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(contentType ? { 'content-type': contentType } : {}) },
+        body: contentType ? '' : undefined,
+      }),
+    );
 
   it.each([['application/json'], [null]])('a route that needs a body answers 400 empty_body (content type %s) and stores nothing', async (contentType) => {
     for (const path of ['/api/v1/events', '/api/v1/webhooks/endpoints', '/api/v1/crews']) {
@@ -31,7 +37,17 @@ describe.each(STORES)('empty request bodies (%s)', (store) => {
 
   it('a route whose body is optional takes an empty one as none, with or without a JSON content type', async () => {
     expect((await h.call('POST', '/api/v1/crews', { id: 'eb', name: 'eb' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'eb-agent', crew_id: 'eb', name: 'eb', runner: 'command', runner_config: { command: process.execPath, args: ['-e', ''] } })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/v1/agents', {
+          id: 'eb-agent',
+          crew_id: 'eb',
+          name: 'eb',
+          runner: 'command',
+          runner_config: { command: process.execPath, args: ['-e', ''] },
+        })
+      ).status,
+    ).toBe(201);
     const trigger = await h.call('POST', '/api/v1/agents/eb-agent/webhook-triggers', { name: 'hook' });
     expect(trigger.status).toBe(201);
     for (const contentType of ['application/json', null]) {
@@ -42,7 +58,13 @@ describe.each(STORES)('empty request bodies (%s)', (store) => {
   });
 
   it('whitespace is not empty: it is a body, and not JSON', async () => {
-    const r = answerOf(await fetch(h.url + '/api/v1/events', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: '  ' }));
+    const r = answerOf(
+      await fetch(h.url + '/api/v1/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: '  ',
+      }),
+    );
     expect((await r).body.error.code).toBe('invalid_json');
   });
 });

@@ -12,7 +12,11 @@ describe.each(STORES)('retention (%s)', (kind) => {
   beforeAll(async () => {
     rx = await new Receiver().start();
     // batch_size 10 makes the pruner loop over several batches.
-    h = await startHookline(kind, { clock, random: () => 0, overrides: { delivery: { poll_interval: '1h' }, retention: { attempts: '7d', events: '30d', batch_size: 10 } } });
+    h = await startHookline(kind, {
+      clock,
+      random: () => 0,
+      overrides: { delivery: { poll_interval: '1h' }, retention: { attempts: '7d', events: '30d', batch_size: 10 } },
+    });
   });
   afterAll(async () => {
     await h.close();

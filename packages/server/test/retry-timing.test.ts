@@ -132,10 +132,12 @@ describe.each(STORES)('retries on the wire, real clock and the default poll inte
     const run = await triggerAndWait(h, 'timed', secret, {});
     await until('four attempts', async () => (recv.received.filter((r) => r.path === '/post-action').length >= 4 ? true : undefined), 20_000);
     expectOnTime(`post-action (${kind})`, gapsOf(recv.received.filter((r) => r.path === '/post-action').map((r) => r.at)), POST_ACTION_DELAYS);
-    expect(await until('the post-action to fail', async () => {
-      const n = await notificationOf(h, run.id, 'post_action');
-      return n?.status === 'failed' ? n : undefined;
-    })).toMatchObject({ attempts: 4, last_error: 'HTTP 500' });
+    expect(
+      await until('the post-action to fail', async () => {
+        const n = await notificationOf(h, run.id, 'post_action');
+        return n?.status === 'failed' ? n : undefined;
+      }),
+    ).toMatchObject({ attempts: 4, last_error: 'HTTP 500' });
     await h.call('DELETE', `${PA}/${id}`);
   });
 
@@ -151,10 +153,12 @@ describe.each(STORES)('retries on the wire, real clock and the default poll inte
     expectOnTime(`endpoint (${kind})`, gapsOf(recv.received.filter((r) => r.path === '/endpoint').map((r) => r.at)), [1000, 2000]);
     const toSlack = slack.requests.slice(before).filter((q) => q.body.includes(run.id));
     expectOnTime(`Slack Retry-After (${kind})`, gapsOf(toSlack.map((q) => q.at)), [1000, 1000]);
-    expect(await until('the Slack message to be delivered', async () => {
-      const n = await notificationOf(h, run.id, 'slack');
-      return n?.status === 'delivered' ? n : undefined;
-    })).toMatchObject({ attempts: 3 });
+    expect(
+      await until('the Slack message to be delivered', async () => {
+        const n = await notificationOf(h, run.id, 'slack');
+        return n?.status === 'delivered' ? n : undefined;
+      }),
+    ).toMatchObject({ attempts: 3 });
     await h.call('DELETE', `${EP}/${ep.body.id}`);
   });
 });
@@ -213,10 +217,12 @@ describe('retries across PostgreSQL processes', () => {
     await until("B's timer to be set for the retry", async () => (b.hl.dispatcher!.nextDueAt === due ? true : undefined));
     await until('the retry', async () => (recv.received.filter((r) => r.path === '/cluster').length >= 2 ? true : undefined), 10_000);
     expectOnTime('post-action across processes (postgres)', gapsOf(recv.received.filter((r) => r.path === '/cluster').map((r) => r.at)), [1000]);
-    expect(await until('B to write the retry', async () => {
-      const n = await notificationOf(b, run.id, 'post_action');
-      return n?.status === 'failed' ? n : undefined;
-    })).toMatchObject({ attempts: 2 });
+    expect(
+      await until('B to write the retry', async () => {
+        const n = await notificationOf(b, run.id, 'post_action');
+        return n?.status === 'failed' ? n : undefined;
+      }),
+    ).toMatchObject({ attempts: 2 });
     await a.hl.dispatcher!.start();
   });
 

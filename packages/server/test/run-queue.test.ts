@@ -19,15 +19,17 @@ describe.each(STORES)('run queue (%s)', (kind) => {
   const held = new HeldRunner();
   const status = async (id: string) => (await h.call('GET', `/api/v1/runs/${id}`)).body.status;
   const until = async (cond: () => Promise<boolean>) => {
-    for (let i = 0; i < 400; i++) if (await cond()) return;
-    else await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400; i++)
+      if (await cond()) return;
+      else await new Promise((r) => setTimeout(r, 25));
     throw new Error('condition not met in time');
   };
 
   beforeAll(async () => {
     h = await startHookline(kind, { runnerFor: () => held });
     await h.call('POST', '/api/v1/crews', { id: 'q', name: 'Queue' });
-    for (const id of ['busy', 'idle']) await h.call('POST', '/api/v1/agents', { id, crew_id: 'q', name: id, runner: 'command', runner_config: { command: 'unused' }, max_concurrent_runs: 1 });
+    for (const id of ['busy', 'idle'])
+      await h.call('POST', '/api/v1/agents', { id, crew_id: 'q', name: id, runner: 'command', runner_config: { command: 'unused' }, max_concurrent_runs: 1 });
   });
   afterAll(async () => h.close());
 

@@ -42,7 +42,14 @@ class HeldRunner implements Runner {
 
 async function setUpAgent(h: Harness, agentId: string): Promise<void> {
   await h.call('POST', '/api/v1/crews', { id: 'ops', name: 'Ops' });
-  const a = await h.call('POST', '/api/v1/agents', { id: agentId, crew_id: 'ops', name: 'Nightly', runner: 'command', runner_config: { command: process.execPath }, prompt_template: 'You are the nightly job.' });
+  const a = await h.call('POST', '/api/v1/agents', {
+    id: agentId,
+    crew_id: 'ops',
+    name: 'Nightly',
+    runner: 'command',
+    runner_config: { command: process.execPath },
+    prompt_template: 'You are the nightly job.',
+  });
   expect(a.status).toBe(201);
 }
 
@@ -52,7 +59,8 @@ describe.each(STORES)('schedules (%s)', (kind) => {
   let h: Harness;
   const create = (body: Record<string, unknown>) => h.call('POST', '/api/v1/schedules', { agent_id: 'nightly', ...body });
   const schedule = async (id: string) => (await h.call('GET', `/api/v1/schedules/${id}`)).body;
-  const runsOf = async (id: string): Promise<any[]> => (await h.call('GET', '/api/v1/runs?agent_id=nightly&trigger_type=schedule&limit=1000')).body.items.filter((r: any) => r.trigger_id === id);
+  const runsOf = async (id: string): Promise<any[]> =>
+    (await h.call('GET', '/api/v1/runs?agent_id=nightly&trigger_type=schedule&limit=1000')).body.items.filter((r: any) => r.trigger_id === id);
   const tick = () => h.hl.scheduler!.tick();
   const settled = (runId: string) =>
     until(`run ${runId} to end`, async () => {
@@ -95,7 +103,17 @@ describe.each(STORES)('schedules (%s)', (kind) => {
     const c = await create({ name: 'hourly digest', cron: '0 * * * *', prompt: 'Summarise the last hour.' });
     expect(c.status).toBe(201);
     const id = c.body.id;
-    expect(c.body).toMatchObject({ id: expect.stringMatching(/^sch_/), agent_id: 'nightly', timezone: 'UTC', enabled: true, misfire_grace_seconds: 60, next_run_at: iso(T0 + 60 * MIN), last_run_at: null, last_run_id: null, last_skip_reason: null });
+    expect(c.body).toMatchObject({
+      id: expect.stringMatching(/^sch_/),
+      agent_id: 'nightly',
+      timezone: 'UTC',
+      enabled: true,
+      misfire_grace_seconds: 60,
+      next_run_at: iso(T0 + 60 * MIN),
+      last_run_at: null,
+      last_run_id: null,
+      last_skip_reason: null,
+    });
     expect(c.body.next_runs).toEqual([iso(T0 + 60 * MIN), iso(T0 + 120 * MIN), iso(T0 + 180 * MIN)]);
 
     expect((await h.call('GET', '/api/v1/schedules?agent_id=nightly')).body).toMatchObject({ total: 1, items: [{ id }], limit: 50, offset: 0 });
@@ -108,9 +126,16 @@ describe.each(STORES)('schedules (%s)', (kind) => {
     clock.set(T0 + 61 * MIN);
     expect((await h.call('PATCH', `/api/v1/schedules/${id}`, { enabled: true })).body.next_run_at).toBe(iso(T0 + 120 * MIN)); // planned from now
     expect((await h.call('PATCH', `/api/v1/schedules/${id}`, { cron: '*/5 * * * *' })).body.next_run_at).toBe(iso(T0 + 65 * MIN));
-    expect((await h.call('PATCH', `/api/v1/schedules/${id}`, { name: 'renamed' })).body).toMatchObject({ name: 'renamed', cron: '*/5 * * * *', next_run_at: iso(T0 + 65 * MIN) });
+    expect((await h.call('PATCH', `/api/v1/schedules/${id}`, { name: 'renamed' })).body).toMatchObject({
+      name: 'renamed',
+      cron: '*/5 * * * *',
+      next_run_at: iso(T0 + 65 * MIN),
+    });
     expect((await h.call('PATCH', `/api/v1/schedules/${id}`, { cron: 'nope' })).status).toBe(422);
-    expect(await h.call('PATCH', `/api/v1/schedules/${id}`, { agent_id: 'other' })).toMatchObject({ status: 400, body: { error: { code: 'unknown_field', details: { field: 'body.agent_id' } } } });
+    expect(await h.call('PATCH', `/api/v1/schedules/${id}`, { agent_id: 'other' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'unknown_field', details: { field: 'body.agent_id' } } },
+    });
 
     expect((await h.call('DELETE', `/api/v1/schedules/${id}`)).status).toBe(204);
     expect((await h.call('GET', `/api/v1/schedules/${id}`)).status).toBe(404);
@@ -142,8 +167,18 @@ describe.each(STORES)('schedules (%s)', (kind) => {
       }
       const runs = await runsOf(s.id);
       expect(runs.map((r) => r.created_at).sort()).toEqual([1, 2, 3].map((i) => iso(base + i * MIN)));
-      expect(runs[0]).toMatchObject({ trigger_type: 'schedule', trigger_id: s.id, trigger_name: 'every minute', prompt: 'You are the nightly job.\n\nCheck the queue.' });
-      expect(await schedule(s.id)).toMatchObject({ next_run_at: iso(base + 4 * MIN), last_run_id: runs[0].id, last_run_at: iso(base + 3 * MIN), last_skip_reason: null });
+      expect(runs[0]).toMatchObject({
+        trigger_type: 'schedule',
+        trigger_id: s.id,
+        trigger_name: 'every minute',
+        prompt: 'You are the nightly job.\n\nCheck the queue.',
+      });
+      expect(await schedule(s.id)).toMatchObject({
+        next_run_at: iso(base + 4 * MIN),
+        last_run_id: runs[0].id,
+        last_run_at: iso(base + 3 * MIN),
+        last_skip_reason: null,
+      });
     });
   });
 
@@ -270,7 +305,13 @@ describe.each(STORES)('schedules (%s)', (kind) => {
   });
 
   it("deletes an agent's schedules with the agent", async () => {
-    await h.call('POST', '/api/v1/agents', { id: 'short-lived', crew_id: 'ops', name: 'Short', runner: 'command', runner_config: { command: process.execPath } });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'short-lived',
+      crew_id: 'ops',
+      name: 'Short',
+      runner: 'command',
+      runner_config: { command: process.execPath },
+    });
     const s = await h.call('POST', '/api/v1/schedules', { agent_id: 'short-lived', name: 'doomed', cron: '* * * * *' });
     expect(s.status).toBe(201);
     expect((await h.call('DELETE', '/api/v1/agents/short-lived')).status).toBe(204);
@@ -328,7 +369,13 @@ describe('schedules across a PostgreSQL cluster', () => {
           name: 'scheduler',
           args: ['serve', '--role', 'scheduler'],
           cwd: dir,
-          env: { HOOKLINE_DATABASE_URL: url, HOOKLINE_DATA_DIR: dir, HOOKLINE_ADMIN_KEY: ADMIN_KEY, HOOKLINE_MASTER_KEY: TEST_MASTER_KEY, HOOKLINE_LOG_LEVEL: 'warn' },
+          env: {
+            HOOKLINE_DATABASE_URL: url,
+            HOOKLINE_DATA_DIR: dir,
+            HOOKLINE_ADMIN_KEY: ADMIN_KEY,
+            HOOKLINE_MASTER_KEY: TEST_MASTER_KEY,
+            HOOKLINE_LOG_LEVEL: 'warn',
+          },
           ready: /^Hookline scheduler · store: PostgreSQL · role: scheduler/,
         });
         await setUpAgent(api, 'ticker');

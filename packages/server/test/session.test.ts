@@ -17,11 +17,19 @@ describe.each(STORES)('dashboard sessions (%s)', (kind) => {
   let h: Harness;
 
   const signIn = async (apiKey: string) => {
-    const res = await fetch(`${h.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: apiKey }) });
+    const res = await fetch(`${h.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: apiKey }),
+    });
     return { res, body: (await res.json()) as any, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
   };
   const withCookie = (cookie: string, method: string, path: string, body?: unknown, csrf?: string) =>
-    fetch(`${h.url}${path}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}), ...(csrf ? { 'x-csrf-token': csrf } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${h.url}${path}`, {
+      method,
+      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}), ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
 
   beforeAll(async () => {
     mkdirSync(join(dist, 'assets'));
@@ -45,7 +53,7 @@ describe.each(STORES)('dashboard sessions (%s)', (kind) => {
     expect(set).not.toContain(ADMIN_KEY);
     expect(body).toMatchObject({ key: { role: 'admin' }, csrf_token: expect.stringMatching(/^[\w-]{32}$/) });
     expect((await withCookie(cookie, 'GET', '/api/v1/notifications')).status).toBe(200);
-    expect((await (await withCookie(cookie, 'GET', '/api/v1/session')).json() as any).csrf_token).toBe(body.csrf_token);
+    expect(((await (await withCookie(cookie, 'GET', '/api/v1/session')).json()) as any).csrf_token).toBe(body.csrf_token);
   });
 
   it('every change through the cookie needs the CSRF token', async () => {

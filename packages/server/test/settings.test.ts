@@ -40,7 +40,9 @@ describe.each(STORES)('settings and the Slack test message (%s)', (kind) => {
     });
     // The token as HOOKLINE_SLACK_BOT_TOKEN gives it; the default channel an incoming-webhook URL; the API unreachable.
     process.env.HOOKLINE_SLACK_BOT_TOKEN = ENV_TOKEN;
-    viaEnv = await startHookline(kind, { overrides: { notifications: { slack: { enabled: true, bot_token: ENV_TOKEN, default_channel: hookUrl, api_base_url: 'http://127.0.0.1:1/api' } } } });
+    viaEnv = await startHookline(kind, {
+      overrides: { notifications: { slack: { enabled: true, bot_token: ENV_TOKEN, default_channel: hookUrl, api_base_url: 'http://127.0.0.1:1/api' } } },
+    });
     bare = await startHookline(kind);
   });
   afterAll(async () => {
@@ -64,11 +66,23 @@ describe.each(STORES)('settings and the Slack test message (%s)', (kind) => {
       public_url: null,
       slack: { enabled: true, configured: true, token_source: 'config', default_channel: '#alerts', api_base_url: slack.url, templates_dir: null },
       named_webhooks: [{ name: 'ops', url: 'https://hooks.example.com', events: ['on_error'] }],
-      delivery: { allow_networks: ['127.0.0.1/32'], blocked: expect.stringMatching(/loopback.*private.*metadata.*delivery\.allow_networks/), timeout_seconds: 30, retry_schedule: [30, 120, 600, 3600, 14400] },
+      delivery: {
+        allow_networks: ['127.0.0.1/32'],
+        blocked: expect.stringMatching(/loopback.*private.*metadata.*delivery\.allow_networks/),
+        timeout_seconds: 30,
+        retry_schedule: [30, 120, 600, 3600, 14400],
+      },
       inspector: { enabled: true, max_requests_per_bin: 100, max_body_bytes: 65536 },
     });
     const none = await settingsOf(bare);
-    expect(none.body.slack).toEqual({ enabled: false, configured: false, token_source: null, default_channel: null, api_base_url: 'https://slack.com/api', templates_dir: null });
+    expect(none.body.slack).toEqual({
+      enabled: false,
+      configured: false,
+      token_source: null,
+      default_channel: null,
+      api_base_url: 'https://slack.com/api',
+      templates_dir: null,
+    });
     expect(none.body.named_webhooks).toEqual([]);
     expect((await bare.call('GET', '/api/v1/settings', undefined, null)).status).toBe(401);
   });
@@ -78,7 +92,18 @@ describe.each(STORES)('settings and the Slack test message (%s)', (kind) => {
     const env = await settingsOf(viaEnv);
     expect(env.body.slack).toMatchObject({ configured: true, token_source: 'env', default_channel: `${new URL(hookUrl).origin}/…` });
     for (const text of [mine.text, env.text]) {
-      for (const secret of [CONFIG_TOKEN, ENV_TOKEN, WEBHOOK_SECRET, 'PATHSECRET123', 'QUERYSECRET456', 'T0FAKE/B0FAKE', 'alerts-hook', ADMIN_KEY, TEST_MASTER_KEY, 'xoxb-']) {
+      for (const secret of [
+        CONFIG_TOKEN,
+        ENV_TOKEN,
+        WEBHOOK_SECRET,
+        'PATHSECRET123',
+        'QUERYSECRET456',
+        'T0FAKE/B0FAKE',
+        'alerts-hook',
+        ADMIN_KEY,
+        TEST_MASTER_KEY,
+        'xoxb-',
+      ]) {
         expect(text).not.toContain(secret);
       }
     }
@@ -141,7 +166,10 @@ describe.each(STORES)('settings and the Slack test message (%s)', (kind) => {
     expect(hookOnly.body.error.code).toBe('no_channel');
     expect(hookOnly.body.error.message).not.toContain('alerts-hook');
 
-    for (const [channel, code] of [['https://evil.example/x', 'invalid_channel'], ['two channels', 'invalid_channel']] as const) {
+    for (const [channel, code] of [
+      ['https://evil.example/x', 'invalid_channel'],
+      ['two channels', 'invalid_channel'],
+    ] as const) {
       const bad = await h.call('POST', '/api/v1/notifications/slack/test', { channel });
       expect(bad.status, channel).toBe(422);
       expect(bad.body.error.code).toBe(code);
@@ -210,7 +238,8 @@ describe.each(STORES)('post-action template preview (%s)', (kind) => {
     const templates = {
       url: `${recv.url}/pa/{{run_id}}?s={{status}}&t={{trigger_name}}`,
       headers: { 'X-Run': '{{status}} {{finished_at}}' },
-      body_template: '{"status": "{{status}}", "error": "{{error}}", "team": "{{team_name}}", "response": "{{response}}", "prompt": "{{prompt}}", "started_at": "{{started_at}}", "finished_at": "{{finished_at}}"}',
+      body_template:
+        '{"status": "{{status}}", "error": "{{error}}", "team": "{{team_name}}", "response": "{{response}}", "prompt": "{{prompt}}", "started_at": "{{started_at}}", "finished_at": "{{finished_at}}"}',
     };
     const pa = await h.call('POST', '/api/v1/post-actions', { name: 'mirror', method: 'POST', ...templates });
     expect(pa.status, JSON.stringify(pa.body)).toBe(201);
@@ -221,7 +250,14 @@ describe.each(STORES)('post-action template preview (%s)', (kind) => {
 
     const p = await ok({ ...templates, run_id: run.id });
     expect(p.source).toBe('run');
-    expect(p.variables).toMatchObject({ run_id: run.id, status: 'failed', error: 'Tool call failed: HTTP 500 from API', trigger_type: 'webhook', team_name: 'Ops Team', agent_name: 'reviewer' });
+    expect(p.variables).toMatchObject({
+      run_id: run.id,
+      status: 'failed',
+      error: 'Tool call failed: HTTP 500 from API',
+      trigger_type: 'webhook',
+      team_name: 'Ops Team',
+      agent_name: 'reviewer',
+    });
     expect(p.url).toBe(`${recv.url}${sent.path}`);
     expect(p.headers).toEqual({ 'X-Run': sent.headers['x-run'] });
     expect(p.body).toBe(sent.body);
@@ -257,7 +293,8 @@ describe.each(STORES)('post-action template preview (%s)', (kind) => {
     process.env.HOOKLINE_TEST_CANARY = 'canary-3b9f1e-not-for-templates';
     try {
       const r = await h.call('POST', '/api/v1/post-actions/preview', {
-        body_template: '[{{constructor}}|{{__proto__}}|{{ run_id.constructor }}|{{ status.__proto__ }}|{{ toString }}|{{ process }}|{{ globalThis }}|{{ this }}|{{ require }}]',
+        body_template:
+          '[{{constructor}}|{{__proto__}}|{{ run_id.constructor }}|{{ status.__proto__ }}|{{ toString }}|{{ process }}|{{ globalThis }}|{{ this }}|{{ require }}]',
         headers: { 'X-Call': '{{ constructor.constructor("return process.env")() }}' },
       });
       expect(r.status).toBe(200);
@@ -306,11 +343,19 @@ describe.each(STORES)('post-action template preview (%s)', (kind) => {
     expect(create.body.error.code).toBe('forbidden');
     expect((await h.call('POST', '/api/v1/crews', { name: 'Nope' }, viewer)).status).toBe(403);
 
-    const signIn = await fetch(`${h.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: viewer }) });
+    const signIn = await fetch(`${h.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: viewer }),
+    });
     const { csrf_token: csrf } = (await signIn.json()) as { csrf_token: string };
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     const viaCookie = (path: string, body: unknown, token?: string) =>
-      fetch(`${h.url}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...(token ? { 'x-csrf-token': token } : {}) }, body: JSON.stringify(body) });
+      fetch(`${h.url}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', ...(token ? { 'x-csrf-token': token } : {}) },
+        body: JSON.stringify(body),
+      });
     const noToken = await viaCookie('/api/v1/post-actions/preview', { body_template: '{{status}}' });
     expect(noToken.status).toBe(403);
     expect(((await noToken.json()) as any).error.code).toBe('csrf_failed');

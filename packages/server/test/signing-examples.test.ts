@@ -147,7 +147,10 @@ async function buildGoDriver(dir: string): Promise<string> {
   writeFileSync(join(dir, 'go.mod'), 'module check\n\ngo 1.19\n');
   writeFileSync(join(dir, 'main.go'), GO_DRIVER);
   const env = cleanEnv({ GOCACHE: join(dir, '.cache'), GOPATH: join(dir, '.gopath'), GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local' });
-  for (const args of [['vet', './...'], ['build', '-o', 'driver', '.']]) {
+  for (const args of [
+    ['vet', './...'],
+    ['build', '-o', 'driver', '.'],
+  ]) {
     const r = await runToEnd('go', args, { env, cwd: dir, ms: 120_000 });
     if (r.code !== 0) throw new Error(`go ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   }
@@ -189,13 +192,21 @@ describe('examples/signing against a real Hookline', () => {
       }
     }
     await h.call('POST', '/api/v1/crews', { id: 'sig', name: 'Signing' });
-    const agent = await h.call('POST', '/api/v1/agents', { id: 'signer', crew_id: 'sig', name: 'signer', runner: 'command', runner_config: { command: process.execPath, args: ['-e', 'console.log("done")'] } });
+    const agent = await h.call('POST', '/api/v1/agents', {
+      id: 'signer',
+      crew_id: 'sig',
+      name: 'signer',
+      runner: 'command',
+      runner_config: { command: process.execPath, args: ['-e', 'console.log("done")'] },
+    });
     expect(agent.status).toBe(201);
     triggers.agent = { url: `${h.url}/api/v1/webhooks/sig/signer/trigger`, secret: agent.body.webhook_secret };
     const cb = await h.call('PUT', '/api/v1/agents/signer/callback', { url: `${rx.url}/callback` });
     secrets.callback = cb.body.secret;
     expect((await h.call('POST', '/api/v1/agents/signer/runs', {})).status).toBe(202);
-    await until('the callback and the named webhook', async () => (rx.received.some((r) => r.path === '/callback') && rx.received.some((r) => r.path === '/named') ? true : undefined));
+    await until('the callback and the named webhook', async () =>
+      rx.received.some((r) => r.path === '/callback') && rx.received.some((r) => r.path === '/named') ? true : undefined,
+    );
 
     const got = (path: string, nth = 0) => rx.received.filter((r) => r.path === path)[nth]!;
     // The function's name in each language comes from the Node one: verifyXSignature,
@@ -234,7 +245,12 @@ describe('examples/signing against a real Hookline', () => {
     cases.flatMap((c) => [
       { ...c, label: c.name, want: true },
       { ...c, label: `${c.name}, body changed`, body: c.body.replace('"', "'"), want: false },
-      { ...c, label: `${c.name}, other secret`, secret: c.secret.startsWith('whsec_') ? `whsec_${randomBytes(24).toString('base64')}` : `${c.secret}x`, want: false },
+      {
+        ...c,
+        label: `${c.name}, other secret`,
+        secret: c.secret.startsWith('whsec_') ? `whsec_${randomBytes(24).toString('base64')}` : `${c.secret}x`,
+        want: false,
+      },
     ]);
 
   it('verify.mjs accepts what Hookline sent on every scheme and refuses altered requests', async () => {
@@ -295,7 +311,10 @@ describe('examples/signing against a real Hookline', () => {
       { scheme: 'standard', trigger: 'standard' },
       { scheme: 'grafana', trigger: 'grafana' },
     ];
-    const r = await runToEnd('python3', ['-c', PY_SIGN], { env: cleanEnv({}), input: JSON.stringify(wanted.map((w) => ({ scheme: w.scheme, secret: triggers[w.trigger]!.secret, body }))) });
+    const r = await runToEnd('python3', ['-c', PY_SIGN], {
+      env: cleanEnv({}),
+      input: JSON.stringify(wanted.map((w) => ({ scheme: w.scheme, secret: triggers[w.trigger]!.secret, body }))),
+    });
     expect(r.stderr).toBe('');
     const headers = JSON.parse(r.stdout) as Record<string, string>[];
     expect(headers).toHaveLength(wanted.length);
@@ -312,7 +331,9 @@ describe('examples/signing against a real Hookline', () => {
       { scheme: 'grafana', trigger: 'grafana' },
     ];
     const wrong = (s: string) => (s.startsWith('whsec_') ? `whsec_${randomBytes(24).toString('base64')}` : `${s}x`);
-    const input = wanted.flatMap((w) => [triggers[w.trigger]!.secret, wrong(triggers[w.trigger]!.secret)].map((secret) => ({ scheme: w.scheme, secret, body })));
+    const input = wanted.flatMap((w) =>
+      [triggers[w.trigger]!.secret, wrong(triggers[w.trigger]!.secret)].map((secret) => ({ scheme: w.scheme, secret, body })),
+    );
     const r = await runToEnd(await goDriver, ['sign'], { env: cleanEnv({}), input: JSON.stringify(input) });
     expect(r.stderr).toBe('');
     const headers = JSON.parse(r.stdout) as Record<string, string>[];

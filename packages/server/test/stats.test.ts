@@ -139,7 +139,16 @@ describe.each(STORES)('overview stats (%s)', (kind) => {
     const o = await overview();
     expect(o.endpoints.map((e: any) => e.id)).toEqual([ids.C, ids.B, ids.A, ids.D]);
     const [c, b, a, d] = o.endpoints;
-    expect(c).toEqual({ id: ids.C, url: `${recv.url}/c-off`, enabled: false, disabled_reason: 'disabled by the API', consecutive_failures: 0, delivered: 0, failed: 0, success_rate: null });
+    expect(c).toEqual({
+      id: ids.C,
+      url: `${recv.url}/c-off`,
+      enabled: false,
+      disabled_reason: 'disabled by the API',
+      consecutive_failures: 0,
+      delivered: 0,
+      failed: 0,
+      success_rate: null,
+    });
     expect(b).toMatchObject({ enabled: true, consecutive_failures: 3, delivered: 0, failed: 3, success_rate: 0 });
     expect(a).toMatchObject({ enabled: true, consecutive_failures: 0, delivered: 3, failed: 0, success_rate: 1 });
     expect(d).toMatchObject({ delivered: 0, failed: 0, success_rate: null });
@@ -170,7 +179,9 @@ describe.each(STORES)('overview stats (%s)', (kind) => {
     const first = await h.call('POST', '/api/v1/agents/holder/runs', { prompt: 'case-hold' });
     const second = await h.call('POST', '/api/v1/agents/holder/runs', { prompt: 'case-hold' });
     expect([first.status, second.status]).toEqual([202, 202]);
-    await until('the first held run to start', async () => ((await h.call('GET', `/api/v1/runs/${first.body.id}`)).body.status === 'running' ? true : undefined));
+    await until('the first held run to start', async () =>
+      (await h.call('GET', `/api/v1/runs/${first.body.id}`)).body.status === 'running' ? true : undefined,
+    );
 
     // A delivery that failed once and waits an hour for its retry: pending, not due.
     const e = await create('/api/v1/webhooks/endpoints', { url: `${recv.url}/e-fail`, events: ['stats.later'], retry_schedule: ['1h'] });

@@ -18,8 +18,19 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
   const delivery = (eventId: string, endpointId: string): DeliveryRecord => {
     const now = Date.now();
     return {
-      id: `dlv_hot_${kind}_${++serial}`, event_id: eventId, endpoint_id: endpointId, event_type: 'hot.test', status: 'pending', attempts: 0,
-      next_attempt_at: now, lease_owner: null, created_at: now, updated_at: now, delivered_at: null, last_status_code: null, last_error: null,
+      id: `dlv_hot_${kind}_${++serial}`,
+      event_id: eventId,
+      endpoint_id: endpointId,
+      event_type: 'hot.test',
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      lease_owner: null,
+      created_at: now,
+      updated_at: now,
+      delivered_at: null,
+      last_status_code: null,
+      last_error: null,
     };
   };
 
@@ -27,7 +38,10 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     // role api: no dispatcher, so the deliveries stay pending for the tests to claim by hand.
     h = await startHookline(kind, { overrides: { server: { role: 'api' } } });
     expect((await h.call('POST', '/api/v1/crews', { id: 'hot', name: 'Hot' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'hot-agent', crew_id: 'hot', name: 'Hot agent', runner: 'command', runner_config: { command: 'true' } })).status).toBe(201);
+    expect(
+      (await h.call('POST', '/api/v1/agents', { id: 'hot-agent', crew_id: 'hot', name: 'Hot agent', runner: 'command', runner_config: { command: 'true' } }))
+        .status,
+    ).toBe(201);
     for (let i = 0; i < 3; i++) {
       const r = await h.call('POST', '/api/v1/webhooks/endpoints', { url: `http://127.0.0.1:9/hook${i}`, events: ['hot.*'] });
       expect(r.status).toBe(201);
@@ -61,8 +75,15 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     // Every column comes back, with the lease written.
     const source = published.find((r) => r.id === first[0]!.id)!;
     expect(first[0]).toEqual({
-      ...source, channel: 'endpoint', run_id: null, agent_id: null, target: null, source_id: null, request_enc: null,
-      lease_owner: 'w.1', next_attempt_at: now + 60_000,
+      ...source,
+      channel: 'endpoint',
+      run_id: null,
+      agent_id: null,
+      target: null,
+      source_id: null,
+      request_enc: null,
+      lease_owner: 'w.1',
+      next_attempt_at: now + 60_000,
     });
     expect(first.filter((r) => r.endpoint_id === b).length).toBeLessThanOrEqual(2);
     expect(first.filter((r) => r.endpoint_id === c).length).toBeLessThanOrEqual(2);
@@ -81,18 +102,38 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     // A result write counts only under the claim that holds the row; the attempt is recorded either way.
     const row = first[0]!;
     const attempt = (n: number) => ({
-      id: `att_hot_${kind}_${++serial}`, delivery_id: row.id, attempt: n, started_at: now, duration_ms: 5, method: 'POST', url: 'http://127.0.0.1:9/hook',
-      status_code: 200, response_body: 'ok', error_code: null, error_message: null,
+      id: `att_hot_${kind}_${++serial}`,
+      delivery_id: row.id,
+      attempt: n,
+      started_at: now,
+      duration_ms: 5,
+      method: 'POST',
+      url: 'http://127.0.0.1:9/hook',
+      status_code: 200,
+      response_body: 'ok',
+      error_code: null,
+      error_message: null,
     });
     const update = (leaseOwner: string) => ({
-      id: row.id, leaseOwner, status: 'delivered' as const, attempts: 1, nextAttemptAt: now, updatedAt: now, deliveredAt: now, lastStatusCode: 200, lastError: null,
+      id: row.id,
+      leaseOwner,
+      status: 'delivered' as const,
+      attempts: 1,
+      nextAttemptAt: now,
+      updatedAt: now,
+      deliveredAt: now,
+      lastStatusCode: 200,
+      lastError: null,
     });
     await h.hl.store.engine.deliveries.recordResults({ attempts: [attempt(1)], updates: [update('w.2')], health: [] });
     expect((await h.hl.store.deliveries.get(row.id))!.status).toBe('pending');
     await h.hl.store.engine.deliveries.recordResults({ attempts: [attempt(2)], updates: [update('w.1')], health: [] });
     const written = (await h.hl.store.deliveries.get(row.id))!;
     expect([written.status, written.lease_owner, Number(written.delivered_at)]).toEqual(['delivered', null, now]);
-    expect((await h.hl.store.deliveries.listAttempts(row.id)).map((t) => [t.attempt, t.status_code, t.response_body])).toEqual([[1, 200, 'ok'], [2, 200, 'ok']]);
+    expect((await h.hl.store.deliveries.listAttempts(row.id)).map((t) => [t.attempt, t.status_code, t.response_body])).toEqual([
+      [1, 200, 'ok'],
+      [2, 200, 'ok'],
+    ]);
   });
 
   it('inserts events once, returning the ids that were new', async () => {
@@ -110,7 +151,7 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     expect(await h.hl.store.deliveries.get(good.id)).toBeUndefined();
   });
 
-  it('never writes inside another caller\'s open transaction', async () => {
+  it("never writes inside another caller's open transaction", async () => {
     const [inside, outside] = [event(), event()];
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -144,36 +185,62 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
   // SQLite keeps the agents it read (PostgreSQL reads every time, so the case is SQLite's alone):
   // another connection's commit to the file must reach the next read, and a caller changing its
   // copy must not reach anyone.
-  if (kind === 'sqlite') it('sees at once an agent changed or deleted through another connection', async () => {
-    const read = () => h.hl.store.agents.getAgent('hot-other');
-    expect((await h.call('POST', '/api/v1/agents', { id: 'hot-other', crew_id: 'hot', name: 'Other', runner: 'command', runner_config: { command: 'true' } })).status).toBe(201);
-    const first = (await read())!;
-    first.max_concurrent_runs = 99;
-    expect((await read())!.max_concurrent_runs).not.toBe(99);
-    const other = new SqliteDatabase(join(h.hl.config.data_dir, 'hookline.db'));
-    try {
-      other.prepare('UPDATE agents SET max_concurrent_runs = 9 WHERE id = ?').run('hot-other');
-      expect((await read())!.max_concurrent_runs).toBe(9);
-      other.prepare('DELETE FROM agents WHERE id = ?').run('hot-other');
-      expect(await read()).toBeUndefined();
-    } finally {
-      other.close();
-    }
-  });
+  if (kind === 'sqlite')
+    it('sees at once an agent changed or deleted through another connection', async () => {
+      const read = () => h.hl.store.agents.getAgent('hot-other');
+      expect(
+        (await h.call('POST', '/api/v1/agents', { id: 'hot-other', crew_id: 'hot', name: 'Other', runner: 'command', runner_config: { command: 'true' } }))
+          .status,
+      ).toBe(201);
+      const first = (await read())!;
+      first.max_concurrent_runs = 99;
+      expect((await read())!.max_concurrent_runs).not.toBe(99);
+      const other = new SqliteDatabase(join(h.hl.config.data_dir, 'hookline.db'));
+      try {
+        other.prepare('UPDATE agents SET max_concurrent_runs = 9 WHERE id = ?').run('hot-other');
+        expect((await read())!.max_concurrent_runs).toBe(9);
+        other.prepare('DELETE FROM agents WHERE id = ?').run('hot-other');
+        expect(await read()).toBeUndefined();
+      } finally {
+        other.close();
+      }
+    });
 
   it('inserts runs once per idempotency key, answering a repeat with the first run', async () => {
     const now = Date.now();
     const run = (key: string | null): RunRecord => ({
-      id: `run_hot_${kind}_${++serial}`, crew_id: 'hot', agent_id: 'hot-agent', trigger_type: 'webhook', trigger_id: null, trigger_name: 'inbound',
-      prompt: 'a\u0000b', status: 'queued', output: null, error: null, exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null,
-      idempotency_key: key, lease_owner: null, lease_until: null, created_at: now, started_at: null, finished_at: null, updated_at: now,
+      id: `run_hot_${kind}_${++serial}`,
+      crew_id: 'hot',
+      agent_id: 'hot-agent',
+      trigger_type: 'webhook',
+      trigger_id: null,
+      trigger_name: 'inbound',
+      prompt: 'a\u0000b',
+      status: 'queued',
+      output: null,
+      error: null,
+      exit_code: null,
+      iterations_used: null,
+      tool_calls: null,
+      tokens_used: null,
+      idempotency_key: key,
+      lease_owner: null,
+      lease_until: null,
+      created_at: now,
+      started_at: null,
+      finished_at: null,
+      updated_at: now,
     });
     const [first, again, keyless, repeat] = [run(`k${serial}`), run(null), run(null), run(null)];
     repeat.idempotency_key = first.idempotency_key;
     again.idempotency_key = first.idempotency_key;
     // The same key twice in one batch, and a key the table already holds: both are the first run.
     const results = await h.hl.store.agents.insertRuns([first, again, keyless]);
-    expect(results.map((r) => [r.run.id, r.created])).toEqual([[first.id, true], [first.id, false], [keyless.id, true]]);
+    expect(results.map((r) => [r.run.id, r.created])).toEqual([
+      [first.id, true],
+      [first.id, false],
+      [keyless.id, true],
+    ]);
     const [later] = await h.hl.store.agents.insertRuns([repeat]);
     expect([later!.run.id, later!.created]).toEqual([first.id, false]);
     // Stored as given, with the NUL made storable.

@@ -20,7 +20,11 @@ const CHATTY = `console.log('one');console.error('two');console.log('three')`;
 const GATED = `const fs=require('fs');const t=setInterval(()=>{if(fs.existsSync(process.argv[1])){clearInterval(t);console.log('one');console.error('two');console.log('three')}},10)`;
 const STREAM_LIMITS = { max_connections: 12, max_subscriptions: 3, send_buffer_bytes: 16_384, ping_interval: '300ms', auth_timeout: '500ms' };
 
-const runTopics = (c: StreamClient, sub: string, runId: string) => c.messages(sub).filter((m) => m.data.id === runId).map((m) => m.topic);
+const runTopics = (c: StreamClient, sub: string, runId: string) =>
+  c
+    .messages(sub)
+    .filter((m) => m.data.id === runId)
+    .map((m) => m.topic);
 
 describe.each(STORES)('live stream /api/v1/stream (%s)', (kind) => {
   let h: Harness;
@@ -44,9 +48,40 @@ describe.each(STORES)('live stream /api/v1/stream (%s)', (kind) => {
     h = await startHookline(kind, { overrides: { stream: STREAM_LIMITS } });
     expect((await h.call('POST', '/api/v1/crews', { id: 'acme', name: 'Acme' })).status).toBe(201);
     expect((await h.call('POST', '/api/v1/crews', { id: 'other', name: 'Other' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'chatty', crew_id: 'acme', name: 'Chatty', runner: 'command', runner_config: { command: node, args: ['-e', CHATTY] } })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'gated', crew_id: 'acme', name: 'Gated', runner: 'command', max_concurrent_runs: 4, runner_config: { command: node, args: ['-e', GATED, join(dir, 'gate')] } })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'outsider', crew_id: 'other', name: 'Outsider', runner: 'command', runner_config: { command: node, args: ['-e', CHATTY] } })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/v1/agents', {
+          id: 'chatty',
+          crew_id: 'acme',
+          name: 'Chatty',
+          runner: 'command',
+          runner_config: { command: node, args: ['-e', CHATTY] },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/v1/agents', {
+          id: 'gated',
+          crew_id: 'acme',
+          name: 'Gated',
+          runner: 'command',
+          max_concurrent_runs: 4,
+          runner_config: { command: node, args: ['-e', GATED, join(dir, 'gate')] },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/v1/agents', {
+          id: 'outsider',
+          crew_id: 'other',
+          name: 'Outsider',
+          runner: 'command',
+          runner_config: { command: node, args: ['-e', CHATTY] },
+        })
+      ).status,
+    ).toBe(201);
   });
   afterEach(() => {
     for (const c of clients.splice(0)) c.close();
@@ -133,9 +168,21 @@ describe.each(STORES)('live stream /api/v1/stream (%s)', (kind) => {
     });
 
     it('shows failed and cancelled runs under their own topics', async () => {
-      await h.call('POST', '/api/v1/agents', { id: 'broken', crew_id: 'acme', name: 'Broken', runner: 'command', runner_config: { command: node, args: ['-e', 'process.exit(3)'] } });
+      await h.call('POST', '/api/v1/agents', {
+        id: 'broken',
+        crew_id: 'acme',
+        name: 'Broken',
+        runner: 'command',
+        runner_config: { command: node, args: ['-e', 'process.exit(3)'] },
+      });
       // Waits for a file that never appears: runs until cancelled; one at a time, so the second stays queued.
-      await h.call('POST', '/api/v1/agents', { id: 'held', crew_id: 'acme', name: 'Held', runner: 'command', runner_config: { command: node, args: ['-e', GATED, join(dir, 'never')] } });
+      await h.call('POST', '/api/v1/agents', {
+        id: 'held',
+        crew_id: 'acme',
+        name: 'Held',
+        runner: 'command',
+        runner_config: { command: node, args: ['-e', GATED, join(dir, 'never')] },
+      });
       const c = await ready();
       await c.subscribe('ended', ['run.completed', 'run.failed', 'run.timeout', 'run.cancelled']);
       const failed = (await h.call('POST', '/api/v1/agents/broken/runs', {})).body;
@@ -200,7 +247,16 @@ describe.each(STORES)('live stream /api/v1/stream (%s)', (kind) => {
       const published = (await h.call('POST', '/api/v1/events', { type: 'custom.order_paid', data: { order: 42 } })).body;
       await h.call('POST', '/api/v1/events', { type: 'other.thing', data: {} });
       const d = await c.next((f) => f.subscription === 'deliveries' && f.topic === 'delivery.succeeded');
-      expect(d.data).toMatchObject({ delivery_id: expect.stringMatching(/^dlv_/), event_id: published.event.id, event_type: 'custom.order_paid', endpoint_id: ep.id, attempt: 1, status_code: 200, duration_ms: expect.any(Number), next_attempt_at: null });
+      expect(d.data).toMatchObject({
+        delivery_id: expect.stringMatching(/^dlv_/),
+        event_id: published.event.id,
+        event_type: 'custom.order_paid',
+        endpoint_id: ep.id,
+        attempt: 1,
+        status_code: 200,
+        duration_ms: expect.any(Number),
+        next_attempt_at: null,
+      });
       expect(rx.received.length).toBeGreaterThan(before);
       const e = await c.next((f) => f.subscription === 'events');
       expect(e.topic).toBe('event.published');
@@ -218,7 +274,10 @@ describe.each(STORES)('live stream /api/v1/stream (%s)', (kind) => {
         await c.subscribe('d', ['delivery.*'], { endpoint_id: ep.id });
         await h.call('POST', '/api/v1/events', { type: 'flaky.thing', data: {} });
         const d = await c.next((f) => f.subscription === 'd');
-        expect(d).toMatchObject({ topic: 'delivery.retrying', data: { endpoint_id: ep.id, attempt: 1, status_code: 503, next_attempt_at: expect.any(String), error: 'HTTP 503' } });
+        expect(d).toMatchObject({
+          topic: 'delivery.retrying',
+          data: { endpoint_id: ep.id, attempt: 1, status_code: 503, next_attempt_at: expect.any(String), error: 'HTTP 503' },
+        });
         await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
       } finally {
         await failing.close();
@@ -318,7 +377,6 @@ describe.each(STORES)('live stream /api/v1/stream (%s)', (kind) => {
       }
     });
   });
-
 });
 
 // The send-buffer bound is per socket in the API process, whatever the store; one store suffices.
@@ -374,7 +432,13 @@ describe.runIf(STORES.includes('postgres'))('live stream across processes (postg
     const c = await StreamClient.ready(api.url, ADMIN_KEY);
     try {
       await api.call('POST', '/api/v1/crews', { id: 'acme', name: 'Acme' });
-      await api.call('POST', '/api/v1/agents', { id: 'chatty', crew_id: 'acme', name: 'Chatty', runner: 'command', runner_config: { command: node, args: ['-e', CHATTY] } });
+      await api.call('POST', '/api/v1/agents', {
+        id: 'chatty',
+        crew_id: 'acme',
+        name: 'Chatty',
+        runner: 'command',
+        runner_config: { command: node, args: ['-e', CHATTY] },
+      });
       const ep = (await api.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/hook`, events: ['run.completed'] })).body;
       await c.subscribe('runs', ['run.*', 'agent.log'], { agent_id: 'chatty' });
       await c.subscribe('deliveries', ['delivery.*'], { endpoint_id: ep.id });
@@ -386,8 +450,18 @@ describe.runIf(STORES.includes('postgres'))('live stream across processes (postg
       const mine = c.messages('runs').filter((m) => (m.topic === 'agent.log' ? m.data.run_id : m.data.id) === run.id);
       expect(mine.map((m) => m.topic)).toEqual(['run.queued', 'run.started', 'agent.log', 'agent.log', 'agent.log', 'run.completed']);
       expect(mine.filter((m) => m.topic === 'agent.log').map((m) => m.data.seq)).toEqual([1, 2, 3]);
-      expect(mine.filter((m) => m.topic === 'agent.log').map((m) => m.data.line).sort()).toEqual(['one', 'three', 'two']);
-      expect(c.messages('events').filter((m) => m.data.type === 'run.completed').map((m) => m.data.id)).toEqual([`evt_${run.id}`]);
+      expect(
+        mine
+          .filter((m) => m.topic === 'agent.log')
+          .map((m) => m.data.line)
+          .sort(),
+      ).toEqual(['one', 'three', 'two']);
+      expect(
+        c
+          .messages('events')
+          .filter((m) => m.data.type === 'run.completed')
+          .map((m) => m.data.id),
+      ).toEqual([`evt_${run.id}`]);
     } finally {
       c.close();
       await worker.close();
@@ -424,7 +498,7 @@ describe.runIf(STORES.includes('postgres'))('live stream across processes (postg
       await until('the loud.x notification', async () => payloads.some((p) => p.includes('loud.x')) || undefined);
       expect(payloads.filter((p) => p.includes('quiet.x'))).toEqual([]);
       c.close();
-      await until('the client\'s process to withdraw', async () => !(await pub.hl.store.streamHasListeners()) || undefined);
+      await until("the client's process to withdraw", async () => !(await pub.hl.store.streamHasListeners()) || undefined);
     } finally {
       c?.close();
       await raw.end();
@@ -443,7 +517,14 @@ describe.runIf(STORES.includes('postgres'))('live stream across processes (postg
     const cb = await StreamClient.ready(b.url, ADMIN_KEY);
     try {
       await a.call('POST', '/api/v1/crews', { id: 'acme', name: 'Acme' });
-      await a.call('POST', '/api/v1/agents', { id: 'chatty', crew_id: 'acme', name: 'Chatty', runner: 'command', max_concurrent_runs: 10, runner_config: { command: node, args: ['-e', CHATTY] } });
+      await a.call('POST', '/api/v1/agents', {
+        id: 'chatty',
+        crew_id: 'acme',
+        name: 'Chatty',
+        runner: 'command',
+        max_concurrent_runs: 10,
+        runner_config: { command: node, args: ['-e', CHATTY] },
+      });
       for (const c of [ca, cb]) {
         await c.subscribe('runs', ['run.*']);
         await c.subscribe('markers', ['event.published'], { event_types: ['marker.*'] });

@@ -18,7 +18,8 @@ const isRoot = process.getuid?.() === 0;
  * root (without root it runs as is). setpriv changes only the ids, so `env` arrives unchanged.
  */
 function runSetup(env: Record<string, string>, { asNonRoot = false } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [command, args] = asNonRoot && isRoot ? ['/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SCRIPT]] : [process.execPath, [SCRIPT]];
+  const [command, args] =
+    asNonRoot && isRoot ? ['/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SCRIPT]] : [process.execPath, [SCRIPT]];
   const child = spawn(command as string, args as string[], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -22,13 +22,23 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
       const r = (await h.call('GET', `/api/v1/runs/${id}`)).body;
       return ['queued', 'running'].includes(r.status) ? undefined : r;
     });
-  const waitRunning = (id: string) => until(`run ${id} to start`, async () => ((await h.call('GET', `/api/v1/runs/${id}`)).body.status === 'running' ? true : undefined));
+  const waitRunning = (id: string) =>
+    until(`run ${id} to start`, async () => ((await h.call('GET', `/api/v1/runs/${id}`)).body.status === 'running' ? true : undefined));
 
   beforeAll(async () => {
     rx = await new Receiver().start();
     h = await startHookline(kind);
     expect((await h.call('POST', '/api/v1/crews', { id: 'acme', name: 'Acme Engineering' })).status).toBe(201);
-    const a = await h.call('POST', '/api/v1/agents', { id: 'reviewer', crew_id: 'acme', name: 'Code reviewer', runner: 'command', runner_config: { command: node, args: ['-e', ECHO], env: { API_TOKEN: 'sentinel-agent-token' } }, prompt_template: 'Review the pull request.', model: 'local-echo', rate_limit_per_minute: 600 });
+    const a = await h.call('POST', '/api/v1/agents', {
+      id: 'reviewer',
+      crew_id: 'acme',
+      name: 'Code reviewer',
+      runner: 'command',
+      runner_config: { command: node, args: ['-e', ECHO], env: { API_TOKEN: 'sentinel-agent-token' } },
+      prompt_template: 'Review the pull request.',
+      model: 'local-echo',
+      rate_limit_per_minute: 600,
+    });
     expect(a.status).toBe(201);
     secret = a.body.webhook_secret;
   });
@@ -42,7 +52,13 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
     const got = await h.call('GET', '/api/v1/agents/reviewer');
     expect(JSON.stringify(got.body)).not.toContain(secret);
     expect(JSON.stringify(got.body)).not.toContain('sentinel-agent-token');
-    expect(got.body).toMatchObject({ crew_id: 'acme', timeout_seconds: 600, max_concurrent_runs: 1, trigger_url: '/api/v1/webhooks/acme/reviewer/trigger', runner_config: { env: { API_TOKEN: '********' } } });
+    expect(got.body).toMatchObject({
+      crew_id: 'acme',
+      timeout_seconds: 600,
+      max_concurrent_runs: 1,
+      trigger_url: '/api/v1/webhooks/acme/reviewer/trigger',
+      runner_config: { env: { API_TOKEN: '********' } },
+    });
   });
 
   it('accepts a body signed with X-Signature (202, status accepted, run id) and runs the agent with the trigger message', async () => {
@@ -156,11 +172,29 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
   });
 
   it('records failures and timeouts as run.failed / run.timeout, and queues runs beyond max_concurrent_runs', async () => {
-    await h.call('POST', '/api/v1/agents', { id: 'flaky', crew_id: 'acme', name: 'Flaky', runner: 'command', runner_config: { command: node, args: ['-e', 'console.error("boom");process.exit(3)'] } });
-    await h.call('POST', '/api/v1/agents', { id: 'slow', crew_id: 'acme', name: 'Slow', runner: 'command', runner_config: { command: node, args: ['-e', 'setTimeout(()=>{},60000)'] }, timeout_seconds: 1 });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'flaky',
+      crew_id: 'acme',
+      name: 'Flaky',
+      runner: 'command',
+      runner_config: { command: node, args: ['-e', 'console.error("boom");process.exit(3)'] },
+    });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'slow',
+      crew_id: 'acme',
+      name: 'Slow',
+      runner: 'command',
+      runner_config: { command: node, args: ['-e', 'setTimeout(()=>{},60000)'] },
+      timeout_seconds: 1,
+    });
     const failed = await h.call('POST', '/api/v1/agents/flaky/runs', { prompt: 'go' });
     expect(failed.status).toBe(202);
-    expect(await waitRun(failed.body.id)).toMatchObject({ status: 'failed', exit_code: 3, trigger_type: 'manual', error: expect.stringContaining('exited with code 3') });
+    expect(await waitRun(failed.body.id)).toMatchObject({
+      status: 'failed',
+      exit_code: 3,
+      trigger_type: 'manual',
+      error: expect.stringContaining('exited with code 3'),
+    });
     const a = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
     const b = (await h.call('POST', '/api/v1/agents/slow/runs', {})).body;
     // One at a time: the second waits in the queue while the first runs.
@@ -188,7 +222,15 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
   });
 
   it('PATCH with null clears a nullable field (not coerced to an empty string)', async () => {
-    await h.call('POST', '/api/v1/agents', { id: 'nullable', crew_id: 'acme', name: 'Nullable', runner: 'command', runner_config: { command: node }, model: 'm1', rate_limit_per_minute: 5 });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'nullable',
+      crew_id: 'acme',
+      name: 'Nullable',
+      runner: 'command',
+      runner_config: { command: node },
+      model: 'm1',
+      rate_limit_per_minute: 5,
+    });
     const r = await h.call('PATCH', '/api/v1/agents/nullable', { model: null, rate_limit_per_minute: null });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ model: null, rate_limit_per_minute: null });
@@ -208,17 +250,32 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
     await waitRun(run.id);
     const mine = () => rx.received.filter((r) => r.path === '/lifecycle' && JSON.parse(r.body).data.execution_id === run.id);
     await until('run.started and run.completed delivered', async () => (mine().length >= 2 ? true : undefined));
-    const types = mine().map((r) => JSON.parse(r.body).type).sort();
+    const types = mine()
+      .map((r) => JSON.parse(r.body).type)
+      .sort();
     expect(types).toEqual(['run.completed', 'run.started']);
     const started = JSON.parse(mine().find((r) => JSON.parse(r.body).type === 'run.started')!.body);
     expect(started.id).toBe(`evt_${run.id}_started`);
-    expect(started.data).toMatchObject({ execution_id: run.id, status: 'running', result: null, metadata: { started_at: expect.any(String), completed_at: null } });
+    expect(started.data).toMatchObject({
+      execution_id: run.id,
+      status: 'running',
+      result: null,
+      metadata: { started_at: expect.any(String), completed_at: null },
+    });
     await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
   });
 
   it('records an externally executed run once and notifies like a local run', async () => {
     const ep = (await h.call('POST', '/api/v1/webhooks/endpoints', { url: `${rx.url}/external`, events: ['run.failed'] })).body;
-    const report = { agent_id: 'reviewer', status: 'failed', error: 'Tool call failed: HTTP 500 from API', started_at: '2026-01-15T10:00:00Z', finished_at: '2026-01-15T10:02:30Z', usage: { tokens_used: 1250 }, external_id: 'ext-1' };
+    const report = {
+      agent_id: 'reviewer',
+      status: 'failed',
+      error: 'Tool call failed: HTTP 500 from API',
+      started_at: '2026-01-15T10:00:00Z',
+      finished_at: '2026-01-15T10:02:30Z',
+      usage: { tokens_used: 1250 },
+      external_id: 'ext-1',
+    };
     const first = await h.call('POST', '/api/v1/runs/report', report);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: 'failed', trigger_type: 'api', duration_seconds: 150, duplicate: false });
@@ -230,14 +287,26 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
     await h.hl.dispatcher!.drain();
     const got = rx.received.filter((r) => r.path === '/external');
     expect(got).toHaveLength(1);
-    expect(JSON.parse(got[0]!.body).data).toMatchObject({ execution_id: first.body.id, status: 'failed', result: null, error: 'Tool call failed: HTTP 500 from API', metadata: { duration_seconds: 150, tokens_used: 1250 } });
+    expect(JSON.parse(got[0]!.body).data).toMatchObject({
+      execution_id: first.body.id,
+      status: 'failed',
+      result: null,
+      error: 'Tool call failed: HTTP 500 from API',
+      metadata: { duration_seconds: 150, tokens_used: 1250 },
+    });
     expect((await h.call('POST', '/api/v1/runs/report', { ...report, external_id: 'ext-2', finished_at: '2026-01-15T09:00:00Z' })).status).toBe(422);
     expect((await h.call('POST', '/api/v1/runs/report', { ...report, agent_id: 'nobody' })).status).toBe(404);
     await h.call('DELETE', `/api/v1/webhooks/endpoints/${ep.id}`);
   });
 
   it("keeps a run's log lines (stdout and stderr, in order) and an agent's recent lines", async () => {
-    await h.call('POST', '/api/v1/agents', { id: 'chatty', crew_id: 'acme', name: 'Chatty', runner: 'command', runner_config: { command: node, args: ['-e', 'console.log("one");console.error("two");console.log("three")'] } });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'chatty',
+      crew_id: 'acme',
+      name: 'Chatty',
+      runner: 'command',
+      runner_config: { command: node, args: ['-e', 'console.log("one");console.error("two");console.log("three")'] },
+    });
     const run = (await h.call('POST', '/api/v1/agents/chatty/runs', {})).body;
     await waitRun(run.id);
     const logs = await h.call('GET', `/api/v1/runs/${run.id}/logs`);
@@ -254,7 +323,13 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
   });
 
   it('keeps at most 10,000 log lines per run and says how many it dropped', async () => {
-    await h.call('POST', '/api/v1/agents', { id: 'flood', crew_id: 'acme', name: 'Flood', runner: 'command', runner_config: { command: node, args: ['-e', 'for (let i = 0; i < 10050; i++) console.log("line " + i)'] } });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'flood',
+      crew_id: 'acme',
+      name: 'Flood',
+      runner: 'command',
+      runner_config: { command: node, args: ['-e', 'for (let i = 0; i < 10050; i++) console.log("line " + i)'] },
+    });
     const run = (await h.call('POST', '/api/v1/agents/flood/runs', {})).body;
     await waitRun(run.id);
     const logs = await h.call('GET', `/api/v1/runs/${run.id}/logs?after_seq=9999&limit=10`);
@@ -268,7 +343,14 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
     const done = await h.call('POST', '/api/v1/agents/reviewer/runs?wait=true', { prompt: 'quick' });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'completed', output: expect.stringContaining('ANSWER:') });
-    await h.call('POST', '/api/v1/agents', { id: 'sleeper', crew_id: 'acme', name: 'Sleeper', runner: 'command', runner_config: { command: node, args: ['-e', 'setTimeout(()=>{},60000)'] }, timeout_seconds: 60 });
+    await h.call('POST', '/api/v1/agents', {
+      id: 'sleeper',
+      crew_id: 'acme',
+      name: 'Sleeper',
+      runner: 'command',
+      runner_config: { command: node, args: ['-e', 'setTimeout(()=>{},60000)'] },
+      timeout_seconds: 60,
+    });
     const slow = await h.call('POST', '/api/v1/agents/sleeper/runs?wait=true&wait_seconds=1', {});
     expect(slow.status).toBe(202);
     expect(['queued', 'running']).toContain(slow.body.status);
@@ -276,4 +358,3 @@ describe.each(STORES)('agents, their trigger URL and runs (%s)', (kind) => {
     expect((await h.call('POST', `/api/v1/runs/${slow.body.id}/cancel`)).body.status).toBe('cancelled');
   });
 });
-

@@ -18,7 +18,13 @@ const ROUTES: Record<string, { body: Json; freeForm?: string[] }> = {
   'POST /api/v1/crews': { body: { name: 'Crew' } },
   'DELETE /api/v1/crews/:id': { body: {} },
   'POST /api/v1/agents': {
-    body: { crew_id: 'x1', name: 'Agent', runner: 'command', runner_config: { command: 'true', env: { TOKEN: 'v' } }, notifications: { on_error: [{ channel: 'slack', target: '#alerts' }] } },
+    body: {
+      crew_id: 'x1',
+      name: 'Agent',
+      runner: 'command',
+      runner_config: { command: 'true', env: { TOKEN: 'v' } },
+      notifications: { on_error: [{ channel: 'slack', target: '#alerts' }] },
+    },
     freeForm: ['runner_config.env'],
   },
   'PATCH /api/v1/agents/:id': {
@@ -42,7 +48,10 @@ const ROUTES: Record<string, { body: Json; freeForm?: string[] }> = {
   'PATCH /api/v1/schedules/:id': { body: { cron: '@hourly' } },
   'DELETE /api/v1/schedules/:id': { body: {} },
   'POST /api/v1/schedules/:id/run': { body: {} },
-  'POST /api/v1/webhooks/endpoints': { body: { url: 'http://127.0.0.1:9/hook', events: ['run.*'], headers: { 'X-Team': 'a' }, retry_schedule: ['30s'] }, freeForm: ['headers'] },
+  'POST /api/v1/webhooks/endpoints': {
+    body: { url: 'http://127.0.0.1:9/hook', events: ['run.*'], headers: { 'X-Team': 'a' }, retry_schedule: ['30s'] },
+    freeForm: ['headers'],
+  },
   'PATCH /api/v1/webhooks/endpoints/:id': { body: { description: 'd', headers: { 'X-Team': 'b' } }, freeForm: ['headers'] },
   'DELETE /api/v1/webhooks/endpoints/:id': { body: {} },
   'POST /api/v1/webhooks/endpoints/:id/enable': { body: {} },
@@ -50,7 +59,10 @@ const ROUTES: Record<string, { body: Json; freeForm?: string[] }> = {
   'POST /api/v1/webhooks/endpoints/:id/test': { body: {} },
   'POST /api/v1/webhooks/endpoints/:id/rotate-secret': { body: { grace_period_seconds: 60 } },
   'POST /api/v1/webhooks/endpoints/:id/replay': { body: { since: '2024-01-01T00:00:00Z' } },
-  'POST /api/v1/events': { body: { type: 'invoice.paid', data: { amount: 5, customer: { id: 'c1' } }, id: 'evt-unknown-fields' }, freeForm: ['data', 'data.customer'] },
+  'POST /api/v1/events': {
+    body: { type: 'invoice.paid', data: { amount: 5, customer: { id: 'c1' } }, id: 'evt-unknown-fields' },
+    freeForm: ['data', 'data.customer'],
+  },
   'POST /api/v1/deliveries/:id/retry': { body: {} },
   'POST /api/v1/keys': { body: { name: 'ci', role: 'read' } },
   'DELETE /api/v1/keys/:id': { body: {} },
@@ -65,7 +77,10 @@ const ROUTES: Record<string, { body: Json; freeForm?: string[] }> = {
   'POST /api/v1/post-actions/:id/bindings': { body: { trigger_type: 'webhook', trigger_id: 'x1', fire_when: 'any' } },
   'PATCH /api/v1/post-actions/:id/bindings/:bindingId': { body: { fire_when: 'success' } },
   'DELETE /api/v1/post-actions/:id/bindings/:bindingId': { body: {} },
-  'POST /api/v1/post-actions/preview': { body: { url: 'http://127.0.0.1:9/{{status}}', headers: { 'X-Status': '{{status}}' }, body_template: '{}' }, freeForm: ['headers'] },
+  'POST /api/v1/post-actions/preview': {
+    body: { url: 'http://127.0.0.1:9/{{status}}', headers: { 'X-Status': '{{status}}' }, body_template: '{}' },
+    freeForm: ['headers'],
+  },
   'POST /api/v1/notifications/:id/retry': { body: {} },
   'POST /v1/notifications/:id/retry': { body: {} },
   'POST /api/v1/notifications/slack/test': { body: { channel: '#alerts', text: 'hello' } },
@@ -115,7 +130,9 @@ describe('unknown fields in request bodies', () => {
     // role api: a run started by hand stays queued (no runner process).
     h = await startHookline('sqlite', { overrides: { server: { role: 'api' } } });
     expect((await h.call('POST', '/api/v1/crews', { id: 'x1', name: 'x1' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'x1', crew_id: 'x1', name: 'x1', runner: 'command', runner_config: { command: 'true' } })).status).toBe(201);
+    expect(
+      (await h.call('POST', '/api/v1/agents', { id: 'x1', crew_id: 'x1', name: 'x1', runner: 'command', runner_config: { command: 'true' } })).status,
+    ).toBe(201);
     routes = routeTable(h.hl.api!).filter((r) => !['GET', 'HEAD'].includes(r.method) && !(r.url in ANY_BODY));
   });
   afterAll(async () => h?.close());
@@ -133,7 +150,9 @@ describe('unknown fields in request bodies', () => {
   });
 
   /** Every object of every listed body with its route and path; what `check` finds wrong, as lines. */
-  const everyObject = async (check: (r: { method: string; url: string }, body: Json, path: string, object: Json, freeForm: boolean) => Promise<string | undefined>) => {
+  const everyObject = async (
+    check: (r: { method: string; url: string }, body: Json, path: string, object: Json, freeForm: boolean) => Promise<string | undefined>,
+  ) => {
     const wrong: string[] = [];
     for (const r of routes) {
       const { body, freeForm = [] } = ROUTES[key(r)]!;
@@ -147,7 +166,11 @@ describe('unknown fields in request bodies', () => {
 
   it('an extra field anywhere in the body is 400 unknown_field naming its path; free-form maps take it', async () => {
     const wrong = await everyObject(async (r, body, path, object, freeForm) => {
-      const res = await h.call(r.method, concreteUrl(r.url), edited(body, path, (o) => ({ ...o, zz_extra: 'x' })));
+      const res = await h.call(
+        r.method,
+        concreteUrl(r.url),
+        edited(body, path, (o) => ({ ...o, zz_extra: 'x' })),
+      );
       const error = res.body?.error;
       if (freeForm) return ['unknown_field', 'validation_failed'].includes(error?.code) ? `free-form, yet ${error.message}` : undefined;
       const named = error?.details?.field === bodyPath(path, 'zz_extra') && Object.keys(object).every((k) => error.details.known.includes(k));
@@ -160,10 +183,16 @@ describe('unknown fields in request bodies', () => {
     const wrong = await everyObject(async (r, body, path, object, freeForm) => {
       const meant = Object.keys(object).find((k) => k.length >= 4);
       if (freeForm || !meant) return undefined;
-      const res = await h.call(r.method, concreteUrl(r.url), edited(body, path, (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k === meant ? typo(k) : k, v]))));
+      const res = await h.call(
+        r.method,
+        concreteUrl(r.url),
+        edited(body, path, (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k === meant ? typo(k) : k, v]))),
+      );
       const error = res.body?.error;
       const right = res.status === 400 && error?.code === 'unknown_field' && error.message.endsWith(`did you mean "${meant}"?`);
-      return right && error.details.field === bodyPath(path, typo(meant)) && error.details.suggestion === meant ? undefined : `${typo(meant)}: ${res.status} ${JSON.stringify(error)}`;
+      return right && error.details.field === bodyPath(path, typo(meant)) && error.details.suggestion === meant
+        ? undefined
+        : `${typo(meant)}: ${res.status} ${JSON.stringify(error)}`;
     });
     expect(wrong).toEqual([]);
   });
@@ -174,15 +203,41 @@ describe('unknown fields in request bodies', () => {
     expect(misspelt.body.error).toEqual({
       code: 'unknown_field',
       message: 'body.evnts: unknown field "evnts"; did you mean "events"?',
-      details: { field: 'body.evnts', suggestion: 'events', known: ['url', 'events', 'description', 'headers', 'timeout_seconds', 'retry_schedule', 'signing_scheme', 'rate_limit', 'enabled'] },
+      details: {
+        field: 'body.evnts',
+        suggestion: 'events',
+        known: ['url', 'events', 'description', 'headers', 'timeout_seconds', 'retry_schedule', 'signing_scheme', 'rate_limit', 'enabled'],
+      },
     });
-    const far = await h.call('POST', '/api/v1/post-actions', { name: 'n', method: 'POST', url: 'http://127.0.0.1:9/', auth: { type: 'bearer', secret_token: 't' } });
+    const far = await h.call('POST', '/api/v1/post-actions', {
+      name: 'n',
+      method: 'POST',
+      url: 'http://127.0.0.1:9/',
+      auth: { type: 'bearer', secret_token: 't' },
+    });
     expect(far.status).toBe(400);
-    expect(far.body.error.message).toBe('body.auth.secret_token: unknown field "secret_token"; the fields here are type, token, username, password, name, value');
-    expect(far.body.error.details).toEqual({ field: 'body.auth.secret_token', suggestion: null, known: ['type', 'token', 'username', 'password', 'name', 'value'] });
+    expect(far.body.error.message).toBe(
+      'body.auth.secret_token: unknown field "secret_token"; the fields here are type, token, username, password, name, value',
+    );
+    expect(far.body.error.details).toEqual({
+      field: 'body.auth.secret_token',
+      suggestion: null,
+      known: ['type', 'token', 'username', 'password', 'name', 'value'],
+    });
     const none = await h.call('POST', '/api/v1/runs/x1/cancel', { reason: 'stale' });
-    expect(none.body.error).toEqual({ code: 'unknown_field', message: 'body.reason: unknown field "reason"; this request takes no body (send none, or {})', details: { field: 'body.reason', suggestion: null, known: [] } });
-    const rule = await h.call('PATCH', '/api/v1/agents/x1', { notifications: { on_error: [{ channel: 'slack', target: '#a' }, { channel: 'slack', taget: '#b' }] } });
+    expect(none.body.error).toEqual({
+      code: 'unknown_field',
+      message: 'body.reason: unknown field "reason"; this request takes no body (send none, or {})',
+      details: { field: 'body.reason', suggestion: null, known: [] },
+    });
+    const rule = await h.call('PATCH', '/api/v1/agents/x1', {
+      notifications: {
+        on_error: [
+          { channel: 'slack', target: '#a' },
+          { channel: 'slack', taget: '#b' },
+        ],
+      },
+    });
     expect(rule.body.error.message).toBe('body.notifications.on_error[1].taget: unknown field "taget"; did you mean "target"?');
     const oddName = await h.call('POST', '/api/v1/keys', { name: 'k', 'the role': 'read' });
     expect(oddName.body.error.details.field).toBe('body["the role"]');
@@ -199,7 +254,10 @@ describe('unknown fields in request bodies', () => {
     expect(runnr.body.error.details).toMatchObject({ field: 'body.runnr', suggestion: 'runner' });
     // On PATCH the stored runner (command) says what runner_config takes; the bad name is reported after.
     const patch = await h.call('PATCH', '/api/v1/agents/x1', { name: '', runner_config: { comand: 'true' } });
-    expect(patch.body.error).toMatchObject({ code: 'unknown_field', details: { field: 'body.runner_config.comand', suggestion: 'command', known: ['command', 'args', 'cwd', 'env'] } });
+    expect(patch.body.error).toMatchObject({
+      code: 'unknown_field',
+      details: { field: 'body.runner_config.comand', suggestion: 'command', known: ['command', 'args', 'cwd', 'env'] },
+    });
     const other = await h.call('PATCH', '/api/v1/agents/x1', { runner: 'http', runner_config: { url: 'http://127.0.0.1:9/', command: 'true' } });
     expect(other.body.error.details).toMatchObject({ field: 'body.runner_config.command', known: ['url', 'headers'] });
     // Without an unknown field, other mistakes keep their 422.

@@ -25,14 +25,29 @@ describe.each(STORES)('named webhook triggers (%s)', (kind) => {
   beforeAll(async () => {
     h = await startHookline(kind);
     expect((await h.call('POST', '/api/v1/crews', { id: 'ops', name: 'Operations' })).status).toBe(201);
-    const a = await h.call('POST', '/api/v1/agents', { id: 'triage', crew_id: 'ops', name: 'Triage', runner: 'command', runner_config: { command: node, args: ['-e', 'process.stdin.resume()'] }, prompt_template: 'Agent default instructions.' });
+    const a = await h.call('POST', '/api/v1/agents', {
+      id: 'triage',
+      crew_id: 'ops',
+      name: 'Triage',
+      runner: 'command',
+      runner_config: { command: node, args: ['-e', 'process.stdin.resume()'] },
+      prompt_template: 'Agent default instructions.',
+    });
     expect(a.status).toBe(201);
   });
   afterAll(async () => h.close());
 
   it('creates a trigger with a URL under the agent, shows the secret once, and validates names and secrets', async () => {
     const t = await create({ name: 'deploys', prompt_template: 'Summarise this deploy.' });
-    expect(t).toMatchObject({ name: 'deploys', scheme: 'hookline', enabled: true, agent_id: 'triage', crew_id: 'ops', url: '/api/v1/webhooks/ops/triage/deploys', secret: expect.stringMatching(/^hltr_/) });
+    expect(t).toMatchObject({
+      name: 'deploys',
+      scheme: 'hookline',
+      enabled: true,
+      agent_id: 'triage',
+      crew_id: 'ops',
+      url: '/api/v1/webhooks/ops/triage/deploys',
+      secret: expect.stringMatching(/^hltr_/),
+    });
     const got = await h.call('GET', `/api/v1/webhook-triggers/${t.id}`);
     expect(got.status).toBe(200);
     expect(JSON.stringify(got.body)).not.toContain(t.secret);
@@ -70,9 +85,14 @@ describe.each(STORES)('named webhook triggers (%s)', (kind) => {
     expect((await post('alerts', body, { 'x-signature': hex('hltr_wrong_secret_value', body) })).status).toBe(401);
   });
 
-  it("github scheme: X-Hub-Signature-256, JSON or form bodies, ping answered, X-GitHub-Delivery deduplicates", async () => {
+  it('github scheme: X-Hub-Signature-256, JSON or form bodies, ping answered, X-GitHub-Delivery deduplicates', async () => {
     const t = await create({ name: 'github', scheme: 'github', prompt_template: 'Review the pull request.' });
-    const gh = (body: string, extra: Record<string, string> = {}) => ({ 'x-hub-signature-256': 'sha256=' + hex(t.secret, body), 'x-github-event': 'pull_request', 'x-github-delivery': 'd-1', ...extra });
+    const gh = (body: string, extra: Record<string, string> = {}) => ({
+      'x-hub-signature-256': 'sha256=' + hex(t.secret, body),
+      'x-github-event': 'pull_request',
+      'x-github-delivery': 'd-1',
+      ...extra,
+    });
     const first = await run(await post('github', PR, gh(PR)));
     expect(first.record.prompt).toContain('Event: pull_request.opened\nSource: github:org/repo');
     const again = await post('github', PR, gh(PR));
@@ -124,9 +144,14 @@ describe.each(STORES)('named webhook triggers (%s)', (kind) => {
     const ts = String(Math.floor(Date.now() / 1000));
     await run(await post('grafana', body, { 'x-grafana-alerting-timestamp': ts, 'x-grafana-alerting-signature': hex(t.secret, `${ts}:${body}`) }));
     // The timestamp is signed: changing it breaks the signature; an old one is refused.
-    expect((await post('grafana', body, { 'x-grafana-alerting-timestamp': String(Number(ts) + 1), 'x-grafana-alerting-signature': hex(t.secret, `${ts}:${body}`) })).status).toBe(401);
+    expect(
+      (await post('grafana', body, { 'x-grafana-alerting-timestamp': String(Number(ts) + 1), 'x-grafana-alerting-signature': hex(t.secret, `${ts}:${body}`) }))
+        .status,
+    ).toBe(401);
     const old = String(Number(ts) - 600);
-    expect((await post('grafana', body, { 'x-grafana-alerting-timestamp': old, 'x-grafana-alerting-signature': hex(t.secret, `${old}:${body}`) })).status).toBe(401);
+    expect((await post('grafana', body, { 'x-grafana-alerting-timestamp': old, 'x-grafana-alerting-signature': hex(t.secret, `${old}:${body}`) })).status).toBe(
+      401,
+    );
   });
 
   it('disabled triggers answer 403 only to signed requests; rotation stops the old secret at once; unknown names are 404', async () => {
@@ -164,7 +189,8 @@ describe.each(STORES)('named webhook triggers (%s)', (kind) => {
   it('concurrent requests with one Idempotency-Key (written in one batch) make one run; distinct keys make one each', async () => {
     const t = await create({ name: 'burst' });
     const body = JSON.stringify({ event: 'burst' });
-    const send = (key: string) => post('burst', body, { 'x-signature': hex(t.secret, body), 'idempotency-key': key }).then(async (r) => ({ ...((await r.json()) as any), code: r.status }));
+    const send = (key: string) =>
+      post('burst', body, { 'x-signature': hex(t.secret, body), 'idempotency-key': key }).then(async (r) => ({ ...((await r.json()) as any), code: r.status }));
     const same = await Promise.all(Array.from({ length: 20 }, () => send('same-key')));
     expect(same.map((r) => r.code)).toEqual(Array(20).fill(202));
     expect(new Set(same.map((r) => r.run_id)).size).toBe(1);

@@ -34,7 +34,14 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, disabl
     // A disabled button gets no pointer events in some browsers, so the tooltip sits on a wrapper too.
     return (
       <span className="confirm-wrap" {...(title ? { title } : {})}>
-        <button type="button" className={`button button-small${danger ? ' button-danger' : ''}`} data-testid={testId} disabled={disabled || busy} {...(title ? { title } : {})} onClick={() => setAsking(true)}>
+        <button
+          type="button"
+          className={`button button-small${danger ? ' button-danger' : ''}`}
+          data-testid={testId}
+          disabled={disabled || busy}
+          {...(title ? { title } : {})}
+          onClick={() => setAsking(true)}
+        >
           {busy ? `${label}…` : label}
         </button>
       </span>

@@ -46,7 +46,9 @@ export function EndpointAttempts({ history }: { history: DeliveryAttempt[] }) {
           )}
           {a.status_code !== null && (
             <details open={a.status_code < 200 || a.status_code >= 300}>
-              <summary>Response body{a.response_body ? ` (${a.response_body.length} characters${a.response_body.length >= 4096 ? ', first 4 KB' : ''})` : ' (empty)'}</summary>
+              <summary>
+                Response body{a.response_body ? ` (${a.response_body.length} characters${a.response_body.length >= 4096 ? ', first 4 KB' : ''})` : ' (empty)'}
+              </summary>
               {a.response_body && (
                 <pre className="pre" data-testid="attempt-response">
                   {a.response_body}

@@ -157,7 +157,11 @@ export function EndpointDeliveries({ endpointId, events, canWrite, refresh }: Pr
       </div>
       <ErrorBanner message={error ?? list.error} onDismiss={() => setError(null)} />
       {page === null ? (
-        list.loading && <p className="muted" role="status">Loading deliveries…</p>
+        list.loading && (
+          <p className="muted" role="status">
+            Loading deliveries…
+          </p>
+        )
       ) : page.items.length === 0 ? (
         <EmptyState title={status ? `No ${status} deliveries` : offset ? 'This page is past the end of the list' : 'No deliveries yet'}>
           <p>

@@ -71,13 +71,28 @@ export function EndpointForm({ canWrite, busy, onSubmit, onInvalid }: Props) {
     <form className="form" onSubmit={submit} aria-label="New endpoint" data-testid="endpoint-form">
       <div className="field field-wide">
         <label htmlFor="ep-url">URL</label>
-        <input id="ep-url" data-testid="ep-url" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://your-app.example/webhooks/hookline" spellCheck={false} />
-        <p className="field-hint">Where Hookline POSTs each event (http or https, no user:password). Addresses inside your network need the operator's <code>delivery.allow_networks</code>.</p>
+        <input
+          id="ep-url"
+          data-testid="ep-url"
+          type="url"
+          required
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="https://your-app.example/webhooks/hookline"
+          spellCheck={false}
+        />
+        <p className="field-hint">
+          Where Hookline POSTs each event (http or https, no user:password). Addresses inside your network need the operator's{' '}
+          <code>delivery.allow_networks</code>.
+        </p>
       </div>
       <div className="field field-wide">
         <label htmlFor="ep-events">Events</label>
         <input id="ep-events" data-testid="ep-events" required value={events} onChange={(e) => setEvents(e.target.value)} spellCheck={false} />
-        <p className="field-hint">Event types to receive, separated by commas or spaces: <code>*</code> for all, a prefix like <code>run.*</code>, or an exact type like <code>invoice.paid</code>.</p>
+        <p className="field-hint">
+          Event types to receive, separated by commas or spaces: <code>*</code> for all, a prefix like <code>run.*</code>, or an exact type like{' '}
+          <code>invoice.paid</code>.
+        </p>
       </div>
       <div className="field field-wide">
         <label htmlFor="ep-description">Description</label>
@@ -96,23 +111,61 @@ export function EndpointForm({ canWrite, busy, onSubmit, onInvalid }: Props) {
       </div>
       <div className="field">
         <label htmlFor="ep-rate">Rate limit (requests per second)</label>
-        <input id="ep-rate" data-testid="ep-rate" type="number" min={1} max={100000} step={1} value={rateLimit} onChange={(e) => setRateLimit(e.target.value)} />
+        <input
+          id="ep-rate"
+          data-testid="ep-rate"
+          type="number"
+          min={1}
+          max={100000}
+          step={1}
+          value={rateLimit}
+          onChange={(e) => setRateLimit(e.target.value)}
+        />
         <p className="field-hint">Empty: no limit.</p>
       </div>
       <div className="field">
         <label htmlFor="ep-timeout">Timeout (seconds)</label>
-        <input id="ep-timeout" data-testid="ep-timeout" type="number" min={1} max={300} step={1} value={timeout} onChange={(e) => setTimeoutSeconds(e.target.value)} placeholder="30" />
+        <input
+          id="ep-timeout"
+          data-testid="ep-timeout"
+          type="number"
+          min={1}
+          max={300}
+          step={1}
+          value={timeout}
+          onChange={(e) => setTimeoutSeconds(e.target.value)}
+          placeholder="30"
+        />
         <p className="field-hint">For the whole exchange, 1–300. Empty: 30.</p>
       </div>
       <div className="field">
         <label htmlFor="ep-retry">Retry schedule</label>
-        <input id="ep-retry" data-testid="ep-retry" value={schedule} onChange={(e) => setSchedule(e.target.value)} placeholder="30s, 2m, 10m, 1h, 4h" spellCheck={false} />
-        <p className="field-hint">Delays before each retry (seconds or 30s, 2m, 1h…). Empty: the server's schedule. <code>none</code>: no retries.</p>
+        <input
+          id="ep-retry"
+          data-testid="ep-retry"
+          value={schedule}
+          onChange={(e) => setSchedule(e.target.value)}
+          placeholder="30s, 2m, 10m, 1h, 4h"
+          spellCheck={false}
+        />
+        <p className="field-hint">
+          Delays before each retry (seconds or 30s, 2m, 1h…). Empty: the server's schedule. <code>none</code>: no retries.
+        </p>
       </div>
       <div className="field field-wide">
         <label htmlFor="ep-headers">Extra headers</label>
-        <textarea id="ep-headers" data-testid="ep-headers" rows={3} value={headers} onChange={(e) => setHeaders(e.target.value)} placeholder="Authorization: Bearer …" spellCheck={false} />
-        <p className="field-hint">One <code>Name: value</code> per line. Stored encrypted; the values are never shown again.</p>
+        <textarea
+          id="ep-headers"
+          data-testid="ep-headers"
+          rows={3}
+          value={headers}
+          onChange={(e) => setHeaders(e.target.value)}
+          placeholder="Authorization: Bearer …"
+          spellCheck={false}
+        />
+        <p className="field-hint">
+          One <code>Name: value</code> per line. Stored encrypted; the values are never shown again.
+        </p>
       </div>
       <div className="field field-wide">
         <label className="check" htmlFor="ep-enabled">

@@ -42,8 +42,8 @@ export function EndpointReplay({ canWrite, disabled, busy, onReplay, onInvalid, 
         <p className="field-hint">Empty: now.</p>
       </div>
       <p className="field-hint field-wide">
-        Times are in your time zone ({zone}). Every stored event published in the window that this endpoint subscribes to now is queued again, including ones already
-        delivered, with the same event id.
+        Times are in your time zone ({zone}). Every stored event published in the window that this endpoint subscribes to now is queued again, including ones
+        already delivered, with the same event id.
       </p>
       <div className="form-actions">
         <span title={hint}>

@@ -21,9 +21,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     if (!error) return this.props.children;
     return (
       <div className="error-banner" role="alert" data-testid="page-error">
-        <span>
-          This page failed to show: {error.message}. Reload the page; if it happens again, the browser console has the details.
-        </span>
+        <span>This page failed to show: {error.message}. Reload the page; if it happens again, the browser console has the details.</span>
       </div>
     );
   }

@@ -26,12 +26,30 @@ export function InspectorBinForm({ canWrite, busy, onSubmit }: { canWrite: boole
     <form className="form" onSubmit={submit} aria-label="New request bin" data-testid="bin-form">
       <div className="field">
         <label htmlFor="bin-name">Name</label>
-        <input id="bin-name" data-testid="bin-name" value={name} onChange={(e) => setName(e.target.value)} pattern="[A-Za-z0-9_\-]{1,64}" maxLength={64} spellCheck={false} placeholder="random" />
+        <input
+          id="bin-name"
+          data-testid="bin-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          pattern="[A-Za-z0-9_\-]{1,64}"
+          maxLength={64}
+          spellCheck={false}
+          placeholder="random"
+        />
         <p className="field-hint">1–64 letters, digits, _ or -. Empty: a random name.</p>
       </div>
       <div className="field">
         <label htmlFor="bin-secret">Secret (optional)</label>
-        <input id="bin-secret" data-testid="bin-secret" type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} maxLength={512} spellCheck={false} />
+        <input
+          id="bin-secret"
+          data-testid="bin-secret"
+          type="password"
+          autoComplete="new-password"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          maxLength={512}
+          spellCheck={false}
+        />
         <p className="field-hint">To check captured signatures with. Stored encrypted and never shown again.</p>
       </div>
       <div className="field">
@@ -47,7 +65,13 @@ export function InspectorBinForm({ canWrite, busy, onSubmit }: { canWrite: boole
       </div>
       <div className="form-actions">
         <span title={canWrite ? undefined : READ_ONLY}>
-          <button type="submit" className="button button-primary" data-testid="bin-create" disabled={!canWrite || busy} title={canWrite ? undefined : READ_ONLY}>
+          <button
+            type="submit"
+            className="button button-primary"
+            data-testid="bin-create"
+            disabled={!canWrite || busy}
+            title={canWrite ? undefined : READ_ONLY}
+          >
             {busy ? 'Creating…' : 'Create bin'}
           </button>
         </span>

@@ -15,7 +15,12 @@ export function InspectorSignature({ check }: { check: SignatureCheck | null }) 
     );
   }
   return (
-    <span className={`badge ${check.valid ? 'badge-valid' : 'badge-invalid'}`} data-testid="signature" data-valid={check.valid ? 'true' : 'false'} title={`${check.scheme}: ${check.reason}`}>
+    <span
+      className={`badge ${check.valid ? 'badge-valid' : 'badge-invalid'}`}
+      data-testid="signature"
+      data-valid={check.valid ? 'true' : 'false'}
+      title={`${check.scheme}: ${check.reason}`}
+    >
       {check.valid ? '✓ signature valid' : '✗ signature invalid'}
     </span>
   );

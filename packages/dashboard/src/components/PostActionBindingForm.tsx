@@ -55,7 +55,13 @@ export function PostActionBindingForm({ triggerType, triggerId, editing, bound, 
   };
 
   return (
-    <form className="form binding-form" onSubmit={(e) => void submit(e)} noValidate aria-label={editing ? `Edit binding of ${editing.post_action.name}` : 'Add a post-action binding'} data-testid="binding-form">
+    <form
+      className="form binding-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={editing ? `Edit binding of ${editing.post_action.name}` : 'Add a post-action binding'}
+      data-testid="binding-form"
+    >
       <ErrorBanner message={action.error} onDismiss={() => action.setError(null)} />
       {editing ? (
         <p className="field field-wide">
@@ -65,7 +71,9 @@ export function PostActionBindingForm({ triggerType, triggerId, editing, bound, 
         <div className="field field-wide">
           <label htmlFor={`${idBase}-pa`}>Post-action</label>
           <select id={`${idBase}-pa`} data-testid="binding-post-action" value={postActionId} onChange={(e) => setPostActionId(e.target.value)} required>
-            <option value="">{actions.loading ? 'Loading post-actions…' : actions.data?.items.length ? 'Choose a post-action' : 'No post-actions yet: create one first'}</option>
+            <option value="">
+              {actions.loading ? 'Loading post-actions…' : actions.data?.items.length ? 'Choose a post-action' : 'No post-actions yet: create one first'}
+            </option>
             {actions.data?.items.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name} ({a.method} {a.url}){bound.has(a.id) ? ' · already bound' : ''}
@@ -90,11 +98,7 @@ export function PostActionBindingForm({ triggerType, triggerId, editing, bound, 
           <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} data-testid="binding-override-on" />
           Use a different body for this trigger
         </label>
-        {!override && chosen && (
-          <p className="field-hint">
-            Sends the post-action's body template{chosen.body_template ? '' : ' (empty: no body)'}.
-          </p>
-        )}
+        {!override && chosen && <p className="field-hint">Sends the post-action's body template{chosen.body_template ? '' : ' (empty: no body)'}.</p>}
       </div>
       {override && (
         <>

@@ -20,7 +20,9 @@ const READ_ONLY = 'Your API key is read-only. Sign in with an admin key to chang
 
 export function PostActionBindings({ triggerType, triggerId }: { triggerType: TriggerType; triggerId: string }) {
   const [offset, setOffset] = useState(0);
-  const list = useResource<Page<TriggerBinding>>(`/api/v1/triggers/${triggerType}/${encodeURIComponent(triggerId)}/post-actions${query({ limit: LIMIT, offset })}`);
+  const list = useResource<Page<TriggerBinding>>(
+    `/api/v1/triggers/${triggerType}/${encodeURIComponent(triggerId)}/post-actions${query({ limit: LIMIT, offset })}`,
+  );
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const canWrite = useCanWrite();
@@ -57,11 +59,13 @@ export function PostActionBindings({ triggerType, triggerId }: { triggerType: Tr
         <Link href={to('/post-actions')}>All post-actions</Link>
       </p>
       <ErrorBanner message={action.error ?? list.error} onDismiss={() => action.setError(null)} />
-      {adding && (
-        <PostActionBindingForm triggerType={triggerType} triggerId={triggerId} bound={bound} onSaved={saved} onCancel={() => setAdding(false)} />
-      )}
+      {adding && <PostActionBindingForm triggerType={triggerType} triggerId={triggerId} bound={bound} onSaved={saved} onCancel={() => setAdding(false)} />}
       {page === null ? (
-        list.loading && <p className="muted" role="status">Loading bindings…</p>
+        list.loading && (
+          <p className="muted" role="status">
+            Loading bindings…
+          </p>
+        )
       ) : page.items.length === 0 ? (
         page.total > 0 ? (
           <EmptyState title="This page is past the end of the list">
@@ -103,7 +107,14 @@ export function PostActionBindings({ triggerType, triggerId }: { triggerType: Tr
                   editing === b.id ? (
                     <tr key={b.id} data-testid="binding-row" data-id={b.id}>
                       <td colSpan={5} data-label="">
-                        <PostActionBindingForm triggerType={triggerType} triggerId={triggerId} editing={b} bound={bound} onSaved={saved} onCancel={() => setEditing(null)} />
+                        <PostActionBindingForm
+                          triggerType={triggerType}
+                          triggerId={triggerId}
+                          editing={b}
+                          bound={bound}
+                          onSaved={saved}
+                          onCancel={() => setEditing(null)}
+                        />
                       </td>
                     </tr>
                   ) : (
@@ -119,21 +130,41 @@ export function PostActionBindings({ triggerType, triggerId }: { triggerType: Tr
                       </td>
                       <td data-label="Fires on">{FIRE_WHEN_LABEL[b.fire_when]}</td>
                       <td data-label="Body" className="binding-body">
-                        {b.body_override === null ? <span className="muted">the post-action's</span> : <pre className="pre" data-testid="binding-override">{b.body_override}</pre>}
+                        {b.body_override === null ? (
+                          <span className="muted">the post-action's</span>
+                        ) : (
+                          <pre className="pre" data-testid="binding-override">
+                            {b.body_override}
+                          </pre>
+                        )}
                       </td>
                       <td data-label="Status">
                         <StatusBadge status={b.enabled ? 'enabled' : 'disabled'} />
                       </td>
                       <td data-label="" className="actions">
                         <span className="tpa-row-actions">
-                          <button type="button" className="button button-small" data-testid="binding-edit" disabled={!canWrite} title={hint} onClick={() => setEditing(b.id)}>
+                          <button
+                            type="button"
+                            className="button button-small"
+                            data-testid="binding-edit"
+                            disabled={!canWrite}
+                            title={hint}
+                            onClick={() => setEditing(b.id)}
+                          >
                             Edit
                           </button>
-                          <button type="button" className="button button-small" data-testid="binding-toggle" disabled={!canWrite || action.busy !== null} title={hint} onClick={() => void toggle(b)}>
+                          <button
+                            type="button"
+                            className="button button-small"
+                            data-testid="binding-toggle"
+                            disabled={!canWrite || action.busy !== null}
+                            title={hint}
+                            onClick={() => void toggle(b)}
+                          >
                             {b.enabled ? 'Disable' : 'Enable'}
                           </button>
                           <ConfirmButton
-                danger
+                            danger
                             label="Remove"
                             question={`Stop sending "${b.post_action.name}" for this trigger?`}
                             confirmLabel="Yes, remove"

@@ -78,7 +78,15 @@ export function RunFilters({ value, crews, agentIds, onChange }: Props) {
       </div>
       <div className="field">
         <label htmlFor="runs-filter-agent">Agent id</label>
-        <input id="runs-filter-agent" data-testid="runs-filter-agent" list="runs-agent-ids" value={agentId} onChange={(e) => setAgentId(e.target.value)} spellCheck={false} autoComplete="off" />
+        <input
+          id="runs-filter-agent"
+          data-testid="runs-filter-agent"
+          list="runs-agent-ids"
+          value={agentId}
+          onChange={(e) => setAgentId(e.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+        />
         <datalist id="runs-agent-ids">
           {agentIds.map((a) => (
             <option key={a} value={a} />
@@ -91,7 +99,14 @@ export function RunFilters({ value, crews, agentIds, onChange }: Props) {
       </div>
       <div className="field">
         <label htmlFor="runs-filter-until">Created before</label>
-        <input id="runs-filter-until" data-testid="runs-filter-until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} aria-describedby="runs-filter-zone" />
+        <input
+          id="runs-filter-until"
+          data-testid="runs-filter-until"
+          type="datetime-local"
+          value={until}
+          onChange={(e) => setUntil(e.target.value)}
+          aria-describedby="runs-filter-zone"
+        />
       </div>
       <div className="field field-actions">
         <button type="submit" className="button" data-testid="runs-filter-apply">

@@ -42,7 +42,14 @@ export function RunLog({ lines, active }: { lines: RunLogLine[]; active: boolean
           </p>
         ) : (
           lines.map((l) => (
-            <div key={l.seq} className={`log-line log-line-${l.stream}`} data-testid="log-line" data-seq={l.seq} data-stream={l.stream} title={`#${l.seq} · ${formatTime(l.at)}`}>
+            <div
+              key={l.seq}
+              className={`log-line log-line-${l.stream}`}
+              data-testid="log-line"
+              data-seq={l.seq}
+              data-stream={l.stream}
+              title={`#${l.seq} · ${formatTime(l.at)}`}
+            >
               {l.stream !== 'stdout' && <span className="log-stream">{l.stream}</span>}
               {l.line}
             </div>

@@ -55,7 +55,11 @@ export function SettingsKeys() {
       <ErrorBanner message={action.error ?? keys.error} onDismiss={() => action.setError(null)} />
       {created && <SecretOnce label={`API key "${created.name}"`} secret={created.key} onDone={() => setCreated(null)} />}
       {keys.data === null ? (
-        keys.loading && <p className="muted" role="status">Loading keys…</p>
+        keys.loading && (
+          <p className="muted" role="status">
+            Loading keys…
+          </p>
+        )
       ) : (
         <>
           <div className="table-wrap">

@@ -16,8 +16,8 @@ export function SettingsWebhooks({ hooks }: { hooks: Settings['named_webhooks'] 
     return (
       <EmptyState title="No named webhooks">
         <p>
-          Named webhooks are signed outbound URLs listed in the server's configuration (<code>notifications.webhooks</code>). They are told when runs
-          complete, fail or time out, and agents' notification rules can name them as a target.
+          Named webhooks are signed outbound URLs listed in the server's configuration (<code>notifications.webhooks</code>). They are told when runs complete,
+          fail or time out, and agents' notification rules can name them as a target.
         </p>
       </EmptyState>
     );
@@ -68,8 +68,8 @@ export function SettingsDelivery({ delivery }: { delivery: Settings['delivery'] 
         </ul>
       ) : (
         <p className="muted" data-testid="allow-networks">
-          Nothing: only public addresses can be reached. To send to a receiver on this machine or your network, list it in <code>delivery.allow_networks</code> (or{' '}
-          <code>HOOKLINE_ALLOW_NETWORKS</code>, comma-separated), e.g. <code>127.0.0.1/32</code>, and restart.
+          Nothing: only public addresses can be reached. To send to a receiver on this machine or your network, list it in <code>delivery.allow_networks</code>{' '}
+          (or <code>HOOKLINE_ALLOW_NETWORKS</code>, comma-separated), e.g. <code>127.0.0.1/32</code>, and restart.
         </p>
       )}
       <KeyValue
@@ -86,10 +86,20 @@ export function SettingsAbout({ settings }: { settings: Settings }) {
   return (
     <KeyValue
       rows={[
-        ['Version', <span className="mono" data-testid="settings-version">{settings.version}</span>],
+        [
+          'Version',
+          <span className="mono" data-testid="settings-version">
+            {settings.version}
+          </span>,
+        ],
         ['Store', settings.store === 'postgres' ? 'PostgreSQL' : 'SQLite'],
         ['Public URL', settings.public_url ? <span className="mono">{settings.public_url}</span> : null],
-        ['Inspector', settings.inspector.enabled ? `on: keeps ${settings.inspector.max_requests_per_bin} requests per bin, bodies up to ${settings.inspector.max_body_bytes} bytes` : 'off (inspector.enabled: false)'],
+        [
+          'Inspector',
+          settings.inspector.enabled
+            ? `on: keeps ${settings.inspector.max_requests_per_bin} requests per bin, bodies up to ${settings.inspector.max_body_bytes} bytes`
+            : 'off (inspector.enabled: false)',
+        ],
       ]}
     />
   );

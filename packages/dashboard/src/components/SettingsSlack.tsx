@@ -42,15 +42,22 @@ export function SettingsSlack({ slack }: { slack: Settings['slack'] }) {
       />
       {!slack.enabled && (
         <p className="muted">
-          Slack is off. Set <code>notifications.slack.enabled: true</code> and a bot token (<code>HOOKLINE_SLACK_BOT_TOKEN</code>) in the server's configuration to
-          announce runs there.
+          Slack is off. Set <code>notifications.slack.enabled: true</code> and a bot token (<code>HOOKLINE_SLACK_BOT_TOKEN</code>) in the server's configuration
+          to announce runs there.
         </p>
       )}
       <h3 className="subhead">Send a test message</h3>
       <form className="form" onSubmit={(e) => void send(e)} aria-label="Send a Slack test message" data-testid="slack-test-form">
         <div className="field">
           <label htmlFor="slack-channel">Channel</label>
-          <input id="slack-channel" data-testid="slack-channel" value={channel} onChange={(e) => setChannel(e.target.value)} placeholder={slack.default_channel ?? '#alerts'} spellCheck={false} />
+          <input
+            id="slack-channel"
+            data-testid="slack-channel"
+            value={channel}
+            onChange={(e) => setChannel(e.target.value)}
+            placeholder={slack.default_channel ?? '#alerts'}
+            spellCheck={false}
+          />
           <p className="field-hint">A #name or channel id. Empty: the default channel.</p>
         </div>
         <div className="field field-wide">

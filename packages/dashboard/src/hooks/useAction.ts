@@ -23,7 +23,7 @@ export function useAction(): Action {
     };
   }, []);
 
-  const run = useCallback(async <T,>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const run = useCallback(async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     setBusy(name);
     setError(null);
     try {

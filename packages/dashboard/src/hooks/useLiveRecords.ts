@@ -23,7 +23,11 @@ export function useLiveNotificationRecords(items: readonly NotificationRecord[] 
   const update = useRef(onUpdate);
   update.current = onUpdate;
 
-  const refetch = (id: string) => void api<NotificationRecord>(`/api/v1/notifications/${encodeURIComponent(id)}`).then((record) => update.current(record), () => undefined);
+  const refetch = (id: string) =>
+    void api<NotificationRecord>(`/api/v1/notifications/${encodeURIComponent(id)}`).then(
+      (record) => update.current(record),
+      () => undefined,
+    );
 
   useLive<{ delivery_id?: string }>({ topics: ['delivery.*'] }, (m) => {
     const id = m.data.delivery_id;

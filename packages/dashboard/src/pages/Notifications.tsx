@@ -22,7 +22,12 @@ function offsetFrom(raw: string | null): number {
 export function Notifications() {
   const { key } = useSignedIn();
   const { search } = useLocation();
-  const [status, channel, agentId, executionId] = ['status', 'channel', 'agent_id', 'execution_id'].map((k) => search.get(k) ?? '') as [string, string, string, string];
+  const [status, channel, agentId, executionId] = ['status', 'channel', 'agent_id', 'execution_id'].map((k) => search.get(k) ?? '') as [
+    string,
+    string,
+    string,
+    string,
+  ];
   // Memoised on the strings, so the list reloads only when a filter really changed.
   const filters = useMemo<NotificationFilterValues>(
     () => ({ status, channel, agent_id: agentId, execution_id: executionId }),
@@ -94,7 +99,11 @@ export function Notifications() {
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       <div aria-busy={loading} aria-live="polite">
         {page === null ? (
-          loading && <p className="muted" role="status">Loading notifications…</p>
+          loading && (
+            <p className="muted" role="status">
+              Loading notifications…
+            </p>
+          )
         ) : page.items.length === 0 && page.total > 0 ? (
           <div className="empty">
             <h2>This page is past the end of the list</h2>
@@ -132,9 +141,9 @@ function EmptyState({ filtered, onClear }: { filtered: boolean; onClear(): void 
     <div className="empty" data-testid="empty-state">
       <h2>No notifications yet</h2>
       <p>
-        A notification is recorded each time a finished run is announced somewhere: to Slack or a webhook by an agent's notification
-        rules (the <code>notifications:</code> section of its AGENT.md, or the gateway's defaults), to a post-action bound to its trigger,
-        to the run's callback URL, or to your endpoints.
+        A notification is recorded each time a finished run is announced somewhere: to Slack or a webhook by an agent's notification rules (the{' '}
+        <code>notifications:</code> section of its AGENT.md, or the gateway's defaults), to a post-action bound to its trigger, to the run's callback URL, or to
+        your endpoints.
       </p>
       <p>Run an agent that has notification rules and its deliveries appear here, with Retry for the ones that fail.</p>
     </div>

@@ -35,8 +35,8 @@ export function SignIn() {
       <form className="signin-card" onSubmit={submit} noValidate>
         <h1>Sign in to Hookline</h1>
         <p className="muted">
-          Use the admin key the server printed on its first start, or one made with <code>npx hookline keys create --name NAME</code>.
-          A read-only key can look at everything but change nothing.
+          Use the admin key the server printed on its first start, or one made with <code>npx hookline keys create --name NAME</code>. A read-only key can look
+          at everything but change nothing.
         </p>
         <ErrorBanner message={error} />
         <label htmlFor="api-key">API key</label>

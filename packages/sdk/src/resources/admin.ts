@@ -1,6 +1,17 @@
 import { type RequestOptions, type Transport, seg } from '../http.js';
 import { collect, type Page, type PageParams, walkPages, wholeList } from '../pagination.js';
-import type { ApiKey, ApiKeyCreate, ApiKeyWithSecret, CapturedRequest, InspectorBin, InspectorBinCreate, InspectorBinUpdate, OverviewParams, OverviewStats, Settings } from '../types.js';
+import type {
+  ApiKey,
+  ApiKeyCreate,
+  ApiKeyWithSecret,
+  CapturedRequest,
+  InspectorBin,
+  InspectorBinCreate,
+  InspectorBinUpdate,
+  OverviewParams,
+  OverviewStats,
+  Settings,
+} from '../types.js';
 import { Resource } from './base.js';
 
 /** API keys: `client.keys`. Needs an admin key. */

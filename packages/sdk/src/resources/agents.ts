@@ -1,5 +1,19 @@
 import { type RequestOptions, seg } from '../http.js';
-import type { Agent, AgentCreate, AgentFilesReport, AgentListParams, AgentUpdate, AgentWithSecret, Callback, CallbackSet, Crew, CrewCreate, Run, RunListParams, RunLogLine } from '../types.js';
+import type {
+  Agent,
+  AgentCreate,
+  AgentFilesReport,
+  AgentListParams,
+  AgentUpdate,
+  AgentWithSecret,
+  Callback,
+  CallbackSet,
+  Crew,
+  CrewCreate,
+  Run,
+  RunListParams,
+  RunLogLine,
+} from '../types.js';
 import { collect, type Page, type PageParams, walkPages, wholeList } from '../pagination.js';
 import { Resource } from './base.js';
 

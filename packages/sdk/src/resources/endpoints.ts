@@ -1,6 +1,20 @@
 import { type RequestOptions, seg } from '../http.js';
 import { collect, type Page, type PageParams, walkPages } from '../pagination.js';
-import type { Delivery, DeliveryDetail, DeliveryListParams, Endpoint, EndpointCreate, EndpointCreated, EndpointReplay, EndpointRotateSecret, EndpointUpdate, EndpointUpdated, EndpointWithSecret, EventPublish, Published } from '../types.js';
+import type {
+  Delivery,
+  DeliveryDetail,
+  DeliveryListParams,
+  Endpoint,
+  EndpointCreate,
+  EndpointCreated,
+  EndpointReplay,
+  EndpointRotateSecret,
+  EndpointUpdate,
+  EndpointUpdated,
+  EndpointWithSecret,
+  EventPublish,
+  Published,
+} from '../types.js';
 import type { HooklineEvent } from '../webhooks/events.js';
 import { Resource } from './base.js';
 

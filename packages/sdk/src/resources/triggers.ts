@@ -1,5 +1,17 @@
 import { type RequestOptions, seg } from '../http.js';
-import type { Run, Schedule, ScheduleCreate, ScheduleListParams, ScheduleUpdate, WebhookTrigger, WebhookTriggerCreate, WebhookTriggerListParams, WebhookTriggerRotateSecret, WebhookTriggerUpdate, WebhookTriggerWithSecret } from '../types.js';
+import type {
+  Run,
+  Schedule,
+  ScheduleCreate,
+  ScheduleListParams,
+  ScheduleUpdate,
+  WebhookTrigger,
+  WebhookTriggerCreate,
+  WebhookTriggerListParams,
+  WebhookTriggerRotateSecret,
+  WebhookTriggerUpdate,
+  WebhookTriggerWithSecret,
+} from '../types.js';
 import { collect, type Page, walkPages } from '../pagination.js';
 import { Resource } from './base.js';
 

@@ -6,7 +6,8 @@ import type { CallbackPayload, HooklineEvent } from './events.js';
 export type WebhookScheme = 'standard' | 'x-signature' | 'agentgateway' | 'github' | 'callback';
 export const WEBHOOK_SCHEMES: readonly WebhookScheme[] = Object.freeze(['standard', 'x-signature', 'agentgateway', 'github', 'callback']);
 
-export type WebhookVerificationReason = 'missing_header' | 'invalid_signature' | 'timestamp_too_old' | 'timestamp_in_future' | 'malformed_header' | 'invalid_secret' | 'unknown_scheme';
+export type WebhookVerificationReason =
+  'missing_header' | 'invalid_signature' | 'timestamp_too_old' | 'timestamp_in_future' | 'malformed_header' | 'invalid_secret' | 'unknown_scheme';
 
 /** The request is not one Hookline signed with this secret (or not recently). Answer it with 401 and do not act on it. */
 export class WebhookVerificationError extends HooklineError {
@@ -45,7 +46,11 @@ const SIGNATURE_HEADER: Record<WebhookScheme, string> = {
   github: 'x-hub-signature-256',
   callback: 'x-signature',
 };
-const TIMESTAMP_HEADER: Partial<Record<WebhookScheme, string>> = { standard: 'webhook-timestamp', agentgateway: 'x-agentgateway-timestamp', callback: 'x-timestamp' };
+const TIMESTAMP_HEADER: Partial<Record<WebhookScheme, string>> = {
+  standard: 'webhook-timestamp',
+  agentgateway: 'x-agentgateway-timestamp',
+  callback: 'x-timestamp',
+};
 /** During an endpoint's rotation grace period, the single-signature schemes carry the new secret's signature here. */
 export const NEXT_SIGNATURE_HEADER = 'x-hookline-next-signature';
 
@@ -129,13 +134,18 @@ export async function verifyWebhookSignature(o: VerifyWebhookOptions): Promise<W
     throw new WebhookVerificationError('unknown_scheme', `unknown scheme ${JSON.stringify(requested)}; use one of ${WEBHOOK_SCHEMES.join(', ')} or auto`);
   }
   const scheme = requested === 'auto' ? detectWebhookScheme(o.headers) : requested;
-  if (!scheme) throw new WebhookVerificationError('missing_header', 'no signature header (looked for webhook-signature, x-agentgateway-signature, x-hub-signature-256 and x-signature)');
+  if (!scheme)
+    throw new WebhookVerificationError(
+      'missing_header',
+      'no signature header (looked for webhook-signature, x-agentgateway-signature, x-hub-signature-256 and x-signature)',
+    );
   const fail = (reason: WebhookVerificationReason, message: string) => new WebhookVerificationError(reason, message, scheme);
 
   const secrets = typeof o.secret === 'string' ? [o.secret] : [...o.secret];
   if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length === 0)) throw fail('invalid_secret', 'the secret is empty');
   const keys = secrets.map((s) => (scheme === 'standard' ? standardKey(s) : utf8(s)));
-  if (keys.some((k) => k === undefined || k.length === 0)) throw fail('invalid_secret', 'the standard scheme needs the endpoint secret as given: whsec_ followed by base64');
+  if (keys.some((k) => k === undefined || k.length === 0))
+    throw fail('invalid_secret', 'the standard scheme needs the endpoint secret as given: whsec_ followed by base64');
 
   const sigHeader = SIGNATURE_HEADER[scheme];
   const sigValue = get(sigHeader);
@@ -152,7 +162,8 @@ export async function verifyWebhookSignature(o: VerifyWebhookOptions): Promise<W
     const nowSec = Math.floor((o.now === undefined ? Date.now() : typeof o.now === 'number' ? o.now : o.now.getTime()) / 1000);
     const tolerance = o.toleranceSeconds ?? 300;
     const age = nowSec - Number(t);
-    if (age > tolerance) throw fail('timestamp_too_old', `the signed timestamp is ${age} s old (limit ${tolerance} s): a replayed request, or a clock that is off`);
+    if (age > tolerance)
+      throw fail('timestamp_too_old', `the signed timestamp is ${age} s old (limit ${tolerance} s): a replayed request, or a clock that is off`);
     if (-age > tolerance) throw fail('timestamp_in_future', `the signed timestamp is ${-age} s in the future (limit ${tolerance} s): check the clocks`);
     ts = t;
   }
@@ -184,7 +195,11 @@ export async function verifyWebhookSignature(o: VerifyWebhookOptions): Promise<W
     for (const given of candidates) ok = timingSafeEqual(given, expected) || ok;
     if (ok) return scheme;
   }
-  if (main === undefined) throw fail('malformed_header', PREFIXED.has(scheme) ? `${sigHeader} should be "sha256=" followed by 64 hex digits` : `${sigHeader} should be 64 hex digits`);
+  if (main === undefined)
+    throw fail(
+      'malformed_header',
+      PREFIXED.has(scheme) ? `${sigHeader} should be "sha256=" followed by 64 hex digits` : `${sigHeader} should be 64 hex digits`,
+    );
   throw fail('invalid_signature', `${sigHeader} does not match: check the secret, and that you verify the raw body bytes`);
 }
 

@@ -61,7 +61,14 @@ export class Ledger {
   }
 
   figure(scenario: string, extra?: Record<string, unknown>): Figure {
-    return { scenario, published: this.published, received: this.received, lost: this.missing().length, duplicated: this.duplicated, ...(extra ? { extra } : {}) };
+    return {
+      scenario,
+      published: this.published,
+      received: this.received,
+      lost: this.missing().length,
+      duplicated: this.duplicated,
+      ...(extra ? { extra } : {}),
+    };
   }
 }
 

@@ -15,7 +15,11 @@ const run = promisify(execFile);
 /** The newest installed server's bin dir (Debian: /usr/lib/postgresql/<major>/bin). */
 function pgBinDir(): string {
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (!majors.length) throw new Error(`no PostgreSQL server binaries under ${root} (apt-get install postgresql)`);
   return join(root, majors[0]!, 'bin');
 }
@@ -77,7 +81,9 @@ export class PrivateCluster {
 
   /** Starts the server (its settings go with the start, and `pg_ctl restart` reuses them). */
   async start(): Promise<void> {
-    const opts = [`-p ${this.port}`, `-k ${this.dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c shared_buffers=32MB', '-c max_connections=60'].join(' ');
+    const opts = [`-p ${this.port}`, `-k ${this.dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c shared_buffers=32MB', '-c max_connections=60'].join(
+      ' ',
+    );
     await this.exec('pg_ctl', ['start', '-D', this.data, '-w', '-t', '60', '-l', join(this.dir, 'server.log'), '-o', opts]);
   }
 
@@ -94,7 +100,9 @@ export class PrivateCluster {
   /** Stops the server if it runs and removes its files. Safe to call twice. */
   async destroy(): Promise<void> {
     if (existsSync(join(this.data, 'postmaster.pid'))) {
-      await this.exec('pg_ctl', ['stop', '-D', this.data, '-m', 'immediate', '-w', '-t', '30']).catch((err: Error) => console.error(`[pg-cluster] stop: ${err.message}`));
+      await this.exec('pg_ctl', ['stop', '-D', this.data, '-m', 'immediate', '-w', '-t', '30']).catch((err: Error) =>
+        console.error(`[pg-cluster] stop: ${err.message}`),
+      );
     }
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -36,9 +36,19 @@ export function serveEnv(dataDir: string): Record<string, string> {
  * `hookline serve` with `dir/hookline.yaml`, on a free port; resolves once it printed its ready
  * line, with its API URL ('' for a worker).
  */
-export function serve(name: string, dir: string, o: { role?: 'api' | 'worker'; env?: Record<string, string>; dataDir?: string } = {}): Promise<{ proc: HooklineProcess; url: string }> {
+export function serve(
+  name: string,
+  dir: string,
+  o: { role?: 'api' | 'worker'; env?: Record<string, string>; dataDir?: string } = {},
+): Promise<{ proc: HooklineProcess; url: string }> {
   const args = ['--config', join(dir, 'hookline.yaml'), 'serve', '--host', '127.0.0.1', '--port', '0', ...(o.role ? ['--role', o.role] : [])];
-  return HooklineProcess.start({ name, args, cwd: dir, env: { ...serveEnv(o.dataDir ?? dir), ...o.env }, ready: o.role === 'worker' ? WORKER_READY : API_READY });
+  return HooklineProcess.start({
+    name,
+    args,
+    cwd: dir,
+    env: { ...serveEnv(o.dataDir ?? dir), ...o.env },
+    ready: o.role === 'worker' ? WORKER_READY : API_READY,
+  });
 }
 
 /** A PostgreSQL URL with the schema chosen via `options` and the connections tagged for the leak check. */

@@ -54,11 +54,24 @@ function errorText(err: unknown): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const emptyReport = (): PublishReport => ({ accepted: [], failed: [], refused: [], unavailableAnswers: 0, unavailableCodes: {}, violations: [], notTried: [] });
+export const emptyReport = (): PublishReport => ({
+  accepted: [],
+  failed: [],
+  refused: [],
+  unavailableAnswers: 0,
+  unavailableCodes: {},
+  violations: [],
+  notTried: [],
+});
 
 /** One line about a report, for failure messages. */
 export function describeReport(r: PublishReport): string {
-  return `accepted ${r.accepted.length}, failed ${r.failed.length} (${r.failed.slice(0, 3).map((f) => f.error).join('; ')}), 503s ${r.unavailableAnswers} ${JSON.stringify(r.unavailableCodes)}, refused ${r.refused.length}, violations ${r.violations.length} (${r.violations.slice(0, 3).join('; ')})`;
+  return `accepted ${r.accepted.length}, failed ${r.failed.length} (${r.failed
+    .slice(0, 3)
+    .map((f) => f.error)
+    .join(
+      '; ',
+    )}), 503s ${r.unavailableAnswers} ${JSON.stringify(r.unavailableCodes)}, refused ${r.refused.length}, violations ${r.violations.length} (${r.violations.slice(0, 3).join('; ')})`;
 }
 
 /** Publishes one event per id (`{type, id, data: {id}}`) with `concurrency` lanes. */
@@ -85,7 +98,8 @@ export async function publishEvents(base: string, ids: string[], o: PublishOptio
         report.unavailableAnswers++;
         report.unavailableCodes[code] = (report.unavailableCodes[code] ?? 0) + 1;
         const waitMs = Number(retryAfter) * 1000;
-        if (!Number.isFinite(waitMs) || waitMs < 0) return void report.violations.push(`${id}: 503 with an unreadable Retry-After ${JSON.stringify(retryAfter)}`);
+        if (!Number.isFinite(waitMs) || waitMs < 0)
+          return void report.violations.push(`${id}: 503 with an unreadable Retry-After ${JSON.stringify(retryAfter)}`);
         if (Date.now() + waitMs > giveUpAt) return void report.refused.push({ id, status: 503, code, retryAfter });
         await sleep(waitMs);
         continue;
@@ -112,7 +126,10 @@ export class LedgerReceiver {
   /** Called synchronously for each arrival, before it is answered (scenarios kill from here). */
   onArrival: ((id: string) => void) | undefined;
 
-  constructor(private readonly ledger: Ledger, private readonly answerDelayMs: () => number = () => 2 + Math.floor(Math.random() * 4)) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly answerDelayMs: () => number = () => 2 + Math.floor(Math.random() * 4),
+  ) {}
 
   get url(): string {
     return this.rx.url;
@@ -144,7 +161,8 @@ export async function waitForAllArrived(ledger: Ledger, ms: number, what = 'ever
   for (;;) {
     const missing = ledger.missing();
     if (!missing.length) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${missing.length} missing, e.g. ${missing.slice(0, 5).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}: ${missing.length} missing, e.g. ${missing.slice(0, 5).join(', ')}`);
     await sleep(50);
   }
 }

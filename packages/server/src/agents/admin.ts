@@ -9,9 +9,7 @@ import type { AgentView } from '../wire/index.js';
 import type { NotificationRules } from '../notifications/index.js';
 import { maskWebhookUrl } from '../channels/index.js';
 import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/index.js';
-import {
-  checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings,
-} from './runner-config.js';
+import { checkRunnerSettings, type CommandRunnerSettings, redactRunnerSettings, RUNNERS, type RunnerKind, type RunnerSettings } from './runner-config.js';
 
 export { RUNNERS, type RunnerKind, type RunnerSettings };
 export type { AgentView };
@@ -32,7 +30,6 @@ export interface AgentInput {
   /** Per-agent notification rules (`on_complete: [{channel, target}]`…); null = the configured defaults. */
   notifications?: NotificationRules | null;
 }
-
 
 /** The agent's trigger-URL secret (docs/webhook-triggers.md); 32 random bytes, URL-safe. */
 const newTriggerSecret = () => `hltr_${randomBytes(32).toString('base64url')}`;

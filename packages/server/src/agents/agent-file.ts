@@ -38,7 +38,11 @@ export interface DefaultRunner {
 /** A problem in one file, with the line it is on (1-based; 0 when it is about the whole file). */
 export class AgentFileError extends Error {
   override name = 'AgentFileError';
-  constructor(readonly path: string, readonly line: number, message: string) {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
   override toString(): string {
@@ -48,7 +52,22 @@ export class AgentFileError extends Error {
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Front matter keys; `notifications` is the per-agent notification rules (notifications/rules.ts). */
-const KEYS = ['id', 'name', 'crew', 'crew_name', 'description', 'runner', 'runner_config', 'timeout', 'timeout_seconds', 'max_concurrent_runs', 'model', 'rate_limit_per_minute', 'webhook_secret', 'notifications'] as const;
+const KEYS = [
+  'id',
+  'name',
+  'crew',
+  'crew_name',
+  'description',
+  'runner',
+  'runner_config',
+  'timeout',
+  'timeout_seconds',
+  'max_concurrent_runs',
+  'model',
+  'rate_limit_per_minute',
+  'webhook_secret',
+  'notifications',
+] as const;
 
 /** Said when a file names no runner and none is configured: the two lines that fix it, and where they go. */
 const NO_RUNNER = `the agent names no runner, and no agents.default_runner is set in hookline.yaml. Add these two lines (with your program, or another runner) to this file's front matter:
@@ -87,7 +106,8 @@ export interface AgentFileOptions {
 export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEnv = process.env, options: AgentFileOptions = {}): AgentFileDefinition {
   const folder = basename(dirname(path));
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  if (lines[0]?.trim() !== '---') throw new AgentFileError(path, 1, 'must start with a --- line opening the YAML front matter (then the fields, a closing ---, and the prompt)');
+  if (lines[0]?.trim() !== '---')
+    throw new AgentFileError(path, 1, 'must start with a --- line opening the YAML front matter (then the fields, a closing ---, and the prompt)');
   const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
   if (end < 0) throw new AgentFileError(path, lines.length, 'the front matter is not closed: add a --- line after the fields');
   // A leading blank line keeps YAML's line numbers equal to the file's.
@@ -105,7 +125,8 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
     throw new AgentFileError(path, e.linePos?.[0].line ?? 0, e.message.split('\n')[0]!);
   }
   const data = doc.toJS() as unknown;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new AgentFileError(path, 2, 'the front matter must be a mapping of fields (name: …, runner: …)');
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new AgentFileError(path, 2, 'the front matter must be a mapping of fields (name: …, runner: …)');
   const fm = data as Record<string, unknown>;
   const lineOf = (key: string) => nodeLine(doc, counter, [key]);
   const fail = (key: string, message: string): never => {
@@ -144,13 +165,18 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
   const runner = fallback?.runner ?? str('runner') ?? 'command';
   if (!(RUNNERS as readonly string[]).includes(runner)) fail('runner', `runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
   const cfg = fallback?.runner_config ?? fm.runner_config;
-  if (cfg === undefined || cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) fail(cfg === undefined ? 'runner' : 'runner_config', `"runner_config" must be a mapping with the ${runner} runner's settings (see docs/agents-and-triggers.md)`);
+  if (cfg === undefined || cfg === null || typeof cfg !== 'object' || Array.isArray(cfg))
+    fail(
+      cfg === undefined ? 'runner' : 'runner_config',
+      `"runner_config" must be a mapping with the ${runner} runner's settings (see docs/agents-and-triggers.md)`,
+    );
 
   let timeoutSeconds = int('timeout_seconds', 1, 86_400);
   if (fm.timeout !== undefined) {
     if (timeoutSeconds !== undefined) fail('timeout', 'give "timeout" or "timeout_seconds", not both');
     const ms = typeof fm.timeout === 'number' || typeof fm.timeout === 'string' ? parseDuration(fm.timeout) : null;
-    if (ms === null || ms < 1000 || ms > 86_400_000 || !Number.isInteger(ms / 1000)) fail('timeout', '"timeout" must be a duration from 1s to 24h in whole seconds, such as "90s" or "10m"');
+    if (ms === null || ms < 1000 || ms > 86_400_000 || !Number.isInteger(ms / 1000))
+      fail('timeout', '"timeout" must be a duration from 1s to 24h in whole seconds, such as "90s" or "10m"');
     timeoutSeconds = ms! / 1000;
   }
   const rate = fm.rate_limit_per_minute === null ? null : int('rate_limit_per_minute', 1, 100_000);
@@ -165,7 +191,8 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
   }
 
   const secret = str('webhook_secret', 512);
-  if (secret !== undefined && secret.length < 16) fail('webhook_secret', '"webhook_secret" must be at least 16 characters (better: leave it out and rotate through the API, or use ${ENV_VAR})');
+  if (secret !== undefined && secret.length < 16)
+    fail('webhook_secret', '"webhook_secret" must be at least 16 characters (better: leave it out and rotate through the API, or use ${ENV_VAR})');
 
   return {
     id,
@@ -175,7 +202,10 @@ export function parseAgentFile(path: string, text: string, env: NodeJS.ProcessEn
     description: str('description', 2000) ?? '',
     runner: runner as RunnerKind,
     runner_config: cfg as RunnerSettings,
-    prompt_template: lines.slice(end + 1).join('\n').trim(),
+    prompt_template: lines
+      .slice(end + 1)
+      .join('\n')
+      .trim(),
     timeout_seconds: timeoutSeconds ?? options.defaultTimeoutSeconds ?? DEFAULT_AGENT_TIMEOUT_SECONDS,
     max_concurrent_runs: int('max_concurrent_runs', 1, 1000) ?? 1,
     model: str('model') ?? null,

@@ -20,7 +20,8 @@ function fieldOf(err: UserError): string {
 /** A refusal from the agent checks, at its field's line; one about a default runner says where that runner is set. */
 function runnerError(path: string, def: AgentFileDefinition | undefined, err: UserError): AgentFileError {
   const field = fieldOf(err);
-  if (def?.runner_from_default && field === 'runner_config') return new AgentFileError(path, 0, `${err.message} (this agent names no runner and uses agents.default_runner of hookline.yaml)`);
+  if (def?.runner_from_default && field === 'runner_config')
+    return new AgentFileError(path, 0, `${err.message} (this agent names no runner and uses agents.default_runner of hookline.yaml)`);
   return new AgentFileError(path, def?.lines[field] ?? 0, err.message);
 }
 
@@ -31,14 +32,25 @@ function runnerError(path: string, def: AgentFileDefinition | undefined, err: Us
  * Agents made through the API are never touched, and an id clash with one is an error.
  */
 export class AgentFiles {
-  constructor(private readonly store: Store, private readonly admin: AgentAdmin, private readonly log: Logger, private readonly env: NodeJS.ProcessEnv = process.env, private readonly parseOptions: AgentFileOptions = {}) {}
+  constructor(
+    private readonly store: Store,
+    private readonly admin: AgentAdmin,
+    private readonly log: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly parseOptions: AgentFileOptions = {},
+  ) {}
 
   async load(dirPath: string): Promise<AgentFilesReport> {
     const dir = resolve(dirPath);
     const report: AgentFilesReport = { dir, loaded: [], removed: [], errors: [] };
-    const files = existsSync(dir) && statSync(dir).isDirectory()
-      ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name, 'AGENT.md')).filter((p) => existsSync(p)).sort()
-      : [];
+    const files =
+      existsSync(dir) && statSync(dir).isDirectory()
+        ? readdirSync(dir, { withFileTypes: true })
+            .filter((e) => e.isDirectory())
+            .map((e) => join(dir, e.name, 'AGENT.md'))
+            .filter((p) => existsSync(p))
+            .sort()
+        : [];
     const seenPaths = new Set<string>();
     const seenIds = new Map<string, string>();
     for (const path of files) {
@@ -64,7 +76,8 @@ export class AgentFiles {
         report.removed.push(agent.id);
       }
     }
-    if (report.loaded.length || report.removed.length) this.log.info({ dir, loaded: report.loaded.length, removed: report.removed.length, errors: report.errors.length }, 'agent files loaded');
+    if (report.loaded.length || report.removed.length)
+      this.log.info({ dir, loaded: report.loaded.length, removed: report.removed.length, errors: report.errors.length }, 'agent files loaded');
     return report;
   }
 
@@ -73,8 +86,14 @@ export class AgentFiles {
     const { lines: _lines, runner_from_default: _fromDefault, ...content } = def;
     const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
     const existing = await this.store.agents.getAgent(def.id);
-    if (existing && existing.source !== 'file') throw new AgentFileError(path, def.lines.id ?? 2, `agent "${def.id}" already exists and was made through the API; give this file another "id:" or delete that agent`);
-    if (existing && existing.source_path !== path && existing.source_path && existsSync(existing.source_path)) throw new AgentFileError(path, def.lines.id ?? 2, `agent id "${def.id}" is already defined by ${existing.source_path}`);
+    if (existing && existing.source !== 'file')
+      throw new AgentFileError(
+        path,
+        def.lines.id ?? 2,
+        `agent "${def.id}" already exists and was made through the API; give this file another "id:" or delete that agent`,
+      );
+    if (existing && existing.source_path !== path && existing.source_path && existsSync(existing.source_path))
+      throw new AgentFileError(path, def.lines.id ?? 2, `agent id "${def.id}" is already defined by ${existing.source_path}`);
     if (existing?.source_hash === hash && existing.source_path === path) return 'unchanged';
     await this.ensureCrew(def);
     const fields = {
@@ -89,11 +108,17 @@ export class AgentFiles {
       await this.store.agents.updateAgent(def.id, { source: 'file', source_path: path, source_hash: null });
       row = await this.admin.get(def.id);
     } else {
-      if (existing.crew_id !== def.crew_id) throw new AgentFileError(path, def.lines.crew ?? 2, `agent "${def.id}" belongs to crew ${existing.crew_id}; moving an agent between crews is not supported (give it a new id)`);
+      if (existing.crew_id !== def.crew_id)
+        throw new AgentFileError(
+          path,
+          def.lines.crew ?? 2,
+          `agent "${def.id}" belongs to crew ${existing.crew_id}; moving an agent between crews is not supported (give it a new id)`,
+        );
       await this.admin.update(def.id, fields);
       row = await this.admin.get(def.id);
     }
-    if (def.webhook_secret !== undefined && this.admin.webhookSecret(row) !== def.webhook_secret) await this.admin.rotateWebhookSecret(def.id, def.webhook_secret);
+    if (def.webhook_secret !== undefined && this.admin.webhookSecret(row) !== def.webhook_secret)
+      await this.admin.rotateWebhookSecret(def.id, def.webhook_secret);
     await this.store.agents.updateAgent(def.id, { source: 'file', source_path: path, source_hash: hash });
     return existing ? 'updated' : 'created';
   }

@@ -27,12 +27,21 @@ const newCallbackSecret = () => `hlcb_${randomBytes(32).toString('base64url')}`;
  * headers and an HMAC signature. The secret is shown once.
  */
 export class CallbackAdmin {
-  constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock, private readonly guard: SsrfGuard) {}
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly clock: Clock,
+    private readonly guard: SsrfGuard,
+  ) {}
 
   view(a: AgentRecord): CallbackView | null {
     if (!a.callback_url) return null;
     const headers = a.callback_headers_enc ? (JSON.parse(this.box.open(a.callback_headers_enc)) as Record<string, string>) : {};
-    return { url: a.callback_url, headers: Object.fromEntries(Object.keys(headers).map((k) => [k, HIDDEN])), signature: { header: 'X-Signature', timestamp_header: 'X-Timestamp', algorithm: 'hmac-sha256' } };
+    return {
+      url: a.callback_url,
+      headers: Object.fromEntries(Object.keys(headers).map((k) => [k, HIDDEN])),
+      signature: { header: 'X-Signature', timestamp_header: 'X-Timestamp', algorithm: 'hmac-sha256' },
+    };
   }
 
   async get(agentId: string): Promise<CallbackView> {
@@ -44,7 +53,12 @@ export class CallbackAdmin {
   /** Sets the URL and headers; the first time (or after a removal) a signing secret is made and returned once. */
   async set(agentId: string, input: CallbackInput): Promise<CallbackView & { secret?: string }> {
     const agent = await this.agent(agentId);
-    checkDestinationUrl(input.url, { field: 'url', example: 'https://your-domain.com/agent-results', credentialsHint: 'put them in headers, which are stored encrypted', guard: this.guard });
+    checkDestinationUrl(input.url, {
+      field: 'url',
+      example: 'https://your-domain.com/agent-results',
+      credentialsHint: 'put them in headers, which are stored encrypted',
+      guard: this.guard,
+    });
     const headers = checkLiteralHeaders(input.headers ?? {});
     const secret = agent.callback_secret_enc ? undefined : newCallbackSecret();
     const patch: Partial<AgentRecord> = {

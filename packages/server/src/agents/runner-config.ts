@@ -11,7 +11,10 @@ import { RUNNERS } from '../config/index.js';
 import type { RunnerSettingsViewType } from '../wire/index.js';
 
 const Secrets = (what: string) =>
-  Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100, description: `${what}: a free-form map of any names (stored encrypted; values are never shown again).` });
+  Type.Record(Type.String(), Type.String({ maxLength: 8192 }), {
+    maxProperties: 100,
+    description: `${what}: a free-form map of any names (stored encrypted; values are never shown again).`,
+  });
 
 export const CommandSettings = Type.Object(
   {
@@ -25,7 +28,11 @@ export const CommandSettings = Type.Object(
 
 export const HttpSettings = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2048, description: 'Where the run context is POSTed as JSON; the response is the output. Redirects are not followed.' }),
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description: 'Where the run context is POSTed as JSON; the response is the output. Redirects are not followed.',
+    }),
     headers: Type.Optional(Secrets('Extra request headers, e.g. Authorization')),
   },
   { additionalProperties: false, title: 'http runner settings' },
@@ -33,9 +40,15 @@ export const HttpSettings = Type.Object(
 
 export const OpenAISettings = Type.Object(
   {
-    base_url: Type.String({ minLength: 1, maxLength: 2048, description: 'An OpenAI-compatible API root, e.g. http://127.0.0.1:11434/v1 (Ollama); /chat/completions is appended.' }),
+    base_url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description: 'An OpenAI-compatible API root, e.g. http://127.0.0.1:11434/v1 (Ollama); /chat/completions is appended.',
+    }),
     model: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Model name sent to the API; default: the agent's `model`." })),
-    api_key: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'Sent as `Authorization: Bearer …` (stored encrypted; never shown again).' })),
+    api_key: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 8192, description: 'Sent as `Authorization: Bearer …` (stored encrypted; never shown again).' }),
+    ),
     system_prompt: Type.Optional(Type.String({ maxLength: 100_000 })),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     max_tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
@@ -68,7 +81,14 @@ export function redactRunnerSettings(kind: string, s: RunnerSettings): RunnerSet
   }
   if (kind === 'openai') {
     const o = s as OpenAIRunnerSettings;
-    return { base_url: o.base_url, model: o.model ?? null, api_key: o.api_key ? HIDDEN : null, system_prompt: o.system_prompt ?? null, temperature: o.temperature ?? null, max_tokens: o.max_tokens ?? null };
+    return {
+      base_url: o.base_url,
+      model: o.model ?? null,
+      api_key: o.api_key ? HIDDEN : null,
+      system_prompt: o.system_prompt ?? null,
+      temperature: o.temperature ?? null,
+      max_tokens: o.max_tokens ?? null,
+    };
   }
   const c = s as CommandRunnerSettings;
   return { command: c.command, args: c.args ?? [], cwd: c.cwd ?? null, env: hideValues(c.env) };
@@ -93,12 +113,18 @@ function schemaError(kind: RunnerKind, raw: unknown): UserError | null {
   const takes = Object.keys(RUNNER_SETTINGS[kind].properties).join(', ');
   if (first.type === ValueErrorType.ObjectRequiredProperty) return misshapen(`${parent}: missing required field "${field}" for runner "${kind}"`);
   if (first.type === ValueErrorType.ObjectAdditionalProperties) return misshapen(`${parent}: unknown field "${field}"; runner "${kind}" takes ${takes}`);
-  if (first.type === ValueErrorType.Object && path.length === 0) return misshapen(`runner_config must be an object of settings for runner "${kind}" (${takes})`);
+  if (first.type === ValueErrorType.Object && path.length === 0)
+    return misshapen(`runner_config must be an object of settings for runner "${kind}" (${takes})`);
   return misshapen(`${where}: ${first.message.toLowerCase()}`);
 }
 
 function checkUrl(field: string, raw: string, guard: SsrfGuard | undefined): string {
-  checkDestinationUrl(raw, { field, example: 'https://agent.example.com/run', credentialsHint: "put them in the runner's headers or api_key (stored encrypted)", guard });
+  checkDestinationUrl(raw, {
+    field,
+    example: 'https://agent.example.com/run',
+    credentialsHint: "put them in the runner's headers or api_key (stored encrypted)",
+    guard,
+  });
   return raw;
 }
 
@@ -116,7 +142,11 @@ function checkHeaders(headers: Record<string, string>): void {
  * runner's fallback model; undefined when no agent is known yet (`agents.default_runner`, whose
  * agents are checked again as they load).
  */
-export function checkRunnerSettings(kind: RunnerKind, raw: unknown, o: { guard?: SsrfGuard | undefined; agentModel: string | null | undefined }): RunnerSettings {
+export function checkRunnerSettings(
+  kind: RunnerKind,
+  raw: unknown,
+  o: { guard?: SsrfGuard | undefined; agentModel: string | null | undefined },
+): RunnerSettings {
   const bad = schemaError(kind, raw);
   if (bad) throw bad;
   if (kind === 'http') {
@@ -128,7 +158,8 @@ export function checkRunnerSettings(kind: RunnerKind, raw: unknown, o: { guard?:
   if (kind === 'openai') {
     const s = raw as OpenAIRunnerSettings;
     checkUrl('runner_config.base_url', s.base_url, o.guard);
-    if (!s.model && o.agentModel !== undefined && !o.agentModel) throw invalid('runner_config: missing required field "model" for runner "openai" (or set the agent\'s `model`)');
+    if (!s.model && o.agentModel !== undefined && !o.agentModel)
+      throw invalid('runner_config: missing required field "model" for runner "openai" (or set the agent\'s `model`)');
     return s;
   }
   return raw as CommandRunnerSettings;

@@ -19,7 +19,9 @@ function describe(context: string, v: AjvIssue): string {
   if (v.keyword === 'required') return `${where}: missing required field "${String(v.params.missingProperty)}"`;
   if (v.keyword === 'discriminator') {
     const tag = String(v.params.tag);
-    return v.params.error === 'mapping' ? `${where}.${tag}: ${JSON.stringify(v.params.tagValue)} is not one of the allowed values` : `${where}: missing required field "${tag}"`;
+    return v.params.error === 'mapping'
+      ? `${where}.${tag}: ${JSON.stringify(v.params.tagValue)} is not one of the allowed values`
+      : `${where}: missing required field "${tag}"`;
   }
   return `${where} ${v.message ?? 'is invalid'}`;
 }
@@ -28,7 +30,9 @@ function describe(context: string, v: AjvIssue): string {
 export const httpStatus = (name: ErrorName): number => ERRORS[name].status;
 
 /** The API's error shape for a catalogue entry. */
-export const errorBody = (name: ErrorName, message: string, details?: unknown) => ({ error: { code: wireCode(name), message, ...(details ? { details } : {}) } });
+export const errorBody = (name: ErrorName, message: string, details?: unknown) => ({
+  error: { code: wireCode(name), message, ...(details ? { details } : {}) },
+});
 
 /** The one place errors become HTTP: `{error: {code, message}}`, never a stack or a secret. */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -39,7 +43,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(httpStatus(refusal.entry)).send(errorBody(refusal.entry, refusal.message, refusal.details));
     }
     if (err.validation && err.validationContext === 'body' && req.body === undefined) {
-      return reply.status(httpStatus('empty_body')).send(errorBody('empty_body', `${req.method} ${req.routeOptions.url} needs a JSON body and the request had none; send a JSON object (see /docs for its fields)`));
+      return reply
+        .status(httpStatus('empty_body'))
+        .send(
+          errorBody(
+            'empty_body',
+            `${req.method} ${req.routeOptions.url} needs a JSON body and the request had none; send a JSON object (see /docs for its fields)`,
+          ),
+        );
     }
     if (err.validation) {
       const issues = err.validation.map((v) => describe(err.validationContext ?? 'request', v));
@@ -48,7 +59,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const byCode: Record<string, [ErrorName, string]> = {
       FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'the request body is not valid JSON'],
       FST_ERR_CTP_EMPTY_JSON_BODY: ['empty_body', 'the request body is empty; send a JSON object'],
-      FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', `the request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes (server.body_limit_bytes)`],
+      FST_ERR_CTP_BODY_TOO_LARGE: [
+        'body_too_large',
+        `the request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes (server.body_limit_bytes)`,
+      ],
       FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_content_length', 'the body received is not as long as its Content-Length header says'],
       FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'send the body as application/json'],
     };
@@ -68,12 +82,19 @@ export function installErrorHandler(app: FastifyInstance): void {
     const unavailable = storeUnavailable(err);
     if (unavailable) {
       req.log.warn({ code: unavailable.code, cause: (err as Error).message }, 'request refused: the store is unavailable');
-      return reply.status(httpStatus(unavailable.code)).header('retry-after', String(unavailable.retryAfterSeconds)).send(errorBody(unavailable.code, unavailable.message));
+      return reply
+        .status(httpStatus(unavailable.code))
+        .header('retry-after', String(unavailable.retryAfterSeconds))
+        .send(errorBody(unavailable.code, unavailable.message));
     }
     req.log.error({ err }, 'request failed');
     return reply.status(httpStatus('internal')).send(errorBody('internal', 'internal error; the server log has the details'));
   });
-  app.setNotFoundHandler((req, reply) => reply.status(httpStatus('route_not_found')).send(errorBody('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; see /docs for the API reference`)));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(httpStatus('route_not_found'))
+      .send(errorBody('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; see /docs for the API reference`)),
+  );
 }
 
 /**
@@ -92,7 +113,9 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
   const status = httpStatus(name);
   const body = JSON.stringify(errorBody(name, message));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

@@ -15,16 +15,31 @@ export const PageQuery = {
 /** For the list routes that take no parameters: an unknown one is a 422, as on the paginated ones. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
 
-const Scheme = Type.Union(SIGNING_SCHEMES.map((s) => Type.Literal(s)), { description: 'How deliveries are signed. `standard` = Standard Webhooks (webhook-id/-timestamp/-signature).' });
+const Scheme = Type.Union(
+  SIGNING_SCHEMES.map((s) => Type.Literal(s)),
+  { description: 'How deliveries are signed. `standard` = Standard Webhooks (webhook-id/-timestamp/-signature).' },
+);
 
 const endpointFields = {
   url: Type.String({ minLength: 1, maxLength: 2048, description: 'Where events are POSTed (http or https).' }),
-  events: Type.Array(Type.String({ minLength: 1, maxLength: 140 }), { minItems: 1, maxItems: 100, description: 'Event types to receive: exact ("run.completed"), prefix wildcard ("run.*") or "*".' }),
+  events: Type.Array(Type.String({ minLength: 1, maxLength: 140 }), {
+    minItems: 1,
+    maxItems: 100,
+    description: 'Event types to receive: exact ("run.completed"), prefix wildcard ("run.*") or "*".',
+  }),
   description: Type.String({ maxLength: 1000 }),
-  headers: Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { maxProperties: 50, description: 'Extra request headers: a free-form map of any header names to values (stored encrypted; values are never shown again).' }),
+  headers: Type.Record(Type.String(), Type.String({ maxLength: 4096 }), {
+    maxProperties: 50,
+    description: 'Extra request headers: a free-form map of any header names to values (stored encrypted; values are never shown again).',
+  }),
   // No schema `default` here: Ajv's useDefaults would inject it into PATCH bodies and reset the field.
   timeout_seconds: Type.Integer({ minimum: 1, maximum: 300, description: 'Request timeout, 1–300 s (default 30).' }),
-  retry_schedule: Nullable(Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.String()]), { maxItems: 20, description: 'Delays before each retry, as seconds or durations ("30s", "2m"). null = the server default (30s, 2m, 10m, 1h, 4h).' })),
+  retry_schedule: Nullable(
+    Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.String()]), {
+      maxItems: 20,
+      description: 'Delays before each retry, as seconds or durations ("30s", "2m"). null = the server default (30s, 2m, 10m, 1h, 4h).',
+    }),
+  ),
   signing_scheme: Scheme,
   rate_limit: Nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most deliveries per second to this endpoint (per worker process).' })),
   enabled: Type.Boolean(),
@@ -52,7 +67,9 @@ export const EventPublish = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: 128, description: 'Event type, e.g. "invoice.paid". run.*, endpoint.* and webhook.* are reserved.' }),
     data: Type.Optional(Type.Unknown({ description: 'Event payload, delivered as `data`: free-form, any JSON.' })),
-    id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$', description: 'Your id for deduplication: the same id publishes once.' })),
+    id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$', description: 'Your id for deduplication: the same id publishes once.' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -60,7 +60,11 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Hookline API', version: '0.1.0', description: `Signed, retried, logged webhook delivery for AI-agent runs. Authenticate with \`Authorization: Bearer hl_sk_…\`.${guidesMarkdown(guides)}` },
+      info: {
+        title: 'Hookline API',
+        version: '0.1.0',
+        description: `Signed, retried, logged webhook delivery for AI-agent runs. Authenticate with \`Authorization: Bearer hl_sk_…\`.${guidesMarkdown(guides)}`,
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key, hl_sk_…' } } },
       security: [{ bearer: [] }],
     },

@@ -33,7 +33,10 @@ const SUBSCRIBE_FIELDS = new Set(['type', 'id', 'topics', 'agent_id', 'run_id', 
 type State = 'awaiting_auth' | 'authenticating' | 'ready' | 'closed';
 
 class BadMessage extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -57,7 +60,11 @@ export class StreamSession {
   /** Ends this connection's hold on the other processes' messages (see StreamHub.hold). */
   private releasePresence: (() => void) | undefined;
 
-  constructor(private readonly ws: WebSocket, private readonly d: SessionDeps, headerKey: string | undefined) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly d: SessionDeps,
+    headerKey: string | undefined,
+  ) {
     // Listeners first, synchronously: a client may write before the key check returns.
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));
@@ -114,7 +121,7 @@ export class StreamSession {
       if (this.state !== 'authenticating') return release();
       this.releasePresence = release;
     } catch (err) {
-      this.d.log.error({ err }, 'stream: announcing this process\'s subscribers failed');
+      this.d.log.error({ err }, "stream: announcing this process's subscribers failed");
       return void this.ws.close(1011, 'internal error');
     }
     this.key = key;
@@ -181,7 +188,8 @@ export class StreamSession {
     }
     if (m.event_types !== undefined) {
       const types = m.event_types;
-      if (!Array.isArray(types) || !types.every((t) => typeof t === 'string')) throw new BadMessage('invalid_subscription', '`event_types` must be a list of event-type patterns');
+      if (!Array.isArray(types) || !types.every((t) => typeof t === 'string'))
+        throw new BadMessage('invalid_subscription', '`event_types` must be a list of event-type patterns');
       const bad = checkEventTypePatterns(types);
       if (bad) throw new BadMessage('invalid_subscription', bad);
       filter.event_types = types;
@@ -192,7 +200,10 @@ export class StreamSession {
     }
     this.subs.get(id)?.();
     const prefix = `{"type":"message","subscription":${JSON.stringify(id)},"topic":`;
-    this.subs.set(id, this.d.hub.subscribe(filter, (msg: StreamMessage) => this.send(`${prefix}"${msg.topic}","data":${msg.json},"at":"${msg.at}"}`)));
+    this.subs.set(
+      id,
+      this.d.hub.subscribe(filter, (msg: StreamMessage) => this.send(`${prefix}"${msg.topic}","data":${msg.json},"at":"${msg.at}"}`)),
+    );
     this.sendJson({ type: 'subscribed', id });
   }
 

@@ -18,7 +18,9 @@ export function notificationProblems(n: HooklineConfig['notifications']): string
     const at = `notifications.webhooks[${i}]`;
     const earlier = firstWithName.get(w.name);
     if (earlier !== undefined) {
-      problems.push(`option "${at}.name": "${w.name}" is already the name of notifications.webhooks[${earlier}]; give each webhook its own name (agents' notification rules pick webhooks by name).`);
+      problems.push(
+        `option "${at}.name": "${w.name}" is already the name of notifications.webhooks[${earlier}]; give each webhook its own name (agents' notification rules pick webhooks by name).`,
+      );
     } else {
       firstWithName.set(w.name, i);
     }

@@ -22,7 +22,10 @@ export function prepareFrozen(
       continue;
     }
     const sealed = row.request_enc;
-    out.set(row.id, prepareOne(row, () => JSON.parse(openFresh(sealed)) as FrozenRequest));
+    out.set(
+      row.id,
+      prepareOne(row, () => JSON.parse(openFresh(sealed)) as FrozenRequest),
+    );
   }
   return out;
 }

@@ -10,6 +10,17 @@ export { NOTIFY_EVENT_FOR_RUN_EVENT, type NotifyEvent } from './notify-events.js
 export { type AuthSecret, postActionRequest } from './post-action/index.js';
 export { channelPreparer } from './prepare.js';
 export {
-  formatLoadError, isSlackWebhookUrl, maskWebhookUrl, slackRequest, type SlackSettings, slackSettingsProblems, slackTargetProblem, SlackTemplates,
-  SLACK_TEST_MAX_CHARS, SLACK_TEST_TEXT, SlackTester, type SlackTestResult, type TemplateLoadError,
+  formatLoadError,
+  isSlackWebhookUrl,
+  maskWebhookUrl,
+  slackRequest,
+  type SlackSettings,
+  slackSettingsProblems,
+  slackTargetProblem,
+  SlackTemplates,
+  SLACK_TEST_MAX_CHARS,
+  SLACK_TEST_TEXT,
+  SlackTester,
+  type SlackTestResult,
+  type TemplateLoadError,
 } from './slack/index.js';

@@ -25,10 +25,12 @@ export function channelPreparer(o: { store: Store; open: Opener; openFresh: Open
       if (own) own.push(row);
       else byChannel.set(channel, [row]);
     }
-    const parts = await Promise.all([...byChannel].map(([channel, own]) => {
-      const prepared = Object.hasOwn(channels, channel) ? channels[channel as DeliveryChannel] : undefined;
-      return prepared ? prepared.prepare(own, now, known) : new Map<string, PreparedDelivery | string>(own.map((r) => [r.id, `unknown_channel: ${channel}`]));
-    }));
+    const parts = await Promise.all(
+      [...byChannel].map(([channel, own]) => {
+        const prepared = Object.hasOwn(channels, channel) ? channels[channel as DeliveryChannel] : undefined;
+        return prepared ? prepared.prepare(own, now, known) : new Map<string, PreparedDelivery | string>(own.map((r) => [r.id, `unknown_channel: ${channel}`]));
+      }),
+    );
     return new Map(parts.flatMap((part) => [...part]));
   };
 }

@@ -16,7 +16,13 @@ export const offsetArg = integer(0, Number.MAX_SAFE_INTEGER);
 
 /** Comma-separated list, repeatable: `--events a,b --events c`. */
 export function list(v: string, prev: string[] | undefined): string[] {
-  return [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...(prev ?? []),
+    ...v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** Repeatable option. */
@@ -64,13 +70,19 @@ export async function jsonValue(raw: string, flag: string): Promise<unknown> {
     try {
       text = readFileSync(raw.slice(1), 'utf8');
     } catch (err) {
-      throw usageError(`${flag}: cannot read ${raw.slice(1)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give an existing file after @');
+      throw usageError(
+        `${flag}: cannot read ${raw.slice(1)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        'give an existing file after @',
+      );
     }
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw usageError(`${flag} is not valid JSON: ${(err as Error).message}`, `quote it for the shell: ${flag} '{"key":"value"}', or pass a file: ${flag} @payload.json`);
+    throw usageError(
+      `${flag} is not valid JSON: ${(err as Error).message}`,
+      `quote it for the shell: ${flag} '{"key":"value"}', or pass a file: ${flag} @payload.json`,
+    );
   }
 }
 

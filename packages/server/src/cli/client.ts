@@ -42,7 +42,12 @@ export function readProfiles(path = profilePath()): ProfileFile {
     if (!parsed || typeof parsed !== 'object' || typeof parsed.profiles !== 'object' || parsed.profiles === null) throw new Error('no "profiles" object');
     return parsed;
   } catch (err) {
-    throw new CliError(`${path} is not a valid profile file: ${(err as Error).message}`, EXIT.config, 'config_invalid', 'fix or delete it, then run hookline login again');
+    throw new CliError(
+      `${path} is not a valid profile file: ${(err as Error).message}`,
+      EXIT.config,
+      'config_invalid',
+      'fix or delete it, then run hookline login again',
+    );
   }
 }
 
@@ -66,7 +71,8 @@ export function checkUrl(raw: string, from: string): string {
   } catch {
     throw new CliError(`${from} "${raw}" is not a URL`, EXIT.config, 'config_invalid', 'use the server address, e.g. http://127.0.0.1:8787');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new CliError(`${from} must be an http:// or https:// URL`, EXIT.config, 'config_invalid', 'use the server address, e.g. http://127.0.0.1:8787');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new CliError(`${from} must be an http:// or https:// URL`, EXIT.config, 'config_invalid', 'use the server address, e.g. http://127.0.0.1:8787');
   return raw.replace(/\/+$/, '');
 }
 
@@ -84,12 +90,29 @@ export function clientSettings(g: GlobalOptions): ClientSettings {
   const name = profileName(g, file);
   const profile = file.profiles[name];
   if (explicitProfile !== undefined && !profile) {
-    throw new CliError(`there is no profile "${name}" in ${profilePath()}`, EXIT.config, 'config_missing', `create it with: hookline login --profile ${name} --url <server> --api-key <key>`);
+    throw new CliError(
+      `there is no profile "${name}" in ${profilePath()}`,
+      EXIT.config,
+      'config_missing',
+      `create it with: hookline login --profile ${name} --url <server> --api-key <key>`,
+    );
   }
   const url = g.url ?? process.env.HOOKLINE_URL ?? profile?.url;
   const apiKey = g.apiKey ?? process.env.HOOKLINE_API_KEY ?? profile?.api_key;
-  if (!url) throw new CliError('no Hookline server configured', EXIT.config, 'config_missing', 'pass --url, set HOOKLINE_URL, or run: hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…');
-  if (!apiKey) throw new CliError('no API key configured', EXIT.config, 'config_missing', 'pass --api-key, set HOOKLINE_API_KEY, or run: hookline login --url … --api-key hl_sk_…');
+  if (!url)
+    throw new CliError(
+      'no Hookline server configured',
+      EXIT.config,
+      'config_missing',
+      'pass --url, set HOOKLINE_URL, or run: hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…',
+    );
+  if (!apiKey)
+    throw new CliError(
+      'no API key configured',
+      EXIT.config,
+      'config_missing',
+      'pass --api-key, set HOOKLINE_API_KEY, or run: hookline login --url … --api-key hl_sk_…',
+    );
   return { url: checkUrl(url, g.url ? '--url' : process.env.HOOKLINE_URL ? 'HOOKLINE_URL' : `profile "${name}" url`), apiKey, timeoutMs: 30_000 };
 }
 

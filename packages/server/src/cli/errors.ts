@@ -37,7 +37,12 @@ Exit codes:
 /** A failure the CLI itself detected, with the exit code and a hint how to fix it. */
 export class CliError extends Error {
   override name = 'CliError';
-  constructor(message: string, readonly exitCode: number, readonly code: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly code: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -71,21 +76,42 @@ export function describeFailure(err: unknown): Failure {
   if (err instanceof CliError) return { message: err.message, code: err.code, hint: err.hint, exitCode: err.exitCode };
   if (err instanceof HooklineApiError) {
     const exitCode = err.status === 404 ? EXIT.notFound : err.status === 401 || err.status === 403 ? EXIT.auth : EXIT.failure;
-    const hint = API_HINTS[err.code] ?? (err.status === 404 ? 'check the id; the matching `ls` command lists what exists' : err.status >= 500 ? 'the server log has the details' : undefined);
+    const hint =
+      API_HINTS[err.code] ??
+      (err.status === 404 ? 'check the id; the matching `ls` command lists what exists' : err.status >= 500 ? 'the server log has the details' : undefined);
     return { message: err.message, code: err.code, hint, exitCode };
   }
   if (err instanceof HooklineTimeoutError) {
     return { message: err.message, code: 'timeout', hint: 'the server may be overloaded; try again', exitCode: EXIT.connection };
   }
   if (err instanceof HooklineConnectionError) {
-    return { message: err.message, code: 'connection_failed', hint: 'is `hookline serve` running there? check --url, HOOKLINE_URL or your profile', exitCode: EXIT.connection };
+    return {
+      message: err.message,
+      code: 'connection_failed',
+      hint: 'is `hookline serve` running there? check --url, HOOKLINE_URL or your profile',
+      exitCode: EXIT.connection,
+    };
   }
   // By name: importing the config module would slow every client command's start.
-  if ((err as Error)?.name === 'ConfigError') return { message: (err as Error).message, code: 'config_invalid', hint: 'fix the configuration file or variable named above', exitCode: EXIT.config };
-  if (err instanceof CommanderError) return { message: err.message.replace(/^error: /, ''), code: 'bad_arguments', hint: 'run with --help for usage and examples', exitCode: EXIT.usage };
+  if ((err as Error)?.name === 'ConfigError')
+    return { message: (err as Error).message, code: 'config_invalid', hint: 'fix the configuration file or variable named above', exitCode: EXIT.config };
+  if (err instanceof CommanderError)
+    return { message: err.message.replace(/^error: /, ''), code: 'bad_arguments', hint: 'run with --help for usage and examples', exitCode: EXIT.usage };
   const e = err as Error & { code?: string; status?: number };
   if (e?.name === 'UserError') return { message: e.message, code: e.code ?? 'failed', hint: undefined, exitCode: EXIT.failure };
-  if (e?.code === 'EADDRINUSE') return { message: 'the port is already in use', code: 'port_in_use', hint: 'stop the other process or pick another port with --port', exitCode: EXIT.failure };
-  if (e?.code === 'ECONNREFUSED') return { message: `cannot reach the database (${e.message})`, code: 'database_unreachable', hint: 'is PostgreSQL running and HOOKLINE_DATABASE_URL right?', exitCode: EXIT.failure };
+  if (e?.code === 'EADDRINUSE')
+    return {
+      message: 'the port is already in use',
+      code: 'port_in_use',
+      hint: 'stop the other process or pick another port with --port',
+      exitCode: EXIT.failure,
+    };
+  if (e?.code === 'ECONNREFUSED')
+    return {
+      message: `cannot reach the database (${e.message})`,
+      code: 'database_unreachable',
+      hint: 'is PostgreSQL running and HOOKLINE_DATABASE_URL right?',
+      exitCode: EXIT.failure,
+    };
   return { message: e?.message ?? String(err), code: 'failed', hint: undefined, exitCode: EXIT.failure };
 }

@@ -20,7 +20,9 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 const program = new Command('hookline')
   .version(version, '-V, --version', 'print the version')
-  .description('Hookline: signed, retried, logged webhook delivery for AI-agent runs.\n\nserve, migrate and keys work on this machine; the other commands talk to a server.')
+  .description(
+    'Hookline: signed, retried, logged webhook delivery for AI-agent runs.\n\nserve, migrate and keys work on this machine; the other commands talk to a server.',
+  )
   .option('-c, --config <file>', 'server configuration file for serve/migrate/keys (default: ./hookline.yaml when present)')
   .option('--url <url>', 'the Hookline server (env HOOKLINE_URL, or a profile)')
   .option('--api-key <key>', 'API key (env HOOKLINE_API_KEY, or a profile)')
@@ -30,7 +32,9 @@ const program = new Command('hookline')
   .configureHelp({ showGlobalOptions: true })
   .exitOverride()
   .showHelpAfterError(false)
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Configuration (client commands):
   --url / --api-key beat HOOKLINE_URL / HOOKLINE_API_KEY, which beat the profile
   saved by \`hookline login\` in ~/.config/hookline/config.json (mode 0600).
@@ -43,7 +47,8 @@ ${examples(
   'hookline listen --forward-to http://localhost:3000/hooks',
 )}
 
-Docs: docs/cli.md`);
+Docs: docs/cli.md`,
+  );
 
 registerServer(program);
 registerKeys(program);
@@ -72,10 +77,7 @@ function fail(err: unknown): never {
   process.exit(f.exitCode);
 }
 
-program.parseAsync().then(
-  () => {
-    // Client commands end here even if a keep-alive socket lingers; `serve` keeps running.
-    if (!lifetime.serving) process.exit(process.exitCode ?? EXIT.ok);
-  },
-  fail,
-);
+program.parseAsync().then(() => {
+  // Client commands end here even if a keep-alive socket lingers; `serve` keeps running.
+  if (!lifetime.serving) process.exit(process.exitCode ?? EXIT.ok);
+}, fail);

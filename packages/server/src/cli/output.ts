@@ -38,9 +38,23 @@ export function note(line: string): void {
 }
 
 const STATUS_COLOURS: Record<string, typeof green> = {
-  completed: green, delivered: green, success: green, active: green, enabled: green, ok: green, valid: green,
-  queued: yellow, running: yellow, pending: yellow, retrying: yellow,
-  failed: red, timeout: red, cancelled: red, disabled: red, revoked: red, invalid: red,
+  completed: green,
+  delivered: green,
+  success: green,
+  active: green,
+  enabled: green,
+  ok: green,
+  valid: green,
+  queued: yellow,
+  running: yellow,
+  pending: yellow,
+  retrying: yellow,
+  failed: red,
+  timeout: red,
+  cancelled: red,
+  disabled: red,
+  revoked: red,
+  invalid: red,
 };
 
 /** A status word, coloured by meaning on a terminal. */
@@ -77,10 +91,12 @@ function terminalWidth(): number {
  * (widest first) until the row fits; their values end with … when cut.
  */
 export function table<T>(rows: T[], columns: Column<T>[]): void {
-  const cells = rows.map((r) => columns.map((c) => {
-    const v = c.value(r);
-    return v === null || v === undefined || v === '' ? '-' : String(v).replace(/\s*\n\s*/g, ' ');
-  }));
+  const cells = rows.map((r) =>
+    columns.map((c) => {
+      const v = c.value(r);
+      return v === null || v === undefined || v === '' ? '-' : String(v).replace(/\s*\n\s*/g, ' ');
+    }),
+  );
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => visible(row[i]!))));
   const gap = 2;
   const budget = terminalWidth();
@@ -104,7 +120,12 @@ export function table<T>(rows: T[], columns: Column<T>[]): void {
       })
       .join('')
       .trimEnd();
-  say(line(columns.map((c) => c.header), (s) => bold(process.stdout, s)));
+  say(
+    line(
+      columns.map((c) => c.header),
+      (s) => bold(process.stdout, s),
+    ),
+  );
   for (const row of cells) say(line(row));
 }
 
@@ -115,7 +136,12 @@ export function pageNote(page: { items: unknown[]; total?: number; offset?: numb
   if (page.total === 0) return;
   const last = offset + page.items.length;
   if (offset === 0 && last >= page.total) return;
-  note(dim(process.stderr, `showing ${page.items.length ? `${offset + 1}–${last}` : 'none'} of ${page.total} ${noun}${last < page.total ? ` (next page: --offset ${last})` : ''}`));
+  note(
+    dim(
+      process.stderr,
+      `showing ${page.items.length ? `${offset + 1}–${last}` : 'none'} of ${page.total} ${noun}${last < page.total ? ` (next page: --offset ${last})` : ''}`,
+    ),
+  );
 }
 
 /** A record as aligned "key  value" lines; nested values as compact JSON. */
@@ -148,7 +174,10 @@ export class Progress {
   private readonly spinner: NodeJS.Timeout | undefined;
 
   /** Without a total it is a spinner, turning while the work waits on the server. */
-  constructor(private readonly label: string, private total: number | undefined) {
+  constructor(
+    private readonly label: string,
+    private total: number | undefined,
+  ) {
     this.draw(true);
     if (this.on && total === undefined) this.spinner = setInterval(() => this.draw(true), 120).unref();
   }

@@ -81,8 +81,19 @@ export class LiveStream {
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
       res.resume();
-      if (status === 401 || status === 403) return this.fail(new CliError(`the server refused the API key for the live stream (HTTP ${status})`, EXIT.auth, 'unauthorized', 'check --api-key, HOOKLINE_API_KEY or your profile (hookline login)'));
-      if (status === 404) return this.fail(new CliError(`${this.options.baseUrl} has no live stream (/api/v1/stream answered 404)`, EXIT.failure, 'no_stream', 'is the URL a Hookline server?'));
+      if (status === 401 || status === 403)
+        return this.fail(
+          new CliError(
+            `the server refused the API key for the live stream (HTTP ${status})`,
+            EXIT.auth,
+            'unauthorized',
+            'check --api-key, HOOKLINE_API_KEY or your profile (hookline login)',
+          ),
+        );
+      if (status === 404)
+        return this.fail(
+          new CliError(`${this.options.baseUrl} has no live stream (/api/v1/stream answered 404)`, EXIT.failure, 'no_stream', 'is the URL a Hookline server?'),
+        );
       lastError = `HTTP ${status}`;
       ws.terminate();
     });
@@ -111,9 +122,24 @@ export class LiveStream {
     });
     ws.on('close', (code, reason) => {
       if (this.stopped || ws !== this.ws) return;
-      if (code === 4401) return this.fail(new CliError(`the server refused the API key for the live stream: ${reason.toString() || 'unauthorized'}`, EXIT.auth, 'unauthorized', 'check --api-key, HOOKLINE_API_KEY or your profile (hookline login)'));
+      if (code === 4401)
+        return this.fail(
+          new CliError(
+            `the server refused the API key for the live stream: ${reason.toString() || 'unauthorized'}`,
+            EXIT.auth,
+            'unauthorized',
+            'check --api-key, HOOKLINE_API_KEY or your profile (hookline login)',
+          ),
+        );
       if (!this.everSubscribed && this.attempt === 0 && !subscribed && lastError) {
-        return this.fail(new CliError(`cannot reach ${this.options.baseUrl}: ${lastError}`, EXIT.connection, 'connection_failed', 'is `hookline serve` running there? check --url, HOOKLINE_URL or your profile'));
+        return this.fail(
+          new CliError(
+            `cannot reach ${this.options.baseUrl}: ${lastError}`,
+            EXIT.connection,
+            'connection_failed',
+            'is `hookline serve` running there? check --url, HOOKLINE_URL or your profile',
+          ),
+        );
       }
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
       this.attempt++;

@@ -43,7 +43,10 @@ describe('configuration', () => {
 
   it('lets environment variables override the file, and flags override both', () => {
     const f = yaml('server:\n  port: 9000\n');
-    const c = loadConfig({ file: f, env: { HOOKLINE_PORT: '9100', HOOKLINE_DATABASE_URL: 'postgres://db/x', HOOKLINE_ALLOW_NETWORKS: '10.0.0.0/8, hooks.internal' } });
+    const c = loadConfig({
+      file: f,
+      env: { HOOKLINE_PORT: '9100', HOOKLINE_DATABASE_URL: 'postgres://db/x', HOOKLINE_ALLOW_NETWORKS: '10.0.0.0/8, hooks.internal' },
+    });
     expect(c.server.port).toBe(9100);
     expect(c.database.url).toBe('postgres://db/x');
     expect(c.delivery.allow_networks).toEqual(['10.0.0.0/8', 'hooks.internal']);
@@ -108,19 +111,39 @@ describe('configuration', () => {
 
     it('accepts the documented block verbatim and fills the defaults', () => {
       const c = loadConfig({ file: yaml(NOTIFICATIONS_EXAMPLE), env: {} });
-      expect(c.notifications.slack).toEqual({ enabled: true, bot_token: 'xoxb-...', default_channel: '#alerts', templates_dir: 'templates/slack', api_base_url: 'https://slack.com/api' });
+      expect(c.notifications.slack).toEqual({
+        enabled: true,
+        bot_token: 'xoxb-...',
+        default_channel: '#alerts',
+        templates_dir: 'templates/slack',
+        api_base_url: 'https://slack.com/api',
+      });
       expect(c.notifications.webhooks).toHaveLength(2);
-      expect(c.notifications.webhooks[0]).toEqual({ name: 'default', url: 'https://hooks.example.com/agent-events', secret: 's3cret', events: ['on_complete', 'on_error'] });
+      expect(c.notifications.webhooks[0]).toEqual({
+        name: 'default',
+        url: 'https://hooks.example.com/agent-events',
+        secret: 's3cret',
+        events: ['on_complete', 'on_error'],
+      });
       expect(c.notifications.webhooks[1]!.payload_template).toContain('"routing_key": "your-routing-key"');
       // An entry without `events` gets all three.
       expect(loadConfig({ file: yaml(hook('')), env: {} }).notifications.webhooks[0]!.events).toEqual(['on_complete', 'on_error', 'on_timeout']);
     });
 
     it('takes the bot token from HOOKLINE_SLACK_BOT_TOKEN, and an incoming-webhook URL instead of a token', () => {
-      const c = loadConfig({ file: yaml('notifications:\n  slack:\n    enabled: true\n    default_channel: alerts\n'), env: { HOOKLINE_SLACK_BOT_TOKEN: 'xoxb-from-env' } });
+      const c = loadConfig({
+        file: yaml('notifications:\n  slack:\n    enabled: true\n    default_channel: alerts\n'),
+        env: { HOOKLINE_SLACK_BOT_TOKEN: 'xoxb-from-env' },
+      });
       expect(c.notifications.slack.bot_token).toBe('xoxb-from-env');
-      expect(loadConfig({ env: { HOOKLINE_SLACK_BOT_TOKEN: 'xoxb-only-env' } }).notifications.slack).toMatchObject({ enabled: false, bot_token: 'xoxb-only-env' });
-      const viaUrl = loadConfig({ file: yaml('notifications:\n  slack:\n    enabled: true\n    default_channel: https://hooks.slack.com/services/T0/B0/abc\n'), env: {} });
+      expect(loadConfig({ env: { HOOKLINE_SLACK_BOT_TOKEN: 'xoxb-only-env' } }).notifications.slack).toMatchObject({
+        enabled: false,
+        bot_token: 'xoxb-only-env',
+      });
+      const viaUrl = loadConfig({
+        file: yaml('notifications:\n  slack:\n    enabled: true\n    default_channel: https://hooks.slack.com/services/T0/B0/abc\n'),
+        env: {},
+      });
       expect(viaUrl.notifications.slack.bot_token).toBeUndefined();
     });
 
@@ -135,28 +158,48 @@ describe('configuration', () => {
     });
 
     it('refuses unusable Slack channels and API base URLs', () => {
-      expect(err('notifications:\n  slack:\n    default_channel: "my alerts"\n')).toMatch(/option "notifications.slack.default_channel": Slack target "my alerts" is not one channel name/);
-      expect(err('notifications:\n  slack:\n    api_base_url: slack.com/api\n')).toMatch(/option "notifications.slack.api_base_url" "slack.com\/api" is not a valid absolute URL; write it like https:\/\/slack.com\/api/);
+      expect(err('notifications:\n  slack:\n    default_channel: "my alerts"\n')).toMatch(
+        /option "notifications.slack.default_channel": Slack target "my alerts" is not one channel name/,
+      );
+      expect(err('notifications:\n  slack:\n    api_base_url: slack.com/api\n')).toMatch(
+        /option "notifications.slack.api_base_url" "slack.com\/api" is not a valid absolute URL; write it like https:\/\/slack.com\/api/,
+      );
     });
 
     it('refuses duplicate webhook names and bad names', () => {
-      const m = err(hook('    - name: b\n      url: https://hooks.example.com/b\n      secret: s\n    - name: a\n      url: https://hooks.example.com/c\n      secret: s\n'));
+      const m = err(
+        hook(
+          '    - name: b\n      url: https://hooks.example.com/b\n      secret: s\n    - name: a\n      url: https://hooks.example.com/c\n      secret: s\n',
+        ),
+      );
       expect(m).toMatch(/option "notifications.webhooks\[2\].name": "a" is already the name of notifications.webhooks\[0\]; give each webhook its own name/);
-      expect(err('notifications:\n  webhooks:\n    - name: "my hook"\n      url: https://x.example\n      secret: s\n')).toMatch(/option "notifications.webhooks\[0\].name"/);
-      expect(err('notifications:\n  webhooks:\n    - name: ' + 'n'.repeat(65) + '\n      url: https://x.example\n      secret: s\n')).toMatch(/option "notifications.webhooks\[0\].name"/);
+      expect(err('notifications:\n  webhooks:\n    - name: "my hook"\n      url: https://x.example\n      secret: s\n')).toMatch(
+        /option "notifications.webhooks\[0\].name"/,
+      );
+      expect(err('notifications:\n  webhooks:\n    - name: ' + 'n'.repeat(65) + '\n      url: https://x.example\n      secret: s\n')).toMatch(
+        /option "notifications.webhooks\[0\].name"/,
+      );
     });
 
     it('refuses webhook URLs that are relative, not http(s), or carry credentials, without echoing them', () => {
-      expect(err(hook('').replace('https://hooks.example.com/a', '/agent-events'))).toMatch(/option "notifications.webhooks\[0\].url" "\/agent-events" is not a valid absolute URL/);
-      expect(err(hook('').replace('https://hooks.example.com/a', 'ftp://hooks.example.com/a'))).toMatch(/option "notifications.webhooks\[0\].url" must use http or https, not ftp/);
+      expect(err(hook('').replace('https://hooks.example.com/a', '/agent-events'))).toMatch(
+        /option "notifications.webhooks\[0\].url" "\/agent-events" is not a valid absolute URL/,
+      );
+      expect(err(hook('').replace('https://hooks.example.com/a', 'ftp://hooks.example.com/a'))).toMatch(
+        /option "notifications.webhooks\[0\].url" must use http or https, not ftp/,
+      );
       const creds = err(hook('').replace('https://hooks.example.com/a', 'https://bob:hunter22@hooks.example.com/a'));
       expect(creds).toMatch(/option "notifications.webhooks\[0\].url" must not contain credentials; remove the user:password part/);
       expect(creds).not.toContain('hunter22');
     });
 
     it('requires name, url and secret, and known events', () => {
-      expect(err('notifications:\n  webhooks:\n    - name: a\n      url: https://x.example\n')).toMatch(/option "notifications.webhooks\[0\].secret": Expected required property/);
-      expect(err(hook('      events: [on_completed]\n'))).toMatch(/option "notifications.webhooks\[0\].events\[0\]": must be one of "on_complete", "on_error", "on_timeout" \(got "on_completed"\); did you mean "on_complete"\?/);
+      expect(err('notifications:\n  webhooks:\n    - name: a\n      url: https://x.example\n')).toMatch(
+        /option "notifications.webhooks\[0\].secret": Expected required property/,
+      );
+      expect(err(hook('      events: [on_completed]\n'))).toMatch(
+        /option "notifications.webhooks\[0\].events\[0\]": must be one of "on_complete", "on_error", "on_timeout" \(got "on_completed"\); did you mean "on_complete"\?/,
+      );
       expect(err(hook('      events: [on_error, on_error]\n'))).toMatch(/option "notifications.webhooks\[0\].events"/);
       expect(err(hook('      secert: x\n'))).toMatch(/unknown option "notifications.webhooks\[0\].secert"; did you mean "secret"\?/);
       expect(err('notifications:\n  email: {}\n')).toMatch(/unknown option "notifications.email"/);
@@ -165,7 +208,9 @@ describe('configuration', () => {
     it('names the webhook, line and column of a payload template that does not compile', () => {
       const m = err(hook('      payload_template: |\n        {\n          "summary": "{{ agent_name | nope }}"\n        }\n'));
       expect(m).toMatch(/option "notifications.webhooks\[0\].payload_template": line 2, column \d+ of the template: .*nope/);
-      expect(err(hook('      payload_template: "{{ agent_name"\n'))).toMatch(/option "notifications.webhooks\[0\].payload_template": line 1, column \d+ of the template/);
+      expect(err(hook('      payload_template: "{{ agent_name"\n'))).toMatch(
+        /option "notifications.webhooks\[0\].payload_template": line 1, column \d+ of the template/,
+      );
     });
 
     it('never repeats a secret in an error message', () => {
@@ -181,24 +226,44 @@ describe('configuration', () => {
 
   describe('agents.default_runner', () => {
     const err = configError;
-    const runner = (lines: string) => `agents:\n  default_runner:\n${lines.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+    const runner = (lines: string) =>
+      `agents:\n  default_runner:\n${lines
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`;
 
     it('is unset by default, and takes a runner as an AGENT.md front matter gives it', () => {
       expect(loadConfig({ env: {} }).agents.default_runner).toBeUndefined();
-      const c = loadConfig({ file: yaml(runner('runner: http\nrunner_config:\n  url: https://agents.example.com/run\n  headers: {Authorization: "Bearer ${AGENT_TOKEN}"}')), env: { AGENT_TOKEN: 'tok-123' } });
-      expect(c.agents.default_runner).toEqual({ runner: 'http', runner_config: { url: 'https://agents.example.com/run', headers: { Authorization: 'Bearer tok-123' } } });
+      const c = loadConfig({
+        file: yaml(runner('runner: http\nrunner_config:\n  url: https://agents.example.com/run\n  headers: {Authorization: "Bearer ${AGENT_TOKEN}"}')),
+        env: { AGENT_TOKEN: 'tok-123' },
+      });
+      expect(c.agents.default_runner).toEqual({
+        runner: 'http',
+        runner_config: { url: 'https://agents.example.com/run', headers: { Authorization: 'Bearer tok-123' } },
+      });
       // An openai runner may leave the model to each agent's `model:`.
-      expect(loadConfig({ file: yaml(runner('runner: openai\nrunner_config: {base_url: "https://api.example.com/v1"}')), env: {} }).agents.default_runner?.runner).toBe('openai');
+      expect(
+        loadConfig({ file: yaml(runner('runner: openai\nrunner_config: {base_url: "https://api.example.com/v1"}')), env: {} }).agents.default_runner?.runner,
+      ).toBe('openai');
     });
 
     it('is checked as a front matter runner is, with the messages pointing at hookline.yaml', () => {
       const missing = err(runner('runner: command\nrunner_config: {args: [-p]}'));
-      expect(missing).toMatch(/hookline\.yaml is invalid:\n {2}- option "agents\.default_runner\.runner_config": missing required field "command" for runner "command"$/);
-      expect(err(runner('runner: command\nrunner_config: {command: x, arg: [-p]}'))).toMatch(/option "agents\.default_runner\.runner_config": unknown field "arg"; runner "command" takes command, args, cwd, env/);
-      expect(err(runner('runner: shell\nrunner_config: {command: x}'))).toMatch(/option "agents\.default_runner\.runner": must be one of "command", "http", "openai" \(got "shell"\)/);
+      expect(missing).toMatch(
+        /hookline\.yaml is invalid:\n {2}- option "agents\.default_runner\.runner_config": missing required field "command" for runner "command"$/,
+      );
+      expect(err(runner('runner: command\nrunner_config: {command: x, arg: [-p]}'))).toMatch(
+        /option "agents\.default_runner\.runner_config": unknown field "arg"; runner "command" takes command, args, cwd, env/,
+      );
+      expect(err(runner('runner: shell\nrunner_config: {command: x}'))).toMatch(
+        /option "agents\.default_runner\.runner": must be one of "command", "http", "openai" \(got "shell"\)/,
+      );
       expect(err(runner('runner: command'))).toMatch(/option "agents\.default_runner\.runner_config"/);
       expect(err(runner('runner: command\nrunner_config: {command: x}\nmodel: m'))).toMatch(/unknown option "agents\.default_runner\.model"/);
-      expect(err(runner('runner: http\nrunner_config: {url: "ftp://x.example"}'))).toMatch(/option "agents\.default_runner\.runner_config\.url": must use http or https, not ftp/);
+      expect(err(runner('runner: http\nrunner_config: {url: "ftp://x.example"}'))).toMatch(
+        /option "agents\.default_runner\.runner_config\.url": must use http or https, not ftp/,
+      );
       // The SSRF guard of delivery.allow_networks, as for agents saved through the API.
       const loopback = runner('runner: http\nrunner_config: {url: "http://127.0.0.1:9000/run"}');
       expect(err(loopback)).toMatch(/option "agents\.default_runner\.runner_config\.url": is not allowed: .*delivery\.allow_networks/);

@@ -39,7 +39,8 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 
 function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(from)) {
-    if (v && typeof v === 'object' && !Array.isArray(v) && into[k] && typeof into[k] === 'object') deepMerge(into[k] as Record<string, unknown>, v as Record<string, unknown>);
+    if (v && typeof v === 'object' && !Array.isArray(v) && into[k] && typeof into[k] === 'object')
+      deepMerge(into[k] as Record<string, unknown>, v as Record<string, unknown>);
     else into[k] = v;
   }
   return into;
@@ -62,13 +63,21 @@ export function readConfig(opts: LoadOptions = {}): { raw: Record<string, unknow
       if (err instanceof ConfigError) throw err;
       throw new ConfigError(`${file} is not valid YAML: ${(err as Error).message}`);
     }
-    if (parsed != null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ConfigError(`${file} must hold a mapping of options (see docs/configuration.md).`);
+    if (parsed != null && (typeof parsed !== 'object' || Array.isArray(parsed)))
+      throw new ConfigError(`${file} must hold a mapping of options (see docs/configuration.md).`);
     raw = (parsed as Record<string, unknown>) ?? {};
   }
   for (const [name, spec] of Object.entries(ENV_VARS)) {
     const v = env[name];
     if (v === undefined || v === '') continue;
-    const value = spec.list ? v.split(',').map((s) => s.trim()).filter(Boolean) : spec.number && /^\d+$/.test(v) ? Number(v) : v;
+    const value = spec.list
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : spec.number && /^\d+$/.test(v)
+        ? Number(v)
+        : v;
     setPath(raw, spec.path, value);
   }
   if (opts.overrides) deepMerge(raw, structuredClone(opts.overrides));
@@ -91,7 +100,12 @@ export function validateConfigShape(raw: Record<string, unknown>, source = 'conf
   });
   const problems = errors.slice(0, 10).map((e) => {
     // JSON pointer to `a.b[0].c`, the way users read it.
-    const key = e.path.replace(/^\//, '').split('/').filter(Boolean).reduce((s, seg) => (/^\d+$/.test(seg) ? `${s}[${seg}]` : s ? `${s}.${seg}` : seg), '') || '(root)';
+    const key =
+      e.path
+        .replace(/^\//, '')
+        .split('/')
+        .filter(Boolean)
+        .reduce((s, seg) => (/^\d+$/.test(seg) ? `${s}[${seg}]` : s ? `${s}.${seg}` : seg), '') || '(root)';
     const schema = e.schema as { description?: string; secret?: boolean; properties?: Record<string, unknown>; anyOf?: { const?: unknown }[] };
     if (e.message.includes('Unexpected property')) {
       const name = e.path.split('/').pop() ?? '';

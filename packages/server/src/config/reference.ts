@@ -1,7 +1,13 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ConfigSchema, ENV_VARS } from './schema.js';
 
-interface Row { key: string; type: string; def: string; env: string; description: string }
+interface Row {
+  key: string;
+  type: string;
+  def: string;
+  env: string;
+  description: string;
+}
 
 function typeOf(s: TSchema): string {
   if (s.anyOf) return (s.anyOf as TSchema[]).map((x) => JSON.stringify(x.const)).join(' \\| ');

@@ -9,7 +9,10 @@ import { DEFAULT_AGENT_TIMEOUT_SECONDS, NOTIFY_EVENTS, RUNNERS, WEBHOOK_NAME_PAT
 const Duration = (def: string, description: string) =>
   Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$', default: def, description: `${description} A duration such as "30s", "2m", "1h".` });
 
-const NotifyEventSchema = Type.Union(NOTIFY_EVENTS.map((e) => Type.Literal(e)), { description: 'A run event: on_complete (finished), on_error (failed) or on_timeout (ran out of time).' });
+const NotifyEventSchema = Type.Union(
+  NOTIFY_EVENTS.map((e) => Type.Literal(e)),
+  { description: 'A run event: on_complete (finished), on_error (failed) or on_timeout (ran out of time).' },
+);
 
 /**
  * The `notifications:` block of hookline.yaml: Slack and named outbound webhooks told about runs
@@ -21,25 +24,74 @@ const NotificationsSchema = Type.Object(
     slack: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'Send Slack notifications when agent runs complete, fail or time out (see docs/slack.md).' }),
-        bot_token: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Slack bot token (`xoxb-…`) used with chat.postMessage (`HOOKLINE_SLACK_BOT_TOKEN`). A secret: never logged or shown in errors; prefer the environment variable or `${NAME}` over writing it in the file. Needed unless `default_channel` is an incoming-webhook URL.' })),
-        default_channel: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Where agents without their own notification rules are announced: a channel name with or without `#` (`#alerts`), a channel id (`C0123ABCD`), or an incoming-webhook URL (`https://hooks.slack.com/services/…`, which needs no bot token; treated as a secret).' })),
-        templates_dir: Type.Optional(Type.String({ minLength: 1, description: 'Directory of Block Kit templates (`.json.j2`). For an event the first that exists is used: `{templates_dir}/{agent_name}/{event_type}.json.j2`, then `{templates_dir}/{event_type}.json.j2`, then the built-in template. Relative paths are from the working directory.' })),
-        api_base_url: Type.String({ minLength: 1, default: 'https://slack.com/api', description: 'Base URL of the Slack Web API (`chat.postMessage` is appended). Change it only to point at a Slack-compatible stand-in, e.g. in tests.' }),
+        bot_token: Type.Optional(
+          Type.String({
+            minLength: 1,
+            secret: true,
+            description:
+              'Slack bot token (`xoxb-…`) used with chat.postMessage (`HOOKLINE_SLACK_BOT_TOKEN`). A secret: never logged or shown in errors; prefer the environment variable or `${NAME}` over writing it in the file. Needed unless `default_channel` is an incoming-webhook URL.',
+          }),
+        ),
+        default_channel: Type.Optional(
+          Type.String({
+            minLength: 1,
+            secret: true,
+            description:
+              'Where agents without their own notification rules are announced: a channel name with or without `#` (`#alerts`), a channel id (`C0123ABCD`), or an incoming-webhook URL (`https://hooks.slack.com/services/…`, which needs no bot token; treated as a secret).',
+          }),
+        ),
+        templates_dir: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              'Directory of Block Kit templates (`.json.j2`). For an event the first that exists is used: `{templates_dir}/{agent_name}/{event_type}.json.j2`, then `{templates_dir}/{event_type}.json.j2`, then the built-in template. Relative paths are from the working directory.',
+          }),
+        ),
+        api_base_url: Type.String({
+          minLength: 1,
+          default: 'https://slack.com/api',
+          description: 'Base URL of the Slack Web API (`chat.postMessage` is appended). Change it only to point at a Slack-compatible stand-in, e.g. in tests.',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
     webhooks: Type.Array(
       Type.Object(
         {
-          name: Type.String({ pattern: WEBHOOK_NAME_PATTERN, description: 'Unique name of this webhook, which agents\' notification rules use as `target` (1–64 letters, digits, `_`, `.` or `-`).' }),
-          url: Type.String({ minLength: 1, description: 'Absolute http(s) URL the notification is POSTed to (no user:password in it). Private and loopback addresses are refused unless listed in `delivery.allow_networks`.' }),
-          secret: Type.String({ minLength: 1, secret: true, description: 'Signs each request: `X-AgentGateway-Signature` is the hex HMAC-SHA256 of `"{timestamp}.{body}"`, with `X-AgentGateway-Timestamp`. A secret: never logged or shown in errors; `${NAME}` reads it from the environment.' }),
-          events: Type.Array(NotifyEventSchema, { uniqueItems: true, default: [...NOTIFY_EVENTS], description: 'Events this webhook receives: `on_complete`, `on_error`, `on_timeout`.' }),
-          payload_template: Type.Optional(Type.String({ description: 'Template of the JSON body (Jinja2-style, values JSON-escaped), with the notification variables (`agent_name`, `event`, `execution_id`, `session_id`, `output`, `error`, `timestamp`). Unset: a default JSON body. Checked at start.' })),
+          name: Type.String({
+            pattern: WEBHOOK_NAME_PATTERN,
+            description: "Unique name of this webhook, which agents' notification rules use as `target` (1–64 letters, digits, `_`, `.` or `-`).",
+          }),
+          url: Type.String({
+            minLength: 1,
+            description:
+              'Absolute http(s) URL the notification is POSTed to (no user:password in it). Private and loopback addresses are refused unless listed in `delivery.allow_networks`.',
+          }),
+          secret: Type.String({
+            minLength: 1,
+            secret: true,
+            description:
+              'Signs each request: `X-AgentGateway-Signature` is the hex HMAC-SHA256 of `"{timestamp}.{body}"`, with `X-AgentGateway-Timestamp`. A secret: never logged or shown in errors; `${NAME}` reads it from the environment.',
+          }),
+          events: Type.Array(NotifyEventSchema, {
+            uniqueItems: true,
+            default: [...NOTIFY_EVENTS],
+            description: 'Events this webhook receives: `on_complete`, `on_error`, `on_timeout`.',
+          }),
+          payload_template: Type.Optional(
+            Type.String({
+              description:
+                'Template of the JSON body (Jinja2-style, values JSON-escaped), with the notification variables (`agent_name`, `event`, `execution_id`, `session_id`, `output`, `error`, `timestamp`). Unset: a default JSON body. Checked at start.',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
-      { default: [], description: 'Outbound webhooks told about agent runs (see docs/notifications.md), each a mapping of `name`, `url`, `secret`, `events` and `payload_template`; names must be unique.' },
+      {
+        default: [],
+        description:
+          'Outbound webhooks told about agent runs (see docs/notifications.md), each a mapping of `name`, `url`, `secret`, `events` and `payload_template`; names must be unique.',
+      },
     ),
   },
   { default: {}, additionalProperties: false },
@@ -52,15 +104,20 @@ const NotificationsSchema = Type.Object(
  */
 const DefaultRunnerSchema = Type.Object(
   {
-    runner: Type.Union(RUNNERS.map((r) => Type.Literal(r)), { description: 'The runner kind, as `runner:` in an AGENT.md: `command`, `http` or `openai` (see docs/agents-and-triggers.md).' }),
+    runner: Type.Union(
+      RUNNERS.map((r) => Type.Literal(r)),
+      { description: 'The runner kind, as `runner:` in an AGENT.md: `command`, `http` or `openai` (see docs/agents-and-triggers.md).' },
+    ),
     runner_config: Type.Record(Type.String(), Type.Unknown(), {
       secret: true,
-      description: "The runner's settings, as `runner_config:` in an AGENT.md (e.g. `{command: ./run.sh}`, `{url: …, headers: …}`, `{base_url: …, model: …, api_key: …}`), checked the same way at start. Secrets in it (env values, header values, `api_key`) are stored encrypted with each agent and never shown; `${NAME}` reads them from the environment. An `openai` runner without `model` uses each agent's `model:`.",
+      description:
+        "The runner's settings, as `runner_config:` in an AGENT.md (e.g. `{command: ./run.sh}`, `{url: …, headers: …}`, `{base_url: …, model: …, api_key: …}`), checked the same way at start. Secrets in it (env values, header values, `api_key`) are stored encrypted with each agent and never shown; `${NAME}` reads them from the environment. An `openai` runner without `model` uses each agent's `model:`.",
     }),
   },
   {
     additionalProperties: false,
-    description: 'The runner of AGENT.md agents whose front matter has neither `runner` nor `runner_config`, e.g. agents that give only a `name` and `notifications`. Resolved as the files load: each such agent is stored with, and the API shows, the runner it will use. A reload (SIGHUP, `POST /api/v1/agents/reload`) re-reads this option from the configuration file and updates those agents. Agents created through the API always name their own runner. Unset: such a file is an error that shows the two lines to add.',
+    description:
+      'The runner of AGENT.md agents whose front matter has neither `runner` nor `runner_config`, e.g. agents that give only a `name` and `notifications`. Resolved as the files load: each such agent is stored with, and the API shows, the runner it will use. A reload (SIGHUP, `POST /api/v1/agents/reload`) re-reads this option from the configuration file and updates those agents. Agents created through the API always name their own runner. Unset: such a file is an error that shows the two lines to add.',
   },
 );
 
@@ -73,43 +130,119 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1', description: 'Address the API listens on. Use 0.0.0.0 to accept connections from other machines.' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8787, description: 'TCP port of the API. 0 picks a free port.' }),
-        body_limit_bytes: Type.Integer({ minimum: 1024, maximum: 104_857_600, default: 1_048_576, description: 'Largest accepted request body; larger bodies get 413.' }),
+        body_limit_bytes: Type.Integer({
+          minimum: 1024,
+          maximum: 104_857_600,
+          default: 1_048_576,
+          description: 'Largest accepted request body; larger bodies get 413.',
+        }),
         role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker'), Type.Literal('scheduler')], {
           default: 'all',
-          description: 'What this process does: `api` serves HTTP only; `worker` runs agents, delivers and fires schedules; `scheduler` runs only the scheduler (cron ticks), which also runs in `all` and `worker`; `all` does everything. Several processes need PostgreSQL; each tick fires once across them.',
+          description:
+            'What this process does: `api` serves HTTP only; `worker` runs agents, delivers and fires schedules; `scheduler` runs only the scheduler (cron ticks), which also runs in `all` and `worker`; `all` does everything. Several processes need PostgreSQL; each tick fires once across them.',
         }),
       },
       { default: {}, additionalProperties: false },
     ),
     database: Type.Object(
       {
-        url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL (`HOOKLINE_DATABASE_URL`). Unset: the embedded SQLite database in `data_dir`.' })),
-        pool_size: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'PostgreSQL connections per process for API requests, publishing and everything else but the delivery engine.' }),
-        prepare_statements: Type.Boolean({ default: true, description: 'PostgreSQL: prepare the statements of a publish once per connection instead of planning them at every call. Turn off behind a connection pooler that cannot keep prepared statements (PgBouncer before 1.21, or in transaction mode without `max_prepared_statements`).' }),
-        engine_pool_size: Type.Integer({ minimum: 1, maximum: 50, default: 4, description: "PostgreSQL connections per process of the delivery engine's own pool (claims, lease renewals, results), so intake cannot starve delivery. Only `all` and `worker` processes open them." }),
+        url: Type.Optional(
+          Type.String({
+            pattern: '^postgres(ql)?://',
+            description: 'PostgreSQL connection URL (`HOOKLINE_DATABASE_URL`). Unset: the embedded SQLite database in `data_dir`.',
+          }),
+        ),
+        pool_size: Type.Integer({
+          minimum: 1,
+          maximum: 200,
+          default: 10,
+          description: 'PostgreSQL connections per process for API requests, publishing and everything else but the delivery engine.',
+        }),
+        prepare_statements: Type.Boolean({
+          default: true,
+          description:
+            'PostgreSQL: prepare the statements of a publish once per connection instead of planning them at every call. Turn off behind a connection pooler that cannot keep prepared statements (PgBouncer before 1.21, or in transaction mode without `max_prepared_statements`).',
+        }),
+        engine_pool_size: Type.Integer({
+          minimum: 1,
+          maximum: 50,
+          default: 4,
+          description:
+            "PostgreSQL connections per process of the delivery engine's own pool (claims, lease renewals, results), so intake cannot starve delivery. Only `all` and `worker` processes open them.",
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
     security: Type.Object(
       {
-        master_key: Type.Optional(Type.String({ secret: true, description: 'Key that encrypts secrets at rest: 64 hex characters or base64 of 32 bytes (`HOOKLINE_MASTER_KEY`). Unset: a key file `master.key` (mode 0600) in `data_dir`, generated on first start.' })),
-        previous_master_keys: Type.Array(Type.String({ secret: true }), { default: [], secret: true, description: 'Older master keys still accepted for decryption while secrets are re-encrypted (`HOOKLINE_PREVIOUS_MASTER_KEYS`, comma-separated).' }),
-        admin_key: Type.Optional(Type.String({ secret: true, pattern: '^hl_sk_[A-Za-z0-9_-]{16,128}$', description: 'An admin API key to install at start, for automation (`HOOKLINE_ADMIN_KEY`). Must look like `hl_sk_` followed by 16–128 letters, digits, `-` or `_`.' })),
+        master_key: Type.Optional(
+          Type.String({
+            secret: true,
+            description:
+              'Key that encrypts secrets at rest: 64 hex characters or base64 of 32 bytes (`HOOKLINE_MASTER_KEY`). Unset: a key file `master.key` (mode 0600) in `data_dir`, generated on first start.',
+          }),
+        ),
+        previous_master_keys: Type.Array(Type.String({ secret: true }), {
+          default: [],
+          secret: true,
+          description: 'Older master keys still accepted for decryption while secrets are re-encrypted (`HOOKLINE_PREVIOUS_MASTER_KEYS`, comma-separated).',
+        }),
+        admin_key: Type.Optional(
+          Type.String({
+            secret: true,
+            pattern: '^hl_sk_[A-Za-z0-9_-]{16,128}$',
+            description:
+              'An admin API key to install at start, for automation (`HOOKLINE_ADMIN_KEY`). Must look like `hl_sk_` followed by 16–128 letters, digits, `-` or `_`.',
+          }),
+        ),
       },
       { default: {}, additionalProperties: false },
     ),
     delivery: Type.Object(
       {
-        allow_networks: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'CIDRs or host names that outbound deliveries may reach even though they are loopback/private/link-local (e.g. `10.0.0.0/8`, `hooks.internal`). Everything else non-public is refused.' }),
+        allow_networks: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description:
+            'CIDRs or host names that outbound deliveries may reach even though they are loopback/private/link-local (e.g. `10.0.0.0/8`, `hooks.internal`). Everything else non-public is refused.',
+        }),
         max_in_flight: Type.Integer({ minimum: 1, maximum: 10_000, default: 256, description: 'Most requests one worker process has open at once.' }),
-        per_endpoint_in_flight: Type.Integer({ minimum: 1, maximum: 1000, default: 16, description: 'Most requests open to one endpoint at once, so a slow endpoint cannot starve the others.' }),
-        send_threads: Type.Integer({ minimum: 0, maximum: 64, default: 1, description: 'Worker threads that send webhook requests, so the HTTP client runs on another core than the dispatcher and its database writes. 0 sends from the main thread (`HOOKLINE_SEND_THREADS`).' }),
+        per_endpoint_in_flight: Type.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 16,
+          description: 'Most requests open to one endpoint at once, so a slow endpoint cannot starve the others.',
+        }),
+        send_threads: Type.Integer({
+          minimum: 0,
+          maximum: 64,
+          default: 1,
+          description:
+            'Worker threads that send webhook requests, so the HTTP client runs on another core than the dispatcher and its database writes. 0 sends from the main thread (`HOOKLINE_SEND_THREADS`).',
+        }),
         batch_size: Type.Integer({ minimum: 1, maximum: 5000, default: 256, description: 'Deliveries claimed per database round trip.' }),
         lease: Duration('60s', 'How long a claimed delivery belongs to its worker; after that another worker may take it (a crashed worker loses nothing).'),
-        poll_interval: Duration('1s', 'How often an idle worker looks for due deliveries, as a safety net: new deliveries wake workers at once and retries at their due time (on PostgreSQL, in every process), so the poll only finds what those wake-ups missed, e.g. while the database connection was lost.'),
-        retry_schedule: Type.Array(Duration('30s', 'One delay.'), { minItems: 0, maxItems: 20, default: ['30s', '2m', '10m', '1h', '4h'], description: 'Delays before each retry of a failed endpoint delivery. After the last, the delivery is `failed`.' }),
-        jitter: Type.Number({ minimum: 0, maximum: 1, default: 0.1, description: 'Random extra delay as a fraction of each retry delay (0.1: up to 10% later), so a recovered receiver is not stampeded.' }),
-        auto_disable_after: Type.Integer({ minimum: 1, maximum: 100_000, default: 50, description: 'Consecutive failed attempts after which an endpoint is disabled.' }),
+        poll_interval: Duration(
+          '1s',
+          'How often an idle worker looks for due deliveries, as a safety net: new deliveries wake workers at once and retries at their due time (on PostgreSQL, in every process), so the poll only finds what those wake-ups missed, e.g. while the database connection was lost.',
+        ),
+        retry_schedule: Type.Array(Duration('30s', 'One delay.'), {
+          minItems: 0,
+          maxItems: 20,
+          default: ['30s', '2m', '10m', '1h', '4h'],
+          description: 'Delays before each retry of a failed endpoint delivery. After the last, the delivery is `failed`.',
+        }),
+        jitter: Type.Number({
+          minimum: 0,
+          maximum: 1,
+          default: 0.1,
+          description: 'Random extra delay as a fraction of each retry delay (0.1: up to 10% later), so a recovered receiver is not stampeded.',
+        }),
+        auto_disable_after: Type.Integer({
+          minimum: 1,
+          maximum: 100_000,
+          default: 50,
+          description: 'Consecutive failed attempts after which an endpoint is disabled.',
+        }),
         max_retry_after: Duration('1h', 'Longest `Retry-After` from a receiver that is honoured as given; longer values are capped to this.'),
         rotation_grace: Duration('24h', 'Default time the previous secret keeps signing after a rotation.'),
       },
@@ -117,22 +250,41 @@ export const ConfigSchema = Type.Object(
     ),
     agents: Type.Object(
       {
-        dir: Type.String({ default: 'agents', description: 'Directory of agent files, one folder per agent holding an AGENT.md (YAML front matter + prompt). Relative paths are from the working directory. Loaded at start and on SIGHUP; a missing directory means no file agents (`HOOKLINE_AGENTS_DIR`).' }),
+        dir: Type.String({
+          default: 'agents',
+          description:
+            'Directory of agent files, one folder per agent holding an AGENT.md (YAML front matter + prompt). Relative paths are from the working directory. Loaded at start and on SIGHUP; a missing directory means no file agents (`HOOKLINE_AGENTS_DIR`).',
+        }),
         default_runner: Type.Optional(DefaultRunnerSchema),
-        default_timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, default: DEFAULT_AGENT_TIMEOUT_SECONDS, description: 'How long a run may take, in seconds, when its agent sets no `timeout_seconds` (AGENT.md or API); past it the run ends as `timeout`. Applies when an agent is created or its file is loaded.' }),
+        default_timeout_seconds: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          default: DEFAULT_AGENT_TIMEOUT_SECONDS,
+          description:
+            'How long a run may take, in seconds, when its agent sets no `timeout_seconds` (AGENT.md or API); past it the run ends as `timeout`. Applies when an agent is created or its file is loaded.',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
     runs: Type.Object(
       {
-        lease: Duration('30s', 'How long a running run belongs to the worker process running it; the process renews the lease while it lives. A run whose lease has ended (its process died) is recorded as failed, not retried, when a worker next starts.'),
-        poll_interval: Duration('1s', 'How often a worker looks for queued runs and renews its leases (at least three times per `runs.lease`), as a safety net: a run queued in this process starts at once.'),
+        lease: Duration(
+          '30s',
+          'How long a running run belongs to the worker process running it; the process renews the lease while it lives. A run whose lease has ended (its process died) is recorded as failed, not retried, when a worker next starts.',
+        ),
+        poll_interval: Duration(
+          '1s',
+          'How often a worker looks for queued runs and renews its leases (at least three times per `runs.lease`), as a safety net: a run queued in this process starts at once.',
+        ),
       },
       { default: {}, additionalProperties: false },
     ),
     schedules: Type.Object(
       {
-        poll_interval: Duration('1s', 'Longest time the scheduler sleeps between looks at the schedules; it otherwise wakes at the nearest due tick, and at once when this process changes a schedule.'),
+        poll_interval: Duration(
+          '1s',
+          'Longest time the scheduler sleeps between looks at the schedules; it otherwise wakes at the nearest due tick, and at once when this process changes a schedule.',
+        ),
         batch_size: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Due schedules read per database round trip while firing ticks.' }),
       },
       { default: {}, additionalProperties: false },
@@ -140,34 +292,78 @@ export const ConfigSchema = Type.Object(
     retention: Type.Object(
       {
         attempts: Duration('30d', 'Attempt records older than this are deleted.'),
-        events: Duration('30d', 'Events older than this are deleted with their finished deliveries; an event with a pending delivery is kept until it finishes.'),
+        events: Duration(
+          '30d',
+          'Events older than this are deleted with their finished deliveries; an event with a pending delivery is kept until it finishes.',
+        ),
         interval: Duration('1h', 'How often a worker prunes.'),
-        batch_size: Type.Integer({ minimum: 10, maximum: 100_000, default: 1000, description: 'Rows deleted per statement, so pruning never holds long locks.' }),
+        batch_size: Type.Integer({
+          minimum: 10,
+          maximum: 100_000,
+          default: 1000,
+          description: 'Rows deleted per statement, so pruning never holds long locks.',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
     stream: Type.Object(
       {
-        max_connections: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'Most live-stream WebSocket connections (`/api/v1/stream`) one process holds; past that a new one is closed with 1013 (try again later); 0 refuses every connection.' }),
+        max_connections: Type.Integer({
+          minimum: 0,
+          maximum: 100_000,
+          default: 1000,
+          description:
+            'Most live-stream WebSocket connections (`/api/v1/stream`) one process holds; past that a new one is closed with 1013 (try again later); 0 refuses every connection.',
+        }),
         max_subscriptions: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Most subscriptions one live-stream connection may hold.' }),
-        send_buffer_bytes: Type.Integer({ minimum: 16_384, maximum: 67_108_864, default: 1_048_576, description: 'Bytes a live-stream connection may have waiting to be sent; past that its messages are dropped (and counted) until it catches up, then it gets a `dropped` notice.' }),
-        ping_interval: Duration('30s', 'How often the server pings each live-stream connection; one that has not answered the previous ping by then is closed.'),
-        auth_timeout: Duration('5s', 'How long a live-stream connection without an `Authorization` header has to send its `auth` message before it is closed with 4401.'),
+        send_buffer_bytes: Type.Integer({
+          minimum: 16_384,
+          maximum: 67_108_864,
+          default: 1_048_576,
+          description:
+            'Bytes a live-stream connection may have waiting to be sent; past that its messages are dropped (and counted) until it catches up, then it gets a `dropped` notice.',
+        }),
+        ping_interval: Duration(
+          '30s',
+          'How often the server pings each live-stream connection; one that has not answered the previous ping by then is closed.',
+        ),
+        auth_timeout: Duration(
+          '5s',
+          'How long a live-stream connection without an `Authorization` header has to send its `auth` message before it is closed with 4401.',
+        ),
       },
       { default: {}, additionalProperties: false },
     ),
     inspector: Type.Object(
       {
-        enabled: Type.Boolean({ default: true, description: 'Serve the Inspector\'s capture URLs `/inspect/{bin}` (request bins for testing callbacks, post-actions and endpoints; see docs/inspector.md). When false they answer 404; the bins API under `/api/v1/inspector` still works.' }),
-        max_requests_per_bin: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Captured requests kept per bin; each new one past this drops the oldest.' }),
-        max_body_bytes: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 65_536, description: 'Bytes of a captured body that are stored; a longer body is stored cut, with `body_truncated: true` and its full `size_bytes`. Bodies over `server.body_limit_bytes` are refused with 413.' }),
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            "Serve the Inspector's capture URLs `/inspect/{bin}` (request bins for testing callbacks, post-actions and endpoints; see docs/inspector.md). When false they answer 404; the bins API under `/api/v1/inspector` still works.",
+        }),
+        max_requests_per_bin: Type.Integer({
+          minimum: 1,
+          maximum: 10_000,
+          default: 100,
+          description: 'Captured requests kept per bin; each new one past this drops the oldest.',
+        }),
+        max_body_bytes: Type.Integer({
+          minimum: 1024,
+          maximum: 1_048_576,
+          default: 65_536,
+          description:
+            'Bytes of a captured body that are stored; a longer body is stored cut, with `body_truncated: true` and its full `size_bytes`. Bodies over `server.body_limit_bytes` are refused with 413.',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
     notifications: NotificationsSchema,
     log: Type.Object(
       {
-        level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }),
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info', description: 'Log level.' },
+        ),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -105,18 +105,20 @@ describe('SecretBox', () => {
   it('wrong key with the same id reports tampering', () => {
     const sealed = new SecretBox([a]).seal(plaintext);
     const impostor = { id: a.id, key: randomBytes(32) };
-    expect(() => new SecretBox([impostor]).open(sealed)).toThrow(
-      'secret box: ciphertext was tampered with or the key is wrong',
-    );
+    expect(() => new SecretBox([impostor]).open(sealed)).toThrow('secret box: ciphertext was tampered with or the key is wrong');
   });
 
   it('validates its keys', () => {
     expect(() => new SecretBox([])).toThrow(/at least one/);
     expect(() => new SecretBox([{ id: 'k1', key: randomBytes(16) }])).toThrow(/32 bytes/);
     expect(() => new SecretBox([{ id: 'a.b', key: randomBytes(32) }])).toThrow(/key ids/);
-    expect(() => new SecretBox([{ id: 'k', key: randomBytes(32) }, { id: 'k', key: randomBytes(32) }])).toThrow(
-      /share id/,
-    );
+    expect(
+      () =>
+        new SecretBox([
+          { id: 'k', key: randomBytes(32) },
+          { id: 'k', key: randomBytes(32) },
+        ]),
+    ).toThrow(/share id/);
   });
 });
 
@@ -203,9 +205,7 @@ describe('loadMasterKeys', () => {
     expect(res.keys.map((k) => k.id)).toEqual([keyIdFor(cur), keyIdFor(prev)]);
     expect(fs.existsSync(keyFile)).toBe(false);
     expect(() => loadMasterKeys({ envKey: 'nope', keyFile })).toThrow(/environment.*openssl/);
-    expect(() => loadMasterKeys({ envKey: cur.toString('hex'), previousKeys: ['x'], keyFile })).toThrow(
-      /previous master key #1/,
-    );
+    expect(() => loadMasterKeys({ envKey: cur.toString('hex'), previousKeys: ['x'], keyFile })).toThrow(/previous master key #1/);
   });
 });
 
@@ -247,8 +247,7 @@ describe('signing: standard', () => {
   const body = JSON.stringify({ type: 'run.completed', data: { ok: true } });
   const msgId = 'msg_01JQ8X5K2M3N4P5R6S7T8V9W';
   const now = () => Math.floor(Date.now() / 1000);
-  const lower = (h: Record<string, string>) =>
-    Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+  const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
   it('emits the spec headers and matches an independent HMAC', () => {
     const secret = generateWebhookSecret();
@@ -275,8 +274,7 @@ describe('signing: standard', () => {
     const h = signatureHeaders('standard', { msgId, timestampSec: now(), body, secrets: [newSecret, oldSecret] });
     const parts = h['webhook-signature']!.split(' ');
     expect(parts).toHaveLength(2);
-    const single = (s: string) =>
-      signatureHeaders('standard', { msgId, timestampSec: now(), body, secrets: [s] })['webhook-signature'];
+    const single = (s: string) => signatureHeaders('standard', { msgId, timestampSec: now(), body, secrets: [s] })['webhook-signature'];
     expect(parts).toEqual([single(newSecret), single(oldSecret)]);
     for (const secret of [oldSecret, newSecret]) {
       expect(() => new StandardWebhook(secret).verify(body, h)).not.toThrow();
@@ -320,10 +318,8 @@ describe('signing: single-signature schemes', () => {
   const ts = 1_767_225_600;
   const secret = 'my-shared-secret';
   const hex = (key: string, data: string) => createHmac('sha256', Buffer.from(key, 'utf8')).update(data).digest('hex');
-  const sign = (scheme: (typeof SIGNING_SCHEMES)[number], secrets: string[]) =>
-    signatureHeaders(scheme, { msgId: 'msg_1', timestampSec: ts, body, secrets });
-  const lower = (h: Record<string, string>) =>
-    Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+  const sign = (scheme: (typeof SIGNING_SCHEMES)[number], secrets: string[]) => signatureHeaders(scheme, { msgId: 'msg_1', timestampSec: ts, body, secrets });
+  const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
   it('lists all schemes', () => {
     expect([...SIGNING_SCHEMES]).toEqual(['standard', 'x-signature', 'agentgateway', 'github', 'callback']);
@@ -384,16 +380,13 @@ describe('signing: single-signature schemes', () => {
   it('verifySignature rejects wrong secrets, altered bodies and stale agentgateway timestamps', () => {
     for (const scheme of ['x-signature', 'agentgateway', 'github', 'callback'] as const) {
       const headers = lower(sign(scheme, [secret]));
-      const v = (over: Partial<Parameters<typeof verifySignature>[1]>) =>
-        verifySignature(scheme, { headers, body, secret, nowSec: ts, ...over });
+      const v = (over: Partial<Parameters<typeof verifySignature>[1]>) => verifySignature(scheme, { headers, body, secret, nowSec: ts, ...over });
       expect(v({})).toBe(true);
       expect(v({ secret: secret + 'x' })).toBe(false);
       expect(v({ body: body + ' ' })).toBe(false);
       expect(v({ headers: {} })).toBe(false);
       // Upper-case hex from a proxy that rewrites headers still verifies.
-      expect(v({ headers: Object.fromEntries(Object.entries(headers).map(([k, x]) => [k, x.toUpperCase()])) })).toBe(
-        true,
-      );
+      expect(v({ headers: Object.fromEntries(Object.entries(headers).map(([k, x]) => [k, x.toUpperCase()])) })).toBe(true);
     }
     const ag = lower(sign('agentgateway', [secret]));
     expect(verifySignature('agentgateway', { headers: ag, body, secret, nowSec: ts + 301 })).toBe(false);

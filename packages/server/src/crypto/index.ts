@@ -1,12 +1,7 @@
 export { SecretBox, keyIdFor, parseMasterKey, type MasterKey } from './secret-box.js';
 export { loadMasterKeys, type LoadMasterKeysOptions } from './master-key.js';
 export { generateApiKey, hashApiKey, looksLikeApiKey, type GeneratedApiKey } from './api-keys.js';
-export {
-  generateWebhookSecret,
-  isStandardWebhookSecret,
-  standardSecretKey,
-  WEBHOOK_SECRET_PREFIX,
-} from './webhook-secrets.js';
+export { generateWebhookSecret, isStandardWebhookSecret, standardSecretKey, WEBHOOK_SECRET_PREFIX } from './webhook-secrets.js';
 export {
   NEXT_SIGNATURE_HEADER,
   safeEqual,
@@ -17,4 +12,3 @@ export {
   type SigningScheme,
   type VerifyInput,
 } from './signing.js';
-

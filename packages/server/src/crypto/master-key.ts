@@ -65,10 +65,7 @@ function readOrCreateKeyFile(file: string): { key: Buffer; generated: boolean } 
   // POSIX permission bits mean little on Windows, where this check would always fail.
   if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
     const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    throw new Error(
-      `master key file ${file} is accessible by group/other (mode ${mode}); ` +
-        `restrict it with: chmod 600 ${file}`,
-    );
+    throw new Error(`master key file ${file} is accessible by group/other (mode ${mode}); ` + `restrict it with: chmod 600 ${file}`);
   }
   return { key: parseLabelled(fs.readFileSync(file, 'utf8'), `master key file ${file}`), generated: false };
 }

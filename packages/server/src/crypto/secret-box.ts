@@ -15,9 +15,7 @@ const KEY_BYTES = 32;
 const KEY_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 const TAMPERED = 'secret box: ciphertext was tampered with or the key is wrong';
-const KEY_FORMATS =
-  'master key must be 32 bytes written as 64 hex characters or as base64/base64url; ' +
-  'generate one with `openssl rand -hex 32`';
+const KEY_FORMATS = 'master key must be 32 bytes written as 64 hex characters or as base64/base64url; ' + 'generate one with `openssl rand -hex 32`';
 
 /** First 8 hex chars of sha256(key): identifies a key without revealing it. */
 export function keyIdFor(key: Buffer): string {

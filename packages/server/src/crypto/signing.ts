@@ -138,9 +138,7 @@ export function verifySignature(scheme: SigningScheme, input: VerifyInput): bool
     const sigs = h['webhook-signature'];
     if (!id || !sigs || !freshTimestamp(ts, nowSec, toleranceSec)) return false;
     const expected = standardSig(secret, id, ts as string, body);
-    return sigs
-      .split(' ')
-      .some((entry) => entry.startsWith('v1,') && safeEqual(entry.slice(3), expected));
+    return sigs.split(' ').some((entry) => entry.startsWith('v1,') && safeEqual(entry.slice(3), expected));
   }
   let ts = '';
   const tsHeader = TIMESTAMP_HEADER[scheme];

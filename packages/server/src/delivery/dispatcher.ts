@@ -128,9 +128,14 @@ export class Dispatcher implements DeliveryHandoff {
       this.timer.unref();
     };
     tick();
-    this.renewTimer = setInterval(() => {
-      void this.renewLeases().catch((err) => this.options.log.error({ err }, 'delivery: renewing leases failed; a long request may be claimed again when its lease ends'));
-    }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
+    this.renewTimer = setInterval(
+      () => {
+        void this.renewLeases().catch((err) =>
+          this.options.log.error({ err }, 'delivery: renewing leases failed; a long request may be claimed again when its lease ends'),
+        );
+      },
+      Math.max(10, Math.floor(this.options.leaseMs / 3)),
+    );
     this.renewTimer.unref();
   }
 
@@ -234,7 +239,14 @@ export class Dispatcher implements DeliveryHandoff {
         for (const id of skip) this.mayHaveMore.add(id);
         const wakesBefore = this.wakes;
         const ownBefore = this.ownQueued;
-        const rows = await this.options.store.claimDue({ now, leaseUntil: now + this.options.leaseMs, owner, limit: room, perEndpoint: 2 * this.options.perEndpointInFlight, skipEndpoints: skip });
+        const rows = await this.options.store.claimDue({
+          now,
+          leaseUntil: now + this.options.leaseMs,
+          owner,
+          limit: room,
+          perEndpoint: 2 * this.options.perEndpointInFlight,
+          skipEndpoints: skip,
+        });
         // Short, and no news arrived meanwhile: nothing older is due here (skipped endpoints are in mayHaveMore).
         if (rows.length < room && this.wakes === wakesBefore) {
           this.backlog = false;
@@ -300,7 +312,8 @@ export class Dispatcher implements DeliveryHandoff {
     for (const r of rows) this.holding.set(r.id, lease.owner);
     this.take(rows.length, 'handoff');
     const ids = rows.map((r) => r.id);
-    const fail = (err: unknown) => this.options.log.error({ err }, 'delivery: starting handed-off deliveries failed; their leases will return them to the queue');
+    const fail = (err: unknown) =>
+      this.options.log.error({ err }, 'delivery: starting handed-off deliveries failed; their leases will return them to the queue');
     if (this.stopped) {
       // Stopping: give them to whoever runs next instead of starting them now.
       void this.handBack(ids, this.clock.now()).catch(fail);
@@ -402,7 +415,13 @@ export class Dispatcher implements DeliveryHandoff {
       res = p.judge ? p.judge(sent) : sent;
     } catch (err) {
       // Before the request was built (its sealed content would not open): nothing was sent.
-      res = { statusCode: null, retryAfterMs: null, responseBody: '', durationMs: 0, error: { code: req.url ? 'network_error' : 'prepare_failed', message: (err as Error).message } };
+      res = {
+        statusCode: null,
+        retryAfterMs: null,
+        responseBody: '',
+        durationMs: 0,
+        error: { code: req.url ? 'network_error' : 'prepare_failed', message: (err as Error).message },
+      };
     } finally {
       const n = (this.perEndpoint.get(dest) ?? 1) - 1;
       if (n) this.perEndpoint.set(dest, n);
@@ -410,7 +429,18 @@ export class Dispatcher implements DeliveryHandoff {
       this.startWaiting(dest);
     }
     const now = this.clock.now();
-    const finished = attemptFinished({ row, owner, prepared: p, request: req, response: res, startedAt, now, attemptId: newId('att', this.clock), policy: this.options.policy, random: this.random });
+    const finished = attemptFinished({
+      row,
+      owner,
+      prepared: p,
+      request: req,
+      response: res,
+      startedAt,
+      now,
+      attemptId: newId('att', this.clock),
+      policy: this.options.policy,
+      random: this.random,
+    });
     const verdict = finished.verdict.kind;
     this.options.metrics?.outcomes.inc({ outcome: verdict });
     this.options.metrics?.attemptDuration.observe(res.durationMs / 1000);
@@ -430,7 +460,9 @@ export class Dispatcher implements DeliveryHandoff {
         break;
       }
       // Waited so long its lease could run out mid-request: give it back instead.
-      void this.handBack([next.row.id], this.clock.now()).catch((err) => this.options.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'));
+      void this.handBack([next.row.id], this.clock.now()).catch((err) =>
+        this.options.log.error({ err }, 'delivery: handing back a stale claim failed; its lease will expire'),
+      );
     }
     if (!q.length) this.waiting.delete(endpointId);
   }

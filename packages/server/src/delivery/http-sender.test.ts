@@ -10,7 +10,13 @@ import { SsrfGuard } from '../net/index.js';
 // Nothing in this file may dial beyond loopback (the rebinding tests aim elsewhere on purpose).
 const { dialled, misroute } = onlyLoopbackDials();
 
-interface Seen { method?: string; url?: string; host?: string; body: string; headers: http.IncomingHttpHeaders }
+interface Seen {
+  method?: string;
+  url?: string;
+  host?: string;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 let server: http.Server;
 let port: number;
@@ -51,7 +57,10 @@ function sender(allow: string[] = ['127.0.0.1/32'], extra: { resolve?: Resolver;
 }
 
 const post = (url: string, timeoutMs = 5000) => ({
-  method: 'POST', url, timeoutMs, body: '{"hello":"world"}',
+  method: 'POST',
+  url,
+  timeoutMs,
+  body: '{"hello":"world"}',
   headers: { 'content-type': 'application/json', 'webhook-signature': 'v1,SECRET-SIGNATURE-VALUE' },
 });
 
@@ -173,7 +182,11 @@ describe('HttpSender against a local server', () => {
       s.send(post(`http://127.0.0.1:${port}/`, 700)),
       s.send(post(`http://127.0.0.1:${port}/`, 300)),
     ]);
-    for (const [r, limit] of [[short, 300], [long, 700], [shortAgain, 300]] as const) {
+    for (const [r, limit] of [
+      [short, 300],
+      [long, 700],
+      [shortAgain, 300],
+    ] as const) {
       expect(r.error?.code).toBe('timeout');
       expect(r.durationMs).toBeGreaterThanOrEqual(limit);
       expect(r.durationMs).toBeLessThan(limit + 1500);
@@ -250,7 +263,10 @@ describe('HttpSender redacts echoed secrets from the recorded answer', () => {
   const basicUser = 'deploy-bot';
   const basicPassword = 'hunter2-but-longer';
   const echoing = (url: string, timeoutMs = 5000) => ({
-    method: 'POST', url, timeoutMs, body: '{}',
+    method: 'POST',
+    url,
+    timeoutMs,
+    body: '{}',
     headers: {
       'content-type': 'application/json',
       'webhook-signature': 'v1,SECRET-SIGNATURE-VALUE',
@@ -291,8 +307,10 @@ describe('HttpSender redacts echoed secrets from the recorded answer', () => {
 });
 
 describe('HttpSender SSRF defence', () => {
-  const rebindTo = (...addresses: string[]): Resolver => async () =>
-    addresses.map((address) => ({ address, family: net.isIPv6(address) ? 6 : 4 }));
+  const rebindTo =
+    (...addresses: string[]): Resolver =>
+    async () =>
+      addresses.map((address) => ({ address, family: net.isIPv6(address) ? 6 : 4 }));
 
   it('refuses a literal loopback address when it is not allowed; the server sees nothing', async () => {
     const r = await sender([]).send(post(`http://127.0.0.1:${port}/`));

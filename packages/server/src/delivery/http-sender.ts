@@ -58,7 +58,16 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 }
 
 /** Hookline's own framing headers: their values are not credentials, and may well appear in a body. */
-const PUBLIC_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'x-hookline-event-type', 'webhook-id', 'webhook-timestamp', 'x-timestamp', 'x-agentgateway-timestamp']);
+const PUBLIC_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'user-agent',
+  'x-hookline-event-type',
+  'webhook-id',
+  'webhook-timestamp',
+  'x-timestamp',
+  'x-agentgateway-timestamp',
+]);
 /** Shorter values are left alone: redacting "acme" from every answer would garble bodies, and a credential is longer. */
 const MIN_SECRET_CHARS = 8;
 
@@ -304,16 +313,19 @@ export class HttpSender {
       const exchange = new Exchange(req, started, this.clock, resolve);
       deadlines.add(exchange);
       // undici reports its own failures, even synchronous ones, through onError.
-      this.agent.dispatch({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: req.method.toUpperCase() as Dispatcher.HttpMethod,
-        headers: req.headers,
-        body: req.body ?? null,
-        // Idle limits inside undici; the deadline above bounds the whole exchange.
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-      }, exchange);
+      this.agent.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: req.method.toUpperCase() as Dispatcher.HttpMethod,
+          headers: req.headers,
+          body: req.body ?? null,
+          // Idle limits inside undici; the deadline above bounds the whole exchange.
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        },
+        exchange,
+      );
     });
   }
 

@@ -8,4 +8,3 @@ export { newDelivery } from './new-delivery.js';
 export { Retention } from './retention.js';
 export { type RetryPolicy } from './retry-policy.js';
 export { ThreadedSender } from './send-threads.js';
-

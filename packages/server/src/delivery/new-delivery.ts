@@ -2,7 +2,12 @@ import type { DeliveryRecord } from '../store/index.js';
 import { type Clock, newId } from '../util/index.js';
 
 /** A delivery queued now: pending, due at once, never tried. `extra` sets the channel's own columns. */
-export function newDelivery(clock: Clock, now: number, base: Pick<DeliveryRecord, 'event_id' | 'endpoint_id' | 'event_type'>, extra: Partial<DeliveryRecord> = {}): DeliveryRecord {
+export function newDelivery(
+  clock: Clock,
+  now: number,
+  base: Pick<DeliveryRecord, 'event_id' | 'endpoint_id' | 'event_type'>,
+  extra: Partial<DeliveryRecord> = {},
+): DeliveryRecord {
   return {
     id: newId('dlv', clock),
     ...base,

@@ -7,15 +7,42 @@ const T = Date.UTC(2026, 6, 1);
 const policy = { schedule: [30_000, 120_000], jitter: 0, maxRetryAfterMs: 3_600_000, retry4xx: true };
 
 function row(id: string, endpointId: string, attempts = 0): DeliveryRecord {
-  return { id, event_id: `evt_${id}`, endpoint_id: endpointId, event_type: 'order.paid', status: 'pending', attempts, next_attempt_at: T, lease_owner: 'w.1', created_at: T, updated_at: T, delivered_at: null, last_status_code: 7, last_error: null };
+  return {
+    id,
+    event_id: `evt_${id}`,
+    endpoint_id: endpointId,
+    event_type: 'order.paid',
+    status: 'pending',
+    attempts,
+    next_attempt_at: T,
+    lease_owner: 'w.1',
+    created_at: T,
+    updated_at: T,
+    delivered_at: null,
+    last_status_code: 7,
+    last_error: null,
+  };
 }
 
-const prepared = (extra: Partial<PreparedDelivery> = {}): PreparedDelivery => ({ rateLimit: null, trackHealth: true, build: () => ({ method: 'POST', url: 'https://hooks.example/x?token=secret', headers: {}, timeoutMs: 1000 }), ...extra });
+const prepared = (extra: Partial<PreparedDelivery> = {}): PreparedDelivery => ({
+  rateLimit: null,
+  trackHealth: true,
+  build: () => ({ method: 'POST', url: 'https://hooks.example/x?token=secret', headers: {}, timeoutMs: 1000 }),
+  ...extra,
+});
 
 function attempt(r: DeliveryRecord, statusCode: number | null, error: { code: string; message: string } | null = null, extra: Partial<PreparedDelivery> = {}) {
   return attemptFinished({
-    row: r, owner: 'w.2', prepared: prepared(extra), request: { method: 'POST', url: 'https://hooks.example/x?token=secret', headers: {}, timeoutMs: 1000 },
-    response: { statusCode, retryAfterMs: null, responseBody: 'body', durationMs: 12.6, error }, startedAt: T, now: T + 13, attemptId: 'att_1', policy, random: () => 0,
+    row: r,
+    owner: 'w.2',
+    prepared: prepared(extra),
+    request: { method: 'POST', url: 'https://hooks.example/x?token=secret', headers: {}, timeoutMs: 1000 },
+    response: { statusCode, retryAfterMs: null, responseBody: 'body', durationMs: 12.6, error },
+    startedAt: T,
+    now: T + 13,
+    attemptId: 'att_1',
+    policy,
+    random: () => 0,
   });
 }
 
@@ -52,9 +79,18 @@ describe('what an attempt comes to', () => {
 
 describe('a result batch', () => {
   it('moves each endpoint once: a success resets what came before it, failures after it count; 410 is gone', () => {
-    const batch = [attempt(row('d1', 'ep_a'), 500), attempt(row('d2', 'ep_a'), 200), attempt(row('d3', 'ep_a'), 500), attempt(row('d4', 'ep_b'), 410), attempt(row('d5', 'ep_c'), 200, null, { trackHealth: false })];
+    const batch = [
+      attempt(row('d1', 'ep_a'), 500),
+      attempt(row('d2', 'ep_a'), 200),
+      attempt(row('d3', 'ep_a'), 500),
+      attempt(row('d4', 'ep_b'), 410),
+      attempt(row('d5', 'ep_c'), 200, null, { trackHealth: false }),
+    ];
     const { health, gone } = healthOf(batch);
-    expect(health).toEqual([{ endpointId: 'ep_a', reset: true, failures: 1 }, { endpointId: 'ep_b', reset: false, failures: 1 }]);
+    expect(health).toEqual([
+      { endpointId: 'ep_a', reset: true, failures: 1 },
+      { endpointId: 'ep_b', reset: false, failures: 1 },
+    ]);
     expect(gone).toEqual(['ep_b']);
   });
 
@@ -66,7 +102,14 @@ describe('a result batch', () => {
   });
 
   it('tells the live stream the outcome in its words', () => {
-    expect(resultOf(attempt(row('d1', 'ep_a'), 500))).toMatchObject({ outcome: 'retrying', delivery_id: 'd1', channel: 'endpoint', attempt: 1, status_code: 500, next_attempt_at: new Date(T + 13 + 30_000).toISOString() });
+    expect(resultOf(attempt(row('d1', 'ep_a'), 500))).toMatchObject({
+      outcome: 'retrying',
+      delivery_id: 'd1',
+      channel: 'endpoint',
+      attempt: 1,
+      status_code: 500,
+      next_attempt_at: new Date(T + 13 + 30_000).toISOString(),
+    });
     expect(resultOf(attempt(row('d1', 'ep_a'), 200))).toMatchObject({ outcome: 'succeeded', next_attempt_at: null, error: null });
   });
 });

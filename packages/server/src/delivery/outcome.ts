@@ -87,7 +87,17 @@ export function attemptFinished(a: AttemptFacts): Finished {
 
 /** A delivery failed without an attempt (its destination was deleted or disabled, its event pruned). */
 export function givenUp(row: DeliveryRecord, owner: string, reason: string, now: number): Finished {
-  const update: DeliveryUpdate = { id: row.id, leaseOwner: owner, status: 'failed', attempts: row.attempts, nextAttemptAt: now, updatedAt: now, deliveredAt: row.delivered_at, lastStatusCode: row.last_status_code, lastError: reason };
+  const update: DeliveryUpdate = {
+    id: row.id,
+    leaseOwner: owner,
+    status: 'failed',
+    attempts: row.attempts,
+    nextAttemptAt: now,
+    updatedAt: now,
+    deliveredAt: row.delivered_at,
+    lastStatusCode: row.last_status_code,
+    lastError: reason,
+  };
   return { row, owner, update, verdict: { kind: 'skipped' }, trackHealth: false };
 }
 

@@ -53,7 +53,8 @@ describe('retry policy', () => {
 
   it('retries 3xx (redirects are failures, not followed) and network errors', () => {
     expect(decide(policy, 1, status(301), now, () => 0).kind).toBe('retry');
-    for (const c of ['timeout', 'connection_refused', 'connection_reset', 'dns_failed']) expect(decide(policy, 1, netError(c), now, () => 0).kind).toBe('retry');
+    for (const c of ['timeout', 'connection_refused', 'connection_reset', 'dns_failed'])
+      expect(decide(policy, 1, netError(c), now, () => 0).kind).toBe('retry');
   });
 
   it('never retries an SSRF refusal', () => {

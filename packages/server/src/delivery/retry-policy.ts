@@ -38,7 +38,8 @@ const PERMANENT_ERRORS = new Set(['ssrf_blocked']);
 export function decide(policy: RetryPolicy, attempt: number, outcome: AttemptOutcome, now: number, random: RandomSource): Verdict {
   const code = outcome.statusCode;
   if (code !== null && code >= 200 && code < 300 && !outcome.error) return { kind: 'delivered' };
-  if (outcome.retryable === false || (outcome.error && PERMANENT_ERRORS.has(outcome.error.code))) return { kind: 'failed', reason: outcome.error?.code ?? `HTTP ${code}` };
+  if (outcome.retryable === false || (outcome.error && PERMANENT_ERRORS.has(outcome.error.code)))
+    return { kind: 'failed', reason: outcome.error?.code ?? `HTTP ${code}` };
   if (code === 410) return { kind: 'gone', reason: 'the endpoint answered 410 Gone' };
   const reason = outcome.error ? outcome.error.code : `HTTP ${code}`;
   const retryable = code === null || code >= 500 || code < 400 || code === 408 || code === 429 || policy.retry4xx;

@@ -35,14 +35,17 @@ port.on('message', (message: ToThread) => {
   switch (message.kind) {
     case 'send':
       for (const [id, request] of message.requests) {
-        void sender.send(request).catch(failed).then((result) => {
-          results.push([id, result]);
-          // After this I/O phase: every answer read in it goes back in one message.
-          if (!posting) {
-            posting = true;
-            setImmediate(postResults);
-          }
-        });
+        void sender
+          .send(request)
+          .catch(failed)
+          .then((result) => {
+            results.push([id, result]);
+            // After this I/O phase: every answer read in it goes back in one message.
+            if (!posting) {
+              posting = true;
+              setImmediate(postResults);
+            }
+          });
       }
       break;
     case 'close':

@@ -46,7 +46,10 @@ function threaded(options: Partial<ThreadedSenderOptions> = {}): ThreadedSender 
 }
 
 const post = (path: string, timeoutMs = 5000, body = '{"hello":"world"}') => ({
-  method: 'POST', url: `${origin}${path}`, timeoutMs, body,
+  method: 'POST',
+  url: `${origin}${path}`,
+  timeoutMs,
+  body,
   headers: { 'content-type': 'application/json', 'webhook-signature': 'v1,SECRET-SIGNATURE-VALUE' },
 });
 
@@ -59,10 +62,10 @@ describe('ThreadedSender', () => {
   });
 
   it('gives each of many concurrent requests, over several threads, its own answer', async () => {
-    handler = (req, res, body) => res.writeHead(200 + Number(body) % 3).end(`answer to ${req.url}`);
+    handler = (req, res, body) => res.writeHead(200 + (Number(body) % 3)).end(`answer to ${req.url}`);
     const sender = threaded({ threads: 3 });
     const results = await Promise.all(Array.from({ length: 600 }, (_, i) => sender.send(post(`/n/${i}`, 5000, String(i)))));
-    results.forEach((result, i) => expect(result).toMatchObject({ statusCode: 200 + i % 3, responseBody: `answer to /n/${i}`, error: null }));
+    results.forEach((result, i) => expect(result).toMatchObject({ statusCode: 200 + (i % 3), responseBody: `answer to /n/${i}`, error: null }));
     expect(seen).toHaveLength(600);
   });
 
@@ -111,9 +114,17 @@ describe('ThreadedSender', () => {
 
   it('reports the open requests of a thread that dies as failed, says so, and starts a new thread for the next', async () => {
     const errors: Error[] = [];
-    const sender = threaded({ threads: 1, script: new URL('../../test/fixtures/dying-send-thread.mjs', import.meta.url), onThreadError: (err) => errors.push(err) });
+    const sender = threaded({
+      threads: 1,
+      script: new URL('../../test/fixtures/dying-send-thread.mjs', import.meta.url),
+      onThreadError: (err) => errors.push(err),
+    });
     const lost = await Promise.all([sender.send(post('/a')), sender.send(post('/b'))]);
-    for (const result of lost) expect(result).toMatchObject({ statusCode: null, error: { code: 'network_error', message: expect.stringContaining('whether the receiver got the request is unknown') } });
+    for (const result of lost)
+      expect(result).toMatchObject({
+        statusCode: null,
+        error: { code: 'network_error', message: expect.stringContaining('whether the receiver got the request is unknown') },
+      });
     expect(errors.map((e) => e.message)).toEqual(['send thread exited with code 3']);
     // The replacement is the same dying script here: what matters is that the request is answered, not left hanging.
     expect((await sender.send(post('/c'))).error?.code).toBe('network_error');
@@ -131,7 +142,9 @@ describe('ThreadedSender', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'hookline-send-threads-')), 'last-request.mjs');
     writeFileSync(file, script);
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(process.execPath, [file], { timeout: 20_000 }, (err, out) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout: out }));
+      execFile(process.execPath, [file], { timeout: 20_000 }, (err, out) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout: out }),
+      );
     });
     rmSync(dirname(file), { recursive: true, force: true });
     expect(stdout.trim()).toBe('200');

@@ -22,13 +22,9 @@ interface SendThreadOptions extends SendThreadSettings {
   script?: URL;
 }
 
-export type ToThread =
-  | { kind: 'send'; requests: [number, SendRequest][] }
-  | { kind: 'close' | 'destroy' };
+export type ToThread = { kind: 'send'; requests: [number, SendRequest][] } | { kind: 'close' | 'destroy' };
 
-export type FromThread =
-  | { kind: 'results'; results: [number, SendResult][] }
-  | { kind: 'closed' };
+export type FromThread = { kind: 'results'; results: [number, SendResult][] } | { kind: 'closed' };
 
 /**
  * The thread runs compiled code. Under the test runner this module is loaded from its
@@ -46,7 +42,10 @@ class SendThread {
   private closing: (() => void) | undefined;
   private exited = false;
 
-  constructor({ script, ...settings }: SendThreadOptions, private readonly onExit: (thread: SendThread, err: Error | undefined) => void) {
+  constructor(
+    { script, ...settings }: SendThreadOptions,
+    private readonly onExit: (thread: SendThread, err: Error | undefined) => void,
+  ) {
     this.worker = new Worker(script ?? threadScript(), { workerData: settings satisfies SendThreadSettings, name: 'hookline-send' });
     this.worker.on('message', (message: FromThread) => this.receive(message));
     let failure: Error | undefined;

@@ -28,9 +28,9 @@ export type SavedEndpoint<T = EndpointView> = T & { warnings?: SubscriptionWarni
 const SUGGESTION_POOL = 1000;
 
 /** Header names we set ourselves; a custom header must not override them. */
-const RESERVED_HEADERS = /^(content-type|content-length|host|user-agent|connection|transfer-encoding|webhook-.*|x-hub-signature-256|x-signature|x-agentgateway-.*|x-hookline-.*)$/i;
+const RESERVED_HEADERS =
+  /^(content-type|content-length|host|user-agent|connection|transfer-encoding|webhook-.*|x-hub-signature-256|x-signature|x-agentgateway-.*|x-hookline-.*)$/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 
 export interface EndpointAdminOptions {
   store: Store;
@@ -73,7 +73,12 @@ export class EndpointAdmin {
   }
 
   private checkUrl(raw: string): string {
-    return checkDestinationUrl(raw, { field: 'url', example: 'https://example.com/webhooks', credentialsHint: 'put them in `headers` (stored encrypted) instead', guard: this.options.guard }).toString();
+    return checkDestinationUrl(raw, {
+      field: 'url',
+      example: 'https://example.com/webhooks',
+      credentialsHint: 'put them in `headers` (stored encrypted) instead',
+      guard: this.options.guard,
+    }).toString();
   }
 
   private checkEvents(events: string[]): string[] {
@@ -108,7 +113,10 @@ export class EndpointAdmin {
     const ms = s.map((d) => parseDuration(d));
     ms.forEach((v, i) => {
       if (v === null || v < 1000 || v > 7 * 86_400_000) {
-        throw new UserError('invalid_retry_schedule', `retry_schedule[${i}] = ${JSON.stringify(s[i])} is not a delay between 1s and 7d; use seconds (30) or a duration ("30s", "2m", "1h")`);
+        throw new UserError(
+          'invalid_retry_schedule',
+          `retry_schedule[${i}] = ${JSON.stringify(s[i])} is not a delay between 1s and 7d; use seconds (30) or a duration ("30s", "2m", "1h")`,
+        );
       }
     });
     return ms as number[];
@@ -161,7 +169,8 @@ export class EndpointAdmin {
     if (input.description !== undefined) patch.description = input.description;
     const events = input.events ? this.checkEvents(input.events) : undefined;
     if (events) patch.events = events;
-    if (input.headers !== undefined) patch.headers_enc = Object.keys(input.headers).length ? this.options.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null;
+    if (input.headers !== undefined)
+      patch.headers_enc = Object.keys(input.headers).length ? this.options.box.seal(JSON.stringify(this.checkHeaders(input.headers))) : null;
     if (input.timeout_seconds !== undefined) patch.timeout_ms = input.timeout_seconds * 1000;
     if (input.retry_schedule !== undefined) patch.retry_schedule = this.checkSchedule(input.retry_schedule);
     if (input.signing_scheme !== undefined) patch.signing_scheme = input.signing_scheme;
@@ -201,8 +210,15 @@ export class EndpointAdmin {
 
   async sendTest(id: string): Promise<{ event_id: string }> {
     const row = await this.get(id);
-    if (!row.enabled) throw new UserError('endpoint_disabled', `endpoint ${id} is disabled (${row.disabled_reason}); enable it first with POST /api/v1/webhooks/endpoints/${id}/enable`);
-    const published = await this.options.publisher.publish({ type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } }, id);
+    if (!row.enabled)
+      throw new UserError(
+        'endpoint_disabled',
+        `endpoint ${id} is disabled (${row.disabled_reason}); enable it first with POST /api/v1/webhooks/endpoints/${id}/enable`,
+      );
+    const published = await this.options.publisher.publish(
+      { type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } },
+      id,
+    );
     return { event_id: published.event.id };
   }
 

@@ -28,7 +28,14 @@ describe('the error catalogue', () => {
 
   it('puts the wire code (not the entry name) and the catalogue status on a UserError', () => {
     const err = new UserError('slack_api_blocked', 'notifications.slack.api_base_url is not allowed', { field: 'x' });
-    expect([err.entry, err.code, err.status, err.message, err.details, err.name]).toEqual(['slack_api_blocked', 'ssrf_blocked', 502, 'notifications.slack.api_base_url is not allowed', { field: 'x' }, 'UserError']);
+    expect([err.entry, err.code, err.status, err.message, err.details, err.name]).toEqual([
+      'slack_api_blocked',
+      'ssrf_blocked',
+      502,
+      'notifications.slack.api_base_url is not allowed',
+      { field: 'x' },
+      'UserError',
+    ]);
     expect([new UserError('invalid_cron', 'm').code, new UserError('invalid_cron', 'm').status]).toEqual(['invalid_cron', 422]);
   });
 
@@ -38,7 +45,11 @@ describe('the error catalogue', () => {
     expect(doc).toContain(renderErrorTable());
     expect(doc).toContain('| 502 | `ssrf_blocked` |');
     expect(doc).toContain('| 409 | `unknown_agent` |');
-    expect(renderErrorTable().split('\n').filter((line) => line.startsWith('| 4') || line.startsWith('| 5'))).toHaveLength(entries.length);
+    expect(
+      renderErrorTable()
+        .split('\n')
+        .filter((line) => line.startsWith('| 4') || line.startsWith('| 5')),
+    ).toHaveLength(entries.length);
   });
 
   it('refuses a doc whose table markers are gone', () => {

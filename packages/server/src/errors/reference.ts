@@ -1,6 +1,7 @@
 import { ERRORS, type ErrorEntry, type ErrorName, wireCode } from './catalogue.js';
 
-const START = '<!-- error codes: generated from packages/server/src/errors/catalogue.ts by `npm run docs:errors`; do not edit by hand, a test fails when the two disagree -->';
+const START =
+  '<!-- error codes: generated from packages/server/src/errors/catalogue.ts by `npm run docs:errors`; do not edit by hand, a test fails when the two disagree -->';
 const END = '<!-- end of generated error codes -->';
 
 /** The error-code table of docs/api.md, one row per catalogue entry, in catalogue order. */

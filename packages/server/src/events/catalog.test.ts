@@ -27,11 +27,16 @@ describe('event catalog', () => {
   });
 
   it('warns about subscriptions that select no built-in or published type, by index, with a suggestion', () => {
-    const fields = (patterns: string[], published: string[]) => unknownTypeWarnings(patterns, new Set(patterns.filter((p) => published.some((t) => patternMatches(p, t)))), published).map((w) => w.field);
+    const fields = (patterns: string[], published: string[]) =>
+      unknownTypeWarnings(patterns, new Set(patterns.filter((p) => published.some((t) => patternMatches(p, t)))), published).map((w) => w.field);
     expect(fields(['*', 'run.*', 'run.completed', 'webhook.test'], [])).toEqual([]);
     expect(fields(['a.b.*', 'a.*', 'a.b.c', 'a.b', 'b.*'], ['a.b.c'])).toEqual(['events[3]', 'events[4]']);
     const [typo] = unknownTypeWarnings(['endpoint.*', 'endpoints.disabled'], new Set(), []);
-    expect(typo).toEqual({ code: 'unknown_event_type', field: 'events[1]', message: '"endpoints.disabled" is not a known event type (not built in, never published); did you mean "endpoint.disabled"?' });
+    expect(typo).toEqual({
+      code: 'unknown_event_type',
+      field: 'events[1]',
+      message: '"endpoints.disabled" is not a known event type (not built in, never published); did you mean "endpoint.disabled"?',
+    });
   });
 
   it('does not let API callers publish into reserved namespaces', () => {

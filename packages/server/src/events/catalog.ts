@@ -97,8 +97,12 @@ export function unknownTypeWarnings(patterns: readonly string[], published: Read
     const wildcard = pattern.endsWith('.*');
     // "invoice" meant "invoice.*" when invoice.* types exist.
     const hint = !wildcard && prefixes.includes(`${pattern}.*`) ? `${pattern}.*` : closestName(pattern, wildcard ? prefixes : types);
-    const unknown = wildcard ? `"${pattern}" selects no known event type (none built in, none published so far)` : `"${pattern}" is not a known event type (not built in, never published)`;
-    const otherwise = wildcard ? `it will match only events published later whose type starts with "${pattern.slice(0, -1)}"` : 'it will match only events published later with exactly that type';
+    const unknown = wildcard
+      ? `"${pattern}" selects no known event type (none built in, none published so far)`
+      : `"${pattern}" is not a known event type (not built in, never published)`;
+    const otherwise = wildcard
+      ? `it will match only events published later whose type starts with "${pattern.slice(0, -1)}"`
+      : 'it will match only events published later with exactly that type';
     warnings.push({ code: 'unknown_event_type', field: `events[${i}]`, message: `${unknown}; ${hint ? `did you mean "${hint}"?` : otherwise}` });
   });
   return warnings;

@@ -16,7 +16,6 @@ export interface PublishInput {
   run?: { run_id: string; agent_id: string };
 }
 
-
 export interface PublisherOptions {
   store: Store;
   orgId: string;
@@ -60,7 +59,11 @@ export class Publisher {
   private readonly recordedTypes = new Set<string>(Object.keys(BUILTIN_EVENT_TYPES));
   constructor(private readonly options: PublisherOptions) {
     this.clock = options.clock ?? systemClock;
-    this.batches = new GroupCommit({ write: (batch) => this.write(batch, options.store, options.handoff?.()), maxBatch: MAX_BATCH, maxWriters: options.store.dialect === 'postgres' ? 4 : 1 });
+    this.batches = new GroupCommit({
+      write: (batch) => this.write(batch, options.store, options.handoff?.()),
+      maxBatch: MAX_BATCH,
+      maxWriters: options.store.dialect === 'postgres' ? 4 : 1,
+    });
   }
 
   private envelope(input: PublishInput, now: number): Envelope {
@@ -76,10 +79,14 @@ export class Publisher {
 
   private deliveryRows(event: EventRecord, endpointIds: string[], now: number, run?: PublishInput['run']): DeliveryRecord[] {
     return endpointIds.map((endpoint_id) =>
-      newDelivery(this.clock, now, { event_id: event.id, endpoint_id, event_type: event.type }, run ? { run_id: run.run_id, agent_id: run.agent_id, target: endpoint_id } : {}),
+      newDelivery(
+        this.clock,
+        now,
+        { event_id: event.id, endpoint_id, event_type: event.type },
+        run ? { run_id: run.run_id, agent_id: run.agent_id, target: endpoint_id } : {},
+      ),
     );
   }
-
 
   /**
    * Publishes to every matching endpoint, or only to `onlyEndpointId` (test events).
@@ -108,7 +115,9 @@ export class Publisher {
     const pendingOf = (id: string) => batch[first.get(id)!]!;
     // Targets as if every event were new; the write drops the deliveries of duplicates.
     const broadcast = rows.filter((r) => !pendingOf(r.id).onlyEndpointId);
-    const subs = broadcast.length ? await store.endpoints.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))]) : { pairs: [], endpoints: [] };
+    const subs = broadcast.length
+      ? await store.endpoints.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))])
+      : { pairs: [], endpoints: [] };
     const byPattern = new Map<string, string[]>();
     for (const sub of subs.pairs) {
       const ids = byPattern.get(sub.pattern);
@@ -141,7 +150,10 @@ export class Publisher {
     // A duplicate committed by another writer during the statement was outside its snapshot: read it now.
     const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);
     for (const e of await store.events.getMany(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
-    this.rememberTypes(store, unrecorded.filter((t) => fresh.some((r) => r.type === t)));
+    this.rememberTypes(
+      store,
+      unrecorded.filter((t) => fresh.some((r) => r.type === t)),
+    );
     const onPublished = this.options.onPublished;
     if (onPublished && fresh.length) {
       const published = fresh.map((r) => envs[first.get(r.id)!]!);

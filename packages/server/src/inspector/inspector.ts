@@ -24,7 +24,6 @@ export interface BinUpdate {
   scheme?: string;
 }
 
-
 export type { BinView, CapturedRequestView };
 
 /** What the live stream carries: the request without its body (fetch it by id). */
@@ -45,7 +44,11 @@ const RANDOM_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 const randomName = () => `bin_${Array.from({ length: 10 }, () => RANDOM_ALPHABET[randomInt(RANDOM_ALPHABET.length)]).join('')}`;
 const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
-const noBin = (name: string) => new UserError('not_found', NAME_RE.test(name) ? `no bin named ${shown(name)}; create it with POST /api/v1/inspector/bins` : `no bin named ${shown(name)}: bin names are ${NAME_RULE}`);
+const noBin = (name: string) =>
+  new UserError(
+    'not_found',
+    NAME_RE.test(name) ? `no bin named ${shown(name)}; create it with POST /api/v1/inspector/bins` : `no bin named ${shown(name)}: bin names are ${NAME_RULE}`,
+  );
 
 /**
  * The Inspector (docs/inspector.md): request bins that capture whatever is sent to `/inspect/{bin}`, so
@@ -61,11 +64,23 @@ export class Inspector {
 
   async create(input: BinInput, origin: string): Promise<BinView> {
     const name = input.name ?? randomName();
-    if (!NAME_RE.test(name)) throw new UserError('invalid_name', `name ${shown(name)} is not allowed: use ${NAME_RULE} (it becomes the URL /inspect/{name}), or leave it out for a random one`, { field: 'name' });
+    if (!NAME_RE.test(name))
+      throw new UserError(
+        'invalid_name',
+        `name ${shown(name)} is not allowed: use ${NAME_RULE} (it becomes the URL /inspect/{name}), or leave it out for a random one`,
+        { field: 'name' },
+      );
     const scheme = checkScheme(input.scheme ?? 'auto');
     if (input.secret !== undefined) checkSecret(input.secret, scheme);
-    const row: InspectorBinRecord = { name, scheme, secret_enc: input.secret === undefined ? null : this.options.box.seal(input.secret), next_seq: 0, created_at: this.options.clock.now() };
-    if (!(await this.options.store.inspector.insertBin(row))) throw new UserError('bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
+    const row: InspectorBinRecord = {
+      name,
+      scheme,
+      secret_enc: input.secret === undefined ? null : this.options.box.seal(input.secret),
+      next_seq: 0,
+      created_at: this.options.clock.now(),
+    };
+    if (!(await this.options.store.inspector.insertBin(row)))
+      throw new UserError('bin_exists', `a bin named ${shown(name)} already exists; pick another name, or leave name out for a random one`);
     return this.view({ ...row, request_count: 0, last_request_at: null }, origin);
   }
 
@@ -105,7 +120,11 @@ export class Inspector {
   async request(name: string, id: string): Promise<CapturedRequestView> {
     await this.bin(name);
     const row = await this.options.store.inspector.getRequest(name, id);
-    if (!row) throw new UserError('not_found', `bin ${shown(name)} has no request ${shown(id)}; a bin keeps only its newest ${this.options.settings.max_requests_per_bin}`);
+    if (!row)
+      throw new UserError(
+        'not_found',
+        `bin ${shown(name)} has no request ${shown(id)}; a bin keeps only its newest ${this.options.settings.max_requests_per_bin}`,
+      );
     return requestView(row);
   }
 
@@ -168,15 +187,21 @@ export class Inspector {
 }
 
 function checkScheme(s: string): BinScheme {
-  if (!(BIN_SCHEMES as readonly string[]).includes(s)) throw new UserError('invalid_scheme', `scheme must be one of ${BIN_SCHEMES.join(', ')}; "auto" picks it from each request's headers`, { field: 'scheme' });
+  if (!(BIN_SCHEMES as readonly string[]).includes(s))
+    throw new UserError('invalid_scheme', `scheme must be one of ${BIN_SCHEMES.join(', ')}; "auto" picks it from each request's headers`, { field: 'scheme' });
   return s as BinScheme;
 }
 
 /** Never echoes the secret. */
 function checkSecret(secret: string, scheme: BinScheme): string {
-  if (secret.length < 1 || secret.length > SECRET_MAX) throw new UserError('invalid_secret', `secret must be 1–${SECRET_MAX} characters, or null to remove it`, { field: 'secret' });
+  if (secret.length < 1 || secret.length > SECRET_MAX)
+    throw new UserError('invalid_secret', `secret must be 1–${SECRET_MAX} characters, or null to remove it`, { field: 'secret' });
   if (scheme === 'standard' && !isStandardWebhookSecret(secret)) {
-    throw new UserError('invalid_secret', 'the standard scheme needs a Standard Webhooks secret (whsec_ followed by base64): the secret your endpoint was given', { field: 'secret' });
+    throw new UserError(
+      'invalid_secret',
+      'the standard scheme needs a Standard Webhooks secret (whsec_ followed by base64): the secret your endpoint was given',
+      { field: 'secret' },
+    );
   }
   return secret;
 }

@@ -19,7 +19,11 @@ const SIGNATURE_HEADER: Record<SigningScheme, string> = {
   callback: 'x-signature',
 };
 
-const TIMESTAMP_HEADER: Partial<Record<SigningScheme, string>> = { standard: 'webhook-timestamp', agentgateway: 'x-agentgateway-timestamp', callback: 'x-timestamp' };
+const TIMESTAMP_HEADER: Partial<Record<SigningScheme, string>> = {
+  standard: 'webhook-timestamp',
+  agentgateway: 'x-agentgateway-timestamp',
+  callback: 'x-timestamp',
+};
 
 /** The scheme a request's headers announce, in the contract's order; null when it carries no signature header. */
 export function detectScheme(h: Record<string, string>): SigningScheme | null {
@@ -53,7 +57,12 @@ export function checkSignature(a: CheckInput): SignatureCheck | null {
   const detected = detectScheme(h);
   if (!detected && a.secret === null) return null;
   const scheme = a.scheme === 'auto' ? detected : a.scheme;
-  if (!scheme) return { scheme: 'auto', valid: false, reason: 'no signature header (looked for webhook-signature, x-agentgateway-signature, x-hub-signature-256 and x-signature)' };
+  if (!scheme)
+    return {
+      scheme: 'auto',
+      valid: false,
+      reason: 'no signature header (looked for webhook-signature, x-agentgateway-signature, x-hub-signature-256 and x-signature)',
+    };
   const bad = (reason: string): SignatureCheck => ({ scheme, valid: false, reason });
   if (a.secret === null) return bad('this bin has no secret to check the signature with');
   const sigHeader = SIGNATURE_HEADER[scheme];
@@ -69,11 +78,14 @@ export function checkSignature(a: CheckInput): SignatureCheck | null {
   }
   if (scheme === 'standard') {
     if (!h['webhook-id']) return bad('no webhook-id header: Standard Webhooks signs "{webhook-id}.{webhook-timestamp}.{body}"');
-    if (!isStandardWebhookSecret(a.secret)) return bad("this bin's secret is not a Standard Webhooks secret (whsec_ followed by base64); set the endpoint's secret on the bin");
+    if (!isStandardWebhookSecret(a.secret))
+      return bad("this bin's secret is not a Standard Webhooks secret (whsec_ followed by base64); set the endpoint's secret on the bin");
   }
   const ok = verifySignature(scheme, { headers: h, body: a.body.toString('utf8'), secret: a.secret, nowSec: a.nowSec, toleranceSec: TIMESTAMP_TOLERANCE_SEC });
   if (ok) return { scheme, valid: true, reason: 'signature matches' };
   const prefixed = scheme === 'github' || scheme === 'callback';
   if (prefixed && !h[sigHeader]!.startsWith('sha256=')) return bad(`signature does not match: ${sigHeader} should be "sha256=" followed by the hex HMAC`);
-  return bad(`signature does not match${isUtf8(a.body) ? '' : ' (the body is not UTF-8 text, which Hookline\'s schemes sign)'}: check the secret, and that the sender signed these exact bytes`);
+  return bad(
+    `signature does not match${isUtf8(a.body) ? '' : " (the body is not UTF-8 text, which Hookline's schemes sign)"}: check the secret, and that the sender signed these exact bytes`,
+  );
 }

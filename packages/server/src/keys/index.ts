@@ -8,7 +8,6 @@ export type KeyRole = 'admin' | 'read';
 
 export type { KeyView };
 
-
 /** Live keys remembered at most; past it the cache starts over. */
 const MAX_CACHED_KEYS = 10_000;
 
@@ -21,7 +20,10 @@ export class ApiKeys {
   private generation = 0;
   private keyWatch: KeyWatch | undefined;
 
-  constructor(private readonly store: Store, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /**
    * Calls `listener` with a key's id right after this process revokes it, so that connections
@@ -34,12 +36,29 @@ export class ApiKeys {
   }
 
   view(r: ApiKeyRecord): KeyView {
-    return { id: r.id, name: r.name, prefix: r.prefix, role: r.role, created_at: iso(r.created_at), revoked_at: iso(r.revoked_at), last_used_at: iso(r.last_used_at) };
+    return {
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      role: r.role,
+      created_at: iso(r.created_at),
+      revoked_at: iso(r.revoked_at),
+      last_used_at: iso(r.last_used_at),
+    };
   }
 
   async create(name: string, role: KeyRole = 'admin'): Promise<KeyView & { key: string }> {
     const g = generateApiKey();
-    const row: ApiKeyRecord = { id: newId('key', this.clock), name, prefix: g.prefix, hash: g.hash, role, created_at: this.clock.now(), revoked_at: null, last_used_at: null };
+    const row: ApiKeyRecord = {
+      id: newId('key', this.clock),
+      name,
+      prefix: g.prefix,
+      hash: g.hash,
+      role,
+      created_at: this.clock.now(),
+      revoked_at: null,
+      last_used_at: null,
+    };
     await this.store.keys.insert(row);
     return { ...this.view(row), key: g.key };
   }
@@ -48,7 +67,16 @@ export class ApiKeys {
   async ensure(key: string, name: string): Promise<void> {
     const hash = hashApiKey(key);
     if (await this.store.keys.findByHash(hash)) return;
-    await this.store.keys.insert({ id: newId('key', this.clock), name, prefix: key.slice(0, 12), hash, role: 'admin', created_at: this.clock.now(), revoked_at: null, last_used_at: null });
+    await this.store.keys.insert({
+      id: newId('key', this.clock),
+      name,
+      prefix: key.slice(0, 12),
+      hash,
+      role: 'admin',
+      created_at: this.clock.now(),
+      revoked_at: null,
+      last_used_at: null,
+    });
   }
 
   /**
@@ -114,4 +142,3 @@ export class ApiKeys {
   }
 }
 export { type Session, Sessions } from './sessions.js';
-

@@ -27,7 +27,13 @@ export interface Session {
  * revoked key ends every session opened with it at once.
  */
 export class Sessions {
-  constructor(private readonly store: Store, private readonly keys: ApiKeys, private readonly box: SecretBox, private readonly clock: Clock, readonly ttlMs: number) {}
+  constructor(
+    private readonly store: Store,
+    private readonly keys: ApiKeys,
+    private readonly box: SecretBox,
+    private readonly clock: Clock,
+    readonly ttlMs: number,
+  ) {}
 
   /** A cookie value for a live API key, or undefined for a wrong or revoked one. */
   async open(apiKey: string): Promise<{ token: string; session: Session } | undefined> {

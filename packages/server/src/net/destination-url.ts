@@ -26,9 +26,14 @@ export function checkDestinationUrl(raw: string, o: DestinationUrlCheck): URL {
   } catch {
     throw new UserError('invalid_url', `${o.field} "${raw}"${o.note ? ` ${o.note}` : ''} is not a valid absolute URL; write it like ${o.example}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError('invalid_url', `${o.field} must use http or https, not ${url.protocol.slice(0, -1)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UserError('invalid_url', `${o.field} must use http or https, not ${url.protocol.slice(0, -1)}`);
   if (url.username || url.password) throw new UserError('invalid_url', `${o.field} must not contain credentials; ${o.credentialsHint}`);
   const blocked = o.guard?.checkUrl(url);
-  if (blocked) throw new UserError('ssrf_blocked', `${o.field} is not allowed: ${blocked}. If this target is intended, add it to delivery.allow_networks in the configuration`);
+  if (blocked)
+    throw new UserError(
+      'ssrf_blocked',
+      `${o.field} is not allowed: ${blocked}. If this target is intended, add it to delivery.allow_networks in the configuration`,
+    );
   return url;
 }

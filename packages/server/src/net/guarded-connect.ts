@@ -13,8 +13,7 @@ import type { SsrfGuard } from './ssrf-guard.js';
 
 export type Resolver = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 
-export type NetErrorCode =
-  | 'ssrf_blocked' | 'timeout' | 'connection_refused' | 'connection_reset' | 'dns_failed' | 'tls_error' | 'network_error';
+export type NetErrorCode = 'ssrf_blocked' | 'timeout' | 'connection_refused' | 'connection_reset' | 'dns_failed' | 'tls_error' | 'network_error';
 
 /** Bounds TCP/TLS setup and DNS, so a stuck connect cannot wedge an origin's pool forever. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -37,7 +36,9 @@ export function errorWithCode(message: string, code: string): Error {
 function resolveWithin(resolve: Resolver, hostname: string, ms: number): ReturnType<Resolver> {
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(errorWithCode(`DNS lookup of ${hostname} timed out`, 'EAI_AGAIN')), ms);
-    resolve(hostname).then(ok, fail).finally(() => clearTimeout(timer));
+    resolve(hostname)
+      .then(ok, fail)
+      .finally(() => clearTimeout(timer));
   });
 }
 

@@ -33,9 +33,8 @@ describe('SsrfGuard.checkAddress (default policy)', () => {
     expect(strict.checkAddress(ip)).toContain(ip);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.215.14', '172.32.0.1', '100.128.0.1', '11.0.0.1', '198.20.0.1', '223.255.255.255'])(
-    'allows public IPv4 %s',
-    (ip) => expect(strict.checkAddress(ip)).toBeNull(),
+  it.each(['8.8.8.8', '1.1.1.1', '93.184.215.14', '172.32.0.1', '100.128.0.1', '11.0.0.1', '198.20.0.1', '223.255.255.255'])('allows public IPv4 %s', (ip) =>
+    expect(strict.checkAddress(ip)).toBeNull(),
   );
 
   it.each([

@@ -16,8 +16,13 @@ export interface SsrfPolicy {
 }
 
 type Family = 4 | 6;
-interface Addr { family: Family; value: bigint }
-interface Cidr extends Addr { prefix: number }
+interface Addr {
+  family: Family;
+  value: bigint;
+}
+interface Cidr extends Addr {
+  prefix: number;
+}
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
@@ -120,9 +125,7 @@ const NAT64 = [cidr('64:ff9b::/96'), cidr('64:ff9b:1::/48')];
 const SIX_TO_FOUR = cidr('2002::/16');
 
 /** Names that reach the cloud instance metadata service without needing its address. */
-const METADATA_NAMES = new Set([
-  'metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal',
-]);
+const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
 
 function normalizeName(hostname: string): string {
   return hostname.toLowerCase().replace(/\.+$/, '');
@@ -172,8 +175,11 @@ export class SsrfGuard {
       return `${ip} is an ${kind} address (${v4ToString(low32)})`;
     }
     // Translation prefixes are legitimate routes to public IPv4, so judge the embedded address.
-    const embedded = NAT64.some((n) => contains(n, addr)) ? ['NAT64', low32] as const
-      : contains(SIX_TO_FOUR, addr) ? ['6to4', (addr.value >> 80n) & 0xffffffffn] as const : null;
+    const embedded = NAT64.some((n) => contains(n, addr))
+      ? (['NAT64', low32] as const)
+      : contains(SIX_TO_FOUR, addr)
+        ? (['6to4', (addr.value >> 80n) & 0xffffffffn] as const)
+        : null;
     if (embedded) {
       if (this.isAllowed({ family: 4, value: embedded[1] })) return null;
       const inner = this.blockedV4(embedded[1], v4ToString(embedded[1]));

@@ -51,14 +51,21 @@ export interface NotificationQuery extends Page {
 
 /** Reads and retries the notification log and post-action run history. */
 export class NotificationLog {
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly onRequeued: () => void) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly onRequeued: () => void,
+  ) {}
 
   async list(q: NotificationQuery) {
     const agentIds = q.agent_id === undefined ? undefined : await this.agentIds(q.agent_id);
     const { rows, total } = await this.store.notifications.list({
-      limit: q.limit, offset: q.offset,
-      ...(q.status ? { status: q.status } : {}), ...(agentIds ? { agentIds } : {}),
-      ...(q.channel ? { channel: q.channel } : {}), ...(q.execution_id ? { runId: q.execution_id } : {}),
+      limit: q.limit,
+      offset: q.offset,
+      ...(q.status ? { status: q.status } : {}),
+      ...(agentIds ? { agentIds } : {}),
+      ...(q.channel ? { channel: q.channel } : {}),
+      ...(q.execution_id ? { runId: q.execution_id } : {}),
     });
     return { items: rows.map(notificationView), total, limit: q.limit, offset: q.offset };
   }
@@ -87,7 +94,10 @@ export class NotificationLog {
       if (!endpoint.enabled) throw new UserError('endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
     } else if (!row.request_enc) {
       // Its template failed when the run ended: there is nothing to send again.
-      throw new UserError('not_retryable', `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`);
+      throw new UserError(
+        'not_retryable',
+        `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`,
+      );
     }
     await this.store.deliveries.requeue(row.id, this.clock.now());
     this.onRequeued();

@@ -1,5 +1,15 @@
 import type { SecretBox } from '../crypto/index.js';
-import { callbackRequest, type Compile, maskWebhookUrl, namedWebhookRequest, type NotificationSettings, type Opener, postActionRequest, slackRequest, type SlackTemplates } from '../channels/index.js';
+import {
+  callbackRequest,
+  type Compile,
+  maskWebhookUrl,
+  namedWebhookRequest,
+  type NotificationSettings,
+  type Opener,
+  postActionRequest,
+  slackRequest,
+  type SlackTemplates,
+} from '../channels/index.js';
 import type { AgentRecord, CrewRecord, DeliveryChannel, DeliveryRecord, FrozenRequest, PostActionBindingRecord, RunRecord, Store } from '../store/index.js';
 import { type CompiledTemplate, compileTemplate, type TemplateMode } from '../templates/index.js';
 import { type Clock } from '../util/index.js';
@@ -49,30 +59,62 @@ export class Notifier {
     const add = (channel: DeliveryChannel, destination: string, target: string, req: FrozenRequest | RenderFailure, sourceId: string | null = null) => {
       const failed = req instanceof RenderFailure;
       rows.push(
-        newDelivery(this.options.clock, now, { event_id: eventId, endpoint_id: destination, event_type: eventType }, {
-          channel, run_id: run.id, agent_id: agent.id, target, source_id: sourceId,
-          ...(failed ? { status: 'failed', last_error: req.message, request_enc: null } : { request_enc: this.options.box.seal(JSON.stringify(req)) }),
-        }),
+        newDelivery(
+          this.options.clock,
+          now,
+          { event_id: eventId, endpoint_id: destination, event_type: eventType },
+          {
+            channel,
+            run_id: run.id,
+            agent_id: agent.id,
+            target,
+            source_id: sourceId,
+            ...(failed ? { status: 'failed', last_error: req.message, request_enc: null } : { request_enc: this.options.box.seal(JSON.stringify(req)) }),
+          },
+        ),
       );
     };
 
     if (run.trigger_type === 'webhook' || run.trigger_type === 'schedule') {
       for (const b of await tx.postActions.firing(run.trigger_type, run.trigger_id ?? run.agent_id)) {
         if (!fires(b.fire_when, run.status)) continue;
-        add('post_action', b.action.id, b.action.name, this.attempt(() => postActionRequest(b.action, b, ctx, { compile: this.compile, open: this.open })), b.id);
+        add(
+          'post_action',
+          b.action.id,
+          b.action.name,
+          this.attempt(() => postActionRequest(b.action, b, ctx, { compile: this.compile, open: this.open })),
+          b.id,
+        );
       }
     }
     if (agent.callback_url) {
-      add('callback', agent.id, agent.callback_url, this.attempt(() => callbackRequest(agent, run, eventType, this.open)));
+      add(
+        'callback',
+        agent.id,
+        agent.callback_url,
+        this.attempt(() => callbackRequest(agent, run, eventType, this.open)),
+      );
     }
     for (const rule of this.rulesFor(agent, event)) {
       // `slack.enabled: false` turns Slack off for every agent, rules included.
       if (rule.channel === 'slack' && !this.options.settings.slack.enabled) continue;
       if (rule.channel === 'slack') {
         // An incoming-webhook URL is a credential: it lives in the sealed request only.
-        add('slack', SLACK_DESTINATION, maskWebhookUrl(rule.target), this.attempt(() => slackRequest(rule.target, agent.name, event, ctx, { settings: this.options.settings.slack, templates: this.options.slackTemplates() })));
+        add(
+          'slack',
+          SLACK_DESTINATION,
+          maskWebhookUrl(rule.target),
+          this.attempt(() =>
+            slackRequest(rule.target, agent.name, event, ctx, { settings: this.options.settings.slack, templates: this.options.slackTemplates() }),
+          ),
+        );
       } else {
-        add('webhook', webhookDestination(rule.target), rule.target, this.attempt(() => namedWebhookRequest(rule.target, ctx, { webhooks: this.options.settings.webhooks, compile: this.compile })));
+        add(
+          'webhook',
+          webhookDestination(rule.target),
+          rule.target,
+          this.attempt(() => namedWebhookRequest(rule.target, ctx, { webhooks: this.options.settings.webhooks, compile: this.compile })),
+        );
       }
     }
     if (rows.length) await tx.deliveries.insert(rows);

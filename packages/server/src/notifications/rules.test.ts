@@ -31,7 +31,15 @@ describe('per-agent notification rules', () => {
 
   it('accepts channel names without #, channel ids, incoming-webhook URLs, and empty lists', () => {
     const rules = parseNotificationRules(
-      { on_complete: [{ channel: 'slack', target: 'reports' }, { channel: 'slack', target: 'C0123ABCD' }, { channel: 'slack', target: 'https://hooks.slack.com/services/T0/B0/xyz' }], on_error: [], on_timeout: null },
+      {
+        on_complete: [
+          { channel: 'slack', target: 'reports' },
+          { channel: 'slack', target: 'C0123ABCD' },
+          { channel: 'slack', target: 'https://hooks.slack.com/services/T0/B0/xyz' },
+        ],
+        on_error: [],
+        on_timeout: null,
+      },
       names,
     );
     expect(rules.on_complete!.map((r) => r.target)).toEqual(['reports', 'C0123ABCD', 'https://hooks.slack.com/services/T0/B0/xyz']);
@@ -65,7 +73,12 @@ describe('per-agent notification rules', () => {
   });
 
   it('points at a bad channel with the allowed ones and a suggestion', () => {
-    const e = refused({ on_error: [{ channel: 'slack', target: '#alerts' }, { channel: 'webhok', target: 'default' }] });
+    const e = refused({
+      on_error: [
+        { channel: 'slack', target: '#alerts' },
+        { channel: 'webhok', target: 'default' },
+      ],
+    });
     expect(e.path).toBe('notifications.on_error[1].channel');
     expect(e.segments).toEqual(['notifications', 'on_error', 1, 'channel']);
     expect(e.detail).toBe('channel must be "slack" or "webhook", not "webhok"; did you mean "webhook"?');
@@ -78,14 +91,18 @@ describe('per-agent notification rules', () => {
     const e = refused({ on_complete: [{ channel: 'slack', targt: '#reports' }] });
     expect(e.path).toBe('notifications.on_complete[0].targt');
     expect(e.detail).toBe('unknown key "targt"; did you mean "target"? (a rule has only "channel" and "target")');
-    expect(refused({ on_complete: [{ channel: 'slack', target: '#r', mention: '@here' }] }).detail).toBe('unknown key "mention" (a rule has only "channel" and "target")');
+    expect(refused({ on_complete: [{ channel: 'slack', target: '#r', mention: '@here' }] }).detail).toBe(
+      'unknown key "mention" (a rule has only "channel" and "target")',
+    );
   });
 
   it('requires a usable Slack target', () => {
     expect(refused({ on_complete: [{ channel: 'slack' }] }).detail).toMatch(/missing "target": add the Slack channel, e.g. target: "#alerts"/);
     expect(refused({ on_complete: [{ channel: 'slack', target: '' }] }).path).toBe('notifications.on_complete[0].target');
     expect(refused({ on_complete: [{ channel: 'slack', target: 42 }] }).detail).toBe('target must be a non-empty text');
-    expect(refused({ on_complete: [{ channel: 'slack', target: 'my reports' }] }).detail).toMatch(/^Slack target "my reports" is not one channel name \(it has a space or comma\); give a channel name such as "#alerts"/);
+    expect(refused({ on_complete: [{ channel: 'slack', target: 'my reports' }] }).detail).toMatch(
+      /^Slack target "my reports" is not one channel name \(it has a space or comma\); give a channel name such as "#alerts"/,
+    );
     const url = refused({ on_complete: [{ channel: 'slack', target: 'https://user:pw@hooks.slack.com/services/T/B/secretpart' }] });
     expect(url.detail).toMatch(/user name or password/);
     expect(url.message).not.toContain('secretpart');
@@ -95,7 +112,9 @@ describe('per-agent notification rules', () => {
     const typo = refused({ on_error: [{ channel: 'webhook', target: 'defualt' }] });
     expect(typo.path).toBe('notifications.on_error[0].target');
     expect(typo.detail).toBe('no webhook named "defualt" is configured; did you mean "default"? (configured webhooks: "default", "pagerduty")');
-    expect(refused({ on_error: [{ channel: 'webhook', target: 'ops' }] }).detail).toBe('no webhook named "ops" is configured (configured webhooks: "default", "pagerduty")');
+    expect(refused({ on_error: [{ channel: 'webhook', target: 'ops' }] }).detail).toBe(
+      'no webhook named "ops" is configured (configured webhooks: "default", "pagerduty")',
+    );
     expect(refused({ on_error: [{ channel: 'webhook', target: 'default' }] }, { webhookNames: [] }).detail).toBe(
       'no webhook named "default": no webhooks are configured; add one under notifications.webhooks in hookline.yaml (name, url, secret)',
     );
@@ -103,7 +122,12 @@ describe('per-agent notification rules', () => {
   });
 
   it('refuses the same target twice for one event', () => {
-    const e = refused({ on_error: [{ channel: 'slack', target: '#a' }, { channel: 'slack', target: '#a' }] });
+    const e = refused({
+      on_error: [
+        { channel: 'slack', target: '#a' },
+        { channel: 'slack', target: '#a' },
+      ],
+    });
     expect(e.path).toBe('notifications.on_error[1]');
     expect(e.detail).toMatch(/listed twice/);
   });
@@ -113,7 +137,10 @@ describe('per-agent notification rules', () => {
   });
 
   it('stores rules as JSON with a stable key order and reads them back', () => {
-    const rules = parseNotificationRules({ on_error: [{ target: 'default', channel: 'webhook' }], on_complete: [{ target: '#reports', channel: 'slack' }] }, names);
+    const rules = parseNotificationRules(
+      { on_error: [{ target: 'default', channel: 'webhook' }], on_complete: [{ target: '#reports', channel: 'slack' }] },
+      names,
+    );
     const json = rulesToJson(rules);
     expect(json).toBe('{"on_complete":[{"channel":"slack","target":"#reports"}],"on_error":[{"channel":"webhook","target":"default"}]}');
     expect(rulesFromJson(json)).toEqual(rules);

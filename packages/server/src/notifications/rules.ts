@@ -105,7 +105,8 @@ function parseRule(entry: unknown, at: Path, webhookNames: readonly string[] | n
   if (!isPlainObject(entry)) fail(at, 'must be a mapping with "channel" (slack or webhook) and "target"');
   const rule = entry as Record<string, unknown>;
   for (const key of Object.keys(rule)) {
-    if (!(RULE_KEYS as readonly string[]).includes(key)) fail([...at, key], `unknown key "${key}"${didYouMean(key, RULE_KEYS)} (a rule has only "channel" and "target")`);
+    if (!(RULE_KEYS as readonly string[]).includes(key))
+      fail([...at, key], `unknown key "${key}"${didYouMean(key, RULE_KEYS)} (a rule has only "channel" and "target")`);
   }
   const channel = rule.channel;
   if (channel === undefined) fail(at, 'is missing "channel": add "channel: slack" or "channel: webhook"');
@@ -115,7 +116,12 @@ function parseRule(entry: unknown, at: Path, webhookNames: readonly string[] | n
   }
   const target = rule.target;
   if (target === undefined) {
-    fail(at, channel === 'slack' ? 'is missing "target": add the Slack channel, e.g. target: "#alerts"' : 'is missing "target": add the name of a webhook from notifications.webhooks in the config');
+    fail(
+      at,
+      channel === 'slack'
+        ? 'is missing "target": add the Slack channel, e.g. target: "#alerts"'
+        : 'is missing "target": add the name of a webhook from notifications.webhooks in the config',
+    );
   }
   if (typeof target !== 'string' || target.length === 0) fail([...at, 'target'], 'target must be a non-empty text');
   const t = target as string;

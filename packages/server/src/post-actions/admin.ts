@@ -5,7 +5,18 @@ import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { BindingView, PostActionView } from '../wire/index.js';
 import {
-  type AuthInput, type AuthSecret, checkAuth, checkAuthClash, checkHeaders, checkRange, checkUrlTemplate, compileField, type FIRE_WHEN, HIDDEN, RETRY_COUNT, TIMEOUT_SECONDS,
+  type AuthInput,
+  type AuthSecret,
+  checkAuth,
+  checkAuthClash,
+  checkHeaders,
+  checkRange,
+  checkUrlTemplate,
+  compileField,
+  type FIRE_WHEN,
+  HIDDEN,
+  RETRY_COUNT,
+  TIMEOUT_SECONDS,
 } from './validate.js';
 
 export interface PostActionInput {
@@ -24,7 +35,6 @@ export interface PostActionInput {
 }
 
 export type PostActionUpdate = Partial<PostActionInput>;
-
 
 export type FireWhen = (typeof FIRE_WHEN)[number];
 
@@ -183,7 +193,10 @@ export class PostActionAdmin {
         updated_at: now,
       };
       if (!(await tx.postActions.insertBinding(row))) {
-        throw new UserError('conflict', `post-action ${postActionId} is already bound to ${input.trigger_type} ${input.trigger_id}; change that binding instead`);
+        throw new UserError(
+          'conflict',
+          `post-action ${postActionId} is already bound to ${input.trigger_type} ${input.trigger_id}; change that binding instead`,
+        );
       }
       return this.bindingView(row);
     });
@@ -219,7 +232,11 @@ export class PostActionAdmin {
   }
 
   /** A trigger page's "Post-Action Bindings" section: its bindings, each with its post-action. */
-  async bindingsOfTrigger(type: BindingTriggerType, triggerId: string, page: Page): Promise<{ items: (BindingView & { post_action: PostActionView })[]; total: number }> {
+  async bindingsOfTrigger(
+    type: BindingTriggerType,
+    triggerId: string,
+    page: Page,
+  ): Promise<{ items: (BindingView & { post_action: PostActionView })[]; total: number }> {
     if (!(await triggerExists(this.options.store, type, triggerId))) throw notFound(type === 'schedule' ? 'schedule' : 'webhook trigger or agent', triggerId);
     const { rows, total } = await this.options.store.postActions.listBindings({ ...page, trigger: { type, id: triggerId } });
     const actions = new Map((await this.options.store.postActions.getMany(rows.map((b) => b.post_action_id))).map((a) => [a.id, a]));

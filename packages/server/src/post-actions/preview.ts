@@ -19,7 +19,6 @@ export interface PreviewInput {
   run_id?: string | undefined;
 }
 
-
 export type Preview = PreviewView;
 export type PreviewProblem = PreviewProblemView;
 
@@ -49,7 +48,9 @@ const SAMPLE_RUN: RunRecord = {
 };
 
 /** Fixed sample values for every variable a post-action template gets (docs/templates.md). */
-export const SAMPLE_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze(notificationContext(SAMPLE_RUN, { name: 'release-reviewer' }, { name: 'Ops Team' }, SAMPLE_RUN.finished_at!));
+export const SAMPLE_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze(
+  notificationContext(SAMPLE_RUN, { name: 'release-reviewer' }, { name: 'Ops Team' }, SAMPLE_RUN.finished_at!),
+);
 
 export class PostActionPreviewer {
   constructor(

@@ -52,7 +52,12 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 export function checkRange(field: string, value: number, r: Range): number {
   if (!Number.isInteger(value) || value < r.min || value > r.max) {
-    throw new UserError('out_of_range', `${field} must be ${r.min}–${r.max} (default ${r.default}); got ${value}`, { field, min: r.min, max: r.max, default: r.default });
+    throw new UserError('out_of_range', `${field} must be ${r.min}–${r.max} (default ${r.default}); got ${value}`, {
+      field,
+      min: r.min,
+      max: r.max,
+      default: r.default,
+    });
   }
   return value;
 }
@@ -146,7 +151,8 @@ export function checkAuth(input: AuthInput): { type: PostActionAuthType; secret:
   if (input.type === 'none') return { type: 'none', secret: null };
   if (input.type === 'bearer') return { type: 'bearer', secret: { token: input.token! } };
   if (input.type === 'basic') {
-    if (input.username!.includes(':')) throw new UserError('invalid_auth', 'auth.username must not contain ":" (HTTP Basic joins username and password with it)');
+    if (input.username!.includes(':'))
+      throw new UserError('invalid_auth', 'auth.username must not contain ":" (HTTP Basic joins username and password with it)');
     return { type: 'basic', secret: { username: input.username!, password: input.password! } };
   }
   checkHeaderName('auth.name', input.name!);

@@ -21,7 +21,11 @@ export class RunAnnouncer {
     if (!type) return;
     const crew = await tx.agents.getCrew(run.crew_id);
     const eventId = `evt_${run.id}`;
-    const published = await this.publisher.publish({ type, data: runEventData(run, agent, crew), id: eventId, run: { run_id: run.id, agent_id: agent.id } }, undefined, tx);
+    const published = await this.publisher.publish(
+      { type, data: runEventData(run, agent, crew), id: eventId, run: { run_id: run.id, agent_id: agent.id } },
+      undefined,
+      tx,
+    );
     // Its id is fixed per run: a second announcement of the same end notifies nobody twice.
     if (published.duplicate || !this.notifier) return;
     if ((await this.notifier.plan(tx, run, agent, crew, eventId)) > 0) tx.afterCommit(this.onEnqueued);

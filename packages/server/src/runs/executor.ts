@@ -144,12 +144,24 @@ export class RunExecutor {
     this.active.set(run.id, abort);
     const done = (async () => {
       let outcome: RunOutcome;
-      const logs = new RunLogWriter(this.options.store, this.options.clock, this.options.log, run.id, agent.id, { stream: this.options.stream, crewId: run.crew_id });
+      const logs = new RunLogWriter(this.options.store, this.options.clock, this.options.log, run.id, agent.id, {
+        stream: this.options.stream,
+        crewId: run.crew_id,
+      });
       try {
         const runner = this.options.runnerFor(agent.runner, this.options.agents.runnerSettings(agent));
         const crew = await this.options.store.agents.getCrew(agent.crew_id);
         outcome = await runner.run(
-          { runId: run.id, agentId: agent.id, agentName: agent.name, crewId: agent.crew_id, crewName: crew?.name ?? '', triggerType: run.trigger_type, triggerName: run.trigger_name, prompt: run.prompt },
+          {
+            runId: run.id,
+            agentId: agent.id,
+            agentName: agent.name,
+            crewId: agent.crew_id,
+            crewName: crew?.name ?? '',
+            triggerType: run.trigger_type,
+            triggerName: run.trigger_name,
+            prompt: run.prompt,
+          },
           { timeoutMs: agent.timeout_ms, signal: abort.signal, onLog: (stream, line) => logs.add(stream, line) },
         );
       } catch (err) {
@@ -181,7 +193,11 @@ export class RunExecutor {
       try {
         return await this.finish(run, outcome, agent);
       } catch (err) {
-        if (this.stopped) return void this.options.log.error({ err, runId: run.id }, 'runs: recording the outcome failed while stopping; the lease will expire and mark it failed');
+        if (this.stopped)
+          return void this.options.log.error(
+            { err, runId: run.id },
+            'runs: recording the outcome failed while stopping; the lease will expire and mark it failed',
+          );
         this.options.log.error({ err, runId: run.id }, 'runs: recording the outcome failed; retrying');
         await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 4000)));
       }
@@ -221,7 +237,17 @@ export class RunExecutor {
     const now = this.options.clock.now();
     for (const run of await this.options.store.agents.listOrphaned(now, 1000)) {
       const agent = (await this.options.store.agents.getAgent(run.agent_id)) ?? null;
-      await this.finish(run, { status: 'failed', output: run.output ?? '', error: 'the worker running this run stopped (its lease expired); the run was not retried', exitCode: null, usage: {} }, agent);
+      await this.finish(
+        run,
+        {
+          status: 'failed',
+          output: run.output ?? '',
+          error: 'the worker running this run stopped (its lease expired); the run was not retried',
+          exitCode: null,
+          usage: {},
+        },
+        agent,
+      );
     }
   }
 }

@@ -3,4 +3,3 @@ export { RunAnnouncer } from './announce.js';
 export { RunExecutor } from './executor.js';
 export { runView } from './payload.js';
 export { RunService } from './service.js';
-

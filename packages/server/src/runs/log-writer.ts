@@ -39,7 +39,11 @@ export class RunLogWriter {
 
   private keep(row: RunLogRecord): void {
     this.buffer.push(row);
-    this.live?.stream?.emit('agent.log', { run_id: row.run_id, agent_id: row.agent_id, seq: row.seq, at: iso(row.at), stream: row.stream, line: row.line }, { crew_id: this.live.crewId, agent_id: row.agent_id, run_id: row.run_id });
+    this.live?.stream?.emit(
+      'agent.log',
+      { run_id: row.run_id, agent_id: row.agent_id, seq: row.seq, at: iso(row.at), stream: row.stream, line: row.line },
+      { crew_id: this.live.crewId, agent_id: row.agent_id, run_id: row.run_id },
+    );
   }
 
   private flush(): Promise<void> {
@@ -57,7 +61,15 @@ export class RunLogWriter {
 
   /** Writes what is left; call when the run has ended. */
   async close(): Promise<void> {
-    if (this.dropped) this.keep({ run_id: this.runId, seq: MAX_LINES_PER_RUN + 1, agent_id: this.agentId, at: this.clock.now(), stream: 'system', line: `[${this.dropped} more lines were not kept: the limit is ${MAX_LINES_PER_RUN} lines per run]` });
+    if (this.dropped)
+      this.keep({
+        run_id: this.runId,
+        seq: MAX_LINES_PER_RUN + 1,
+        agent_id: this.agentId,
+        at: this.clock.now(),
+        stream: 'system',
+        line: `[${this.dropped} more lines were not kept: the limit is ${MAX_LINES_PER_RUN} lines per run]`,
+      });
     await this.flush();
   }
 }

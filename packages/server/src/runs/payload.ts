@@ -3,7 +3,6 @@ import { callbackPayload } from '../channels/index.js';
 import { iso } from '../util/index.js';
 import type { RunView } from '../wire/index.js';
 
-
 /** What the API shows of a run. */
 export function runView(r: RunRecord): RunView {
   return {

@@ -146,7 +146,17 @@ export class RunService {
     const run = await this.get(id);
     if (run.status === 'queued') {
       const now = this.clock.now();
-      const patch = { status: 'cancelled', output: null, error: 'cancelled before it started', exit_code: null, iterations_used: null, tool_calls: null, tokens_used: null, finished_at: now, updated_at: now } as const;
+      const patch = {
+        status: 'cancelled',
+        output: null,
+        error: 'cancelled before it started',
+        exit_code: null,
+        iterations_used: null,
+        tool_calls: null,
+        tokens_used: null,
+        finished_at: now,
+        updated_at: now,
+      } as const;
       const final: RunRecord = { ...run, ...patch };
       await this.store.transaction(async (tx) => {
         if (!(await tx.agents.finishRun(id, patch))) return;

@@ -136,10 +136,15 @@ export class ScheduleAdmin {
       const agent = await tx.agents.getAgent(schedule.agent_id);
       if (!agent) throw new UserError('schedule_agent_deleted', `agent ${schedule.agent_id} of schedule ${id} no longer exists`);
       const previous = schedule.last_run_id ? await tx.agents.getRun(schedule.last_run_id) : undefined;
-      if (previous && isRunActive(previous, now)) throw new UserError('previous_run_active', `run ${previous.id} of schedule ${id} is still ${previous.status}; a schedule never overlaps its runs`);
-      const { run } = await this.options.runs.enqueue({ agent, triggerType: 'schedule', triggerId: schedule.id, triggerName: schedule.name, prompt: schedulePrompt(agent, schedule) }, tx);
+      if (previous && isRunActive(previous, now))
+        throw new UserError('previous_run_active', `run ${previous.id} of schedule ${id} is still ${previous.status}; a schedule never overlaps its runs`);
+      const { run } = await this.options.runs.enqueue(
+        { agent, triggerType: 'schedule', triggerId: schedule.id, triggerName: schedule.name, prompt: schedulePrompt(agent, schedule) },
+        tx,
+      );
       // Rolled back if the scheduler recorded a run meanwhile: then that one is the run in progress.
-      if (!(await tx.schedules.recordManualRun(schedule.id, schedule.last_run_id, run.id, now))) throw new UserError('previous_run_active', `schedule ${id} started a run at the same moment; see its last_run_id`);
+      if (!(await tx.schedules.recordManualRun(schedule.id, schedule.last_run_id, run.id, now)))
+        throw new UserError('previous_run_active', `schedule ${id} started a run at the same moment; see its last_run_id`);
       return run;
     });
     this.options.runs.wakeExecutor();
@@ -148,6 +153,7 @@ export class ScheduleAdmin {
 }
 
 function graceMs(seconds: number): number {
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_GRACE_S) throw new UserError('invalid_misfire_grace', `misfire_grace_seconds must be between 0 and ${MAX_GRACE_S} (24 h); got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_GRACE_S)
+    throw new UserError('invalid_misfire_grace', `misfire_grace_seconds must be between 0 and ${MAX_GRACE_S} (24 h); got ${seconds}`);
   return Math.round(seconds * 1000);
 }

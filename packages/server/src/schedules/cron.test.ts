@@ -19,7 +19,11 @@ describe('next fire times', () => {
     expect(new Date(nextFire(nine, at('2026-01-15T00:00:00Z'))!).toISOString()).toBe('2026-01-15T14:00:00.000Z'); // EST, UTC-5
     expect(new Date(nextFire(nine, at('2026-07-15T00:00:00Z'))!).toISOString()).toBe('2026-07-15T13:00:00.000Z'); // EDT, UTC-4
     // Across the spring-forward night, 09:00 local moves from 14:00Z to 13:00Z.
-    expect(isoList(nextFires(nine, at('2026-03-07T00:00:00Z'), 3))).toEqual(['2026-03-07T14:00:00.000Z', '2026-03-08T13:00:00.000Z', '2026-03-09T13:00:00.000Z']);
+    expect(isoList(nextFires(nine, at('2026-03-07T00:00:00Z'), 3))).toEqual([
+      '2026-03-07T14:00:00.000Z',
+      '2026-03-08T13:00:00.000Z',
+      '2026-03-09T13:00:00.000Z',
+    ]);
   });
 
   it('is strictly after the reference and at most once a second', () => {
@@ -41,7 +45,8 @@ describe('validation', () => {
   const now = at('2026-01-01T00:00:00Z');
 
   it('accepts 5- and 6-field expressions, nicknames and IANA zones', () => {
-    for (const cron of ['0 9 * * 1-5', '*/10 * * * * *', '@daily', '0 0 1 JAN *']) expect(() => validateSpec({ cron, timezone: 'Europe/Berlin' }, now)).not.toThrow();
+    for (const cron of ['0 9 * * 1-5', '*/10 * * * * *', '@daily', '0 0 1 JAN *'])
+      expect(() => validateSpec({ cron, timezone: 'Europe/Berlin' }, now)).not.toThrow();
   });
 
   it("refuses a bad expression with 422 invalid_cron and croner's message", () => {

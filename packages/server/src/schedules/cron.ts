@@ -25,7 +25,11 @@ export function nextFires(s: CronSpec, after: number, n: number): number[] {
 /** The latest tick at or before `at`, or null when there is none. */
 export function latestFireAtOrBefore(s: CronSpec, at: number): number | null {
   // croner's reference is exclusive; +1 ms makes a tick exactly at `at` count.
-  return compile(s).previousRuns(1, new Date(at + 1))[0]?.getTime() ?? null;
+  return (
+    compile(s)
+      .previousRuns(1, new Date(at + 1))[0]
+      ?.getTime() ?? null
+  );
 }
 
 /**

@@ -35,7 +35,10 @@ describe('misfire policy', () => {
     expect(decideAt(clock, due, 10 * S)).toEqual({ action: 'skip', reason: 'missed: the tick at 2026-01-01T09:00:00.000Z was 30 s late (misfire grace 10 s)' });
     clock.advance(2 * 60 * S); // 09:02:30
     const d = decideAt(clock, due, 0);
-    expect(d).toEqual({ action: 'skip', reason: 'missed: the ticks from 2026-01-01T09:00:00.000Z to 2026-01-01T09:02:00.000Z; the latest was 30 s late (misfire grace 0 s)' });
+    expect(d).toEqual({
+      action: 'skip',
+      reason: 'missed: the ticks from 2026-01-01T09:00:00.000Z to 2026-01-01T09:02:00.000Z; the latest was 30 s late (misfire grace 0 s)',
+    });
   });
 
   it('never overlaps: an active previous run skips an on-time tick', () => {

@@ -20,7 +20,8 @@ export interface SchedulerOptions {
 }
 
 /** What a schedule's run is asked: the agent's prompt template, then the schedule's prompt. */
-export const schedulePrompt = (agent: Pick<AgentRecord, 'prompt_template'>, s: Pick<ScheduleRecord, 'prompt'>) => [agent.prompt_template.trim(), s.prompt].filter(Boolean).join('\n\n');
+export const schedulePrompt = (agent: Pick<AgentRecord, 'prompt_template'>, s: Pick<ScheduleRecord, 'prompt'>) =>
+  [agent.prompt_template.trim(), s.prompt].filter(Boolean).join('\n\n');
 
 export type TickOutcome = 'fired' | 'skipped' | 'lost';
 
@@ -125,7 +126,12 @@ export class Scheduler {
       const now = this.options.clock.now();
       const agent = await tx.agents.getAgent(s.agent_id);
       if (!agent) {
-        const claimed = await tx.schedules.claimTick(s.id, seen, { enabled: false, next_run_at: null, last_skip_reason: `agent ${s.agent_id} no longer exists; schedule disabled`, updated_at: now });
+        const claimed = await tx.schedules.claimTick(s.id, seen, {
+          enabled: false,
+          next_run_at: null,
+          last_skip_reason: `agent ${s.agent_id} no longer exists; schedule disabled`,
+          updated_at: now,
+        });
         return claimed ? 'skipped' : 'lost';
       }
       const previous = s.last_run_id ? await tx.agents.getRun(s.last_run_id) : undefined;
@@ -139,11 +145,23 @@ export class Scheduler {
       }
       if (!(await tx.schedules.claimTick(s.id, seen, { next_run_at: next, updated_at: now }))) return 'lost';
       const { run, created } = await this.options.runs.enqueue(
-        { agent, triggerType: 'schedule', triggerId: s.id, triggerName: s.name, prompt: schedulePrompt(agent, s), idempotencyKey: tickKey(s.id, decision.tick) },
+        {
+          agent,
+          triggerType: 'schedule',
+          triggerId: s.id,
+          triggerName: s.name,
+          prompt: schedulePrompt(agent, s),
+          idempotencyKey: tickKey(s.id, decision.tick),
+        },
         tx,
       );
       // A tick that already has its run (e.g. re-enabled after the clock went back) is not fired twice.
-      await tx.schedules.update(s.id, created ? { last_run_id: run.id, last_run_at: now, last_skip_reason: null } : { last_skip_reason: `the tick at ${new Date(decision.tick).toISOString()} already ran (run ${run.id})` });
+      await tx.schedules.update(
+        s.id,
+        created
+          ? { last_run_id: run.id, last_run_at: now, last_skip_reason: null }
+          : { last_skip_reason: `the tick at ${new Date(decision.tick).toISOString()} already ran (run ${run.id})` },
+      );
       return created ? 'fired' : 'skipped';
     });
   }

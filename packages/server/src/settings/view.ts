@@ -24,9 +24,9 @@ export interface SettingsSource {
 
 /** What net/ssrf-guard.ts refuses; keep in step with its tables. */
 export const SSRF_BLOCKED =
-  'Outbound requests to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local, CGNAT, multicast, reserved and documentation addresses, '
-  + 'and to cloud metadata services (169.254.169.254, metadata.google.internal and the like), are refused, '
-  + 'checked against every address a name resolves to when connecting, unless allowed in delivery.allow_networks.';
+  'Outbound requests to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local, CGNAT, multicast, reserved and documentation addresses, ' +
+  'and to cloud metadata services (169.254.169.254, metadata.google.internal and the like), are refused, ' +
+  'checked against every address a name resolves to when connecting, unless allowed in delivery.allow_networks.';
 
 /** Endpoints and post-actions both default to this request timeout (seconds). */
 const DEFAULT_TIMEOUT_SECONDS = TIMEOUT_SECONDS.default;

@@ -40,21 +40,39 @@ interface Ranked {
  */
 export function failingFirst(a: Ranked, b: Ranked): number {
   return (
-    Number(a.enabled) - Number(b.enabled)
-    || (b.consecutive_failures ?? 0) - (a.consecutive_failures ?? 0)
-    || b.failed - a.failed
-    || (a.success_rate ?? 2) - (b.success_rate ?? 2)
-    || b.delivered - a.delivered
-    || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    Number(a.enabled) - Number(b.enabled) ||
+    (b.consecutive_failures ?? 0) - (a.consecutive_failures ?? 0) ||
+    b.failed - a.failed ||
+    (a.success_rate ?? 2) - (b.success_rate ?? 2) ||
+    b.delivered - a.delivered ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }
 
 export function endpointHealth(r: EndpointHealthRow): EndpointHealth {
-  return { id: r.id, url: r.url, enabled: r.enabled, disabled_reason: r.disabled_reason, consecutive_failures: r.consecutive_failures, delivered: r.delivered, failed: r.failed, success_rate: successRate(r.delivered, r.failed) };
+  return {
+    id: r.id,
+    url: r.url,
+    enabled: r.enabled,
+    disabled_reason: r.disabled_reason,
+    consecutive_failures: r.consecutive_failures,
+    delivered: r.delivered,
+    failed: r.failed,
+    success_rate: successRate(r.delivered, r.failed),
+  };
 }
 
 export function postActionHealth(r: PostActionHealthRow): PostActionHealth {
-  return { id: r.id, name: r.name, enabled: r.enabled, delivered: r.delivered, failed: r.failed, success_rate: successRate(r.delivered, r.failed), last_error: r.last_error, last_failed_at: iso(r.last_failed_at) };
+  return {
+    id: r.id,
+    name: r.name,
+    enabled: r.enabled,
+    delivered: r.delivered,
+    failed: r.failed,
+    success_rate: successRate(r.delivered, r.failed),
+    last_error: r.last_error,
+    last_failed_at: iso(r.last_failed_at),
+  };
 }
 
 export class OverviewStats {

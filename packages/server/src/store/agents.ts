@@ -43,7 +43,11 @@ export class AgentRecords {
     return Number(r.numDeletedRows) > 0;
   }
   async countAgentsInCrew(crewId: string): Promise<number> {
-    const r = await this.db.selectFrom('agents').select((e) => e.fn.countAll<number>().as('n')).where('crew_id', '=', crewId).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('agents')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('crew_id', '=', crewId)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -56,7 +60,11 @@ export class AgentRecords {
   }
   getAgents(ids: string[]): Promise<AgentRecord[]> {
     if (!ids.length) return Promise.resolve([]);
-    return this.db.selectFrom('agents').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
   }
   getAgent(id: string): Promise<AgentRecord | undefined> {
     if (this.prepared) return this.prepared.getAgent(this.db, id);
@@ -95,14 +103,28 @@ export class AgentRecords {
     const results: { run: RunRecord; created: boolean }[] = [];
     for (const row of rows) {
       if (created.has(row.id)) results.push({ run: row, created: true });
-      else results.push({ run: await this.db.selectFrom('runs').selectAll().where('agent_id', '=', row.agent_id).where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow(), created: false });
+      else
+        results.push({
+          run: await this.db
+            .selectFrom('runs')
+            .selectAll()
+            .where('agent_id', '=', row.agent_id)
+            .where('idempotency_key', '=', row.idempotency_key)
+            .executeTakeFirstOrThrow(),
+          created: false,
+        });
     }
     return results;
   }
   private async insertRunsBuilt(rows: RunRecord[]): Promise<Set<string>> {
     const created = new Set<string>();
     for (let i = 0; i < rows.length; i += 500) {
-      const r = await this.db.insertInto('runs').values(rows.slice(i, i + 500).map((r) => ({ ...r, prompt: storableText(r.prompt) }))).onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing()).returning('id').execute();
+      const r = await this.db
+        .insertInto('runs')
+        .values(rows.slice(i, i + 500).map((r) => ({ ...r, prompt: storableText(r.prompt) })))
+        .onConflict((oc) => oc.columns(['agent_id', 'idempotency_key']).doNothing())
+        .returning('id')
+        .execute();
       for (const { id } of r) created.add(id);
     }
     return created;
@@ -126,7 +148,13 @@ export class AgentRecords {
     return { rows, total: Number(total.n) };
   }
   async countRunning(agentId: string, now: number): Promise<number> {
-    const r = await this.db.selectFrom('runs').select((e) => e.fn.countAll<number>().as('n')).where('agent_id', '=', agentId).where('status', '=', 'running').where('lease_until', '>', now).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('runs')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('agent_id', '=', agentId)
+      .where('status', '=', 'running')
+      .where('lease_until', '>', now)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
   /** Agents that have runs waiting (an index-only scan of runs_queue). */
@@ -136,28 +164,64 @@ export class AgentRecords {
   }
   /** An agent's oldest queued runs, for the executor to start in order. */
   listQueued(agentId: string, limit: number): Promise<RunRecord[]> {
-    return this.db.selectFrom('runs').selectAll().where('status', '=', 'queued').where('agent_id', '=', agentId).orderBy('created_at').orderBy('id').limit(limit).execute();
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .where('agent_id', '=', agentId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   }
   /** queued → running, if still queued (another worker may have won). */
   async startRun(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {
-    const r = await this.db.updateTable('runs').set({ status: 'running', lease_owner: owner, lease_until: leaseUntil, started_at: now, updated_at: now }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+    const r = await this.db
+      .updateTable('runs')
+      .set({ status: 'running', lease_owner: owner, lease_until: leaseUntil, started_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
   async renewLeases(owner: string, ids: string[], leaseUntil: number): Promise<void> {
-    if (ids.length) await this.db.updateTable('runs').set({ lease_until: leaseUntil }).where('id', 'in', ids).where('lease_owner', '=', owner).where('status', '=', 'running').execute();
+    if (ids.length)
+      await this.db
+        .updateTable('runs')
+        .set({ lease_until: leaseUntil })
+        .where('id', 'in', ids)
+        .where('lease_owner', '=', owner)
+        .where('status', '=', 'running')
+        .execute();
   }
   /** Writes a final state, if the run is still queued or running; false when it already ended. */
-  async finishRun(id: string, patch: Pick<RunRecord, 'status' | 'output' | 'error' | 'exit_code' | 'iterations_used' | 'tool_calls' | 'tokens_used' | 'finished_at' | 'updated_at'>): Promise<boolean> {
-    const r = await this.db.updateTable('runs').set({ ...patch, output: storableText(patch.output), error: storableText(patch.error), lease_owner: null, lease_until: null }).where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  async finishRun(
+    id: string,
+    patch: Pick<RunRecord, 'status' | 'output' | 'error' | 'exit_code' | 'iterations_used' | 'tool_calls' | 'tokens_used' | 'finished_at' | 'updated_at'>,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('runs')
+      .set({ ...patch, output: storableText(patch.output), error: storableText(patch.error), lease_owner: null, lease_until: null })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
   async appendLogs(rows: RunLogRecord[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('run_logs').values(rows.slice(i, i + 500).map((r) => ({ ...r, line: storableText(r.line) }))).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await this.db
+        .insertInto('run_logs')
+        .values(rows.slice(i, i + 500).map((r) => ({ ...r, line: storableText(r.line) })))
+        .execute();
   }
   /** Log lines of a run (oldest first, after `afterSeq`) or of an agent's recent runs (newest first). */
   listLogs(f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }): Promise<RunLogRecord[]> {
     let q = this.db.selectFrom('run_logs').selectAll();
-    if (f.runId) q = q.where('run_id', '=', f.runId).where('seq', '>', f.afterSeq ?? 0).orderBy('seq');
+    if (f.runId)
+      q = q
+        .where('run_id', '=', f.runId)
+        .where('seq', '>', f.afterSeq ?? 0)
+        .orderBy('seq');
     else q = q.where('agent_id', '=', f.agentId!).orderBy('at', 'desc').orderBy('seq', 'desc');
     return q.limit(f.limit).execute();
   }

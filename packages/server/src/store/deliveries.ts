@@ -36,7 +36,12 @@ export class DeliveryRecords {
   async insert(rows: DeliveryRecord[]): Promise<void> {
     if (this.ops.prepared) await this.ops.prepared.insertDeliveries(this.db, rows);
     // Chunked to stay under the bound-parameter limit on large fan-outs.
-    else for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+    else
+      for (let i = 0; i < rows.length; i += 500)
+        await this.db
+          .insertInto('deliveries')
+          .values(rows.slice(i, i + 500))
+          .execute();
     if (rows.length) await this.ops.notifyDue(this.db);
   }
 
@@ -47,7 +52,12 @@ export class DeliveryRecords {
   /** Gives claimed rows back without an attempt (e.g. their endpoint is at its concurrency cap). */
   async releaseClaims(ids: string[], owner: string, nextAttemptAt: number): Promise<void> {
     if (!ids.length) return;
-    await this.db.updateTable('deliveries').set({ next_attempt_at: nextAttemptAt, lease_owner: null }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
+    await this.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: nextAttemptAt, lease_owner: null })
+      .where('id', 'in', ids)
+      .where('lease_owner', '=', owner)
+      .execute();
   }
 
   /**
@@ -62,7 +72,15 @@ export class DeliveryRecords {
       // On PostgreSQL, rows locked right now are skipped: the lock is a result being written
       // (which ends the lease anyway). Waiting for it instead locked rows in another order than
       // the result write and deadlocked it, which lost the whole batch of results under load.
-      const held = this.db.selectFrom('deliveries').select('id').where('id', 'in', chunk.map((c) => c.id)).where('lease_owner', 'in', owners);
+      const held = this.db
+        .selectFrom('deliveries')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          chunk.map((c) => c.id),
+        )
+        .where('lease_owner', 'in', owners);
       await this.db
         .updateTable('deliveries')
         .set({ next_attempt_at: leaseUntil })
@@ -93,7 +111,9 @@ export class DeliveryRecords {
   async nextDueAfter(now: number): Promise<number | undefined> {
     // SQLite without statistics picks the status index and reads every pending row; the due index is one step.
     const from = this.ops.name === 'sqlite' ? sql`deliveries INDEXED BY deliveries_due` : sql`deliveries`;
-    const r = await sql<{ at: number | null }>`SELECT min(next_attempt_at) AS at FROM ${from} WHERE status = 'pending' AND next_attempt_at > ${now}`.execute(this.db);
+    const r = await sql<{ at: number | null }>`SELECT min(next_attempt_at) AS at FROM ${from} WHERE status = 'pending' AND next_attempt_at > ${now}`.execute(
+      this.db,
+    );
     const at = r.rows[0]?.at;
     return at == null ? undefined : Number(at);
   }
@@ -139,12 +159,23 @@ export class DeliveryRecords {
   async pruneAttempts(before: number, limit: number): Promise<number> {
     const ids = await this.db.selectFrom('attempts').select('id').where('started_at', '<', before).limit(limit).execute();
     if (!ids.length) return 0;
-    await this.db.deleteFrom('attempts').where('id', 'in', ids.map((r) => r.id)).execute();
+    await this.db
+      .deleteFrom('attempts')
+      .where(
+        'id',
+        'in',
+        ids.map((r) => r.id),
+      )
+      .execute();
     return ids.length;
   }
 
   async countPending(): Promise<number> {
-    const r = await this.db.selectFrom('deliveries').select((e) => e.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('deliveries')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

@@ -21,7 +21,11 @@ export interface EndpointStreak {
   enabled: boolean;
 }
 
-const streakOf = (row: { id: string; consecutive_failures: number; enabled: number }): EndpointStreak => ({ id: row.id, consecutive_failures: row.consecutive_failures, enabled: row.enabled === 1 });
+const streakOf = (row: { id: string; consecutive_failures: number; enabled: number }): EndpointStreak => ({
+  id: row.id,
+  consecutive_failures: row.consecutive_failures,
+  enabled: row.enabled === 1,
+});
 
 /** SQL for endpoints and their subscriptions. Reached as `store.endpoints`, so it joins the caller's transaction. */
 export class EndpointRecords {
@@ -57,14 +61,22 @@ export class EndpointRecords {
   async list(page: Page): Promise<{ rows: EndpointRecord[]; total: number }> {
     const [rows, total] = await Promise.all([
       this.db.selectFrom('endpoints').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
-      this.db.selectFrom('endpoints').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('endpoints')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { rows: rows.map(endpointOf), total: Number(total.n) };
   }
   async delete(id: string, now: number): Promise<boolean> {
     return atomically(this.db, async (db) => {
       // Its queued work goes with it; the delivery log of what was sent stays.
-      await db.updateTable('deliveries').set({ status: 'failed', last_error: 'endpoint_deleted', lease_owner: null, updated_at: now }).where('endpoint_id', '=', id).where('status', '=', 'pending').execute();
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'failed', last_error: 'endpoint_deleted', lease_owner: null, updated_at: now })
+        .where('endpoint_id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
       const r = await db.deleteFrom('endpoints').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     });
@@ -76,18 +88,21 @@ export class EndpointRecords {
    */
   async matchSubscriptions(patterns: string[]): Promise<{ pairs: { endpoint_id: string; pattern: string }[]; endpoints: EndpointRecord[] }> {
     // Every publish reads this; on PostgreSQL as one prepared statement (an array, so its text never changes).
-    const rows: (EndpointTable & { pattern: string })[] = this.ops.name === 'postgres'
-      ? (await sql<EndpointTable & { pattern: string }>`${preparedAs('match_subscriptions')}
+    const rows: (EndpointTable & { pattern: string })[] =
+      this.ops.name === 'postgres'
+        ? (
+            await sql<EndpointTable & { pattern: string }>`${preparedAs('match_subscriptions')}
           SELECT e.*, s.pattern FROM endpoint_subscriptions s JOIN endpoints e ON e.id = s.endpoint_id
-          WHERE e.enabled = 1 AND s.pattern = ANY(${patterns}::text[])`.execute(this.db)).rows
-      : await this.db
-        .selectFrom('endpoint_subscriptions as s')
-        .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
-        .selectAll('e')
-        .select('s.pattern')
-        .where('e.enabled', '=', 1)
-        .where('s.pattern', 'in', patterns)
-        .execute();
+          WHERE e.enabled = 1 AND s.pattern = ANY(${patterns}::text[])`.execute(this.db)
+          ).rows
+        : await this.db
+            .selectFrom('endpoint_subscriptions as s')
+            .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
+            .selectAll('e')
+            .select('s.pattern')
+            .where('e.enabled', '=', 1)
+            .where('s.pattern', 'in', patterns)
+            .execute();
     const endpoints = new Map<string, EndpointRecord>();
     const pairs = rows.map(({ pattern, ...endpoint }) => {
       // One endpoint may match several patterns: it is converted once.
@@ -108,7 +123,11 @@ export class EndpointRecords {
     const moving = changes.filter((c) => !c.reset || c.failures > 0);
     const successes = changes.filter((c) => c.reset && c.failures === 0).map((c) => c.endpointId);
     for (let i = 0; i < successes.length; i += 500) {
-      const rows = await this.db.selectFrom('endpoints').select(['id', 'consecutive_failures', 'enabled']).where('id', 'in', successes.slice(i, i + 500)).execute();
+      const rows = await this.db
+        .selectFrom('endpoints')
+        .select(['id', 'consecutive_failures', 'enabled'])
+        .where('id', 'in', successes.slice(i, i + 500))
+        .execute();
       for (const row of rows) {
         if (Number(row.consecutive_failures) === 0) out.push(streakOf(row));
         else moving.push({ endpointId: row.id, reset: true, failures: 0 });
@@ -143,5 +162,9 @@ export class EndpointRecords {
 async function replaceSubscriptions(db: Kysely<Database>, endpointId: string, patterns: string[]): Promise<void> {
   await db.deleteFrom('endpoint_subscriptions').where('endpoint_id', '=', endpointId).execute();
   const unique = [...new Set(patterns)];
-  if (unique.length) await db.insertInto('endpoint_subscriptions').values(unique.map((pattern) => ({ endpoint_id: endpointId, pattern }))).execute();
+  if (unique.length)
+    await db
+      .insertInto('endpoint_subscriptions')
+      .values(unique.map((pattern) => ({ endpoint_id: endpointId, pattern })))
+      .execute();
 }

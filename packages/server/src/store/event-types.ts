@@ -10,7 +10,11 @@ export class EventTypeRecords {
     if (!types.length) return;
     // Sorted, so two transactions noting the same new types lock them in one order (no deadlock).
     const rows = [...new Set(types)].sort().map((type) => ({ type, first_published_at: now }));
-    await this.db.insertInto('event_types').values(rows).onConflict((oc) => oc.column('type').doNothing()).execute();
+    await this.db
+      .insertInto('event_types')
+      .values(rows)
+      .onConflict((oc) => oc.column('type').doNothing())
+      .execute();
   }
 
   /**
@@ -23,7 +27,12 @@ export class EventTypeRecords {
     if (exact.length) for (const { type } of await this.db.selectFrom('event_types').select('type').where('type', 'in', exact).execute()) found.add(type);
     for (const pattern of patterns.filter((p) => p.endsWith('.*'))) {
       const prefix = pattern.slice(0, -1);
-      const hit = await this.db.selectFrom('event_types').select('type').where(sql<string>`substr(type, 1, ${prefix.length})`, '=', prefix).limit(1).executeTakeFirst();
+      const hit = await this.db
+        .selectFrom('event_types')
+        .select('type')
+        .where(sql<string>`substr(type, 1, ${prefix.length})`, '=', prefix)
+        .limit(1)
+        .executeTakeFirst();
       if (hit) found.add(pattern);
     }
     return found;

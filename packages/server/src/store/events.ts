@@ -19,7 +19,12 @@ export class EventRecords {
     if (this.ops.prepared) return this.ops.prepared.insertEvents(this.db, rows);
     const inserted = new Set<string>();
     for (let i = 0; i < rows.length; i += 500) {
-      const r = await this.db.insertInto('events').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+      const r = await this.db
+        .insertInto('events')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .execute();
       for (const { id } of r) inserted.add(id);
     }
     return inserted;
@@ -37,7 +42,10 @@ export class EventRecords {
       const existing = await events.getMany(b.events.filter((e) => !inserted.has(e.id)).map((e) => e.id));
       await new DeliveryRecords(db, this.ops).insert(b.deliveries.filter((d) => inserted.has(d.event_id)));
       const types = new Set(b.events.filter((e) => inserted.has(e.id)).map((e) => e.type));
-      await new EventTypeRecords(db).record(b.types.filter((t) => types.has(t)), b.now);
+      await new EventTypeRecords(db).record(
+        b.types.filter((t) => types.has(t)),
+        b.now,
+      );
       return { inserted, existing };
     });
   }
@@ -51,11 +59,7 @@ export class EventRecords {
   }
   /** Events in [since, until), by id, keyset-paginated. */
   listInWindow(a: { since: number; until: number; afterId?: string; limit: number }): Promise<Pick<EventRecord, 'id' | 'type' | 'created_at'>[]> {
-    let q = this.db
-      .selectFrom('events')
-      .select(['id', 'type', 'created_at'])
-      .where('created_at', '>=', a.since)
-      .where('created_at', '<', a.until);
+    let q = this.db.selectFrom('events').select(['id', 'type', 'created_at']).where('created_at', '>=', a.since).where('created_at', '<', a.until);
     if (a.afterId) q = q.where('id', '>', a.afterId);
     return q.orderBy('id').limit(a.limit).execute();
   }
@@ -70,7 +74,9 @@ export class EventRecords {
         .selectFrom('events as e')
         .select('e.id')
         .where('e.created_at', '<', before)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id').where('d.status', '=', 'pending'))))
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id').where('d.status', '=', 'pending'))),
+        )
         .limit(limit)
         .execute();
       const ids = rows.map((r) => r.id);

@@ -19,7 +19,16 @@ export type { BindingTriggerType, PostActionRecords } from './post-actions.js';
 export type { NotificationFilter, NotificationRecords } from './notifications.js';
 export type { InspectorBinRow, InspectorRecords } from './inspector.js';
 export type { EventTypeRecords } from './event-types.js';
-export type { AttemptSample, BucketWindow, DeliveryBucketRow, EndpointHealthRow, PostActionHealthRow, QueueCounts, RunBucketRow, StatsRecords } from './stats.js';
+export type {
+  AttemptSample,
+  BucketWindow,
+  DeliveryBucketRow,
+  EndpointHealthRow,
+  PostActionHealthRow,
+  QueueCounts,
+  RunBucketRow,
+  StatsRecords,
+} from './stats.js';
 export type * from './values.js';
 
 export interface OpenStoreOptions {
@@ -38,7 +47,14 @@ export interface OpenStoreOptions {
 
 export async function openStore(o: OpenStoreOptions): Promise<Store> {
   if (o.databaseUrl) {
-    const { db, engineDb, ops } = openPostgres({ url: o.databaseUrl, poolSize: o.poolSize ?? 10, enginePoolSize: o.enginePoolSize ?? 4, prepareStatements: o.prepareStatements ?? true, ...(o.schema ? { schema: o.schema } : {}), ...(o.applicationName ? { applicationName: o.applicationName } : {}) });
+    const { db, engineDb, ops } = openPostgres({
+      url: o.databaseUrl,
+      poolSize: o.poolSize ?? 10,
+      enginePoolSize: o.enginePoolSize ?? 4,
+      prepareStatements: o.prepareStatements ?? true,
+      ...(o.schema ? { schema: o.schema } : {}),
+      ...(o.applicationName ? { applicationName: o.applicationName } : {}),
+    });
     return new Store(db, ops, undefined, engineDb);
   }
   const { db, ops } = openSqlite(o.sqlitePath ?? ':memory:');
@@ -46,7 +62,13 @@ export async function openStore(o: OpenStoreOptions): Promise<Store> {
 }
 
 export function storeOptionsFromConfig(c: HooklineConfig): OpenStoreOptions {
-  return c.database.url ? { databaseUrl: c.database.url, poolSize: c.database.pool_size, enginePoolSize: c.database.engine_pool_size, prepareStatements: c.database.prepare_statements } : { sqlitePath: join(c.data_dir, 'hookline.db') };
+  return c.database.url
+    ? {
+        databaseUrl: c.database.url,
+        poolSize: c.database.pool_size,
+        enginePoolSize: c.database.engine_pool_size,
+        prepareStatements: c.database.prepare_statements,
+      }
+    : { sqlitePath: join(c.data_dir, 'hookline.db') };
 }
 export { storeUnavailable } from './unavailable.js';
-

@@ -17,7 +17,12 @@ export class InspectorRecords {
 
   /** False when a bin of that name exists (the primary key decides, so races are safe too). */
   async insertBin(row: InspectorBinRecord): Promise<boolean> {
-    const r = await this.db.insertInto('inspector_bins').values(row).onConflict((oc) => oc.column('name').doNothing()).returning('name').executeTakeFirst();
+    const r = await this.db
+      .insertInto('inspector_bins')
+      .values(row)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('name')
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -35,7 +40,10 @@ export class InspectorRecords {
   async listBins(page: Page): Promise<{ rows: InspectorBinRow[]; total: number }> {
     const [rows, total] = await Promise.all([
       this.withStats().orderBy('b.created_at', 'desc').orderBy('b.name', 'desc').limit(page.limit).offset(page.offset).execute(),
-      this.db.selectFrom('inspector_bins').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('inspector_bins')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { rows: rows.map(statsOf), total: Number(total.n) };
   }
@@ -66,8 +74,15 @@ export class InspectorRecords {
       .executeTakeFirst();
     if (!bumped) return false;
     const seq = Number(bumped.next_seq);
-    await this.db.insertInto('inspector_requests').values({ ...inspectorRequestRow(row), seq }).execute();
-    await this.db.deleteFrom('inspector_requests').where('bin', '=', row.bin).where('seq', '<=', seq - keep).execute();
+    await this.db
+      .insertInto('inspector_requests')
+      .values({ ...inspectorRequestRow(row), seq })
+      .execute();
+    await this.db
+      .deleteFrom('inspector_requests')
+      .where('bin', '=', row.bin)
+      .where('seq', '<=', seq - keep)
+      .execute();
     return true;
   }
 
@@ -91,13 +106,18 @@ export class InspectorRecords {
   }
 
   private withStats() {
-    const requests = (eb: ExpressionBuilder<Database & { b: InspectorBinRecord }, 'b'>) => eb.selectFrom('inspector_requests as r').whereRef('r.bin', '=', 'b.name');
+    const requests = (eb: ExpressionBuilder<Database & { b: InspectorBinRecord }, 'b'>) =>
+      eb.selectFrom('inspector_requests as r').whereRef('r.bin', '=', 'b.name');
     return this.db
       .selectFrom('inspector_bins as b')
       .selectAll('b')
       .select((eb) => [
-        requests(eb).select((e) => e.fn.countAll<number>().as('n')).as('request_count'),
-        requests(eb).select((e) => e.fn.max('r.received_at').as('m')).as('last_request_at'),
+        requests(eb)
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .as('request_count'),
+        requests(eb)
+          .select((e) => e.fn.max('r.received_at').as('m'))
+          .as('last_request_at'),
       ]);
   }
 }

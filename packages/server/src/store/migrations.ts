@@ -74,12 +74,7 @@ const m0001: Migration = {
       .addColumn('last_error', 'text')
       .execute();
     // The queue: only pending rows are indexed by due time, so the claim scan stays small.
-    await db.schema
-      .createIndex('deliveries_due')
-      .on('deliveries')
-      .column('next_attempt_at')
-      .where(sql.ref('status'), '=', 'pending')
-      .execute();
+    await db.schema.createIndex('deliveries_due').on('deliveries').column('next_attempt_at').where(sql.ref('status'), '=', 'pending').execute();
     await db.schema.createIndex('deliveries_endpoint').on('deliveries').columns(['endpoint_id', 'created_at']).execute();
     await db.schema.createIndex('deliveries_event').on('deliveries').column('event_id').execute();
     await db.schema.createIndex('deliveries_status_created').on('deliveries').columns(['status', 'created_at']).execute();
@@ -223,7 +218,10 @@ const m0005: Migration = {
 
 const m0006: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('agents').addColumn('source', 'text', (c) => c.notNull().defaultTo('api')).execute();
+    await db.schema
+      .alterTable('agents')
+      .addColumn('source', 'text', (c) => c.notNull().defaultTo('api'))
+      .execute();
     await db.schema.alterTable('agents').addColumn('source_path', 'text').execute();
     await db.schema.alterTable('agents').addColumn('source_hash', 'text').execute();
   },
@@ -267,7 +265,12 @@ const m0008: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     // One binding per (post-action, trigger): a second one is a 409.
-    await db.schema.createIndex('post_action_bindings_unique').on('post_action_bindings').columns(['post_action_id', 'trigger_type', 'trigger_id']).unique().execute();
+    await db.schema
+      .createIndex('post_action_bindings_unique')
+      .on('post_action_bindings')
+      .columns(['post_action_id', 'trigger_type', 'trigger_id'])
+      .unique()
+      .execute();
     // A run's end looks up the bindings of its trigger.
     await db.schema.createIndex('post_action_bindings_trigger').on('post_action_bindings').columns(['trigger_type', 'trigger_id']).execute();
   },
@@ -277,14 +280,18 @@ const m0009: Migration = {
   async up(db: Kysely<any>) {
     // Notifications ride the delivery queue: the channel, the run that caused them and their
     // frozen request (sealed: rendered headers and URLs may hold credentials).
-    await db.schema.alterTable('deliveries').addColumn('channel', 'text', (c) => c.notNull().defaultTo('endpoint')).execute();
+    await db.schema
+      .alterTable('deliveries')
+      .addColumn('channel', 'text', (c) => c.notNull().defaultTo('endpoint'))
+      .execute();
     for (const col of ['run_id', 'agent_id', 'target', 'source_id', 'request_enc']) await db.schema.alterTable('deliveries').addColumn(col, 'text').execute();
     // The notification log lists run-caused deliveries, newest first, filtered by run or agent.
     await db.schema.createIndex('deliveries_notification_log').on('deliveries').column('created_at').where(sql.ref('run_id'), 'is not', null).execute();
     await db.schema.createIndex('deliveries_run').on('deliveries').column('run_id').where(sql.ref('run_id'), 'is not', null).execute();
     await db.schema.createIndex('deliveries_agent').on('deliveries').columns(['agent_id', 'created_at']).where(sql.ref('agent_id'), 'is not', null).execute();
     // The agent's callback and its notification rules live on the agent.
-    for (const col of ['callback_url', 'callback_headers_enc', 'callback_secret_enc', 'notifications']) await db.schema.alterTable('agents').addColumn(col, 'text').execute();
+    for (const col of ['callback_url', 'callback_headers_enc', 'callback_secret_enc', 'notifications'])
+      await db.schema.alterTable('agents').addColumn(col, 'text').execute();
   },
 };
 
@@ -324,7 +331,12 @@ const m0011: Migration = {
   async up(db: Kysely<any>) {
     // The overview's window scans (GET /api/v1/stats/overview). Finished deliveries by the time
     // of their outcome: partial, so the queue's pending rows (updated on every attempt) stay out.
-    await db.schema.createIndex('deliveries_outcome').on('deliveries').columns(['updated_at', 'status', 'channel', 'endpoint_id']).where(sql.ref('status'), '<>', 'pending').execute();
+    await db.schema
+      .createIndex('deliveries_outcome')
+      .on('deliveries')
+      .columns(['updated_at', 'status', 'channel', 'endpoint_id'])
+      .where(sql.ref('status'), '<>', 'pending')
+      .execute();
     await db.schema.createIndex('runs_finished').on('runs').columns(['finished_at', 'status']).execute();
     // Latency samples by start time; retention's prune by age reads it too.
     await db.schema.createIndex('attempts_started').on('attempts').columns(['started_at', 'duration_ms']).execute();
@@ -344,5 +356,17 @@ const m0012: Migration = {
   },
 };
 
-export const migrations: Record<string, Migration> = { '0001_core': m0001, '0002_agents_runs': m0002, '0003_run_logs': m0003, '0004_schedules': m0004, '0005_webhook_triggers': m0005, '0006_agent_files': m0006, '0007_run_queue': m0007, '0008_post_actions': m0008, '0009_notifications': m0009, '0010_inspector': m0010, '0011_stats_indexes': m0011, '0012_event_types': m0012 };
-
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+  '0002_agents_runs': m0002,
+  '0003_run_logs': m0003,
+  '0004_schedules': m0004,
+  '0005_webhook_triggers': m0005,
+  '0006_agent_files': m0006,
+  '0007_run_queue': m0007,
+  '0008_post_actions': m0008,
+  '0009_notifications': m0009,
+  '0010_inspector': m0010,
+  '0011_stats_indexes': m0011,
+  '0012_event_types': m0012,
+};

@@ -26,7 +26,10 @@ export async function migrate(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
       dialect === 'postgres'
         ? (await sql<{ t: string | null }>`SELECT to_regclass('kysely_migration')::text AS t`.execute(tx)).rows[0]?.t
         : (await sql<{ t: string }>`SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(tx)).rows[0]?.t;
-    if (legacy) await sql`INSERT INTO hookline_migrations (name, applied_at) SELECT name, ${Date.now()} FROM kysely_migration WHERE name NOT IN (SELECT name FROM hookline_migrations)`.execute(tx);
+    if (legacy)
+      await sql`INSERT INTO hookline_migrations (name, applied_at) SELECT name, ${Date.now()} FROM kysely_migration WHERE name NOT IN (SELECT name FROM hookline_migrations)`.execute(
+        tx,
+      );
   });
   const applied: string[] = [];
   const names = Object.keys(migrations).sort();

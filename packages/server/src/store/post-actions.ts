@@ -19,12 +19,21 @@ export class PostActionRecords {
   }
   async getMany(ids: string[]): Promise<PostActionRecord[]> {
     if (!ids.length) return [];
-    return (await this.db.selectFrom('post_actions').selectAll().where('id', 'in', [...new Set(ids)]).execute()).map(flagOf);
+    return (
+      await this.db
+        .selectFrom('post_actions')
+        .selectAll()
+        .where('id', 'in', [...new Set(ids)])
+        .execute()
+    ).map(flagOf);
   }
   async list(page: Page): Promise<{ rows: PostActionRecord[]; total: number }> {
     const [rows, total] = await Promise.all([
       this.db.selectFrom('post_actions').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
-      this.db.selectFrom('post_actions').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('post_actions')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { rows: rows.map(flagOf), total: Number(total.n) };
   }
@@ -71,7 +80,9 @@ export class PostActionRecords {
     const row = await this.db.selectFrom('post_action_bindings').selectAll().where('id', '=', id).executeTakeFirst();
     return row && flagOf(row);
   }
-  async listBindings(page: Page & { postActionId?: string; trigger?: { type: BindingTriggerType; id: string } }): Promise<{ rows: PostActionBindingRecord[]; total: number }> {
+  async listBindings(
+    page: Page & { postActionId?: string; trigger?: { type: BindingTriggerType; id: string } },
+  ): Promise<{ rows: PostActionBindingRecord[]; total: number }> {
     let q = this.db.selectFrom('post_action_bindings');
     if (page.postActionId) q = q.where('post_action_id', '=', page.postActionId);
     if (page.trigger) q = q.where('trigger_type', '=', page.trigger.type).where('trigger_id', '=', page.trigger.id);
@@ -102,7 +113,10 @@ export class PostActionRecords {
       .deleteFrom('post_action_bindings')
       .where((eb) =>
         eb.or([
-          eb.and([eb('trigger_type', '=', 'webhook'), eb.or([eb('trigger_id', '=', agentId), eb('trigger_id', 'in', eb.selectFrom('webhook_triggers').select('id').where('agent_id', '=', agentId))])]),
+          eb.and([
+            eb('trigger_type', '=', 'webhook'),
+            eb.or([eb('trigger_id', '=', agentId), eb('trigger_id', 'in', eb.selectFrom('webhook_triggers').select('id').where('agent_id', '=', agentId))]),
+          ]),
           eb.and([eb('trigger_type', '=', 'schedule'), eb('trigger_id', 'in', eb.selectFrom('schedules').select('id').where('agent_id', '=', agentId))]),
         ]),
       )

@@ -199,7 +199,11 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
         const at = Number(payload.slice(schema.length + 1));
         if (Number.isSafeInteger(at)) listener.dueAt(at);
       };
-      return listenOn(() => DUE_CHANNEL, onNotify, () => listener.connected());
+      return listenOn(
+        () => DUE_CHANNEL,
+        onNotify,
+        () => listener.connected(),
+      );
     },
     async notifyStream(kdb, payloads) {
       const channel = streamChannel(await currentSchema(kdb));
@@ -217,12 +221,17 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
         await c.query('SELECT pg_advisory_lock_shared($1, $2)', [STREAM_LOCK_CLASS, lockKey]);
         holder = c;
       };
-      const stop = await listenOn(streamChannel, (payload) => onPayload(payload), () => {}, async (c, schema) => {
-        lockKey = lockKeyOf(schema);
-        streamListenerPid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-        current = c;
-        if (present) await lock(c);
-      });
+      const stop = await listenOn(
+        streamChannel,
+        (payload) => onPayload(payload),
+        () => {},
+        async (c, schema) => {
+          lockKey = lockKeyOf(schema);
+          streamListenerPid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+          current = c;
+          if (present) await lock(c);
+        },
+      );
       return {
         async announce(on) {
           present = on;
@@ -303,9 +312,14 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
       try {
         await listener.query(`LISTEN ${KEYS_ACK_CHANNEL}`);
         const key = lockKeyOf(await currentSchema(kdb));
-        const holders = async () => new Set((await sql<{ pid: number }>`
+        const holders = async () =>
+          new Set(
+            (
+              await sql<{ pid: number }>`
           SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${KEYS_LOCK_CLASS} AND objid = ${key} AND objsubid = 2
-            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(kdb)).rows.map((r) => r.pid));
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(kdb)
+            ).rows.map((r) => r.pid),
+          );
         // The processes caching keys before the change hear of it: wait until each has dropped its
         // cache (or is gone), so the next request anywhere sees the change. A process that starts
         // caching meanwhile began from an empty cache.

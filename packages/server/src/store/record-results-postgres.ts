@@ -58,5 +58,7 @@ export async function recordResultsPostgres(db: Kysely<Database>, b: ResultBatch
     SELECT id, consecutive_failures, enabled FROM streaks
     ${announce}
   `.execute(db);
-  return r.rows.filter((row) => row.id !== null).map((row) => ({ id: row.id!, consecutive_failures: Number(row.consecutive_failures), enabled: Number(row.enabled) === 1 }));
+  return r.rows
+    .filter((row) => row.id !== null)
+    .map((row) => ({ id: row.id!, consecutive_failures: Number(row.consecutive_failures), enabled: Number(row.enabled) === 1 }));
 }

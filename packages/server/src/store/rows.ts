@@ -24,7 +24,12 @@ export function flagPatch<T extends { enabled?: boolean }>(patch: T): Omit<T, 'e
 }
 
 export function endpointOf(row: EndpointTable): EndpointRecord {
-  return { ...row, enabled: row.enabled === 1, events: JSON.parse(row.events) as string[], retry_schedule: row.retry_schedule === null ? null : (JSON.parse(row.retry_schedule) as number[]) };
+  return {
+    ...row,
+    enabled: row.enabled === 1,
+    events: JSON.parse(row.events) as string[],
+    retry_schedule: row.retry_schedule === null ? null : (JSON.parse(row.retry_schedule) as number[]),
+  };
 }
 
 export function endpointPatch(patch: Partial<EndpointRecord>): Partial<EndpointTable> {
@@ -41,9 +46,21 @@ export function endpointRow(value: EndpointRecord): EndpointTable {
 }
 
 export function inspectorRequestOf(row: InspectorRequestTable): InspectorRequestRecord {
-  return { ...row, headers: JSON.parse(row.headers) as Record<string, string>, body_truncated: row.body_truncated === 1, signature: row.signature === null ? null : (JSON.parse(row.signature) as object) };
+  return {
+    ...row,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    body_truncated: row.body_truncated === 1,
+    signature: row.signature === null ? null : (JSON.parse(row.signature) as object),
+  };
 }
 
-export function inspectorRequestRow<T extends Omit<InspectorRequestRecord, 'seq'>>(value: T): Omit<T, 'headers' | 'body_truncated' | 'signature'> & Pick<InspectorRequestTable, 'headers' | 'body_truncated' | 'signature'> {
-  return { ...value, headers: JSON.stringify(value.headers), body_truncated: value.body_truncated ? 1 : 0, signature: value.signature === null ? null : JSON.stringify(value.signature) };
+export function inspectorRequestRow<T extends Omit<InspectorRequestRecord, 'seq'>>(
+  value: T,
+): Omit<T, 'headers' | 'body_truncated' | 'signature'> & Pick<InspectorRequestTable, 'headers' | 'body_truncated' | 'signature'> {
+  return {
+    ...value,
+    headers: JSON.stringify(value.headers),
+    body_truncated: value.body_truncated ? 1 : 0,
+    signature: value.signature === null ? null : JSON.stringify(value.signature),
+  };
 }

@@ -45,11 +45,17 @@ export class ScheduleRecords {
 
   /** Enabled schedules whose tick is due, oldest due first. */
   async listDue(now: number, limit: number): Promise<ScheduleRecord[]> {
-    return (await this.db.selectFrom('schedules').selectAll().where('enabled', '=', 1).where('next_run_at', '<=', now).orderBy('next_run_at').limit(limit).execute()).map(flagOf);
+    return (
+      await this.db.selectFrom('schedules').selectAll().where('enabled', '=', 1).where('next_run_at', '<=', now).orderBy('next_run_at').limit(limit).execute()
+    ).map(flagOf);
   }
   /** The earliest tick any enabled schedule waits for. */
   async nextDueAt(): Promise<number | undefined> {
-    const r = await this.db.selectFrom('schedules').select((e) => e.fn.min<number | null>('next_run_at').as('t')).where('enabled', '=', 1).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('schedules')
+      .select((e) => e.fn.min<number | null>('next_run_at').as('t'))
+      .where('enabled', '=', 1)
+      .executeTakeFirst();
     return r?.t == null ? undefined : Number(r.t);
   }
 

@@ -51,8 +51,18 @@ export class SqliteHotStatements implements PreparedWrites {
 
   /** Oldest due rows first, but no more than `perEndpoint` of any one endpoint; leased to `owner`. */
   claim(db: Kysely<Database>, a: ClaimArgs): Promise<DeliveryRecord[]> {
-    return this.onConnection(db, () =>
-      this.stmt.claim.all(a.leaseUntil, a.owner, a.now, JSON.stringify(a.skipEndpoints), a.limit * CLAIM_SCAN_FACTOR, a.perEndpoint, a.limit) as DeliveryRecord[],
+    return this.onConnection(
+      db,
+      () =>
+        this.stmt.claim.all(
+          a.leaseUntil,
+          a.owner,
+          a.now,
+          JSON.stringify(a.skipEndpoints),
+          a.limit * CLAIM_SCAN_FACTOR,
+          a.perEndpoint,
+          a.limit,
+        ) as DeliveryRecord[],
     );
   }
 
@@ -79,9 +89,25 @@ export class SqliteHotStatements implements PreparedWrites {
     return this.onConnection(db, () => {
       for (const d of rows) {
         this.stmt.insertDelivery.run(
-          d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.lease_owner, d.created_at, d.updated_at,
-          d.delivered_at, d.last_status_code, d.last_error, d.channel ?? 'endpoint', d.run_id ?? null, d.agent_id ?? null, d.target ?? null,
-          d.source_id ?? null, d.request_enc ?? null,
+          d.id,
+          d.event_id,
+          d.endpoint_id,
+          d.event_type,
+          d.status,
+          d.attempts,
+          d.next_attempt_at,
+          d.lease_owner,
+          d.created_at,
+          d.updated_at,
+          d.delivered_at,
+          d.last_status_code,
+          d.last_error,
+          d.channel ?? 'endpoint',
+          d.run_id ?? null,
+          d.agent_id ?? null,
+          d.target ?? null,
+          d.source_id ?? null,
+          d.request_enc ?? null,
         );
       }
     });
@@ -92,8 +118,27 @@ export class SqliteHotStatements implements PreparedWrites {
       const inserted = new Set<string>();
       for (const r of rows) {
         const changes = this.stmt.insertRun.run(
-          r.id, r.crew_id, r.agent_id, r.trigger_type, r.trigger_id, r.trigger_name, storableText(r.prompt), r.status, r.output, r.error, r.exit_code,
-          r.iterations_used, r.tool_calls, r.tokens_used, r.idempotency_key, r.lease_owner, r.lease_until, r.created_at, r.started_at, r.finished_at, r.updated_at,
+          r.id,
+          r.crew_id,
+          r.agent_id,
+          r.trigger_type,
+          r.trigger_id,
+          r.trigger_name,
+          storableText(r.prompt),
+          r.status,
+          r.output,
+          r.error,
+          r.exit_code,
+          r.iterations_used,
+          r.tool_calls,
+          r.tokens_used,
+          r.idempotency_key,
+          r.lease_owner,
+          r.lease_until,
+          r.created_at,
+          r.started_at,
+          r.finished_at,
+          r.updated_at,
         ).changes;
         if (changes > 0) inserted.add(r.id);
       }
@@ -137,12 +182,23 @@ export class SqliteHotStatements implements PreparedWrites {
   insertAttempts(db: Kysely<Database>, rows: AttemptRecord[]): Promise<void> {
     return this.onConnection(db, () => {
       for (const t of rows) {
-        this.stmt.insertAttempt.run(t.id, t.delivery_id, t.attempt, t.started_at, t.duration_ms, t.method, t.url, t.status_code, t.response_body, t.error_code, t.error_message);
+        this.stmt.insertAttempt.run(
+          t.id,
+          t.delivery_id,
+          t.attempt,
+          t.started_at,
+          t.duration_ms,
+          t.method,
+          t.url,
+          t.status_code,
+          t.response_body,
+          t.error_code,
+          t.error_message,
+        );
       }
     });
   }
 }
-
 
 function prepareAll(raw: SqliteDatabase.Database) {
   return {

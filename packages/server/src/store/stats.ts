@@ -73,7 +73,8 @@ const FINISHED = sql`status <> 'pending'`;
  * statistics would rather take an equality on a low-selectivity column (status) and scan most
  * of the table; PostgreSQL's planner has statistics and picks by itself.
  */
-const through = (dialect: Dialect, table: 'runs' | 'deliveries', index: string) => (dialect === 'sqlite' ? sql`${sql.table(table)} INDEXED BY ${sql.id(index)}` : sql.table(table));
+const through = (dialect: Dialect, table: 'runs' | 'deliveries', index: string) =>
+  dialect === 'sqlite' ? sql`${sql.table(table)} INDEXED BY ${sql.id(index)}` : sql.table(table);
 
 /**
  * Window sums of one channel's finished deliveries per destination, read through the
@@ -141,7 +142,11 @@ export class StatsRecords {
       sql<{ status: string; n: number }>`SELECT status, COUNT(*) AS n FROM runs WHERE status IN ('queued', 'running') GROUP BY status`.execute(this.db),
       sql<{ n: number; oldest: number | null }>`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE status = 'pending'`.execute(this.db),
       // A claimed row's next_attempt_at is its lease's end, so in-flight rows do not count as due.
-      sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${through(this.dialect, 'deliveries', 'deliveries_due')} WHERE status = 'pending' AND next_attempt_at <= ${now}`.execute(this.db),
+      sql<{
+        n: number;
+      }>`SELECT COUNT(*) AS n FROM ${through(this.dialect, 'deliveries', 'deliveries_due')} WHERE status = 'pending' AND next_attempt_at <= ${now}`.execute(
+        this.db,
+      ),
     ]);
     const runCount = (s: string) => Number(runs.rows.find((x) => x.status === s)?.n ?? 0);
     const oldest = pending.rows[0]?.oldest;
@@ -165,7 +170,13 @@ export class StatsRecords {
       FROM endpoints e LEFT JOIN (${outcomes(this.dialect, 'endpoint', w)}) o ON o.endpoint_id = e.id
       ORDER BY e.enabled ASC, e.consecutive_failures DESC, COALESCE(o.failed, 0) DESC, ${byRate} ASC, COALESCE(o.delivered, 0) DESC, e.id
       LIMIT ${limit}`.execute(this.db);
-    return r.rows.map((x) => ({ ...x, enabled: Number(x.enabled) === 1, consecutive_failures: Number(x.consecutive_failures), delivered: Number(x.delivered), failed: Number(x.failed) }));
+    return r.rows.map((x) => ({
+      ...x,
+      enabled: Number(x.enabled) === 1,
+      consecutive_failures: Number(x.consecutive_failures),
+      delivered: Number(x.delivered),
+      failed: Number(x.failed),
+    }));
   }
 
   /** Post-actions with their outcomes in the window and their newest failure in it, the `limit` most failing. */
@@ -190,7 +201,14 @@ export class StatsRecords {
     }
     return r.rows.map((x) => {
       const l = last.get(x.id);
-      return { ...x, enabled: Number(x.enabled) === 1, delivered: Number(x.delivered), failed: Number(x.failed), last_error: l?.last_error ?? null, last_failed_at: l?.updated_at ?? null };
+      return {
+        ...x,
+        enabled: Number(x.enabled) === 1,
+        delivered: Number(x.delivered),
+        failed: Number(x.failed),
+        last_error: l?.last_error ?? null,
+        last_failed_at: l?.updated_at ?? null,
+      };
     });
   }
 }

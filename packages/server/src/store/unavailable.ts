@@ -21,7 +21,8 @@ const PG_DISK_FULL = '53100';
 /** The network under the database connection. */
 const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** node-postgres's own messages for a lost or unobtainable connection (they carry no code). */
-const PG_CLIENT_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+const PG_CLIENT_LOST =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
 /** SQLite (better-sqlite3 codes; SHMSIZE is the WAL index failing to grow) and the file system: no room to write. */
 const NO_SPACE = new Set(['SQLITE_FULL', 'SQLITE_IOERR_SHMSIZE', 'ENOSPC']);
 
@@ -32,14 +33,19 @@ const DATABASE_UNAVAILABLE: StoreUnavailable = {
 };
 const STORAGE_FULL: StoreUnavailable = {
   code: 'storage_full',
-  message: 'the database has no space left to store this request; nothing was stored, retry after the Retry-After delay with the same event id (the operator must free disk space)',
+  message:
+    'the database has no space left to store this request; nothing was stored, retry after the Retry-After delay with the same event id (the operator must free disk space)',
   retryAfterSeconds: 30,
 };
 
 /** What `err` (or an error it wraps) says about the store's availability; undefined for any other error. */
 export function storeUnavailable(err: unknown): StoreUnavailable | undefined {
   const seen = new Set<unknown>();
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined; e && typeof e === 'object' && !seen.has(e); e = e.cause as typeof e) {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined;
+    e && typeof e === 'object' && !seen.has(e);
+    e = e.cause as typeof e
+  ) {
     seen.add(e);
     const code = typeof e.code === 'string' ? e.code : '';
     if (NO_SPACE.has(code) || code === PG_DISK_FULL) return STORAGE_FULL;

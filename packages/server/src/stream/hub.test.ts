@@ -11,7 +11,8 @@ const run = { crew_id: 'acme', agent_id: 'reviewer', run_id: 'run_1' };
 
 describe('stream topics and filters', () => {
   it('accepts *, families, exact topics and workspace:{crew}; names the choices otherwise', () => {
-    for (const t of ['*', 'run.*', 'delivery.*', 'agent.log', 'agent.*', 'event.published', 'run.cancelled', 'workspace:acme']) expect(checkTopicPattern(t), t).toBeNull();
+    for (const t of ['*', 'run.*', 'delivery.*', 'agent.log', 'agent.*', 'event.published', 'run.cancelled', 'workspace:acme'])
+      expect(checkTopicPattern(t), t).toBeNull();
     for (const t of ['runs.*', 'run.finished', 'agent.logs', 'workspace:', 'x']) expect(checkTopicPattern(t), t).toMatch(/unknown topic|needs a crew id/);
     expect(checkTopicPattern('run.finished')).toMatch(/run\.\*.*workspace:\{crew_id\}/);
     expect(checkEventTypePatterns(['run.*', 'invoice.paid'])).toBeNull();
@@ -112,7 +113,11 @@ describe('StreamHub in one process', () => {
     hub.emit('agent.log', { line: 'b' }, { ...run, run_id: 'run_2' });
     offAll();
     hub.emit('agent.log', { line: 'c' }, run);
-    expect(all.map((m) => [m.topic, JSON.parse(m.json)])).toEqual([['run.queued', { id: 'run_1' }], ['agent.log', { line: 'a' }], ['agent.log', { line: 'b' }]]);
+    expect(all.map((m) => [m.topic, JSON.parse(m.json)])).toEqual([
+      ['run.queued', { id: 'run_1' }],
+      ['agent.log', { line: 'a' }],
+      ['agent.log', { line: 'b' }],
+    ]);
     expect(logsOfRun1.map((m) => JSON.parse(m.json).line)).toEqual(['a', 'c']);
     expect(all[0]!.at).toBe('2026-01-01T00:00:00.000Z');
   });

@@ -93,7 +93,12 @@ export class StreamHub {
   constructor(private readonly options: StreamHubOptions) {
     this.clock = options.clock ?? systemClock;
     const registers = options.registry ? [options.registry] : [];
-    this.dropped = new Counter({ name: 'hookline_stream_dropped_total', help: 'Live-stream messages not delivered: slow_client (a socket\'s send buffer was full), backlog/notify_failed (not passed to other processes), too_large.', labelNames: ['reason'], registers });
+    this.dropped = new Counter({
+      name: 'hookline_stream_dropped_total',
+      help: "Live-stream messages not delivered: slow_client (a socket's send buffer was full), backlog/notify_failed (not passed to other processes), too_large.",
+      labelNames: ['reason'],
+      registers,
+    });
     this.connections = new Gauge({ name: 'hookline_stream_connections', help: 'Open live-stream WebSocket connections in this process.', registers });
   }
 
@@ -125,7 +130,7 @@ export class StreamHub {
       released = true;
       if (--this.holders > 0) return;
       this.presence = undefined;
-      listening.announce(false).catch((err) => this.options.log.warn({ err }, 'stream: withdrawing this process\'s presence failed; its connection ends it'));
+      listening.announce(false).catch((err) => this.options.log.warn({ err }, "stream: withdrawing this process's presence failed; its connection ends it"));
     };
     try {
       await this.presence;
@@ -204,7 +209,10 @@ export class StreamHub {
           await this.options.bridge!.notifyStream(this.pack(batch));
         } catch (err) {
           this.recordDropped('notify_failed', batch.length);
-          this.options.log.warn({ err, count: batch.length }, 'stream: passing messages to other processes failed; they are dropped (the live view is not the durable path)');
+          this.options.log.warn(
+            { err, count: batch.length },
+            'stream: passing messages to other processes failed; they are dropped (the live view is not the durable path)',
+          );
         }
       }
     } finally {

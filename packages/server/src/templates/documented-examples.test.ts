@@ -4,7 +4,18 @@ import { ON_COMPLETE_EXAMPLE, PAGERDUTY_EXAMPLE, SLACK_BODY_EXAMPLE } from '../.
 
 // The post-action variables of one failed scheduled run.
 
-const postActionVars = { status: 'failed', trigger_type: 'schedule', trigger_name: 'nightly-report', team_name: 'research', run_id: 'run_01JABC', response: 'Done.', error: 'agent timed out', prompt: 'Summarise', started_at: '2026-02-25T09:00:00Z', finished_at: '2026-02-25T09:05:00Z' };
+const postActionVars = {
+  status: 'failed',
+  trigger_type: 'schedule',
+  trigger_name: 'nightly-report',
+  team_name: 'research',
+  run_id: 'run_01JABC',
+  response: 'Done.',
+  error: 'agent timed out',
+  prompt: 'Summarise',
+  started_at: '2026-02-25T09:00:00Z',
+  finished_at: '2026-02-25T09:05:00Z',
+};
 const HOSTILE = 'He said "hi" \\ C:\\path\\ \n\r\t </script><!-- \u2028\u2029 \u0000\u0001\u001f\u007f 😀 \ud83d lone \udc00 {{ not_a_tag }} \' ` ${x}';
 
 describe('the documented post-action templates', () => {
@@ -15,7 +26,9 @@ describe('the documented post-action templates', () => {
 }`);
     expect(JSON.parse(out)).toEqual({ text: "schedule 'nightly-report' finished: failed\nTeam: research\nRun: run_01JABC\nError: agent timed out" });
     expect(compileTemplate(SLACK_BODY_EXAMPLE).mode).toBe('json');
-    expect(renderTemplate(SLACK_BODY_EXAMPLE, { ...postActionVars, status: 'success', error: '' })).toContain(String.raw`finished: success\nTeam: research\nRun: run_01JABC\nError: "`);
+    expect(renderTemplate(SLACK_BODY_EXAMPLE, { ...postActionVars, status: 'success', error: '' })).toContain(
+      String.raw`finished: success\nTeam: research\nRun: run_01JABC\nError: "`,
+    );
   });
 
   it('keeps the JSON valid whatever the values hold', () => {
@@ -61,7 +74,12 @@ describe('the documented post-action templates', () => {
 
   it('chooses JSON mode only when the literal text starts with { or [', () => {
     const mode = (text: string) => compileTemplate(text).mode;
-    expect([mode('{"a": 1}'), mode('  \n[1]'), mode('{% if x %}{"a": "{{ x }}"}{% endif %}'), mode('{# note #} {"a": 1}')]).toEqual(['json', 'json', 'json', 'json']);
+    expect([mode('{"a": 1}'), mode('  \n[1]'), mode('{% if x %}{"a": "{{ x }}"}{% endif %}'), mode('{# note #} {"a": 1}')]).toEqual([
+      'json',
+      'json',
+      'json',
+      'json',
+    ]);
     expect([mode('{{ status }}: {"a": 1}'), mode('Run {{ run_id }} done'), mode(''), mode('x {')]).toEqual(['text', 'text', 'text', 'text']);
     expect(renderTemplate('{{ response }}', { response: 'a\n"b"' })).toBe('a\n"b"');
     expect(renderTemplate('{{ response }}', { response: 'a\n"b"' }, { mode: 'json' })).toBe('a\\n\\"b\\"');
@@ -69,23 +87,35 @@ describe('the documented post-action templates', () => {
 });
 
 describe('the documented notification templates', () => {
-  const event = { agent_name: 'report-agent', event: 'on_complete', execution_id: '5f0c6a2e-1b7d-4c1e-9a4b-2f3d8e6a7b90', session_id: null, timestamp: '2026-02-25T09:00:00Z' };
+  const event = {
+    agent_name: 'report-agent',
+    event: 'on_complete',
+    execution_id: '5f0c6a2e-1b7d-4c1e-9a4b-2f3d8e6a7b90',
+    session_id: null,
+    timestamp: '2026-02-25T09:00:00Z',
+  };
 
   it('renders on_complete.json.j2 verbatim, truncating the output to 200 characters', () => {
     const output = `${'Revenue grew 12% quarter over quarter. '.repeat(8)}End.`;
     const out = renderTemplate(ON_COMPLETE_EXAMPLE, { ...event, output });
     const truncated = `${output.slice(0, 197).slice(0, output.slice(0, 197).lastIndexOf(' '))}...`;
-    expect(out).toBe(String.raw`[
+    expect(out).toBe(
+      String.raw`[
   {
     "type": "section",
     "text": {
       "type": "mrkdwn",
-      "text": "*report-agent* finished at 2026-02-25T09:00:00Z\n` + truncated + String.raw`"
+      "text": "*report-agent* finished at 2026-02-25T09:00:00Z\n` +
+        truncated +
+        String.raw`"
     }
   }
-]`);
+]`,
+    );
     expect(JSON.parse(out)[0].text.text).toBe(`*report-agent* finished at 2026-02-25T09:00:00Z\n${truncated}`);
-    expect(renderTemplate(ON_COMPLETE_EXAMPLE, { ...event, output: 'Short answer.' })).toContain(String.raw`"text": "*report-agent* finished at 2026-02-25T09:00:00Z\nShort answer."`);
+    expect(renderTemplate(ON_COMPLETE_EXAMPLE, { ...event, output: 'Short answer.' })).toContain(
+      String.raw`"text": "*report-agent* finished at 2026-02-25T09:00:00Z\nShort answer."`,
+    );
   });
 
   it('renders the PagerDuty payload_template verbatim', () => {
@@ -105,13 +135,28 @@ describe('the documented notification templates', () => {
 
   it('handles output of any type and a missing session id', () => {
     const t = '{"out": "{{ output | truncate(200) }}", "session": "{{ session_id | default(\'none\') }}", "data": {{ output | tojson }}}';
-    expect(JSON.parse(renderTemplate(t, { ...event, output: { rows: [1, 2], note: 'a"b' } }))).toEqual({ out: '{"rows":[1,2],"note":"a\\"b"}', session: 'none', data: { rows: [1, 2], note: 'a"b' } });
+    expect(JSON.parse(renderTemplate(t, { ...event, output: { rows: [1, 2], note: 'a"b' } }))).toEqual({
+      out: '{"rows":[1,2],"note":"a\\"b"}',
+      session: 'none',
+      data: { rows: [1, 2], note: 'a"b' },
+    });
   });
 });
 
 describe('variable catalogs', () => {
   it('list the post-action and notification variables as documented', () => {
-    expect(POST_ACTION_VARIABLES.map((v) => v.name)).toEqual(['status', 'trigger_type', 'trigger_name', 'team_name', 'run_id', 'response', 'error', 'prompt', 'started_at', 'finished_at']);
+    expect(POST_ACTION_VARIABLES.map((v) => v.name)).toEqual([
+      'status',
+      'trigger_type',
+      'trigger_name',
+      'team_name',
+      'run_id',
+      'response',
+      'error',
+      'prompt',
+      'started_at',
+      'finished_at',
+    ]);
     expect(NOTIFICATION_VARIABLES.map((v) => v.name)).toEqual(['agent_name', 'event', 'execution_id', 'session_id', 'output', 'error', 'timestamp']);
   });
 

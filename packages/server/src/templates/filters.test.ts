@@ -16,9 +16,12 @@ const fox = 'The quick brown fox jumps over the lazy dog';
 
 describe('filters', () => {
   it('default / d: only for missing or none values, or falsy ones with boolean=true', () => {
-    expect(r("{{ missing | default('n/a') }} {{ nothing | d('-') }} {{ empty | default('x') }}|{{ empty | default('x', true) }} {{ zero | d(5) }} {{ missing | default }}|", { nothing: null, empty: '', zero: 0 })).toBe(
-      'n/a - |x 0 |',
-    );
+    expect(
+      r(
+        "{{ missing | default('n/a') }} {{ nothing | d('-') }} {{ empty | default('x') }}|{{ empty | default('x', true) }} {{ zero | d(5) }} {{ missing | default }}|",
+        { nothing: null, empty: '', zero: 0 },
+      ),
+    ).toBe('n/a - |x 0 |');
     expect(r('{{ missing | default(other) }}', { other: 'from-ctx' })).toBe('from-ctx');
   });
 
@@ -44,13 +47,17 @@ describe('filters', () => {
 
   it('length, join, first, last', () => {
     expect(r("{{ 'héllo😀' | length }} {{ [1, 2, 3] | length }} {{ obj | length }} {{ missing | length }}", { obj: { a: 1, b: 2 } })).toBe('6 3 2 0');
-    expect(r("{{ [1, 'a', none, true] | join(', ') }} {{ 'abc' | join('-') }} {{ [1, 2] | join }} {{ obj | join('+') }}", { obj: { a: 1, b: 2 } })).toBe('1, a, , true a-b-c 12 a+b');
+    expect(r("{{ [1, 'a', none, true] | join(', ') }} {{ 'abc' | join('-') }} {{ [1, 2] | join }} {{ obj | join('+') }}", { obj: { a: 1, b: 2 } })).toBe(
+      '1, a, , true a-b-c 12 a+b',
+    );
     expect(r("{{ [3, 4] | first }} {{ [3, 4] | last }} {{ '😀ab' | first }} {{ 'ab😀' | last }} [{{ [] | first }}]")).toBe('3 4 😀 😀 []');
     expect(renderError('{{ 5 | length }}')).toBe('filter "length" needs a list, a string or an object, got number');
   });
 
   it('replace, with an optional count and an empty pattern as in Python', () => {
-    expect(r("{{ 'a-b-c' | replace('-', ' / ') }} {{ 'a-b-c' | replace('-', '', 1) }} {{ 'ab' | replace('', '.') }} {{ 'aaa' | replace('a', 'b', count=2) }}")).toBe('a / b / c ab-c .a.b. bba');
+    expect(
+      r("{{ 'a-b-c' | replace('-', ' / ') }} {{ 'a-b-c' | replace('-', '', 1) }} {{ 'ab' | replace('', '.') }} {{ 'aaa' | replace('a', 'b', count=2) }}"),
+    ).toBe('a / b / c ab-c .a.b. bba');
   });
 
   it('tojson: JSON that is safe to embed, optionally indented', () => {
@@ -75,10 +82,16 @@ describe('filters', () => {
   });
 
   it('round, int, float, string', () => {
-    expect(r("{{ 2.5 | round }} {{ -2.5 | round }} {{ 3.14159 | round(2) }} {{ 3.11 | round(1, 'ceil') }} {{ 3.19 | round(1, 'floor') }} {{ '2.6' | round }}")).toBe('3 -3 3.14 3.2 3.1 3');
-    expect(r("{{ '42' | int }} {{ '4.7' | int }} {{ -4.7 | int }} {{ 'x' | int }} {{ 'x' | int(7) }} {{ 'ff' | int(base=16) }} {{ '0b101' | int(0, 2) }} {{ true | int }}")).toBe('42 4 -4 0 7 255 5 1');
+    expect(
+      r("{{ 2.5 | round }} {{ -2.5 | round }} {{ 3.14159 | round(2) }} {{ 3.11 | round(1, 'ceil') }} {{ 3.19 | round(1, 'floor') }} {{ '2.6' | round }}"),
+    ).toBe('3 -3 3.14 3.2 3.1 3');
+    expect(
+      r(
+        "{{ '42' | int }} {{ '4.7' | int }} {{ -4.7 | int }} {{ 'x' | int }} {{ 'x' | int(7) }} {{ 'ff' | int(base=16) }} {{ '0b101' | int(0, 2) }} {{ true | int }}",
+      ),
+    ).toBe('42 4 -4 0 7 255 5 1');
     expect(r("{{ '1.5' | float }} {{ 'nope' | float }} {{ 'nope' | float(2.5) }} {{ 3 | float }}")).toBe('1.5 0 2.5 3');
-    expect(r("{{ 12 | string ~ 3 }} {{ [1] | string | length }} {{ missing | string }}|")).toBe('123 3 |');
+    expect(r('{{ 12 | string ~ 3 }} {{ [1] | string | length }} {{ missing | string }}|')).toBe('123 3 |');
     expect(renderError("{{ 'abc' | round }}")).toBe('filter "round" needs a number, got string');
   });
 
@@ -89,7 +102,29 @@ describe('filters', () => {
 
   it('are exactly the documented set', () => {
     expect([...FILTERS.keys()].sort()).toEqual(
-      ['capitalize', 'd', 'default', 'e', 'escape', 'first', 'float', 'int', 'join', 'last', 'length', 'lower', 'replace', 'round', 'string', 'title', 'tojson', 'trim', 'truncate', 'upper', 'urlencode'].sort(),
+      [
+        'capitalize',
+        'd',
+        'default',
+        'e',
+        'escape',
+        'first',
+        'float',
+        'int',
+        'join',
+        'last',
+        'length',
+        'lower',
+        'replace',
+        'round',
+        'string',
+        'title',
+        'tojson',
+        'trim',
+        'truncate',
+        'upper',
+        'urlencode',
+      ].sort(),
     );
   });
 });

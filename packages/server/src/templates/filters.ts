@@ -115,7 +115,11 @@ function urlencode(rt: Runtime, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (isPlainObject(value)) {
     const query = (s: string) => percentEncode(s).replaceAll('%20', '+');
-    return rt.checkSize(visibleKeys(value).map((key) => `${query(key)}=${query(rt.text(value[key]))}`).join('&'));
+    return rt.checkSize(
+      visibleKeys(value)
+        .map((key) => `${query(key)}=${query(rt.text(value[key]))}`)
+        .join('&'),
+    );
   }
   if (Array.isArray(value)) throw rt.fail('filter "urlencode" needs a string or an object, got list');
   return rt.checkSize(percentEncode(rt.text(value), true));
@@ -173,10 +177,21 @@ const escapeFilter = stringFilter((text) => text.replace(/[&<>"']/g, (c) => HTML
 export const FILTERS: ReadonlyMap<string, FilterDefinition> = new Map<string, FilterDefinition>([
   ['default', defaultFilter],
   ['d', defaultFilter],
-  ['truncate', { params: [{ name: 'length' }, { name: 'killwords' }, { name: 'end' }, { name: 'leeway' }], apply: (v, args, rt) => rt.checkSize(truncate(rt, v, args)) }],
+  [
+    'truncate',
+    { params: [{ name: 'length' }, { name: 'killwords' }, { name: 'end' }, { name: 'leeway' }], apply: (v, args, rt) => rt.checkSize(truncate(rt, v, args)) },
+  ],
   ['upper', stringFilter((text) => text.toUpperCase())],
   ['lower', stringFilter((text) => text.toLowerCase())],
-  ['title', stringFilter((text) => text.split(/([-\s({[<]+)/).map(capitalizeWord).join(''))],
+  [
+    'title',
+    stringFilter((text) =>
+      text
+        .split(/([-\s({[<]+)/)
+        .map(capitalizeWord)
+        .join(''),
+    ),
+  ],
   ['capitalize', stringFilter(capitalizeWord)],
   ['trim', { params: [{ name: 'chars' }], apply: (v, [strip], rt) => rt.checkSize(trim(rt.text(v), strip)) }],
   ['length', { params: [], apply: (v, _args, rt) => length(rt, v) }],
@@ -185,7 +200,14 @@ export const FILTERS: ReadonlyMap<string, FilterDefinition> = new Map<string, Fi
     'replace',
     {
       params: [{ name: 'old', required: true }, { name: 'new', required: true }, { name: 'count' }],
-      apply: (v, [old, replacement, count], rt) => replace(rt, rt.text(v), rt.text(old), rt.text(replacement), count === undefined || count === null ? -1 : integer(rt, count, 'replace count', -1, Number.MAX_SAFE_INTEGER)),
+      apply: (v, [old, replacement, count], rt) =>
+        replace(
+          rt,
+          rt.text(v),
+          rt.text(old),
+          rt.text(replacement),
+          count === undefined || count === null ? -1 : integer(rt, count, 'replace count', -1, Number.MAX_SAFE_INTEGER),
+        ),
     },
   ],
   ['tojson', { params: [{ name: 'indent' }], apply: (v, [indent = 0], rt) => rt.checkSize(rt.json(v, integer(rt, indent, 'tojson indent', 0, 16), true)) }],

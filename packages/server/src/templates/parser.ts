@@ -22,7 +22,31 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const BLOCK_TAGS = ['if', 'elif', 'else', 'endif', 'for', 'endfor', 'raw', 'endraw'];
 /** Jinja tags deliberately left out: they define, import or run things. */
-const UNSUPPORTED_TAGS = new Set(['set', 'endset', 'macro', 'endmacro', 'call', 'endcall', 'include', 'import', 'from', 'extends', 'block', 'endblock', 'filter', 'endfilter', 'with', 'endwith', 'autoescape', 'endautoescape', 'do', 'break', 'continue', 'trans', 'endtrans']);
+const UNSUPPORTED_TAGS = new Set([
+  'set',
+  'endset',
+  'macro',
+  'endmacro',
+  'call',
+  'endcall',
+  'include',
+  'import',
+  'from',
+  'extends',
+  'block',
+  'endblock',
+  'filter',
+  'endfilter',
+  'with',
+  'endwith',
+  'autoescape',
+  'endautoescape',
+  'do',
+  'break',
+  'continue',
+  'trans',
+  'endtrans',
+]);
 const CALLS_REFUSED = 'function calls are not supported in templates; use a filter instead, e.g. {{ value | upper }}';
 
 type ExprFields = Expr extends infer E ? (E extends unknown ? Omit<E, 'depth'> : never) : never;
@@ -250,7 +274,8 @@ export function parse(source: string, tokens: Token[], limits: TemplateLimits): 
         const negated = isName('not');
         if (negated) next();
         const name = peek();
-        if (name.kind !== 'name' || !TESTS.includes(name.value as TestName)) throw fail(name.offset, `unknown test ${describe(name)}; supported: ${TESTS.join(', ')}`);
+        if (name.kind !== 'name' || !TESTS.includes(name.value as TestName))
+          throw fail(name.offset, `unknown test ${describe(name)}; supported: ${TESTS.join(', ')}`);
         next();
         expr = node({ type: 'test', operand: expr, test: name.value as TestName, negated, offset }, expr);
       } else return expr;
@@ -278,7 +303,11 @@ export function parse(source: string, tokens: Token[], limits: TemplateLimits): 
         keywordSeen = true;
         pos += 2;
       } else if (keywordSeen) throw fail(t.offset, 'a positional argument cannot follow a keyword argument');
-      if (index >= params.length) throw fail(t.offset, `filter "${name.value}" takes ${params.length ? `at most ${params.length} argument${params.length > 1 ? 's' : ''}` : 'no arguments'}`);
+      if (index >= params.length)
+        throw fail(
+          t.offset,
+          `filter "${name.value}" takes ${params.length ? `at most ${params.length} argument${params.length > 1 ? 's' : ''}` : 'no arguments'}`,
+        );
       args[index] = parseExpression();
       if (!isOp(',')) break;
       next();

@@ -55,7 +55,12 @@ export function render(source: string, body: Statement[], context: object, limit
         if (items.length === 0 && s.otherwise) run(s.otherwise);
         items.forEach((item, i) => {
           rt.step();
-          scopes.push(new Map([[s.target, item], ['loop', loopInfo(i, items.length)]]));
+          scopes.push(
+            new Map([
+              [s.target, item],
+              ['loop', loopInfo(i, items.length)],
+            ]),
+          );
           run(s.body);
           scopes.pop();
         });

@@ -183,7 +183,11 @@ describe('limits', () => {
     expect(errorOf(`{{ ${'-'.repeat(10_000)}x }}`).message).toBe('expression is nested more than 64 levels deep');
     expect(errorOf(`{{ x${' ~ x'.repeat(5_000)} }}`).message).toBe('expression is nested more than 64 levels deep');
     expect(errorOf(`{{ x${' | upper'.repeat(5_000)} }}`).message).toBe('expression is nested more than 64 levels deep');
-    expect(errorOf(`${'{% if x %}'.repeat(100)}${'{% endif %}'.repeat(100)}`).toJSON()).toEqual({ line: 1, column: 641, message: 'blocks are nested more than 64 levels deep' });
+    expect(errorOf(`${'{% if x %}'.repeat(100)}${'{% endif %}'.repeat(100)}`).toJSON()).toEqual({
+      line: 1,
+      column: 641,
+      message: 'blocks are nested more than 64 levels deep',
+    });
     expect(compileTemplate(`${'{% if true %}'.repeat(60)}deep${'{% endif %}'.repeat(60)}`).render()).toBe('deep');
   });
 
@@ -203,7 +207,9 @@ describe('limits', () => {
   });
 
   it('takes each limit as an option', () => {
-    expect(errorOf('{% for x in [1,2,3,4,5,6,7,8,9,10] %}{{ x }}{% endfor %}', {}, { maxSteps: 20 }).message).toBe('template rendering stopped after 20 steps (too many loop iterations or too much work)');
+    expect(errorOf('{% for x in [1,2,3,4,5,6,7,8,9,10] %}{{ x }}{% endfor %}', {}, { maxSteps: 20 }).message).toBe(
+      'template rendering stopped after 20 steps (too many loop iterations or too much work)',
+    );
     expect(errorOf('{{ s }}', { s: 'x'.repeat(11) }, { maxOutputBytes: 10 }).message).toBe('template output would exceed 10 bytes');
     expect(errorOf('{{ ((x)) }}', {}, { maxDepth: 2 }).message).toBe('expression is nested more than 2 levels deep');
     expect(errorOf('0123456789!', {}, { maxTemplateBytes: 10 }).message).toBe('template is 11 bytes; the limit is 10');

@@ -26,8 +26,17 @@ describe('output and expressions', () => {
   });
 
   it('shows context values as plain data: dates as ISO strings, bigints as digits, functions and class instances as nothing', () => {
-    const ctx = { at: new Date('2026-02-25T09:00:00Z'), bad: new Date(Number.NaN), big: 12345678901234567890n, fn: () => 'x', map: new Map([['a', 1]]), sym: Symbol('s') };
-    expect(r('{{ at }}|{{ bad }}|{{ big }}|{{ fn }}|{{ map }}|{{ sym }}|{{ [at, fn] | tojson }}', ctx)).toBe('2026-02-25T09:00:00.000Z||12345678901234567890||||["2026-02-25T09:00:00.000Z",null]');
+    const ctx = {
+      at: new Date('2026-02-25T09:00:00Z'),
+      bad: new Date(Number.NaN),
+      big: 12345678901234567890n,
+      fn: () => 'x',
+      map: new Map([['a', 1]]),
+      sym: Symbol('s'),
+    };
+    expect(r('{{ at }}|{{ bad }}|{{ big }}|{{ fn }}|{{ map }}|{{ sym }}|{{ [at, fn] | tojson }}', ctx)).toBe(
+      '2026-02-25T09:00:00.000Z||12345678901234567890||||["2026-02-25T09:00:00.000Z",null]',
+    );
   });
 
   it('has arithmetic, concatenation and precedence as in Jinja', () => {
@@ -36,13 +45,15 @@ describe('output and expressions', () => {
   });
 
   it('compares, combines and tests', () => {
-    expect(r("{{ n == 7 }} {{ n != 7 }} {{ n < 10 }} {{ n >= 8 }} {{ 'a' < 'b' }} {{ [1, [2]] == [1, [2]] }} {{ missing == none }}", ctx)).toBe('true false true false true true true');
+    expect(r("{{ n == 7 }} {{ n != 7 }} {{ n < 10 }} {{ n >= 8 }} {{ 'a' < 'b' }} {{ [1, [2]] == [1, [2]] }} {{ missing == none }}", ctx)).toBe(
+      'true false true false true true true',
+    );
     expect(r("{{ 'd' in name }} {{ 'x' not in name }} {{ 2 in [1, 2] }} {{ 'id' in run }} {{ 'constructor' in run }} {{ 'a' in missing }}", ctx)).toBe(
       'true true true true false false',
     );
     // and/or give the deciding operand, like Jinja
     expect(r("{{ empty or 'fallback' }} {{ name and n }} {{ not empty }} {{ not n > 3 or false }}", ctx)).toBe('fallback 7 true false');
-    expect(r("{{ missing is defined }} {{ name is defined }} {{ nothing is none }} {{ n is number }} {{ n is not string }}", { ...ctx, nothing: null })).toBe(
+    expect(r('{{ missing is defined }} {{ name is defined }} {{ nothing is none }} {{ n is number }} {{ n is not string }}', { ...ctx, nothing: null })).toBe(
       'false true true true true',
     );
     expect(r("{{ 'yes' if n > 3 else 'no' }} [{{ 'only' if false }}]", ctx)).toBe('yes []');
@@ -59,13 +70,16 @@ describe('blocks', () => {
   });
 
   it('loops with loop.index, first, last, length, else and nesting', () => {
-    const t = '{% for s in steps %}{{ loop.index }}/{{ loop.length }}:{{ s }}{% if loop.first %}(first){% endif %}{% if not loop.last %}, {% endif %}{% else %}none{% endfor %}';
+    const t =
+      '{% for s in steps %}{{ loop.index }}/{{ loop.length }}:{{ s }}{% if loop.first %}(first){% endif %}{% if not loop.last %}, {% endif %}{% else %}none{% endfor %}';
     expect(r(t, { steps: ['a', 'b', 'c'] })).toBe('1/3:a(first), 2/3:b, 3/3:c');
     expect(r(t, { steps: [] })).toBe('none');
     expect(r(t, {})).toBe('none');
     const nested = '{% for row in rows %}{% for cell in row %}{{ loop.index0 }}{{ cell }}{% endfor %}@{{ loop.index }};{% endfor %}';
     expect(r(nested, { rows: [['a', 'b'], ['c']] })).toBe('0a1b@1;0c@2;');
-    expect(r('{% for k in obj %}{{ k }}={{ obj[k] }};{% endfor %}{% for ch in "hé😀" %}[{{ ch }}]{% endfor %}', { obj: { x: 1, y: 2 } })).toBe('x=1;y=2;[h][é][😀]');
+    expect(r('{% for k in obj %}{{ k }}={{ obj[k] }};{% endfor %}{% for ch in "hé😀" %}[{{ ch }}]{% endfor %}', { obj: { x: 1, y: 2 } })).toBe(
+      'x=1;y=2;[h][é][😀]',
+    );
     // the loop variable shadows the context only inside the loop
     expect(r('{{ x }}{% for x in [1, 2] %}{{ x }}{% endfor %}{{ x }}', { x: 'o' })).toBe('o12o');
   });
@@ -111,7 +125,11 @@ describe('errors carry line, column and a useful message', () => {
   });
 
   it('explains refused syntax', () => {
-    expect(compileFailure('{{ x }}\n{{ lipsum(1) }}').toJSON()).toEqual({ line: 2, column: 10, message: 'function calls are not supported in templates; use a filter instead, e.g. {{ value | upper }}' });
+    expect(compileFailure('{{ x }}\n{{ lipsum(1) }}').toJSON()).toEqual({
+      line: 2,
+      column: 10,
+      message: 'function calls are not supported in templates; use a filter instead, e.g. {{ value | upper }}',
+    });
     expect(compileFailure('{% set x = 1 %}').message).toBe('{% set %} is not supported in Hookline templates');
     expect(compileFailure('{% include "x" %}').message).toBe('{% include %} is not supported in Hookline templates');
     expect(compileFailure('{{ 1 < x < 3 }}').message).toBe('chained comparisons are not supported; combine them with "and"');

@@ -85,6 +85,7 @@ function refuseLineBreaks(source: string, tokens: Token[]): void {
   for (const t of tokens) {
     if (t.kind !== 'text') continue;
     const at = t.value.search(HEADER_FORBIDDEN);
-    if (at !== -1) throw errorAt(source, source.indexOf(t.value[at]!, t.offset), 'a header value may not contain a line break (CR or LF) or other control character');
+    if (at !== -1)
+      throw errorAt(source, source.indexOf(t.value[at]!, t.offset), 'a header value may not contain a line break (CR or LF) or other control character');
   }
 }

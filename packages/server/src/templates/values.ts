@@ -101,7 +101,7 @@ export function jsonStringBody(text: string, htmlSafe = false): string {
     const code = ch.charCodeAt(0);
     const short = SHORT_ESCAPES.get(ch);
     if (short) out += short;
-    else if (code < 0x20 || code === 0x2028 || code === 0x2029 || (htmlSafe && '<>&\''.includes(ch))) out += unicodeEscape(code);
+    else if (code < 0x20 || code === 0x2028 || code === 0x2029 || (htmlSafe && "<>&'".includes(ch))) out += unicodeEscape(code);
     else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) out += ch + text[++i];
     else if (code >= 0xd800 && code <= 0xdfff) out += unicodeEscape(code);
     else out += ch;

@@ -28,8 +28,10 @@ function newSecret(scheme: TriggerScheme): string {
 }
 
 function checkSecret(scheme: TriggerScheme, secret: string): void {
-  if (scheme === 'standard' && !isStandardWebhookSecret(secret)) throw new UserError('invalid_secret', '`secret` for the standard scheme must look like whsec_<base64>, as Standard Webhooks senders generate');
-  if (secret.length < MIN_SECRET_LENGTH) throw new UserError('invalid_secret', `\`secret\` must be at least ${MIN_SECRET_LENGTH} characters; omit it to have one generated`);
+  if (scheme === 'standard' && !isStandardWebhookSecret(secret))
+    throw new UserError('invalid_secret', '`secret` for the standard scheme must look like whsec_<base64>, as Standard Webhooks senders generate');
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new UserError('invalid_secret', `\`secret\` must be at least ${MIN_SECRET_LENGTH} characters; omit it to have one generated`);
 }
 
 /**
@@ -37,7 +39,11 @@ function checkSecret(scheme: TriggerScheme, secret: string): void {
  * with its own secret, signing scheme and prompt template.
  */
 export class WebhookTriggerAdmin {
-  constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly clock: Clock,
+  ) {}
 
   view(t: WebhookTriggerRecord): WebhookTriggerView {
     return {
@@ -56,7 +62,10 @@ export class WebhookTriggerAdmin {
 
   async create(agent: AgentRecord, input: WebhookTriggerInput): Promise<WebhookTriggerView & { secret: string }> {
     if (!NAME.test(input.name) || RESERVED.has(input.name)) {
-      throw new UserError('invalid_name', `trigger name "${input.name}" must be 1–63 lower-case letters, digits, - or _, and not "trigger" (the agent's own URL)`);
+      throw new UserError(
+        'invalid_name',
+        `trigger name "${input.name}" must be 1–63 lower-case letters, digits, - or _, and not "trigger" (the agent's own URL)`,
+      );
     }
     if (await this.store.triggers.byName(agent.id, input.name)) throw new UserError('conflict', `agent ${agent.id} already has a trigger named ${input.name}`);
     const scheme = input.scheme ?? 'hookline';

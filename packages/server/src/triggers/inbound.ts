@@ -18,7 +18,11 @@ export type TriggerScheme = (typeof TRIGGER_SCHEMES)[number];
 
 export type InboundAuth =
   | { ok: true; deprecated: boolean; /** The sender's own delivery id, when the scheme has one: a natural idempotency key. */ deliveryId: string | null }
-  | { ok: false; reason: string; /** Machine-readable: `unauthorized`, or `timestamp_out_of_window` for a stale or future signed timestamp (a replay, or a sender's clock that is off). */ code: InboundRefusal };
+  | {
+      ok: false;
+      reason: string;
+      /** Machine-readable: `unauthorized`, or `timestamp_out_of_window` for a stale or future signed timestamp (a replay, or a sender's clock that is off). */ code: InboundRefusal;
+    };
 
 /** The catalogue codes a refused trigger request answers with. */
 type InboundRefusal = Extract<ErrorName, 'unauthorized' | 'timestamp_out_of_window'>;

@@ -7,4 +7,3 @@ export function parseDuration(value: string | number): number | null {
   if (!m) return null;
   return Math.round(Number(m[1]) * UNITS[m[2]!]!);
 }
-

@@ -7,4 +7,3 @@ export { newId } from './ids.js';
 export { RateLimiter } from './rate-limiter.js';
 export { storableText } from './text.js';
 export { iso } from './time.js';
-

@@ -10,15 +10,32 @@ export const NotificationRuleView = Type.Object({
   target: Type.String({ description: 'A Slack channel or incoming-webhook URL (its origin only), or a named webhook from the config.' }),
 });
 /** The per-agent notification rules, as the API shows them. */
-export const NotificationRulesView = Type.Partial(Type.Object(Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, Type.Array(NotificationRuleView)])) as Record<(typeof NOTIFY_EVENTS)[number], ReturnType<typeof Type.Array<typeof NotificationRuleView>>>));
+export const NotificationRulesView = Type.Partial(
+  Type.Object(
+    Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, Type.Array(NotificationRuleView)])) as Record<
+      (typeof NOTIFY_EVENTS)[number],
+      ReturnType<typeof Type.Array<typeof NotificationRuleView>>
+    >,
+  ),
+);
 
 const Hidden = (what: string) => Type.Record(Type.String(), Type.String(), { description: `${what}: names, values shown as ********.` });
 /** Runner settings as the API shows them: secret values (env, headers, api_key) as `********`. */
 export const RunnerSettingsView = Type.Union([
-  Type.Object({ command: Type.String(), args: Type.Array(Type.String()), cwd: Nullable(Type.String()), env: Hidden('Extra environment') }, { title: 'command runner view' }),
+  Type.Object(
+    { command: Type.String(), args: Type.Array(Type.String()), cwd: Nullable(Type.String()), env: Hidden('Extra environment') },
+    { title: 'command runner view' },
+  ),
   Type.Object({ url: Type.String(), headers: Hidden('Extra request headers') }, { title: 'http runner view' }),
   Type.Object(
-    { base_url: Type.String(), model: Nullable(Type.String()), api_key: Nullable(Type.String({ description: '******** when one is set.' })), system_prompt: Nullable(Type.String()), temperature: Nullable(Type.Number()), max_tokens: Nullable(Type.Integer()) },
+    {
+      base_url: Type.String(),
+      model: Nullable(Type.String()),
+      api_key: Nullable(Type.String({ description: '******** when one is set.' })),
+      system_prompt: Nullable(Type.String()),
+      temperature: Nullable(Type.Number()),
+      max_tokens: Nullable(Type.Integer()),
+    },
     { title: 'openai runner view' },
   ),
 ]);
@@ -52,7 +69,9 @@ export const AgentFilesReport = Type.Object({
   loaded: Type.Array(Type.Object({ id: Type.String(), path: Type.String(), action: OneOf(['created', 'updated', 'unchanged'] as const) })),
   removed: Type.Array(Type.String(), { description: 'File agents whose file is gone: deleted with their triggers (their runs stay).' }),
   errors: Type.Array(Type.Object({ path: Type.String(), line: Type.Integer(), message: Type.String() })),
-  config_error: Type.Optional(Type.String({ description: 'Why the configuration could not be read again at this reload (agents.default_runner was kept as it was).' })),
+  config_error: Type.Optional(
+    Type.String({ description: 'Why the configuration could not be read again at this reload (agents.default_runner was kept as it was).' }),
+  ),
 });
 
 export const Callback = Type.Object({
@@ -62,5 +81,11 @@ export const Callback = Type.Object({
 });
 export const CallbackSaved = Type.Intersect([
   Callback,
-  Type.Object({ secret: Type.Optional(Type.String({ description: 'The signing secret: returned only when it is created. Verify X-Signature = "sha256=" + hex HMAC-SHA256(secret, "{X-Timestamp}.{body}").' })) }),
+  Type.Object({
+    secret: Type.Optional(
+      Type.String({
+        description: 'The signing secret: returned only when it is created. Verify X-Signature = "sha256=" + hex HMAC-SHA256(secret, "{X-Timestamp}.{body}").',
+      }),
+    ),
+  }),
 ]);

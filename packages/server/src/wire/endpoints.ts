@@ -22,7 +22,10 @@ export const Endpoint = Type.Object({
   updated_at: Type.String(),
 });
 
-export const EndpointWithSecret = Type.Intersect([Endpoint, Type.Object({ secret: Type.String({ description: 'The signing secret. Shown only in this response.' }) })]);
+export const EndpointWithSecret = Type.Intersect([
+  Endpoint,
+  Type.Object({ secret: Type.String({ description: 'The signing secret. Shown only in this response.' }) }),
+]);
 
 export const SaveWarning = Type.Object({
   code: Type.String({ description: '`unknown_event_type`: neither a built-in type nor one ever published (saved anyway).' }),
@@ -37,9 +40,20 @@ export const EndpointCreated = Type.Intersect([EndpointWithSecret, SaveWarnings]
 export const EndpointUpdated = Type.Intersect([Endpoint, SaveWarnings]);
 
 /** An event as endpoints receive it. */
-export const Envelope = Type.Object({ id: Type.String(), type: Type.String(), timestamp: Type.String(), org_id: Type.String(), env_id: Type.String(), data: Type.Unknown() });
+export const Envelope = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  timestamp: Type.String(),
+  org_id: Type.String(),
+  env_id: Type.String(),
+  data: Type.Unknown(),
+});
 
-export const Published = Type.Object({ event: Envelope, duplicate: Type.Boolean(), deliveries: Type.Integer({ description: 'Deliveries enqueued (0 for a duplicate).' }) });
+export const Published = Type.Object({
+  event: Envelope,
+  duplicate: Type.Boolean(),
+  deliveries: Type.Integer({ description: 'Deliveries enqueued (0 for a duplicate).' }),
+});
 
 export const Delivery = Type.Object({
   id: Type.String(),

@@ -19,7 +19,18 @@ import type * as triggers from './triggers.js';
 export { ErrorBody, Nullable, OneOf, Paginated } from './common.js';
 export * from './vocabulary.js';
 export { Agent, AgentFilesReport, AgentWithSecret, Callback, CallbackSaved, Crew, NotificationRulesView, RunnerSettingsView, WebhookSecret } from './agents.js';
-export { Attempt, Delivery, DeliveryDetail, Endpoint, EndpointCreated, EndpointUpdated, EndpointWithSecret, Envelope, Published, SaveWarning } from './endpoints.js';
+export {
+  Attempt,
+  Delivery,
+  DeliveryDetail,
+  Endpoint,
+  EndpointCreated,
+  EndpointUpdated,
+  EndpointWithSecret,
+  Envelope,
+  Published,
+  SaveWarning,
+} from './endpoints.js';
 export { BIN_SCHEMES, Bin, CapturedRequest, SignatureCheck } from './inspector.js';
 export { Key, KeyWithSecret, Session } from './keys.js';
 export { Notification } from './notifications.js';

@@ -37,5 +37,7 @@ export const CapturedRequest = Type.Object({
   content_type: Nullable(Type.String()),
   remote_address: Type.String(),
   received_at: Type.String(),
-  signature: Nullable(SignatureCheck, { description: "The signature check made at capture time with the bin's secret; null when there was no secret and no signature header." }),
+  signature: Nullable(SignatureCheck, {
+    description: "The signature check made at capture time with the bin's secret; null when there was no secret and no signature header.",
+  }),
 });

@@ -2,7 +2,15 @@ import { Type } from '@sinclair/typebox';
 import { Nullable, OneOf } from './common.js';
 import { KEY_ROLES } from './vocabulary.js';
 
-export const Key = Type.Object({ id: Type.String(), name: Type.String(), prefix: Type.String(), role: OneOf(KEY_ROLES), created_at: Type.String(), revoked_at: Nullable(Type.String()), last_used_at: Nullable(Type.String()) });
+export const Key = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String(),
+  role: OneOf(KEY_ROLES),
+  created_at: Type.String(),
+  revoked_at: Nullable(Type.String()),
+  last_used_at: Nullable(Type.String()),
+});
 export const KeyWithSecret = Type.Intersect([Key, Type.Object({ key: Type.String({ description: 'The API key itself, shown only here.' }) })]);
 
 /** The dashboard's session. */

@@ -16,5 +16,5 @@ export const Notification = Type.Object(
     created_at: Type.String(),
     delivered_at: Nullable(Type.String()),
   },
-  { description: "One record of the notification log." },
+  { description: 'One record of the notification log.' },
 );

@@ -46,10 +46,15 @@ export const PostActionRun = Type.Object(
     created_at: Type.String(),
     finished_at: Nullable(Type.String()),
   },
-  { description: "One firing of a post-action (its run history)." },
+  { description: 'One firing of a post-action (its run history).' },
 );
 
-export const PreviewProblem = Type.Object({ field: Type.String({ description: 'url, headers.<Name> or body_template.' }), message: Type.String(), line: Type.Integer(), column: Type.Integer() });
+export const PreviewProblem = Type.Object({
+  field: Type.String({ description: 'url, headers.<Name> or body_template.' }),
+  message: Type.String(),
+  line: Type.Integer(),
+  column: Type.Integer(),
+});
 export const Preview = Type.Object({
   source: Type.Union([Type.Literal('sample'), Type.Literal('run')]),
   variables: Type.Record(Type.String(), Type.Unknown(), { description: 'The values the templates were rendered with.' }),

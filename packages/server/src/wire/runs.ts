@@ -8,7 +8,9 @@ export const Run = Type.Object({
   id: Type.String(),
   crew_id: Type.String(),
   agent_id: Type.String(),
-  trigger_type: OneOf(RUN_TRIGGER_TYPES, { description: 'webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report).' }),
+  trigger_type: OneOf(RUN_TRIGGER_TYPES, {
+    description: 'webhook, schedule, manual (started through the API or the dashboard) or api (reported with POST /api/v1/runs/report).',
+  }),
   trigger_id: Nullable(Type.String({ description: 'The schedule or named webhook trigger that started the run.' })),
   trigger_name: Nullable(Type.String()),
   prompt: Type.String(),
@@ -27,7 +29,13 @@ export const Run = Type.Object({
 /** `POST /api/v1/runs/report` adds whether this `external_id` was reported before. */
 export const ReportedRun = Type.Intersect([Run, Type.Object({ duplicate: Type.Boolean() })]);
 
-export const RunLogLine = Type.Object({ run_id: Type.String(), seq: Type.Integer(), at: Type.String(), stream: Type.String({ description: 'stdout or stderr.' }), line: Type.String() });
+export const RunLogLine = Type.Object({
+  run_id: Type.String(),
+  seq: Type.Integer(),
+  at: Type.String(),
+  stream: Type.String({ description: 'stdout or stderr.' }),
+  line: Type.String(),
+});
 
 export const RunLogs = Type.Object({
   items: Type.Array(RunLogLine),

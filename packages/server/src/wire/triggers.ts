@@ -30,7 +30,9 @@ export const Schedule = Type.Object({
   next_runs: Type.Array(Type.String(), { description: 'The next three ticks.' }),
   last_run_at: Nullable(Type.String()),
   last_run_id: Nullable(Type.String()),
-  last_skip_reason: Nullable(Type.String({ description: 'Why the most recent tick did not start a run ("missed: …", "previous run still running"); null when it did.' })),
+  last_skip_reason: Nullable(
+    Type.String({ description: 'Why the most recent tick did not start a run ("missed: …", "previous run still running"); null when it did.' }),
+  ),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

@@ -143,7 +143,12 @@ const isPublic = (e: ts.Expression): boolean =>
   ts.isTypeOfExpression(e) ||
   ts.isNoSubstitutionTemplateLiteral(e) ||
   (ts.isPropertyAccessExpression(e) && (e.name.text === 'length' || e.name.text === 'code' || e.name.text === 'id'));
-const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
 
 /** `===`/`!==` between a secret-looking value and anything not public, and Buffer `.equals`/`compare`: variable-time comparisons. */
 function variableTimeComparisons(file: string, source: string): string[] {
@@ -154,7 +159,12 @@ function variableTimeComparisons(file: string, source: string): string[] {
       const [l, r] = [node.left, node.right];
       if (!isPublic(l) && !isPublic(r) && (SECRETISH.test(l.getText(sf)) || SECRETISH.test(r.getText(sf)))) found.push(node.getText(sf));
     }
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['equals', 'compare', 'localeCompare'].includes(node.expression.name.text)) found.push(node.getText(sf));
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ['equals', 'compare', 'localeCompare'].includes(node.expression.name.text)
+    )
+      found.push(node.getText(sf));
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -170,7 +180,9 @@ const REVIEWED: Record<string, string> = {
 
 describe('no variable-time comparison of secrets in src/crypto and src/triggers', () => {
   it('the checker finds the comparisons it is meant to find', () => {
-    expect(variableTimeComparisons('x.ts', 'if (signature === expected) ok(); if (a.equals(macB)) ok(); if (sig !== undefined && sig.length === 3) ok();')).toEqual(['signature === expected', 'a.equals(macB)']);
+    expect(
+      variableTimeComparisons('x.ts', 'if (signature === expected) ok(); if (a.equals(macB)) ok(); if (sig !== undefined && sig.length === 3) ok();'),
+    ).toEqual(['signature === expected', 'a.equals(macB)']);
   });
 
   it('every signature and secret comparison goes through safeEqual, and only safeEqual calls timingSafeEqual', () => {
@@ -183,7 +195,10 @@ describe('no variable-time comparison of secrets in src/crypto and src/triggers'
         for (const hit of variableTimeComparisons(name, text)) if (!(hit in REVIEWED)) offenders.push(`${dir}/${name}: ${hit}`);
       }
     }
-    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+      );
     for (const file of walk(src)) if (/timingSafeEqual\(/.test(readFileSync(file, 'utf8'))) callers.push(file.slice(src.length + 1));
     expect(offenders).toEqual([]);
     expect(callers).toEqual(['crypto/signing.ts']);

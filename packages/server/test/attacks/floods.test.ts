@@ -64,7 +64,11 @@ describe('floods', () => {
     const body = Buffer.from(JSON.stringify({ event: 'flood', n: n++ }));
     const wrongSecret = t.kind === 'standard' ? 'whsec_' + Buffer.alloc(32, 1).toString('base64') : 'hltr_not_the_secret_at_all';
     const signer = valid ? t : { ...t, secret: wrongSecret };
-    const headers = { 'content-type': 'application/json', ...signedHeaders(signer, body, { nowSec: Math.floor(clock.now() / 1000), deliveryId: `fl-${n}` }), ...extra };
+    const headers = {
+      'content-type': 'application/json',
+      ...signedHeaders(signer, body, { nowSec: Math.floor(clock.now() / 1000), deliveryId: `fl-${n}` }),
+      ...extra,
+    };
     const res = await pool.request({ method: 'POST', path: t.path, headers, body });
     const text = await res.body.text();
     return { status: res.statusCode, retryAfter: res.headers['retry-after'] as string | undefined, json: JSON.parse(text) };
@@ -130,7 +134,9 @@ describe('floods', () => {
     const limited = await drain();
     clock.advance(Number(limited.retryAfter) * 1000);
     expect((await signedPost(targets.agent)).status).toBe(202);
-    console.log(`[attack figure] rate-limit flood: requests ${counts.requests}, 202 ${counts[202]}, 429 ${counts[429]} (Retry-After ${[...retryAfters].join('/')} s), 401 ${counts[401]}, runs created ${counts[202]}; /healthz answered ${health.answers}× during it, max ${health.maxMs} ms`);
+    console.log(
+      `[attack figure] rate-limit flood: requests ${counts.requests}, 202 ${counts[202]}, 429 ${counts[429]} (Retry-After ${[...retryAfters].join('/')} s), 401 ${counts[401]}, runs created ${counts[202]}; /healthz answered ${health.answers}× during it, max ${health.maxMs} ms`,
+    );
   }, 60_000);
 
   /**
@@ -160,7 +166,9 @@ describe('floods', () => {
       });
       socket.on('error', done);
       socket.on('close', done);
-      socket.write(`POST ${targets.agent.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Signature: ${'0'.repeat(64)}\r\n${chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${total}`}\r\n\r\n`);
+      socket.write(
+        `POST ${targets.agent.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Signature: ${'0'.repeat(64)}\r\n${chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${total}`}\r\n\r\n`,
+      );
       const pump = () => {
         while (!finished && written < total) {
           const piece = Math.min(chunk.length, total - written);
@@ -181,7 +189,12 @@ describe('floods', () => {
     clock.advance(60_000); // the agent's rate limit, drained by the flood above, is full again
     const exact = Buffer.from(JSON.stringify({ data: 'x'.repeat(BODY_LIMIT - 11) }));
     expect(exact.length).toBe(BODY_LIMIT);
-    const ok = await pool.request({ method: 'POST', path: targets.grafana.path, headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': hmac(targets.grafana.secret, exact).toString('hex') }, body: exact });
+    const ok = await pool.request({
+      method: 'POST',
+      path: targets.grafana.path,
+      headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': hmac(targets.grafana.secret, exact).toString('hex') },
+      body: exact,
+    });
     expect(ok.statusCode, await ok.body.text()).toBe(202);
     for (const chunked of [false, true]) {
       const r = await upload(BODY_LIMIT + 1, chunked);
@@ -229,7 +242,9 @@ describe('floods', () => {
     const after = memory();
     for (const r of results) expect(r).toMatchObject({ status: 413, code: 'body_too_large' });
     const written = results.reduce((s, r) => s + r.written, 0);
-    console.log(`[attack figure] oversized uploads: 20 × 50 MB (10 declared, 10 chunked), 413 ${results.filter((r) => r.status === 413).length}, client wrote ${mb(written)} of ${mb(20 * 50 * MB)} before the server closed, RSS before ${mb(before.rss)}, peak ${mb(peak)}, after ${mb(after.rss)} (heap ${mb(before.heap)} → ${mb(after.heap)})`);
+    console.log(
+      `[attack figure] oversized uploads: 20 × 50 MB (10 declared, 10 chunked), 413 ${results.filter((r) => r.status === 413).length}, client wrote ${mb(written)} of ${mb(20 * 50 * MB)} before the server closed, RSS before ${mb(before.rss)}, peak ${mb(peak)}, after ${mb(after.rss)} (heap ${mb(before.heap)} → ${mb(after.heap)})`,
+    );
     expect(peak - before.rss).toBeLessThan(64 * MB);
     expect(after.heap - before.heap).toBeLessThan(16 * MB);
   }, 60_000);
@@ -242,7 +257,11 @@ describe('floods', () => {
     let refused = 0;
     const flood = (async () => {
       for (let i = 0; i < FLOOD; i += 100) {
-        const batch = await Promise.all(Array.from({ length: 100 }, (_, j) => signedPost([targets.agent, targets.hookline, targets.github, targets.standard][j % 4]!, false, { 'idempotency-key': `k-${i + j}` })));
+        const batch = await Promise.all(
+          Array.from({ length: 100 }, (_, j) =>
+            signedPost([targets.agent, targets.hookline, targets.github, targets.standard][j % 4]!, false, { 'idempotency-key': `k-${i + j}` }),
+          ),
+        );
         for (const r of batch) if (r.status === 401 && r.json.error.code === 'unauthorized') refused++;
       }
     })();
@@ -250,7 +269,9 @@ describe('floods', () => {
     const m1 = memory();
     expect(refused).toBe(FLOOD);
     expect(await runs()).toBe(before);
-    console.log(`[attack figure] invalid-signature flood: ${FLOOD} requests, 401 ${refused}, runs created 0, RSS ${mb(m0.rss)} → ${mb(m1.rss)}, heap ${mb(m0.heap)} → ${mb(m1.heap)}; /healthz answered ${health.answers}× during it, max ${health.maxMs} ms`);
+    console.log(
+      `[attack figure] invalid-signature flood: ${FLOOD} requests, 401 ${refused}, runs created 0, RSS ${mb(m0.rss)} → ${mb(m1.rss)}, heap ${mb(m0.heap)} → ${mb(m1.heap)}; /healthz answered ${health.answers}× during it, max ${health.maxMs} ms`,
+    );
     expect(m1.heap - m0.heap).toBeLessThan(16 * MB);
     expect(m1.rss - m0.rss).toBeLessThan(64 * MB);
   }, 60_000);

@@ -1,5 +1,17 @@
 import { gzipSync } from 'node:zlib';
-import { BREAK_NAMES, BREAKS, type BodyNature, broke, collapseStandard, type Draft, KEEP_NAMES, KEEPS, OTHER_NAMES, OTHERS, VALUE_BREAKS } from './fuzz-mutations.js';
+import {
+  BREAK_NAMES,
+  BREAKS,
+  type BodyNature,
+  broke,
+  collapseStandard,
+  type Draft,
+  KEEP_NAMES,
+  KEEPS,
+  OTHER_NAMES,
+  OTHERS,
+  VALUE_BREAKS,
+} from './fuzz-mutations.js';
 import { signedHeaders, type Target, type TargetKind } from './trigger-targets.js';
 
 /** mulberry32: small, fast and fully determined by its seed, so a failing case can be rebuilt. */
@@ -54,7 +66,22 @@ export interface FuzzCase {
 }
 
 const JSON_TYPES = ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON'];
-const WORDS = ['a', 'event', 'source', 'data', 'action', 'status', 'receiver', 'type', 'repository', '__proto__', 'constructor', 'ümlaut', '🚀', '<<<UNTRUSTED_WEBHOOK_PAYLOAD'];
+const WORDS = [
+  'a',
+  'event',
+  'source',
+  'data',
+  'action',
+  'status',
+  'receiver',
+  'type',
+  'repository',
+  '__proto__',
+  'constructor',
+  'ümlaut',
+  '🚀',
+  '<<<UNTRUSTED_WEBHOOK_PAYLOAD',
+];
 
 function randomValue(r: Rng, depth: number): unknown {
   const k = r.int(depth > 3 ? 4 : 7);
@@ -74,26 +101,43 @@ function randomBody(r: Rng, limit: number): { body: Buffer; nature: BodyNature; 
   const json = (v: unknown, label: string) => ({ body: Buffer.from(JSON.stringify(v)), nature: 'json' as const, form: false, label });
   if (roll < 450) return json(randomValue(r, 0), 'random JSON');
   if (roll < 500) return { body: Buffer.alloc(0), nature: 'json', form: false, label: 'empty body' };
-  if (roll < 530) return { body: Buffer.from(`{"s":"\\ud800${'['.repeat(r.between(300, 5000))}"}`), nature: 'json', form: false, label: 'brackets inside a string' };
+  if (roll < 530)
+    return { body: Buffer.from(`{"s":"\\ud800${'['.repeat(r.between(300, 5000))}"}`), nature: 'json', form: false, label: 'brackets inside a string' };
   if (roll < 560) {
     const d = r.between(1, 200);
     return { body: Buffer.from(r.chance(0.5) ? nested(d, '[', ']') : nested(d, '{"a":', '}')), nature: 'json', form: false, label: `JSON nested ${d} deep` };
   }
   if (roll < 600) {
     const d = r.between(300, 50_000);
-    return { body: Buffer.from(r.chance(0.5) ? nested(d, '[', ']') : nested(d, '{"a":', '}')), nature: 'too-deep', form: false, label: `JSON nested ${d} deep` };
+    return {
+      body: Buffer.from(r.chance(0.5) ? nested(d, '[', ']') : nested(d, '{"a":', '}')),
+      nature: 'too-deep',
+      form: false,
+      label: `JSON nested ${d} deep`,
+    };
   }
   if (roll < 700) return { body: Buffer.concat([Buffer.from([0xff]), r.bytes(r.int(3000))]), nature: 'not-json', form: false, label: 'random bytes' };
-  if (roll < 760) return { body: Buffer.concat([Buffer.from('{"k":"'), Buffer.from(r.bytes(r.between(1, 200)).map((b) => b | 0x80)), Buffer.from('"}')]), nature: 'json', form: false, label: 'invalid UTF-8 inside a JSON string' };
+  if (roll < 760)
+    return {
+      body: Buffer.concat([Buffer.from('{"k":"'), Buffer.from(r.bytes(r.between(1, 200)).map((b) => b | 0x80)), Buffer.from('"}')]),
+      nature: 'json',
+      form: false,
+      label: 'invalid UTF-8 inside a JSON string',
+    };
   if (roll < 800) return { body: gzipSync(JSON.stringify(randomValue(r, 0))), nature: 'not-json', form: false, label: 'gzip-compressed JSON' };
-  if (roll < 880) return { body: Buffer.from('payload=' + encodeURIComponent(JSON.stringify(randomValue(r, 0)))), nature: 'json', form: true, label: 'form with a JSON payload' };
+  if (roll < 880)
+    return {
+      body: Buffer.from('payload=' + encodeURIComponent(JSON.stringify(randomValue(r, 0)))),
+      nature: 'json',
+      form: true,
+      label: 'form with a JSON payload',
+    };
   if (roll < 910) return { body: Buffer.from(`a=${encodeURIComponent(r.headerText(20))}&b=2`), nature: 'json', form: true, label: 'form without payload' };
   if (roll < 930) return { body: Buffer.from('payload=%7Bnot%20json'), nature: 'not-json', form: true, label: 'form whose payload is not JSON' };
   if (roll < 990) return json({ data: 'x'.repeat(r.between(1000, 60_000)) }, 'larger JSON');
   if (roll < 995) return json({ data: 'x'.repeat(r.between(limit - 300_000, limit - 100)) }, 'JSON just under the body limit');
   return { body: Buffer.alloc(r.between(limit + 1, limit + 1_500_000), 0x20), nature: 'json', form: false, label: 'body over the limit' };
 }
-
 
 /** The answer, in the order the server decides: parser, router, body parser, handler. */
 function expectation(d: Draft, limit: number): number {
@@ -119,10 +163,34 @@ export function buildCase(r: Rng, index: number, targets: Record<TargetKind, Tar
   const deliveryId = `fz-${index}-${r.int(1e9)}`;
   const legacy = t.kind === 'agent' && r.chance(0.15);
   const withTs = r.chance(0.5);
-  const c: FuzzCase = { index, target: which, method: 'POST', path: t.path, headers: [], body: b.body, steps: [`${which}: ${b.label} (${b.body.length} bytes)`], expected: 0, createsRun: false };
-  const d: Draft = { c, t, nature: b.nature, form: b.form, legacy, ts: t.kind === 'standard' || (withTs && t.kind !== 'github') ? nowSec : undefined, deliveryId, nowSec, flags: {} };
+  const c: FuzzCase = {
+    index,
+    target: which,
+    method: 'POST',
+    path: t.path,
+    headers: [],
+    body: b.body,
+    steps: [`${which}: ${b.label} (${b.body.length} bytes)`],
+    expected: 0,
+    createsRun: false,
+  };
+  const d: Draft = {
+    c,
+    t,
+    nature: b.nature,
+    form: b.form,
+    legacy,
+    ts: t.kind === 'standard' || (withTs && t.kind !== 'github') ? nowSec : undefined,
+    deliveryId,
+    nowSec,
+    flags: {},
+  };
   // An empty POST often comes without a content type: there is nothing to parse, so it is a valid request.
-  if (b.body.length > 0 || r.chance(0.6)) c.headers.push(['content-type', b.form ? r.pick(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8']) : r.pick(JSON_TYPES)]);
+  if (b.body.length > 0 || r.chance(0.6))
+    c.headers.push([
+      'content-type',
+      b.form ? r.pick(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8']) : r.pick(JSON_TYPES),
+    ]);
   else {
     c.steps.push('no content type');
     d.flags.contentType = 'missing';

@@ -19,9 +19,18 @@ export interface Draft {
   ts: number | undefined;
   deliveryId: string;
   nowSec: number;
-  flags: { auth?: true; contentType?: 'unsupported' | 'missing'; method?: true; badUrl?: 400 | 414; unknownPath?: true; overflow?: true; ping?: true; bodyChanged?: true; valueBroken?: true };
+  flags: {
+    auth?: true;
+    contentType?: 'unsupported' | 'missing';
+    method?: true;
+    badUrl?: 400 | 414;
+    unknownPath?: true;
+    overflow?: true;
+    ping?: true;
+    bodyChanged?: true;
+    valueBroken?: true;
+  };
 }
-
 
 const UNSUPPORTED_TYPES = ['text/plain', 'application/octet-stream', 'multipart/form-data; boundary=x', 'application/vnd.api+json', 'application/xml', ''];
 
@@ -152,7 +161,12 @@ export const BREAKS: Record<string, Mutation> = {
     const v = cred(d);
     if (d.legacy || !v) return undefined;
     const bare = v.replace(/^(sha256=|v1,)/, '');
-    const next = d.t.kind === 'github' ? r.pick(['sha1=', 'sha512=', 'sha256 =', '', 'SHA256:']) + bare : d.t.kind === 'standard' ? r.pick(['v2,', 'v1:', '', 'v1 ']) + bare : r.pick(['sha256=', 'v1,', '0x']) + bare;
+    const next =
+      d.t.kind === 'github'
+        ? r.pick(['sha1=', 'sha512=', 'sha256 =', '', 'SHA256:']) + bare
+        : d.t.kind === 'standard'
+          ? r.pick(['v2,', 'v1:', '', 'v1 ']) + bare
+          : r.pick(['sha256=', 'v1,', '0x']) + bare;
     setHeader(d, credHeader(d), next);
     return 'signature with a wrong prefix';
   },
@@ -193,7 +207,8 @@ export const BREAKS: Record<string, Mutation> = {
     const ts = d.ts ?? d.nowSec;
     const off = r.between(301, 10_000_000) * (r.chance(0.7) ? -1 : 1);
     Object.assign(d, { ts: ts + off });
-    for (const [n, v] of Object.entries(signedHeaders(d.t, d.c.body, { nowSec: 0, timestamp: true, ts: ts + off, deliveryId: d.deliveryId }))) setHeader(d, n, v);
+    for (const [n, v] of Object.entries(signedHeaders(d.t, d.c.body, { nowSec: 0, timestamp: true, ts: ts + off, deliveryId: d.deliveryId })))
+      setHeader(d, n, v);
     return `signed correctly but ${off} s outside the window`;
   },
   tamperTimestamp: (d, r) => {
@@ -201,7 +216,9 @@ export const BREAKS: Record<string, Mutation> = {
     if (d.legacy || !name || getHeader(d, name) === undefined) return undefined;
     const now = getHeader(d, name)!;
     // Never back to the value that was signed: a second tamper (+1 after -1) would make the request valid again.
-    const options = [String(Number(now) + r.pick([-1, 1, 60])), 'abc', '-5', '1e9', '', '9'.repeat(r.between(13, 40)), ' ' + now + 'x'].filter((v) => v !== String(d.ts));
+    const options = [String(Number(now) + r.pick([-1, 1, 60])), 'abc', '-5', '1e9', '', '9'.repeat(r.between(13, 40)), ' ' + now + 'x'].filter(
+      (v) => v !== String(d.ts),
+    );
     setHeader(d, name, r.pick(options));
     return 'timestamp changed after signing';
   },
@@ -227,7 +244,8 @@ export const BREAKS: Record<string, Mutation> = {
     const other = r.pick((['hookline', 'github', 'standard', 'grafana'] as const).filter((k) => k !== d.t.kind && !(k === 'hookline' && d.t.kind === 'agent')));
     for (const name of [credHeader(d), 'x-timestamp', 'webhook-timestamp', 'x-grafana-alerting-timestamp']) dropHeader(d, name);
     const key = other === 'standard' ? 'whsec_' + Buffer.from(d.t.secret).toString('base64') : d.t.secret;
-    for (const [n, v] of Object.entries(signedHeaders({ ...d.t, kind: other, secret: key }, d.c.body, { nowSec: d.nowSec, deliveryId: d.deliveryId }))) setHeader(d, n, v);
+    for (const [n, v] of Object.entries(signedHeaders({ ...d.t, kind: other, secret: key }, d.c.body, { nowSec: d.nowSec, deliveryId: d.deliveryId })))
+      setHeader(d, n, v);
     return `signed the ${other} way instead`;
   },
   plaintextOnNamed: (d) => {

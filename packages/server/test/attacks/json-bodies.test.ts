@@ -20,7 +20,9 @@ describe('JSON bodies on every route', () => {
   it('a body nested 20,000 deep gets 400 payload_too_deep on every route with a body, never a 5xx', async () => {
     // Trigger URLs keep the raw bytes (signatures) and check depth after finding the agent and
     // the signature, so an unknown agent is a 404 first: trigger-fuzz.test.ts covers them with real agents.
-    const routes = routeTable(h.hl.api!).filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && !r.url.startsWith('/inspect/') && !r.url.startsWith('/api/v1/webhooks/:crewId/'));
+    const routes = routeTable(h.hl.api!).filter(
+      (r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && !r.url.startsWith('/inspect/') && !r.url.startsWith('/api/v1/webhooks/:crewId/'),
+    );
     expect(routes.length).toBeGreaterThan(30);
     const answers: string[] = [];
     for (const r of routes) {

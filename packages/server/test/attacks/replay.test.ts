@@ -26,7 +26,10 @@ describe('replayed trigger requests', () => {
   /** A request as a legitimate sender makes it now: body and headers, ready to be sent (again). */
   const capture = (t: Target, o: { timestamp?: boolean; key?: string; deliveryId?: string } = {}) => {
     const body = JSON.stringify({ event: 'replay.test', source: 'attacker', type: 'replay.test', n: n++ });
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...signedHeaders(t, Buffer.from(body), { nowSec: nowSec(), timestamp: o.timestamp ?? true, deliveryId: o.deliveryId ?? `rp-${n}` }) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...signedHeaders(t, Buffer.from(body), { nowSec: nowSec(), timestamp: o.timestamp ?? true, deliveryId: o.deliveryId ?? `rp-${n}` }),
+    };
     if (o.key) headers['idempotency-key'] = o.key;
     return { t, body, headers };
   };
@@ -35,24 +38,27 @@ describe('replayed trigger requests', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
 
-  it.each(['agent', 'hookline', 'standard', 'grafana'] as const)('%s: resent after the 5-minute window it is refused with timestamp_out_of_window and starts no run', async (kind) => {
-    const c = capture(targets[kind]);
-    const first = await send(c);
-    expect(first.status).toBe(202);
-    const before = await runsInStore();
+  it.each(['agent', 'hookline', 'standard', 'grafana'] as const)(
+    '%s: resent after the 5-minute window it is refused with timestamp_out_of_window and starts no run',
+    async (kind) => {
+      const c = capture(targets[kind]);
+      const first = await send(c);
+      expect(first.status).toBe(202);
+      const before = await runsInStore();
 
-    clock.advance(WINDOW_MS + 1000);
-    const replay = await send(c);
-    expect(replay.status).toBe(401);
-    expect(replay.body.error.code).toBe('timestamp_out_of_window');
-    expect(replay.body.error.message).toMatch(/outside the 5-minute window/);
-    // A timestamp from the future is no better (a request captured and held by a skewed sender).
-    const early = capture(targets[kind]);
-    clock.advance(-(2 * WINDOW_MS + 2000));
-    expect((await send(early)).body.error.code).toBe('timestamp_out_of_window');
-    clock.advance(WINDOW_MS + 1000);
-    expect(await runsInStore()).toBe(before);
-  });
+      clock.advance(WINDOW_MS + 1000);
+      const replay = await send(c);
+      expect(replay.status).toBe(401);
+      expect(replay.body.error.code).toBe('timestamp_out_of_window');
+      expect(replay.body.error.message).toMatch(/outside the 5-minute window/);
+      // A timestamp from the future is no better (a request captured and held by a skewed sender).
+      const early = capture(targets[kind]);
+      clock.advance(-(2 * WINDOW_MS + 2000));
+      expect((await send(early)).body.error.code).toBe('timestamp_out_of_window');
+      clock.advance(WINDOW_MS + 1000);
+      expect(await runsInStore()).toBe(before);
+    },
+  );
 
   it('agent URL: resent within the window with the same Idempotency-Key, it answers 202 with the first run and "duplicate": true, and adds no run', async () => {
     const c = capture(targets.agent, { key: 'order-7781' });

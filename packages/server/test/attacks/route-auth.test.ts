@@ -147,7 +147,11 @@ describe('route authorization', () => {
   });
 
   async function signIn(key: string) {
-    const res = await fetch(`${h.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: key }) });
+    const res = await fetch(`${h.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: key }),
+    });
     expect(res.status).toBe(200);
     return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as any).csrf_token as string };
   }
@@ -166,7 +170,8 @@ describe('route authorization', () => {
     if (firstMessage !== undefined) ws.send(JSON.stringify(firstMessage));
     return s;
   }
-  const ready = (s: Awaited<ReturnType<typeof openStream>>) => until('ready', async () => (s.frames.some((f) => f.type === 'ready') ? true : s.closed ? false : undefined));
+  const ready = (s: Awaited<ReturnType<typeof openStream>>) =>
+    until('ready', async () => (s.frames.some((f) => f.type === 'ready') ? true : s.closed ? false : undefined));
   const closed = (s: Awaited<ReturnType<typeof openStream>>) => until('the socket to close', async () => s.closed);
 
   it('the live stream refuses a missing, garbage or revoked key with close code 4401', async () => {
@@ -223,7 +228,10 @@ describe.each(STORES)('API keys revoked by another process (%s)', (kind) => {
 
   beforeAll(async () => {
     schema = kind === 'postgres' ? await createTestSchema() : undefined;
-    h = await startHookline(kind, { overrides: { server: { role: 'api' } }, ...(schema ? { schema: schema.schema, applicationName: schema.applicationName } : {}) });
+    h = await startHookline(kind, {
+      overrides: { server: { role: 'api' } },
+      ...(schema ? { schema: schema.schema, applicationName: schema.applicationName } : {}),
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -232,7 +240,10 @@ describe.each(STORES)('API keys revoked by another process (%s)', (kind) => {
 
   /** `hookline keys revoke`'s path: its own store on the same file or schema, and ApiKeys.revoke. */
   const revokeElsewhere = async (id: string) => {
-    const store = await openStore({ ...storeOptionsFromConfig(h.hl.config), ...(schema ? { schema: schema.schema, applicationName: schema.applicationName } : {}) });
+    const store = await openStore({
+      ...storeOptionsFromConfig(h.hl.config),
+      ...(schema ? { schema: schema.schema, applicationName: schema.applicationName } : {}),
+    });
     try {
       await store.migrate();
       await new ApiKeys(store).revoke(id);

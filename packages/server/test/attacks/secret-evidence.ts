@@ -9,10 +9,18 @@ import { randomBytes } from 'node:crypto';
 export const MARK = 'SENTINEL';
 
 /** One secret and the evidence ids allowed to hold it (e.g. the response that created it). */
-interface Secret { name: string; value: string; allowedIn: Set<string> }
+interface Secret {
+  name: string;
+  value: string;
+  allowedIn: Set<string>;
+}
 
 /** A place Hookline wrote to: `id` names it in failure messages and in allow lists. */
-export interface Evidence { id: string; text: string; bytes?: Buffer }
+export interface Evidence {
+  id: string;
+  text: string;
+  bytes?: Buffer;
+}
 
 /**
  * The forms a secret can take on the way out: as is, lower-cased, URL-encoded, hex, and
@@ -20,7 +28,13 @@ export interface Evidence { id: string; text: string; bytes?: Buffer }
  * is encoded from an offset), trimmed to the characters that depend on the secret alone.
  */
 export function encodings(value: string): string[] {
-  const forms = new Set([value, value.toLowerCase(), encodeURIComponent(value), Buffer.from(value).toString('hex'), Buffer.from(value).toString('hex').toUpperCase()]);
+  const forms = new Set([
+    value,
+    value.toLowerCase(),
+    encodeURIComponent(value),
+    Buffer.from(value).toString('hex'),
+    Buffer.from(value).toString('hex').toUpperCase(),
+  ]);
   for (let pad = 0; pad < 3; pad++) {
     const bytes = Buffer.concat([Buffer.alloc(pad, 0x41), Buffer.from(value)]);
     for (const enc of ['base64', 'base64url'] as const) {

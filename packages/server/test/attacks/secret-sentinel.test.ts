@@ -26,7 +26,11 @@ import { until } from '../helpers/wait.js';
 import { type Evidence, Secrets } from './secret-evidence.js';
 import { exercise } from './secret-scenario.js';
 
-interface Seen { path: string; headers: IncomingHttpHeaders; body: string }
+interface Seen {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 /**
  * The receiver every channel sends to. It echoes the request's headers (credentials included)
@@ -62,18 +66,29 @@ async function echoReceiver(): Promise<{ server: Server; url: string; seen: Seen
 }
 
 /** The real CLI, with every line of its output kept (logs are part of the evidence). */
-async function startCli(cwd: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string; stop: () => Promise<void> }> {
+async function startCli(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string; stop: () => Promise<void> }> {
   assertCliBuilt();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('HOOKLINE_'))) as Record<string, string>;
-  const child = spawn(process.execPath, [CLI_BIN, '--config', join(cwd, 'hookline.yaml'), 'serve', '--host', '127.0.0.1', '--port', '0'], { cwd, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, '--config', join(cwd, 'hookline.yaml'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
+    cwd,
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await until('the CLI to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`hookline exited early:\n${out}`);
-    return /Hookline listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-  }, 20_000);
+  const url = await until(
+    'the CLI to listen',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`hookline exited early:\n${out}`);
+      return /Hookline listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    },
+    20_000,
+  );
   return {
     child,
     url,
@@ -90,9 +105,12 @@ async function dumpSchema(schema: string): Promise<string> {
   const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await c.connect();
   try {
-    const tables = (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map((r) => r.t);
+    const tables = (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map(
+      (r) => r.t,
+    );
     const parts: string[] = [];
-    for (const t of tables) parts.push(`-- ${t}\n${(await c.query<{ r: string }>(`SELECT x::text AS r FROM ${schema}."${t}" x`)).rows.map((r) => r.r).join('\n')}`);
+    for (const t of tables)
+      parts.push(`-- ${t}\n${(await c.query<{ r: string }>(`SELECT x::text AS r FROM ${schema}."${t}" x`)).rows.map((r) => r.r).join('\n')}`);
     return parts.join('\n');
   } finally {
     await c.end();
@@ -100,10 +118,12 @@ async function dumpSchema(schema: string): Promise<string> {
 }
 
 const dataFiles = (dir: string): Evidence[] =>
-  readdirSync(dir).filter((f) => f.startsWith('hookline.db')).map((f) => {
-    const bytes = readFileSync(join(dir, f));
-    return { id: `database file ${f}`, text: bytes.toString('latin1'), bytes };
-  });
+  readdirSync(dir)
+    .filter((f) => f.startsWith('hookline.db'))
+    .map((f) => {
+      const bytes = readFileSync(join(dir, f));
+      return { id: `database file ${f}`, text: bytes.toString('latin1'), bytes };
+    });
 
 describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
   const secrets = new Secrets();
@@ -140,23 +160,56 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
     }
     mkdirSync(join(dir, 'agents', 'file-agent'), { recursive: true });
     mkdirSync(join(dir, 'agents', 'broken-agent'), { recursive: true });
-    writeFileSync(join(dir, 'agents', 'file-agent', 'AGENT.md'), ['---', 'crew: ops', 'runner: http', 'runner_config:', `  url: ${rx.url}/runner/ok/file`, '  headers:', '    Authorization: "Bearer ${FILE_AGENT_TOKEN}"', 'webhook_secret: ${FILE_AGENT_SECRET}', 'notifications: {}', '---', 'File agent.', ''].join('\n'));
+    writeFileSync(
+      join(dir, 'agents', 'file-agent', 'AGENT.md'),
+      [
+        '---',
+        'crew: ops',
+        'runner: http',
+        'runner_config:',
+        `  url: ${rx.url}/runner/ok/file`,
+        '  headers:',
+        '    Authorization: "Bearer ${FILE_AGENT_TOKEN}"',
+        'webhook_secret: ${FILE_AGENT_SECRET}',
+        'notifications: {}',
+        '---',
+        'File agent.',
+        '',
+      ].join('\n'),
+    );
     // Names no runner: it runs with agents.default_runner, whose header is a secret from hookline.yaml.
     mkdirSync(join(dir, 'agents', 'default-agent'), { recursive: true });
-    writeFileSync(join(dir, 'agents', 'default-agent', 'AGENT.md'), ['---', 'crew: ops', 'name: default-agent', 'notifications: {}', '---', 'Default agent.', ''].join('\n'));
+    writeFileSync(
+      join(dir, 'agents', 'default-agent', 'AGENT.md'),
+      ['---', 'crew: ops', 'name: default-agent', 'notifications: {}', '---', 'Default agent.', ''].join('\n'),
+    );
     // A file broken on the very line that holds a secret: its error must not quote the line.
-    writeFileSync(join(dir, 'agents', 'broken-agent', 'AGENT.md'), ['---', 'crew: ops', 'runner: command', 'runner_config: {command: /bin/cat}', 'webhook_secret: ${BROKEN_FILE_SECRET}: nested: {', '---', ''].join('\n'));
-    writeFileSync(join(dir, 'hookline.yaml'), [
-      `agents: {dir: ${JSON.stringify(join(dir, 'agents'))}, default_runner: {runner: http, runner_config: {url: "${rx.url}/runner/ok/default", headers: {Authorization: "Bearer \${DEFAULT_RUNNER_TOKEN}"}}}}`,
-      'delivery: {allow_networks: ["127.0.0.1/32"]}',
-      'notifications:',
-      `  slack: {enabled: true, api_base_url: "${rx.url}/slack-api"}`,
-      '  webhooks:',
-      `    - {name: hooks, url: "${rx.url}/named/fail", secret: "\${NAMED_HOOK_SECRET}"}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'agents', 'broken-agent', 'AGENT.md'),
+      ['---', 'crew: ops', 'runner: command', 'runner_config: {command: /bin/cat}', 'webhook_secret: ${BROKEN_FILE_SECRET}: nested: {', '---', ''].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'hookline.yaml'),
+      [
+        `agents: {dir: ${JSON.stringify(join(dir, 'agents'))}, default_runner: {runner: http, runner_config: {url: "${rx.url}/runner/ok/default", headers: {Authorization: "Bearer \${DEFAULT_RUNNER_TOKEN}"}}}}`,
+        'delivery: {allow_networks: ["127.0.0.1/32"]}',
+        'notifications:',
+        `  slack: {enabled: true, api_base_url: "${rx.url}/slack-api"}`,
+        '  webhooks:',
+        `    - {name: hooks, url: "${rx.url}/named/fail", secret: "\${NAMED_HOOK_SECRET}"}`,
+        '',
+      ].join('\n'),
+    );
     cli = await startCli(dir, env);
-    report = await exercise({ base: cli.url, rx: rx.url, secrets, adminKey: env.HOOKLINE_ADMIN_KEY!, fileAgentSecret: env.FILE_AGENT_SECRET!, evidence, openStream: (key) => StreamClient.ready(cli!.url, key) });
+    report = await exercise({
+      base: cli.url,
+      rx: rx.url,
+      secrets,
+      adminKey: env.HOOKLINE_ADMIN_KEY!,
+      fileAgentSecret: env.FILE_AGENT_SECRET!,
+      evidence,
+      openStream: (key) => StreamClient.ready(cli!.url, key),
+    });
     if (store === 'sqlite') evidence.push(...dataFiles(join(dir, 'data')).map((e) => ({ ...e, id: `${e.id} (running)` })));
     await cli.stop();
     evidence.push({ id: 'process output (logs at debug level)', text: cli.output() });
@@ -173,7 +226,19 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
 
   it('really used every secret: the receiver got each credential, and the failures were echoed back', () => {
     const sent = JSON.stringify(rx.seen.map((s) => s.headers));
-    for (const name of ['post-action bearer token', 'post-action header value', 'callback Authorization header', 'callback extra header', 'endpoint Authorization header', 'endpoint X-Token header', 'http runner header', 'openai api key', 'Slack bot token', 'AGENT.md runner header', 'agents.default_runner header']) {
+    for (const name of [
+      'post-action bearer token',
+      'post-action header value',
+      'callback Authorization header',
+      'callback extra header',
+      'endpoint Authorization header',
+      'endpoint X-Token header',
+      'http runner header',
+      'openai api key',
+      'Slack bot token',
+      'AGENT.md runner header',
+      'agents.default_runner header',
+    ]) {
       const s = secrets.list.find((x) => x.name === name)!;
       expect(sent, name).toContain(s.value);
     }
@@ -181,7 +246,17 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
     expect(Buffer.from(basic.replace('Basic ', ''), 'base64').toString()).toContain(secrets.list.find((x) => x.name === 'post-action basic password')!.value);
     expect(rx.seen.some((s) => s.path.includes('/services/') && s.path.includes('SENTINEL'))).toBe(true);
     expect(rx.seen.some((s) => s.path.startsWith('/named/fail') && s.headers['x-agentgateway-signature'])).toBe(true);
-    expect(report.runs).toMatchObject({ cat: 'completed', fail: 'failed', 'http-ok': 'completed', 'http-fail': 'failed', 'openai-ok': 'completed', 'openai-fail': 'failed', env: 'completed', 'file-agent': 'completed', 'default-agent': 'completed' });
+    expect(report.runs).toMatchObject({
+      cat: 'completed',
+      fail: 'failed',
+      'http-ok': 'completed',
+      'http-fail': 'failed',
+      'openai-ok': 'completed',
+      'openai-fail': 'failed',
+      env: 'completed',
+      'file-agent': 'completed',
+      'default-agent': 'completed',
+    });
     expect(report.attempted).toBeGreaterThanOrEqual(15);
     expect(report.badRequests.filter((b) => b.status < 400 || b.status >= 500)).toEqual([]);
   });
@@ -199,6 +274,8 @@ describe.each(STORES)('secrets never leak (%s)', (store: StoreKind) => {
   it('no secret, in any common encoding, appears in logs, other answers, stream frames, metrics or the database', () => {
     expect(evidence.length).toBeGreaterThan(50);
     expect(secrets.leaks(evidence, [{ name: 'master key', bytes: masterKey }])).toEqual([]);
-    console.log(`secret sentinel (${store}): ${secrets.list.length} secrets, ${evidence.length} pieces of evidence (${Math.round(evidence.reduce((n, e) => n + e.text.length, 0) / 1024)} KB), 0 leaks`);
+    console.log(
+      `secret sentinel (${store}): ${secrets.list.length} secrets, ${evidence.length} pieces of evidence (${Math.round(evidence.reduce((n, e) => n + e.text.length, 0) / 1024)} KB), 0 leaks`,
+    );
   });
 });

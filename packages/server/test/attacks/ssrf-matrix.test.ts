@@ -21,7 +21,12 @@ import { type Driver, type Outcome, type Sent, Surfaces } from './ssrf-surfaces.
 const { dialled } = onlyLoopbackDials();
 
 /** Hosts (the canary's port is added). `static`: the guard can judge it without DNS; `dns`: answered by the resolver. */
-interface HostCase { label: string; host: string; kind: 'static' | 'dns' | 'userinfo'; answers?: string[] }
+interface HostCase {
+  label: string;
+  host: string;
+  kind: 'static' | 'dns' | 'userinfo';
+  answers?: string[];
+}
 const lit = (label: string, host: string): HostCase => ({ label, host, kind: 'static' });
 const dns = (label: string, host: string, ...answers: string[]): HostCase => ({ label, host, kind: 'dns', answers });
 
@@ -113,7 +118,7 @@ function tableResolver(table: Map<string, (n: number) => string[]>, lookups: Map
     lookups.set(name, n);
     const answer = table.get(name)?.(n);
     if (!answer) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    return answer.map((address) => ({ address, family: address.includes(':') ? 6 as const : 4 as const }));
+    return answer.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) }));
   };
 }
 
@@ -157,7 +162,8 @@ describe('SSRF matrix: default policy (nothing private allowed)', () => {
       figures.pairs++;
       if ('refused' in o) {
         figures.refusedAtSave++;
-        if (o.refused.status < 400 || o.refused.status >= 500 || !SAVE_CODES.includes(o.refused.code)) wrong.push(`${host.label}: refused with ${o.refused.status} ${o.refused.code}: ${o.refused.message}`);
+        if (o.refused.status < 400 || o.refused.status >= 500 || !SAVE_CODES.includes(o.refused.code))
+          wrong.push(`${host.label}: refused with ${o.refused.status} ${o.refused.code}: ${o.refused.message}`);
         return;
       }
       if (host.kind !== 'dns' && (surface.checksAtSave || host.kind === 'userinfo')) wrong.push(`${host.label}: a literal host was accepted when saved`);
@@ -176,7 +182,9 @@ describe('SSRF matrix: default policy (nothing private allowed)', () => {
     for (const x of HOSTS.filter((y) => y.kind === 'dns')) expect(lookups.get(x.host), x.host).toBeGreaterThan(0);
     expect(figures.pairs).toBe(SURFACES.length * HOSTS.length);
     expect(figures.refusedAtSave + figures.refusedAtSend).toBe(figures.pairs);
-    console.log(`SSRF matrix: ${SURFACES.length} surfaces × ${HOSTS.length} hosts = ${figures.pairs} pairs; refused at save ${figures.refusedAtSave}, at connect ${figures.refusedAtSend}; canary connections 0`);
+    console.log(
+      `SSRF matrix: ${SURFACES.length} surfaces × ${HOSTS.length} hosts = ${figures.pairs} pairs; refused at save ${figures.refusedAtSave}, at connect ${figures.refusedAtSend}; canary connections 0`,
+    );
   });
 });
 
@@ -207,7 +215,9 @@ describe('SSRF: DNS rebinding and redirects (only 127.0.0.2 allowed)', () => {
       if (path.startsWith('/redirect-out')) return void res.writeHead(302, { location: `http://127.0.0.1:${c.port}/followed-out`, connection: 'close' }).end();
       if (path.startsWith('/redirect-in')) return void res.writeHead(302, { location: `http://127.0.0.2:${c.port}/followed-in`, connection: 'close' }).end();
       // One body that every channel reads as success: Slack's {"ok":true}, OpenAI's choices, the http runner's output.
-      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ ok: true, ts: '1700000000.000100', output: 'fine', choices: [{ message: { role: 'assistant', content: 'fine' } }] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
+        .end(JSON.stringify({ ok: true, ts: '1700000000.000100', output: 'fine', choices: [{ message: { role: 'assistant', content: 'fine' } }] }));
     });
     await new Promise<void>((r) => good.listen(c.port, '127.0.0.2', r));
     h = await startHookline('sqlite', {
@@ -229,23 +239,30 @@ describe('SSRF: DNS rebinding and redirects (only 127.0.0.2 allowed)', () => {
     if (agentsDir) rmSync(agentsDir, { recursive: true, force: true });
   });
 
-  it.each(SURFACES.map((s, i) => ({ ...s, i })))('$name: pinned to the address it vetted, refused once the name rebinds to loopback, redirects never followed', async (surface) => {
-    const urls = [`http://rebind-${surface.i}.attacker.example:${c.port}/rebind/${surface.i}/`, `http://127.0.0.2:${c.port}/redirect-out/${surface.i}/`, `http://127.0.0.2:${c.port}/redirect-in/${surface.i}/`];
-    const [rebind, out, inside] = (await surface.driver(surfaces)(urls, 2)).map((o) => {
-      if (!('sent' in o)) throw new Error(`refused when saved: ${JSON.stringify(o)}`);
-      return o.sent.map(describeSent);
-    });
-    // Round 1 reached the vetted address (127.0.0.2); round 2 resolved to 127.0.0.1 and was refused.
-    expect(rebind![0]).toMatch(/^DELIVERED/);
-    expect(rebind![1]).toMatch(/^blocked/);
-    expect(seen.filter((p) => p.startsWith(`/rebind/${surface.i}/`))).toHaveLength(1);
-    for (const redirected of [out!, inside!]) {
-      expect(redirected).toHaveLength(2);
-      for (const attempt of redirected) expect(attempt).toMatch(/^sent \(.*\b302\b/);
-    }
-    expect(seen.filter((p) => p.startsWith('/followed'))).toEqual([]);
-    expect(c.connections).toBe(0);
-  });
+  it.each(SURFACES.map((s, i) => ({ ...s, i })))(
+    '$name: pinned to the address it vetted, refused once the name rebinds to loopback, redirects never followed',
+    async (surface) => {
+      const urls = [
+        `http://rebind-${surface.i}.attacker.example:${c.port}/rebind/${surface.i}/`,
+        `http://127.0.0.2:${c.port}/redirect-out/${surface.i}/`,
+        `http://127.0.0.2:${c.port}/redirect-in/${surface.i}/`,
+      ];
+      const [rebind, out, inside] = (await surface.driver(surfaces)(urls, 2)).map((o) => {
+        if (!('sent' in o)) throw new Error(`refused when saved: ${JSON.stringify(o)}`);
+        return o.sent.map(describeSent);
+      });
+      // Round 1 reached the vetted address (127.0.0.2); round 2 resolved to 127.0.0.1 and was refused.
+      expect(rebind![0]).toMatch(/^DELIVERED/);
+      expect(rebind![1]).toMatch(/^blocked/);
+      expect(seen.filter((p) => p.startsWith(`/rebind/${surface.i}/`))).toHaveLength(1);
+      for (const redirected of [out!, inside!]) {
+        expect(redirected).toHaveLength(2);
+        for (const attempt of redirected) expect(attempt).toMatch(/^sent \(.*\b302\b/);
+      }
+      expect(seen.filter((p) => p.startsWith('/followed'))).toEqual([]);
+      expect(c.connections).toBe(0);
+    },
+  );
 
   it('no byte reached the canary and no redirect was followed', () => {
     expect({ connections: c.connections, bytes: c.bytes }).toEqual({ connections: 0, bytes: 0 });
@@ -261,7 +278,10 @@ describe('SSRF matrix control: loopback allowed, the canary is reached', () => {
     const c = await canary('127.0.0.1');
     const agentsDir = mkdtempSync(join(tmpdir(), 'hookline-ssrf-agents-'));
     const table = new Map([['127.0.0.1.nip.io', () => ['127.0.0.1']]]);
-    const h = await startHookline('sqlite', { resolve: tableResolver(table, new Map()), overrides: { delivery: { allow_networks: ['127.0.0.0/8'] }, agents: { dir: agentsDir } } });
+    const h = await startHookline('sqlite', {
+      resolve: tableResolver(table, new Map()),
+      overrides: { delivery: { allow_networks: ['127.0.0.0/8'] }, agents: { dir: agentsDir } },
+    });
     try {
       const surfaces = new Surfaces(h, agentsDir);
       await surfaces.setup();

@@ -12,7 +12,12 @@ import type { Harness } from '../helpers/hookline.js';
 import { until } from '../helpers/wait.js';
 
 /** What one send of one URL came to. `blocked`: recorded as refused by the SSRF guard. */
-export interface Sent { blocked: boolean; delivered: boolean; httpStatus: number | null; detail: string }
+export interface Sent {
+  blocked: boolean;
+  delivered: boolean;
+  httpStatus: number | null;
+  detail: string;
+}
 
 /** A URL refused when saved (`refused`), or accepted and then sent once per round. */
 export type Outcome = { refused: { status: number; code: string; message: string } } | { sent: Sent[] };
@@ -43,23 +48,41 @@ async function inBatches<T, R>(items: T[], fn: (t: T) => Promise<R>, size = 6): 
 function fromAttempt(d: any): Sent {
   const a = d.history[0];
   const code = a?.error?.code ?? null;
-  return { blocked: code === 'ssrf_blocked', delivered: d.status === 'delivered', httpStatus: a?.status_code ?? null, detail: code ? `${code}: ${a.error.message}` : `HTTP ${a?.status_code}` };
+  return {
+    blocked: code === 'ssrf_blocked',
+    delivered: d.status === 'delivered',
+    httpStatus: a?.status_code ?? null,
+    detail: code ? `${code}: ${a.error.message}` : `HTTP ${a?.status_code}`,
+  };
 }
 
 /** A notification record (post-action, callback, Slack, named webhook) once it is no longer pending, or after its first attempt. */
 function fromNotification(n: any): Sent {
   const err: string = n.last_error ?? '';
-  return { blocked: err.startsWith('ssrf_blocked'), delivered: n.status === 'delivered', httpStatus: /^HTTP (\d+)/.exec(err)?.[1] ? Number(/^HTTP (\d+)/.exec(err)![1]) : null, detail: err || n.status };
+  return {
+    blocked: err.startsWith('ssrf_blocked'),
+    delivered: n.status === 'delivered',
+    httpStatus: /^HTTP (\d+)/.exec(err)?.[1] ? Number(/^HTTP (\d+)/.exec(err)![1]) : null,
+    detail: err || n.status,
+  };
 }
 
 function fromRun(r: any): Sent {
   const err: string = r.error ?? '';
   const status = /HTTP (\d{3})/.exec(err)?.[1];
-  return { blocked: err.includes(RUNNER_GUARD), delivered: r.status === 'completed', httpStatus: status ? Number(status) : null, detail: `${r.status}: ${err}` };
+  return {
+    blocked: err.includes(RUNNER_GUARD),
+    delivered: r.status === 'completed',
+    httpStatus: status ? Number(status) : null,
+    detail: `${r.status}: ${err}`,
+  };
 }
 
 export class Surfaces {
-  constructor(private readonly h: Harness, private readonly agentsDir: string) {}
+  constructor(
+    private readonly h: Harness,
+    private readonly agentsDir: string,
+  ) {}
 
   private async agent(id: string, extra: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
     // `notifications: {}`: no Slack default or named webhook hears of this agent's runs.
@@ -81,10 +104,16 @@ export class Surfaces {
   /** Signed agent trigger URL, as post-actions fire only for webhook and schedule runs. */
   private async triggerAndRead(agentId: string, secret: string): Promise<Sent> {
     const body = JSON.stringify({ probe: true });
-    const res = await fetch(`${this.h.url}/api/v1/webhooks/ssrf/${agentId}/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body).digest('hex') }, body });
+    const res = await fetch(`${this.h.url}/api/v1/webhooks/ssrf/${agentId}/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body).digest('hex') },
+      body,
+    });
     if (res.status !== 202) throw new Error(`trigger ${agentId}: ${res.status}`);
     const { run_id } = (await res.json()) as { run_id: string };
-    await until(`run ${run_id} to end`, async () => (['queued', 'running'].includes((await this.h.call('GET', `/api/v1/runs/${run_id}`)).body.status) ? undefined : true));
+    await until(`run ${run_id} to end`, async () =>
+      ['queued', 'running'].includes((await this.h.call('GET', `/api/v1/runs/${run_id}`)).body.status) ? undefined : true,
+    );
     return this.notification(run_id, 'post_action');
   }
 
@@ -102,15 +131,21 @@ export class Surfaces {
       await fire();
       await this.h.hl.dispatcher!.drain();
     }
-    return Promise.all(ids.map(async (id) => {
-      const list = (await this.h.call('GET', `/api/v1/deliveries?endpoint_id=${id}&limit=100`)).body.items as any[];
-      const details = await Promise.all(list.reverse().map(async (d) => (await this.h.call('GET', `/api/v1/deliveries/${d.id}`)).body));
-      return details.map(fromAttempt);
-    }));
+    return Promise.all(
+      ids.map(async (id) => {
+        const list = (await this.h.call('GET', `/api/v1/deliveries?endpoint_id=${id}&limit=100`)).body.items as any[];
+        const details = await Promise.all(list.reverse().map(async (d) => (await this.h.call('GET', `/api/v1/deliveries/${d.id}`)).body));
+        return details.map(fromAttempt);
+      }),
+    );
   }
 
   /** Saves each URL; sends the accepted ones with `send`, which returns one Sent per round for each. */
-  private async collect(urls: string[], save: (url: string) => Promise<{ outcome: Outcome | null; ref: string }>, send: (refs: string[]) => Promise<Sent[][]>): Promise<Outcome[]> {
+  private async collect(
+    urls: string[],
+    save: (url: string) => Promise<{ outcome: Outcome | null; ref: string }>,
+    send: (refs: string[]) => Promise<Sent[][]>,
+  ): Promise<Outcome[]> {
     const saved = [];
     for (const url of urls) saved.push(await save(url));
     const accepted = saved.filter((s) => !s.outcome);
@@ -120,36 +155,52 @@ export class Surfaces {
 
   endpointCreate: Driver = (urls, rounds) => {
     const type = tag('ssrf.probe');
-    return this.collect(urls, async (url) => {
-      const r = await this.h.call('POST', '/api/v1/webhooks/endpoints', { url, events: [type] });
-      return { outcome: refusal(r), ref: r.body?.id };
-    }, (ids) => this.endpointRounds(ids, rounds, async () => void (await this.h.call('POST', '/api/v1/events', { type, data: {} }))));
+    return this.collect(
+      urls,
+      async (url) => {
+        const r = await this.h.call('POST', '/api/v1/webhooks/endpoints', { url, events: [type] });
+        return { outcome: refusal(r), ref: r.body?.id };
+      },
+      (ids) => this.endpointRounds(ids, rounds, async () => void (await this.h.call('POST', '/api/v1/events', { type, data: {} }))),
+    );
   };
 
   /** PATCH an existing endpoint's URL, then its "send test" button (POST …/{id}/test). */
-  endpointUpdate: Driver = (urls, rounds) => this.collect(urls, async (url) => {
-    const ep = await this.h.call('POST', '/api/v1/webhooks/endpoints', { url: PARKED, events: [tag('ssrf.never')] });
-    const r = await this.h.call('PATCH', `/api/v1/webhooks/endpoints/${ep.body.id}`, { url });
-    return { outcome: refusal(r), ref: ep.body.id };
-  }, (ids) => this.endpointRounds(ids, rounds, async () => {
-    for (const id of ids) await this.h.call('POST', `/api/v1/webhooks/endpoints/${id}/test`);
-  }));
+  endpointUpdate: Driver = (urls, rounds) =>
+    this.collect(
+      urls,
+      async (url) => {
+        const ep = await this.h.call('POST', '/api/v1/webhooks/endpoints', { url: PARKED, events: [tag('ssrf.never')] });
+        const r = await this.h.call('PATCH', `/api/v1/webhooks/endpoints/${ep.body.id}`, { url });
+        return { outcome: refusal(r), ref: ep.body.id };
+      },
+      (ids) =>
+        this.endpointRounds(ids, rounds, async () => {
+          for (const id of ids) await this.h.call('POST', `/api/v1/webhooks/endpoints/${id}/test`);
+        }),
+    );
 
   private postAction(make: (url: string) => Promise<{ status: number; body: any; id?: string }>): Driver {
-    return (urls, rounds) => this.collect(urls, async (url) => {
-      const r = await make(url);
-      const outcome = refusal(r);
-      if (outcome) return { outcome, ref: '' };
-      const id = tag('pa-agent');
-      const a = await this.agent(id);
-      await this.h.call('POST', `/api/v1/post-actions/${r.id ?? r.body.id}/bindings`, { trigger_type: 'webhook', trigger_id: id, fire_when: 'any' });
-      return { outcome: null, ref: `${id} ${a.body.webhook_secret}` };
-    }, (refs) => inBatches(refs, async (ref) => {
-      const [id, secret] = ref.split(' ') as [string, string];
-      const sent: Sent[] = [];
-      for (let r = 0; r < rounds; r++) sent.push(await this.triggerAndRead(id, secret));
-      return sent;
-    }));
+    return (urls, rounds) =>
+      this.collect(
+        urls,
+        async (url) => {
+          const r = await make(url);
+          const outcome = refusal(r);
+          if (outcome) return { outcome, ref: '' };
+          const id = tag('pa-agent');
+          const a = await this.agent(id);
+          await this.h.call('POST', `/api/v1/post-actions/${r.id ?? r.body.id}/bindings`, { trigger_type: 'webhook', trigger_id: id, fire_when: 'any' });
+          return { outcome: null, ref: `${id} ${a.body.webhook_secret}` };
+        },
+        (refs) =>
+          inBatches(refs, async (ref) => {
+            const [id, secret] = ref.split(' ') as [string, string];
+            const sent: Sent[] = [];
+            for (let r = 0; r < rounds; r++) sent.push(await this.triggerAndRead(id, secret));
+            return sent;
+          }),
+      );
   }
 
   postActionCreate: Driver = this.postAction((url) => this.h.call('POST', '/api/v1/post-actions', { name: tag('pa'), method: 'POST', url }));
@@ -170,22 +221,35 @@ export class Surfaces {
   });
 
   /** One agent per URL, each run by hand; `read` names the channel whose record tells the outcome (null: the run itself). */
-  private perAgent(save: (id: string, url: string) => Promise<{ status: number; body: any }>, channel: string | null, extra: Record<string, unknown> = {}): Driver {
-    return (urls, rounds) => this.collect(urls, async (url) => {
-      const id = tag('agent');
-      const made = await this.agent(id, extra);
-      if (made.status !== 201) throw new Error(`agent ${id}: ${made.status} ${JSON.stringify(made.body)}`);
-      return { outcome: refusal(await save(id, url)), ref: id };
-    }, (ids) => inBatches(ids, async (id) => {
-      const sent: Sent[] = [];
-      for (let r = 0; r < rounds; r++) sent.push(await this.runAndRead(id, channel));
-      return sent;
-    }));
+  private perAgent(
+    save: (id: string, url: string) => Promise<{ status: number; body: any }>,
+    channel: string | null,
+    extra: Record<string, unknown> = {},
+  ): Driver {
+    return (urls, rounds) =>
+      this.collect(
+        urls,
+        async (url) => {
+          const id = tag('agent');
+          const made = await this.agent(id, extra);
+          if (made.status !== 201) throw new Error(`agent ${id}: ${made.status} ${JSON.stringify(made.body)}`);
+          return { outcome: refusal(await save(id, url)), ref: id };
+        },
+        (ids) =>
+          inBatches(ids, async (id) => {
+            const sent: Sent[] = [];
+            for (let r = 0; r < rounds; r++) sent.push(await this.runAndRead(id, channel));
+            return sent;
+          }),
+      );
   }
 
   callback: Driver = this.perAgent((id, url) => this.h.call('PUT', `/api/v1/agents/${id}/callback`, { url }), 'callback');
 
-  slackWebhookTarget: Driver = this.perAgent((id, url) => this.h.call('PATCH', `/api/v1/agents/${id}`, { notifications: { on_complete: [{ channel: 'slack', target: url }] } }), 'slack');
+  slackWebhookTarget: Driver = this.perAgent(
+    (id, url) => this.h.call('PATCH', `/api/v1/agents/${id}`, { notifications: { on_complete: [{ channel: 'slack', target: url }] } }),
+    'slack',
+  );
 
   /** `notifications.webhooks` entries, added as the embedding API does (the config file gets the same checks). */
   namedWebhook: Driver = this.perAgent(async (id, url) => {
@@ -230,7 +294,12 @@ export class Surfaces {
         const res = await this.h.call('POST', '/api/v1/notifications/slack/test', { channel: '#alerts' });
         const msg = String(res.body?.error?.message ?? '');
         const status = /HTTP (\d{3})/.exec(msg)?.[1];
-        sent.push({ blocked: res.body?.error?.code === 'ssrf_blocked', delivered: res.status === 200, httpStatus: status ? Number(status) : null, detail: `${res.status} ${res.body?.error?.code}: ${msg}` });
+        sent.push({
+          blocked: res.body?.error?.code === 'ssrf_blocked',
+          delivered: res.status === 200,
+          httpStatus: status ? Number(status) : null,
+          detail: `${res.status} ${res.body?.error?.code}: ${msg}`,
+        });
       }
       out.push({ sent });
     }
@@ -248,15 +317,21 @@ export class Surfaces {
   }
 
   private runnerAgent(runner: string, config: (url: string) => object): Driver {
-    return (urls, rounds) => this.collect(urls, async (url) => {
-      const id = tag('runner');
-      const r = await this.agent(id, { runner, runner_config: config(url), model: 'probe-model' });
-      return { outcome: refusal(r), ref: id };
-    }, (ids) => inBatches(ids, async (id) => {
-      const sent: Sent[] = [];
-      for (let r = 0; r < rounds; r++) sent.push(await this.runAndRead(id, null));
-      return sent;
-    }));
+    return (urls, rounds) =>
+      this.collect(
+        urls,
+        async (url) => {
+          const id = tag('runner');
+          const r = await this.agent(id, { runner, runner_config: config(url), model: 'probe-model' });
+          return { outcome: refusal(r), ref: id };
+        },
+        (ids) =>
+          inBatches(ids, async (id) => {
+            const sent: Sent[] = [];
+            for (let r = 0; r < rounds; r++) sent.push(await this.runAndRead(id, null));
+            return sent;
+          }),
+      );
   }
 
   httpRunnerCreate: Driver = this.runnerAgent('http', (url) => ({ url }));
@@ -271,12 +346,22 @@ export class Surfaces {
     rmSync(this.agentsDir, { recursive: true, force: true });
     urls.forEach((url, i) => {
       mkdirSync(join(this.agentsDir, ids[i]!), { recursive: true });
-      writeFileSync(join(this.agentsDir, ids[i]!, 'AGENT.md'), `---\ncrew: ssrf\nrunner: http\nrunner_config:\n  url: ${JSON.stringify(url)}\nnotifications: {}\n---\nprobe\n`);
+      writeFileSync(
+        join(this.agentsDir, ids[i]!, 'AGENT.md'),
+        `---\ncrew: ssrf\nrunner: http\nrunner_config:\n  url: ${JSON.stringify(url)}\nnotifications: {}\n---\nprobe\n`,
+      );
     });
     const report = (await this.h.call('POST', '/api/v1/agents/reload')).body;
     return inBatches(ids, async (id): Promise<Outcome> => {
       const error = (report.errors as any[]).find((e) => e.path.includes(`/${id}/`));
-      if (error) return { refused: { status: 422, code: /not allowed/.test(error.message) ? 'ssrf_blocked' : /credentials/.test(error.message) ? 'invalid_url' : 'other', message: error.message } };
+      if (error)
+        return {
+          refused: {
+            status: 422,
+            code: /not allowed/.test(error.message) ? 'ssrf_blocked' : /credentials/.test(error.message) ? 'invalid_url' : 'other',
+            message: error.message,
+          },
+        };
       const sent: Sent[] = [];
       for (let r = 0; r < rounds; r++) sent.push(await this.runAndRead(id, null));
       return { sent };

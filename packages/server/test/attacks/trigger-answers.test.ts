@@ -35,7 +35,12 @@ describe.each(STORES)('trigger answers carry nothing of the agent (%s)', (store)
   afterAll(async () => h?.close());
 
   /** Sends a request and records its whole answer (status line, headers and body) for the sentinel sweep. */
-  const send = async (what: string, t: Target, body: string, o: { key?: string; headers?: Record<string, string>; sign?: boolean; contentType?: string } = {}) => {
+  const send = async (
+    what: string,
+    t: Target,
+    body: string,
+    o: { key?: string; headers?: Record<string, string>; sign?: boolean; contentType?: string } = {},
+  ) => {
     const raw = Buffer.from(body);
     const signed = o.sign === false ? {} : signedHeaders(t, raw, { nowSec: Math.floor(Date.now() / 1000), timestamp: true, deliveryId: `ta-${n++}` });
     // contentType '' sends none at all (a body-less request as curl -X POST makes it).

@@ -82,7 +82,9 @@ describe('inbound trigger fuzzing', () => {
     const { targets, disabled } = await createTargets(h, 'fz', 'fz-agent');
     // An agent of another crew: its id under this crew's URL must be a 404.
     expect((await h.call('POST', '/api/v1/crews', { id: 'fz2', name: 'fz2' })).status).toBe(201);
-    expect((await h.call('POST', '/api/v1/agents', { id: 'fz-agent2', crew_id: 'fz2', name: 'x', runner: 'command', runner_config: { command: 'true' } })).status).toBe(201);
+    expect(
+      (await h.call('POST', '/api/v1/agents', { id: 'fz-agent2', crew_id: 'fz2', name: 'x', runner: 'command', runner_config: { command: 'true' } })).status,
+    ).toBe(201);
 
     const runsBefore = await countRuns(h);
     const rng = new Rng(SEED);
@@ -103,7 +105,12 @@ describe('inbound trigger fuzzing', () => {
     };
     const worker = async () => {
       for (let c = take(); c; c = take()) {
-        const res = await pool.request({ method: c.method as 'POST', path: c.path, headers: c.headers.flat(), ...(c.body.length || c.method === 'POST' ? { body: c.body } : {}) });
+        const res = await pool.request({
+          method: c.method as 'POST',
+          path: c.path,
+          headers: c.headers.flat(),
+          ...(c.body.length || c.method === 'POST' ? { body: c.body } : {}),
+        });
         const body = await res.body.text();
         const ct = res.headers['content-type'];
         const o: Outcome = { c, status: res.statusCode, contentType: Array.isArray(ct) ? ct[0] : ct, body };
@@ -116,8 +123,13 @@ describe('inbound trigger fuzzing', () => {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
-    const statuses = [...tally].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-    console.log(`[attack figure] trigger fuzz: seed ${SEED}, ${next} cases, ${controls} correctly signed controls, answers ${statuses}, failures ${failures.length}`);
+    const statuses = [...tally]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
+    console.log(
+      `[attack figure] trigger fuzz: seed ${SEED}, ${next} cases, ${controls} correctly signed controls, answers ${statuses}, failures ${failures.length}`,
+    );
     expect(failures.slice(0, 10).join('\n\n'), `${failures.length} of ${next} cases answered wrongly`).toBe('');
 
     // The store holds exactly the accepted runs: none from a request that was not correctly signed.
@@ -141,11 +153,15 @@ describe('inbound trigger fuzzing', () => {
       socket.on('error', () => {});
       socket.on('close', () => {
         const responses = [];
-        for (let rest = data; rest.startsWith('HTTP/1.1 '); ) {
+        for (let rest = data; rest.startsWith('HTTP/1.1 ');) {
           const headEnd = rest.indexOf('\r\n\r\n');
           const head = rest.slice(0, headEnd);
           const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
-          responses.push({ status: Number(head.slice(9, 12)), contentType: /content-type: ([^\r]+)/i.exec(head)?.[1] ?? '', body: rest.slice(headEnd + 4, headEnd + 4 + length) });
+          responses.push({
+            status: Number(head.slice(9, 12)),
+            contentType: /content-type: ([^\r]+)/i.exec(head)?.[1] ?? '',
+            body: rest.slice(headEnd + 4, headEnd + 4 + length),
+          });
           rest = rest.slice(headEnd + 4 + length);
         }
         resolve(responses);
@@ -158,7 +174,8 @@ describe('inbound trigger fuzzing', () => {
     const t = targets.agent;
     const body = '{"event":"framing"}';
     const sig = hmac(t.secret, body).toString('hex');
-    const head = (extra: string, version = '1.1') => `POST ${t.path} HTTP/${version}\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Signature: ${sig}\r\n${extra}\r\n`;
+    const head = (extra: string, version = '1.1') =>
+      `POST ${t.path} HTTP/${version}\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Signature: ${sig}\r\n${extra}\r\n`;
     const chunk = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
     // [request, the answers allowed]: well-formed framings are accepted (the signature covers the bytes received).
     const cases: Record<string, [string, number[]]> = {
@@ -173,7 +190,10 @@ describe('inbound trigger fuzzing', () => {
       'two different Content-Lengths': [head(`Content-Length: ${body.length}\r\nContent-Length: ${body.length + 1}\r\n`) + body, [400]],
       'bad chunk size': [head('Transfer-Encoding: chunked\r\n') + `zz\r\n${body}\r\n0\r\n\r\n`, [400]],
       'Transfer-Encoding: identity': [head(`Transfer-Encoding: identity\r\nContent-Length: ${body.length}\r\n`) + body, [400]],
-      'signature folded over two lines (obs-fold)': [head(`Content-Length: ${body.length}\r\n`).replace(`X-Signature: ${sig}`, `X-Signature: ${sig.slice(0, 9)}\r\n ${sig.slice(9)}`) + body, [400]],
+      'signature folded over two lines (obs-fold)': [
+        head(`Content-Length: ${body.length}\r\n`).replace(`X-Signature: ${sig}`, `X-Signature: ${sig.slice(0, 9)}\r\n ${sig.slice(9)}`) + body,
+        [400],
+      ],
       'NUL in a header value': [head(`X-Junk: a\u0000b\r\nContent-Length: ${body.length}\r\n`) + body, [400]],
       'bare LF line endings': [head(`Content-Length: ${body.length}\r\n`).replaceAll('\r\n', '\n') + body, [400]],
       'space before the colon': [head(`Content-Length : ${body.length}\r\n`) + body, [400]],

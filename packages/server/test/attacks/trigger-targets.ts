@@ -41,7 +41,13 @@ export const standardKey = (secret: string) => Buffer.from(secret.slice('whsec_'
 
 /** The scheme's signature header name (lower case). */
 export function signatureHeader(kind: TargetKind): string {
-  return { agent: 'x-signature', hookline: 'x-signature', github: 'x-hub-signature-256', standard: 'webhook-signature', grafana: 'x-grafana-alerting-signature' }[kind];
+  return {
+    agent: 'x-signature',
+    hookline: 'x-signature',
+    github: 'x-hub-signature-256',
+    standard: 'webhook-signature',
+    grafana: 'x-grafana-alerting-signature',
+  }[kind];
 }
 
 /** The timestamp header the scheme signs, if any. */
@@ -88,10 +94,22 @@ export const STANDARD_SECRET = 'whsec_' + Buffer.alloc(32, 0x5a).toString('base6
  */
 export async function createTargets(h: Harness, crew: string, agent: string, extra: Record<string, unknown> = {}) {
   expect((await h.call('POST', '/api/v1/crews', { id: crew, name: crew })).status).toBe(201);
-  const a = await h.call('POST', '/api/v1/agents', { id: agent, crew_id: crew, name: agent, runner: 'command', runner_config: { command: process.execPath, args: ['-e', ''] }, ...extra });
+  const a = await h.call('POST', '/api/v1/agents', {
+    id: agent,
+    crew_id: crew,
+    name: agent,
+    runner: 'command',
+    runner_config: { command: process.execPath, args: ['-e', ''] },
+    ...extra,
+  });
   expect(a.status, JSON.stringify(a.body)).toBe(201);
   const named = async (name: string, scheme: string, enabled = true) => {
-    const r = await h.call('POST', `/api/v1/agents/${agent}/webhook-triggers`, { name, scheme, enabled, ...(scheme === 'standard' ? { secret: STANDARD_SECRET } : {}) });
+    const r = await h.call('POST', `/api/v1/agents/${agent}/webhook-triggers`, {
+      name,
+      scheme,
+      enabled,
+      ...(scheme === 'standard' ? { secret: STANDARD_SECRET } : {}),
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return { path: `/api/v1/webhooks/${crew}/${agent}/${name}`, secret: r.body.secret as string, triggerId: r.body.id as string };
   };

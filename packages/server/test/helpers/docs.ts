@@ -97,7 +97,12 @@ export function expectations(code: string): string[] {
 export function unmet(output: string, expects: string[]): string | undefined {
   let from = 0;
   for (const e of expects) {
-    const re = new RegExp(e.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*?'));
+    const re = new RegExp(
+      e
+        .split('…')
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[\\s\\S]*?'),
+    );
     const m = re.exec(output.slice(from));
     if (!m) return e;
     from += m.index + m[0].length;
@@ -144,7 +149,8 @@ export class Proc {
     for (;;) {
       const missing = unmet(this.stdout, expects);
       if (missing === undefined) return;
-      if (!this.running) throw new Error(`${what} exited (${this.child.exitCode ?? this.child.signalCode}) before printing ${JSON.stringify(missing)}\n${this.describe()}`);
+      if (!this.running)
+        throw new Error(`${what} exited (${this.child.exitCode ?? this.child.signalCode}) before printing ${JSON.stringify(missing)}\n${this.describe()}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`${what} did not print ${JSON.stringify(missing)} within ${ms} ms\n${this.describe()}`);
       await new Promise<void>((resolve) => {
@@ -176,7 +182,11 @@ export class Proc {
 }
 
 /** Runs a process to its end (killed after `ms`); its exit code and output. */
-export async function runToEnd(command: string, args: string[], o: { env: Record<string, string>; input?: string; ms?: number; cwd?: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runToEnd(
+  command: string,
+  args: string[],
+  o: { env: Record<string, string>; input?: string; ms?: number; cwd?: string },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(command, args, { cwd: o.cwd ?? REPO, env: o.env, stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
   if (o.input !== undefined) child.stdin!.end(o.input);
   const p = new Proc(child);

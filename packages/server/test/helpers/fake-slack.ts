@@ -49,8 +49,7 @@ const API_PREFIX = '/api/';
 const WEBHOOK_PREFIX = '/services/';
 
 /** A stable fake channel id per name, shaped like Slack's (C + 10 uppercase alphanumerics). */
-const channelId = (name: string): string =>
-  `C${Buffer.from(name).toString('hex').toUpperCase().padEnd(10, '0').slice(0, 10)}`;
+const channelId = (name: string): string => `C${Buffer.from(name).toString('hex').toUpperCase().padEnd(10, '0').slice(0, 10)}`;
 
 export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
   const token = opts.token ?? 'xoxb-test-token';
@@ -94,7 +93,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const at = `1700000000.${String(++posted).padStart(6, '0')}`;
     ok.add(r);
     json(res, 200, {
-      ok: true, channel: channelId(name), ts: at,
+      ok: true,
+      channel: channelId(name),
+      ts: at,
       message: { type: 'message', subtype: 'bot_message', text: msg.text ?? '', blocks: msg.blocks ?? [], bot_id: 'BFAKE0001', ts: at },
     });
   }

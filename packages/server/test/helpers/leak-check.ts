@@ -5,5 +5,8 @@ import { stopLeaked } from './live-hooklines.js';
 
 afterAll(async () => {
   const leaked = await stopLeaked();
-  if (leaked.length) throw new Error(`leak: ${leaked.length} Hookline(s) never stopped (their dispatcher, run executor and timers kept running):\n${leaked.map((l) => `  - ${l}`).join('\n')}`);
+  if (leaked.length)
+    throw new Error(
+      `leak: ${leaked.length} Hookline(s) never stopped (their dispatcher, run executor and timers kept running):\n${leaked.map((l) => `  - ${l}`).join('\n')}`,
+    );
 });

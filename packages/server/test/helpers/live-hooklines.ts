@@ -33,7 +33,10 @@ export async function stopLeaked(): Promise<string[]> {
   live.clear();
   const found: string[] = [];
   for (const l of leaked) {
-    const error = await l.close().then(() => '', (err: unknown) => ` (stopping it failed too: ${(err as Error).message})`);
+    const error = await l.close().then(
+      () => '',
+      (err: unknown) => ` (stopping it failed too: ${(err as Error).message})`,
+    );
     found.push(`${l.what}${error}`);
   }
   return found;

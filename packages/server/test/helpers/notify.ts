@@ -15,7 +15,10 @@ export class ScriptedRunner implements Runner {
   async run(ctx: { prompt: string }, o: RunOptions): Promise<RunOutcome> {
     const name = /case-([\w-]+)/.exec(ctx.prompt)?.[1] ?? 'ok';
     // Runs until cancelled.
-    if (name === 'hold') return new Promise((resolve) => o.signal.addEventListener('abort', () => resolve({ status: 'cancelled', output: '', error: 'cancelled', exitCode: null, usage: {} }), { once: true }));
+    if (name === 'hold')
+      return new Promise((resolve) =>
+        o.signal.addEventListener('abort', () => resolve({ status: 'cancelled', output: '', error: 'cancelled', exitCode: null, usage: {} }), { once: true }),
+      );
     const c = this.cases[name];
     if (!c) throw new Error(`ScriptedRunner: no case ${name}`);
     return c;
@@ -25,7 +28,15 @@ export class ScriptedRunner implements Runner {
 /** A crew and an agent run by ScriptedRunner; returns the agent's trigger-URL secret. */
 export async function createAgent(h: Harness, id: string, extra: Record<string, unknown> = {}): Promise<string> {
   if ((await h.call('GET', '/api/v1/crews/ops')).status === 404) await h.call('POST', '/api/v1/crews', { id: 'ops', name: 'Ops Team' });
-  const a = await h.call('POST', '/api/v1/agents', { id, crew_id: 'ops', name: id, runner: 'command', runner_config: { command: process.execPath }, model: 'gpt-4', ...extra });
+  const a = await h.call('POST', '/api/v1/agents', {
+    id,
+    crew_id: 'ops',
+    name: id,
+    runner: 'command',
+    runner_config: { command: process.execPath },
+    model: 'gpt-4',
+    ...extra,
+  });
   if (a.status !== 201) throw new Error(`agent: ${a.status} ${JSON.stringify(a.body)}`);
   return a.body.webhook_secret;
 }
@@ -34,7 +45,11 @@ export async function createAgent(h: Harness, id: string, extra: Record<string, 
 export async function triggerAndWait(h: Harness, agentId: string, secret: string, payload: unknown): Promise<any> {
   const body = JSON.stringify(payload);
   const sig = createHmac('sha256', secret).update(body).digest('hex');
-  const res = await fetch(`${h.url}/api/v1/webhooks/ops/${agentId}/trigger`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sig }, body });
+  const res = await fetch(`${h.url}/api/v1/webhooks/ops/${agentId}/trigger`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': sig },
+    body,
+  });
   if (res.status !== 202) throw new Error(`trigger: ${res.status} ${await res.text()}`);
   const { run_id } = (await res.json()) as { run_id: string };
   return until(`run ${run_id} to end`, async () => {

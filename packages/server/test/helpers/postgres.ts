@@ -26,7 +26,8 @@ export interface TestSchema {
 
 /** Connections close asynchronously after end(): give them a moment, then count what is left. */
 async function openConnections(c: pg.Client, applicationName: string): Promise<number> {
-  const count = async () => (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n as number;
+  const count = async () =>
+    (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n as number;
   for (let i = 0; i < 50; i++) {
     if ((await count()) === 0) return 0;
     await new Promise((res) => setTimeout(res, 100));
@@ -34,7 +35,8 @@ async function openConnections(c: pg.Client, applicationName: string): Promise<n
   return count();
 }
 
-const leak = (open: number, applicationName: string) => new Error(`leak: ${open} PostgreSQL connection(s) of ${applicationName} still open after the test closed everything`);
+const leak = (open: number, applicationName: string) =>
+  new Error(`leak: ${open} PostgreSQL connection(s) of ${applicationName} still open after the test closed everything`);
 
 /**
  * A schema of its own for one test (or file), already migrated: see `claimMigratedSchema`.
@@ -98,8 +100,15 @@ const fingerprint = async (c: pg.Client, schema: string) => (await c.query<{ f: 
 
 /** DELETE statements that empty the schema's tables, referencing tables first, the migrations record kept. */
 async function emptyingStatements(c: pg.Client, schema: string): Promise<string> {
-  const tables = (await c.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'hookline_migrations'", [schema])).rows.map((r) => r.t);
-  const refs = (await c.query<{ child: string; parent: string }>("SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' AND connamespace = $1::regnamespace", [schema])).rows;
+  const tables = (
+    await c.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'hookline_migrations'", [schema])
+  ).rows.map((r) => r.t);
+  const refs = (
+    await c.query<{ child: string; parent: string }>(
+      "SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' AND connamespace = $1::regnamespace",
+      [schema],
+    )
+  ).rows;
   const bare = (name: string) => name.slice(name.lastIndexOf('.') + 1).replaceAll('"', '');
   const order: string[] = [];
   const visit = (t: string, seen: Set<string>) => {
@@ -150,7 +159,8 @@ async function claimMigratedSchema(): Promise<TestSchema> {
       const r = await claim.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [`${SLOT_PREFIX}${n}`]);
       if (r.rows[0]!.got) schema = `${SLOT_PREFIX}${n}`;
     }
-    const note = (await claim.query<{ d: string | null }>('SELECT obj_description(oid, \'pg_namespace\') AS d FROM pg_namespace WHERE nspname = $1', [schema])).rows[0]?.d;
+    const note = (await claim.query<{ d: string | null }>("SELECT obj_description(oid, 'pg_namespace') AS d FROM pg_namespace WHERE nspname = $1", [schema]))
+      .rows[0]?.d;
     if (!note?.startsWith(CLEAN)) {
       // New, or left half-built or in use by a process that died: build it afresh.
       await claim.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

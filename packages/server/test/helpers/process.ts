@@ -11,7 +11,9 @@ export const CLI_BUILD = join(SERVER_DIR, 'dist', 'cli', 'main.js');
 /** The child-process tests run the built CLI; say so plainly when it is not there. */
 export function assertCliBuilt(): void {
   if (!existsSync(CLI_BUILD)) {
-    throw new Error(`${CLI_BUILD} is missing: these tests run the real CLI from dist/. Run \`npm run build\` in the repository root first (\`npm test\` does it for you).`);
+    throw new Error(
+      `${CLI_BUILD} is missing: these tests run the real CLI from dist/. Run \`npm run build\` in the repository root first (\`npm test\` does it for you).`,
+    );
   }
 }
 
@@ -46,7 +48,10 @@ export class HooklineProcess {
   exitStatus: ExitStatus | undefined;
   private readonly lines: string[] = [];
 
-  private constructor(readonly name: string, o: SpawnOptions) {
+  private constructor(
+    readonly name: string,
+    o: SpawnOptions,
+  ) {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('HOOKLINE_')) env[k] = v;
     Object.assign(env, o.env);

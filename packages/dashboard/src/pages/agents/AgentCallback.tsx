@@ -111,7 +111,9 @@ export function AgentCallback({ agentId, canWrite, onChanged }: { agentId: strin
           </span>
         )}
       </div>
-      <p className="muted">Hookline POSTs the result of every run of this agent here (the payload is in docs/callbacks.md), signed, and retries until it gets a 2xx.</p>
+      <p className="muted">
+        Hookline POSTs the result of every run of this agent here (the payload is in docs/callbacks.md), signed, and retries until it gets a 2xx.
+      </p>
       <ErrorBanner message={loadError} />
       <ErrorBanner message={action.error} onDismiss={() => action.setError(null)} />
       {secret && <SecretOnce label="Callback signing secret" secret={secret} onDone={() => setSecret(null)} />}
@@ -119,7 +121,12 @@ export function AgentCallback({ agentId, canWrite, onChanged }: { agentId: strin
       {callback && !editing && (
         <KeyValue
           rows={[
-            ['URL', <span className="mono" data-testid="callback-url">{callback.url}</span>],
+            [
+              'URL',
+              <span className="mono" data-testid="callback-url">
+                {callback.url}
+              </span>,
+            ],
             [
               'Headers',
               headerNames.length ? (
@@ -147,18 +154,41 @@ export function AgentCallback({ agentId, canWrite, onChanged }: { agentId: strin
         <form className="form" onSubmit={(e) => void save(e)} aria-label="Callback settings">
           <div className="field field-wide">
             <label htmlFor="callback-url">URL</label>
-            <input id="callback-url" data-testid="callback-url-input" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://your-domain.com/agent-results" spellCheck={false} />
+            <input
+              id="callback-url"
+              data-testid="callback-url-input"
+              type="url"
+              required
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://your-domain.com/agent-results"
+              spellCheck={false}
+            />
           </div>
           <div className="field field-wide">
             <label htmlFor="callback-headers">Headers</label>
-            <textarea id="callback-headers" data-testid="callback-headers-input" value={headers} onChange={(e) => setHeaders(e.target.value)} placeholder={'Authorization: Bearer YOUR_TOKEN\nX-Custom-Header: value'} spellCheck={false} rows={3} />
+            <textarea
+              id="callback-headers"
+              data-testid="callback-headers-input"
+              value={headers}
+              onChange={(e) => setHeaders(e.target.value)}
+              placeholder={'Authorization: Bearer YOUR_TOKEN\nX-Custom-Header: value'}
+              spellCheck={false}
+              rows={3}
+            />
             <p className="field-hint">
               One <code>Name: value</code> a line. Saving replaces every header: values are stored encrypted and never shown again, so enter all of them
               {headerNames.length > 0 && <> (now: {headerNames.map(([n]) => n).join(', ')})</>}.
             </p>
           </div>
           <div className="form-actions">
-            <button type="submit" className="button button-primary" data-testid="callback-save" disabled={!canWrite || action.busy !== null} title={canWrite ? undefined : READ_ONLY}>
+            <button
+              type="submit"
+              className="button button-primary"
+              data-testid="callback-save"
+              disabled={!canWrite || action.busy !== null}
+              title={canWrite ? undefined : READ_ONLY}
+            >
               {action.busy === 'save' ? 'Saving…' : 'Save callback'}
             </button>
             <button type="button" className="button button-quiet" onClick={() => setEditing(false)}>
@@ -169,7 +199,14 @@ export function AgentCallback({ agentId, canWrite, onChanged }: { agentId: strin
       ) : (
         callback !== undefined && (
           <span title={canWrite ? undefined : READ_ONLY}>
-            <button type="button" className="button" data-testid="callback-edit" onClick={startEdit} disabled={!canWrite} title={canWrite ? undefined : READ_ONLY}>
+            <button
+              type="button"
+              className="button"
+              data-testid="callback-edit"
+              onClick={startEdit}
+              disabled={!canWrite}
+              title={canWrite ? undefined : READ_ONLY}
+            >
               {callback ? 'Change callback' : 'Set a callback'}
             </button>
           </span>

@@ -37,7 +37,11 @@ export function AgentDetail({ params }: PageProps) {
       <ReadOnlyNote what="rotate secrets, change the callback or edit notification rules" />
       <ErrorBanner message={error} />
       {agent === null ? (
-        loading && <p className="muted" role="status">Loading the agent…</p>
+        loading && (
+          <p className="muted" role="status">
+            Loading the agent…
+          </p>
+        )
       ) : (
         <>
           <AgentSettings agent={agent} />

@@ -21,7 +21,10 @@ export function AgentNotificationRules({ agent, canWrite, onSaved }: { agent: Ag
   const [draft, setDraft] = useState<string | null>(null);
   const action = useAction();
   const rules = agent.notifications;
-  const fromFile = agent.source === 'file' ? `This agent is defined by ${agent.source_path ?? 'an AGENT.md'}: change its notifications: section there, then reload the files.` : null;
+  const fromFile =
+    agent.source === 'file'
+      ? `This agent is defined by ${agent.source_path ?? 'an AGENT.md'}: change its notifications: section there, then reload the files.`
+      : null;
   const blocked = canWrite ? fromFile : READ_ONLY;
 
   const send = async (notifications: NotificationRules | null, name: string) => {
@@ -37,7 +40,9 @@ export function AgentNotificationRules({ agent, canWrite, onSaved }: { agent: Ag
     try {
       parsed = JSON.parse(draft ?? '');
     } catch (err) {
-      return action.setError(`The rules are not valid JSON: ${(err as Error).message}. Write them as {"on_error": [{"channel": "slack", "target": "#alerts"}]}.`);
+      return action.setError(
+        `The rules are not valid JSON: ${(err as Error).message}. Write them as {"on_error": [{"channel": "slack", "target": "#alerts"}]}.`,
+      );
     }
     void send(parsed as NotificationRules | null, 'save');
   };
@@ -49,7 +54,14 @@ export function AgentNotificationRules({ agent, canWrite, onSaved }: { agent: Ag
         {draft === null && (
           <span className="agent-actions">
             <span title={blocked ?? undefined}>
-              <button type="button" className="button button-small" data-testid="rules-edit" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => setDraft(JSON.stringify(rules ?? EXAMPLE, null, 2))}>
+              <button
+                type="button"
+                className="button button-small"
+                data-testid="rules-edit"
+                disabled={blocked !== null}
+                title={blocked ?? undefined}
+                onClick={() => setDraft(JSON.stringify(rules ?? EXAMPLE, null, 2))}
+              >
                 Edit as JSON
               </button>
             </span>
@@ -71,8 +83,8 @@ export function AgentNotificationRules({ agent, canWrite, onSaved }: { agent: Ag
       <ErrorBanner message={action.error} onDismiss={() => action.setError(null)} />
       {rules === null ? (
         <p data-testid="rules-defaults">
-          No rules of its own: the defaults apply. Every run is announced to Slack's default channel (when Slack is enabled) and to each configured
-          webhook whose <code>events</code> include the run's event.
+          No rules of its own: the defaults apply. Every run is announced to Slack's default channel (when Slack is enabled) and to each configured webhook
+          whose <code>events</code> include the run's event.
         </p>
       ) : (
         <>
@@ -107,13 +119,19 @@ export function AgentNotificationRules({ agent, canWrite, onSaved }: { agent: Ag
             <label htmlFor="rules-json">Rules (JSON)</label>
             <textarea id="rules-json" data-testid="rules-json" value={draft} onChange={(e) => setDraft(e.target.value)} rows={10} spellCheck={false} />
             <p className="field-hint">
-              Events <code>on_complete</code>, <code>on_error</code>, <code>on_timeout</code>, each a list of <code>{'{"channel": "slack" | "webhook", "target": …}'}</code>: a Slack
-              channel (<code>#alerts</code>), channel id or incoming-webhook URL, or the name of a configured webhook. Incoming-webhook URLs
-              are shown shortened: enter them whole again. <code>null</code> restores the defaults.
+              Events <code>on_complete</code>, <code>on_error</code>, <code>on_timeout</code>, each a list of{' '}
+              <code>{'{"channel": "slack" | "webhook", "target": …}'}</code>: a Slack channel (<code>#alerts</code>), channel id or incoming-webhook URL, or the
+              name of a configured webhook. Incoming-webhook URLs are shown shortened: enter them whole again. <code>null</code> restores the defaults.
             </p>
           </div>
           <div className="form-actions">
-            <button type="submit" className="button button-primary" data-testid="rules-save" disabled={blocked !== null || action.busy !== null} title={blocked ?? undefined}>
+            <button
+              type="submit"
+              className="button button-primary"
+              data-testid="rules-save"
+              disabled={blocked !== null || action.busy !== null}
+              title={blocked ?? undefined}
+            >
               {action.busy === 'save' ? 'Saving…' : 'Save rules'}
             </button>
             <button type="button" className="button button-quiet" onClick={() => (setDraft(null), action.setError(null))}>

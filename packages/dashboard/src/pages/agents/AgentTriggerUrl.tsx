@@ -20,7 +20,9 @@ export function AgentTriggerUrl({ agent, canWrite }: { agent: Agent; canWrite: b
   const [secret, setSecret] = useState<string | null>(null);
 
   const rotate = async () => {
-    const r = await action.run('rotate', () => api<{ webhook_secret: string }>(`/api/v1/agents/${encodeURIComponent(agent.id)}/webhook-secret/rotate`, { method: 'POST' }));
+    const r = await action.run('rotate', () =>
+      api<{ webhook_secret: string }>(`/api/v1/agents/${encodeURIComponent(agent.id)}/webhook-secret/rotate`, { method: 'POST' }),
+    );
     if (r) setSecret(r.webhook_secret);
   };
 
@@ -34,7 +36,7 @@ export function AgentTriggerUrl({ agent, canWrite }: { agent: Agent; canWrite: b
           confirmLabel="Rotate now"
           onConfirm={rotate}
           disabled={!canWrite}
-              title={canWrite ? undefined : READ_ONLY}
+          title={canWrite ? undefined : READ_ONLY}
           busy={action.busy === 'rotate'}
           danger
           testId="rotate-webhook-secret"

@@ -17,7 +17,9 @@ function Enabled({ on }: { on: boolean }) {
 
 export function AgentSchedules({ agentId }: { agentId: string }) {
   const [offset, setOffset] = useState(0);
-  const { data, error } = useResource<Page<Schedule>>(`/api/v1/agents/${encodeURIComponent(agentId)}/schedules${query({ limit: LIMIT, offset: offset || undefined })}`);
+  const { data, error } = useResource<Page<Schedule>>(
+    `/api/v1/agents/${encodeURIComponent(agentId)}/schedules${query({ limit: LIMIT, offset: offset || undefined })}`,
+  );
   return (
     <section className="section" aria-labelledby="agent-schedules-title" data-testid="agent-schedules">
       <div className="section-head">
@@ -81,7 +83,9 @@ export function AgentSchedules({ agentId }: { agentId: string }) {
 
 export function AgentWebhookTriggers({ agentId }: { agentId: string }) {
   const [offset, setOffset] = useState(0);
-  const { data, error } = useResource<Page<WebhookTrigger>>(`/api/v1/agents/${encodeURIComponent(agentId)}/webhook-triggers${query({ limit: LIMIT, offset: offset || undefined })}`);
+  const { data, error } = useResource<Page<WebhookTrigger>>(
+    `/api/v1/agents/${encodeURIComponent(agentId)}/webhook-triggers${query({ limit: LIMIT, offset: offset || undefined })}`,
+  );
   return (
     <section className="section" aria-labelledby="agent-webhooks-title" data-testid="agent-webhook-triggers">
       <div className="section-head">
@@ -89,7 +93,10 @@ export function AgentWebhookTriggers({ agentId }: { agentId: string }) {
       </div>
       <ErrorBanner message={error} />
       {data && data.items.length === 0 && (
-        <p className="muted">None. A named trigger gives this agent another URL with its own secret and signing scheme (GitHub, Grafana, Standard Webhooks); add one on the Triggers page.</p>
+        <p className="muted">
+          None. A named trigger gives this agent another URL with its own secret and signing scheme (GitHub, Grafana, Standard Webhooks); add one on the
+          Triggers page.
+        </p>
       )}
       {data && data.items.length > 0 && (
         <>

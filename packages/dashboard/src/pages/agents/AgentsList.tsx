@@ -56,7 +56,11 @@ export function AgentsList() {
 
   return (
     <section aria-labelledby="agents-title">
-      <PageHead id="agents-title" title="Agents" description="Each agent belongs to a crew. Open one for its trigger URL, schedules, callback, notification rules and runs." />
+      <PageHead
+        id="agents-title"
+        title="Agents"
+        description="Each agent belongs to a crew. Open one for its trigger URL, schedules, callback, notification rules and runs."
+      />
       {(crews.data?.items.length ?? 0) > 1 && (
         <form className="filters agents-filters" role="search" aria-label="Filter agents" onSubmit={(e) => e.preventDefault()}>
           <div className="field">
@@ -74,7 +78,11 @@ export function AgentsList() {
       )}
       <ErrorBanner message={agents.error ?? crews.error ?? countError} />
       {page === null ? (
-        agents.loading && <p className="muted" role="status">Loading agents…</p>
+        agents.loading && (
+          <p className="muted" role="status">
+            Loading agents…
+          </p>
+        )
       ) : page.total === 0 && !crewId ? (
         <NoAgents />
       ) : (
@@ -177,10 +185,9 @@ function NoAgents() {
       <p>An agent is what Hookline runs when something triggers it. Add one either way:</p>
       <ul>
         <li>
-          Write an <code>AGENT.md</code> (YAML front matter with <code>name</code>, <code>crew</code>, <code>runner</code> and{' '}
-          <code>runner_config</code>, then the prompt) in a folder of the agents directory (<code>agents.dir</code>, default{' '}
-          <code>./agents</code>, e.g. <code>agents/reviewer/AGENT.md</code>), then reload: <code>SIGHUP</code> or{' '}
-          <code>POST /api/v1/agents/reload</code>. See <code>docs/agent-files.md</code>.
+          Write an <code>AGENT.md</code> (YAML front matter with <code>name</code>, <code>crew</code>, <code>runner</code> and <code>runner_config</code>, then
+          the prompt) in a folder of the agents directory (<code>agents.dir</code>, default <code>./agents</code>, e.g. <code>agents/reviewer/AGENT.md</code>),
+          then reload: <code>SIGHUP</code> or <code>POST /api/v1/agents/reload</code>. See <code>docs/agent-files.md</code>.
         </li>
         <li>
           Or create a crew and an agent through the API: <code>POST /api/v1/crews</code>, then <code>POST /api/v1/agents</code>. See{' '}

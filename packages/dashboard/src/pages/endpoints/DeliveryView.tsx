@@ -66,14 +66,25 @@ export function DeliveryView({ params }: PageProps) {
       <ReadOnlyNote what="retry deliveries" />
       <ErrorBanner message={action.error ?? res.error} onDismiss={() => action.setError(null)} />
       {d === null ? (
-        res.loading && <p className="muted" role="status">Loading delivery…</p>
+        res.loading && (
+          <p className="muted" role="status">
+            Loading delivery…
+          </p>
+        )
       ) : (
         <>
           <section className="section" aria-labelledby="delivery-summary">
             <div className="section-head">
               <h2 id="delivery-summary">Summary</h2>
               <span title={canWrite ? 'Send the identical payload again now, with a fresh signature' : READ_ONLY}>
-                <button type="button" className="button" data-testid="delivery-view-retry" disabled={!canWrite || action.busy !== null} title={canWrite ? undefined : READ_ONLY} onClick={() => void retry()}>
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="delivery-view-retry"
+                  disabled={!canWrite || action.busy !== null}
+                  title={canWrite ? undefined : READ_ONLY}
+                  onClick={() => void retry()}
+                >
                   {action.busy === 'retry' ? 'Retrying…' : 'Retry'}
                 </button>
               </span>
@@ -104,7 +115,13 @@ export function DeliveryView({ params }: PageProps) {
             <div className="section-head">
               <h2 id="delivery-event">Event (the request body, pretty-printed)</h2>
             </div>
-            {d.event ? <pre className="pre" data-testid="delivery-event">{JSON.stringify(d.event, null, 2)}</pre> : <p className="muted">The event was pruned (retention).</p>}
+            {d.event ? (
+              <pre className="pre" data-testid="delivery-event">
+                {JSON.stringify(d.event, null, 2)}
+              </pre>
+            ) : (
+              <p className="muted">The event was pruned (retention).</p>
+            )}
           </section>
         </>
       )}

@@ -107,13 +107,17 @@ export function EndpointDetail({ params }: PageProps) {
       <ErrorBanner message={action.error ?? ep.error} onDismiss={() => action.setError(null)} />
       {secret && <SecretOnce label="New signing secret" secret={secret} onDone={() => setSecret(null)} />}
       {endpoint === null ? (
-        ep.loading && <p className="muted" role="status">Loading endpoint…</p>
+        ep.loading && (
+          <p className="muted" role="status">
+            Loading endpoint…
+          </p>
+        )
       ) : (
         <>
           {!endpoint.enabled && (
             <p className="note-banner" data-testid="disabled-note">
-              This endpoint is disabled{endpoint.disabled_reason ? `: ${endpoint.disabled_reason}` : ''}. Events published while it is off are not delivered; enable it, then
-              replay the window you missed.
+              This endpoint is disabled{endpoint.disabled_reason ? `: ${endpoint.disabled_reason}` : ''}. Events published while it is off are not delivered;
+              enable it, then replay the window you missed.
             </p>
           )}
           <section className="section" aria-labelledby="endpoint-actions">
@@ -123,7 +127,14 @@ export function EndpointDetail({ params }: PageProps) {
             </div>
             <div className="action-row">
               <span title={writeHint ?? (endpoint.enabled ? 'Send a webhook.test event to this endpoint only' : 'Enable the endpoint first')}>
-                <button type="button" className="button" data-testid="endpoint-test" disabled={!canWrite || busy || !endpoint.enabled} title={writeHint} onClick={() => void sendTest()}>
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="endpoint-test"
+                  disabled={!canWrite || busy || !endpoint.enabled}
+                  title={writeHint}
+                  onClick={() => void sendTest()}
+                >
                   {action.busy === 'test' ? 'Sending…' : 'Send test event'}
                 </button>
               </span>
@@ -151,7 +162,17 @@ export function EndpointDetail({ params }: PageProps) {
               >
                 <div className="field">
                   <label htmlFor="rotate-grace">Grace period (seconds)</label>
-                  <input id="rotate-grace" data-testid="rotate-grace" type="number" min={0} max={604800} step={1} value={grace} onChange={(e) => setGrace(e.target.value)} placeholder="86400" />
+                  <input
+                    id="rotate-grace"
+                    data-testid="rotate-grace"
+                    type="number"
+                    min={0}
+                    max={604800}
+                    step={1}
+                    value={grace}
+                    onChange={(e) => setGrace(e.target.value)}
+                    placeholder="86400"
+                  />
                   <p className="field-hint">How long the old secret keeps signing, 0–604800. Empty: the server default (24 h). 0: it stops at once.</p>
                 </div>
               </ConfirmButton>
@@ -187,7 +208,14 @@ export function EndpointDetail({ params }: PageProps) {
                   ['Signing scheme', endpoint.signing_scheme],
                   ['Extra headers', Object.keys(endpoint.headers).length ? <span className="mono">{Object.keys(endpoint.headers).join(', ')}</span> : null],
                   ['Timeout', seconds(endpoint.timeout_seconds)],
-                  ['Retry schedule', endpoint.retry_schedule === null ? 'server default' : endpoint.retry_schedule.length === 0 ? 'no retries' : endpoint.retry_schedule.map(seconds).join(', ')],
+                  [
+                    'Retry schedule',
+                    endpoint.retry_schedule === null
+                      ? 'server default'
+                      : endpoint.retry_schedule.length === 0
+                        ? 'no retries'
+                        : endpoint.retry_schedule.map(seconds).join(', '),
+                  ],
                   ['Rate limit', endpoint.rate_limit === null ? 'none' : `${endpoint.rate_limit} per second`],
                   ['Status', endpoint.enabled ? 'enabled' : `disabled${endpoint.disabled_reason ? `: ${endpoint.disabled_reason}` : ''}`],
                   ['Disabled at', endpoint.disabled_at ? <Time iso={endpoint.disabled_at} /> : undefined],
@@ -203,7 +231,14 @@ export function EndpointDetail({ params }: PageProps) {
             <div className="section-head">
               <h2 id="endpoint-replay">Replay a time window</h2>
             </div>
-            <EndpointReplay canWrite={canWrite} disabled={!endpoint.enabled} busy={action.busy === 'replay'} onReplay={replay} onInvalid={action.setError} enqueued={enqueued} />
+            <EndpointReplay
+              canWrite={canWrite}
+              disabled={!endpoint.enabled}
+              busy={action.busy === 'replay'}
+              onReplay={replay}
+              onInvalid={action.setError}
+              enqueued={enqueued}
+            />
           </section>
           <section className="section" aria-labelledby="endpoint-deliveries">
             <div className="section-head">

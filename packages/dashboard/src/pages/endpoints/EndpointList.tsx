@@ -49,12 +49,21 @@ export function EndpointList() {
   const page = list.data;
   return (
     <section className="area-endpoints" aria-labelledby="endpoints-title">
-      <PageHead id="endpoints-title" title="Endpoints" description="URLs Hookline signs and POSTs events to, with retries, and how each is doing." actions={newButton} />
+      <PageHead
+        id="endpoints-title"
+        title="Endpoints"
+        description="URLs Hookline signs and POSTs events to, with retries, and how each is doing."
+        actions={newButton}
+      />
       <ReadOnlyNote what="create or change endpoints" />
       <ErrorBanner message={list.error} />
       <div aria-busy={list.loading}>
         {page === null ? (
-          list.loading && <p className="muted" role="status">Loading endpoints…</p>
+          list.loading && (
+            <p className="muted" role="status">
+              Loading endpoints…
+            </p>
+          )
         ) : page.items.length === 0 && page.total > 0 ? (
           <EmptyState title="This page is past the end of the list">
             <p>There are {page.total} endpoints.</p>
@@ -122,7 +131,9 @@ export function EndpointList() {
                         </td>
                         {health && (
                           <td data-label="Success (24 h)" className="num" data-testid="endpoint-success">
-                            <span title={h ? `${h.delivered} delivered, ${h.failed} failed in the last 24 hours` : 'No deliveries in the last 24 hours'}>{percent(h?.success_rate)}</span>
+                            <span title={h ? `${h.delivered} delivered, ${h.failed} failed in the last 24 hours` : 'No deliveries in the last 24 hours'}>
+                              {percent(h?.success_rate)}
+                            </span>
                           </td>
                         )}
                         <td data-label="Created">
@@ -134,7 +145,13 @@ export function EndpointList() {
                 </tbody>
               </table>
             </div>
-            <Pagination offset={page.offset} count={page.items.length} total={page.total} limit={LIMIT} onPage={(o) => navigate(to('/endpoints') + query({ offset: o || undefined }))} />
+            <Pagination
+              offset={page.offset}
+              count={page.items.length}
+              total={page.total}
+              limit={LIMIT}
+              onPage={(o) => navigate(to('/endpoints') + query({ offset: o || undefined }))}
+            />
           </>
         )}
       </div>

@@ -155,7 +155,15 @@ export function BinDetail({ params }: PageProps) {
             <form className="form" onSubmit={(e) => void saveCheck(e)} aria-label="Change the signature check">
               <div className="field">
                 <label htmlFor="check-secret">{b.has_secret ? 'Replace the secret' : 'Secret'}</label>
-                <input id="check-secret" type="password" autoComplete="new-password" maxLength={512} value={secret} onChange={(e) => setSecret(e.target.value)} spellCheck={false} />
+                <input
+                  id="check-secret"
+                  type="password"
+                  autoComplete="new-password"
+                  maxLength={512}
+                  value={secret}
+                  onChange={(e) => setSecret(e.target.value)}
+                  spellCheck={false}
+                />
                 <p className="field-hint">Write-only: the secret is never shown. It checks requests captured from now on.</p>
               </div>
               <div className="field">
@@ -176,7 +184,13 @@ export function BinDetail({ params }: PageProps) {
                 </span>
                 {b.has_secret && (
                   <span title={writeHint}>
-                    <button type="button" className="button button-quiet" disabled={!canWrite || action.busy !== null} title={writeHint} onClick={(e) => void saveCheck(e, true)}>
+                    <button
+                      type="button"
+                      className="button button-quiet"
+                      disabled={!canWrite || action.busy !== null}
+                      title={writeHint}
+                      onClick={(e) => void saveCheck(e, true)}
+                    >
                       Remove the secret
                     </button>
                   </span>
@@ -225,7 +239,11 @@ export function BinDetail({ params }: PageProps) {
         )}
         <ErrorBanner message={list.error} />
         {page === null ? (
-          list.loading && <p className="muted" role="status">Loading requests…</p>
+          list.loading && (
+            <p className="muted" role="status">
+              Loading requests…
+            </p>
+          )
         ) : page.items.length === 0 && page.total > 0 ? (
           <EmptyState title="This page is past the end of the list">
             <Link className="button" href={href('/inspector', name)}>
@@ -299,7 +317,13 @@ export function BinDetail({ params }: PageProps) {
                             </div>
                           </td>
                           <td data-label="" className="actions">
-                            <button type="button" className="button button-small" aria-expanded={open} data-testid="request-expand" onClick={() => toggle(r.id)}>
+                            <button
+                              type="button"
+                              className="button button-small"
+                              aria-expanded={open}
+                              data-testid="request-expand"
+                              onClick={() => toggle(r.id)}
+                            >
                               {open ? 'Hide' : 'Show'}
                             </button>
                           </td>
@@ -317,7 +341,13 @@ export function BinDetail({ params }: PageProps) {
                 </tbody>
               </table>
             </div>
-            <Pagination offset={page.offset} count={page.items.length} total={page.total} limit={LIMIT} onPage={(o) => navigate(href('/inspector', name) + query({ offset: o || undefined }))} />
+            <Pagination
+              offset={page.offset}
+              count={page.items.length}
+              total={page.total}
+              limit={LIMIT}
+              onPage={(o) => navigate(href('/inspector', name) + query({ offset: o || undefined }))}
+            />
           </>
         )}
       </section>

@@ -44,7 +44,11 @@ export function BinList() {
   const page = list.data;
   return (
     <section className="area-inspector" aria-labelledby="inspector-title">
-      <PageHead id="inspector-title" title="Inspector" description="Request bins: URLs that record every request sent to them, with headers, body and a signature check." />
+      <PageHead
+        id="inspector-title"
+        title="Inspector"
+        description="Request bins: URLs that record every request sent to them, with headers, body and a signature check."
+      />
       <ReadOnlyNote what="create or delete bins" />
       <ErrorBanner message={action.error ?? list.error} onDismiss={() => action.setError(null)} />
       <section className="section" aria-labelledby="bin-new-title">
@@ -55,7 +59,11 @@ export function BinList() {
       </section>
       <div aria-busy={list.loading}>
         {page === null ? (
-          list.loading && <p className="muted" role="status">Loading bins…</p>
+          list.loading && (
+            <p className="muted" role="status">
+              Loading bins…
+            </p>
+          )
         ) : page.items.length === 0 && page.total > 0 ? (
           <EmptyState title="This page is past the end of the list">
             <Link className="button" href={to('/inspector')}>
@@ -127,7 +135,13 @@ export function BinList() {
                 </tbody>
               </table>
             </div>
-            <Pagination offset={page.offset} count={page.items.length} total={page.total} limit={LIMIT} onPage={(o) => navigate(to('/inspector') + query({ offset: o || undefined }))} />
+            <Pagination
+              offset={page.offset}
+              count={page.items.length}
+              total={page.total}
+              limit={LIMIT}
+              onPage={(o) => navigate(to('/inspector') + query({ offset: o || undefined }))}
+            />
           </>
         )}
       </div>

@@ -52,7 +52,9 @@ export function NeedsAttention({ endpoints, postActions }: { endpoints: Endpoint
                       {e.url}
                     </Link>
                   </td>
-                  <td data-label="State"><StatusBadge status={e.enabled ? 'enabled' : 'disabled'} /></td>
+                  <td data-label="State">
+                    <StatusBadge status={e.enabled ? 'enabled' : 'disabled'} />
+                  </td>
                   <td data-label="Success" className="num">
                     {rate(e.success_rate)}
                   </td>
@@ -60,7 +62,10 @@ export function NeedsAttention({ endpoints, postActions }: { endpoints: Endpoint
                     {e.failed}
                   </td>
                   <td data-label="Why" className="wrap">
-                    {e.disabled_reason ?? (e.consecutive_failures > 0 ? `${e.consecutive_failures} ${e.consecutive_failures === 1 ? 'failure' : 'failures'} in a row` : 'some deliveries failed')}
+                    {e.disabled_reason ??
+                      (e.consecutive_failures > 0
+                        ? `${e.consecutive_failures} ${e.consecutive_failures === 1 ? 'failure' : 'failures'} in a row`
+                        : 'some deliveries failed')}
                   </td>
                 </tr>
               ))}
@@ -70,7 +75,9 @@ export function NeedsAttention({ endpoints, postActions }: { endpoints: Endpoint
                   <td data-label="Name" className="wrap">
                     <Link href={href('/post-actions', p.id)}>{p.name}</Link>
                   </td>
-                  <td data-label="State"><StatusBadge status={p.enabled ? 'enabled' : 'disabled'} /></td>
+                  <td data-label="State">
+                    <StatusBadge status={p.enabled ? 'enabled' : 'disabled'} />
+                  </td>
                   <td data-label="Success" className="num">
                     {rate(p.success_rate)}
                   </td>
@@ -78,7 +85,12 @@ export function NeedsAttention({ endpoints, postActions }: { endpoints: Endpoint
                     {p.failed}
                   </td>
                   <td data-label="Why" className="wrap">
-                    {p.last_error ?? '—'} {p.last_failed_at && <span className="sub">(<Time iso={p.last_failed_at} />)</span>}
+                    {p.last_error ?? '—'}{' '}
+                    {p.last_failed_at && (
+                      <span className="sub">
+                        (<Time iso={p.last_failed_at} />)
+                      </span>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -69,7 +69,12 @@ export function Overview() {
             <label className="visually-hidden" htmlFor="overview-window">
               Window
             </label>
-            <select id="overview-window" data-testid="overview-window" value={hours} onChange={(e) => navigate(to('/') + query({ hours: e.target.value === '24' ? undefined : e.target.value }))}>
+            <select
+              id="overview-window"
+              data-testid="overview-window"
+              value={hours}
+              onChange={(e) => navigate(to('/') + query({ hours: e.target.value === '24' ? undefined : e.target.value }))}
+            >
               {WINDOWS.map((w) => (
                 <option key={w.hours} value={w.hours}>
                   Last {w.label}
@@ -91,7 +96,15 @@ export function Overview() {
           <div className="cards cards-charts">
             <div className="card" data-testid="overview-runs">
               <h2>Runs</h2>
-              <Totals items={[['completed', s.runs.totals.completed], ['failed', s.runs.totals.failed], ['timeout', s.runs.totals.timeout], ['cancelled', s.runs.totals.cancelled]]} linkFor={(st) => to('/runs') + query({ status: st })} />
+              <Totals
+                items={[
+                  ['completed', s.runs.totals.completed],
+                  ['failed', s.runs.totals.failed],
+                  ['timeout', s.runs.totals.timeout],
+                  ['cancelled', s.runs.totals.cancelled],
+                ]}
+                linkFor={(st) => to('/runs') + query({ status: st })}
+              />
               <StackedBars
                 title={`Runs per ${s.bucket_seconds >= 3600 ? 'hour' : 'bucket'} by outcome`}
                 testId="chart-runs"
@@ -106,7 +119,13 @@ export function Overview() {
             </div>
             <div className="card" data-testid="overview-deliveries">
               <h2>Deliveries</h2>
-              <Totals items={[['delivered', s.deliveries.totals.delivered], ['failed', s.deliveries.totals.failed]]} linkFor={(st) => to('/notifications') + query({ status: st })} />
+              <Totals
+                items={[
+                  ['delivered', s.deliveries.totals.delivered],
+                  ['failed', s.deliveries.totals.failed],
+                ]}
+                linkFor={(st) => to('/notifications') + query({ status: st })}
+              />
               <StackedBars
                 title="Deliveries (endpoints and notifications) by outcome"
                 testId="chart-deliveries"

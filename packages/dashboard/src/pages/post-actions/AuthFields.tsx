@@ -35,7 +35,14 @@ export function AuthFields({ draft, original, onChange, disabled, disabledTitle 
       <legend>Authentication</legend>
       <div className="field">
         <label htmlFor="pa-auth-type">Type</label>
-        <select id="pa-auth-type" data-testid="auth-type" value={draft.authType} disabled={disabled} title={disabled ? disabledTitle : undefined} onChange={(e) => onChange({ authType: e.target.value as AuthType })}>
+        <select
+          id="pa-auth-type"
+          data-testid="auth-type"
+          value={draft.authType}
+          disabled={disabled}
+          title={disabled ? disabledTitle : undefined}
+          onChange={(e) => onChange({ authType: e.target.value as AuthType })}
+        >
           {AUTH_TYPES.map((t) => (
             <option key={t} value={t}>
               {LABEL[t]}
@@ -46,18 +53,41 @@ export function AuthFields({ draft, original, onChange, disabled, disabledTitle 
       {draft.authType === 'bearer' && (
         <div className="field">
           <label htmlFor="pa-auth-token">Token</label>
-          <input id="pa-auth-token" data-testid="auth-token" type="password" value={draft.token} placeholder={keep} onChange={(e) => onChange({ token: e.target.value })} {...common} />
+          <input
+            id="pa-auth-token"
+            data-testid="auth-token"
+            type="password"
+            value={draft.token}
+            placeholder={keep}
+            onChange={(e) => onChange({ token: e.target.value })}
+            {...common}
+          />
         </div>
       )}
       {draft.authType === 'basic' && (
         <>
           <div className="field">
             <label htmlFor="pa-auth-username">Username</label>
-            <input id="pa-auth-username" data-testid="auth-username" value={draft.username} placeholder={keep} onChange={(e) => onChange({ username: e.target.value })} {...common} />
+            <input
+              id="pa-auth-username"
+              data-testid="auth-username"
+              value={draft.username}
+              placeholder={keep}
+              onChange={(e) => onChange({ username: e.target.value })}
+              {...common}
+            />
           </div>
           <div className="field">
             <label htmlFor="pa-auth-password">Password</label>
-            <input id="pa-auth-password" data-testid="auth-password" type="password" value={draft.password} placeholder={keep} onChange={(e) => onChange({ password: e.target.value })} {...common} />
+            <input
+              id="pa-auth-password"
+              data-testid="auth-password"
+              type="password"
+              value={draft.password}
+              placeholder={keep}
+              onChange={(e) => onChange({ password: e.target.value })}
+              {...common}
+            />
           </div>
         </>
       )}
@@ -65,11 +95,26 @@ export function AuthFields({ draft, original, onChange, disabled, disabledTitle 
         <>
           <div className="field">
             <label htmlFor="pa-auth-name">Header name</label>
-            <input id="pa-auth-name" data-testid="auth-name" value={draft.authName} placeholder="X-API-Key" onChange={(e) => onChange({ authName: e.target.value })} {...common} />
+            <input
+              id="pa-auth-name"
+              data-testid="auth-name"
+              value={draft.authName}
+              placeholder="X-API-Key"
+              onChange={(e) => onChange({ authName: e.target.value })}
+              {...common}
+            />
           </div>
           <div className="field">
             <label htmlFor="pa-auth-value">Header value</label>
-            <input id="pa-auth-value" data-testid="auth-value" type="password" value={draft.authValue} placeholder={keep} onChange={(e) => onChange({ authValue: e.target.value })} {...common} />
+            <input
+              id="pa-auth-value"
+              data-testid="auth-value"
+              type="password"
+              value={draft.authValue}
+              placeholder={keep}
+              onChange={(e) => onChange({ authValue: e.target.value })}
+              {...common}
+            />
           </div>
         </>
       )}

@@ -73,7 +73,14 @@ export function HeadersEditor({ rows, onChange, problemsFor, retype, disabled, d
           </div>
         );
       })}
-      <button type="button" className="button button-small" data-testid="header-add" disabled={disabled} title={disabled ? disabledTitle : undefined} onClick={() => onChange([...rows, newHeaderRow()])}>
+      <button
+        type="button"
+        className="button button-small"
+        data-testid="header-add"
+        disabled={disabled}
+        title={disabled ? disabledTitle : undefined}
+        onClick={() => onChange([...rows, newHeaderRow()])}
+      >
         Add header
       </button>
     </fieldset>

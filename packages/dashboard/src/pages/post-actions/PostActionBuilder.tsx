@@ -32,7 +32,11 @@ export function EditPostAction({ params }: PageProps) {
       <section>
         <PageHead title="Edit post-action" />
         <ErrorBanner message={pa.error} />
-        {pa.loading && <p className="muted" role="status">Loading…</p>}
+        {pa.loading && (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        )}
       </section>
     );
   }
@@ -96,38 +100,61 @@ function Builder({ original }: { original: PostAction | null }) {
         <form className="form pa-form" onSubmit={(e) => void save(e)} noValidate aria-label="Post-action" data-testid="builder-form">
           <div className="field field-wide">
             <label htmlFor="pa-name">Name</label>
-            <input id="pa-name" data-testid="pa-name" value={draft.name} maxLength={200} required disabled={off} title={offTitle} onChange={(e) => change({ name: e.target.value })} />
+            <input
+              id="pa-name"
+              data-testid="pa-name"
+              value={draft.name}
+              maxLength={200}
+              required
+              disabled={off}
+              title={offTitle}
+              onChange={(e) => change({ name: e.target.value })}
+            />
             <p className="field-hint">1–200 characters, e.g. "Slack: schedule results".</p>
           </div>
           <div className="field-wide pa-request-line">
-          <div className="field">
-            <label htmlFor="pa-method">Method</label>
-            <select id="pa-method" data-testid="pa-method" value={draft.method} disabled={off} title={offTitle} onChange={(e) => change({ method: e.target.value as Method })}>
-              {METHODS.map((m) => (
-                <option key={m}>{m}</option>
-              ))}
-            </select>
+            <div className="field">
+              <label htmlFor="pa-method">Method</label>
+              <select
+                id="pa-method"
+                data-testid="pa-method"
+                value={draft.method}
+                disabled={off}
+                title={offTitle}
+                onChange={(e) => change({ method: e.target.value as Method })}
+              >
+                {METHODS.map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            </div>
+            <div className="field pa-url">
+              <label htmlFor="pa-url">URL</label>
+              <input
+                id="pa-url"
+                data-testid="pa-url"
+                className="mono"
+                value={draft.url}
+                placeholder="https://hooks.example.com/runs/{{ run_id }}"
+                spellCheck={false}
+                autoComplete="off"
+                aria-invalid={problems('url').length > 0}
+                disabled={off}
+                title={offTitle}
+                onChange={(e) => change({ url: e.target.value })}
+              />
+              <p className="field-hint">A template; inserted values are percent-encoded. Must be http(s), without user:password@ (use Authentication).</p>
+              <TemplateProblems problems={problems('url')} text={draft.url} targetId="pa-url" testId="pa-url" />
+            </div>
           </div>
-          <div className="field pa-url">
-            <label htmlFor="pa-url">URL</label>
-            <input
-              id="pa-url"
-              data-testid="pa-url"
-              className="mono"
-              value={draft.url}
-              placeholder="https://hooks.example.com/runs/{{ run_id }}"
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={problems('url').length > 0}
-              disabled={off}
-              title={offTitle}
-              onChange={(e) => change({ url: e.target.value })}
-            />
-            <p className="field-hint">A template; inserted values are percent-encoded. Must be http(s), without user:password@ (use Authentication).</p>
-            <TemplateProblems problems={problems('url')} text={draft.url} targetId="pa-url" testId="pa-url" />
-          </div>
-          </div>
-          <HeadersEditor rows={draft.headers} onChange={(headers) => change({ headers })} problemsFor={problems} retype={retype} disabled={off} {...(offTitle ? { disabledTitle: offTitle } : {})} />
+          <HeadersEditor
+            rows={draft.headers}
+            onChange={(headers) => change({ headers })}
+            problemsFor={problems}
+            retype={retype}
+            disabled={off}
+            {...(offTitle ? { disabledTitle: offTitle } : {})}
+          />
           <TemplateEditor
             id="pa-body"
             testId="pa-body"
@@ -140,7 +167,8 @@ function Builder({ original }: { original: PostAction | null }) {
             {...(offTitle ? { disabledTitle: offTitle } : {})}
             hint={
               <>
-                When it starts with <code>{'{'}</code> or <code>[</code>, inserted values are JSON-escaped, so quotes and newlines stay valid JSON. Empty: no body. Up to 64 KB.
+                When it starts with <code>{'{'}</code> or <code>[</code>, inserted values are JSON-escaped, so quotes and newlines stay valid JSON. Empty: no
+                body. Up to 64 KB.
               </>
             }
           />
@@ -180,12 +208,20 @@ function Builder({ original }: { original: PostAction | null }) {
               onChange={(e) => change({ retry: e.target.value })}
             />
             <p className="field-hint">
-              {RETRY_COUNT.min}–{RETRY_COUNT.max}, default {RETRY_COUNT.default}. Retries after a network error, timeout or 5xx (1 s, 2 s, 4 s…, at most 30 s apart); a 4xx is not retried.
+              {RETRY_COUNT.min}–{RETRY_COUNT.max}, default {RETRY_COUNT.default}. Retries after a network error, timeout or 5xx (1 s, 2 s, 4 s…, at most 30 s
+              apart); a 4xx is not retried.
             </p>
           </div>
           <div className="field field-wide">
             <label className="check">
-              <input type="checkbox" data-testid="pa-enabled" checked={draft.enabled} disabled={off} title={offTitle} onChange={(e) => change({ enabled: e.target.checked })} />
+              <input
+                type="checkbox"
+                data-testid="pa-enabled"
+                checked={draft.enabled}
+                disabled={off}
+                title={offTitle}
+                onChange={(e) => change({ enabled: e.target.checked })}
+              />
               Enabled
             </label>
             <p className="field-hint">A disabled post-action keeps its bindings but fires for none of them.</p>

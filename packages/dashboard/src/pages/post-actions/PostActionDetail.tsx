@@ -44,10 +44,13 @@ export function PostActionDetail({ params }: PageProps) {
   const canWrite = useCanWrite();
   const action = useAction();
   const here = href('/post-actions', id);
-  const go = (patch: Record<string, number>) => navigate(here + query({ runs_offset: runsOffset || undefined, bindings_offset: bindingsOffset || undefined, ...patch }), { replace: true });
+  const go = (patch: Record<string, number>) =>
+    navigate(here + query({ runs_offset: runsOffset || undefined, bindings_offset: bindingsOffset || undefined, ...patch }), { replace: true });
 
   const toggle = async (p: PostAction) => {
-    const updated = await action.run('toggle', () => api<PostAction>(`/api/v1/post-actions/${encodeURIComponent(p.id)}`, { method: 'PATCH', body: { enabled: !p.enabled } }));
+    const updated = await action.run('toggle', () =>
+      api<PostAction>(`/api/v1/post-actions/${encodeURIComponent(p.id)}`, { method: 'PATCH', body: { enabled: !p.enabled } }),
+    );
     if (updated) pa.setData(updated);
   };
   const remove = async (p: PostAction) => {
@@ -75,7 +78,14 @@ export function PostActionDetail({ params }: PageProps) {
                   Edit
                 </button>
               )}
-              <button type="button" className="button" data-testid="pa-toggle" disabled={!canWrite || action.busy !== null} title={hint} onClick={() => void toggle(p)}>
+              <button
+                type="button"
+                className="button"
+                data-testid="pa-toggle"
+                disabled={!canWrite || action.busy !== null}
+                title={hint}
+                onClick={() => void toggle(p)}
+              >
                 {p.enabled ? 'Disable' : 'Enable'}
               </button>
               <ConfirmButton
@@ -96,7 +106,11 @@ export function PostActionDetail({ params }: PageProps) {
       <ReadOnlyNote what="change or delete this post-action" />
       <ErrorBanner message={action.error ?? pa.error} onDismiss={() => action.setError(null)} />
       {!p ? (
-        pa.loading && <p className="muted" role="status">Loading…</p>
+        pa.loading && (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        )
       ) : (
         <>
           <section className="section" aria-labelledby="pa-config-title" data-testid="pa-config">
@@ -108,7 +122,18 @@ export function PostActionDetail({ params }: PageProps) {
               rows={[
                 ['Id', <span className="mono">{p.id}</span>],
                 ['Method and URL', <span className="mono">{`${p.method} ${p.url}`}</span>],
-                ['Headers', Object.keys(p.headers).length ? <span className="mono pa-lines">{Object.keys(p.headers).map((h) => `${h}: ${HIDDEN}`).join('\n')}</span> : 'None'],
+                [
+                  'Headers',
+                  Object.keys(p.headers).length ? (
+                    <span className="mono pa-lines">
+                      {Object.keys(p.headers)
+                        .map((h) => `${h}: ${HIDDEN}`)
+                        .join('\n')}
+                    </span>
+                  ) : (
+                    'None'
+                  ),
+                ],
                 ['Authentication', authText(p)],
                 ['Timeout', `${p.timeout_seconds} s`],
                 ['Retries', p.retry_count === 0 ? 'None (one attempt)' : `${p.retry_count} (at most ${p.retry_count + 1} attempts)`],
@@ -144,12 +169,16 @@ function Bindings({ postActionId, offset, onPage }: { postActionId: string; offs
       </div>
       <ErrorBanner message={list.error} />
       {page === null ? (
-        list.loading && <p className="muted" role="status">Loading bindings…</p>
+        list.loading && (
+          <p className="muted" role="status">
+            Loading bindings…
+          </p>
+        )
       ) : page.items.length === 0 ? (
         <EmptyState title="Not bound to any trigger">
           <p>
-            It fires only for triggers it is bound to. Open a schedule or webhook trigger on the <Link href={to('/triggers')}>Triggers</Link> page and add it in its
-            Post-Action Bindings section.
+            It fires only for triggers it is bound to. Open a schedule or webhook trigger on the <Link href={to('/triggers')}>Triggers</Link> page and add it in
+            its Post-Action Bindings section.
           </p>
         </EmptyState>
       ) : (

@@ -48,7 +48,11 @@ export function PostActionRuns({ postActionId, offset, onPage }: { postActionId:
       </div>
       <ErrorBanner message={runs.error} />
       {page === null ? (
-        runs.loading && <p className="muted" role="status">Loading run history…</p>
+        runs.loading && (
+          <p className="muted" role="status">
+            Loading run history…
+          </p>
+        )
       ) : page.items.length === 0 ? (
         <EmptyState title={page.total > 0 ? 'This page is past the end of the history' : 'It has not fired yet'}>
           <p>Each time a run started by a bound trigger ends (and its binding's "fire when" matches), the request it sent and the answer it got appear here.</p>

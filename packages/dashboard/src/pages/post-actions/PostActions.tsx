@@ -31,11 +31,15 @@ export function PostActions() {
   const go = (o: number) => navigate(to('/post-actions') + query({ offset: o || undefined }));
 
   const toggle = async (pa: PostAction) => {
-    const updated = await action.run(`toggle:${pa.id}`, () => api<PostAction>(`/api/v1/post-actions/${encodeURIComponent(pa.id)}`, { method: 'PATCH', body: { enabled: !pa.enabled } }));
+    const updated = await action.run(`toggle:${pa.id}`, () =>
+      api<PostAction>(`/api/v1/post-actions/${encodeURIComponent(pa.id)}`, { method: 'PATCH', body: { enabled: !pa.enabled } }),
+    );
     if (updated) list.setData((p) => p && { ...p, items: p.items.map((x) => (x.id === updated.id ? updated : x)) });
   };
   const remove = async (pa: PostAction) => {
-    const done = await action.run(`delete:${pa.id}`, () => api<void>(`/api/v1/post-actions/${encodeURIComponent(pa.id)}`, { method: 'DELETE' }).then(() => true));
+    const done = await action.run(`delete:${pa.id}`, () =>
+      api<void>(`/api/v1/post-actions/${encodeURIComponent(pa.id)}`, { method: 'DELETE' }).then(() => true),
+    );
     if (done) await list.reload();
   };
 
@@ -62,7 +66,11 @@ export function PostActions() {
       <ErrorBanner message={action.error ?? list.error} onDismiss={() => action.setError(null)} />
       <div aria-busy={list.loading}>
         {page === null ? (
-          list.loading && <p className="muted" role="status">Loading post-actions…</p>
+          list.loading && (
+            <p className="muted" role="status">
+              Loading post-actions…
+            </p>
+          )
         ) : page.items.length === 0 && page.total > 0 ? (
           <EmptyState title="This page is past the end of the list">
             <button type="button" className="button" onClick={() => go(0)}>
@@ -72,9 +80,10 @@ export function PostActions() {
         ) : page.items.length === 0 ? (
           <EmptyState title="No post-actions yet">
             <p>
-              A post-action is a reusable HTTP request (method, URL, headers, body and auth) written as templates. Bind it to a webhook trigger or a schedule, choose
-              whether it fires on success, on failure or always, and when a run from that trigger ends Hookline sends it in the background, filled in with the run's
-              values (<code>{'{{ status }}'}</code>, <code>{'{{ trigger_name }}'}</code>, <code>{'{{ response }}'}</code>…). Every firing is kept in its run history.
+              A post-action is a reusable HTTP request (method, URL, headers, body and auth) written as templates. Bind it to a webhook trigger or a schedule,
+              choose whether it fires on success, on failure or always, and when a run from that trigger ends Hookline sends it in the background, filled in
+              with the run's values (<code>{'{{ status }}'}</code>, <code>{'{{ trigger_name }}'}</code>, <code>{'{{ response }}'}</code>…). Every firing is kept
+              in its run history.
             </p>
             {canWrite ? (
               <Link className="button button-primary" href={to('/post-actions/new')}>
@@ -166,7 +175,14 @@ function Row({ pa, canWrite, busy, onToggle, onDelete }: RowProps) {
       </td>
       <td data-label="" className="actions">
         <span className="tpa-row-actions">
-          <button type="button" className="button button-small" data-testid="post-action-toggle" disabled={!canWrite || busy !== null} title={hint} onClick={onToggle}>
+          <button
+            type="button"
+            className="button button-small"
+            data-testid="post-action-toggle"
+            disabled={!canWrite || busy !== null}
+            title={hint}
+            onClick={onToggle}
+          >
             {busy === `toggle:${pa.id}` ? 'Saving…' : pa.enabled ? 'Disable' : 'Enable'}
           </button>
           {canWrite ? (
@@ -179,7 +195,7 @@ function Row({ pa, canWrite, busy, onToggle, onDelete }: RowProps) {
             </button>
           )}
           <ConfirmButton
-                danger
+            danger
             label="Delete"
             question={`Delete "${pa.name}" and its ${bindings.data?.total ?? ''} binding(s)?`}
             confirmLabel="Yes, delete"

@@ -48,11 +48,23 @@ export function PreviewPanel({ method, state, source, onSource }: Props) {
       <fieldset className="pa-source">
         <legend>Render with</legend>
         <label className="check">
-          <input type="radio" name="preview-source" checked={source.kind === 'sample'} onChange={() => onSource({ kind: 'sample', runId: '' })} data-testid="preview-sample" />
+          <input
+            type="radio"
+            name="preview-source"
+            checked={source.kind === 'sample'}
+            onChange={() => onSource({ kind: 'sample', runId: '' })}
+            data-testid="preview-sample"
+          />
           Sample values
         </label>
         <label className="check">
-          <input type="radio" name="preview-source" checked={source.kind === 'run'} onChange={() => onSource({ kind: 'run', runId: source.runId })} data-testid="preview-run" />
+          <input
+            type="radio"
+            name="preview-source"
+            checked={source.kind === 'run'}
+            onChange={() => onSource({ kind: 'run', runId: source.runId })}
+            data-testid="preview-run"
+          />
           The values of a recent run
         </label>
         {source.kind === 'run' && (
@@ -93,7 +105,9 @@ export function PreviewPanel({ method, state, source, onSource }: Props) {
                 .join('\n')}
             </pre>
           ) : (
-            <p className="muted">{preview.headers ? 'None of your own (Hookline adds User-Agent, Content-Type and the auth header when sending).' : 'A header has an error.'}</p>
+            <p className="muted">
+              {preview.headers ? 'None of your own (Hookline adds User-Agent, Content-Type and the auth header when sending).' : 'A header has an error.'}
+            </p>
           )}
           <h3>Body</h3>
           {method === 'GET' && <p className="field-hint">GET requests are sent without a body.</p>}

@@ -1,6 +1,15 @@
 // Post-actions as the API shows them (the SDK's generated types), with their ranges and defaults
 // (docs/post-actions.md), so the builder's hints and limits say exactly what the server will accept.
-import type { Binding, BindingTriggerType, PostAction, PostActionPreview, PostActionPreviewRequest, PostActionRun, TemplateProblem, TriggerBinding } from '@hookline/sdk';
+import type {
+  Binding,
+  BindingTriggerType,
+  PostAction,
+  PostActionPreview,
+  PostActionPreviewRequest,
+  PostActionRun,
+  TemplateProblem,
+  TriggerBinding,
+} from '@hookline/sdk';
 
 export type { Binding, PostAction, PostActionRun, TemplateProblem, TriggerBinding };
 export type PreviewInput = PostActionPreviewRequest;

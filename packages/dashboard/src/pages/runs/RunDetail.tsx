@@ -64,7 +64,7 @@ export function RunDetail({ params }: PageProps) {
                 confirmLabel="Cancel the run"
                 onConfirm={cancel}
                 disabled={!canWrite}
-              title={canWrite ? undefined : READ_ONLY}
+                title={canWrite ? undefined : READ_ONLY}
                 busy={action.busy === 'cancel'}
                 danger
                 testId="run-cancel"
@@ -77,7 +77,11 @@ export function RunDetail({ params }: PageProps) {
       <ErrorBanner message={action.error} onDismiss={() => action.setError(null)} />
       <ErrorBanner message={error} />
       {run === null ? (
-        loading && <p className="muted" role="status">Loading the run…</p>
+        loading && (
+          <p className="muted" role="status">
+            Loading the run…
+          </p>
+        )
       ) : (
         <>
           <section className="section" aria-labelledby="run-summary-title">

@@ -17,7 +17,9 @@ const LIMIT = 20;
 export function RunNotifications({ runId, ended }: { runId: string; ended: boolean }) {
   const canWrite = useCanWrite();
   const [offset, setOffset] = useState(0);
-  const { data, error, loading, reload, setData } = useResource<Page<NotificationRecord>>(`/api/v1/notifications${query({ execution_id: runId, limit: LIMIT, offset: offset || undefined })}`);
+  const { data, error, loading, reload, setData } = useResource<Page<NotificationRecord>>(
+    `/api/v1/notifications${query({ execution_id: runId, limit: LIMIT, offset: offset || undefined })}`,
+  );
   const [actionError, setActionError] = useState<string | null>(null);
 
   // They are written when the run ends; from then on each one's attempts arrive live.
@@ -25,7 +27,10 @@ export function RunNotifications({ runId, ended }: { runId: string; ended: boole
     if (ended) void reload();
   }, [ended, reload]);
 
-  const replace = useCallback((record: NotificationRecord) => setData((p) => p && { ...p, items: p.items.map((n) => (n.id === record.id ? record : n)) }), [setData]);
+  const replace = useCallback(
+    (record: NotificationRecord) => setData((p) => p && { ...p, items: p.items.map((n) => (n.id === record.id ? record : n)) }),
+    [setData],
+  );
   useLiveNotificationRecords(data?.items, replace);
   const retrying = useRetry(replace, setActionError);
   const retry = { ...retrying, retry: (id: string) => (setActionError(null), retrying.retry(id)) };

@@ -30,7 +30,10 @@ export function RunsList() {
   const { search } = useLocation();
   const keys = ['agent_id', 'crew_id', 'trigger_type', 'status', 'since', 'until'] as const;
   const [agentId, crewId, triggerType, status, since, until] = keys.map((k) => search.get(k) ?? '') as [string, string, string, string, string, string];
-  const filters = useMemo<RunFilterValues>(() => ({ agent_id: agentId, crew_id: crewId, trigger_type: triggerType, status, since, until }), [agentId, crewId, triggerType, status, since, until]);
+  const filters = useMemo<RunFilterValues>(
+    () => ({ agent_id: agentId, crew_id: crewId, trigger_type: triggerType, status, since, until }),
+    [agentId, crewId, triggerType, status, since, until],
+  );
   const offset = offsetFrom(search.get('offset'));
   const limit = limitFrom(search.get('limit'));
 
@@ -48,12 +51,21 @@ export function RunsList() {
   const filtered = Object.values(filters).some(Boolean);
   return (
     <section aria-labelledby="runs-title">
-      <PageHead id="runs-title" title="Runs" description="Every run of every agent, newest first." actions={offset === 0 ? <LiveDot /> : <span className="muted">Go to the first page to see new runs live.</span>} />
+      <PageHead
+        id="runs-title"
+        title="Runs"
+        description="Every run of every agent, newest first."
+        actions={offset === 0 ? <LiveDot /> : <span className="muted">Go to the first page to see new runs live.</span>}
+      />
       <RunFilters value={filters} crews={crews.data?.items ?? []} agentIds={(agents.data?.items ?? []).map((a) => a.id)} onChange={(next) => go(next)} />
       <ErrorBanner message={runs.error} />
       <div aria-busy={runs.loading}>
         {page === null ? (
-          runs.loading && <p className="muted" role="status">Loading runs…</p>
+          runs.loading && (
+            <p className="muted" role="status">
+              Loading runs…
+            </p>
+          )
         ) : page.items.length === 0 && page.total > 0 ? (
           <EmptyState title="This page is past the end of the list">
             <p>There are {page.total} runs for this view.</p>

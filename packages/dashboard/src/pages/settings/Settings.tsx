@@ -31,7 +31,11 @@ export function Settings() {
         </div>
       )}
       {s === null ? (
-        res.loading && <p className="muted" role="status">Loading server settings…</p>
+        res.loading && (
+          <p className="muted" role="status">
+            Loading server settings…
+          </p>
+        )
       ) : (
         <>
           <section className="section" aria-labelledby="settings-slack-title">

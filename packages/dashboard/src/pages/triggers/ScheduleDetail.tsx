@@ -54,13 +54,34 @@ export function ScheduleDetail({ params }: PageProps) {
         actions={
           s && (
             <span className="tpa-row-actions">
-              <button type="button" className="button button-primary" data-testid="schedule-run-now" disabled={!canWrite || action.busy !== null} title={hint ?? "Start a run with the schedule's prompt now"} onClick={() => void runNow()}>
+              <button
+                type="button"
+                className="button button-primary"
+                data-testid="schedule-run-now"
+                disabled={!canWrite || action.busy !== null}
+                title={hint ?? "Start a run with the schedule's prompt now"}
+                onClick={() => void runNow()}
+              >
                 {action.busy === 'run' ? 'Starting…' : 'Run now'}
               </button>
-              <button type="button" className="button" data-testid="schedule-toggle" disabled={!canWrite || action.busy !== null} title={hint} onClick={() => void toggle(s)}>
+              <button
+                type="button"
+                className="button"
+                data-testid="schedule-toggle"
+                disabled={!canWrite || action.busy !== null}
+                title={hint}
+                onClick={() => void toggle(s)}
+              >
                 {s.enabled ? 'Disable' : 'Enable'}
               </button>
-              <button type="button" className="button" data-testid="schedule-edit" disabled={!canWrite || editing} title={hint} onClick={() => setEditing(true)}>
+              <button
+                type="button"
+                className="button"
+                data-testid="schedule-edit"
+                disabled={!canWrite || editing}
+                title={hint}
+                onClick={() => setEditing(true)}
+              >
                 Edit
               </button>
               <ConfirmButton
@@ -86,7 +107,11 @@ export function ScheduleDetail({ params }: PageProps) {
         </p>
       )}
       {!s ? (
-        schedule.loading && <p className="muted" role="status">Loading…</p>
+        schedule.loading && (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        )
       ) : (
         <>
           {editing ? (

@@ -59,7 +59,13 @@ export function ScheduleForm({ schedule, agents, onSaved, onCancel }: Props) {
   };
 
   return (
-    <form className="form tpa-form" onSubmit={(e) => void submit(e)} noValidate aria-label={schedule ? 'Edit schedule' : 'New schedule'} data-testid={`${p}-form`}>
+    <form
+      className="form tpa-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={schedule ? 'Edit schedule' : 'New schedule'}
+      data-testid={`${p}-form`}
+    >
       <div className="field-wide">
         <ErrorBanner message={action.error} onDismiss={() => action.setError(null)} />
       </div>
@@ -71,7 +77,16 @@ export function ScheduleForm({ schedule, agents, onSaved, onCancel }: Props) {
       </div>
       <div className="field">
         <label htmlFor={`${p}-cron`}>Cron expression</label>
-        <input id={`${p}-cron`} data-testid={`${p}-cron`} className="mono" list={`${p}-cron-examples`} value={cron} spellCheck={false} autoComplete="off" onChange={(e) => setCron(e.target.value)} />
+        <input
+          id={`${p}-cron`}
+          data-testid={`${p}-cron`}
+          className="mono"
+          list={`${p}-cron-examples`}
+          value={cron}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => setCron(e.target.value)}
+        />
         <datalist id={`${p}-cron-examples`}>
           {CRON_EXAMPLES.map(([v, label]) => (
             <option key={v} value={v} label={label} />
@@ -84,7 +99,15 @@ export function ScheduleForm({ schedule, agents, onSaved, onCancel }: Props) {
       </div>
       <div className="field">
         <label htmlFor={`${p}-tz`}>Time zone</label>
-        <input id={`${p}-tz`} data-testid={`${p}-tz`} list={`${p}-tz-list`} value={timezone} spellCheck={false} autoComplete="off" onChange={(e) => setTimezone(e.target.value)} />
+        <input
+          id={`${p}-tz`}
+          data-testid={`${p}-tz`}
+          list={`${p}-tz-list`}
+          value={timezone}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => setTimezone(e.target.value)}
+        />
         <datalist id={`${p}-tz-list`}>
           {zones().map((z) => (
             <option key={z} value={z} />
@@ -101,7 +124,16 @@ export function ScheduleForm({ schedule, agents, onSaved, onCancel }: Props) {
       </div>
       <div className="field">
         <label htmlFor={`${p}-grace`}>Misfire grace (seconds)</label>
-        <input id={`${p}-grace`} data-testid={`${p}-grace`} type="number" min={0} max={86400} placeholder="60" value={grace} onChange={(e) => setGrace(e.target.value)} />
+        <input
+          id={`${p}-grace`}
+          data-testid={`${p}-grace`}
+          type="number"
+          min={0}
+          max={86400}
+          placeholder="60"
+          value={grace}
+          onChange={(e) => setGrace(e.target.value)}
+        />
         <p className="field-hint">0–86,400, default 60: how late a missed tick may still run.</p>
       </div>
       <div className="field field-wide">

@@ -36,7 +36,9 @@ export function ScheduleList({ offset, onPage, agents, canWrite, version }: Prop
 
   const replace = (s: Schedule) => list.setData((p) => p && { ...p, items: p.items.map((x) => (x.id === s.id ? s : x)) });
   const toggle = async (s: Schedule) => {
-    const updated = await action.run(`toggle:${s.id}`, () => api<Schedule>(`/api/v1/schedules/${encodeURIComponent(s.id)}`, { method: 'PATCH', body: { enabled: !s.enabled } }));
+    const updated = await action.run(`toggle:${s.id}`, () =>
+      api<Schedule>(`/api/v1/schedules/${encodeURIComponent(s.id)}`, { method: 'PATCH', body: { enabled: !s.enabled } }),
+    );
     if (updated) replace(updated);
   };
   const runNow = async (s: Schedule) => {
@@ -54,7 +56,11 @@ export function ScheduleList({ offset, onPage, agents, canWrite, version }: Prop
       </div>
       <ErrorBanner message={action.error ?? list.error} onDismiss={() => action.setError(null)} />
       {page === null ? (
-        list.loading && <p className="muted" role="status">Loading schedules…</p>
+        list.loading && (
+          <p className="muted" role="status">
+            Loading schedules…
+          </p>
+        )
       ) : page.items.length === 0 ? (
         <EmptyState title={page.total > 0 ? 'This page is past the end of the list' : 'No schedules yet'}>
           <p>A schedule starts runs of an agent on a cron expression, e.g. a report every weekday at 09:00. Use "New schedule" above.</p>
@@ -121,10 +127,24 @@ export function ScheduleList({ offset, onPage, agents, canWrite, version }: Prop
                     </td>
                     <td data-label="" className="actions">
                       <span className="tpa-row-actions">
-                        <button type="button" className="button button-small" data-testid="schedule-run-now" disabled={!canWrite || action.busy !== null} title={hint ?? 'Start a run with this prompt now'} onClick={() => void runNow(s)}>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          data-testid="schedule-run-now"
+                          disabled={!canWrite || action.busy !== null}
+                          title={hint ?? 'Start a run with this prompt now'}
+                          onClick={() => void runNow(s)}
+                        >
                           {action.busy === `run:${s.id}` ? 'Starting…' : 'Run now'}
                         </button>
-                        <button type="button" className="button button-small" data-testid="schedule-toggle" disabled={!canWrite || action.busy !== null} title={hint} onClick={() => void toggle(s)}>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          data-testid="schedule-toggle"
+                          disabled={!canWrite || action.busy !== null}
+                          title={hint}
+                          onClick={() => void toggle(s)}
+                        >
                           {s.enabled ? 'Disable' : 'Enable'}
                         </button>
                       </span>

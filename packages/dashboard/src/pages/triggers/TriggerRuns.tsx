@@ -44,10 +44,18 @@ export function TriggerRuns({ agentId, triggerType, triggerId, refreshKey }: Pro
       </p>
       <ErrorBanner message={runs.error} />
       {runs.data === null ? (
-        runs.loading && <p className="muted" role="status">Loading runs…</p>
+        runs.loading && (
+          <p className="muted" role="status">
+            Loading runs…
+          </p>
+        )
       ) : mine.length === 0 ? (
         <EmptyState title="No runs yet">
-          <p>{triggerType === 'schedule' ? 'Runs appear here when the schedule ticks, or when you press Run now.' : 'Runs appear here when a correctly signed request reaches the trigger URL.'}</p>
+          <p>
+            {triggerType === 'schedule'
+              ? 'Runs appear here when the schedule ticks, or when you press Run now.'
+              : 'Runs appear here when a correctly signed request reaches the trigger URL.'}
+          </p>
         </EmptyState>
       ) : (
         <div className="table-wrap">

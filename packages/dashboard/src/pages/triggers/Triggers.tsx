@@ -38,10 +38,24 @@ export function Triggers() {
         description="Schedules and named webhook triggers start agent runs; post-actions bound to them fire when those runs end."
         actions={
           <span className="tpa-row-actions">
-            <button type="button" className="button button-primary" data-testid="schedule-new" disabled={!canWrite} title={hint} onClick={() => setCreating('schedule')}>
+            <button
+              type="button"
+              className="button button-primary"
+              data-testid="schedule-new"
+              disabled={!canWrite}
+              title={hint}
+              onClick={() => setCreating('schedule')}
+            >
               New schedule
             </button>
-            <button type="button" className="button button-primary" data-testid="webhook-new" disabled={!canWrite} title={hint} onClick={() => setCreating('webhook')}>
+            <button
+              type="button"
+              className="button button-primary"
+              data-testid="webhook-new"
+              disabled={!canWrite}
+              title={hint}
+              onClick={() => setCreating('webhook')}
+            >
               New webhook trigger
             </button>
           </span>

@@ -62,7 +62,14 @@ export function WebhookTriggerDetail({ params }: PageProps) {
         actions={
           t && (
             <span className="tpa-row-actions">
-              <button type="button" className="button" data-testid="webhook-toggle" disabled={!canWrite || action.busy !== null} title={hint} onClick={() => void toggle(t)}>
+              <button
+                type="button"
+                className="button"
+                data-testid="webhook-toggle"
+                disabled={!canWrite || action.busy !== null}
+                title={hint}
+                onClick={() => void toggle(t)}
+              >
                 {t.enabled ? 'Disable' : 'Enable'}
               </button>
               <button
@@ -108,7 +115,11 @@ export function WebhookTriggerDetail({ params }: PageProps) {
       <ErrorBanner message={action.error ?? trigger.error} onDismiss={() => action.setError(null)} />
       {secret && <SecretOnce label="New secret" secret={secret} onDone={() => setSecret(null)} />}
       {!t ? (
-        trigger.loading && <p className="muted" role="status">Loading…</p>
+        trigger.loading && (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        )
       ) : (
         <>
           <section className="section" aria-labelledby="webhook-config-title" data-testid="webhook-config">
@@ -142,7 +153,9 @@ export function WebhookTriggerDetail({ params }: PageProps) {
                 <div className="field field-wide">
                   <label htmlFor="webhook-prompt">Prompt template</label>
                   <textarea id="webhook-prompt" data-testid="webhook-prompt" rows={4} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
-                  <p className="field-hint">Instructions put before the payload; empty uses the agent's prompt template. Name and scheme are fixed: delete and recreate to change them.</p>
+                  <p className="field-hint">
+                    Instructions put before the payload; empty uses the agent's prompt template. Name and scheme are fixed: delete and recreate to change them.
+                  </p>
                 </div>
                 <div className="form-actions">
                   <button type="submit" className="button button-primary" data-testid="webhook-prompt-save" disabled={action.busy !== null}>

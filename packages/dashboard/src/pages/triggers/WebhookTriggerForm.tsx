@@ -25,7 +25,9 @@ export function WebhookTriggerForm({ agents, onSaved, onCancel }: { agents: Agen
     if (secret) body.secret = secret;
     // The agent is part of the API path, so an empty one cannot be left for the API to explain.
     if (!agentId) return action.setError('Choose the agent this trigger starts runs of.');
-    const saved = await action.run('save', () => api<CreatedTrigger>(`/api/v1/agents/${encodeURIComponent(agentId)}/webhook-triggers`, { method: 'POST', body }));
+    const saved = await action.run('save', () =>
+      api<CreatedTrigger>(`/api/v1/agents/${encodeURIComponent(agentId)}/webhook-triggers`, { method: 'POST', body }),
+    );
     if (saved) onSaved(saved);
   };
 
@@ -37,7 +39,15 @@ export function WebhookTriggerForm({ agents, onSaved, onCancel }: { agents: Agen
       <AgentField id="webhook-new-agent" value={agentId} onChange={setAgentId} agents={agents} />
       <div className="field">
         <label htmlFor="webhook-new-name">Name</label>
-        <input id="webhook-new-name" data-testid="webhook-new-name" className="mono" value={name} spellCheck={false} autoComplete="off" onChange={(e) => setName(e.target.value)} />
+        <input
+          id="webhook-new-name"
+          data-testid="webhook-new-name"
+          className="mono"
+          value={name}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => setName(e.target.value)}
+        />
         <p className="field-hint">1–63 lower-case letters, digits, - or _; the last part of the URL /api/v1/webhooks/crew/agent/name. Fixed once created.</p>
       </div>
       <div className="field">
@@ -53,8 +63,17 @@ export function WebhookTriggerForm({ agents, onSaved, onCancel }: { agents: Agen
       </div>
       <div className="field">
         <label htmlFor="webhook-new-secret">Secret (optional)</label>
-        <input id="webhook-new-secret" data-testid="webhook-new-secret" type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} />
-        <p className="field-hint">Leave blank to have one generated. Your own: 16+ characters{scheme === 'standard' ? ', whsec_… for the standard scheme' : ''}.</p>
+        <input
+          id="webhook-new-secret"
+          data-testid="webhook-new-secret"
+          type="password"
+          autoComplete="new-password"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+        />
+        <p className="field-hint">
+          Leave blank to have one generated. Your own: 16+ characters{scheme === 'standard' ? ', whsec_… for the standard scheme' : ''}.
+        </p>
       </div>
       <div className="field field-wide">
         <label htmlFor="webhook-new-prompt">Prompt template</label>

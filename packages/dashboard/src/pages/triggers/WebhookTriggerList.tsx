@@ -31,7 +31,9 @@ export function WebhookTriggerList({ offset, onPage, agents, canWrite, version }
   }, [version, reload]);
 
   const toggle = async (t: WebhookTrigger) => {
-    const updated = await action.run(`toggle:${t.id}`, () => api<WebhookTrigger>(`/api/v1/webhook-triggers/${encodeURIComponent(t.id)}`, { method: 'PATCH', body: { enabled: !t.enabled } }));
+    const updated = await action.run(`toggle:${t.id}`, () =>
+      api<WebhookTrigger>(`/api/v1/webhook-triggers/${encodeURIComponent(t.id)}`, { method: 'PATCH', body: { enabled: !t.enabled } }),
+    );
     if (updated) list.setData((p) => p && { ...p, items: p.items.map((x) => (x.id === updated.id ? updated : x)) });
   };
 
@@ -45,7 +47,11 @@ export function WebhookTriggerList({ offset, onPage, agents, canWrite, version }
       </div>
       <ErrorBanner message={action.error ?? list.error} onDismiss={() => action.setError(null)} />
       {page === null ? (
-        list.loading && <p className="muted" role="status">Loading webhook triggers…</p>
+        list.loading && (
+          <p className="muted" role="status">
+            Loading webhook triggers…
+          </p>
+        )
       ) : page.items.length === 0 ? (
         <EmptyState title={page.total > 0 ? 'This page is past the end of the list' : 'No named webhook triggers yet'}>
           <p>
@@ -97,7 +103,14 @@ export function WebhookTriggerList({ offset, onPage, agents, canWrite, version }
                         <LastFire agentId={t.agent_id} triggerId={t.id} />
                       </td>
                       <td data-label="" className="actions">
-                        <button type="button" className="button button-small" data-testid="webhook-toggle" disabled={!canWrite || action.busy !== null} title={hint} onClick={() => void toggle(t)}>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          data-testid="webhook-toggle"
+                          disabled={!canWrite || action.busy !== null}
+                          title={hint}
+                          onClick={() => void toggle(t)}
+                        >
                           {t.enabled ? 'Disable' : 'Enable'}
                         </button>
                       </td>

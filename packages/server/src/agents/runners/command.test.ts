@@ -3,8 +3,14 @@ import { OUTPUT_LIMIT_BYTES, OUTPUT_TRUNCATED_NOTE, type RunContext, type RunOut
 import { CommandRunner, type CommandRunnerConfig } from './command.js';
 
 const ctx: RunContext = {
-  runId: 'run_1', agentId: 'agt_1', agentName: 'writer', crewId: 'crw_1', crewName: 'docs',
-  triggerType: 'manual', triggerName: null, prompt: 'hello agent\nsecond line',
+  runId: 'run_1',
+  agentId: 'agt_1',
+  agentName: 'writer',
+  crewId: 'crw_1',
+  crewName: 'docs',
+  triggerType: 'manual',
+  triggerName: null,
+  prompt: 'hello agent\nsecond line',
 };
 
 type Log = [stream: 'stdout' | 'stderr', line: string];
@@ -21,7 +27,10 @@ async function run(
     {
       timeoutMs: opts.timeoutMs ?? 10_000,
       signal: (opts.controller ?? new AbortController()).signal,
-      onLog: (stream, line) => { logs.push([stream, line]); opts.onLine?.([stream, line]); },
+      onLog: (stream, line) => {
+        logs.push([stream, line]);
+        opts.onLine?.([stream, line]);
+      },
     },
   );
   return { outcome, logs, ms: Date.now() - started };
@@ -59,8 +68,14 @@ describe('CommandRunner', () => {
     expect(outcome.status).toBe('completed');
     const env = JSON.parse(outcome.output) as Record<string, string>;
     expect(env).toMatchObject({
-      AGENT_MODEL: 'small', HOOKLINE_RUN_ID: 'run_1', HOOKLINE_AGENT_ID: 'agt_1', HOOKLINE_AGENT_NAME: 'writer',
-      HOOKLINE_CREW_ID: 'crw_1', HOOKLINE_CREW_NAME: 'docs', HOOKLINE_TRIGGER_TYPE: 'manual', HOOKLINE_TRIGGER_NAME: '',
+      AGENT_MODEL: 'small',
+      HOOKLINE_RUN_ID: 'run_1',
+      HOOKLINE_AGENT_ID: 'agt_1',
+      HOOKLINE_AGENT_NAME: 'writer',
+      HOOKLINE_CREW_ID: 'crw_1',
+      HOOKLINE_CREW_NAME: 'docs',
+      HOOKLINE_TRIGGER_TYPE: 'manual',
+      HOOKLINE_TRIGGER_NAME: '',
       PATH: process.env.PATH,
     });
     expect(env).not.toHaveProperty('HOOKLINE_MASTER_KEY');
@@ -84,7 +99,14 @@ describe('CommandRunner', () => {
   it('streams stdout and stderr lines to onLog in arrival order', async () => {
     const { outcome, logs } = await run(sh('echo o1; echo o2; sleep 0.2; echo e1 >&2; sleep 0.2; printf "o3\\r\\n\\nno-newline"'));
     expect(outcome.status).toBe('completed');
-    expect(logs).toEqual([['stdout', 'o1'], ['stdout', 'o2'], ['stderr', 'e1'], ['stdout', 'o3'], ['stdout', ''], ['stdout', 'no-newline']]);
+    expect(logs).toEqual([
+      ['stdout', 'o1'],
+      ['stdout', 'o2'],
+      ['stderr', 'e1'],
+      ['stdout', 'o3'],
+      ['stdout', ''],
+      ['stdout', 'no-newline'],
+    ]);
   });
 
   it('caps a streamed line at 8 KiB but keeps it whole in the output', async () => {
@@ -135,7 +157,9 @@ describe('CommandRunner', () => {
     const script = `echo $$ >&2; (trap '' TERM; sleep 30) & echo $! >&2; echo started; wait`;
     const { outcome, logs, ms } = await run(sh(script, { killGraceMs: 200 }), {
       controller,
-      onLine: ([s, l]) => { if (s === 'stdout' && l === 'started') controller.abort(); },
+      onLine: ([s, l]) => {
+        if (s === 'stdout' && l === 'started') controller.abort();
+      },
     });
     expect(outcome).toMatchObject({ status: 'cancelled', error: 'cancelled', output: 'started\n' });
     const pids = pidsFrom(logs);

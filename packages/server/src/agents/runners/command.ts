@@ -1,8 +1,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
-  LOG_LINE_LIMIT_BYTES, OUTPUT_LIMIT_BYTES, OUTPUT_TRUNCATED_NOTE,
-  type RunContext, type RunOptions, type RunOutcome, type Runner, type RunUsage, utf8Prefix,
+  LOG_LINE_LIMIT_BYTES,
+  OUTPUT_LIMIT_BYTES,
+  OUTPUT_TRUNCATED_NOTE,
+  type RunContext,
+  type RunOptions,
+  type RunOutcome,
+  type Runner,
+  type RunUsage,
+  utf8Prefix,
 } from '../runner.js';
 import { ProcessTree } from './process-tree.js';
 
@@ -48,9 +55,13 @@ export class CommandRunner implements Runner {
     const env: Record<string, string> = {};
     for (const k of INHERITED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
     Object.assign(env, this.cfg.env, {
-      HOOKLINE_RUN_ID: ctx.runId, HOOKLINE_AGENT_ID: ctx.agentId, HOOKLINE_AGENT_NAME: ctx.agentName,
-      HOOKLINE_CREW_ID: ctx.crewId, HOOKLINE_CREW_NAME: ctx.crewName,
-      HOOKLINE_TRIGGER_TYPE: ctx.triggerType, HOOKLINE_TRIGGER_NAME: ctx.triggerName ?? '',
+      HOOKLINE_RUN_ID: ctx.runId,
+      HOOKLINE_AGENT_ID: ctx.agentId,
+      HOOKLINE_AGENT_NAME: ctx.agentName,
+      HOOKLINE_CREW_ID: ctx.crewId,
+      HOOKLINE_CREW_NAME: ctx.crewName,
+      HOOKLINE_TRIGGER_TYPE: ctx.triggerType,
+      HOOKLINE_TRIGGER_NAME: ctx.triggerName ?? '',
     });
 
     // detached: the child leads its own process group, so one signal reaches everything it forks.
@@ -60,16 +71,36 @@ export class CommandRunner implements Runner {
     const tree = pid !== undefined ? new ProcessTree(pid) : undefined;
 
     const out: Buffer[] = [];
-    let outBytes = 0, truncated = false, lastOutLine = '', lastErrLine = '';
+    let outBytes = 0,
+      truncated = false,
+      lastOutLine = '',
+      lastErrLine = '';
     let reason: 'timeout' | 'cancelled' | null = null;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-    let closed = false, groupDone = false, termStarted = false, killSentAt = 0, done = false;
+    let closed = false,
+      groupDone = false,
+      termStarted = false,
+      killSentAt = 0,
+      done = false;
     const timers = new Set<NodeJS.Timeout>();
-    const later = (ms: number, fn: () => void) => { const t = setTimeout(() => { timers.delete(t); fn(); }, ms); timers.add(t); };
+    const later = (ms: number, fn: () => void) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+    };
 
     const log = (stream: 'stdout' | 'stderr', line: string) => {
-      if (line.trim() !== '') { if (stream === 'stdout') lastOutLine = line; else lastErrLine = line; }
-      try { opts.onLog(stream, line); } catch { /* a faulty log sink must not break the run */ }
+      if (line.trim() !== '') {
+        if (stream === 'stdout') lastOutLine = line;
+        else lastErrLine = line;
+      }
+      try {
+        opts.onLog(stream, line);
+      } catch {
+        /* a faulty log sink must not break the run */
+      }
     };
     const outLines = new LineSplitter((l) => log('stdout', l));
     const errLines = new LineSplitter((l) => log('stderr', l));
@@ -91,10 +122,19 @@ export class CommandRunner implements Runner {
     };
 
     const signalGroup = (sig: NodeJS.Signals) => {
-      try { process.kill(-pid!, sig); } catch { /* ESRCH: the group already died */ }
+      try {
+        process.kill(-pid!, sig);
+      } catch {
+        /* ESRCH: the group already died */
+      }
     };
     const groupAlive = () => {
-      try { process.kill(-pid!, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ESRCH'; }
+      try {
+        process.kill(-pid!, 0);
+        return true;
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+      }
     };
     const terminate = () => {
       if (termStarted) return;
@@ -118,7 +158,11 @@ export class CommandRunner implements Runner {
     // The leader being reaped is not enough: descendants in its group may still run.
     const watchGroup = () => {
       const alive = groupAlive() || (tree?.live().length ?? 0) > 0;
-      if (!alive || (killSentAt > 0 && Date.now() - killSentAt > reapTimeout)) { groupDone = true; settle(); return; }
+      if (!alive || (killSentAt > 0 && Date.now() - killSentAt > reapTimeout)) {
+        groupDone = true;
+        settle();
+        return;
+      }
       later(POLL_MS, watchGroup);
     };
     const outcome = (): Omit<RunOutcome, 'output' | 'usage'> => {
@@ -146,7 +190,10 @@ export class CommandRunner implements Runner {
 
     child.stdout.on('data', (chunk: Buffer) => {
       outLines.push(chunk);
-      if (outBytes >= OUTPUT_LIMIT_BYTES) { truncated = true; return; }
+      if (outBytes >= OUTPUT_LIMIT_BYTES) {
+        truncated = true;
+        return;
+      }
       const keep = chunk.subarray(0, OUTPUT_LIMIT_BYTES - outBytes);
       if (keep.length < chunk.length) truncated = true;
       out.push(keep);
@@ -159,7 +206,10 @@ export class CommandRunner implements Runner {
       if (groupAlive()) terminate();
       watchGroup();
     });
-    child.on('close', () => { closed = true; settle(); });
+    child.on('close', () => {
+      closed = true;
+      settle();
+    });
     // The child may exit without reading its prompt; EPIPE then is expected, not fatal.
     child.stdin.on('error', () => {});
     child.stdin.end(ctx.prompt);
@@ -214,7 +264,11 @@ class LineSplitter {
 /** Reads `{"hookline_usage": {...}}`; null when the line is anything else. */
 function parseUsage(line: string): RunUsage | null {
   let v: unknown;
-  try { v = JSON.parse(line); } catch { return null; }
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return null;
+  }
   if (typeof v !== 'object' || v === null || Array.isArray(v) || !('hookline_usage' in v)) return null;
   const raw = (v as { hookline_usage: unknown }).hookline_usage;
   const usage: RunUsage = {};
@@ -229,7 +283,10 @@ function parseUsage(line: string): RunUsage | null {
 function dropLastNonEmptyLine(text: string): string {
   const lines = text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
-    if (lines[i]!.trim() !== '') { lines.splice(i, 1); break; }
+    if (lines[i]!.trim() !== '') {
+      lines.splice(i, 1);
+      break;
+    }
   }
   return lines.join('\n');
 }

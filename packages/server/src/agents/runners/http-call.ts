@@ -22,9 +22,7 @@ export interface PostRequest {
   secrets: string[];
 }
 
-export type PostResult =
-  | { kind: 'response'; status: number; body: string; bodyCut: boolean }
-  | { kind: 'failed' | 'timeout' | 'cancelled'; error: string };
+export type PostResult = { kind: 'response'; status: number; body: string; bodyCut: boolean } | { kind: 'failed' | 'timeout' | 'cancelled'; error: string };
 
 /** Room for a full OUTPUT_LIMIT_BYTES answer wrapped in JSON (escaping makes it longer). */
 export const RESPONSE_LIMIT_BYTES = 4 * OUTPUT_LIMIT_BYTES;
@@ -121,7 +119,9 @@ function messageOf(err: unknown): string {
 export function logLine(opts: RunOptions, line: string): void {
   try {
     opts.onLog('stderr', line);
-  } catch { /* a faulty log sink must not break the run */ }
+  } catch {
+    /* a faulty log sink must not break the run */
+  }
 }
 
 /** Reads at most RESPONSE_LIMIT_BYTES, then destroys the stream so the rest is never downloaded. */

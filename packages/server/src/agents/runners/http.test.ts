@@ -8,15 +8,27 @@ import type { OutboundNet } from './http-call.js';
 import { HttpRunner, type HttpRunnerConfig } from './http.js';
 
 const ctx: RunContext = {
-  runId: 'run_1', agentId: 'agt_1', agentName: 'writer', crewId: 'crw_1', crewName: 'docs',
-  triggerType: 'manual', triggerName: null, prompt: 'summarise the incident',
+  runId: 'run_1',
+  agentId: 'agt_1',
+  agentName: 'writer',
+  crewId: 'crw_1',
+  crewName: 'docs',
+  triggerType: 'manual',
+  triggerName: null,
+  prompt: 'summarise the incident',
 };
 const SECRET = 'Bearer sentinel-header-secret-123';
 
 // Nothing in this file may dial beyond loopback, whatever the guard decides.
 const { dialled } = onlyLoopbackDials();
 
-interface Seen { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string; closed: boolean }
+interface Seen {
+  method?: string;
+  url?: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  closed: boolean;
+}
 let server: http.Server;
 let base: string;
 let seen: Seen[] = [];
@@ -46,7 +58,10 @@ afterEach(() => {
 
 const loopbackOnly: OutboundNet = { guard: new SsrfGuard({ allowNetworks: ['127.0.0.1/32'] }) };
 
-async function run(cfg: Partial<HttpRunnerConfig> = {}, o: { timeoutMs?: number; controller?: AbortController; net?: OutboundNet } = {}): Promise<{ outcome: RunOutcome; logs: string[] }> {
+async function run(
+  cfg: Partial<HttpRunnerConfig> = {},
+  o: { timeoutMs?: number; controller?: AbortController; net?: OutboundNet } = {},
+): Promise<{ outcome: RunOutcome; logs: string[] }> {
   const logs: string[] = [];
   const outcome = await new HttpRunner({ url: `${base}/agent?token=q`, ...cfg }, o.net ?? loopbackOnly).run(ctx, {
     timeoutMs: o.timeoutMs ?? 10_000,
@@ -63,15 +78,22 @@ async function until(cond: () => boolean): Promise<void> {
 
 describe('HttpRunner', () => {
   it('POSTs the run context as JSON and takes output and usage from a JSON answer', async () => {
-    answer = (_r, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ output: 'all quiet', iterations_used: 3, tool_calls: 2, tokens_used: 99.5 }));
+    answer = (_r, res) =>
+      res.setHeader('content-type', 'application/json').end(JSON.stringify({ output: 'all quiet', iterations_used: 3, tool_calls: 2, tokens_used: 99.5 }));
     const { outcome, logs } = await run({ headers: { Authorization: SECRET } });
     expect(outcome).toEqual({ status: 'completed', output: 'all quiet', error: null, exitCode: null, usage: { iterations_used: 3, tool_calls: 2 } });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/agent?token=q' });
     expect(seen[0]!.headers).toMatchObject({ authorization: SECRET, 'content-type': 'application/json' });
     expect(JSON.parse(seen[0]!.body)).toEqual({
-      run_id: 'run_1', agent_id: 'agt_1', agent_name: 'writer', crew_id: 'crw_1', crew_name: 'docs',
-      trigger_type: 'manual', trigger_name: null, prompt: 'summarise the incident',
+      run_id: 'run_1',
+      agent_id: 'agt_1',
+      agent_name: 'writer',
+      crew_id: 'crw_1',
+      crew_name: 'docs',
+      trigger_type: 'manual',
+      trigger_name: null,
+      prompt: 'summarise the incident',
     });
     // The log names the target without its query string, which may hold a token.
     expect(logs).toEqual([`POST ${base}/agent answered HTTP 200`]);
@@ -144,13 +166,17 @@ describe('HttpRunner', () => {
   it('refuses blocked addresses, literal or resolved, without dialling them', async () => {
     const literal = (await run({ url: 'http://10.0.0.1/agent' })).outcome;
     expect(literal.status).toBe('failed');
-    expect(literal.error).toBe('POST http://10.0.0.1/agent refused by the SSRF guard: 10.0.0.1 is a private address. If this target is intended, add it to delivery.allow_networks in the configuration');
+    expect(literal.error).toBe(
+      'POST http://10.0.0.1/agent refused by the SSRF guard: 10.0.0.1 is a private address. If this target is intended, add it to delivery.allow_networks in the configuration',
+    );
 
     // A name is vetted against what it resolves to, at connect time.
     const rebinding: OutboundNet = { guard: loopbackOnly.guard, resolve: async () => [{ address: '169.254.169.254', family: 4 }] };
     const resolved = (await run({ url: 'http://agent.example.test/run' }, { net: rebinding })).outcome;
     expect(resolved.status).toBe('failed');
-    expect(resolved.error).toContain('refused by the SSRF guard: agent.example.test resolved to a blocked address: 169.254.169.254 is a cloud metadata address');
+    expect(resolved.error).toContain(
+      'refused by the SSRF guard: agent.example.test resolved to a blocked address: 169.254.169.254 is a cloud metadata address',
+    );
 
     // Loopback itself is refused when not allowed.
     const strict: OutboundNet = { guard: new SsrfGuard({ allowNetworks: [] }) };
@@ -162,7 +188,10 @@ describe('HttpRunner', () => {
     const allowedName: OutboundNet = { guard: loopbackOnly.guard, resolve: async () => [{ address: '127.0.0.1', family: 4 }] };
     answer = (_r, res) => res.end('reached');
     const port = new URL(base).port;
-    expect((await run({ url: `http://agent.example.test:${port}/run` }, { net: allowedName })).outcome).toMatchObject({ status: 'completed', output: 'reached' });
+    expect((await run({ url: `http://agent.example.test:${port}/run` }, { net: allowedName })).outcome).toMatchObject({
+      status: 'completed',
+      output: 'reached',
+    });
   });
 
   it('reports a refused connection as a failed run', async () => {

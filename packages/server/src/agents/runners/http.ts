@@ -19,7 +19,10 @@ interface AgentReply {
  * as plain text. A 2xx answer whose JSON carries a non-empty `error` is a failed run.
  */
 export class HttpRunner implements Runner {
-  constructor(private readonly cfg: HttpRunnerConfig, private readonly net: OutboundNet) {}
+  constructor(
+    private readonly cfg: HttpRunnerConfig,
+    private readonly net: OutboundNet,
+  ) {}
 
   async run(ctx: RunContext, opts: RunOptions): Promise<RunOutcome> {
     // Each header value, and its credential without the scheme (`Bearer x` → `x`): an agent that
@@ -35,8 +38,14 @@ export class HttpRunner implements Runner {
           accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
         },
         body: JSON.stringify({
-          run_id: ctx.runId, agent_id: ctx.agentId, agent_name: ctx.agentName, crew_id: ctx.crewId, crew_name: ctx.crewName,
-          trigger_type: ctx.triggerType, trigger_name: ctx.triggerName, prompt: ctx.prompt,
+          run_id: ctx.runId,
+          agent_id: ctx.agentId,
+          agent_name: ctx.agentName,
+          crew_id: ctx.crewId,
+          crew_name: ctx.crewName,
+          trigger_type: ctx.triggerType,
+          trigger_name: ctx.triggerName,
+          prompt: ctx.prompt,
         }),
         secrets,
       },
@@ -48,7 +57,13 @@ export class HttpRunner implements Runner {
     if (result.status < 200 || result.status > 299) {
       const detail = snippet(reply?.error ?? reply?.output ?? result.body);
       const hint = result.status >= 300 && result.status < 400 ? ' (redirects are not followed; use the final URL)' : '';
-      return { status: 'failed', output: '', error: scrub(`agent answered HTTP ${result.status}${hint}${detail ? `: ${detail}` : ''}`, secrets), exitCode: null, usage: {} };
+      return {
+        status: 'failed',
+        output: '',
+        error: scrub(`agent answered HTTP ${result.status}${hint}${detail ? `: ${detail}` : ''}`, secrets),
+        exitCode: null,
+        usage: {},
+      };
     }
     if (!reply) return { status: 'completed', output: capOutput(scrub(result.body, secrets)), error: null, exitCode: null, usage: {} };
     const output = capOutput(scrub(reply.output, secrets));

@@ -7,12 +7,23 @@ import type { OutboundNet } from './http-call.js';
 import { OpenAIRunner, type OpenAIRunnerConfig } from './openai.js';
 
 const ctx: RunContext = {
-  runId: 'run_1', agentId: 'agt_1', agentName: 'triage', crewId: 'crw_1', crewName: 'ops',
-  triggerType: 'webhook', triggerName: 'alerts', prompt: 'Is the disk alert real?',
+  runId: 'run_1',
+  agentId: 'agt_1',
+  agentName: 'triage',
+  crewId: 'crw_1',
+  crewName: 'ops',
+  triggerType: 'webhook',
+  triggerName: 'alerts',
+  prompt: 'Is the disk alert real?',
 };
 const KEY = 'sk-test-0123456789abcdef';
 
-interface Call { url?: string; headers: http.IncomingHttpHeaders; body: any; closed: boolean }
+interface Call {
+  url?: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+  closed: boolean;
+}
 
 /**
  * A small OpenAI-compatible server. It checks the path and the key, and its behaviour is picked
@@ -52,17 +63,41 @@ class StubOpenAI {
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (call.url !== '/v1/chat/completions') return json(404, { error: { message: `no route ${call.url}` } });
     const auth = call.headers.authorization;
-    if (auth !== undefined && auth !== `Bearer ${KEY}`) return json(401, { error: { message: `Incorrect API key provided: ${auth.slice(7)}`, type: 'invalid_request_error' } });
+    if (auth !== undefined && auth !== `Bearer ${KEY}`)
+      return json(401, { error: { message: `Incorrect API key provided: ${auth.slice(7)}`, type: 'invalid_request_error' } });
     const { model, messages } = call.body as { model: string; messages: { role: string; content: string }[] };
-    const reply = (message: object, usage?: object) => json(200, { id: 'chatcmpl-1', object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }], ...(usage ? { usage } : {}) });
+    const reply = (message: object, usage?: object) =>
+      json(200, {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }],
+        ...(usage ? { usage } : {}),
+      });
     switch (model) {
-      case 'hang': return;
-      case 'tools': return reply({ content: null, tool_calls: [{ id: 'a', type: 'function' }, { id: 'b', type: 'function' }] }, { prompt_tokens: 10, completion_tokens: 5 });
-      case 'big': return reply({ content: 'y'.repeat(OUTPUT_LIMIT_BYTES + 100) }, { total_tokens: 1 });
-      case 'error-in-200': return json(200, { error: { message: 'model "error-in-200" is loading' } });
-      case 'not-json': return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
-      case 'leak': return reply({ content: `your key is ${auth ?? 'none'}` });
-      default: return reply({ content: `echo: ${messages.at(-1)!.content}` }, { prompt_tokens: 30, completion_tokens: 12, total_tokens: 42 });
+      case 'hang':
+        return;
+      case 'tools':
+        return reply(
+          {
+            content: null,
+            tool_calls: [
+              { id: 'a', type: 'function' },
+              { id: 'b', type: 'function' },
+            ],
+          },
+          { prompt_tokens: 10, completion_tokens: 5 },
+        );
+      case 'big':
+        return reply({ content: 'y'.repeat(OUTPUT_LIMIT_BYTES + 100) }, { total_tokens: 1 });
+      case 'error-in-200':
+        return json(200, { error: { message: 'model "error-in-200" is loading' } });
+      case 'not-json':
+        return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
+      case 'leak':
+        return reply({ content: `your key is ${auth ?? 'none'}` });
+      default:
+        return reply({ content: `echo: ${messages.at(-1)!.content}` }, { prompt_tokens: 30, completion_tokens: 12, total_tokens: 42 });
     }
   }
 }
@@ -93,13 +128,24 @@ async function until(cond: () => boolean): Promise<void> {
 describe('OpenAIRunner', () => {
   it('sends one non-streaming chat completion and records the answer and tokens', async () => {
     const outcome = await run({ api_key: KEY, system_prompt: 'You are on call.', temperature: 0.2, max_tokens: 256 });
-    expect(outcome).toEqual({ status: 'completed', output: 'echo: Is the disk alert real?', error: null, exitCode: null, usage: { iterations_used: 1, tokens_used: 42 } });
+    expect(outcome).toEqual({
+      status: 'completed',
+      output: 'echo: Is the disk alert real?',
+      error: null,
+      exitCode: null,
+      usage: { iterations_used: 1, tokens_used: 42 },
+    });
     expect(stub.calls).toHaveLength(1);
     expect(stub.calls[0]!.headers).toMatchObject({ authorization: `Bearer ${KEY}`, 'content-type': 'application/json' });
     expect(stub.calls[0]!.body).toEqual({
       model: 'echo',
-      messages: [{ role: 'system', content: 'You are on call.' }, { role: 'user', content: 'Is the disk alert real?' }],
-      stream: false, temperature: 0.2, max_tokens: 256,
+      messages: [
+        { role: 'system', content: 'You are on call.' },
+        { role: 'user', content: 'Is the disk alert real?' },
+      ],
+      stream: false,
+      temperature: 0.2,
+      max_tokens: 256,
     });
   });
 
@@ -111,7 +157,13 @@ describe('OpenAIRunner', () => {
   });
 
   it('counts tool calls and adds up prompt and completion tokens when total is missing', async () => {
-    expect(await run({ model: 'tools' })).toEqual({ status: 'completed', output: '', error: null, exitCode: null, usage: { iterations_used: 1, tool_calls: 2, tokens_used: 15 } });
+    expect(await run({ model: 'tools' })).toEqual({
+      status: 'completed',
+      output: '',
+      error: null,
+      exitCode: null,
+      usage: { iterations_used: 1, tool_calls: 2, tokens_used: 15 },
+    });
   });
 
   it('fails with the API error message, never the key', async () => {
@@ -121,8 +173,14 @@ describe('OpenAIRunner', () => {
     expect(JSON.stringify(wrong)).not.toContain(KEY);
 
     expect(await run({ model: 'error-in-200' })).toMatchObject({ status: 'failed', error: 'model API error: model "error-in-200" is loading' });
-    expect(await run({ base_url: stub.url.replace('/v1', '/v2') })).toMatchObject({ status: 'failed', error: 'model API answered HTTP 404: no route /v2/chat/completions' });
-    expect(await run({ model: 'not-json' })).toMatchObject({ status: 'failed', error: 'model API answered with something other than a JSON object: <html>gateway</html>' });
+    expect(await run({ base_url: stub.url.replace('/v1', '/v2') })).toMatchObject({
+      status: 'failed',
+      error: 'model API answered HTTP 404: no route /v2/chat/completions',
+    });
+    expect(await run({ model: 'not-json' })).toMatchObject({
+      status: 'failed',
+      error: 'model API answered with something other than a JSON object: <html>gateway</html>',
+    });
   });
 
   it('keeps the key out of the output even when the server repeats it', async () => {
@@ -131,13 +189,23 @@ describe('OpenAIRunner', () => {
   });
 
   it('fails without a model rather than sending an empty one', async () => {
-    const outcome = await new OpenAIRunner({ base_url: stub.url }, loopbackOnly).run(ctx, { timeoutMs: 1000, signal: new AbortController().signal, onLog: () => {} });
+    const outcome = await new OpenAIRunner({ base_url: stub.url }, loopbackOnly).run(ctx, {
+      timeoutMs: 1000,
+      signal: new AbortController().signal,
+      onLog: () => {},
+    });
     expect(outcome).toMatchObject({ status: 'failed', error: "no model configured: set runner_config.model or the agent's model" });
     expect(stub.calls).toHaveLength(0);
   });
 
   it('times out and cancels a model that never answers, closing the connection', async () => {
-    expect(await run({ model: 'hang', api_key: KEY }, { timeoutMs: 250 })).toEqual({ status: 'timeout', output: '', error: 'timed out after 0.25s', exitCode: null, usage: {} });
+    expect(await run({ model: 'hang', api_key: KEY }, { timeoutMs: 250 })).toEqual({
+      status: 'timeout',
+      output: '',
+      error: 'timed out after 0.25s',
+      exitCode: null,
+      usage: {},
+    });
     await until(() => stub.calls[0]?.closed === true);
 
     const controller = new AbortController();
@@ -157,7 +225,9 @@ describe('OpenAIRunner', () => {
   it('refuses a base URL the SSRF guard blocks, and says how to allow it', async () => {
     const outcome = await run({ base_url: 'http://169.254.169.254/v1', api_key: KEY });
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toBe('POST http://169.254.169.254/v1/chat/completions refused by the SSRF guard: 169.254.169.254 is a cloud metadata address. If this target is intended, add it to delivery.allow_networks in the configuration');
+    expect(outcome.error).toBe(
+      'POST http://169.254.169.254/v1/chat/completions refused by the SSRF guard: 169.254.169.254 is a cloud metadata address. If this target is intended, add it to delivery.allow_networks in the configuration',
+    );
     const strict: OutboundNet = { guard: new SsrfGuard({ allowNetworks: [] }) };
     expect((await run({}, { net: strict })).error).toContain('127.0.0.1 is a loopback address');
     expect(stub.calls).toHaveLength(0);

@@ -21,13 +21,16 @@ interface ChatCompletion {
  * API's token count is recorded. The API key never appears in the output or an error.
  */
 export class OpenAIRunner implements Runner {
-  constructor(private readonly cfg: OpenAIRunnerConfig, private readonly net: OutboundNet) {}
+  constructor(
+    private readonly cfg: OpenAIRunnerConfig,
+    private readonly net: OutboundNet,
+  ) {}
 
   async run(ctx: RunContext, opts: RunOptions): Promise<RunOutcome> {
     const { base_url, model, api_key, system_prompt, temperature, max_tokens } = this.cfg;
     const secrets = api_key ? [api_key] : [];
     const fail = (error: string, usage: RunUsage = {}): RunOutcome => ({ status: 'failed', output: '', error: scrub(error, secrets), exitCode: null, usage });
-    if (!model) return fail('no model configured: set runner_config.model or the agent\'s model');
+    if (!model) return fail("no model configured: set runner_config.model or the agent's model");
 
     const messages = [...(system_prompt ? [{ role: 'system', content: system_prompt }] : []), { role: 'user', content: ctx.prompt }];
     const result = await guardedPost(
@@ -39,7 +42,13 @@ export class OpenAIRunner implements Runner {
           accept: 'application/json',
           ...(api_key ? { authorization: `Bearer ${api_key}` } : {}),
         },
-        body: JSON.stringify({ model, messages, stream: false, ...(temperature !== undefined ? { temperature } : {}), ...(max_tokens !== undefined ? { max_tokens } : {}) }),
+        body: JSON.stringify({
+          model,
+          messages,
+          stream: false,
+          ...(temperature !== undefined ? { temperature } : {}),
+          ...(max_tokens !== undefined ? { max_tokens } : {}),
+        }),
         secrets,
       },
       opts,
@@ -50,7 +59,9 @@ export class OpenAIRunner implements Runner {
     try {
       const v: unknown = result.bodyCut ? null : JSON.parse(result.body);
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) reply = v as ChatCompletion;
-    } catch { /* reported below */ }
+    } catch {
+      /* reported below */
+    }
     const apiError = reply ? errorMessage(reply.error) : null;
     if (result.status < 200 || result.status > 299) {
       const detail = apiError ?? snippet(result.body);
@@ -81,13 +92,16 @@ function errorMessage(e: unknown): string | null {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((p: unknown) => (typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
+  return content
+    .map((p: unknown) => (typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+    .join('');
 }
 
 function totalTokens(u: ChatCompletion['usage']): number | undefined {
   const count = (n: unknown) => (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined);
   const total = count(u?.total_tokens);
   if (total !== undefined) return total;
-  const prompt = count(u?.prompt_tokens), completion = count(u?.completion_tokens);
+  const prompt = count(u?.prompt_tokens),
+    completion = count(u?.completion_tokens);
   return prompt !== undefined && completion !== undefined ? prompt + completion : undefined;
 }

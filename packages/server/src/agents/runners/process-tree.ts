@@ -43,10 +43,12 @@ export class ProcessTree {
 
   /** Known descendants that still run (zombies and reused PIDs excluded). */
   live(): number[] {
-    return [...this.seen].filter(([pid, start]) => {
-      const p = readProc(String(pid));
-      return p !== undefined && p.start === start && p.state !== 'Z';
-    }).map(([pid]) => pid);
+    return [...this.seen]
+      .filter(([pid, start]) => {
+        const p = readProc(String(pid));
+        return p !== undefined && p.start === start && p.state !== 'Z';
+      })
+      .map(([pid]) => pid);
   }
 }
 

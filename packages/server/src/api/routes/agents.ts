@@ -16,24 +16,35 @@ const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: '
 const NotificationRule = Type.Object(
   {
     channel: Type.String({ description: '`slack` or `webhook`.' }),
-    target: Type.String({ description: 'slack: a channel (`#alerts`, `alerts`, `C0123ABCD`) or an incoming-webhook URL; webhook: the name of a webhook under notifications.webhooks in the config.' }),
+    target: Type.String({
+      description:
+        'slack: a channel (`#alerts`, `alerts`, `C0123ABCD`) or an incoming-webhook URL; webhook: the name of a webhook under notifications.webhooks in the config.',
+    }),
   },
   { additionalProperties: false, title: 'notification rule' },
 );
 // The list before null: with coerceTypes 'array', Ajv unwraps a one-rule list while trying a null branch first, then finds no list.
 const RuleList = Type.Union([Type.Array(NotificationRule), Type.Null()], { description: 'An empty list (or null) announces this event nowhere.' });
-const NotificationRulesShape = Type.Object(Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, Type.Optional(RuleList)])), { additionalProperties: false, title: 'notification rules' });
+const NotificationRulesShape = Type.Object(Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, Type.Optional(RuleList)])), {
+  additionalProperties: false,
+  title: 'notification rules',
+});
 const agentFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 2000 }),
   prompt_template: Type.String({ maxLength: 100_000, description: 'Instructions put before every trigger payload.' }),
-  timeout_seconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds a run may take before it ends as `timeout`. Default: the server\'s `agents.default_timeout_seconds` (600, 10 minutes).' }),
+  timeout_seconds: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    description: "Seconds a run may take before it ends as `timeout`. Default: the server's `agents.default_timeout_seconds` (600, 10 minutes).",
+  }),
   max_concurrent_runs: Type.Integer({ minimum: 1, maximum: 1000, description: 'More runs wait in the queue (default 1).' }),
   model: Nullable(Type.String({ maxLength: 200 }), { description: 'Model label; the `openai` runner sends it when its settings name no model.' }),
   rate_limit_per_minute: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }), { description: 'Inbound triggers accepted per minute; more get 429.' }),
   // Shape checked by the service, so errors name the exact spot (notifications.on_error[1].channel).
   notifications: Nullable(Type.Unsafe<NotificationRules>(NotificationRulesShape), {
-    description: "Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults.",
+    description:
+      'Per-agent notification rules: `{on_complete|on_error|on_timeout: [{channel: slack|webhook, target}]}`. They replace the configured defaults for this agent; null restores the defaults.',
   }),
 };
 /** Settings every agent may leave out, on create and on update alike. */
@@ -45,7 +56,12 @@ const optionalSettings = {
   rate_limit_per_minute: Type.Optional(agentFields.rate_limit_per_minute),
   notifications: Type.Optional(agentFields.notifications),
 };
-const RunnerName = Type.Unsafe<RunnerKind>(Type.String({ enum: [...RUNNERS], description: 'How the agent runs: `command` (a local program), `http` (POST to a URL), `openai` (an OpenAI-compatible chat completions API).' }));
+const RunnerName = Type.Unsafe<RunnerKind>(
+  Type.String({
+    enum: [...RUNNERS],
+    description: 'How the agent runs: `command` (a local program), `http` (POST to a URL), `openai` (an OpenAI-compatible chat completions API).',
+  }),
+);
 
 function createVariant<K extends RunnerKind, S extends TObject>(runner: K, settings: S) {
   return Type.Object(
@@ -73,59 +89,129 @@ const AgentUpdate = Type.Object(
     name: Type.Optional(agentFields.name),
     description: Type.Optional(agentFields.description),
     runner: Type.Optional(RunnerName),
-    runner_config: Type.Optional(Type.Unsafe<RunnerSettings>(Type.Object({}, {
-      additionalProperties: true,
-      description: 'Settings for `runner` (the one given, else the current one), shaped as on create. Replaces the stored settings whole, secrets included. Required when `runner` changes.',
-    }))),
+    runner_config: Type.Optional(
+      Type.Unsafe<RunnerSettings>(
+        Type.Object(
+          {},
+          {
+            additionalProperties: true,
+            description:
+              'Settings for `runner` (the one given, else the current one), shaped as on create. Replaces the stored settings whole, secrets included. Required when `runner` changes.',
+          },
+        ),
+      ),
+    ),
     ...optionalSettings,
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const agentRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.post('/api/v1/crews', { schema: { tags, summary: 'Create a crew (team)', body: Type.Object({ id: Type.Optional(Slug), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }), response: { 201: Crew } } }, async (req, reply) =>
-    reply.status(201).send(await deps.agents.createCrew(req.body)),
-  );
-  app.get('/api/v1/crews', { schema: { tags, summary: 'List crews', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Crew) }) } } }, async () => ({ items: (await deps.store.agents.listCrews()).map((c) => deps.agents.crewView(c)) }));
-  app.get('/api/v1/crews/:id', { schema: { tags, summary: 'Get a crew', params: IdParams, response: { 200: Crew } } }, async (req) => deps.agents.crewView(await deps.agents.getCrew(req.params.id)));
-  app.delete('/api/v1/crews/:id', { schema: { tags, summary: 'Delete an empty crew', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
-    await deps.agents.deleteCrew(req.params.id);
-    return reply.status(204).send(null);
-  });
+export const agentRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/api/v1/crews',
+      {
+        schema: {
+          tags,
+          summary: 'Create a crew (team)',
+          body: Type.Object({ id: Type.Optional(Slug), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+          response: { 201: Crew },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await deps.agents.createCrew(req.body)),
+    );
+    app.get(
+      '/api/v1/crews',
+      { schema: { tags, summary: 'List crews', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Crew) }) } } },
+      async () => ({ items: (await deps.store.agents.listCrews()).map((c) => deps.agents.crewView(c)) }),
+    );
+    app.get('/api/v1/crews/:id', { schema: { tags, summary: 'Get a crew', params: IdParams, response: { 200: Crew } } }, async (req) =>
+      deps.agents.crewView(await deps.agents.getCrew(req.params.id)),
+    );
+    app.delete(
+      '/api/v1/crews/:id',
+      { schema: { tags, summary: 'Delete an empty crew', params: IdParams, response: { 204: Type.Null() } } },
+      async (req, reply) => {
+        await deps.agents.deleteCrew(req.params.id);
+        return reply.status(204).send(null);
+      },
+    );
 
-  app.post('/api/v1/agents', { schema: { tags, summary: 'Create an agent (its webhook secret is shown only here)', body: AgentCreate, response: { 201: AgentWithSecret } } }, async (req, reply) =>
-    reply.status(201).send(await deps.agents.create(req.body)),
-  );
-  app.get('/api/v1/agents', { schema: { tags, summary: 'List agents', querystring: Type.Object({ crew_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false }), response: { 200: Paginated(Agent) } } }, async (req) => {
-    const { limit, offset, crew_id } = req.query;
-    return { ...(await deps.agents.list({ limit, offset, ...(crew_id ? { crewId: crew_id } : {}) })), limit, offset };
-  });
-  app.get('/api/v1/agents/:id', { schema: { tags, summary: 'Get an agent', params: IdParams, response: { 200: Agent } } }, async (req) => deps.agents.view(await deps.agents.get(req.params.id)));
-  // An AGENT.md is the truth for its agent; an API edit would be silently undone by the next reload.
-  const notFromFile = async (id: string) => {
-    const agent = await deps.agents.get(id);
-    if (agent.source === 'file') throw new UserError('managed_by_file', `agent ${id} is defined by ${agent.source_path}; edit or delete that file, then reload (SIGHUP or POST /api/v1/agents/reload)`);
+    app.post(
+      '/api/v1/agents',
+      { schema: { tags, summary: 'Create an agent (its webhook secret is shown only here)', body: AgentCreate, response: { 201: AgentWithSecret } } },
+      async (req, reply) => reply.status(201).send(await deps.agents.create(req.body)),
+    );
+    app.get(
+      '/api/v1/agents',
+      {
+        schema: {
+          tags,
+          summary: 'List agents',
+          querystring: Type.Object({ crew_id: Type.Optional(Type.String()), ...PageQuery }, { additionalProperties: false }),
+          response: { 200: Paginated(Agent) },
+        },
+      },
+      async (req) => {
+        const { limit, offset, crew_id } = req.query;
+        return { ...(await deps.agents.list({ limit, offset, ...(crew_id ? { crewId: crew_id } : {}) })), limit, offset };
+      },
+    );
+    app.get('/api/v1/agents/:id', { schema: { tags, summary: 'Get an agent', params: IdParams, response: { 200: Agent } } }, async (req) =>
+      deps.agents.view(await deps.agents.get(req.params.id)),
+    );
+    // An AGENT.md is the truth for its agent; an API edit would be silently undone by the next reload.
+    const notFromFile = async (id: string) => {
+      const agent = await deps.agents.get(id);
+      if (agent.source === 'file')
+        throw new UserError(
+          'managed_by_file',
+          `agent ${id} is defined by ${agent.source_path}; edit or delete that file, then reload (SIGHUP or POST /api/v1/agents/reload)`,
+        );
+    };
+    // runner_config's shape depends on the runner (the one given, else the stored one), so its
+    // unknown fields are looked for here, before anything else about the body is checked.
+    const runnerConfigFields = async (req: FastifyRequest) => {
+      const body = req.body as { runner?: unknown; runner_config?: unknown } | undefined;
+      if (body?.runner_config === undefined) return;
+      const given = (RUNNERS as readonly unknown[]).includes(body.runner) ? (body.runner as RunnerKind) : undefined;
+      const runner = given ?? (await deps.store.agents.getAgent((req.params as { id: string }).id))?.runner;
+      if (runner && Object.hasOwn(RUNNER_SETTINGS, runner))
+        refuseUnknownFields(RUNNER_SETTINGS[runner as RunnerKind], body.runner_config, 'body.runner_config');
+    };
+    app.patch(
+      '/api/v1/agents/:id',
+      {
+        schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate, response: { 200: Agent } },
+        preValidation: runnerConfigFields,
+      },
+      async (req) => {
+        await notFromFile(req.params.id);
+        return deps.agents.update(req.params.id, req.body);
+      },
+    );
+    app.delete('/api/v1/agents/:id', { schema: { tags, summary: 'Delete an agent', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
+      await notFromFile(req.params.id);
+      await deps.agents.remove(req.params.id);
+      return reply.status(204).send(null);
+    });
+    app.post(
+      '/api/v1/agents/:id/webhook-secret/rotate',
+      {
+        schema: { tags, summary: 'Replace the inbound trigger secret (the old one stops working at once)', params: IdParams, response: { 200: WebhookSecret } },
+      },
+      async (req) => deps.agents.rotateWebhookSecret(req.params.id),
+    );
+    app.post(
+      '/api/v1/agents/reload',
+      {
+        schema: {
+          tags,
+          summary: 'Reload the AGENT.md files (as SIGHUP does) and report what changed and which files are broken',
+          response: { 200: AgentFilesReport },
+        },
+      },
+      async () => deps.reloadAgentFiles(),
+    );
   };
-  // runner_config's shape depends on the runner (the one given, else the stored one), so its
-  // unknown fields are looked for here, before anything else about the body is checked.
-  const runnerConfigFields = async (req: FastifyRequest) => {
-    const body = req.body as { runner?: unknown; runner_config?: unknown } | undefined;
-    if (body?.runner_config === undefined) return;
-    const given = (RUNNERS as readonly unknown[]).includes(body.runner) ? (body.runner as RunnerKind) : undefined;
-    const runner = given ?? (await deps.store.agents.getAgent((req.params as { id: string }).id))?.runner;
-    if (runner && Object.hasOwn(RUNNER_SETTINGS, runner)) refuseUnknownFields(RUNNER_SETTINGS[runner as RunnerKind], body.runner_config, 'body.runner_config');
-  };
-  app.patch('/api/v1/agents/:id', { schema: { tags, summary: 'Update an agent (only the fields given)', params: IdParams, body: AgentUpdate, response: { 200: Agent } }, preValidation: runnerConfigFields }, async (req) => {
-    await notFromFile(req.params.id);
-    return deps.agents.update(req.params.id, req.body);
-  });
-  app.delete('/api/v1/agents/:id', { schema: { tags, summary: 'Delete an agent', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
-    await notFromFile(req.params.id);
-    await deps.agents.remove(req.params.id);
-    return reply.status(204).send(null);
-  });
-  app.post('/api/v1/agents/:id/webhook-secret/rotate', { schema: { tags, summary: 'Replace the inbound trigger secret (the old one stops working at once)', params: IdParams, response: { 200: WebhookSecret } } }, async (req) =>
-    deps.agents.rotateWebhookSecret(req.params.id),
-  );
-  app.post('/api/v1/agents/reload', { schema: { tags, summary: 'Reload the AGENT.md files (as SIGHUP does) and report what changed and which files are broken', response: { 200: AgentFilesReport } } }, async () => deps.reloadAgentFiles());
-};

@@ -38,45 +38,76 @@ function attemptView(a: AttemptRecord) {
   };
 }
 
-export const deliveryRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.get(
-    '/api/v1/deliveries',
-    {
-      schema: {
-        tags,
-        summary: 'The delivery log, newest first',
-        querystring: Type.Object(
-          {
-            endpoint_id: Type.Optional(Type.String()),
-            status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
-            event_type: Type.Optional(Type.String()),
-            ...PageQuery,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Paginated(Delivery), 401: ErrorBody, 422: ErrorBody },
+export const deliveryRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/api/v1/deliveries',
+      {
+        schema: {
+          tags,
+          summary: 'The delivery log, newest first',
+          querystring: Type.Object(
+            {
+              endpoint_id: Type.Optional(Type.String()),
+              status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
+              event_type: Type.Optional(Type.String()),
+              ...PageQuery,
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Paginated(Delivery), 401: ErrorBody, 422: ErrorBody },
+        },
       },
-    },
-    async (req) => {
-      const query = req.query;
-      // The endpoint delivery log; notifications of the other channels are under /api/v1/notifications.
-      const { rows, total } = await deps.store.deliveries.list({ limit: query.limit, offset: query.offset, channel: 'endpoint', ...(query.endpoint_id ? { endpointId: query.endpoint_id } : {}), ...(query.status ? { status: query.status } : {}), ...(query.event_type ? { eventType: query.event_type } : {}) });
-      return { items: rows.map(view), total, limit: query.limit, offset: query.offset };
-    },
-  );
+      async (req) => {
+        const query = req.query;
+        // The endpoint delivery log; notifications of the other channels are under /api/v1/notifications.
+        const { rows, total } = await deps.store.deliveries.list({
+          limit: query.limit,
+          offset: query.offset,
+          channel: 'endpoint',
+          ...(query.endpoint_id ? { endpointId: query.endpoint_id } : {}),
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.event_type ? { eventType: query.event_type } : {}),
+        });
+        return { items: rows.map(view), total, limit: query.limit, offset: query.offset };
+      },
+    );
 
-  app.get('/api/v1/deliveries/:id', { schema: { tags, summary: 'One delivery with its event and every attempt', params: IdParams, response: { 200: DeliveryDetail, 401: ErrorBody, 404: ErrorBody } } }, async (req) => {
-    const row = await deps.store.deliveries.get(req.params.id);
-    if (!row) throw notFound('delivery', req.params.id);
-    const [event, attempts] = await Promise.all([deps.store.events.get(row.event_id), deps.store.deliveries.listAttempts(row.id)]);
-    return { ...view(row), event: event ? JSON.parse(event.payload) : null, history: attempts.map(attemptView) };
-  });
+    app.get(
+      '/api/v1/deliveries/:id',
+      {
+        schema: {
+          tags,
+          summary: 'One delivery with its event and every attempt',
+          params: IdParams,
+          response: { 200: DeliveryDetail, 401: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (req) => {
+        const row = await deps.store.deliveries.get(req.params.id);
+        if (!row) throw notFound('delivery', req.params.id);
+        const [event, attempts] = await Promise.all([deps.store.events.get(row.event_id), deps.store.deliveries.listAttempts(row.id)]);
+        return { ...view(row), event: event ? JSON.parse(event.payload) : null, history: attempts.map(attemptView) };
+      },
+    );
 
-  app.post('/api/v1/deliveries/:id/retry', { schema: { tags, summary: 'Send the identical payload again now (delivered or failed ones too)', params: IdParams, response: { 202: Delivery, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } } }, async (req, reply) => {
-    const row = await deps.store.deliveries.get(req.params.id);
-    if (!row) throw notFound('delivery', req.params.id);
-    // The same checks and requeue as the notification log's Retry, whatever the channel.
-    await deps.notifications.requeue(row);
-    return reply.status(202).send(view((await deps.store.deliveries.get(row.id))!));
-  });
-};
+    app.post(
+      '/api/v1/deliveries/:id/retry',
+      {
+        schema: {
+          tags,
+          summary: 'Send the identical payload again now (delivered or failed ones too)',
+          params: IdParams,
+          response: { 202: Delivery, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        const row = await deps.store.deliveries.get(req.params.id);
+        if (!row) throw notFound('delivery', req.params.id);
+        // The same checks and requeue as the notification log's Retry, whatever the channel.
+        await deps.notifications.requeue(row);
+        return reply.status(202).send(view((await deps.store.deliveries.get(row.id))!));
+      },
+    );
+  };

@@ -6,25 +6,41 @@ import type { ApiDeps } from '../deps.js';
 import { ErrorBody, EventPublish, IdParams } from '../schemas.js';
 import { Envelope, Published } from '../../wire/index.js';
 
-export const eventRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.post(
-    '/api/v1/events',
-    { schema: { tags: ['events'], summary: 'Publish an event to every subscribed endpoint', body: EventPublish, response: { 202: Published, 200: Published, 401: ErrorBody, 422: ErrorBody } } },
-    async (req, reply) => {
-      const bad = checkPublishableType(req.body.type);
-      if (bad) throw new UserError('invalid_event_type', bad);
-      const result = await deps.publisher.publish({ type: req.body.type, data: req.body.data ?? {}, ...(req.body.id ? { id: req.body.id } : {}) });
-      // 202: accepted for delivery; 200: this id was already published, nothing new queued.
-      return reply.status(result.duplicate ? 200 : 202).send(result);
-    },
-  );
-  app.get(
-    '/api/v1/events/:id',
-    { schema: { tags: ['events'], summary: 'One event, as endpoints receive it (e.g. the full event behind a truncated live-stream message)', params: IdParams, response: { 200: Envelope, 401: ErrorBody, 404: ErrorBody } } },
-    async (req) => {
-      const row = await deps.store.events.get(req.params.id);
-      if (!row) throw notFound('event', req.params.id);
-      return JSON.parse(row.payload) as Static<typeof Envelope>;
-    },
-  );
-};
+export const eventRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/api/v1/events',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'Publish an event to every subscribed endpoint',
+          body: EventPublish,
+          response: { 202: Published, 200: Published, 401: ErrorBody, 422: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        const bad = checkPublishableType(req.body.type);
+        if (bad) throw new UserError('invalid_event_type', bad);
+        const result = await deps.publisher.publish({ type: req.body.type, data: req.body.data ?? {}, ...(req.body.id ? { id: req.body.id } : {}) });
+        // 202: accepted for delivery; 200: this id was already published, nothing new queued.
+        return reply.status(result.duplicate ? 200 : 202).send(result);
+      },
+    );
+    app.get(
+      '/api/v1/events/:id',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'One event, as endpoints receive it (e.g. the full event behind a truncated live-stream message)',
+          params: IdParams,
+          response: { 200: Envelope, 401: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (req) => {
+        const row = await deps.store.events.get(req.params.id);
+        if (!row) throw notFound('event', req.params.id);
+        return JSON.parse(row.payload) as Static<typeof Envelope>;
+      },
+    );
+  };

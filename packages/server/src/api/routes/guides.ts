@@ -17,7 +17,10 @@ export const guideRoutes =
       const guide = byName.get(name);
       if (!guide) throw notFound('guide', name);
       // Plain text: browsers show it instead of downloading it, and nothing in it can run.
-      return reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(await readFile(guide.file, 'utf8'));
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('x-content-type-options', 'nosniff')
+        .send(await readFile(guide.file, 'utf8'));
     };
     app.get<{ Params: { name: string } }>('/guides/:name', opts, async (req, reply) => serve(req.params.name, reply));
     app.get<{ Params: { name: string } }>('/guides/recipes/:name', opts, async (req, reply) => serve(`recipes/${req.params.name}`, reply));

@@ -6,22 +6,52 @@ import { Key, KeyWithSecret } from '../../wire/index.js';
 
 const tags = ['keys'];
 
-export const keyRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.post(
-    '/api/v1/keys',
-    {
-      schema: {
-        tags,
-        summary: 'Create an API key (shown only in this response)',
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('read')], { default: 'admin' })) }, { additionalProperties: false }),
-        response: { 201: KeyWithSecret, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+export const keyRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/api/v1/keys',
+      {
+        schema: {
+          tags,
+          summary: 'Create an API key (shown only in this response)',
+          body: Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 200 }),
+              role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('read')], { default: 'admin' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: KeyWithSecret, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+        },
       },
-    },
-    async (req, reply) => reply.status(201).send(await deps.keys.create(req.body.name, req.body.role ?? 'admin')),
-  );
-  app.get('/api/v1/keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody } } }, async () => ({ items: await deps.keys.list() }));
-  app.delete('/api/v1/keys/:id', { schema: { tags, summary: 'Revoke an API key; it stops working at once', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } }, async (req, reply) => {
-    await deps.keys.revoke(req.params.id);
-    return reply.status(204).send(null);
-  });
-};
+      async (req, reply) => reply.status(201).send(await deps.keys.create(req.body.name, req.body.role ?? 'admin')),
+    );
+    app.get(
+      '/api/v1/keys',
+      {
+        schema: {
+          tags,
+          summary: 'List API keys (never the keys themselves)',
+          querystring: NoQuery,
+          response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody },
+        },
+      },
+      async () => ({ items: await deps.keys.list() }),
+    );
+    app.delete(
+      '/api/v1/keys/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Revoke an API key; it stops working at once',
+          params: IdParams,
+          response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        await deps.keys.revoke(req.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+  };

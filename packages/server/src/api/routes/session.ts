@@ -9,24 +9,38 @@ import { Session as SessionView } from '../../wire/index.js';
 const tags = ['session'];
 
 /** Dashboard sign-in: an API key in, an HTTP-only SameSite=Strict cookie out (the key never reaches browser storage). */
-export const sessionRoutes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (app) => {
-  app.post(
-    '/api/v1/session',
-    { config: { public: true }, schema: { tags, summary: 'Sign in with an API key (sets the session cookie)', body: Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }), response: { 200: SessionView, 401: ErrorBody } } },
-    async (req, reply) => {
-      const opened = await deps.sessions.open(req.body.api_key);
-      if (!opened) throw new UserError('unauthorized', 'invalid or revoked API key');
-      reply.header('set-cookie', sessionCookie(opened.token, Math.floor(deps.sessions.ttlMs / 1000), req.protocol === 'https'));
-      return deps.sessions.view(opened.session);
-    },
-  );
-  app.get('/api/v1/session', { schema: { tags, summary: 'The signed-in key and the CSRF token', response: { 200: SessionView, 401: ErrorBody } } }, async (req) => {
-    if (req.session) return deps.sessions.view(req.session);
-    const key = (await deps.keys.list()).find((k) => k.id === req.apiKey!.id)!;
-    return { key: { id: key.id, name: key.name, role: key.role }, csrf_token: null, expires_at: null };
-  });
-  app.delete('/api/v1/session', { schema: { tags, summary: 'Sign out (clears the session cookie)', response: { 204: Type.Null() } } }, async (req, reply) => {
-    reply.header('set-cookie', clearedSessionCookie(req.protocol === 'https'));
-    return reply.status(204).send(null);
-  });
-};
+export const sessionRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/api/v1/session',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'Sign in with an API key (sets the session cookie)',
+          body: Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+          response: { 200: SessionView, 401: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        const opened = await deps.sessions.open(req.body.api_key);
+        if (!opened) throw new UserError('unauthorized', 'invalid or revoked API key');
+        reply.header('set-cookie', sessionCookie(opened.token, Math.floor(deps.sessions.ttlMs / 1000), req.protocol === 'https'));
+        return deps.sessions.view(opened.session);
+      },
+    );
+    app.get(
+      '/api/v1/session',
+      { schema: { tags, summary: 'The signed-in key and the CSRF token', response: { 200: SessionView, 401: ErrorBody } } },
+      async (req) => {
+        if (req.session) return deps.sessions.view(req.session);
+        const key = (await deps.keys.list()).find((k) => k.id === req.apiKey!.id)!;
+        return { key: { id: key.id, name: key.name, role: key.role }, csrf_token: null, expires_at: null };
+      },
+    );
+    app.delete('/api/v1/session', { schema: { tags, summary: 'Sign out (clears the session cookie)', response: { 204: Type.Null() } } }, async (req, reply) => {
+      reply.header('set-cookie', clearedSessionCookie(req.protocol === 'https'));
+      return reply.status(204).send(null);
+    });
+  };

@@ -5,7 +5,11 @@ import { FROZEN_BASE, frozenRequest, prepareFrozen } from '../frozen.js';
 
 /** Send-time half of callbacks: the frozen request signed (X-Signature, X-Timestamp) with the agent's current secret. */
 export class CallbackChannel implements Channel {
-  constructor(private readonly store: Store, private readonly open: Opener, private readonly openFresh: Opener) {}
+  constructor(
+    private readonly store: Store,
+    private readonly open: Opener,
+    private readonly openFresh: Opener,
+  ) {}
 
   async prepare(rows: DeliveryRecord[]) {
     const agents = await this.store.agents.getAgents(rows.map((r) => r.endpoint_id));

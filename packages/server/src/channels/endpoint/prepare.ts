@@ -60,7 +60,10 @@ export function endpointRequest(t: EndpointTarget, event: { id: string; type: st
  */
 export class EndpointChannel implements Channel {
   private readonly targets = new Map<string, { key: string; target: EndpointTarget }>();
-  constructor(private readonly store: Store, private readonly open: Opener) {}
+  constructor(
+    private readonly store: Store,
+    private readonly open: Opener,
+  ) {}
 
   async prepare(rows: DeliveryRecord[], now: number, known: KnownRows = { events: [], endpoints: [] }): Promise<Map<string, PreparedDelivery | string>> {
     const eventById = new Map(known.events.map((e) => [e.id, e]));

@@ -6,7 +6,10 @@ import type { NamedWebhook } from './settings.js';
 
 /** Send-time half of named webhooks: the frozen request signed (X-AgentGateway-*) with the webhook's current secret. */
 export class NamedWebhookChannel implements Channel {
-  constructor(private readonly webhooks: () => readonly NamedWebhook[], private readonly openFresh: Opener) {}
+  constructor(
+    private readonly webhooks: () => readonly NamedWebhook[],
+    private readonly openFresh: Opener,
+  ) {}
 
   async prepare(rows: DeliveryRecord[]) {
     return prepareFrozen(rows, this.openFresh, (row, frozen) => {

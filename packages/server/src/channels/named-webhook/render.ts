@@ -8,6 +8,14 @@ export function namedWebhookRequest(name: string, ctx: NoticeContext, o: { webho
   if (!w) throw new Error(`no webhook named "${name}" is configured (notifications.webhooks)`);
   const body = w.payload_template
     ? o.compile(w.payload_template, 'json').render(ctx)
-    : JSON.stringify({ event: ctx.event, agent_name: ctx.agent_name, execution_id: ctx.execution_id, session_id: ctx.session_id, output: ctx.output, error: ctx.error || null, timestamp: ctx.timestamp });
+    : JSON.stringify({
+        event: ctx.event,
+        agent_name: ctx.agent_name,
+        execution_id: ctx.execution_id,
+        session_id: ctx.session_id,
+        output: ctx.output,
+        error: ctx.error || null,
+        timestamp: ctx.timestamp,
+      });
   return { method: 'POST', url: w.url, headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT }, body, timeout_ms: DEFAULT_TIMEOUT_MS };
 }

@@ -21,14 +21,21 @@ export interface NamedWebhook {
  */
 export function namedWebhookProblems(w: Pick<NamedWebhook, 'url' | 'payload_template'>, at: string): string[] {
   const problems: string[] = [];
-  const url = urlProblem(w.url, `${at}.url`, 'https://hooks.example.com/agent-events', 'remove the user:password part (receivers check the X-AgentGateway-Signature made with "secret" instead)');
+  const url = urlProblem(
+    w.url,
+    `${at}.url`,
+    'https://hooks.example.com/agent-events',
+    'remove the user:password part (receivers check the X-AgentGateway-Signature made with "secret" instead)',
+  );
   if (url) problems.push(url);
   if (w.payload_template !== undefined) {
     try {
       compileTemplate(w.payload_template, { mode: 'json' });
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      problems.push(`option "${at}.payload_template": line ${err.line}, column ${err.column} of the template: ${err.message}. Fix the template (syntax: docs/templates.md).`);
+      problems.push(
+        `option "${at}.payload_template": line ${err.line}, column ${err.column} of the template: ${err.message}. Fix the template (syntax: docs/templates.md).`,
+      );
     }
   }
   return problems;

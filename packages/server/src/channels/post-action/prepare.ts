@@ -23,7 +23,11 @@ function postActionAuth(a: Pick<PostActionRecord, 'auth_type' | 'auth_enc'>, ope
  * credentials (so a changed credential applies to retries) and its retry policy.
  */
 export class PostActionChannel implements Channel {
-  constructor(private readonly store: Store, private readonly open: Opener, private readonly openFresh: Opener) {}
+  constructor(
+    private readonly store: Store,
+    private readonly open: Opener,
+    private readonly openFresh: Opener,
+  ) {}
 
   async prepare(rows: DeliveryRecord[]) {
     const actions = await this.store.postActions.getMany(rows.map((r) => r.endpoint_id));

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { SendResult } from '../../delivery/http-sender.js';
 import {
-  builtinSlackBlocks, escapeMrkdwn, fallbackText, isSlackWebhookUrl, judgeSlack, type SlackContext, slackChannel, slackMessage, SUMMARY_CHARS,
-  truncateChars, withSlackToken,
+  builtinSlackBlocks,
+  escapeMrkdwn,
+  fallbackText,
+  isSlackWebhookUrl,
+  judgeSlack,
+  type SlackContext,
+  slackChannel,
+  slackMessage,
+  SUMMARY_CHARS,
+  truncateChars,
+  withSlackToken,
 } from './message.js';
 
 const HOSTILE = 'He said "hi" <!channel> <@U123> <https://evil.example|click> & more\nline 2\r\n\ttab \\ C:\\dir ``` fence ``` 😀 日本語 \u2028';
@@ -28,9 +37,15 @@ const texts = (blocks: unknown[]): string[] => {
 
 describe('slackChannel', () => {
   it.each([
-    ['alerts', '#alerts'], ['#alerts', '#alerts'], ['  reports ', '#reports'], ['team-ops_2', '#team-ops_2'],
-    ['C0123ABCD', 'C0123ABCD'], ['G0123ABCDEF', 'G0123ABCDEF'], ['D12345678', 'D12345678'],
-    ['Cabc', '#Cabc'], ['C0123', '#C0123'],
+    ['alerts', '#alerts'],
+    ['#alerts', '#alerts'],
+    ['  reports ', '#reports'],
+    ['team-ops_2', '#team-ops_2'],
+    ['C0123ABCD', 'C0123ABCD'],
+    ['G0123ABCDEF', 'G0123ABCDEF'],
+    ['D12345678', 'D12345678'],
+    ['Cabc', '#Cabc'],
+    ['C0123', '#C0123'],
   ])('%j → %j', (target, want) => expect(slackChannel(target)).toBe(want));
 
   it.each(['', '   ', '#', 'two words', '#alerts,#reports', 'alerts,reports', 'tab\there', 'a#b'])('rejects %j with a clear message', (target) => {
@@ -160,8 +175,14 @@ describe('slackMessage and withSlackToken', () => {
 });
 
 describe('judgeSlack', () => {
-  const res = (statusCode: number | null, responseBody = '', extra: Partial<SendResult> = {}): SendResult =>
-    ({ statusCode, retryAfterMs: null, responseBody, durationMs: 5, error: null, ...extra });
+  const res = (statusCode: number | null, responseBody = '', extra: Partial<SendResult> = {}): SendResult => ({
+    statusCode,
+    retryAfterMs: null,
+    responseBody,
+    durationMs: 5,
+    error: null,
+    ...extra,
+  });
   const api = (body: object) => judgeSlack(res(200, JSON.stringify(body)), false);
 
   it('delivered: HTTP 200 {"ok":true}', () => {
@@ -177,9 +198,20 @@ describe('judgeSlack', () => {
   });
 
   it.each([
-    'channel_not_found', 'not_in_channel', 'invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'is_archived', 'msg_too_long',
-    'invalid_blocks', 'no_permission', 'missing_scope', 'no_text', 'some_future_error',
-  ])('%s inside a 200 fails without retrying, with Slack\'s error as the message', (e) => {
+    'channel_not_found',
+    'not_in_channel',
+    'invalid_auth',
+    'not_authed',
+    'token_revoked',
+    'account_inactive',
+    'is_archived',
+    'msg_too_long',
+    'invalid_blocks',
+    'no_permission',
+    'missing_scope',
+    'no_text',
+    'some_future_error',
+  ])("%s inside a 200 fails without retrying, with Slack's error as the message", (e) => {
     const r = api({ ok: false, error: e });
     expect(r.error).toEqual({ code: 'slack_error', message: e });
     expect(r.retryable).toBe(false);
@@ -236,8 +268,15 @@ describe('judgeSlack', () => {
     });
 
     it.each([
-      [404, 'channel_not_found'], [404, 'no_service'], [400, 'invalid_payload'], [400, 'no_text'], [410, 'channel_is_archived'],
-      [403, 'action_prohibited'], [403, 'posting_to_general_channel_denied'], [403, 'invalid_token'], [400, 'user_not_found'],
+      [404, 'channel_not_found'],
+      [404, 'no_service'],
+      [400, 'invalid_payload'],
+      [400, 'no_text'],
+      [410, 'channel_is_archived'],
+      [403, 'action_prohibited'],
+      [403, 'posting_to_general_channel_denied'],
+      [403, 'invalid_token'],
+      [400, 'user_not_found'],
     ])('%i %s fails without retrying, message = the text', (status, body) => {
       const r = judgeSlack(res(status, `${body}\n`), true);
       expect(r.error).toEqual({ code: 'slack_error', message: body });

@@ -146,7 +146,12 @@ export function withSlackToken(headers: Record<string, string>, token: string): 
 
 /** Slack errors that a later attempt may get past; every other Slack error needs a person. */
 export const RETRYABLE_SLACK_ERRORS: ReadonlySet<string> = new Set([
-  'ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout',
+  'ratelimited',
+  'rate_limited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
   // Slack's answer while a workspace is being moved into an org; it clears on its own.
   'team_added_to_org',
 ]);

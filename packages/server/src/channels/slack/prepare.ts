@@ -10,7 +10,10 @@ import type { SlackSettings } from './settings.js';
  * incoming-webhook URL), and Slack's answers read by judgeSlack.
  */
 export class SlackChannel implements Channel {
-  constructor(private readonly settings: () => SlackSettings, private readonly openFresh: Opener) {}
+  constructor(
+    private readonly settings: () => SlackSettings,
+    private readonly openFresh: Opener,
+  ) {}
 
   async prepare(rows: DeliveryRecord[]) {
     return prepareFrozen(rows, this.openFresh, (row, frozen) => {
@@ -18,7 +21,12 @@ export class SlackChannel implements Channel {
       const token = this.settings().bot_token;
       if (!viaUrl && !token) return 'slack_not_configured: set notifications.slack.bot_token (HOOKLINE_SLACK_BOT_TOKEN)';
       // The target is already masked (origin only), as the notification log shows it.
-      return { ...FROZEN_BASE, ...(viaUrl ? { recordedUrl: row.target! } : {}), build: () => frozenRequest(frozen(), viaUrl ? {} : withSlackToken({}, token!)), judge: (res) => slackVerdict(judgeSlack(res, viaUrl)) };
+      return {
+        ...FROZEN_BASE,
+        ...(viaUrl ? { recordedUrl: row.target! } : {}),
+        build: () => frozenRequest(frozen(), viaUrl ? {} : withSlackToken({}, token!)),
+        judge: (res) => slackVerdict(judgeSlack(res, viaUrl)),
+      };
     });
   }
 }

@@ -18,9 +18,11 @@ export interface SlackSettings {
  */
 export function slackTargetProblem(target: string): string | undefined {
   if (/^https?:\/\//i.test(target.trim())) {
-    if (!isSlackWebhookUrl(target)) return 'Slack target looks like an incoming-webhook URL but is not a valid absolute URL; copy it again from Slack (https://hooks.slack.com/services/…)';
+    if (!isSlackWebhookUrl(target))
+      return 'Slack target looks like an incoming-webhook URL but is not a valid absolute URL; copy it again from Slack (https://hooks.slack.com/services/…)';
     const url = new URL(target.trim());
-    if (url.username || url.password) return "Slack target is an incoming-webhook URL with a user name or password in it; remove them (Slack's URL carries its own token)";
+    if (url.username || url.password)
+      return "Slack target is an incoming-webhook URL with a user name or password in it; remove them (Slack's URL carries its own token)";
     return undefined;
   }
   try {
@@ -45,8 +47,8 @@ export function slackSettingsProblems(s: SlackSettings, at: string): string[] {
   if (channel) problems.push(`option "${at}.default_channel": ${channel}.`);
   if (s.enabled && !s.bot_token && !(s.default_channel !== undefined && isSlackWebhookUrl(s.default_channel))) {
     problems.push(
-      `option "${at}": Slack is enabled but has no way to post: it needs bot_token. Set ${at}.bot_token (or the environment variable HOOKLINE_SLACK_BOT_TOKEN) to a bot token "xoxb-…", `
-        + `or set ${at}.default_channel to an incoming-webhook URL "https://hooks.slack.com/services/…"; or set ${at}.enabled: false.`,
+      `option "${at}": Slack is enabled but has no way to post: it needs bot_token. Set ${at}.bot_token (or the environment variable HOOKLINE_SLACK_BOT_TOKEN) to a bot token "xoxb-…", ` +
+        `or set ${at}.default_channel to an incoming-webhook URL "https://hooks.slack.com/services/…"; or set ${at}.enabled: false.`,
     );
   }
   return problems;

@@ -6,11 +6,15 @@ import { builtinSlackBlocks, type SlackContext } from './message.js';
 import { formatLoadError, SlackTemplates } from './templates.js';
 import { ON_COMPLETE_EXAMPLE } from '../../../test/helpers/documented-examples.js';
 
-
 const section = (text: string) => `[{"type": "section", "text": {"type": "mrkdwn", "text": "${text}"}}]`;
 const ctx = (over: Partial<SlackContext> = {}): SlackContext => ({
-  agent_name: 'report-agent', event: 'on_complete', execution_id: '3f1c9a52-0000-4000-8000-000000000001', session_id: null,
-  output: 'Short answer.', timestamp: '2026-02-25T09:00:00Z', ...over,
+  agent_name: 'report-agent',
+  event: 'on_complete',
+  execution_id: '3f1c9a52-0000-4000-8000-000000000001',
+  session_id: null,
+  output: 'Short answer.',
+  timestamp: '2026-02-25T09:00:00Z',
+  ...over,
 });
 
 let dir: string;
@@ -123,7 +127,9 @@ describe('load errors', () => {
     const far = put('zzz.json.j2', section('x'));
     const errors = new SlackTemplates(dir).load();
     expect(errors.map((e) => e.path)).toEqual([top, inAgent, runEvent, far]);
-    expect(errors[0]!.message).toMatch(/unknown event "on_finish"; did you mean "on_complete"\?.*on_complete\.json\.j2, on_error\.json\.j2, on_timeout\.json\.j2/);
+    expect(errors[0]!.message).toMatch(
+      /unknown event "on_finish"; did you mean "on_complete"\?.*on_complete\.json\.j2, on_error\.json\.j2, on_timeout\.json\.j2/,
+    );
     expect(errors[1]!.message).toMatch(/unknown event "on_eror"; did you mean "on_error"\?/);
     expect(errors[2]!.message).toMatch(/unknown event "run\.timeout"; did you mean "on_timeout"\?/);
     expect(errors[3]!.message).toMatch(/^unknown event "zzz"; Slack template files are named/);
@@ -144,7 +150,9 @@ describe('load errors', () => {
   it('a missing directory is one error saying how to fix it', () => {
     const missing = path.join(dir, 'nope');
     const errors = new SlackTemplates(missing).load();
-    expect(errors).toEqual([{ severity: 'error', path: missing, line: null, column: null, message: expect.stringMatching(/does not exist.*notifications\.slack\.templates_dir/) }]);
+    expect(errors).toEqual([
+      { severity: 'error', path: missing, line: null, column: null, message: expect.stringMatching(/does not exist.*notifications\.slack\.templates_dir/) },
+    ]);
     const file = put('a-file', 'x');
     expect(new SlackTemplates(file).load()[0]!.message).toMatch(/not a directory/);
   });
@@ -154,7 +162,10 @@ describe('load errors', () => {
     put('on_error.json.j2', '{"text": "{{ error }}"}');
     const t = new SlackTemplates(dir);
     const errors = t.load();
-    expect(errors.map((e) => [path.basename(e.path), e.severity])).toEqual([['on_complete.json.j2', 'warning'], ['on_error.json.j2', 'warning']]);
+    expect(errors.map((e) => [path.basename(e.path), e.severity])).toEqual([
+      ['on_complete.json.j2', 'warning'],
+      ['on_error.json.j2', 'warning'],
+    ]);
     expect(errors[0]!.message).toMatch(/did not render valid JSON.*sample values/);
     expect(errors[1]!.message).toMatch(/an object without a "blocks" array/);
     expect(t.resolve('a', 'on_complete')).toBeDefined();
@@ -179,6 +190,8 @@ describe('renderBlocks shapes', () => {
   it('throws naming the template when rendering hits a limit', () => {
     const file = put('on_complete.json.j2', section('{{ output }}'));
     const t = loaded();
-    expect(() => t.renderBlocks('a', 'on_complete', ctx({ output: 'x'.repeat(300_000) }))).toThrow(new RegExp(`Slack template ${file.replace(/[.\\]/g, '\\$&')}:1:\\d+ failed to render`));
+    expect(() => t.renderBlocks('a', 'on_complete', ctx({ output: 'x'.repeat(300_000) }))).toThrow(
+      new RegExp(`Slack template ${file.replace(/[.\\]/g, '\\$&')}:1:\\d+ failed to render`),
+    );
   });
 });

@@ -74,7 +74,12 @@ export class SlackTemplates {
 
     const dir = path.resolve(this.dir);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      errors.push(problem(dir, 'the Slack templates directory does not exist (or is not a directory); create it, or fix or remove notifications.slack.templates_dir in the config'));
+      errors.push(
+        problem(
+          dir,
+          'the Slack templates directory does not exist (or is not a directory); create it, or fix or remove notifications.slack.templates_dir in the config',
+        ),
+      );
       return errors;
     }
     for (const entry of listDir(dir, errors)) {
@@ -169,9 +174,17 @@ export class SlackTemplates {
 /** Names people reach for (and Hookline's run events), mapped to the notification event names. */
 const EVENT_SYNONYMS: Readonly<Record<string, NotifyEvent>> = {
   ...NOTIFY_EVENT_FOR_RUN_EVENT,
-  on_finish: 'on_complete', on_finished: 'on_complete', on_success: 'on_complete', on_done: 'on_complete', on_completed: 'on_complete',
-  on_fail: 'on_error', on_failure: 'on_error', on_failed: 'on_error', on_exception: 'on_error',
-  on_timed_out: 'on_timeout', on_timedout: 'on_timeout',
+  on_finish: 'on_complete',
+  on_finished: 'on_complete',
+  on_success: 'on_complete',
+  on_done: 'on_complete',
+  on_completed: 'on_complete',
+  on_fail: 'on_error',
+  on_failure: 'on_error',
+  on_failed: 'on_error',
+  on_exception: 'on_error',
+  on_timed_out: 'on_timeout',
+  on_timedout: 'on_timeout',
 };
 
 function suggestEvent(name: string): string {
@@ -206,6 +219,7 @@ function blocksOf(rendered: string): { blocks: unknown[]; text: string | undefin
     const { blocks, text } = value as { blocks: unknown[]; text?: unknown };
     return { blocks, text: typeof text === 'string' ? text : undefined };
   }
-  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object without a "blocks" array' : `a ${typeof value}`;
+  const got =
+    value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object without a "blocks" array' : `a ${typeof value}`;
   return { problem: `must render a JSON array of blocks, or an object with a "blocks" array; it rendered ${got}` };
 }

@@ -27,7 +27,8 @@ export const SLACK_TEST_TEXT = 'Hookline test message: Slack notifications from 
 export const SLACK_TEST_MAX_CHARS = 3000;
 const TIMEOUT_MS = 10_000;
 
-const HOW_TO_CONFIGURE = 'set notifications.slack.bot_token (or the environment variable HOOKLINE_SLACK_BOT_TOKEN) to a bot token "xoxb-…" and notifications.slack.enabled: true, then restart (or call useSlackNotifications)';
+const HOW_TO_CONFIGURE =
+  'set notifications.slack.bot_token (or the environment variable HOOKLINE_SLACK_BOT_TOKEN) to a bot token "xoxb-…" and notifications.slack.enabled: true, then restart (or call useSlackNotifications)';
 
 export class SlackTester {
   constructor(
@@ -55,11 +56,16 @@ export class SlackTester {
   private channelFor(given: string | undefined): string {
     const fallback = this.settings.slack.default_channel;
     if (given === undefined && fallback !== undefined && isSlackWebhookUrl(fallback)) {
-      throw new UserError('no_channel', 'the default channel is an incoming-webhook URL, and the test message posts to a channel with the bot token: give "channel", e.g. "#alerts"');
+      throw new UserError(
+        'no_channel',
+        'the default channel is an incoming-webhook URL, and the test message posts to a channel with the bot token: give "channel", e.g. "#alerts"',
+      );
     }
     const raw = given ?? fallback;
-    if (raw === undefined || !raw.trim()) throw new UserError('no_channel', 'no channel: give "channel", e.g. "#alerts", or set notifications.slack.default_channel');
-    if (isSlackWebhookUrl(raw)) throw new UserError('invalid_channel', 'channel: give a channel name such as "#alerts" or an id such as "C0123ABCD", not a URL');
+    if (raw === undefined || !raw.trim())
+      throw new UserError('no_channel', 'no channel: give "channel", e.g. "#alerts", or set notifications.slack.default_channel');
+    if (isSlackWebhookUrl(raw))
+      throw new UserError('invalid_channel', 'channel: give a channel name such as "#alerts" or an id such as "C0123ABCD", not a URL');
     try {
       return slackChannel(raw);
     } catch (err) {
@@ -76,7 +82,10 @@ function readAnswer(res: SendResult): string {
     if (judged.error.code === 'slack_bad_response') throw new UserError('slack_error', `${judged.error.message}; is notifications.slack.api_base_url right?`);
     // Not an outage: the operator's own guard refused the address, which only configuration fixes.
     if (judged.error.code === 'ssrf_blocked') {
-      throw new UserError('slack_api_blocked', `notifications.slack.api_base_url is not allowed: ${judged.error.message}. If this target is intended, add it to delivery.allow_networks in the configuration`);
+      throw new UserError(
+        'slack_api_blocked',
+        `notifications.slack.api_base_url is not allowed: ${judged.error.message}. If this target is intended, add it to delivery.allow_networks in the configuration`,
+      );
     }
     // The sender's messages never hold header values (the token is scrubbed).
     throw new UserError('slack_unreachable', `Slack could not be reached at notifications.slack.api_base_url: ${judged.error.message}`);

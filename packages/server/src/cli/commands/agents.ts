@@ -38,7 +38,7 @@ async function agentBody(o: CreateOpts): Promise<{ body: Record<string, unknown>
     const { AgentFileError, agentSettings, parseAgentFile } = await import('../../agents/index.js');
     try {
       const def = parseAgentFile(path, text);
-      if (def.webhook_secret) note('note: webhook_secret in the file is not sent; the server generates the agent\'s secret (printed below, once)');
+      if (def.webhook_secret) note("note: webhook_secret in the file is not sent; the server generates the agent's secret (printed below, once)");
       const body: Record<string, unknown> = {
         id: o.id ?? def.id,
         crew_id: o.crew ?? def.crew_id,
@@ -51,7 +51,8 @@ async function agentBody(o: CreateOpts): Promise<{ body: Record<string, unknown>
       throw err;
     }
   }
-  if (!o.crew || !o.name) throw usageError('give --file AGENT.md, or at least --crew and --name (and --command or --runner-config)', 'hookline agents create --help shows both ways');
+  if (!o.crew || !o.name)
+    throw usageError('give --file AGENT.md, or at least --crew and --name (and --command or --runner-config)', 'hookline agents create --help shows both ways');
   const runner = o.runner ?? 'command';
   let runnerConfig: unknown;
   if (o.runnerConfig) runnerConfig = await jsonValue(o.runnerConfig, '--runner-config');
@@ -130,10 +131,10 @@ export function registerAgents(program: Command): void {
 
   agents
     .command('create')
-    .description("Create an agent from an AGENT.md file or from flags; prints its trigger secret once")
+    .description('Create an agent from an AGENT.md file or from flags; prints its trigger secret once')
     .option('-f, --file <AGENT.md>', 'an agent file (YAML front matter + prompt, as in agents/<name>/AGENT.md)')
-    .option('--id <id>', 'its id (default: the file\'s id or folder; else generated)')
-    .option('--crew <id>', 'crew id (with --file: overrides the file\'s crew; a missing crew is created)')
+    .option('--id <id>', "its id (default: the file's id or folder; else generated)")
+    .option('--crew <id>', "crew id (with --file: overrides the file's crew; a missing crew is created)")
     .option('--name <name>', 'display name')
     .option('--description <text>', 'what it does')
     .addOption(new Option('--runner <kind>', 'how it runs').choices(['command', 'http', 'openai']))
@@ -145,11 +146,14 @@ export function registerAgents(program: Command): void {
     .option('--max-concurrent <n>', 'runs at once; more wait in the queue (default 1)', integer(1, 1000))
     .option('--model <label>', 'model label')
     .option('--json', "print the API's JSON (includes webhook_secret)")
-    .addHelpText('after', examples(
-      'hookline agents create --file agents/reviewer/AGENT.md',
-      'hookline agents create --crew acme --name Reviewer --id reviewer --command claude --arg -p --prompt @prompt.md',
-      'hookline agents create --crew acme --name Bot --runner http --runner-config \'{"url":"https://bot.example/run"}\'',
-    ))
+    .addHelpText(
+      'after',
+      examples(
+        'hookline agents create --file agents/reviewer/AGENT.md',
+        'hookline agents create --crew acme --name Reviewer --id reviewer --command claude --arg -p --prompt @prompt.md',
+        'hookline agents create --crew acme --name Bot --runner http --runner-config \'{"url":"https://bot.example/run"}\'',
+      ),
+    )
     .action(async (o: CreateOpts, cmd: Command) => {
       const { body, crewName } = await agentBody(o);
       const { client } = connect(cmd);

@@ -40,7 +40,10 @@ export function registerDeliveries(program: Command): void {
   const deliveries = program
     .command('deliveries')
     .description('The delivery log: every event sent to every endpoint, with its attempts')
-    .addHelpText('after', examples('hookline deliveries ls --failed', 'hookline deliveries get dlv_01…', 'hookline deliveries retry --failed --endpoint ep_01…'));
+    .addHelpText(
+      'after',
+      examples('hookline deliveries ls --failed', 'hookline deliveries get dlv_01…', 'hookline deliveries retry --failed --endpoint ep_01…'),
+    );
 
   listing(deliveries.command('ls').alias('list').description('List deliveries, newest first'), 'deliveries')
     .option('--failed', 'only failed ones (same as --status failed)')
@@ -52,7 +55,12 @@ export function registerDeliveries(program: Command): void {
       if (o.failed && o.status && o.status !== 'failed') throw usageError(`--failed and --status ${o.status} contradict each other`);
       const state = o.failed ? 'failed' : o.status;
       const { client } = connect(cmd);
-      const page = await client.deliveries.list({ ...pageParams(o), ...(state ? { status: state as Delivery['status'] } : {}), ...(o.endpoint ? { endpoint_id: o.endpoint } : {}), ...(o.eventType ? { event_type: o.eventType } : {}) });
+      const page = await client.deliveries.list({
+        ...pageParams(o),
+        ...(state ? { status: state as Delivery['status'] } : {}),
+        ...(o.endpoint ? { endpoint_id: o.endpoint } : {}),
+        ...(o.eventType ? { event_type: o.eventType } : {}),
+      });
       if (o.json) return printJson(page);
       if (!page.items.length) return say(state === 'failed' ? 'no failed deliveries' : 'no deliveries match');
       table(page.items, [
@@ -107,7 +115,10 @@ export function registerDeliveries(program: Command): void {
     .option('--endpoint <id>', "with --failed: only this endpoint's")
     .option('--dry-run', 'with --failed: only say how many would be retried')
     .option('--json', 'print {retried: [ids], refused: [{id, code, message}]}')
-    .addHelpText('after', examples('hookline deliveries retry dlv_01…', 'hookline deliveries retry dlv_01… dlv_02…', 'hookline deliveries retry --failed --endpoint ep_01…'))
+    .addHelpText(
+      'after',
+      examples('hookline deliveries retry dlv_01…', 'hookline deliveries retry dlv_01… dlv_02…', 'hookline deliveries retry --failed --endpoint ep_01…'),
+    )
     .action(async (ids: string[], o: { failed?: boolean; endpoint?: string; dryRun?: boolean; json?: boolean }, cmd: Command) => {
       if (o.failed && ids.length) throw usageError('give delivery ids or --failed, not both');
       if (!o.failed && !ids.length) throw usageError('which deliveries? give their ids, or --failed for every failed one');
@@ -146,4 +157,3 @@ export function registerDeliveries(program: Command): void {
       if (r.refused.length) process.exitCode = r.refused.every((f) => f.code === 'not_found') ? EXIT.notFound : EXIT.failure;
     });
 }
-

@@ -37,7 +37,11 @@ function endpointOptions(cmd: Command): Command {
 function retrySchedule(v: string): (string | number)[] | null {
   if (v === 'default') return null;
   if (v === 'none') return [];
-  return v.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 function fields(o: EndpointFlags): Record<string, unknown> {
@@ -101,11 +105,14 @@ export function registerEndpoints(program: Command): void {
   const endpoints = program
     .command('endpoints')
     .description('Endpoints: URLs that receive signed events')
-    .addHelpText('after', examples(
-      'hookline endpoints create https://app.example.com/hooks --events "run.*,invoice.paid"',
-      'hookline endpoints ls',
-      'hookline endpoints replay ep_01… --since 2h --wait',
-    ));
+    .addHelpText(
+      'after',
+      examples(
+        'hookline endpoints create https://app.example.com/hooks --events "run.*,invoice.paid"',
+        'hookline endpoints ls',
+        'hookline endpoints replay ep_01… --since 2h --wait',
+      ),
+    );
 
   listing(endpoints.command('ls').alias('list').description('List endpoints'), 'endpoints')
     .addHelpText('after', examples('hookline endpoints ls', 'hookline endpoints ls --json'))
@@ -139,12 +146,16 @@ export function registerEndpoints(program: Command): void {
 
   endpointOptions(endpoints.command('create <url>').description('Create an endpoint; prints its signing secret once'))
     .option('--disabled', 'create it disabled')
-    .addHelpText('after', examples(
-      'hookline endpoints create https://app.example.com/hooks --events "*"',
-      'hookline endpoints create https://ci.example/hook --events run.failed -H "Authorization: Bearer abc" --scheme github',
-    ))
+    .addHelpText(
+      'after',
+      examples(
+        'hookline endpoints create https://app.example.com/hooks --events "*"',
+        'hookline endpoints create https://ci.example/hook --events run.failed -H "Authorization: Bearer abc" --scheme github',
+      ),
+    )
     .action(async (url: string, o: EndpointFlags, cmd: Command) => {
-      if (!o.events?.length) throw usageError('--events is required: which event types should this endpoint receive?', 'e.g. --events "*" or --events "run.*,invoice.paid"');
+      if (!o.events?.length)
+        throw usageError('--events is required: which event types should this endpoint receive?', 'e.g. --events "*" or --events "run.*,invoice.paid"');
       const { client } = connect(cmd);
       const e = await client.webhookEndpoints.create({ url, ...fields(o), ...(o.disabled ? { enabled: false } : {}) } as never);
       if (o.json) return printJson(e);
@@ -155,7 +166,13 @@ export function registerEndpoints(program: Command): void {
   endpointOptions(endpoints.command('update <id>').description('Change an endpoint (only the options given)'))
     .option('--endpoint-url <url>', 'a new URL to deliver to')
     .option('--clear-headers', 'remove every custom header')
-    .addHelpText('after', examples('hookline endpoints update ep_01… --events "run.*"', 'hookline endpoints update ep_01… --endpoint-url https://new.example/hooks --retry-schedule 10s,1m'))
+    .addHelpText(
+      'after',
+      examples(
+        'hookline endpoints update ep_01… --events "run.*"',
+        'hookline endpoints update ep_01… --endpoint-url https://new.example/hooks --retry-schedule 10s,1m',
+      ),
+    )
     .action(async (id: string, o: EndpointFlags, cmd: Command) => {
       const body = { ...fields(o), ...(o.endpointUrl ? { url: o.endpointUrl } : {}) };
       if (!Object.keys(body).length) throw usageError('nothing to change: give at least one option', 'hookline endpoints update --help lists them');
@@ -177,7 +194,10 @@ export function registerEndpoints(program: Command): void {
       say(`deleted endpoint ${id}`);
     });
 
-  for (const [name, summary] of [['enable', 'Enable again (nothing from the disabled period is delivered)'], ['disable', 'Stop delivering to it']] as const) {
+  for (const [name, summary] of [
+    ['enable', 'Enable again (nothing from the disabled period is delivered)'],
+    ['disable', 'Stop delivering to it'],
+  ] as const) {
     endpoints
       .command(`${name} <id>`)
       .description(summary)
@@ -194,7 +214,7 @@ export function registerEndpoints(program: Command): void {
   endpoints
     .command('rotate-secret <id>')
     .description('New signing secret; the old one keeps signing during the grace period')
-    .option('--grace <duration>', 'how long the old secret still signs: seconds or 30m, 24h, 7d (default: the server\'s, 24h)', seconds)
+    .option('--grace <duration>', "how long the old secret still signs: seconds or 30m, 24h, 7d (default: the server's, 24h)", seconds)
     .option('--json', "print the API's JSON")
     .addHelpText('after', examples('hookline endpoints rotate-secret ep_01…', 'hookline endpoints rotate-secret ep_01… --grace 0'))
     .action(async (id: string, o: { grace?: number; json?: boolean }, cmd: Command) => {
@@ -224,7 +244,13 @@ export function registerEndpoints(program: Command): void {
     .option('--until <time>', 'end (default: now)')
     .option('--wait', 'show progress until every replayed delivery is sent')
     .option('--json', "print the API's JSON")
-    .addHelpText('after', examples('hookline endpoints replay ep_01… --since 2h', 'hookline endpoints replay ep_01… --since 2026-03-01T00:00:00Z --until 2026-03-02T00:00:00Z --wait'))
+    .addHelpText(
+      'after',
+      examples(
+        'hookline endpoints replay ep_01… --since 2h',
+        'hookline endpoints replay ep_01… --since 2026-03-01T00:00:00Z --until 2026-03-02T00:00:00Z --wait',
+      ),
+    )
     .action(async (id: string, o: { since: string; until?: string; wait?: boolean; json?: boolean }, cmd: Command) => {
       const since = parseTime(o.since, '--since');
       const until = o.until === undefined ? undefined : parseTime(o.until, '--until');

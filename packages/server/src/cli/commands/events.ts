@@ -15,11 +15,14 @@ export function registerEvents(program: Command): void {
     .option('--data <json>', 'the payload: JSON, @file, or - for stdin (default {})')
     .option('--id <id>', 'your id for it: publishing the same id again sends nothing new')
     .option('--json', "print the API's JSON")
-    .addHelpText('after', examples(
-      'hookline events publish invoice.paid --data \'{"invoice":"in_1"}\'',
-      'hookline events publish order.shipped --data @order.json --id order-981-shipped',
-      'echo \'{"n":1}\' | hookline events publish counter.bumped --data -',
-    ))
+    .addHelpText(
+      'after',
+      examples(
+        'hookline events publish invoice.paid --data \'{"invoice":"in_1"}\'',
+        'hookline events publish order.shipped --data @order.json --id order-981-shipped',
+        'echo \'{"n":1}\' | hookline events publish counter.bumped --data -',
+      ),
+    )
     .action(async (type: string, o: { data?: string; id?: string; json?: boolean }, cmd: Command) => {
       const data = o.data === undefined ? {} : await jsonValue(o.data, '--data');
       const { client } = connect(cmd);

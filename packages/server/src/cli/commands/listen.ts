@@ -29,7 +29,8 @@ function checkTarget(raw: string): string {
   } catch {
     throw usageError(`--forward-to "${raw}" is not a URL`, 'e.g. --forward-to http://localhost:3000/hooks');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw usageError('--forward-to must be an http:// or https:// URL', 'e.g. --forward-to http://localhost:3000/hooks');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw usageError('--forward-to must be an http:// or https:// URL', 'e.g. --forward-to http://localhost:3000/hooks');
   return u.toString();
 }
 
@@ -49,16 +50,21 @@ export function registerListen(program: Command): void {
     .option('--secret <whsec>', 'sign with this whsec_… secret (default: a new one, printed at start)')
     .option('--forward-timeout <seconds>', 'how long the local app may take to answer (default 30)', integer(1, 300), 30)
     .option('--json', 'one JSON line per forwarded event: {event_id, type, status, duration_ms, error}')
-    .addHelpText('after', examples(
-      'hookline listen --forward-to http://localhost:3000/hooks',
-      "hookline listen --forward-to http://localhost:3000/hooks --events 'invoice.*,run.*'",
-      'hookline listen --forward-to http://localhost:3000/hooks --secret "$MY_APP_WEBHOOK_SECRET"',
-      '# then, in another terminal:',
-      'hookline events publish invoice.paid --data \'{"invoice":"in_1"}\'',
-    ) + '\n\nThe local app verifies each request with the secret as it would verify Hookline\'s endpoints\n(Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). Ctrl-C stops (exit 0).')
+    .addHelpText(
+      'after',
+      examples(
+        'hookline listen --forward-to http://localhost:3000/hooks',
+        "hookline listen --forward-to http://localhost:3000/hooks --events 'invoice.*,run.*'",
+        'hookline listen --forward-to http://localhost:3000/hooks --secret "$MY_APP_WEBHOOK_SECRET"',
+        '# then, in another terminal:',
+        'hookline events publish invoice.paid --data \'{"invoice":"in_1"}\'',
+      ) +
+        "\n\nThe local app verifies each request with the secret as it would verify Hookline's endpoints\n(Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). Ctrl-C stops (exit 0).",
+    )
     .action(async (o: ListenOpts, cmd: Command) => {
       const target = checkTarget(o.forwardTo);
-      if (o.secret !== undefined && !isStandardWebhookSecret(o.secret)) throw usageError('--secret must be a Standard Webhooks secret: whsec_ followed by base64', 'leave it out and a new one is generated and printed');
+      if (o.secret !== undefined && !isStandardWebhookSecret(o.secret))
+        throw usageError('--secret must be a Standard Webhooks secret: whsec_ followed by base64', 'leave it out and a new one is generated and printed');
       const { client, settings } = connect(cmd);
       const secret = o.secret ?? generateWebhookSecret();
       const out = process.stdout;
@@ -96,7 +102,8 @@ export function registerListen(program: Command): void {
         apiKey: settings.apiKey,
         subscription: { id: 'listen', topics: ['event.published'], ...(o.events?.length ? { event_types: o.events } : {}) },
         onSubscribed: (again) => {
-          if (again) return note(dim(process.stderr, `${clock()}  reconnected; events published while disconnected were not forwarded (see hookline deliveries ls)`));
+          if (again)
+            return note(dim(process.stderr, `${clock()}  reconnected; events published while disconnected were not forwarded (see hookline deliveries ls)`));
           note(`Ready! Forwarding ${o.events?.length ? o.events.join(', ') : 'every event'} from ${settings.url} to ${target} (Ctrl-C to stop)`);
         },
         onMessage: (m) => {

@@ -13,23 +13,31 @@ export function registerLogin(program: Command): void {
     .option('--api-key-stdin', 'read the API key from stdin (keeps it out of the shell history and process list)')
     .option('--no-verify', 'save without checking the key against the server')
     .option('--default', 'make this profile the default')
-    .addHelpText('after', examples(
-      'hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…',
-      'printf %s "$KEY" | hookline login --url https://hookline.example.com --api-key-stdin --profile prod',
-      'hookline --profile prod runs ls',
-    ) + '\n\n--url, --api-key and --profile are the global options (see hookline --help).')
+    .addHelpText(
+      'after',
+      examples(
+        'hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…',
+        'printf %s "$KEY" | hookline login --url https://hookline.example.com --api-key-stdin --profile prod',
+        'hookline --profile prod runs ls',
+      ) + '\n\n--url, --api-key and --profile are the global options (see hookline --help).',
+    )
     .action(async (o: { apiKeyStdin?: boolean; verify: boolean; default?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      if (!g.url) throw usageError('--url is required: the address of the Hookline server', 'e.g. hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…');
+      if (!g.url)
+        throw usageError('--url is required: the address of the Hookline server', 'e.g. hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…');
       const url = checkUrl(g.url, '--url');
-      const apiKey = o.apiKeyStdin ? (await readStdin()).trim() : g.apiKey ?? process.env.HOOKLINE_API_KEY;
-      if (!apiKey) throw usageError('an API key is required: --api-key hl_sk_…, --api-key-stdin, or HOOKLINE_API_KEY', 'create one on the server with: npx hookline keys create --name laptop');
+      const apiKey = o.apiKeyStdin ? (await readStdin()).trim() : (g.apiKey ?? process.env.HOOKLINE_API_KEY);
+      if (!apiKey)
+        throw usageError(
+          'an API key is required: --api-key hl_sk_…, --api-key-stdin, or HOOKLINE_API_KEY',
+          'create one on the server with: npx hookline keys create --name laptop',
+        );
       if (o.verify) {
         // Any key may list keys; a wrong key or URL fails here, not at the first real command.
         await new Hookline({ apiKey, baseUrl: url, timeoutMs: 15_000, maxRetries: 0 }).keys.list();
       }
       const file = readProfiles();
-      const name = g.profile ?? process.env.HOOKLINE_PROFILE ?? (file.default_profile ?? 'default');
+      const name = g.profile ?? process.env.HOOKLINE_PROFILE ?? file.default_profile ?? 'default';
       file.profiles[name] = { url, api_key: apiKey };
       if (o.default || !file.default_profile) file.default_profile = name;
       writeProfiles(file);

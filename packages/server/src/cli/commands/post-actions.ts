@@ -49,7 +49,10 @@ export function registerPostActions(program: Command): void {
     });
 
   listing(pa.command('runs <id>').description('Every time the post-action fired, newest first'), 'runs')
-    .addHelpText('after', examples('hookline post-actions runs pa_01…', 'hookline post-actions runs pa_01… --json | jq ".items[] | select(.status == \\"failed\\")"'))
+    .addHelpText(
+      'after',
+      examples('hookline post-actions runs pa_01…', 'hookline post-actions runs pa_01… --json | jq ".items[] | select(.status == \\"failed\\")"'),
+    )
     .action(async (id: string, o: PageOpts & { json?: boolean }, cmd: Command) => {
       const { client } = connect(cmd);
       const page = await client.postActions.runs(id, pageParams(o));

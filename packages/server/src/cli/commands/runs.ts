@@ -50,21 +50,27 @@ export function registerRuns(program: Command): void {
   const runs = program
     .command('runs')
     .description('Agent runs: start them, list them, read and follow their logs')
-    .addHelpText('after', examples('hookline runs trigger reviewer --prompt "Review PR #42" --follow', 'hookline runs ls --status failed', 'hookline runs logs run_01… -f'));
+    .addHelpText(
+      'after',
+      examples('hookline runs trigger reviewer --prompt "Review PR #42" --follow', 'hookline runs ls --status failed', 'hookline runs logs run_01… -f'),
+    );
 
   runs
     .command('trigger <agent>')
     .description('Start a run of an agent by hand')
-    .option('--prompt <text>', 'text added after the agent\'s prompt template (@file reads a file)')
+    .option('--prompt <text>', "text added after the agent's prompt template (@file reads a file)")
     .option('--data <json>', 'a JSON payload (literal, @file, or - for stdin), added to the prompt as JSON')
     .option('--wait', 'wait until the run ends; exit 0 only if it completed')
     .option('-f, --follow', "print the run's log lines as they come, until it ends (implies --wait)")
     .option('--json', "print the API's JSON for the run (with --follow: each log line as JSON)")
-    .addHelpText('after', examples(
-      'hookline runs trigger reviewer --prompt "Review PR #42"',
-      'hookline runs trigger reviewer --data \'{"pr": 42}\' --wait && echo done',
-      'hookline runs trigger nightly --follow',
-    ))
+    .addHelpText(
+      'after',
+      examples(
+        'hookline runs trigger reviewer --prompt "Review PR #42"',
+        'hookline runs trigger reviewer --data \'{"pr": 42}\' --wait && echo done',
+        'hookline runs trigger nightly --follow',
+      ),
+    )
     .action(async (agent: string, o: { prompt?: string; data?: string; wait?: boolean; follow?: boolean; json?: boolean }, cmd: Command) => {
       if (o.prompt !== undefined && o.data !== undefined) throw usageError('give --prompt or --data, not both');
       let prompt = o.prompt === undefined ? undefined : textOrFile(o.prompt, '--prompt');
@@ -92,7 +98,12 @@ export function registerRuns(program: Command): void {
     .addHelpText('after', examples('hookline runs ls --agent reviewer --status failed', 'hookline runs ls --limit 5 --json'))
     .action(async (o: PageOpts & { agent?: string; crew?: string; status?: string; json?: boolean }, cmd: Command) => {
       const { client } = connect(cmd);
-      const page = await client.runs.list({ ...pageParams(o), ...(o.agent ? { agent_id: o.agent } : {}), ...(o.crew ? { crew_id: o.crew } : {}), ...(o.status ? { status: o.status as Run['status'] } : {}) });
+      const page = await client.runs.list({
+        ...pageParams(o),
+        ...(o.agent ? { agent_id: o.agent } : {}),
+        ...(o.crew ? { crew_id: o.crew } : {}),
+        ...(o.status ? { status: o.status as Run['status'] } : {}),
+      });
       if (o.json) return printJson(page);
       if (!page.items.length) return say('no runs match; start one with: hookline runs trigger <agent>');
       table(page.items, [

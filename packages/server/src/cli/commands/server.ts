@@ -35,11 +35,22 @@ export function registerServer(program: Command): void {
     .option('-p, --port <port>', 'API port (default 8787)', port)
     .option('--host <host>', 'API address (default 127.0.0.1)')
     .addOption(new Option('--role <role>', 'what this process does (scheduler: only fires cron ticks)').choices(['all', 'api', 'worker', 'scheduler']))
-    .addHelpText('after', examples('npx hookline serve                                   # embedded SQLite in ./.hookline', 'HOOKLINE_DATABASE_URL=postgres://localhost/hookline npx hookline serve --role worker'))
+    .addHelpText(
+      'after',
+      examples(
+        'npx hookline serve                                   # embedded SQLite in ./.hookline',
+        'HOOKLINE_DATABASE_URL=postgres://localhost/hookline npx hookline serve --role worker',
+      ),
+    )
     .action(async (opts: { port?: number; host?: string; role?: string }, cmd: Command) => {
       const c = await config({ ...opts, config: globals(cmd).config });
       if (c.server.role !== 'all' && !c.database.url) {
-        throw new CliError(`--role ${c.server.role} needs a shared PostgreSQL database`, EXIT.serveRole, 'postgres_required', 'set HOOKLINE_DATABASE_URL=postgres://… (the embedded SQLite store serves one process)');
+        throw new CliError(
+          `--role ${c.server.role} needs a shared PostgreSQL database`,
+          EXIT.serveRole,
+          'postgres_required',
+          'set HOOKLINE_DATABASE_URL=postgres://… (the embedded SQLite store serves one process)',
+        );
       }
       lifetime.serving = true;
       const { Hookline } = await import('../../app.js');
@@ -73,13 +84,17 @@ export function registerServer(program: Command): void {
       const printAgentFiles = (r: AgentFilesReport | undefined) => {
         if (!r) return;
         if (r.config_error) console.error(`hookline: configuration not re-read (agents.default_runner kept as it was): ${r.config_error}`);
-        if (r.loaded.length || r.removed.length) console.log(`Agent files (${r.dir}): ${r.loaded.length} loaded${r.removed.length ? `, ${r.removed.length} removed` : ''}`);
-        for (const e of r.errors) console.error(`hookline: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message} (this agent was not loaded; fix the file and send SIGHUP)`);
+        if (r.loaded.length || r.removed.length)
+          console.log(`Agent files (${r.dir}): ${r.loaded.length} loaded${r.removed.length ? `, ${r.removed.length} removed` : ''}`);
+        for (const e of r.errors)
+          console.error(`hookline: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message} (this agent was not loaded; fix the file and send SIGHUP)`);
       };
       printAgentFiles(hl.agentFilesReport);
       reload = () => hl.reloadFiles().then(printAgentFiles, (err: Error) => console.error(`hookline: reloading agent files failed: ${err.message}`));
       if (firstKey) {
-        console.log(`\nAdmin API key (shown once; store it now):\n\n  ${firstKey}\n\nUse it as: curl -H "Authorization: Bearer ${firstKey.slice(0, 12)}…" ${address ?? ''}/api/v1/webhooks/endpoints\n`);
+        console.log(
+          `\nAdmin API key (shown once; store it now):\n\n  ${firstKey}\n\nUse it as: curl -H "Authorization: Bearer ${firstKey.slice(0, 12)}…" ${address ?? ''}/api/v1/webhooks/endpoints\n`,
+        );
       }
     });
 
@@ -136,10 +151,13 @@ export function registerKeys(program: Command): void {
   const keys = program
     .command('keys')
     .description('Manage API keys: on the database directly, or on a server with --url / HOOKLINE_URL / --profile')
-    .addHelpText('after', examples(
-      'npx hookline keys create --name ci --role read          # this machine\'s database (no server needed)',
-      'hookline keys ls --url https://hookline.example.com    # a running server (admin key needed)',
-    ));
+    .addHelpText(
+      'after',
+      examples(
+        "npx hookline keys create --name ci --role read          # this machine's database (no server needed)",
+        'hookline keys ls --url https://hookline.example.com    # a running server (admin key needed)',
+      ),
+    );
 
   keys
     .command('create')
@@ -149,7 +167,9 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', examples('npx hookline keys create --name ci --role read'))
     .action(async (opts: { name: string; role: KeyRole; json?: boolean }, cmd: Command) => {
-      const k = viaServer(cmd) ? await connect(cmd).client.keys.create({ name: opts.name, role: opts.role }) : await withKeys(cmd, (api) => api.create(opts.name, opts.role));
+      const k = viaServer(cmd)
+        ? await connect(cmd).client.keys.create({ name: opts.name, role: opts.role })
+        : await withKeys(cmd, (api) => api.create(opts.name, opts.role));
       if (opts.json) console.log(JSON.stringify(k));
       else console.log(`${k.key}\n\n(id ${k.id}, role ${k.role}; this is the only time the key is shown)`);
     });

@@ -68,10 +68,12 @@ async function fromFlags(o: VerifyOpts): Promise<Captured> {
     body = f.body;
   }
   for (const [k, v] of Object.entries(headerPairs(o.header, '--header') ?? {})) headers[k.toLowerCase()] = v;
-  if (!Object.keys(headers).length) throw usageError('no headers to check: give -H "webhook-signature: v1,…" (repeatable) or --headers-file', 'hookline verify --help has examples');
+  if (!Object.keys(headers).length)
+    throw usageError('no headers to check: give -H "webhook-signature: v1,…" (repeatable) or --headers-file', 'hookline verify --help has examples');
   if (o.bodyFile) body = read(o.bodyFile, '--body-file');
   if (body === undefined) {
-    if (process.stdin.isTTY) throw usageError('no body: give --body-file, or pipe the raw body on stdin', 'e.g. hookline verify --secret whsec_… -H … < body.json');
+    if (process.stdin.isTTY)
+      throw usageError('no body: give --body-file, or pipe the raw body on stdin', 'e.g. hookline verify --secret whsec_… -H … < body.json');
     body = Buffer.from(await readStdin(), 'utf8');
   }
   return { headers, body };
@@ -79,11 +81,18 @@ async function fromFlags(o: VerifyOpts): Promise<Captured> {
 
 async function fromInspector(ref: string, cmd: Command): Promise<Captured> {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(ref);
-  if (!m) throw usageError(`--inspector "${ref}" is not <bin>/<request-id>`, 'e.g. --inspector my-bin/req_01…; list captures with the Inspector API or dashboard');
+  if (!m)
+    throw usageError(`--inspector "${ref}" is not <bin>/<request-id>`, 'e.g. --inspector my-bin/req_01…; list captures with the Inspector API or dashboard');
   const { client } = connect(cmd);
   const r = await client.inspector.requests.get(m[1]!, m[2]!);
   const body = r.body_base64 ? Buffer.from(r.body_base64, 'base64') : Buffer.from(r.body, 'utf8');
-  return { headers: r.headers, body, ...(r.body_truncated ? { unverifiable: `the bin stored only the first ${body.length} of ${r.size_bytes} bytes of the body, and the signature covers all of them` } : {}) };
+  return {
+    headers: r.headers,
+    body,
+    ...(r.body_truncated
+      ? { unverifiable: `the bin stored only the first ${body.length} of ${r.size_bytes} bytes of the body, and the signature covers all of them` }
+      : {}),
+  };
 }
 
 export function registerVerify(program: Command): void {
@@ -98,22 +107,33 @@ export function registerVerify(program: Command): void {
     .option('--inspector <bin/request>', 'check a request captured by an Inspector bin on the server, e.g. my-bin/req_01…')
     .option('--tolerance <seconds>', 'how old a signed timestamp may be (default 300; raise it for old captures)', integer(0, 10 * 365 * 86_400), 300)
     .option('--json', 'print {valid, scheme, reason, message}')
-    .addHelpText('after', examples(
-      'hookline verify --secret whsec_… -H "webhook-id: evt_1" -H "webhook-timestamp: 1767225600" -H "webhook-signature: v1,…" --body-file body.json',
-      'hookline verify --secret whsec_… --headers-file request.http          # raw request: headers, blank line, body',
-      'hookline verify --secret whsec_… --inspector my-bin/req_01… --tolerance 86400',
-    ))
+    .addHelpText(
+      'after',
+      examples(
+        'hookline verify --secret whsec_… -H "webhook-id: evt_1" -H "webhook-timestamp: 1767225600" -H "webhook-signature: v1,…" --body-file body.json',
+        'hookline verify --secret whsec_… --headers-file request.http          # raw request: headers, blank line, body',
+        'hookline verify --secret whsec_… --inspector my-bin/req_01… --tolerance 86400',
+      ),
+    )
     .action(async (o: VerifyOpts, cmd: Command) => {
       const secret = o.secret ?? process.env.HOOKLINE_WEBHOOK_SECRET;
-      if (!secret) throw usageError('--secret is required (or set HOOKLINE_WEBHOOK_SECRET)', 'the endpoint\'s whsec_… secret, shown when it was created or rotated');
-      if (o.inspector && (o.header?.length || o.headersFile || o.bodyFile)) throw usageError('--inspector reads headers and body from the capture; leave out -H, --headers-file and --body-file');
+      if (!secret)
+        throw usageError('--secret is required (or set HOOKLINE_WEBHOOK_SECRET)', "the endpoint's whsec_… secret, shown when it was created or rotated");
+      if (o.inspector && (o.header?.length || o.headersFile || o.bodyFile))
+        throw usageError('--inspector reads headers and body from the capture; leave out -H, --headers-file and --body-file');
       const req = o.inspector ? await fromInspector(o.inspector, cmd) : await fromFlags(o);
       let result: { valid: boolean; scheme: string | null; reason: string | null; message: string };
       if (req.unverifiable) {
         result = { valid: false, scheme: null, reason: 'body_truncated', message: req.unverifiable };
       } else {
         try {
-          const scheme = await verifyWebhookSignature({ secret, headers: req.headers, body: req.body, scheme: o.scheme as 'auto', toleranceSeconds: o.tolerance });
+          const scheme = await verifyWebhookSignature({
+            secret,
+            headers: req.headers,
+            body: req.body,
+            scheme: o.scheme as 'auto',
+            toleranceSeconds: o.tolerance,
+          });
           result = { valid: true, scheme, reason: null, message: `signed with this secret (${scheme})` };
         } catch (err) {
           if (!(err instanceof WebhookVerificationError)) throw err;
