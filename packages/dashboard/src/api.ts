@@ -1,11 +1,13 @@
 // Every call to Hookline's public API goes through here: the session cookie rides along
 // (credentials: 'same-origin'), mutations carry the CSRF token, and every failure becomes an
 // ApiError whose message is the API's own `error.message`, ready to show to the user.
-import type {
+import type { ApiKeyRole, Callback, InspectorBin, InspectorBinScheme, Notification, NotificationRules, RunStatus, Session, SigningScheme } from '@hookline/sdk';
+
+// The API's shapes come from the SDK, whose types are generated from the server's OpenAPI
+// document: a field the server adds or renames shows here at compile time.
+export type {
   Agent,
   ApiKey,
-  ApiKeyRole,
-  Callback,
   CapturedRequest,
   Crew,
   Delivery,
@@ -15,9 +17,6 @@ import type {
   Endpoint,
   EndpointCreated,
   EndpointWithSecret,
-  InspectorBin,
-  InspectorBinScheme,
-  Notification,
   NotificationRules,
   Page,
   Run,
@@ -31,10 +30,6 @@ import type {
   SigningScheme,
   WebhookTrigger,
 } from '@hookline/sdk';
-
-// The API's shapes come from the SDK, whose types are generated from the server's OpenAPI
-// document: a field the server adds or renames shows here at compile time.
-export type { Agent, ApiKey, CapturedRequest, Crew, Delivery, DeliveryAttempt, DeliveryDetail, DeliveryStatus, Endpoint, EndpointCreated, EndpointWithSecret, NotificationRules, Page, Run, RunLogLine, RunStatus, SaveWarning, Schedule, Session, Settings, SignatureCheck, SigningScheme, WebhookTrigger };
 export type Role = ApiKeyRole;
 export type NotificationRecord = Notification;
 export type NotificationStatus = Notification['status'];
@@ -122,7 +117,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   const body = parseJson(text);
   if (!res.ok) throw errorFrom(res, body);
-  if (body === undefined) throw new ApiError(res.status, 'invalid_response', `The server answered ${res.status} with a body that is not JSON. Check the server's log.`);
+  if (body === undefined)
+    throw new ApiError(res.status, 'invalid_response', `The server answered ${res.status} with a body that is not JSON. Check the server's log.`);
   return body as T;
 }
 
@@ -189,10 +185,10 @@ export const BIN_SCHEMES = ['auto', 'standard', 'x-signature', 'agentgateway', '
 /** What each signing scheme sends, for the hints under the endpoint and inspector forms (`auto` is the inspector's only). */
 export const SCHEME_HINTS: Readonly<Record<string, string>> = {
   auto: 'Picks the scheme from each request: webhook-signature → standard, x-agentgateway-signature → agentgateway, x-hub-signature-256 → github, x-signature with x-timestamp → callback, x-signature alone → x-signature.',
-  standard: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), as Svix sends; the secret is the whsec_… string. Verify with the standardwebhooks or svix libraries.',
+  standard:
+    'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), as Svix sends; the secret is the whsec_… string. Verify with the standardwebhooks or svix libraries.',
   'x-signature': 'X-Signature: hex HMAC-SHA256 of the raw body.',
   agentgateway: 'X-AgentGateway-Timestamp and X-AgentGateway-Signature: hex HMAC of "timestamp.body" (as named notification webhooks are signed).',
   github: 'X-Hub-Signature-256: sha256=<hex HMAC of the body>, as GitHub sends.',
-  callback: "X-Signature: sha256=<hex HMAC of \"timestamp.body\"> with X-Timestamp, as Hookline signs a run's callback.",
+  callback: 'X-Signature: sha256=<hex HMAC of "timestamp.body"> with X-Timestamp, as Hookline signs a run\'s callback.',
 } satisfies Record<BinScheme, string>;
-
