@@ -33,9 +33,8 @@ export function endpointOf(row: EndpointTable): EndpointRecord {
 }
 
 export function endpointPatch(patch: Partial<EndpointRecord>): Partial<EndpointTable> {
-  const { enabled, events, retry_schedule, ...rest } = patch;
+  const { events, retry_schedule, ...rest } = flagPatch(patch);
   const row: Partial<EndpointTable> = rest;
-  if (enabled !== undefined) row.enabled = enabled ? 1 : 0;
   if (events !== undefined) row.events = JSON.stringify(events);
   if (retry_schedule !== undefined) row.retry_schedule = retry_schedule === null ? null : JSON.stringify(retry_schedule);
   return row;

@@ -1,4 +1,4 @@
-import type { DeliveryChannel, DeliveryStatus, PostActionAuthType, PostActionMethod, RunStatus } from '../store/index.js';
+import type { DeliveryChannel, DeliveryStatus, PostActionAuthType, PostActionMethod, RunStatus, RunTriggerType } from '../store/index.js';
 
 /**
  * Words a response may hold, defined here so that the schemas below every module can name
@@ -7,7 +7,7 @@ import type { DeliveryChannel, DeliveryStatus, PostActionAuthType, PostActionMet
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'timeout', 'cancelled'] as const satisfies readonly RunStatus[];
 /** What started a run: a webhook (the agent's URL or a named trigger), a schedule, a person, or a report of a run made elsewhere. */
-export const RUN_TRIGGER_TYPES = ['webhook', 'schedule', 'manual', 'api'] as const;
+export const RUN_TRIGGER_TYPES = ['webhook', 'schedule', 'manual', 'api'] as const satisfies readonly RunTriggerType[];
 /** How a named webhook trigger's sender signs. */
 export const TRIGGER_SCHEMES = ['hookline', 'github', 'standard', 'grafana'] as const;
 export const KEY_ROLES = ['admin', 'read'] as const;
