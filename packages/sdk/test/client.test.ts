@@ -155,7 +155,7 @@ describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
     expect((await client.runs.logs(run.id, { after_seq: logs.items.at(-1)!.seq })).items).toEqual([]);
     expect((await client.agents.logs('echo', { limit: 5 })).items[0]).toMatchObject({ run_id: run.id });
 
-    // The hand-written models (src/models.ts) list exactly the fields the server sends.
+    // The generated types (from the routes' response schemas) list exactly the fields the server sends.
     expect(Object.keys(await client.crews.get('sdk')).sort()).toEqual(['created_at', 'id', 'name', 'updated_at']);
     expect(Object.keys(agent).sort()).toEqual([
       'callback_url',
