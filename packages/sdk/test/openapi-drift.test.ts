@@ -65,7 +65,7 @@ describe("the SDK's types follow the server's OpenAPI document", () => {
     const text = readFileSync(GENERATED, 'utf8');
     const ops = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
       Object.keys(item)
-        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .filter((m) => HTTP_METHODS.includes(m))
         .map((m) => ({ path, m })),
     );
     const api = ops.filter((o) => o.path.startsWith('/api/v1/'));
