@@ -14,6 +14,7 @@ import {
   OpenAIRunner,
 } from './agents/index.js';
 import { buildApi } from './api/index.js';
+import { TenantAdmin } from './tenants/index.js';
 import { RunExecutor, RunService, RunAnnouncer } from './runs/index.js';
 import { ScheduleAdmin, Scheduler } from './schedules/index.js';
 import { WebhookTriggerAdmin } from './triggers/index.js';
@@ -98,6 +99,8 @@ export class Hookline {
   readonly registry = new Registry();
   readonly keys: ApiKeys;
   readonly publisher: Publisher;
+  /** Orgs and environments, and the tenant each request acts in. */
+  readonly tenants: TenantAdmin;
   readonly endpoints: EndpointAdmin;
   readonly dispatcher: Dispatcher | undefined;
   readonly retention: Retention | undefined;
@@ -159,6 +162,7 @@ export class Hookline {
             ...(options.resolve ? { resolve: options.resolve } : {}),
           });
     this.keys = new ApiKeys(store, this.clock);
+    this.tenants = new TenantAdmin({ store, clock: this.clock });
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
     const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
@@ -307,7 +311,19 @@ export class Hookline {
       await store.close();
       throw err;
     }
-    return new Hookline(config, store, new SecretBox(keys), options);
+    const hookline = new Hookline(config, store, new SecretBox(keys), options);
+    try {
+      const tenant = await hookline.tenants.ensureDefault(config.org_id, config.env_id);
+      if (tenant.orgId !== config.org_id || tenant.envId !== config.env_id)
+        hookline.log.warn(
+          { stored: tenant, configured: { org_id: config.org_id, env_id: config.env_id } },
+          'org_id/env_id differ from the default tenant this database was created with; the stored one is used (docs/tenants.md)',
+        );
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return hookline;
   }
 
   /**
@@ -414,6 +430,7 @@ export class Hookline {
         endpoints: this.endpoints,
         publisher: this.publisher,
         keys: this.keys,
+        tenants: this.tenants,
         sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000),
         ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}),
         agents: this.agents,

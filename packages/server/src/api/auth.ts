@@ -3,10 +3,24 @@ import type { ApiKeys } from '../keys/index.js';
 import { type Sessions } from '../keys/index.js';
 import { UserError } from '../errors/index.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
+import { scopeOfKey } from '../keys/index.js';
+import type { KeyScope, Tenant, TenantAdmin } from '../tenants/index.js';
+
+/** The headers that name the tenant a request acts in. */
+export const ORG_HEADER = 'hookline-org';
+export const ENV_HEADER = 'hookline-env';
 
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey?: { id: string; role: 'admin' | 'read' };
+    /** What the key (or the session's key) is limited to; set on every authenticated route. */
+    keyScope: KeyScope;
+    /**
+     * The tenant the request acts in (docs/tenants.md#addressing-a-tenant): the one the
+     * Hookline-Org / Hookline-Env headers name, else the key's own, else the default. Set on
+     * every authenticated route; public routes find theirs from the resource they name.
+     */
+    tenant: Tenant;
     /** Set when the request was authenticated by the dashboard's session cookie. */
     session?: import('../keys/index.js').Session;
   }
@@ -29,7 +43,7 @@ const readAllowed = (req: FastifyRequest) => READ_METHODS.has(req.method) || REA
  * Bearer API keys on every route except those marked `config: { public: true }`; the
  * dashboard's session cookie works too, with its CSRF token required on every change.
  */
-export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessions): void {
+export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessions, tenants: TenantAdmin): void {
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (req.routeOptions.config?.public || !req.routeOptions.url) return;
     const header = req.headers.authorization;
@@ -45,6 +59,7 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
       if (session.key.role === 'read' && !readAllowed(req)) throw new UserError('forbidden', 'this API key is read-only');
       req.apiKey = { id: session.key.id, role: session.key.role };
       req.session = session;
+      await actAs(req, scopeOfKey(session.key));
       return;
     }
     if (!token) throw new UserError('unauthorized', 'missing API key: send "Authorization: Bearer hl_sk_…"');
@@ -53,7 +68,13 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
     if (!row) throw new UserError('unauthorized', 'invalid or revoked API key');
     if (row.role === 'read' && !readAllowed(req)) throw new UserError('forbidden', 'this API key is read-only');
     req.apiKey = { id: row.id, role: row.role };
+    await actAs(req, scopeOfKey(row));
   });
+
+  async function actAs(req: FastifyRequest, scope: KeyScope): Promise<void> {
+    req.keyScope = scope;
+    req.tenant = await tenants.resolve(scope, { orgId: headerValue(req.headers[ORG_HEADER]), envId: headerValue(req.headers[ENV_HEADER]) });
+  }
 }
 
 const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);

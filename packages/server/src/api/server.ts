@@ -16,6 +16,7 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { orgRoutes } from './routes/orgs.js';
 import { keyRoutes } from './routes/keys.js';
 import { agentRoutes } from './routes/agents.js';
 import { logRoutes, reportRoutes, runRoutes } from './routes/runs.js';
@@ -76,7 +77,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installJsonParser(app);
-  installAuth(app, deps.keys, deps.sessions);
+  installAuth(app, deps.keys, deps.sessions, deps.tenants);
   // Client messages on the live stream are small; a huge frame is a mistake or an attack.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -86,6 +87,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(eventRoutes(deps));
   await app.register(deliveryRoutes(deps));
   await app.register(keyRoutes(deps));
+  await app.register(orgRoutes(deps));
   await app.register(agentRoutes(deps));
   await app.register(runRoutes(deps));
   await app.register(reportRoutes(deps));

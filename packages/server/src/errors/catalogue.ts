@@ -97,6 +97,11 @@ export const ERRORS = {
   invalid_id: { status: 422, meaning: 'a crew or agent id that is not 1–63 lower-case letters, digits, `-` or `_`' },
   invalid_name: { status: 422, meaning: 'a webhook trigger or Inspector bin name that is not allowed; the message gives the rule' },
   invalid_secret: { status: 422, meaning: 'a webhook, trigger or bin secret that is too short, too long, or not in the form its scheme needs' },
+  confirmation_required: {
+    status: 409,
+    meaning: 'deleting an org or environment erases everything in it: repeat the request with `?confirm=` and its id ([tenants](tenants.md#erasure))',
+  },
+  default_tenant: { status: 409, meaning: "the installation's default org, or an org's default environment, cannot be deleted" },
   invalid_scheme: { status: 422, meaning: "an Inspector bin's `scheme` that is not one of the known schemes" },
   invalid_runner: { status: 422, meaning: "an agent's `runner` that is not one of the known runners" },
   invalid_runner_config: { status: 422, meaning: "an agent's `runner_config` that its runner cannot use, or a runner change without a new `runner_config`" },
@@ -111,6 +116,22 @@ export const ERRORS = {
   },
   invalid_channel: { status: 422, meaning: "the Slack test message's `channel` is not one channel name or id" },
   rate_limited: { status: 429, meaning: "an agent's triggers came faster than its `rate_limit_per_minute`; retry after `Retry-After` seconds" },
+  quota_events_per_second: {
+    status: 429,
+    meaning: "the tenant's org published faster than its `quotas.events_per_second` ([tenants](tenants.md#quotas)); retry after `Retry-After` seconds",
+  },
+  quota_endpoints: {
+    status: 429,
+    meaning: "the tenant already has its org's `quotas.endpoints` endpoints ([tenants](tenants.md#quotas)); delete one or raise the quota",
+  },
+  quota_agents: {
+    status: 429,
+    meaning: "the tenant already has its org's `quotas.agents` agents ([tenants](tenants.md#quotas)); delete one or raise the quota",
+  },
+  quota_stored_bytes: {
+    status: 429,
+    meaning: "the tenant's stored events reached its org's `quotas.stored_bytes` ([tenants](tenants.md#quotas)); wait for retention or raise the quota",
+  },
   headers_too_large: { status: 431, meaning: 'the request headers are larger than 16 KB' },
   internal: { status: 500, meaning: 'a bug. The server log has the details, the response does not.' },
   slack_error: { status: 502, meaning: "Slack refused the test message; the message has Slack's error code (`Slack refused the message: channel_not_found`)" },

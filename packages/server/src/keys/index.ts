@@ -1,8 +1,9 @@
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '../crypto/index.js';
 import type { ApiKeyRecord, KeyWatch, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
-import { notFound } from '../errors/index.js';
+import { notFound, UserError } from '../errors/index.js';
 import type { KeyView } from '../wire/index.js';
+import { INSTALLATION_SCOPE, type KeyScope } from '../tenants/index.js';
 
 export type KeyRole = 'admin' | 'read';
 
@@ -41,13 +42,26 @@ export class ApiKeys {
       name: r.name,
       prefix: r.prefix,
       role: r.role,
+      org_id: r.org_id,
+      env_id: r.env_id,
       created_at: iso(r.created_at),
       revoked_at: iso(r.revoked_at),
       last_used_at: iso(r.last_used_at),
     };
   }
 
-  async create(name: string, role: KeyRole = 'admin'): Promise<KeyView & { key: string }> {
+  /**
+   * Mints a key limited to `scope` (an org, one of its environments, or nothing), made by a key
+   * of `creator`'s scope: a key can only mint keys inside its own tenant, and a tenant it cannot
+   * see answers as missing.
+   */
+  async create(
+    name: string,
+    role: KeyRole = 'admin',
+    scope: KeyScope = INSTALLATION_SCOPE,
+    creator: KeyScope = INSTALLATION_SCOPE,
+  ): Promise<KeyView & { key: string }> {
+    await this.checkScope(scope, creator);
     const g = generateApiKey();
     const row: ApiKeyRecord = {
       id: newId('key', this.clock),
@@ -55,6 +69,8 @@ export class ApiKeys {
       prefix: g.prefix,
       hash: g.hash,
       role,
+      org_id: scope.orgId,
+      env_id: scope.envId,
       created_at: this.clock.now(),
       revoked_at: null,
       last_used_at: null,
@@ -73,6 +89,8 @@ export class ApiKeys {
       prefix: key.slice(0, 12),
       hash,
       role: 'admin',
+      org_id: null,
+      env_id: null,
       created_at: this.clock.now(),
       revoked_at: null,
       last_used_at: null,
@@ -122,16 +140,29 @@ export class ApiKeys {
     return row;
   }
 
+  private async checkScope(scope: KeyScope, creator: KeyScope): Promise<void> {
+    if (scope.envId !== null && scope.orgId === null) throw new UserError('validation_failed', 'a key limited to an environment needs its org_id too');
+    if (!within(scope, creator)) throw notFound(scope.envId !== null ? 'environment' : 'org', (scope.envId ?? scope.orgId)!);
+    if (scope.orgId !== null && !(await this.store.tenants.getOrg(scope.orgId))) throw notFound('org', scope.orgId);
+    if (scope.envId !== null) {
+      const env = await this.store.tenants.getEnv(scope.envId);
+      if (!env || env.org_id !== scope.orgId) throw notFound('environment', scope.envId);
+    }
+  }
+
   private forget(): void {
     this.generation++;
     this.cache.clear();
   }
 
-  async list(): Promise<KeyView[]> {
-    return (await this.store.keys.list()).map((r) => this.view(r));
+  /** The keys a key of `scope` may see: those inside its own tenant. */
+  async list(scope: KeyScope = INSTALLATION_SCOPE): Promise<KeyView[]> {
+    return (await this.store.keys.list()).filter((r) => within(scopeOfKey(r), scope)).map((r) => this.view(r));
   }
 
-  async revoke(id: string): Promise<void> {
+  async revoke(id: string, scope: KeyScope = INSTALLATION_SCOPE): Promise<void> {
+    const row = await this.store.keys.get(id);
+    if (!row || !within(scopeOfKey(row), scope)) throw notFound('active API key', id);
     if (!(await this.store.keys.revoke(id, this.clock.now()))) throw notFound('active API key', id);
     this.forget(); // at once: this process's own commit does not move the watch
     for (const listener of this.revokedListeners) listener(id);
@@ -141,4 +172,11 @@ export class ApiKeys {
     return this.store.keys.count();
   }
 }
+/** The tenant scope a stored key is limited to. */
+export const scopeOfKey = (row: Pick<ApiKeyRecord, 'org_id' | 'env_id'>): KeyScope => ({ orgId: row.org_id, envId: row.env_id });
+
+/** Whether `inner` is the same as or narrower than `outer` (an env key inside its org, an org key inside the installation). */
+const within = (inner: KeyScope, outer: KeyScope): boolean =>
+  (outer.orgId === null || inner.orgId === outer.orgId) && (outer.envId === null || inner.envId === outer.envId);
+
 export { type Session, Sessions } from './sessions.js';

@@ -9,11 +9,11 @@ export class EventTypeRecords {
   async record(types: readonly string[], now: number): Promise<void> {
     if (!types.length) return;
     // Sorted, so two transactions noting the same new types lock them in one order (no deadlock).
-    const rows = [...new Set(types)].sort().map((type) => ({ type, first_published_at: now }));
+    const rows = [...new Set(types)].sort().map((type) => ({ env_id: '', type, first_published_at: now }));
     await this.db
       .insertInto('event_types')
       .values(rows)
-      .onConflict((oc) => oc.column('type').doNothing())
+      .onConflict((oc) => oc.columns(['env_id', 'type']).doNothing())
       .execute();
   }
 

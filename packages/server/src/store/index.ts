@@ -8,6 +8,7 @@ export { Store, type Page } from './store.js';
 export type { ClaimArgs, DeliveryUpdate, DueListener, KeyWatch, StreamListening } from './dialect.js';
 export type { DeliveryEngineStore } from './engine.js';
 export type { KeyRecords } from './keys.js';
+export type { TenantRecords } from './tenants.js';
 export type { EndpointHealthChange, EndpointRecords, EndpointStreak } from './endpoints.js';
 export type { EventRecords } from './events.js';
 export type { DeliveryFilter, DeliveryRecords, ResultBatch } from './deliveries.js';

@@ -29,6 +29,14 @@ export class KeyRecords {
       return Number(r.numUpdatedRows) > 0;
     });
   }
+  /** Revokes every live key limited to an org (`envId` null) or to one of its environments, as `revoke` does one. */
+  revokeScope(orgId: string, envId: string | null, now: number): Promise<boolean> {
+    return this.ops.changeKeys(this.db, async (db) => {
+      let query = db.updateTable('api_keys').set({ revoked_at: now }).where('org_id', '=', orgId).where('revoked_at', 'is', null);
+      if (envId !== null) query = query.where('env_id', '=', envId);
+      return Number((await query.executeTakeFirst()).numUpdatedRows) > 0;
+    });
+  }
   /** Watches for key changes other connections commit (see ApiKeys' cache); `onChange` when one is heard of. */
   watch(onChange: () => void): Promise<KeyWatch> {
     return this.ops.watchKeys(onChange);

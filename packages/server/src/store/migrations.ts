@@ -356,6 +356,73 @@ const m0012: Migration = {
   },
 };
 
+/** Tables whose rows belong to one tenant (an environment of an org); children (attempts, run logs, captures, subscriptions) follow their parent. */
+export const TENANT_TABLES = [
+  'endpoints',
+  'events',
+  'deliveries',
+  'crews',
+  'agents',
+  'runs',
+  'schedules',
+  'webhook_triggers',
+  'post_actions',
+  'post_action_bindings',
+  'inspector_bins',
+] as const;
+
+const m0013: Migration = {
+  async up(db: Kysely<any>) {
+    // Tenants (docs/tenants.md). The installation's first org and environment are written at
+    // start from `org_id`/`env_id` (they may differ per installation), and rows stored before
+    // tenants existed (env_id '') are given to it then, once.
+    await db.schema
+      .createTable('orgs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('is_default', 'integer', (c) => c.notNull())
+      // JSON: retention windows, quotas, portal origins and brand; absent keys take the installation's defaults.
+      .addColumn('settings', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('envs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('org_id', 'text', (c) => c.notNull().references('orgs.id'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('is_default', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('envs_org_name').on('envs').columns(['org_id', 'name']).unique().execute();
+    // A key of the installation (both null), of an org, or of one environment.
+    await db.schema.alterTable('api_keys').addColumn('org_id', 'text').execute();
+    await db.schema.alterTable('api_keys').addColumn('env_id', 'text').execute();
+    // A constant default is metadata only on PostgreSQL 11+ (no rewrite of a large table).
+    for (const table of TENANT_TABLES) {
+      await db.schema
+        .alterTable(table)
+        .addColumn('env_id', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+    }
+    for (const table of ['endpoints', 'agents', 'crews', 'runs', 'schedules', 'webhook_triggers', 'post_actions', 'inspector_bins'])
+      await db.schema.createIndex(`${table}_env`).on(table).columns(['env_id', 'created_at']).execute();
+    await db.schema.createIndex('events_env_created').on('events').columns(['env_id', 'created_at']).execute();
+    await db.schema.createIndex('deliveries_env_created').on('deliveries').columns(['env_id', 'created_at']).execute();
+    // Event types become per environment: rebuilt with the tenant in the key.
+    await db.schema.alterTable('event_types').renameTo('event_types_old').execute();
+    await db.schema
+      .createTable('event_types')
+      .addColumn('env_id', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('first_published_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('event_types_pk', ['env_id', 'type'])
+      .execute();
+    await sql`INSERT INTO event_types (env_id, type, first_published_at) SELECT '', type, first_published_at FROM event_types_old`.execute(db);
+    await db.schema.dropTable('event_types_old').execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_agents_runs': m0002,
@@ -369,4 +436,5 @@ export const migrations: Record<string, Migration> = {
   '0010_inspector': m0010,
   '0011_stats_indexes': m0011,
   '0012_event_types': m0012,
+  '0013_tenants': m0013,
 };

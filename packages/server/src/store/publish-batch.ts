@@ -56,7 +56,7 @@ export async function writePublishBatchPostgres(db: Kysely<Database>, b: Publish
       -- Sorted, so two writers noting the same new types lock them in one order (no deadlock).
       INSERT INTO event_types (type, first_published_at)
       SELECT DISTINCT t, ${b.now}::int8 FROM unnest(${b.types}::text[]) AS t WHERE t IN (SELECT type FROM ins) ORDER BY 1
-      ON CONFLICT (type) DO NOTHING
+      ON CONFLICT (env_id, type) DO NOTHING
     )
     SELECT id, NULL AS payload, NULL AS type, NULL AS created_at FROM ins
     UNION ALL

@@ -8,6 +8,8 @@ import type {
   ApiKeyRecord,
   AttemptRecord,
   CrewRecord,
+  EnvRecord,
+  OrgRecord,
   DeliveryRecord,
   EndpointRecord,
   EventRecord,
@@ -26,6 +28,13 @@ type Flag = { enabled: number };
 
 export type ApiKeyTable = ApiKeyRecord;
 
+export type OrgTable = Omit<OrgRecord, 'is_default' | 'settings'> & {
+  is_default: number;
+  /** JSON of OrgSettings. */
+  settings: string;
+};
+export type EnvTable = Omit<EnvRecord, 'is_default'> & { is_default: number };
+
 export type EndpointTable = Omit<EndpointRecord, 'enabled' | 'events' | 'retry_schedule'> &
   Flag & {
     /** JSON array of subscription patterns, as given. */
@@ -41,6 +50,7 @@ export interface SubscriptionTable {
 
 /** Every event type published so far (never pruned), so a subscription can be told it matches nothing yet. */
 export interface EventTypeTable {
+  env_id: string;
   type: string;
   first_published_at: number;
 }
@@ -69,6 +79,8 @@ export type InspectorRequestTable = Omit<InspectorRequestRecord, 'headers' | 'bo
 
 export interface Database {
   api_keys: ApiKeyTable;
+  orgs: OrgTable;
+  envs: EnvTable;
   endpoints: EndpointTable;
   endpoint_subscriptions: SubscriptionTable;
   events: EventTable;

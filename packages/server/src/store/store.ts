@@ -6,6 +6,7 @@ import { type DeliveryEngineStore, EngineRecords } from './engine.js';
 import { EndpointRecords } from './endpoints.js';
 import { EventRecords } from './events.js';
 import { KeyRecords } from './keys.js';
+import { TenantRecords } from './tenants.js';
 import { TriggerRecords } from './triggers.js';
 import { ScheduleRecords } from './schedules.js';
 import { PostActionRecords } from './post-actions.js';
@@ -62,6 +63,11 @@ export class Store {
         return true;
       }),
     );
+  }
+
+  /** Orgs and environments, in this store's transaction. */
+  get tenants(): TenantRecords {
+    return new TenantRecords(this.db);
   }
 
   /** API keys, in this store's transaction. */

@@ -10,9 +10,44 @@ export interface ApiKeyRecord {
   prefix: string;
   hash: string;
   role: 'admin' | 'read';
+  /** The org the key is limited to; null for an installation key. */
+  org_id: string | null;
+  /** The environment the key is limited to; null for an installation or org key. */
+  env_id: string | null;
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+}
+
+/** An org's own settings; an absent field takes the installation's value (docs/tenants.md). */
+export interface OrgSettings {
+  /** Retention windows as durations (`30d`), overriding `delivery.retention`. */
+  retention?: { events?: string; attempts?: string };
+  /** Limits of the org's every environment; an absent one is unlimited. */
+  quotas?: { events_per_second?: number; endpoints?: number; agents?: number; stored_bytes?: number };
+  /** Origins allowed to embed the portal in a frame (`frame-ancestors`). */
+  portal_origins?: string[];
+  /** The portal's brand: a CSS colour and an https logo URL. */
+  brand?: { color?: string; logo_url?: string };
+}
+
+export interface OrgRecord {
+  id: string;
+  name: string;
+  /** The installation's first org: what a request that names no tenant addresses. */
+  is_default: boolean;
+  settings: OrgSettings;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EnvRecord {
+  id: string;
+  org_id: string;
+  name: string;
+  /** The org's first environment: what an org key that names none addresses. */
+  is_default: boolean;
+  created_at: number;
 }
 
 export interface EndpointRecord {

@@ -14,6 +14,7 @@ import type * as postActions from './post-actions.js';
 import type * as operations from './operations.js';
 import type * as runs from './runs.js';
 import type * as stats from './stats.js';
+import type * as tenants from './tenants.js';
 import type * as triggers from './triggers.js';
 
 export { ErrorBody, Nullable, OneOf, Paginated } from './common.js';
@@ -38,6 +39,7 @@ export { Liveness, NotReady, Ready, Settings } from './operations.js';
 export { Binding, PostAction, PostActionRun, Preview, PreviewProblem, TriggerBinding } from './post-actions.js';
 export { AgentLogs, ReportedRun, Run, RunLogLine, RunLogs, RunStatus } from './runs.js';
 export { EndpointHealth, HEALTH_LIMIT, LATENCY_SAMPLE_LIMIT, Overview, PostActionHealth } from './stats.js';
+export { Env, Org, OrgSettings } from './tenants.js';
 export { Schedule, TriggerSecret, WebhookTrigger, WebhookTriggerWithSecret } from './triggers.js';
 
 export type CrewView = Static<typeof agents.Crew>;
@@ -69,3 +71,5 @@ export type OverviewView = Static<typeof stats.Overview>;
 export type EndpointHealthView = Static<typeof stats.EndpointHealth>;
 export type PostActionHealthView = Static<typeof stats.PostActionHealth>;
 export type SettingsView = Static<typeof operations.Settings>;
+export type OrgView = Static<typeof tenants.Org>;
+export type EnvView = Static<typeof tenants.Env>;

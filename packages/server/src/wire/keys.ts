@@ -7,6 +7,8 @@ export const Key = Type.Object({
   name: Type.String(),
   prefix: Type.String(),
   role: OneOf(KEY_ROLES),
+  org_id: Nullable(Type.String({ description: 'The org the key is limited to; null for an installation key.' })),
+  env_id: Nullable(Type.String({ description: 'The environment the key is limited to; null for an installation or org key.' })),
   created_at: Type.String(),
   revoked_at: Nullable(Type.String()),
   last_used_at: Nullable(Type.String()),

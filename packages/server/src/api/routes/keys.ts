@@ -19,13 +19,18 @@ export const keyRoutes =
             {
               name: Type.String({ minLength: 1, maxLength: 200 }),
               role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('read')], { default: 'admin' })),
+              org_id: Type.Optional(Type.String({ maxLength: 128, description: 'Limit the key to this org (docs/tenants.md#keys).' })),
+              env_id: Type.Optional(Type.String({ maxLength: 128, description: 'Limit the key to this environment of `org_id`.' })),
             },
             { additionalProperties: false },
           ),
           response: { 201: KeyWithSecret, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
         },
       },
-      async (req, reply) => reply.status(201).send(await deps.keys.create(req.body.name, req.body.role ?? 'admin')),
+      async (req, reply) => {
+        const { name, role = 'admin', org_id = null, env_id = null } = req.body;
+        return reply.status(201).send(await deps.keys.create(name, role, { orgId: org_id, envId: env_id }, req.keyScope));
+      },
     );
     app.get(
       '/api/v1/keys',
@@ -37,7 +42,7 @@ export const keyRoutes =
           response: { 200: Type.Object({ items: Type.Array(Key) }), 401: ErrorBody },
         },
       },
-      async () => ({ items: await deps.keys.list() }),
+      async (req) => ({ items: await deps.keys.list(req.keyScope) }),
     );
     app.delete(
       '/api/v1/keys/:id',
@@ -50,7 +55,7 @@ export const keyRoutes =
         },
       },
       async (req, reply) => {
-        await deps.keys.revoke(req.params.id);
+        await deps.keys.revoke(req.params.id, req.keyScope);
         return reply.status(204).send(null);
       },
     );
