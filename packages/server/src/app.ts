@@ -169,8 +169,7 @@ export class Hookline {
     // Deliveries this process's dispatcher has room for are leased to it in the publishing write (no claim).
     this.publisher = new Publisher({
       store,
-      orgId: config.org_id,
-      envId: config.env_id,
+      defaultTenant: () => this.tenants.fallback,
       clock: this.clock,
       onEnqueued: wake,
       onPublished,
@@ -195,7 +194,7 @@ export class Hookline {
       this.dispatcher = new Dispatcher({
         // An endpoint disabled by the engine (auto-disable or 410) has its `endpoint.disabled` event written in the same transaction.
         store: engineStore.deliveryEngine((tx, id, reason) =>
-          this.publisher.publish({ type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
+          this.publisher.publish({ tenant: this.tenants.fallback, type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
         ),
         sender: this.sender,
         prepare: channelPreparer({ store: engineStore, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),

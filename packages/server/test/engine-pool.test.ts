@@ -45,7 +45,10 @@ describe('the delivery engine on its own PostgreSQL pool', () => {
       await tx.ping();
       await until('the delivery while the API pool is held', async () => rx.received.length === 1 || undefined, 15_000);
     });
-    const published = await new Publisher({ store: other, orgId: 'org_default', envId: 'env_default' }).publish({ type: 'order.paid', data: { n: 1 } });
+    const published = await new Publisher({ store: other, defaultTenant: () => ({ orgId: 'org_default', envId: 'env_default' }) }).publish({
+      type: 'order.paid',
+      data: { n: 1 },
+    });
     expect(published.deliveries).toBe(1);
     await held;
     expect(JSON.parse(rx.received[0]!.body).id).toBe(published.event.id);

@@ -2,12 +2,15 @@ import type { DeliveryRecord, EventRecord, PublishBatchResult, Store } from '../
 import { type Clock, systemClock, newId, GroupCommit } from '../util/index.js';
 import { newDelivery, applyLease, type DeliveryHandoff } from '../delivery/index.js';
 import type { EnvelopeView, PublishedView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { BUILTIN_EVENT_TYPES, patternsMatching } from './catalog.js';
 
 export type Envelope = EnvelopeView;
 export type PublishResult = PublishedView;
 
 export interface PublishInput {
+  /** The org and environment the event belongs to: the envelope says so, and only that environment's endpoints receive it. */
+  tenant?: Tenant;
   type: string;
   data: unknown;
   /** Caller's id; publishing the same id again returns the first event and creates nothing. */
@@ -18,8 +21,8 @@ export interface PublishInput {
 
 export interface PublisherOptions {
   store: Store;
-  orgId: string;
-  envId: string;
+  /** The tenant of an event published without one. */
+  defaultTenant: () => Tenant;
   clock?: Clock;
   /** Called after a commit that queued deliveries (not handed off), so this process's dispatcher looks at once. */
   onEnqueued?: () => void;
@@ -67,12 +70,13 @@ export class Publisher {
   }
 
   private envelope(input: PublishInput, now: number): Envelope {
+    const tenant = input.tenant ?? this.options.defaultTenant();
     return {
       id: input.id ?? newId('evt', this.clock),
       type: input.type,
       timestamp: new Date(now).toISOString(),
-      org_id: this.options.orgId,
-      env_id: this.options.envId,
+      org_id: tenant.orgId,
+      env_id: tenant.envId,
       data: input.data ?? {},
     };
   }

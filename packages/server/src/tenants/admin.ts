@@ -18,6 +18,8 @@ export interface TenantAdminOptions {
  */
 export class TenantAdmin {
   private defaultTenant: Tenant | undefined;
+  /** An environment's org never changes, so what was looked up once is kept (bounded: starts over past 10,000). */
+  private readonly orgOfEnv = new Map<string, string>();
 
   constructor(private readonly options: TenantAdminOptions) {}
 
@@ -46,6 +48,19 @@ export class TenantAdmin {
   get fallback(): Tenant {
     if (!this.defaultTenant) throw new Error('TenantAdmin.ensureDefault was not called');
     return this.defaultTenant;
+  }
+
+  /** The tenant of a stored row's `env_id` (its org looked up once). */
+  async tenantOf(envId: string): Promise<Tenant> {
+    let orgId = this.orgOfEnv.get(envId);
+    if (orgId === undefined) {
+      const env = await this.options.store.tenants.getEnv(envId);
+      if (!env) throw notFound('environment', envId);
+      orgId = env.org_id;
+      if (this.orgOfEnv.size >= 10_000) this.orgOfEnv.clear();
+      this.orgOfEnv.set(envId, orgId);
+    }
+    return { orgId, envId };
   }
 
   /**

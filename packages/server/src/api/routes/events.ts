@@ -22,7 +22,12 @@ export const eventRoutes =
       async (req, reply) => {
         const bad = checkPublishableType(req.body.type);
         if (bad) throw new UserError('invalid_event_type', bad);
-        const result = await deps.publisher.publish({ type: req.body.type, data: req.body.data ?? {}, ...(req.body.id ? { id: req.body.id } : {}) });
+        const result = await deps.publisher.publish({
+          tenant: req.tenant,
+          type: req.body.type,
+          data: req.body.data ?? {},
+          ...(req.body.id ? { id: req.body.id } : {}),
+        });
         // 202: accepted for delivery; 200: this id was already published, nothing new queued.
         return reply.status(result.duplicate ? 200 : 202).send(result);
       },
