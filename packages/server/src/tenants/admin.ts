@@ -130,6 +130,7 @@ export class TenantAdmin {
   /** Renames an org or replaces its settings (the whole object: an absent field returns to the installation's value). */
   async updateOrg(scope: KeyScope, id: string, patch: { name?: string; settings?: OrgSettings }): Promise<OrgView> {
     await this.getOrg(scope, id);
+    if (scope.envId !== null) throw this.orgKeyNeeded(id);
     const updated = await this.options.store.tenants.updateOrg(id, { ...patch, updated_at: this.options.clock.now() });
     return this.orgView(updated!);
   }
@@ -152,6 +153,8 @@ export class TenantAdmin {
   async createEnv(scope: KeyScope, orgId: string, name: string): Promise<EnvView> {
     await this.getOrg(scope, orgId);
     if (scope.envId !== null) throw this.orgKeyNeeded(orgId);
+    if ((await this.options.store.tenants.listEnvs(orgId)).some((env) => env.name === name))
+      throw new UserError('conflict', `org ${orgId} already has an environment named ${name}`);
     const env: EnvRecord = { id: newId('env', this.options.clock), org_id: orgId, name, is_default: false, created_at: this.options.clock.now() };
     await this.options.store.tenants.insertEnv(env);
     return this.envView(env);
@@ -172,6 +175,7 @@ export class TenantAdmin {
 
   async deleteEnv(scope: KeyScope, orgId: string, envId: string, confirm: string | undefined): Promise<void> {
     const env = await this.getEnv(scope, orgId, envId);
+    if (scope.envId !== null) throw this.orgKeyNeeded(orgId);
     if (env.is_default) throw new UserError('default_tenant', `environment ${envId} is its org's default environment; delete the org instead`);
     await this.requireConfirmation('environment', envId, [env], confirm);
     await this.erase(envId);

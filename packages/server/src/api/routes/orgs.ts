@@ -66,10 +66,7 @@ export const orgRoutes =
           response: { 200: Org, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
         },
       },
-      async (req) => {
-        if (req.keyScope.envId !== null) throw deps.tenants.orgKeyNeeded(req.params.org_id);
-        return tenants.updateOrg(req.keyScope, req.params.org_id, req.body);
-      },
+      async (req) => tenants.updateOrg(req.keyScope, req.params.org_id, req.body),
     );
     app.delete(
       '/api/v1/orgs/:org_id',
@@ -131,7 +128,6 @@ export const orgRoutes =
         },
       },
       async (req, reply) => {
-        if (req.keyScope.envId !== null) throw deps.tenants.orgKeyNeeded(req.params.org_id);
         await tenants.deleteEnv(req.keyScope, req.params.org_id, req.params.env_id, req.query.confirm);
         return reply.status(204).send(null);
       },
