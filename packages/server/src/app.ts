@@ -14,7 +14,7 @@ import {
   OpenAIRunner,
 } from './agents/index.js';
 import { buildApi } from './api/index.js';
-import { TenantAdmin } from './tenants/index.js';
+import { TenantAdmin, TenantQuotas } from './tenants/index.js';
 import { RunExecutor, RunService, RunAnnouncer } from './runs/index.js';
 import { ScheduleAdmin, Scheduler } from './schedules/index.js';
 import { WebhookTriggerAdmin } from './triggers/index.js';
@@ -101,6 +101,8 @@ export class Hookline {
   readonly publisher: Publisher;
   /** Orgs and environments, and the tenant each request acts in. */
   readonly tenants: TenantAdmin;
+  /** Each tenant's quotas (its org's settings). */
+  readonly quotas: TenantQuotas;
   readonly endpoints: EndpointAdmin;
   readonly dispatcher: Dispatcher | undefined;
   readonly retention: Retention | undefined;
@@ -163,6 +165,7 @@ export class Hookline {
           });
     this.keys = new ApiKeys(store, this.clock);
     this.tenants = new TenantAdmin({ store, clock: this.clock });
+    this.quotas = new TenantQuotas({ store, clock: this.clock });
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
     const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
@@ -430,6 +433,7 @@ export class Hookline {
         publisher: this.publisher,
         keys: this.keys,
         tenants: this.tenants,
+        quotas: this.quotas,
         sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000),
         ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}),
         agents: this.agents,

@@ -242,3 +242,52 @@ describe.each(STORES)('orgs, environments and scoped keys (%s)', (kind) => {
     expect(Number(left.rows[0]!.n)).toBe(0);
   });
 });
+
+describe.each(STORES)('quotas (%s)', (kind) => {
+  const clock = new ManualClock(Date.UTC(2026, 11, 1));
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHookline(kind, { clock });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const publish = (envId: string, data: unknown = {}) =>
+    fetch(h.url + '/api/v1/events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', 'hookline-env': envId },
+      body: JSON.stringify({ type: 'order.paid', data }),
+    }).then(answerOf);
+
+  it("an org's events_per_second refuses the excess with 429, Retry-After and the quota's code; other tenants are untouched", async () => {
+    const org = (await h.call('POST', '/api/v1/orgs', { name: 'Rate limited', settings: { quotas: { events_per_second: 2 } } })).body;
+    const envId = org.envs[0].id;
+    expect((await publish(envId)).status).toBe(202);
+    expect((await publish(envId)).status).toBe(202);
+    const refused = await publish(envId);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('quota_events_per_second');
+    expect(refused.body.error.message).toContain('events_per_second');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await publish('env_default')).status).toBe(202); // the default tenant has no quota
+    clock.advance(1_000);
+    expect((await publish(envId)).status).toBe(202);
+    // A raised quota applies at once.
+    expect((await h.call('PATCH', `/api/v1/orgs/${org.id}`, { settings: { quotas: { events_per_second: 1000 } } })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await publish(envId)).status).toBe(202);
+  });
+
+  it("an org's stored_bytes refuses events once its environment holds that much", async () => {
+    const org = (await h.call('POST', '/api/v1/orgs', { name: 'Small disk', settings: { quotas: { stored_bytes: 1_000 } } })).body;
+    const envId = org.envs[0].id;
+    const blob = { text: 'x'.repeat(300) };
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await publish(envId, blob)).status);
+    expect(codes.slice(0, 2)).toEqual([202, 202]);
+    expect(codes).toContain(429);
+    const refused = await publish(envId, blob);
+    expect(refused.body.error.code).toBe('quota_stored_bytes');
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+    expect((await publish('env_default', blob)).status).toBe(202);
+  });
+});

@@ -6,7 +6,7 @@ import type { PostActionAdmin, PostActionPreviewer } from '../post-actions/index
 import type { Inspector } from '../inspector/index.js';
 import { type AgentAdmin, type CallbackAdmin, type AgentFilesReport } from '../agents/index.js';
 import type { ApiKeys } from '../keys/index.js';
-import type { TenantAdmin } from '../tenants/index.js';
+import type { TenantAdmin, TenantQuotas } from '../tenants/index.js';
 import { type Sessions } from '../keys/index.js';
 import { type RunService, type RunAnnouncer } from '../runs/index.js';
 import type { NotificationLog } from '../notifications/index.js';
@@ -27,6 +27,8 @@ export interface ApiDeps {
   keys: ApiKeys;
   /** Orgs, environments and the tenant a request acts in. */
   tenants: TenantAdmin;
+  /** Per-tenant quotas: checked before an event, endpoint or agent is accepted. */
+  quotas: TenantQuotas;
   /** Dashboard sign-in sessions (cookie + CSRF token). */
   sessions: Sessions;
   /** The dashboard's built files (tests point elsewhere); default: the @hookline/dashboard workspace's dist. */

@@ -40,6 +40,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     // An unknown field in the body is reported before any other mistake Ajv found there.
     const refusal = err instanceof UserError ? err : err.validation && err.validationContext === 'body' ? unknownFieldIn(req) : undefined;
     if (refusal) {
+      if (refusal.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
       return reply.status(httpStatus(refusal.entry)).send(errorBody(refusal.entry, refusal.message, refusal.details));
     }
     if (err.validation && err.validationContext === 'body' && req.body === undefined) {

@@ -12,6 +12,8 @@ export class UserError extends Error {
   readonly code: WireCode;
   /** The catalogue's HTTP status, for embedders that catch it (api/ answers with the same). */
   readonly status: ErrorEntry['status'];
+  /** Seconds the client should wait before asking again (429s): sent as `Retry-After`. */
+  retryAfterSeconds?: number;
   constructor(
     readonly entry: ErrorName,
     message: string,

@@ -67,7 +67,7 @@ export class Store {
 
   /** Orgs and environments, in this store's transaction. */
   get tenants(): TenantRecords {
-    return new TenantRecords(this.db);
+    return new TenantRecords(this.db, this.dialect);
   }
 
   /** API keys, in this store's transaction. */

@@ -8,7 +8,10 @@ const envOf = (row: EnvTable): EnvRecord => ({ ...row, is_default: row.is_defaul
 
 /** SQL for orgs and their environments (docs/tenants.md). Reached as `store.tenants`, so it joins the caller's transaction. */
 export class TenantRecords {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: 'sqlite' | 'postgres',
+  ) {}
 
   async insertOrg(org: OrgRecord): Promise<void> {
     await this.db
@@ -112,5 +115,18 @@ export class TenantRecords {
       if (row.rows.length) return true;
     }
     return false;
+  }
+
+  /** Rows of `table` in one environment (quotas: endpoints, agents). */
+  async countIn(table: 'endpoints' | 'agents', envId: string): Promise<number> {
+    const row = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE env_id = ${envId}`.execute(this.db);
+    return Number(row.rows[0]?.n ?? 0);
+  }
+
+  /** Bytes of event payloads one environment holds (the stored-bytes quota). */
+  async storedBytes(envId: string): Promise<number> {
+    const size = this.dialect === 'postgres' ? sql`octet_length(payload)` : sql`length(CAST(payload AS BLOB))`;
+    const row = await sql<{ n: number | string | null }>`SELECT sum(${size}) AS n FROM events WHERE env_id = ${envId}`.execute(this.db);
+    return Number(row.rows[0]?.n ?? 0);
   }
 }

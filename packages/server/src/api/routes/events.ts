@@ -16,12 +16,14 @@ export const eventRoutes =
           tags: ['events'],
           summary: 'Publish an event to every subscribed endpoint',
           body: EventPublish,
-          response: { 202: Published, 200: Published, 401: ErrorBody, 422: ErrorBody },
+          response: { 202: Published, 200: Published, 401: ErrorBody, 422: ErrorBody, 429: ErrorBody },
         },
       },
       async (req, reply) => {
         const bad = checkPublishableType(req.body.type);
         if (bad) throw new UserError('invalid_event_type', bad);
+        // The request's size stands for the stored payload's: no second serialisation on the hot path.
+        await deps.quotas.admitEvent(req.tenant, Number(req.headers['content-length'] ?? 0));
         const result = await deps.publisher.publish({
           tenant: req.tenant,
           type: req.body.type,

@@ -66,7 +66,11 @@ export const orgRoutes =
           response: { 200: Org, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
         },
       },
-      async (req) => tenants.updateOrg(req.keyScope, req.params.org_id, req.body),
+      async (req) => {
+        const org = await tenants.updateOrg(req.keyScope, req.params.org_id, req.body);
+        deps.quotas.forget(org.id);
+        return org;
+      },
     );
     app.delete(
       '/api/v1/orgs/:org_id',
