@@ -18,6 +18,9 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten with zeros, not left in free pages: erasing a tenant (and
+  // retention) must leave none of its bytes in the file (docs/tenants.md#erasure).
+  raw.pragma('secure_delete = ON');
   // Kysely prepares every query afresh; on the hot path that costs more than running it.
   // Statements are reusable, so keep the most recent ones by SQL text.
   const statements = new Map<string, SqliteDatabase.Statement>();

@@ -108,6 +108,15 @@ export class TenantRecords {
     return 0;
   }
 
+  /**
+   * After an erasure: SQLite copies the write-ahead log into the (zeroed) file and truncates it,
+   * so no earlier page image of the erased rows stays in the log. PostgreSQL's dead rows are
+   * unreachable at once and their space is reused by vacuum.
+   */
+  async settleErasure(): Promise<void> {
+    if (this.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+  }
+
   /** Whether an environment holds anything (so deleting it needs a confirmation). */
   async holdsData(envId: string): Promise<boolean> {
     for (const table of TENANT_TABLES) {

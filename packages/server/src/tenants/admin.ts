@@ -189,6 +189,7 @@ export class TenantAdmin {
     while ((await this.options.store.tenants.eraseBatch(envId, ERASE_BATCH)) > 0) {
       // each batch commits on its own
     }
+    await this.options.store.tenants.settleErasure();
   }
 
   private async requireConfirmation(what: string, id: string, envs: EnvRecord[], confirm: string | undefined): Promise<void> {
