@@ -164,7 +164,7 @@ export class Hookline {
             ...(options.resolve ? { resolve: options.resolve } : {}),
           });
     this.keys = new ApiKeys(store, this.clock);
-    this.tenants = new TenantAdmin({ store, clock: this.clock });
+    this.tenants = new TenantAdmin({ store, clock: this.clock, onKeysDeleted: (ids) => this.keys.deleted(ids) });
     this.quotas = new TenantQuotas({ store, clock: this.clock });
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });

@@ -222,6 +222,7 @@ describe.each(STORES)('orgs, environments and scoped keys (%s)', (kind) => {
     const staging = (await h.call('POST', `/api/v1/orgs/${doomed.id}/envs`, { name: 'staging' })).body;
     expect((await h.call('DELETE', `/api/v1/orgs/${doomed.id}/envs/${envId}`)).body.error.code).toBe('default_tenant');
     const doomedKey = await mintKey({ name: 'doomed', org_id: doomed.id });
+    expect((await as(doomedKey, 'GET', '/api/v1/keys')).status).toBe(200); // now in this process's cache of keys
     // Data in it: a bin made through the tenant's key.
     await sql`INSERT INTO inspector_bins (name, scheme, secret_enc, next_seq, created_at, env_id) VALUES (${`bin-${envId}`}, 'none', NULL, 0, 1, ${envId})`.execute(
       databaseOf(h.hl.store),

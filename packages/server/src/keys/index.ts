@@ -140,6 +140,13 @@ export class ApiKeys {
     return row;
   }
 
+  /** Keys deleted with their tenant: forgotten at once, and their live sockets told, as after `revoke`. */
+  deleted(ids: string[]): void {
+    if (!ids.length) return;
+    this.forget();
+    for (const id of ids) for (const listener of this.revokedListeners) listener(id);
+  }
+
   private async checkScope(scope: KeyScope, creator: KeyScope): Promise<void> {
     if (scope.envId !== null && scope.orgId === null) throw new UserError('validation_failed', 'a key limited to an environment needs its org_id too');
     if (!within(scope, creator)) throw notFound(scope.envId !== null ? 'environment' : 'org', (scope.envId ?? scope.orgId)!);

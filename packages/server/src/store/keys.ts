@@ -29,13 +29,20 @@ export class KeyRecords {
       return Number(r.numUpdatedRows) > 0;
     });
   }
-  /** Revokes every live key limited to an org (`envId` null) or to one of its environments, as `revoke` does one. */
-  revokeScope(orgId: string, envId: string | null, now: number): Promise<boolean> {
-    return this.ops.changeKeys(this.db, async (db) => {
-      let query = db.updateTable('api_keys').set({ revoked_at: now }).where('org_id', '=', orgId).where('revoked_at', 'is', null);
+  /**
+   * Deletes every key limited to an org (`envId` null) or to one of its environments, live or
+   * revoked (an erased tenant leaves no row); returns their ids, as `revoke` does, once no
+   * other process's cache still holds one.
+   */
+  async deleteScope(orgId: string, envId: string | null): Promise<string[]> {
+    let ids: string[] = [];
+    await this.ops.changeKeys(this.db, async (db) => {
+      let query = db.deleteFrom('api_keys').where('org_id', '=', orgId);
       if (envId !== null) query = query.where('env_id', '=', envId);
-      return Number((await query.executeTakeFirst()).numUpdatedRows) > 0;
+      ids = (await query.returning('id').execute()).map((row) => row.id);
+      return ids.length > 0;
     });
+    return ids;
   }
   /** Watches for key changes other connections commit (see ApiKeys' cache); `onChange` when one is heard of. */
   watch(onChange: () => void): Promise<KeyWatch> {

@@ -10,6 +10,8 @@ const ERASE_BATCH = 500;
 export interface TenantAdminOptions {
   store: Store;
   clock: Clock;
+  /** Called with the ids of keys deleted with their tenant, so this process forgets them and closes their sockets at once. */
+  onKeysDeleted?: (ids: string[]) => void;
 }
 
 /**
@@ -142,8 +144,8 @@ export class TenantAdmin {
     const envs = await this.options.store.tenants.listEnvs(id);
     await this.requireConfirmation('org', id, envs, confirm);
     for (const env of envs) await this.erase(env.id);
-    const { store, clock } = this.options;
-    await store.keys.revokeScope(id, null, clock.now());
+    const { store } = this.options;
+    this.options.onKeysDeleted?.(await store.keys.deleteScope(id, null));
     await store.transaction(async (tx) => {
       for (const env of envs) await tx.tenants.deleteEnv(env.id);
       await tx.tenants.deleteOrg(id);
@@ -179,8 +181,8 @@ export class TenantAdmin {
     if (env.is_default) throw new UserError('default_tenant', `environment ${envId} is its org's default environment; delete the org instead`);
     await this.requireConfirmation('environment', envId, [env], confirm);
     await this.erase(envId);
-    const { store, clock } = this.options;
-    await store.keys.revokeScope(orgId, envId, clock.now());
+    const { store } = this.options;
+    this.options.onKeysDeleted?.(await store.keys.deleteScope(orgId, envId));
     await store.tenants.deleteEnv(envId);
   }
 
