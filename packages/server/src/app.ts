@@ -281,6 +281,7 @@ export class Hookline {
         eventsMs: ms(retention.events),
         intervalMs: ms(retention.interval),
         batchSize: retention.batch_size,
+        overrides: () => this.tenants.retentionOverrides(),
       });
     }
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });

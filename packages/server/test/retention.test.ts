@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseOf } from '../src/store/testing.js';
 import { ManualClock } from '../src/util/clock.js';
-import { type Harness, STORES, startHookline } from './helpers/hookline.js';
+import { ADMIN_KEY, type Harness, STORES, startHookline } from './helpers/hookline.js';
 import { Receiver } from './helpers/receiver.js';
 
 const DAY = 86_400_000;
@@ -50,5 +52,41 @@ describe.each(STORES)('retention (%s)', (kind) => {
     expect(await h.hl.store.events.get(pending.id)).toBeDefined();
     expect((await h.call('GET', `/api/v1/webhooks/endpoints/${down.body.id}`)).status).toBe(200);
     expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 0, events: 0 });
+  });
+});
+
+describe.each(STORES)("an org's own retention windows (%s)", (kind) => {
+  let h: Harness;
+  const clock = new ManualClock(Date.now());
+  beforeAll(async () => {
+    h = await startHookline(kind, { clock, overrides: { retention: { attempts: '7d', events: '30d', batch_size: 10 } } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  const publishIn = (envId: string, i: number) =>
+    fetch(`${h.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', 'hookline-env': envId },
+      body: JSON.stringify({ type: 'report.ready', data: { i } }),
+    }).then((res) => expect(res.status).toBe(202));
+  const eventsIn = async (envId: string) =>
+    Number((await sql<{ n: number }>`SELECT count(*) AS n FROM events WHERE env_id = ${envId}`.execute(databaseOf(h.hl.store))).rows[0]!.n);
+
+  it("prunes a tenant of an org with a shorter window by it, and the other tenants by the installation's", async () => {
+    const shortLived = (await h.call('POST', '/api/v1/orgs', { name: 'Short-lived', settings: { retention: { events: '1d' } } })).body;
+    const staging = (await h.call('POST', `/api/v1/orgs/${shortLived.id}/envs`, { name: 'staging' })).body;
+    const envIds = [shortLived.envs[0].id, staging.id];
+    for (let i = 0; i < 12; i++) for (const envId of [...envIds, 'env_default']) await publishIn(envId, i);
+
+    clock.advance(2 * DAY);
+    expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 0, events: 24 });
+    expect(await eventsIn(envIds[0])).toBe(0);
+    expect(await eventsIn(envIds[1])).toBe(0);
+    expect(await eventsIn('env_default')).toBe(12);
+
+    clock.advance(29 * DAY);
+    expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 0, events: 12 });
+    expect(await eventsIn('env_default')).toBe(0);
   });
 });

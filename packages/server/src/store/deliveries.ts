@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { atomically } from './atomic.js';
+import { type EnvSelection, envsOf } from './env-selection.js';
 import type { ClaimArgs, DeliveryUpdate, DialectOps, DueListener } from './dialect.js';
 import { type EndpointHealthChange, EndpointRecords, type EndpointStreak } from './endpoints.js';
 import { recordResultsPostgres } from './record-results-postgres.js';
@@ -155,9 +156,17 @@ export class DeliveryRecords {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** Deletes up to `limit` attempts that started before `before`; returns how many. */
-  async pruneAttempts(before: number, limit: number): Promise<number> {
-    const ids = await this.db.selectFrom('attempts').select('id').where('started_at', '<', before).limit(limit).execute();
+  /** Deletes up to `limit` attempts that started before `before` (of the environments `envs` picks); returns how many. */
+  async pruneAttempts(before: number, limit: number, envs?: EnvSelection): Promise<number> {
+    let query = this.db.selectFrom('attempts').select('id').where('started_at', '<', before);
+    if (envs) {
+      const ofEnvs = this.db
+        .selectFrom('deliveries')
+        .select('id')
+        .where(sql.ref('env_id'), 'only' in envs ? 'in' : 'not in', envsOf(envs));
+      query = query.where('delivery_id', 'in', ofEnvs);
+    }
+    const ids = await query.limit(limit).execute();
     if (!ids.length) return 0;
     await this.db
       .deleteFrom('attempts')

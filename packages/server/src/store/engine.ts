@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { EnvSelection } from './env-selection.js';
 import { DeliveryRecords, type ResultBatch } from './deliveries.js';
 import type { ClaimArgs, DialectOps, DueListener } from './dialect.js';
 import type { EndpointStreak } from './endpoints.js';
@@ -25,10 +26,10 @@ export interface DeliveryEngineStore {
   listenDue(listener: DueListener): Promise<() => Promise<void>>;
   /** Disables an enabled endpoint (with whatever must be written beside it); false when another worker did. */
   disableEndpoint(id: string, reason: string, now: number): Promise<boolean>;
-  /** Deletes up to `limit` attempts older than `before`; returns how many. */
-  pruneAttempts(before: number, limit: number): Promise<number>;
+  /** Deletes up to `limit` attempts older than `before` (of the environments `envs` picks); returns how many. */
+  pruneAttempts(before: number, limit: number, envs?: EnvSelection): Promise<number>;
   /** Deletes up to `limit` finished events older than `before`, with their deliveries and attempts; returns how many. */
-  pruneEvents(before: number, limit: number): Promise<number>;
+  pruneEvents(before: number, limit: number, envs?: EnvSelection): Promise<number>;
 }
 
 /** The store's side of the engine port, over one set of connections. */
@@ -62,10 +63,10 @@ export class EngineRecords implements DeliveryEngineStore {
   listenDue(listener: DueListener): Promise<() => Promise<void>> {
     return this.deliveries.listenDue(listener);
   }
-  pruneAttempts(before: number, limit: number): Promise<number> {
-    return this.deliveries.pruneAttempts(before, limit);
+  pruneAttempts(before: number, limit: number, envs?: EnvSelection): Promise<number> {
+    return this.deliveries.pruneAttempts(before, limit, envs);
   }
-  pruneEvents(before: number, limit: number): Promise<number> {
-    return new EventRecords(this.db, this.ops).prune(before, limit);
+  pruneEvents(before: number, limit: number, envs?: EnvSelection): Promise<number> {
+    return new EventRecords(this.db, this.ops).prune(before, limit, envs);
   }
 }

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { atomically } from './atomic.js';
+import { type EnvSelection, envsOf } from './env-selection.js';
 import { DeliveryRecords } from './deliveries.js';
 import type { DialectOps } from './dialect.js';
 import { EventTypeRecords } from './event-types.js';
@@ -68,12 +69,11 @@ export class EventRecords {
    * Deletes up to `limit` events created before `before` that have no pending delivery,
    * with their deliveries and attempts. Returns how many events went.
    */
-  async prune(before: number, limit: number): Promise<number> {
+  async prune(before: number, limit: number, envs?: EnvSelection): Promise<number> {
     return atomically(this.db, async (db) => {
-      const rows = await db
-        .selectFrom('events as e')
-        .select('e.id')
-        .where('e.created_at', '<', before)
+      let query = db.selectFrom('events as e').select('e.id').where('e.created_at', '<', before);
+      if (envs) query = query.where(sql.ref('e.env_id'), 'only' in envs ? 'in' : 'not in', envsOf(envs));
+      const rows = await query
         .where(({ not, exists, selectFrom }) =>
           not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id').where('d.status', '=', 'pending'))),
         )

@@ -7,6 +7,7 @@ import { Store } from './store.js';
 export { Store, type Page } from './store.js';
 export type { ClaimArgs, DeliveryUpdate, DueListener, KeyWatch, StreamListening } from './dialect.js';
 export type { DeliveryEngineStore } from './engine.js';
+export type { EnvSelection } from './env-selection.js';
 export type { KeyRecords } from './keys.js';
 export type { TenantRecords } from './tenants.js';
 export type { EndpointHealthChange, EndpointRecords, EndpointStreak } from './endpoints.js';

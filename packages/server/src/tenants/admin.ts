@@ -1,6 +1,6 @@
 import { notFound, UserError } from '../errors/index.js';
 import type { EnvRecord, OrgRecord, OrgSettings, Store } from '../store/index.js';
-import { type Clock, iso, newId } from '../util/index.js';
+import { type Clock, iso, newId, parseDuration } from '../util/index.js';
 import type { EnvView, OrgView } from '../wire/index.js';
 import { type KeyScope, scopeCovers, type Tenant, type TenantRequest } from './tenant.js';
 
@@ -184,6 +184,22 @@ export class TenantAdmin {
     const { store } = this.options;
     this.options.onKeysDeleted?.(await store.keys.deleteScope(orgId, envId));
     await store.tenants.deleteEnv(envId);
+  }
+
+  /** The orgs that set their own retention windows, with their environments (read by each retention pass). */
+  async retentionOverrides(): Promise<{ envIds: string[]; attemptsMs?: number; eventsMs?: number }[]> {
+    const { store } = this.options;
+    const overrides = [];
+    for (const org of await store.tenants.listOrgs()) {
+      const retention = org.settings.retention;
+      if (!retention?.events && !retention?.attempts) continue;
+      const envIds = (await store.tenants.listEnvs(org.id)).map((env) => env.id);
+      // The settings schema admits only durations, so these parse.
+      const attemptsMs = retention.attempts ? parseDuration(retention.attempts) : null;
+      const eventsMs = retention.events ? parseDuration(retention.events) : null;
+      overrides.push({ envIds, ...(attemptsMs !== null ? { attemptsMs } : {}), ...(eventsMs !== null ? { eventsMs } : {}) });
+    }
+    return overrides;
   }
 
   /** Deletes everything an environment holds, a batch per statement. */
