@@ -66,6 +66,11 @@ const ROUTES: Record<string, { body: Json; freeForm?: string[] }> = {
   'POST /api/v1/deliveries/:id/retry': { body: {} },
   'POST /api/v1/keys': { body: { name: 'ci', role: 'read' } },
   'DELETE /api/v1/keys/:id': { body: {} },
+  'POST /api/v1/orgs': { body: { name: 'acme', env_name: 'live', settings: { quotas: { endpoints: 5 }, brand: { color: '#112233' } } } },
+  'PATCH /api/v1/orgs/:org_id': { body: { name: 'acme', settings: { retention: { events: '7d' }, portal_origins: ['https://app.acme.test'] } } },
+  'DELETE /api/v1/orgs/:org_id': { body: {} },
+  'POST /api/v1/orgs/:org_id/envs': { body: { name: 'staging' } },
+  'DELETE /api/v1/orgs/:org_id/envs/:env_id': { body: {} },
   'POST /api/v1/session': { body: { api_key: 'hl_sk_not_a_key' } },
   'DELETE /api/v1/session': { body: {} },
   'POST /api/v1/post-actions': {
