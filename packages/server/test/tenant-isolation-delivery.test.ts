@@ -184,6 +184,11 @@ describe.each(STORES)('tenant isolation, delivery side (%s)', (kind) => {
     const owner = winner.body.event.org_id === a.org ? a : b;
     expect((await call(owner.caller, 'GET', `/api/v1/events/${raced}`)).body.data).toEqual({ by: owner.org });
     expect((await call((owner === a ? b : a).caller, 'GET', `/api/v1/events/${raced}`)).status).toBe(404);
+    // Published types are per tenant too: what A published is still unknown to B.
+    const warned = async (s: Side) =>
+      (await call(s.caller, 'POST', '/api/v1/webhooks/endpoints', { url: `${s.rx.url}/types`, events: ['misc.secret'], enabled: false })).body.warnings;
+    expect(await warned(a)).toBeUndefined();
+    expect((await warned(b))?.[0]?.message).toContain('misc.secret');
   });
 
   it('refuses a bin name another tenant holds, and captures into the bin of its owner', async () => {
@@ -196,8 +201,12 @@ describe.each(STORES)('tenant isolation, delivery side (%s)', (kind) => {
     for (const { who, own, other } of askers()) {
       const stats = await call(who, 'GET', '/api/v1/stats/overview');
       expect(stats.status).toBe(200);
-      expect(stats.body.endpoints.map((e: { id: string; delivered: number }) => [e.id, e.delivered])).toEqual([[own.endpoint, 1]]);
-      expect(stats.body.endpoints.map((e: { id: string }) => e.id)).not.toContain(other.endpoint);
+      const health = stats.body.endpoints as { id: string; delivered: number }[];
+      // Exactly the tenant's own endpoints, and only its own delivery counted.
+      const ownIds = (await call(who, 'GET', '/api/v1/webhooks/endpoints')).body.items.map((e: { id: string }) => e.id);
+      expect(health.map((e) => e.id).sort()).toEqual(ownIds.sort());
+      expect(health.map((e) => e.id)).not.toContain(other.endpoint);
+      expect(health.find((e) => e.id === own.endpoint)?.delivered).toBe(1);
       expect(stats.body.deliveries.totals).toEqual({ delivered: 1, failed: 0 });
       expect(stats.body.deliveries.latency_ms.samples).toBe(1);
     }
@@ -242,5 +251,20 @@ describe.each(STORES)('tenant isolation, delivery side (%s)', (kind) => {
       .filter((m) => m.topic === 'event.published')
       .map((m) => m.data.env_id);
     expect(new Set(envsSeenByB)).toEqual(new Set([b.env]));
+  });
+
+  it("publishes an endpoint's endpoint.disabled in that endpoint's tenant", async () => {
+    b.rx.respond = (req, res) => void res.writeHead(req.path === '/gone' ? 410 : 200).end();
+    const gone = await call(b.caller, 'POST', '/api/v1/webhooks/endpoints', { url: `${b.rx.url}/gone`, events: ['gone.*'] });
+    const watch = await call(b.caller, 'POST', '/api/v1/webhooks/endpoints', { url: `${b.rx.url}/watch`, events: ['endpoint.*'] });
+    const watchA = await call(a.caller, 'POST', '/api/v1/webhooks/endpoints', { url: `${a.rx.url}/watch`, events: ['endpoint.*'] });
+    expect([gone.status, watch.status, watchA.status]).toEqual([201, 201, 201]);
+    expect((await call(b.caller, 'POST', '/api/v1/events', { type: 'gone.ping', data: {} })).status).toBe(202);
+    const disabled = await until('endpoint.disabled at B', async () => b.rx.received.find((r) => r.path === '/watch'));
+    const envelope = JSON.parse(disabled.body);
+    expect([envelope.type, envelope.org_id, envelope.env_id, envelope.data.endpoint_id]).toEqual(['endpoint.disabled', b.org, b.env, gone.body.id]);
+    // A's watcher matched nothing: its tenant's events are only its own (every A delivery is listed by A).
+    const ofA = await call(a.caller, 'GET', `/api/v1/deliveries?endpoint_id=${watchA.body.id}`);
+    expect(ofA.body.total).toBe(0);
   });
 });
