@@ -171,10 +171,10 @@ export class Publisher {
     const storedDeliveries = deliveries.filter((d) => inserted.has(d.event_id));
     const handed = lease ? storedDeliveries.filter((d) => lease.ids.has(d.id)) : [];
     if (lease) handoff!.accept(lease, handed, { events: fresh, endpoints: subs.endpoints });
-    const existing = new Map(stored.map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
+    const existing = new Map(stored.map((e) => [e.id, e]));
     // A duplicate committed by another writer during the statement was outside its snapshot: read it now.
     const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);
-    for (const e of await store.events.getMany(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
+    for (const e of await store.events.getMany(unseen)) existing.set(e.id, e);
     this.rememberTypes(
       store,
       unrecorded.filter((t) => fresh.some((r) => r.env_id === t.env_id && r.type === t.type)),
@@ -187,11 +187,12 @@ export class Publisher {
     const results = envs.map((env, i): PublishResult | UserError => {
       const own = first.get(env.id) === i && inserted.has(env.id);
       if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
-      const stored = existing.get(env.id) ?? envs[first.get(env.id)!]!;
-      // Another tenant's event is neither shown nor returned: its id is simply taken.
-      if (stored.env_id !== env.env_id)
+      // The stored event (or the batch's first with this id). Another tenant's is neither shown nor returned: its id is simply taken.
+      const row = existing.get(env.id);
+      const event = row ? (JSON.parse(row.payload) as Envelope) : envs[first.get(env.id)!]!;
+      if ((row?.env_id ?? event.env_id) !== env.env_id)
         return new UserError('conflict', `event id ${env.id} is already used; event ids are unique in the installation, pick another (or leave id out)`);
-      return { event: stored, duplicate: true, deliveries: 0 };
+      return { event, duplicate: true, deliveries: 0 };
     });
     if (storedDeliveries.length > handed.length) store.afterCommit(() => (handoff ? handoff.queued() : this.options.onEnqueued?.()));
     return results;
