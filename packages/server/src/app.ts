@@ -168,7 +168,7 @@ export class Hookline {
     this.quotas = new TenantQuotas({ store, clock: this.clock });
     const wake = () => this.dispatcher?.wake();
     this.stream = new StreamHub({ log: this.log, clock: this.clock, registry: this.registry, ...(store.dialect === 'postgres' ? { bridge: store } : {}) });
-    const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { event_type: e.type }));
+    const onPublished = (events: Envelope[]) => events.forEach((e) => this.stream.emit('event.published', e, { env_id: e.env_id, event_type: e.type }));
     // Deliveries this process's dispatcher has room for are leased to it in the publishing write (no claim).
     this.publisher = new Publisher({
       store,
@@ -195,10 +195,11 @@ export class Hookline {
       // The engine's own connections (PostgreSQL): intake waiting for the shared pool cannot starve delivery.
       const engineStore = store.engine;
       this.dispatcher = new Dispatcher({
-        // An endpoint disabled by the engine (auto-disable or 410) has its `endpoint.disabled` event written in the same transaction.
-        store: engineStore.deliveryEngine((tx, id, reason) =>
-          this.publisher.publish({ tenant: this.tenants.fallback, type: 'endpoint.disabled', data: { endpoint_id: id, reason } }, undefined, tx).then(() => {}),
-        ),
+        // An endpoint disabled by the engine (auto-disable or 410) has its `endpoint.disabled` event, in the endpoint's tenant, written in the same transaction.
+        store: engineStore.deliveryEngine(async (tx, endpoint, reason) => {
+          const tenant = await this.tenants.tenantOf(endpoint.env_id, tx);
+          await this.publisher.publish({ tenant, type: 'endpoint.disabled', data: { endpoint_id: endpoint.id, reason } }, undefined, tx);
+        }),
         sender: this.sender,
         prepare: channelPreparer({ store: engineStore, open: (s) => box.open(s), openFresh: (s) => box.openFresh(s), settings: this.notificationSettings }),
         log: this.log,
@@ -217,7 +218,7 @@ export class Hookline {
           maxRetryAfterMs: ms(config.delivery.max_retry_after),
           retry4xx: true,
         },
-        onResult: ({ outcome, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { endpoint_id: data.endpoint_id }),
+        onResult: ({ outcome, env_id, ...data }) => this.stream.emit(`delivery.${outcome}`, data, { env_id, endpoint_id: data.endpoint_id }),
       });
     }
     this.agents = new AgentAdmin(
@@ -461,7 +462,7 @@ export class Hookline {
   /** The read-mostly views the dashboard asks for: overview numbers, settings, the Slack test, the template preview. */
   private dashboardViews() {
     return {
-      stats: new OverviewStats(this.store, this.clock),
+      stats: new OverviewStats(this.store, this.clock, () => this.tenants.fallback.envId),
       settings: () => settingsView({ config: this.config, notifications: this.notificationSettings, store: this.store.dialect, env: process.env }),
       slackTest: new SlackTester(this.notificationSettings, (req) => this.sender.send(req)),
       preview: new PostActionPreviewer(this.store, this.clock),

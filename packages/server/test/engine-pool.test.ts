@@ -53,7 +53,14 @@ describe('the delivery engine on its own PostgreSQL pool', () => {
     await held;
     expect(JSON.parse(rx.received[0]!.body).id).toBe(published.event.id);
     await until('the attempt recorded', async () =>
-      (await h.hl.store.deliveries.get((await h.hl.store.deliveries.list({ limit: 1, offset: 0 })).rows[0]!.id))?.status === 'delivered' ? true : undefined,
+      (
+        await h.hl.store.deliveries.get(
+          h.hl.tenants.fallback.envId,
+          (await h.hl.store.deliveries.list(h.hl.tenants.fallback.envId, { limit: 1, offset: 0 })).rows[0]!.id,
+        )
+      )?.status === 'delivered'
+        ? true
+        : undefined,
     );
   });
 });

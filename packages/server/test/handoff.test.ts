@@ -28,7 +28,7 @@ async function starts(h: Harness, via: 'claim' | 'handoff'): Promise<number> {
 
 /** The one delivery of event `eventId`. */
 async function deliveryOf(h: Harness, eventId: string) {
-  const rows = (await h.hl.store.deliveries.list({ limit: 100, offset: 0 })).rows.filter((r) => r.event_id === eventId);
+  const rows = (await h.hl.store.deliveries.list(h.hl.tenants.fallback.envId, { limit: 100, offset: 0 })).rows.filter((r) => r.event_id === eventId);
   expect(rows).toHaveLength(1);
   return rows[0]!;
 }

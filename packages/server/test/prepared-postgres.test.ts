@@ -102,7 +102,7 @@ describe('prepared statements on PostgreSQL', () => {
       await h.close();
       await rx.close();
     });
-    await h.hl.endpoints.create({ url: rx.url, events: ['*'] });
+    await h.hl.endpoints.create(h.hl.tenants.fallback, { url: rx.url, events: ['*'] });
     await h.hl.publisher.publish({ type: 'order.created', data: { n: 1 } });
     await rx.waitFor(1);
     const other = new pg.Client({ connectionString: TEST_DATABASE_URL });

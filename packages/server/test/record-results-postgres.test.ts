@@ -81,10 +81,11 @@ describe('result batches on PostgreSQL, from two workers at once', () => {
 
   it('writes a result and its attempt only while the writing claim holds the delivery', async () => {
     const now = Date.now();
-    const event = { id: `evt_rr_${now}`, type: 'order.paid', created_at: now, payload: '{}' };
+    const envId = h.hl.tenants.fallback.envId;
+    const event = { id: `evt_rr_${now}`, env_id: envId, type: 'order.paid', created_at: now, payload: '{}' };
     await h.hl.store.events.insert([event]);
     const row = {
-      ...newDelivery(systemClock, now, { event_id: event.id, endpoint_id: endpoints[2]!, event_type: event.type }),
+      ...newDelivery(systemClock, now, { env_id: envId, event_id: event.id, endpoint_id: endpoints[2]!, event_type: event.type }),
       lease_owner: 'w_new.2',
       next_attempt_at: now + 60_000,
     };
@@ -122,9 +123,9 @@ describe('result batches on PostgreSQL, from two workers at once', () => {
     });
     // A stale claim's result: its attempt is kept (it happened), the delivery's state is not touched.
     await workerA.deliveries.recordResults(result('w_old.1', `att_rr_old_${now}`));
-    expect(await h.hl.store.deliveries.get(row.id)).toMatchObject({ status: 'pending', lease_owner: 'w_new.2' });
+    expect(await h.hl.store.deliveries.get(envId, row.id)).toMatchObject({ status: 'pending', lease_owner: 'w_new.2' });
     await workerB.deliveries.recordResults(result('w_new.2', `att_rr_new_${now}`));
-    expect(await h.hl.store.deliveries.get(row.id)).toMatchObject({ status: 'delivered', lease_owner: null, attempts: 1, last_status_code: 200 });
-    expect((await h.hl.store.deliveries.listAttempts(row.id)).map((a) => a.id).sort()).toEqual([`att_rr_new_${now}`, `att_rr_old_${now}`].sort());
+    expect(await h.hl.store.deliveries.get(envId, row.id)).toMatchObject({ status: 'delivered', lease_owner: null, attempts: 1, last_status_code: 200 });
+    expect((await h.hl.store.deliveries.listAttempts(envId, row.id)).map((a) => a.id).sort()).toEqual([`att_rr_new_${now}`, `att_rr_old_${now}`].sort());
   });
 });

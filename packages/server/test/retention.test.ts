@@ -49,7 +49,7 @@ describe.each(STORES)('retention (%s)', (kind) => {
     expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 0, events: 25 });
     expect(await count('delivered')).toBe(1); // the pending event's delivery to /ok
     expect(await count('pending')).toBe(1);
-    expect(await h.hl.store.events.get(pending.id)).toBeDefined();
+    expect(await h.hl.store.events.get(h.hl.tenants.fallback.envId, pending.id)).toBeDefined();
     expect((await h.call('GET', `/api/v1/webhooks/endpoints/${down.body.id}`)).status).toBe(200);
     expect(await h.hl.retention!.runOnce()).toEqual({ attempts: 0, events: 0 });
   });

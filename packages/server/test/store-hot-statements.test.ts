@@ -14,11 +14,18 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
   let h: Harness;
   const endpoints: string[] = [];
   let serial = 0;
-  const event = (): EventRecord => ({ id: `evt_hot_${kind}_${++serial}`, type: 'hot.test', created_at: Date.now(), payload: '{}' });
+  const event = (): EventRecord => ({
+    id: `evt_hot_${kind}_${++serial}`,
+    env_id: h.hl.tenants.fallback.envId,
+    type: 'hot.test',
+    created_at: Date.now(),
+    payload: '{}',
+  });
   const delivery = (eventId: string, endpointId: string): DeliveryRecord => {
     const now = Date.now();
     return {
       id: `dlv_hot_${kind}_${++serial}`,
+      env_id: h.hl.tenants.fallback.envId,
       event_id: eventId,
       endpoint_id: endpointId,
       event_type: 'hot.test',
@@ -126,11 +133,11 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
       lastError: null,
     });
     await h.hl.store.engine.deliveries.recordResults({ attempts: [attempt(1)], updates: [update('w.2')], health: [] });
-    expect((await h.hl.store.deliveries.get(row.id))!.status).toBe('pending');
+    expect((await h.hl.store.deliveries.get(h.hl.tenants.fallback.envId, row.id))!.status).toBe('pending');
     await h.hl.store.engine.deliveries.recordResults({ attempts: [attempt(2)], updates: [update('w.1')], health: [] });
-    const written = (await h.hl.store.deliveries.get(row.id))!;
+    const written = (await h.hl.store.deliveries.get(h.hl.tenants.fallback.envId, row.id))!;
     expect([written.status, written.lease_owner, Number(written.delivered_at)]).toEqual(['delivered', null, now]);
-    expect((await h.hl.store.deliveries.listAttempts(row.id)).map((t) => [t.attempt, t.status_code, t.response_body])).toEqual([
+    expect((await h.hl.store.deliveries.listAttempts(h.hl.tenants.fallback.envId, row.id)).map((t) => [t.attempt, t.status_code, t.response_body])).toEqual([
       [1, 200, 'ok'],
       [2, 200, 'ok'],
     ]);
@@ -148,7 +155,7 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     await h.hl.store.events.insert([e]);
     const good = delivery(e.id, endpoints[0]!);
     await expect(h.hl.store.deliveries.insert([good, { ...delivery(e.id, endpoints[1]!), id: good.id }])).rejects.toThrow();
-    expect(await h.hl.store.deliveries.get(good.id)).toBeUndefined();
+    expect(await h.hl.store.deliveries.get(h.hl.tenants.fallback.envId, good.id)).toBeUndefined();
   });
 
   it("never writes inside another caller's open transaction", async () => {
@@ -168,8 +175,8 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     release();
     await expect(rolledBack).rejects.toThrow('rolled back on purpose');
     expect(await written).toEqual(new Set([outside.id]));
-    expect(await h.hl.store.events.get(inside.id)).toBeUndefined();
-    expect((await h.hl.store.events.get(outside.id))?.id).toBe(outside.id);
+    expect(await h.hl.store.events.get(h.hl.tenants.fallback.envId, inside.id)).toBeUndefined();
+    expect((await h.hl.store.events.get(h.hl.tenants.fallback.envId, outside.id))?.id).toBe(outside.id);
   });
 
   it('reads an agent with every column, in and out of a transaction, and sees its changes at once', async () => {

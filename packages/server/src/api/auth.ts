@@ -4,7 +4,8 @@ import { type Sessions } from '../keys/index.js';
 import { UserError } from '../errors/index.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { scopeOfKey } from '../keys/index.js';
-import type { KeyScope, Tenant, TenantAdmin } from '../tenants/index.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { KeyScope, Tenant, TenantAdmin, TenantRequest } from '../tenants/index.js';
 
 /** The headers that name the tenant a request acts in. */
 export const ORG_HEADER = 'hookline-org';
@@ -73,8 +74,14 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
 
   async function actAs(req: FastifyRequest, scope: KeyScope): Promise<void> {
     req.keyScope = scope;
-    req.tenant = await tenants.resolve(scope, { orgId: headerValue(req.headers[ORG_HEADER]), envId: headerValue(req.headers[ENV_HEADER]) });
+    req.tenant = await tenants.resolve(scope, namedTenant(req.headers));
   }
 }
 
 const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** The tenant a request's Hookline-Org / Hookline-Env headers name (either may be absent). */
+export const namedTenant = (headers: IncomingHttpHeaders): TenantRequest => ({
+  orgId: headerValue(headers[ORG_HEADER]),
+  envId: headerValue(headers[ENV_HEADER]),
+});

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, type RawData } from 'ws';
-import type { ApiKeys } from '../keys/index.js';
+import { type ApiKeys, scopeOfKey } from '../keys/index.js';
+import type { KeyScope, Tenant } from '../tenants/index.js';
+import { UserError } from '../errors/index.js';
 import { checkEventTypePatterns, checkTopicPattern, type StreamFilter, type StreamHub, type StreamMessage } from '../stream/index.js';
 
 /** Close codes a client acts on: 4401 = fix the key (do not retry as is), 1013 = retry later. */
@@ -24,6 +26,10 @@ export interface SessionDeps {
   keys: Pick<ApiKeys, 'verify'>;
   limits: StreamLimits;
   log: Pick<FastifyBaseLogger, 'error'>;
+  /** The tenant a key of `scope` acts in (the connection's Hookline-Org / Hookline-Env headers decide, as for any request); throws a UserError when it may not. */
+  tenantOf: (scope: KeyScope) => Promise<Tenant>;
+  /** The installation's default environment: its clients also see messages that carry no environment. */
+  defaultEnvId: () => string;
 }
 
 const ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -52,6 +58,8 @@ export class StreamSession {
   private key: string | undefined;
   /** The id of the API key this connection authenticated with (also for a session cookie). */
   private keyId: string | undefined;
+  /** The tenant this connection acts in: it receives only that tenant's messages. */
+  private tenant: Tenant | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private readonly subs = new Map<string, () => void>();
   /** Messages dropped since the client last caught up. */
@@ -114,6 +122,17 @@ export class StreamSession {
     }
     if (this.state !== 'authenticating') return;
     if (!row) return this.refuse('invalid or revoked API key');
+    let tenant: Tenant;
+    try {
+      tenant = await this.d.tenantOf(scopeOfKey(row));
+    } catch (err) {
+      if (!(err instanceof UserError)) {
+        this.d.log.error({ err }, 'stream: finding the tenant of a connection failed');
+        return void this.ws.close(1011, 'internal error');
+      }
+      return this.refuse(err.message);
+    }
+    if (this.state !== 'authenticating') return;
     try {
       // Other processes send their messages only while some process has a client; once this
       // resolves they do, so nothing published after `ready` is missed.
@@ -126,6 +145,7 @@ export class StreamSession {
     }
     this.key = key;
     this.keyId = row.id;
+    this.tenant = tenant;
     this.state = 'ready';
     this.sendJson({ type: 'ready' });
     for (const data of this.early.splice(0)) this.handle(data);
@@ -180,7 +200,8 @@ export class StreamSession {
       const bad = checkTopicPattern(t);
       if (bad) throw new BadMessage('unknown_topic', bad);
     }
-    const filter: StreamFilter = { topics };
+    const env = this.tenant!.envId;
+    const filter: StreamFilter = { topics, env_id: env, untenanted: env === this.d.defaultEnvId() };
     for (const k of ['agent_id', 'run_id', 'endpoint_id', 'crew_id', 'bin'] as const) {
       if (m[k] === undefined) continue;
       if (typeof m[k] !== 'string' || !m[k]) throw new BadMessage('invalid_subscription', `\`${k}\` must be a non-empty string`);

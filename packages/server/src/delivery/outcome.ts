@@ -21,6 +21,8 @@ export interface Finished {
 /** A delivery's state after an attempt (or after it was given up without one), as plain data. */
 export interface DeliveryResult {
   outcome: 'succeeded' | 'retrying' | 'failed';
+  /** The delivery's environment (tenant): who may see this result. */
+  env_id: string;
   delivery_id: string;
   event_id: string;
   event_type: string;
@@ -129,6 +131,7 @@ export function resultOf(f: Finished): DeliveryResult {
   const u = f.update;
   return {
     outcome: u.status === 'delivered' ? 'succeeded' : u.status === 'pending' ? 'retrying' : 'failed',
+    env_id: f.row.env_id,
     delivery_id: f.row.id,
     event_id: f.row.event_id,
     event_type: f.row.event_type,

@@ -6,6 +6,7 @@ import type { EndpointRecord, Page, Store } from '../store/index.js';
 import { type Clock, systemClock, parseDuration, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { EndpointView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 
 export interface EndpointInput {
   url: string;
@@ -89,14 +90,14 @@ export class EndpointAdmin {
     return [...new Set(events)];
   }
 
-  /** Warnings for subscriptions to types that are neither built in nor ever published (kept: they may be published later). */
-  private async eventTypeWarnings(events: string[]): Promise<SubscriptionWarning[]> {
+  /** Warnings for subscriptions to types that are neither built in nor ever published in the tenant (kept: they may be published later). */
+  private async eventTypeWarnings(tenant: Tenant, events: string[]): Promise<SubscriptionWarning[]> {
     const custom = events.filter((p) => !matchesBuiltin(p));
     if (!custom.length) return [];
     const records = this.options.store.eventTypes;
-    const published = await records.matching(custom);
+    const published = await records.matching(tenant.envId, custom);
     if (custom.every((p) => published.has(p))) return [];
-    return unknownTypeWarnings(events, published, await records.list(SUGGESTION_POOL));
+    return unknownTypeWarnings(events, published, await records.list(tenant.envId, SUGGESTION_POOL));
   }
 
   private checkHeaders(h: Record<string, string>): Record<string, string> {
@@ -122,13 +123,14 @@ export class EndpointAdmin {
     return ms as number[];
   }
 
-  async create(input: EndpointInput): Promise<SavedEndpoint<EndpointView & { secret: string }>> {
+  async create(tenant: Tenant, input: EndpointInput): Promise<SavedEndpoint<EndpointView & { secret: string }>> {
     const now = this.clock.now();
     const secret = generateWebhookSecret();
     const events = this.checkEvents(input.events);
-    const warnings = await this.eventTypeWarnings(input.events);
+    const warnings = await this.eventTypeWarnings(tenant, input.events);
     const row: EndpointRecord = {
       id: newId('ep', this.clock),
+      env_id: tenant.envId,
       url: this.checkUrl(input.url),
       description: input.description ?? '',
       events,
@@ -151,18 +153,18 @@ export class EndpointAdmin {
     return { ...this.view(row), secret, ...(warnings.length ? { warnings } : {}) };
   }
 
-  async get(id: string): Promise<EndpointRecord> {
-    const row = await this.options.store.endpoints.get(id);
+  async get(tenant: Tenant, id: string): Promise<EndpointRecord> {
+    const row = await this.options.store.endpoints.get(tenant.envId, id);
     if (!row) throw notFound('endpoint', id);
     return row;
   }
 
-  async list(page: Page): Promise<{ items: EndpointView[]; total: number }> {
-    const { rows, total } = await this.options.store.endpoints.list(page);
+  async list(tenant: Tenant, page: Page): Promise<{ items: EndpointView[]; total: number }> {
+    const { rows, total } = await this.options.store.endpoints.list(tenant.envId, page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
-  async update(id: string, input: Partial<EndpointInput>): Promise<SavedEndpoint> {
+  async update(tenant: Tenant, id: string, input: Partial<EndpointInput>): Promise<SavedEndpoint> {
     const now = this.clock.now();
     const patch: Partial<EndpointRecord> = { updated_at: now };
     if (input.url !== undefined) patch.url = this.checkUrl(input.url);
@@ -177,28 +179,28 @@ export class EndpointAdmin {
     if (input.rate_limit !== undefined) patch.rate_limit = input.rate_limit;
     if (input.enabled === true) Object.assign(patch, { enabled: true, disabled_reason: null, disabled_at: null, consecutive_failures: 0 });
     if (input.enabled === false) Object.assign(patch, { enabled: false, disabled_reason: 'disabled by the API', disabled_at: now });
-    const row = await this.options.store.endpoints.update(id, patch, events);
+    const row = await this.options.store.endpoints.update(tenant.envId, id, patch, events);
     if (!row) throw notFound('endpoint', id);
-    const warnings = input.events ? await this.eventTypeWarnings(input.events) : [];
+    const warnings = input.events ? await this.eventTypeWarnings(tenant, input.events) : [];
     return { ...this.view(row), ...(warnings.length ? { warnings } : {}) };
   }
 
   /** Re-enables; what happened while it was off stays undelivered (docs/endpoints-and-signing.md). */
-  enable(id: string): Promise<EndpointView> {
-    return this.update(id, { enabled: true });
+  enable(tenant: Tenant, id: string): Promise<EndpointView> {
+    return this.update(tenant, id, { enabled: true });
   }
 
-  async remove(id: string): Promise<void> {
-    if (!(await this.options.store.endpoints.delete(id, this.clock.now()))) throw notFound('endpoint', id);
+  async remove(tenant: Tenant, id: string): Promise<void> {
+    if (!(await this.options.store.endpoints.delete(tenant.envId, id, this.clock.now()))) throw notFound('endpoint', id);
   }
 
   /** New secret now; the old one keeps signing beside it for `graceSeconds`. */
-  async rotateSecret(id: string, graceSeconds?: number): Promise<EndpointView & { secret: string }> {
-    const row = await this.get(id);
+  async rotateSecret(tenant: Tenant, id: string, graceSeconds?: number): Promise<EndpointView & { secret: string }> {
+    const row = await this.get(tenant, id);
     const now = this.clock.now();
     const graceMs = graceSeconds === undefined ? this.options.rotationGraceMs : graceSeconds * 1000;
     const secret = generateWebhookSecret();
-    const updated = await this.options.store.endpoints.update(id, {
+    const updated = await this.options.store.endpoints.update(tenant.envId, id, {
       secret_enc: this.options.box.seal(secret),
       prev_secret_enc: graceMs > 0 ? row.secret_enc : null,
       prev_secret_expires_at: graceMs > 0 ? now + graceMs : null,
@@ -208,25 +210,25 @@ export class EndpointAdmin {
     return { ...this.view(updated), secret };
   }
 
-  async sendTest(id: string): Promise<{ event_id: string }> {
-    const row = await this.get(id);
+  async sendTest(tenant: Tenant, id: string): Promise<{ event_id: string }> {
+    const row = await this.get(tenant, id);
     if (!row.enabled)
       throw new UserError(
         'endpoint_disabled',
         `endpoint ${id} is disabled (${row.disabled_reason}); enable it first with POST /api/v1/webhooks/endpoints/${id}/enable`,
       );
     const published = await this.options.publisher.publish(
-      { type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } },
+      { tenant, type: 'webhook.test', data: { endpoint_id: id, message: 'This is a test event from Hookline.' } },
       id,
     );
     return { event_id: published.event.id };
   }
 
-  async replay(id: string, since: number, until: number): Promise<{ enqueued: number }> {
-    const row = await this.get(id);
+  async replay(tenant: Tenant, id: string, since: number, until: number): Promise<{ enqueued: number }> {
+    const row = await this.get(tenant, id);
     if (!row.enabled) throw new UserError('endpoint_disabled', `endpoint ${id} is disabled; enable it before replaying`);
     if (!(since < until)) throw new UserError('invalid_window', '`since` must be earlier than `until`');
-    const enqueued = await this.options.publisher.replay(id, row.events, since, until);
+    const enqueued = await this.options.publisher.replay(row, row.events, since, until);
     return { enqueued };
   }
 }

@@ -48,7 +48,7 @@ export const ERRORS = {
   not_found: { status: 404, meaning: 'nothing with this id (endpoint, delivery, agent, run, API key, bin, …); the message names what was looked for' },
   route_not_found: { status: 404, meaning: 'no such route (the message names the method and path)' },
   request_timeout: { status: 408, meaning: 'the request (headers and body) did not arrive in time' },
-  conflict: { status: 409, meaning: 'a crew, agent, trigger name or post-action binding that already exists' },
+  conflict: { status: 409, meaning: 'a crew, agent, trigger name, post-action binding or event id that already exists' },
   crew_not_empty: { status: 409, meaning: 'deleting a crew that still has agents; delete or move them first' },
   bin_exists: { status: 409, meaning: 'an Inspector bin of that name exists' },
   endpoint_disabled: { status: 409, meaning: 'test, replay or retry on a disabled endpoint; enable it first' },

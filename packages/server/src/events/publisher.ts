@@ -1,4 +1,5 @@
-import type { DeliveryRecord, EventRecord, PublishBatchResult, Store } from '../store/index.js';
+import type { DeliveryRecord, EventRecord, PublishBatchResult, PublishedType, Store } from '../store/index.js';
+import { UserError } from '../errors/index.js';
 import { type Clock, systemClock, newId, GroupCommit } from '../util/index.js';
 import { newDelivery, applyLease, type DeliveryHandoff } from '../delivery/index.js';
 import type { EnvelopeView, PublishedView } from '../wire/index.js';
@@ -9,11 +10,18 @@ export type Envelope = EnvelopeView;
 export type PublishResult = PublishedView;
 
 export interface PublishInput {
-  /** The org and environment the event belongs to: the envelope says so, and only that environment's endpoints receive it. */
+  /**
+   * The org and environment the event belongs to: the envelope says so, and only that
+   * environment's endpoints receive it. Absent only for the run events of runs/ until agents
+   * carry their tenant (then required): those take the default tenant.
+   */
   tenant?: Tenant;
   type: string;
   data: unknown;
-  /** Caller's id; publishing the same id again returns the first event and creates nothing. */
+  /**
+   * Caller's id; publishing the same id again in the same tenant returns the first event and
+   * creates nothing. Ids are unique in the installation: one another tenant used is a `conflict`.
+   */
   id?: string;
   /** The run an event announces: its deliveries then appear in the notification log. */
   run?: { run_id: string; agent_id: string };
@@ -21,7 +29,7 @@ export interface PublishInput {
 
 export interface PublisherOptions {
   store: Store;
-  /** The tenant of an event published without one. */
+  /** The tenant of an event published without one (see PublishInput.tenant). */
   defaultTenant: () => Tenant;
   clock?: Clock;
   /** Called after a commit that queued deliveries (not handed off), so this process's dispatcher looks at once. */
@@ -57,9 +65,9 @@ export class Publisher {
    * one's round trips (same-id races resolve through the primary key: the second insert waits
    * for the first and becomes a duplicate); SQLite has one writer anyway.
    */
-  private readonly batches: GroupCommit<Pending, PublishResult>;
-  /** Types already in the store's record of published types: only a new type costs a write. */
-  private readonly recordedTypes = new Set<string>(Object.keys(BUILTIN_EVENT_TYPES));
+  private readonly batches: GroupCommit<Pending, PublishResult | UserError>;
+  /** `env_id\ntype` of types already in the store's record of published types: only a new type costs a write. */
+  private readonly recordedTypes = new Set<string>();
   constructor(private readonly options: PublisherOptions) {
     this.clock = options.clock ?? systemClock;
     this.batches = new GroupCommit({
@@ -86,7 +94,7 @@ export class Publisher {
       newDelivery(
         this.clock,
         now,
-        { event_id: event.id, endpoint_id, event_type: event.type },
+        { env_id: event.env_id, event_id: event.id, endpoint_id, event_type: event.type },
         run ? { run_id: run.run_id, agent_id: run.agent_id, target: endpoint_id } : {},
       ),
     );
@@ -98,9 +106,10 @@ export class Publisher {
    * costs about what one event did, and each caller still learns only when its own event
    * is on disk. Pass a transaction's store as `within` to make the event part of that write.
    */
-  publish(input: PublishInput, onlyEndpointId?: string, within?: Store): Promise<PublishResult> {
-    if (within) return this.write([{ input, onlyEndpointId }], within).then((r) => r[0]!);
-    return this.batches.submit({ input, onlyEndpointId });
+  async publish(input: PublishInput, onlyEndpointId?: string, within?: Store): Promise<PublishResult> {
+    const result = within ? (await this.write([{ input, onlyEndpointId }], within))[0]! : await this.batches.submit({ input, onlyEndpointId });
+    if (result instanceof UserError) throw result;
+    return result;
   }
 
   /**
@@ -109,32 +118,44 @@ export class Publisher {
    * and close). Inside a caller's transaction the statement is part of that write, and nothing is
    * handed off (that transaction may still roll back).
    */
-  private async write(batch: Pending[], store: Store, handoff?: DeliveryHandoff): Promise<PublishResult[]> {
+  private async write(batch: Pending[], store: Store, handoff?: DeliveryHandoff): Promise<(PublishResult | UserError)[]> {
     const now = this.clock.now();
     const envs = batch.map((p) => this.envelope(p.input, now));
     // The first occurrence of an id in the batch wins, as it would one call at a time.
     const first = new Map<string, number>();
     envs.forEach((e, i) => first.has(e.id) || first.set(e.id, i));
-    const rows: EventRecord[] = [...first.values()].map((i) => ({ id: envs[i]!.id, type: envs[i]!.type, created_at: now, payload: JSON.stringify(envs[i]) }));
+    const rows: EventRecord[] = [...first.values()].map((i) => ({
+      id: envs[i]!.id,
+      env_id: envs[i]!.env_id,
+      type: envs[i]!.type,
+      created_at: now,
+      payload: JSON.stringify(envs[i]),
+    }));
     const pendingOf = (id: string) => batch[first.get(id)!]!;
     // Targets as if every event were new; the write drops the deliveries of duplicates.
     const broadcast = rows.filter((r) => !pendingOf(r.id).onlyEndpointId);
-    const subs = broadcast.length
-      ? await store.endpoints.matchSubscriptions([...new Set(broadcast.flatMap((r) => patternsMatching(r.type)))])
-      : { pairs: [], endpoints: [] };
+    // Only endpoints of an event's own environment receive it: (environment, pattern) pairs, one query for the batch.
+    const subKey = (envId: string, pattern: string) => `${envId}\n${pattern}`;
+    const wanted = new Map(
+      broadcast.flatMap((r) => patternsMatching(r.type).map((pattern) => [subKey(r.env_id, pattern), { env_id: r.env_id, pattern }] as const)),
+    );
+    const subs = wanted.size ? await store.endpoints.matchSubscriptions([...wanted.values()]) : { pairs: [], endpoints: [] };
     const byPattern = new Map<string, string[]>();
     for (const sub of subs.pairs) {
-      const ids = byPattern.get(sub.pattern);
+      const key = subKey(sub.env_id, sub.pattern);
+      const ids = byPattern.get(key);
       if (ids) ids.push(sub.endpoint_id);
-      else byPattern.set(sub.pattern, [sub.endpoint_id]);
+      else byPattern.set(key, [sub.endpoint_id]);
     }
     const targets = new Map<string, string[]>();
     for (const r of rows) {
       const only = pendingOf(r.id).onlyEndpointId;
-      targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(p) ?? []))]);
+      targets.set(r.id, only ? [only] : [...new Set(patternsMatching(r.type).flatMap((p) => byPattern.get(subKey(r.env_id, p)) ?? []))]);
     }
     const deliveries = rows.flatMap((r) => this.deliveryRows(r, targets.get(r.id)!, now, pendingOf(r.id).input.run));
-    const unrecorded = [...new Set(rows.map((r) => r.type))].filter((t) => !this.recordedTypes.has(t));
+    const unrecorded: PublishedType[] = [
+      ...new Map(rows.filter((r) => !this.typeRecorded(r)).map((r) => [subKey(r.env_id, r.type), { env_id: r.env_id, type: r.type }])).values(),
+    ];
     const lease = deliveries.length ? handoff?.reserve(deliveries, now) : undefined;
     applyLease(deliveries, lease);
     let written: PublishBatchResult;
@@ -150,52 +171,63 @@ export class Publisher {
     const storedDeliveries = deliveries.filter((d) => inserted.has(d.event_id));
     const handed = lease ? storedDeliveries.filter((d) => lease.ids.has(d.id)) : [];
     if (lease) handoff!.accept(lease, handed, { events: fresh, endpoints: subs.endpoints });
-    const existing = new Map(stored.map((e) => [e.id, JSON.parse(e.payload) as Envelope]));
+    const existing = new Map(stored.map((e) => [e.id, e]));
     // A duplicate committed by another writer during the statement was outside its snapshot: read it now.
     const unseen = rows.filter((r) => !inserted.has(r.id) && !existing.has(r.id)).map((r) => r.id);
-    for (const e of await store.events.getMany(unseen)) existing.set(e.id, JSON.parse(e.payload) as Envelope);
+    for (const e of await store.events.getMany(unseen)) existing.set(e.id, e);
     this.rememberTypes(
       store,
-      unrecorded.filter((t) => fresh.some((r) => r.type === t)),
+      unrecorded.filter((t) => fresh.some((r) => r.env_id === t.env_id && r.type === t.type)),
     );
     const onPublished = this.options.onPublished;
     if (onPublished && fresh.length) {
       const published = fresh.map((r) => envs[first.get(r.id)!]!);
       store.afterCommit(() => onPublished(published));
     }
-    const results = envs.map((env, i): PublishResult => {
+    const results = envs.map((env, i): PublishResult | UserError => {
       const own = first.get(env.id) === i && inserted.has(env.id);
       if (own) return { event: env, duplicate: false, deliveries: targets.get(env.id)!.length };
-      return { event: existing.get(env.id) ?? envs[first.get(env.id)!]!, duplicate: true, deliveries: 0 };
+      // The stored event (or the batch's first with this id). Another tenant's is neither shown nor returned: its id is simply taken.
+      const row = existing.get(env.id);
+      const event = row ? (JSON.parse(row.payload) as Envelope) : envs[first.get(env.id)!]!;
+      if ((row?.env_id ?? event.env_id) !== env.env_id)
+        return new UserError('conflict', `event id ${env.id} is already used; event ids are unique in the installation, pick another (or leave id out)`);
+      return { event, duplicate: true, deliveries: 0 };
     });
     if (storedDeliveries.length > handed.length) store.afterCommit(() => (handoff ? handoff.queued() : this.options.onEnqueued?.()));
     return results;
   }
 
+  /** Built-in types are never recorded (every environment knows them); others once per environment. */
+  private typeRecorded(t: { env_id: string; type: string }): boolean {
+    return Object.hasOwn(BUILTIN_EVENT_TYPES, t.type) || this.recordedTypes.has(`${t.env_id}\n${t.type}`);
+  }
+
   /** Remembers types noted by this write, once it is committed. */
-  private rememberTypes(store: Store, noted: string[]): void {
+  private rememberTypes(store: Store, noted: PublishedType[]): void {
     if (!noted.length) return;
     store.afterCommit(() => {
       if (this.recordedTypes.size + noted.length > MAX_REMEMBERED_TYPES) this.recordedTypes.clear();
-      for (const t of noted) this.recordedTypes.add(t);
+      for (const t of noted) this.recordedTypes.add(`${t.env_id}\n${t.type}`);
     });
   }
 
   /**
-   * Re-enqueues the events of [since, until) that `patterns` select, for one endpoint,
-   * page by page (each page its own transaction, so a huge window never holds one lock).
+   * Re-enqueues the events of [since, until) that `patterns` select, for one endpoint, from its
+   * tenant's events only, page by page (each page its own transaction, so a huge window never
+   * holds one lock).
    */
-  async replay(endpointId: string, patterns: string[], since: number, until: number, onProgress?: (n: number) => void): Promise<number> {
+  async replay(endpoint: { id: string; env_id: string }, patterns: string[], since: number, until: number, onProgress?: (n: number) => void): Promise<number> {
     let afterId: string | undefined;
     let total = 0;
     for (;;) {
-      const page = await this.options.store.events.listInWindow({ since, until, limit: 1000, ...(afterId ? { afterId } : {}) });
+      const page = await this.options.store.events.listInWindow(endpoint.env_id, { since, until, limit: 1000, ...(afterId ? { afterId } : {}) });
       if (!page.length) break;
       afterId = page[page.length - 1]!.id;
       // webhook.test events were addressed to one endpoint; they are not part of any stream.
       const wanted = page.filter((e) => e.type !== 'webhook.test' && patternsMatching(e.type).some((p) => patterns.includes(p)));
       const now = this.clock.now();
-      const rows = wanted.flatMap((e) => this.deliveryRows({ ...e, payload: '' }, [endpointId], now));
+      const rows = wanted.flatMap((e) => this.deliveryRows({ ...e, payload: '' }, [endpoint.id], now));
       if (rows.length) await this.options.store.transaction((tx) => tx.deliveries.insert(rows));
       total += rows.length;
       onProgress?.(total);

@@ -6,6 +6,7 @@ import type { StreamEmitter } from '../stream/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { UserError } from '../errors/index.js';
 import type { BinView, CapturedRequestView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { bodyView, cutBody, headerRecord, type IncomingRequest, queryRecord } from './capture.js';
 import { BIN_SCHEMES, type BinScheme, checkSignature, type SignatureCheck } from './signature.js';
 
@@ -53,7 +54,8 @@ const noBin = (name: string) =>
 /**
  * The Inspector (docs/inspector.md): request bins that capture whatever is sent to `/inspect/{bin}`, so
  * callbacks, post-actions and endpoints can be tried without an outside service. Bins are made
- * by an admin; capturing needs no key. Secrets are sealed and never shown.
+ * by an admin; capturing needs no key. Secrets are sealed and never shown. A bin belongs to a
+ * tenant, but its name is global (it alone makes the capture URL); a capture is its bin's tenant's.
  */
 export class Inspector {
   constructor(private readonly options: InspectorOptions) {}
@@ -62,7 +64,7 @@ export class Inspector {
     return this.options.settings.enabled;
   }
 
-  async create(input: BinInput, origin: string): Promise<BinView> {
+  async create(tenant: Tenant, input: BinInput, origin: string): Promise<BinView> {
     const name = input.name ?? randomName();
     if (!NAME_RE.test(name))
       throw new UserError(
@@ -74,6 +76,7 @@ export class Inspector {
     if (input.secret !== undefined) checkSecret(input.secret, scheme);
     const row: InspectorBinRecord = {
       name,
+      env_id: tenant.envId,
       scheme,
       secret_enc: input.secret === undefined ? null : this.options.box.seal(input.secret),
       next_seq: 0,
@@ -84,17 +87,17 @@ export class Inspector {
     return this.view({ ...row, request_count: 0, last_request_at: null }, origin);
   }
 
-  async list(page: Page, origin: string): Promise<{ items: BinView[]; total: number }> {
-    const { rows, total } = await this.options.store.inspector.listBins(page);
+  async list(tenant: Tenant, page: Page, origin: string): Promise<{ items: BinView[]; total: number }> {
+    const { rows, total } = await this.options.store.inspector.listBins(tenant.envId, page);
     return { items: rows.map((r) => this.view(r, origin)), total };
   }
 
-  async get(name: string, origin: string): Promise<BinView> {
-    return this.view(await this.bin(name), origin);
+  async get(tenant: Tenant, name: string, origin: string): Promise<BinView> {
+    return this.view(await this.bin(tenant, name), origin);
   }
 
-  async update(name: string, patch: BinUpdate, origin: string): Promise<BinView> {
-    const current = await this.bin(name);
+  async update(tenant: Tenant, name: string, patch: BinUpdate, origin: string): Promise<BinView> {
+    const current = await this.bin(tenant, name);
     const scheme = patch.scheme === undefined ? (current.scheme as BinScheme) : checkScheme(patch.scheme);
     const changes: Partial<Pick<InspectorBinRecord, 'scheme' | 'secret_enc'>> = {};
     if (patch.scheme !== undefined) changes.scheme = scheme;
@@ -102,24 +105,24 @@ export class Inspector {
     else if (patch.secret !== undefined) changes.secret_enc = this.options.box.seal(checkSecret(patch.secret, scheme));
     // A new scheme must suit the secret the bin keeps.
     else if (patch.scheme !== undefined && current.secret_enc) checkSecret(this.options.box.open(current.secret_enc), scheme);
-    const row = await this.options.store.inspector.updateBin(name, changes);
+    const row = await this.options.store.inspector.updateBin(tenant.envId, name, changes);
     if (!row) throw noBin(name);
     return this.view(row, origin);
   }
 
-  async remove(name: string): Promise<void> {
-    if (!NAME_RE.test(name) || !(await this.options.store.transaction((tx) => tx.inspector.deleteBin(name)))) throw noBin(name);
+  async remove(tenant: Tenant, name: string): Promise<void> {
+    if (!NAME_RE.test(name) || !(await this.options.store.transaction((tx) => tx.inspector.deleteBin(tenant.envId, name)))) throw noBin(name);
   }
 
-  async requests(name: string, page: Page): Promise<{ items: CapturedRequestView[]; total: number }> {
-    await this.bin(name);
-    const { rows, total } = await this.options.store.inspector.listRequests(name, page);
+  async requests(tenant: Tenant, name: string, page: Page): Promise<{ items: CapturedRequestView[]; total: number }> {
+    await this.bin(tenant, name);
+    const { rows, total } = await this.options.store.inspector.listRequests(tenant.envId, name, page);
     return { items: rows.map(requestView), total };
   }
 
-  async request(name: string, id: string): Promise<CapturedRequestView> {
-    await this.bin(name);
-    const row = await this.options.store.inspector.getRequest(name, id);
+  async request(tenant: Tenant, name: string, id: string): Promise<CapturedRequestView> {
+    await this.bin(tenant, name);
+    const row = await this.options.store.inspector.getRequest(tenant.envId, name, id);
     if (!row)
       throw new UserError(
         'not_found',
@@ -128,9 +131,9 @@ export class Inspector {
     return requestView(row);
   }
 
-  async clear(name: string): Promise<void> {
-    await this.bin(name);
-    await this.options.store.inspector.clearRequests(name);
+  async clear(tenant: Tenant, name: string): Promise<void> {
+    await this.bin(tenant, name);
+    await this.options.store.inspector.clearRequests(tenant.envId, name);
   }
 
   /**
@@ -163,12 +166,12 @@ export class Inspector {
     const kept = await this.options.store.transaction((tx) => tx.inspector.insertRequest(row, this.options.settings.max_requests_per_bin));
     // Deleted between the lookup and the insert.
     if (!kept) throw noBin(bin);
-    this.options.stream.emit('inspector.request', summaryOf(row, headers, signature), { bin });
+    this.options.stream.emit('inspector.request', summaryOf(row, headers, signature), { env_id: found.env_id, bin });
     return { id: row.id };
   }
 
-  private async bin(name: string): Promise<InspectorBinRow> {
-    const row = NAME_RE.test(name) ? await this.options.store.inspector.getBin(name) : undefined;
+  private async bin(tenant: Tenant, name: string): Promise<InspectorBinRow> {
+    const row = NAME_RE.test(name) ? await this.options.store.inspector.getBin(tenant.envId, name) : undefined;
     if (!row) throw noBin(name);
     return row;
   }

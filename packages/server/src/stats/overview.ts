@@ -6,6 +6,7 @@
 import type { BucketWindow, EndpointHealthRow, PostActionHealthRow, Store } from '../store/index.js';
 import { type Clock, iso } from '../util/index.js';
 import { UserError } from '../errors/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { type EndpointHealthView, HEALTH_LIMIT, LATENCY_SAMPLE_LIMIT, type OverviewView, type PostActionHealthView } from '../wire/index.js';
 import { percentiles } from './percentiles.js';
 
@@ -79,10 +80,12 @@ export class OverviewStats {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** The installation's default environment (see overview). */
+    private readonly defaultEnvId: () => string,
   ) {}
 
-  /** The last `hours` hours up to now, in `bucketSeconds(hours)` buckets, oldest first. */
-  async overview(hours: number = HOURS.default): Promise<Overview> {
+  /** The tenant's last `hours` hours up to now, in `bucketSeconds(hours)` buckets, oldest first. */
+  async overview(tenant: Tenant, hours: number = HOURS.default): Promise<Overview> {
     if (!Number.isInteger(hours) || hours < HOURS.min || hours > HOURS.max) {
       throw new UserError('out_of_range', `hours must be a whole number ${HOURS.min}–${HOURS.max} (default ${HOURS.default}); got ${hours}`);
     }
@@ -91,13 +94,15 @@ export class OverviewStats {
     const count = (hours * 3_600_000) / bucketMs;
     const w: BucketWindow = { from: to - hours * 3_600_000, to, bucketMs };
     const stats = this.store.stats;
+    // Rows written with no tenant ('': runs and notifications, until agents carry theirs) count as the default tenant's.
+    const envIds = tenant.envId === this.defaultEnvId() ? [tenant.envId, ''] : [tenant.envId];
     const [runRows, deliveryRows, sample, queue, endpoints, postActions] = await Promise.all([
-      stats.runBuckets(w),
-      stats.deliveryBuckets(w),
-      stats.attemptSample(w, LATENCY_SAMPLE_LIMIT),
-      stats.queue(to),
-      stats.endpointHealth(w, HEALTH_LIMIT),
-      stats.postActionHealth(w, HEALTH_LIMIT),
+      stats.runBuckets(envIds, w),
+      stats.deliveryBuckets(envIds, w),
+      stats.attemptSample(envIds, w, LATENCY_SAMPLE_LIMIT),
+      stats.queue(envIds, to),
+      stats.endpointHealth(envIds, w, HEALTH_LIMIT),
+      stats.postActionHealth(envIds, w, HEALTH_LIMIT),
     ]);
     // A time exactly at `to` ends the last bucket rather than opening one more.
     const slot = (bucket: number) => Math.min(Math.max(bucket, 0), count - 1);

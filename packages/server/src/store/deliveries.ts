@@ -124,12 +124,17 @@ export class DeliveryRecords {
     return this.ops.listenDue(listener);
   }
 
-  get(id: string): Promise<DeliveryRecord | undefined> {
-    return this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  /** A delivery of the tenant `envId`. */
+  get(envId: string, id: string): Promise<DeliveryRecord | undefined>;
+  /** @deprecated Of any tenant: only for the notification log until it is scoped (docs/tenants.md). */
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  get(envIdOrId: string, id?: string): Promise<DeliveryRecord | undefined> {
+    const q = this.db.selectFrom('deliveries').selectAll();
+    return (id === undefined ? q.where('id', '=', envIdOrId) : q.where('env_id', '=', envIdOrId).where('id', '=', id)).executeTakeFirst();
   }
 
-  async list(f: DeliveryFilter): Promise<{ rows: DeliveryRecord[]; total: number }> {
-    let q = this.db.selectFrom('deliveries');
+  async list(envId: string, f: DeliveryFilter): Promise<{ rows: DeliveryRecord[]; total: number }> {
+    let q = this.db.selectFrom('deliveries').where('env_id', '=', envId);
     if (f.endpointId) q = q.where('endpoint_id', '=', f.endpointId);
     if (f.channel) q = q.where('channel', '=', f.channel);
     if (f.status) q = q.where('status', '=', f.status);
@@ -141,17 +146,29 @@ export class DeliveryRecords {
     return { rows, total: Number(total.n) };
   }
 
-  listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
-    return this.db.selectFrom('attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').execute();
+  /** The attempts of a delivery of the tenant `envId`. */
+  listAttempts(envId: string, deliveryId: string): Promise<AttemptRecord[]> {
+    return this.db
+      .selectFrom('attempts')
+      .selectAll()
+      .where('delivery_id', '=', deliveryId)
+      .where('delivery_id', 'in', this.db.selectFrom('deliveries').select('id').where('env_id', '=', envId).where('id', '=', deliveryId))
+      .orderBy('attempt')
+      .execute();
   }
 
-  /** Manual retry: due now, whatever its state; a worker still holding it loses its lease. */
-  async requeue(id: string, now: number): Promise<boolean> {
-    const r = await this.db
+  /** Manual retry of a delivery of the tenant `envId`: due now, whatever its state; a worker still holding it loses its lease. */
+  requeue(envId: string, id: string, now: number): Promise<boolean>;
+  /** @deprecated Of any tenant: only for the notification log until it is scoped (docs/tenants.md). */
+  requeue(id: string, now: number): Promise<boolean>;
+  async requeue(envIdOrId: string, idOrNow: string | number, at?: number): Promise<boolean> {
+    const [envId, id, now] = typeof idOrNow === 'number' ? [undefined, envIdOrId, idOrNow] : [envIdOrId, idOrNow, at!];
+    let q = this.db
       .updateTable('deliveries')
       .set({ status: 'pending', next_attempt_at: now, lease_owner: null, updated_at: now, delivered_at: null })
-      .where('id', '=', id)
-      .executeTakeFirst();
+      .where('id', '=', id);
+    if (envId !== undefined) q = q.where('env_id', '=', envId);
+    const r = await q.executeTakeFirst();
     if (Number(r.numUpdatedRows) > 0) await this.ops.notifyDue(this.db);
     return Number(r.numUpdatedRows) > 0;
   }

@@ -41,35 +41,41 @@ export class EndpointRecords {
     });
   }
 
-  async update(id: string, patch: Partial<EndpointRecord>, patterns?: string[]): Promise<EndpointRecord | undefined> {
+  async update(envId: string, id: string, patch: Partial<EndpointRecord>, patterns?: string[]): Promise<EndpointRecord | undefined> {
     return atomically(this.db, async (db) => {
-      const r = await db.updateTable('endpoints').set(endpointPatch(patch)).where('id', '=', id).executeTakeFirst();
+      const r = await db.updateTable('endpoints').set(endpointPatch(patch)).where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) return undefined;
       if (patterns) await replaceSubscriptions(db, id, patterns);
-      return new EndpointRecords(db, this.ops).get(id);
+      return new EndpointRecords(db, this.ops).get(envId, id);
     });
   }
 
-  async get(id: string): Promise<EndpointRecord | undefined> {
-    const row = await this.db.selectFrom('endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  /** An endpoint of the tenant `envId`. */
+  get(envId: string, id: string): Promise<EndpointRecord | undefined>;
+  /** @deprecated Of any tenant: only for the notification log until it is scoped (docs/tenants.md). */
+  get(id: string): Promise<EndpointRecord | undefined>;
+  async get(envIdOrId: string, id?: string): Promise<EndpointRecord | undefined> {
+    let q = this.db.selectFrom('endpoints').selectAll();
+    q = id === undefined ? q.where('id', '=', envIdOrId) : q.where('env_id', '=', envIdOrId).where('id', '=', id);
+    const row = await q.executeTakeFirst();
     return row && endpointOf(row);
   }
+  /** Of every tenant: the delivery engine's read of the endpoints it sends to. */
   async getMany(ids: string[]): Promise<EndpointRecord[]> {
     if (!ids.length) return [];
     return (await this.db.selectFrom('endpoints').selectAll().where('id', 'in', ids).execute()).map(endpointOf);
   }
-  async list(page: Page): Promise<{ rows: EndpointRecord[]; total: number }> {
+  async list(envId: string, page: Page): Promise<{ rows: EndpointRecord[]; total: number }> {
+    const own = this.db.selectFrom('endpoints').where('env_id', '=', envId);
     const [rows, total] = await Promise.all([
-      this.db.selectFrom('endpoints').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
-      this.db
-        .selectFrom('endpoints')
-        .select((e) => e.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
+      own.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+      own.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows: rows.map(endpointOf), total: Number(total.n) };
   }
-  async delete(id: string, now: number): Promise<boolean> {
+  async delete(envId: string, id: string, now: number): Promise<boolean> {
     return atomically(this.db, async (db) => {
+      if (!(await db.selectFrom('endpoints').select('id').where('env_id', '=', envId).where('id', '=', id).executeTakeFirst())) return false;
       // Its queued work goes with it; the delivery log of what was sent stays.
       await db
         .updateTable('deliveries')
@@ -83,31 +89,45 @@ export class EndpointRecords {
   }
 
   /**
-   * (endpoint, pattern) pairs of enabled endpoints whose pattern is one of `patterns`, and those
-   * endpoints' rows (read in the same query, so whoever sends to them need not read them again).
+   * (endpoint, pattern) pairs of enabled endpoints of the environment `env_id` whose pattern is
+   * `pattern`, for each wanted pair, and those endpoints' rows (read in the same query, so whoever
+   * sends to them need not read them again). One query for a batch of several tenants' events.
    */
-  async matchSubscriptions(patterns: string[]): Promise<{ pairs: { endpoint_id: string; pattern: string }[]; endpoints: EndpointRecord[] }> {
-    // Every publish reads this; on PostgreSQL as one prepared statement (an array, so its text never changes).
+  async matchSubscriptions(
+    wanted: { env_id: string; pattern: string }[],
+  ): Promise<{ pairs: { env_id: string; endpoint_id: string; pattern: string }[]; endpoints: EndpointRecord[] }> {
+    if (!wanted.length) return { pairs: [], endpoints: [] };
+    const key = (envId: string, pattern: string) => `${envId}\n${pattern}`;
+    const pairsWanted = new Map(wanted.map((w) => [key(w.env_id, w.pattern), w]));
+    const envs = [...new Set(wanted.map((w) => w.env_id))];
+    const patterns = [...new Set(wanted.map((w) => w.pattern))];
+    // Every publish reads this; on PostgreSQL as one prepared statement (arrays, so its text never changes).
     const rows: (EndpointTable & { pattern: string })[] =
       this.ops.name === 'postgres'
         ? (
             await sql<EndpointTable & { pattern: string }>`${preparedAs('match_subscriptions')}
           SELECT e.*, s.pattern FROM endpoint_subscriptions s JOIN endpoints e ON e.id = s.endpoint_id
-          WHERE e.enabled = 1 AND s.pattern = ANY(${patterns}::text[])`.execute(this.db)
+          JOIN unnest(${[...pairsWanted.values()].map((w) => w.env_id)}::text[], ${[...pairsWanted.values()].map((w) => w.pattern)}::text[]) AS w(env_id, pattern)
+            ON w.env_id = e.env_id AND w.pattern = s.pattern
+          WHERE e.enabled = 1`.execute(this.db)
           ).rows
-        : await this.db
-            .selectFrom('endpoint_subscriptions as s')
-            .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
-            .selectAll('e')
-            .select('s.pattern')
-            .where('e.enabled', '=', 1)
-            .where('s.pattern', 'in', patterns)
-            .execute();
+        : // SQLite: every wanted environment × pattern, then only the wanted pairs (a batch rarely mixes many tenants).
+          (
+            await this.db
+              .selectFrom('endpoint_subscriptions as s')
+              .innerJoin('endpoints as e', 'e.id', 's.endpoint_id')
+              .selectAll('e')
+              .select('s.pattern')
+              .where('e.enabled', '=', 1)
+              .where('e.env_id', 'in', envs)
+              .where('s.pattern', 'in', patterns)
+              .execute()
+          ).filter((r) => pairsWanted.has(key(r.env_id, r.pattern)));
     const endpoints = new Map<string, EndpointRecord>();
     const pairs = rows.map(({ pattern, ...endpoint }) => {
       // One endpoint may match several patterns: it is converted once.
       if (!endpoints.has(endpoint.id)) endpoints.set(endpoint.id, endpointOf(endpoint));
-      return { endpoint_id: endpoint.id, pattern };
+      return { env_id: endpoint.env_id, endpoint_id: endpoint.id, pattern };
     });
     return { pairs, endpoints: [...endpoints.values()] };
   }
@@ -147,15 +167,16 @@ export class EndpointRecords {
     return out;
   }
 
-  /** Disables an enabled endpoint; false when it was already disabled (another worker won). */
-  async disable(id: string, reason: string, now: number): Promise<boolean> {
+  /** Disables an enabled endpoint (of any tenant: the engine's); its environment, or undefined when it was already disabled (another worker won). */
+  async disable(id: string, reason: string, now: number): Promise<string | undefined> {
     const r = await this.db
       .updateTable('endpoints')
       .set({ enabled: 0, disabled_reason: reason, disabled_at: now, updated_at: now })
       .where('id', '=', id)
       .where('enabled', '=', 1)
+      .returning('env_id')
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return r?.env_id;
   }
 }
 

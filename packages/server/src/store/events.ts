@@ -42,25 +42,35 @@ export class EventRecords {
       const inserted = await events.insert(b.events);
       const existing = await events.getMany(b.events.filter((e) => !inserted.has(e.id)).map((e) => e.id));
       await new DeliveryRecords(db, this.ops).insert(b.deliveries.filter((d) => inserted.has(d.event_id)));
-      const types = new Set(b.events.filter((e) => inserted.has(e.id)).map((e) => e.type));
+      const types = new Set(b.events.filter((e) => inserted.has(e.id)).map((e) => `${e.env_id}\n${e.type}`));
       await new EventTypeRecords(db).record(
-        b.types.filter((t) => types.has(t)),
+        b.types.filter((t) => types.has(`${t.env_id}\n${t.type}`)),
         b.now,
       );
       return { inserted, existing };
     });
   }
 
-  get(id: string): Promise<EventRecord | undefined> {
-    return this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  /** An event of the tenant `envId`. */
+  get(envId: string, id: string): Promise<EventRecord | undefined> {
+    return this.db.selectFrom('events').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
   }
+  /** Of every tenant: the delivery engine's read of what it sends, and the publisher's of ids already taken. */
   getMany(ids: string[]): Promise<EventRecord[]> {
     if (!ids.length) return Promise.resolve([]);
     return this.db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
   }
-  /** Events in [since, until), by id, keyset-paginated. */
-  listInWindow(a: { since: number; until: number; afterId?: string; limit: number }): Promise<Pick<EventRecord, 'id' | 'type' | 'created_at'>[]> {
-    let q = this.db.selectFrom('events').select(['id', 'type', 'created_at']).where('created_at', '>=', a.since).where('created_at', '<', a.until);
+  /** The tenant's events in [since, until), by id, keyset-paginated. */
+  listInWindow(
+    envId: string,
+    a: { since: number; until: number; afterId?: string; limit: number },
+  ): Promise<Pick<EventRecord, 'id' | 'env_id' | 'type' | 'created_at'>[]> {
+    let q = this.db
+      .selectFrom('events')
+      .select(['id', 'env_id', 'type', 'created_at'])
+      .where('env_id', '=', envId)
+      .where('created_at', '>=', a.since)
+      .where('created_at', '<', a.until);
     if (a.afterId) q = q.where('id', '>', a.afterId);
     return q.orderBy('id').limit(a.limit).execute();
   }

@@ -20,7 +20,7 @@ export type { ScheduleRecords, ScheduleSeen } from './schedules.js';
 export type { BindingTriggerType, PostActionRecords } from './post-actions.js';
 export type { NotificationFilter, NotificationRecords } from './notifications.js';
 export type { InspectorBinRow, InspectorRecords } from './inspector.js';
-export type { EventTypeRecords } from './event-types.js';
+export type { EventTypeRecords, PublishedType } from './event-types.js';
 export type {
   AttemptSample,
   BucketWindow,

@@ -26,44 +26,46 @@ export class InspectorRecords {
     return r !== undefined;
   }
 
-  /** The bin row alone: what a capture needs (scheme, secret), without counting its requests. */
+  /** The bin row alone, of any tenant: what a public capture needs (scheme, secret, tenant), without counting its requests. */
   getBinRow(name: string): Promise<InspectorBinRecord | undefined> {
     return this.db.selectFrom('inspector_bins').selectAll().where('name', '=', name).executeTakeFirst();
   }
 
-  async getBin(name: string): Promise<InspectorBinRow | undefined> {
-    const row = await this.withStats().where('b.name', '=', name).executeTakeFirst();
+  async getBin(envId: string, name: string): Promise<InspectorBinRow | undefined> {
+    const row = await this.withStats().where('b.env_id', '=', envId).where('b.name', '=', name).executeTakeFirst();
     return row && statsOf(row);
   }
 
   /** Newest first. */
-  async listBins(page: Page): Promise<{ rows: InspectorBinRow[]; total: number }> {
+  async listBins(envId: string, page: Page): Promise<{ rows: InspectorBinRow[]; total: number }> {
     const [rows, total] = await Promise.all([
-      this.withStats().orderBy('b.created_at', 'desc').orderBy('b.name', 'desc').limit(page.limit).offset(page.offset).execute(),
+      this.withStats().where('b.env_id', '=', envId).orderBy('b.created_at', 'desc').orderBy('b.name', 'desc').limit(page.limit).offset(page.offset).execute(),
       this.db
         .selectFrom('inspector_bins')
+        .where('env_id', '=', envId)
         .select((e) => e.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow(),
     ]);
     return { rows: rows.map(statsOf), total: Number(total.n) };
   }
 
-  async updateBin(name: string, patch: Partial<Pick<InspectorBinRecord, 'scheme' | 'secret_enc'>>): Promise<InspectorBinRow | undefined> {
-    if (Object.keys(patch).length) await this.db.updateTable('inspector_bins').set(patch).where('name', '=', name).execute();
-    return this.getBin(name);
+  async updateBin(envId: string, name: string, patch: Partial<Pick<InspectorBinRecord, 'scheme' | 'secret_enc'>>): Promise<InspectorBinRow | undefined> {
+    if (Object.keys(patch).length) await this.db.updateTable('inspector_bins').set(patch).where('env_id', '=', envId).where('name', '=', name).execute();
+    return this.getBin(envId, name);
   }
 
-  /** The bin and its requests; call inside a transaction. */
-  async deleteBin(name: string): Promise<boolean> {
-    await this.clearRequests(name);
-    const r = await this.db.deleteFrom('inspector_bins').where('name', '=', name).executeTakeFirst();
+  /** The bin of the tenant `envId` and its requests; call inside a transaction. */
+  async deleteBin(envId: string, name: string): Promise<boolean> {
+    await this.clearRequests(envId, name);
+    const r = await this.db.deleteFrom('inspector_bins').where('env_id', '=', envId).where('name', '=', name).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
   /**
    * Stores a capture and drops the bin's older ones beyond `keep`; call inside a transaction.
    * Taking the next seq updates the bin row, which serializes a bin's captures (PostgreSQL row
-   * lock, SQLite's single writer). False when the bin no longer exists.
+   * lock, SQLite's single writer). False when the bin no longer exists. Public (a bin's name
+   * is its capture URL), so any tenant's bin.
    */
   async insertRequest(row: Omit<InspectorRequestRecord, 'seq'>, keep: number): Promise<boolean> {
     const bumped = await this.db
@@ -86,14 +88,14 @@ export class InspectorRecords {
     return true;
   }
 
-  async getRequest(bin: string, id: string): Promise<InspectorRequestRecord | undefined> {
-    const row = await this.db.selectFrom('inspector_requests').selectAll().where('bin', '=', bin).where('id', '=', id).executeTakeFirst();
+  async getRequest(envId: string, bin: string, id: string): Promise<InspectorRequestRecord | undefined> {
+    const row = await this.ofBin(envId, bin).selectAll().where('id', '=', id).executeTakeFirst();
     return row && inspectorRequestOf(row);
   }
 
   /** Newest first. */
-  async listRequests(bin: string, page: Page): Promise<{ rows: InspectorRequestRecord[]; total: number }> {
-    const q = this.db.selectFrom('inspector_requests').where('bin', '=', bin);
+  async listRequests(envId: string, bin: string, page: Page): Promise<{ rows: InspectorRequestRecord[]; total: number }> {
+    const q = this.ofBin(envId, bin);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('seq', 'desc').limit(page.limit).offset(page.offset).execute(),
       q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -101,8 +103,17 @@ export class InspectorRecords {
     return { rows: rows.map(inspectorRequestOf), total: Number(total.n) };
   }
 
-  async clearRequests(bin: string): Promise<void> {
-    await this.db.deleteFrom('inspector_requests').where('bin', '=', bin).execute();
+  async clearRequests(envId: string, bin: string): Promise<void> {
+    await this.db.deleteFrom('inspector_requests').where('bin', '=', bin).where('bin', 'in', this.ownBin(envId, bin)).execute();
+  }
+
+  /** The captures of a bin of the tenant `envId` (none for another tenant's bin). */
+  private ofBin(envId: string, bin: string) {
+    return this.db.selectFrom('inspector_requests').where('bin', '=', bin).where('bin', 'in', this.ownBin(envId, bin));
+  }
+
+  private ownBin(envId: string, bin: string) {
+    return this.db.selectFrom('inspector_bins').select('name').where('env_id', '=', envId).where('name', '=', bin);
   }
 
   private withStats() {

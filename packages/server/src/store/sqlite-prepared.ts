@@ -79,7 +79,7 @@ export class SqliteHotStatements implements PreparedWrites {
     return this.onConnection(db, () => {
       const inserted = new Set<string>();
       for (const e of rows) {
-        if (this.stmt.insertEvent.run(e.id, e.type, e.created_at, e.payload).changes > 0) inserted.add(e.id);
+        if (this.stmt.insertEvent.run(e.id, e.env_id, e.type, e.created_at, e.payload).changes > 0) inserted.add(e.id);
       }
       return inserted;
     });
@@ -90,6 +90,7 @@ export class SqliteHotStatements implements PreparedWrites {
       for (const d of rows) {
         this.stmt.insertDelivery.run(
           d.id,
+          d.env_id,
           d.event_id,
           d.endpoint_id,
           d.event_type,
@@ -219,11 +220,11 @@ function prepareAll(raw: SqliteDatabase.Database) {
          last_status_code = ?, last_error = ?, lease_owner = NULL
        WHERE id = ? AND lease_owner = ?`,
     ),
-    insertEvent: raw.prepare('INSERT INTO events (id, type, created_at, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
+    insertEvent: raw.prepare('INSERT INTO events (id, env_id, type, created_at, payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
     insertDelivery: raw.prepare(
-      `INSERT INTO deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, lease_owner, created_at, updated_at,
+      `INSERT INTO deliveries (id, env_id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, lease_owner, created_at, updated_at,
          delivered_at, last_status_code, last_error, channel, run_id, agent_id, target, source_id, request_enc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRun: raw.prepare(
       `INSERT INTO runs (id, crew_id, agent_id, trigger_type, trigger_id, trigger_name, prompt, status, output, error, exit_code,

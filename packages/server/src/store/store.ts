@@ -55,11 +55,12 @@ export class Store {
    * this store's connections. `onEndpointDisabled` is written in the transaction that disables an
    * endpoint, so the `endpoint.disabled` event commits with the disable or not at all.
    */
-  deliveryEngine(onEndpointDisabled?: (tx: Store, endpointId: string, reason: string) => Promise<void>): DeliveryEngineStore {
+  deliveryEngine(onEndpointDisabled?: (tx: Store, endpoint: { id: string; env_id: string }, reason: string) => Promise<void>): DeliveryEngineStore {
     return new EngineRecords(this.db, this.ops, (id, reason, now) =>
       this.transaction(async (tx) => {
-        if (!(await tx.endpoints.disable(id, reason, now))) return false; // another worker won
-        await onEndpointDisabled?.(tx, id, reason);
+        const envId = await tx.endpoints.disable(id, reason, now);
+        if (envId === undefined) return false; // another worker won
+        await onEndpointDisabled?.(tx, { id, env_id: envId }, reason);
         return true;
       }),
     );

@@ -52,6 +52,8 @@ export interface EnvRecord {
 
 export interface EndpointRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   url: string;
   description: string;
   /** Subscription patterns, as given. */
@@ -76,6 +78,8 @@ export interface EndpointRecord {
 
 export interface EventRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   type: string;
   created_at: number;
   /** The frozen envelope exactly as sent: `{id,type,timestamp,org_id,env_id,data}`. */
@@ -86,6 +90,8 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export interface DeliveryRecord {
   id: string;
+  /** The environment (tenant) it belongs to: its event's, or for a notification its run's. */
+  env_id: string;
   event_id: string;
   endpoint_id: string;
   /** Copied from the event so the log can be filtered without a join. */
@@ -298,6 +304,8 @@ export interface PostActionBindingRecord {
 export interface InspectorBinRecord {
   /** 1–64 letters, digits, `_` or `-`: the last segment of its capture URL. */
   name: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   /** auto | standard | x-signature | agentgateway | github | callback */
   scheme: string;
   /** Sealed secret that captured signatures are checked with; null = none. */

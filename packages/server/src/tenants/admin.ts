@@ -52,11 +52,11 @@ export class TenantAdmin {
     return this.defaultTenant;
   }
 
-  /** The tenant of a stored row's `env_id` (its org looked up once). */
-  async tenantOf(envId: string): Promise<Tenant> {
+  /** The tenant of a stored row's `env_id` (its org looked up once; in `within`, a caller's transaction, when given). */
+  async tenantOf(envId: string, within?: Store): Promise<Tenant> {
     let orgId = this.orgOfEnv.get(envId);
     if (orgId === undefined) {
-      const env = await this.options.store.tenants.getEnv(envId);
+      const env = await (within ?? this.options.store).tenants.getEnv(envId);
       if (!env) throw notFound('environment', envId);
       orgId = env.org_id;
       if (this.orgOfEnv.size >= 10_000) this.orgOfEnv.clear();

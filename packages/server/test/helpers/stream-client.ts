@@ -24,9 +24,10 @@ export class StreamClient {
   }
 
   /** Opens a socket to `baseUrl` (http://…) + `path`; resolves once it is open (or has closed). */
-  static async open(baseUrl: string, o: { key?: string; path?: string; autoPong?: boolean } = {}): Promise<StreamClient> {
+  static async open(baseUrl: string, o: { key?: string; path?: string; autoPong?: boolean; headers?: Record<string, string> } = {}): Promise<StreamClient> {
+    const headers = { ...o.headers, ...(o.key ? { authorization: `Bearer ${o.key}` } : {}) };
     const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + (o.path ?? '/api/v1/stream'), {
-      ...(o.key ? { headers: { authorization: `Bearer ${o.key}` } } : {}),
+      ...(Object.keys(headers).length ? { headers } : {}),
       ...(o.autoPong === false ? { autoPong: false } : {}),
     });
     const c = new StreamClient(ws);
@@ -38,9 +39,9 @@ export class StreamClient {
     return c;
   }
 
-  /** Opens a socket authenticated with the header and waits for `ready`. */
-  static async ready(baseUrl: string, key: string): Promise<StreamClient> {
-    const c = await StreamClient.open(baseUrl, { key });
+  /** Opens a socket authenticated with the header (and any other `headers`, e.g. Hookline-Env) and waits for `ready`. */
+  static async ready(baseUrl: string, key: string, headers?: Record<string, string>): Promise<StreamClient> {
+    const c = await StreamClient.open(baseUrl, { key, ...(headers ? { headers } : {}) });
     await c.next((f) => f.type === 'ready');
     return c;
   }

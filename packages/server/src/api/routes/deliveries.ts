@@ -62,7 +62,7 @@ export const deliveryRoutes =
       async (req) => {
         const query = req.query;
         // The endpoint delivery log; notifications of the other channels are under /api/v1/notifications.
-        const { rows, total } = await deps.store.deliveries.list({
+        const { rows, total } = await deps.store.deliveries.list(req.tenant.envId, {
           limit: query.limit,
           offset: query.offset,
           channel: 'endpoint',
@@ -85,9 +85,10 @@ export const deliveryRoutes =
         },
       },
       async (req) => {
-        const row = await deps.store.deliveries.get(req.params.id);
+        const envId = req.tenant.envId;
+        const row = await deps.store.deliveries.get(envId, req.params.id);
         if (!row) throw notFound('delivery', req.params.id);
-        const [event, attempts] = await Promise.all([deps.store.events.get(row.event_id), deps.store.deliveries.listAttempts(row.id)]);
+        const [event, attempts] = await Promise.all([deps.store.events.get(envId, row.event_id), deps.store.deliveries.listAttempts(envId, row.id)]);
         return { ...view(row), event: event ? JSON.parse(event.payload) : null, history: attempts.map(attemptView) };
       },
     );
@@ -103,11 +104,11 @@ export const deliveryRoutes =
         },
       },
       async (req, reply) => {
-        const row = await deps.store.deliveries.get(req.params.id);
+        const row = await deps.store.deliveries.get(req.tenant.envId, req.params.id);
         if (!row) throw notFound('delivery', req.params.id);
-        // The same checks and requeue as the notification log's Retry, whatever the channel.
+        // The same checks and requeue as the notification log's Retry, whatever the channel (the row is this tenant's).
         await deps.notifications.requeue(row);
-        return reply.status(202).send(view((await deps.store.deliveries.get(row.id))!));
+        return reply.status(202).send(view((await deps.store.deliveries.get(req.tenant.envId, row.id))!));
       },
     );
   };

@@ -21,7 +21,7 @@ export const endpointRoutes =
       base,
       { schema: { tags, summary: 'Create an endpoint (the secret is shown only here)', body: EndpointCreate, response: { 201: EndpointCreated, ...errors } } },
       async (req, reply) => {
-        return reply.status(201).send(await deps.endpoints.create(req.body));
+        return reply.status(201).send(await deps.endpoints.create(req.tenant, req.body));
       },
     );
 
@@ -37,12 +37,12 @@ export const endpointRoutes =
       },
       async (req) => {
         const { limit, offset } = req.query;
-        return { ...(await deps.endpoints.list({ limit, offset })), limit, offset };
+        return { ...(await deps.endpoints.list(req.tenant, { limit, offset })), limit, offset };
       },
     );
 
     app.get(`${base}/:id`, { schema: { tags, summary: 'Get an endpoint', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) =>
-      deps.endpoints.view(await deps.endpoints.get(req.params.id)),
+      deps.endpoints.view(await deps.endpoints.get(req.tenant, req.params.id)),
     );
 
     app.patch(
@@ -56,7 +56,7 @@ export const endpointRoutes =
           response: { 200: EndpointUpdated, ...errors },
         },
       },
-      async (req) => deps.endpoints.update(req.params.id, req.body),
+      async (req) => deps.endpoints.update(req.tenant, req.params.id, req.body),
     );
 
     app.delete(
@@ -70,7 +70,7 @@ export const endpointRoutes =
         },
       },
       async (req, reply) => {
-        await deps.endpoints.remove(req.params.id);
+        await deps.endpoints.remove(req.tenant, req.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -78,11 +78,11 @@ export const endpointRoutes =
     app.post(
       `${base}/:id/enable`,
       { schema: { tags, summary: 'Re-enable; events from while it was disabled are not delivered', params: IdParams, response: { 200: Endpoint, ...errors } } },
-      async (req) => deps.endpoints.enable(req.params.id),
+      async (req) => deps.endpoints.enable(req.tenant, req.params.id),
     );
 
     app.post(`${base}/:id/disable`, { schema: { tags, summary: 'Disable', params: IdParams, response: { 200: Endpoint, ...errors } } }, async (req) =>
-      deps.endpoints.update(req.params.id, { enabled: false }),
+      deps.endpoints.update(req.tenant, req.params.id, { enabled: false }),
     );
 
     app.post(
@@ -101,7 +101,7 @@ export const endpointRoutes =
           response: { 200: EndpointWithSecret, ...errors },
         },
       },
-      async (req) => deps.endpoints.rotateSecret(req.params.id, req.body?.grace_period_seconds),
+      async (req) => deps.endpoints.rotateSecret(req.tenant, req.params.id, req.body?.grace_period_seconds),
     );
 
     app.post(
@@ -115,7 +115,7 @@ export const endpointRoutes =
         },
       },
       async (req, reply) => {
-        return reply.status(202).send(await deps.endpoints.sendTest(req.params.id));
+        return reply.status(202).send(await deps.endpoints.sendTest(req.tenant, req.params.id));
       },
     );
 
@@ -139,7 +139,7 @@ export const endpointRoutes =
       async (req, reply) => {
         const since = parseTime(req.body.since, 'since');
         const until = req.body.until === undefined ? deps.clock.now() : parseTime(req.body.until, 'until');
-        return reply.status(202).send(await deps.endpoints.replay(req.params.id, since, until));
+        return reply.status(202).send(await deps.endpoints.replay(req.tenant, req.params.id, since, until));
       },
     );
   };

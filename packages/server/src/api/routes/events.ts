@@ -16,7 +16,7 @@ export const eventRoutes =
           tags: ['events'],
           summary: 'Publish an event to every subscribed endpoint',
           body: EventPublish,
-          response: { 202: Published, 200: Published, 401: ErrorBody, 422: ErrorBody, 429: ErrorBody },
+          response: { 202: Published, 200: Published, 401: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody },
         },
       },
       async (req, reply) => {
@@ -45,7 +45,7 @@ export const eventRoutes =
         },
       },
       async (req) => {
-        const row = await deps.store.events.get(req.params.id);
+        const row = await deps.store.events.get(req.tenant.envId, req.params.id);
         if (!row) throw notFound('event', req.params.id);
         return JSON.parse(row.payload) as Static<typeof Envelope>;
       },

@@ -52,7 +52,7 @@ const adminRoutes =
       base,
       { schema: { tags, summary: 'Create a request bin', body: BinCreate, response: { 201: Bin, ...errors, 409: ErrorBody } } },
       async (req, reply) => {
-        return reply.status(201).send(await deps.inspector.create(req.body, originOf(req)));
+        return reply.status(201).send(await deps.inspector.create(req.tenant, req.body, originOf(req)));
       },
     );
     app.get(
@@ -60,22 +60,22 @@ const adminRoutes =
       { schema: { tags, summary: 'List request bins, newest first', querystring: Page, response: { 200: Paginated(Bin), 401: ErrorBody } } },
       async (req) => {
         const { limit, offset } = req.query;
-        return { ...(await deps.inspector.list({ limit, offset }, originOf(req))), limit, offset };
+        return { ...(await deps.inspector.list(req.tenant, { limit, offset }, originOf(req))), limit, offset };
       },
     );
     app.get(`${base}/:bin`, { schema: { tags, summary: 'Get a request bin', params: BinParams, response: { 200: Bin, ...errors } } }, async (req) =>
-      deps.inspector.get(req.params.bin, originOf(req)),
+      deps.inspector.get(req.tenant, req.params.bin, originOf(req)),
     );
     app.patch(
       `${base}/:bin`,
       { schema: { tags, summary: "Change a bin's secret or scheme", params: BinParams, body: BinUpdate, response: { 200: Bin, ...errors } } },
-      async (req) => deps.inspector.update(req.params.bin, req.body, originOf(req)),
+      async (req) => deps.inspector.update(req.tenant, req.params.bin, req.body, originOf(req)),
     );
     app.delete(
       `${base}/:bin`,
       { schema: { tags, summary: 'Delete a bin and its captured requests', params: BinParams, response: { 204: Type.Null(), ...errors } } },
       async (req, reply) => {
-        await deps.inspector.remove(req.params.bin);
+        await deps.inspector.remove(req.tenant, req.params.bin);
         return reply.status(204).send(null);
       },
     );
@@ -92,19 +92,19 @@ const adminRoutes =
       },
       async (req) => {
         const { limit, offset } = req.query;
-        return { ...(await deps.inspector.requests(req.params.bin, { limit, offset })), limit, offset };
+        return { ...(await deps.inspector.requests(req.tenant, req.params.bin, { limit, offset })), limit, offset };
       },
     );
     app.get(
       `${base}/:bin/requests/:id`,
       { schema: { tags, summary: 'One captured request', params: RequestParams, response: { 200: CapturedRequest, ...errors } } },
-      async (req) => deps.inspector.request(req.params.bin, req.params.id),
+      async (req) => deps.inspector.request(req.tenant, req.params.bin, req.params.id),
     );
     app.delete(
       `${base}/:bin/requests`,
       { schema: { tags, summary: "Clear a bin's captured requests", params: BinParams, response: { 204: Type.Null(), ...errors } } },
       async (req, reply) => {
-        await deps.inspector.clear(req.params.bin);
+        await deps.inspector.clear(req.tenant, req.params.bin);
         return reply.status(204).send(null);
       },
     );

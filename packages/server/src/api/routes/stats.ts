@@ -32,6 +32,6 @@ export const statsRoutes =
           response: { 200: Overview, 401: ErrorBody, 422: ErrorBody },
         },
       },
-      async (req) => deps.stats.overview(req.query.hours),
+      async (req) => deps.stats.overview(req.tenant, req.query.hours),
     );
   };

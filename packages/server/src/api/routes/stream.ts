@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { namedTenant } from '../auth.js';
 import { readCookie, SESSION_COOKIE } from '../cookies.js';
 import type { ApiDeps } from '../deps.js';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED, StreamSession } from '../stream-session.js';
@@ -51,7 +52,19 @@ export const streamRoutes =
       const cookie = key ? undefined : sameOrigin(req.headers.origin, req.headers.host) ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
       // With a cookie, the credential checked now and at every heartbeat is the session (a revoked key ends it).
       const check = cookie ? { verify: (c: string) => deps.sessions.verify(c).then((s) => s?.key) } : deps.keys;
-      const session = new StreamSession(socket, { hub, keys: check, limits, log: req.log }, key ?? cookie);
+      const named = namedTenant(req.headers);
+      const session = new StreamSession(
+        socket,
+        {
+          hub,
+          keys: check,
+          limits,
+          log: req.log,
+          tenantOf: (scope) => deps.tenants.resolve(scope, named),
+          defaultEnvId: () => deps.tenants.fallback.envId,
+        },
+        key ?? cookie,
+      );
       sessions.add(session);
       hub.connections.inc();
       socket.on('close', () => {
