@@ -86,6 +86,8 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export interface DeliveryRecord {
   id: string;
+  /** The environment (tenant) it belongs to; stored as '' when absent. */
+  env_id?: string;
   event_id: string;
   endpoint_id: string;
   /** Copied from the event so the log can be filtered without a join. */
