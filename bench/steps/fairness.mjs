@@ -3,6 +3,7 @@
 // A has BENCH_FAIRNESS_BACKLOG (1,000,000) due deliveries (inserted by one SQL statement) that
 // the dispatcher is draining. B's publish → arrival p99 under A's backlog over its idle p99 is
 // the figure (target ≤ 2).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { hooklineLatency, openHookline } from '../lib/hookline.mjs';
 import { K } from '../lib/knobs.mjs';
@@ -49,6 +50,28 @@ async function insertBacklog(h, kind, endpointIds, n) {
     FROM (${series}) s`.execute(db);
 }
 
+/** Deliveries started so far, by how: `handoff` (from the publishing write) or `claim`. */
+async function starts(h) {
+  const metric = await h.hl.registry.getSingleMetric('hookline_delivery_starts_total').get();
+  return Object.fromEntries(metric.values.map((v) => [v.labels.via, v.value]));
+}
+
+/** B's phase, with how its process fared: deliveries started by hand-off and by claim, and the event loop's delay. */
+async function measured(h, rx, phase) {
+  const before = await starts(h);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const latency = await hooklineLatency(h, rx, phase);
+  loop.disable();
+  const after = await starts(h);
+  const started = Object.fromEntries(Object.entries(after).map(([via, n]) => [via, n - (before[via] ?? 0)]));
+  return {
+    ...latency,
+    started,
+    loopDelayMs: { p50: round(loop.percentile(50) / 1e6, 1), p99: round(loop.percentile(99) / 1e6, 1), max: round(loop.max / 1e6, 1) },
+  };
+}
+
 export function stepFairness(kind) {
   return async (ctx) => {
     const h = await openHookline(ctx, kind, ctx.rx.origin);
@@ -59,8 +82,10 @@ export function stepFairness(kind) {
       const phase = { rate: K.fairnessRate, seconds: K.fairnessSeconds, drain: false };
       // Warm-up (JIT, sockets), then B on the idle system.
       await hooklineLatency(h, ctx.rx, { ...phase, seconds: 1 });
-      out.idle = await hooklineLatency(h, ctx.rx, phase);
-      console.log(`  idle: B p50 ${out.idle.ms.p50} ms, p99 ${out.idle.ms.p99} ms`);
+      out.idle = await measured(h, ctx.rx, phase);
+      console.log(
+        `  idle: B p50 ${out.idle.ms.p50} ms, p99 ${out.idle.ms.p99} ms (started ${JSON.stringify(out.idle.started)}, event loop delay p99 ${out.idle.loopDelayMs.p99} ms)`,
+      );
 
       const t0 = wall();
       await insertBacklog(h, kind, endpointIds, K.fairnessBacklog);
@@ -72,11 +97,11 @@ export function stepFairness(kind) {
       await waitFor('A to be draining', async () => (await sunk()) - sinkBefore >= 1000, K.phaseTimeoutMs, 50);
       const tBusy = wall();
       const sinkAtBusy = await sunk();
-      out.busy = await hooklineLatency(h, ctx.rx, phase);
+      out.busy = await measured(h, ctx.rx, phase);
       out.aPerSecond = round(((await sunk()) - sinkAtBusy) / ((wall() - tBusy) / 1000), 0);
       out.ratio = out.idle.ms.p99 > 0 ? round(out.busy.ms.p99 / out.idle.ms.p99, 2) : null;
       console.log(
-        `  with A's ${K.fairnessBacklog.toLocaleString('en')} due (inserted in ${out.insertSeconds} s, draining at ${out.aPerSecond}/s): B p50 ${out.busy.ms.p50} ms, p99 ${out.busy.ms.p99} ms; p99 ratio ${out.ratio}`,
+        `  with A's ${K.fairnessBacklog.toLocaleString('en')} due (inserted in ${out.insertSeconds} s, draining at ${out.aPerSecond}/s): B p50 ${out.busy.ms.p50} ms, p99 ${out.busy.ms.p99} ms; p99 ratio ${out.ratio} (started ${JSON.stringify(out.busy.started)}, event loop delay p99 ${out.busy.loopDelayMs.p99} ms)`,
       );
     } finally {
       await h.close();
