@@ -23,6 +23,7 @@ import { pgAdmin, round, wall } from './lib/util.mjs';
 import { stepBacklog } from './steps/backlog.mjs';
 import { stepBullMq } from './steps/bullmq.mjs';
 import { stepGraphileWorker } from './steps/graphile-worker.mjs';
+import { stepFairness } from './steps/fairness.mjs';
 import { stepDefaults, stepHookline, stepPostgresRtt } from './steps/hookline.mjs';
 import { stepHttp } from './steps/http.mjs';
 import { stepIntake } from './steps/intake.mjs';
@@ -50,6 +51,8 @@ const STEPS = {
   intake: { run: stepIntake, timeoutMs: () => 4 * K.intakeSeconds * 1000 + 90_000 },
   'sqlite-defaults': { run: stepDefaults('sqlite'), timeoutMs: () => K.defaultsSeconds * 1000 },
   'postgres-defaults': { run: stepDefaults('postgres'), timeoutMs: () => K.defaultsSeconds * 1000, postgres: true },
+  'fairness-sqlite': { run: stepFairness('sqlite'), timeoutMs: () => 3 * phase() },
+  'fairness-postgres': { run: stepFairness('postgres'), timeoutMs: () => 3 * phase(), postgres: true },
 };
 
 async function stepMain(name) {

@@ -144,9 +144,10 @@ export async function hooklineThroughput(h, rx, n, { warm = Math.min(2000, n), c
   };
 }
 
-export async function hooklineLatency(h, rx) {
+/** Open-loop publishes at `rate`/s for `seconds`; `drain: false` does not wait for the whole queue (others' rows) to empty. */
+export async function hooklineLatency(h, rx, { rate = rate, seconds = seconds, drain = true } = {}) {
   const pad = padFor(K.bodyBytes);
-  const total = K.rate * K.latencySeconds;
+  const total = rate * seconds;
   const pubStart = new Float64Array(total);
   const scheduled = new Float64Array(total);
   const idx = new Map();
@@ -155,14 +156,14 @@ export async function hooklineLatency(h, rx) {
   gc();
   const { reached } = await rx.arm(total, { latency: true });
   const start = wall() + 5;
-  const deadline = start + K.latencySeconds * 1000 + 10_000;
+  const deadline = start + seconds * 1000 + 10_000;
   let k = 0;
   // Open loop: whatever is due by now is published now, then a ~1 ms sleep.
   for (let loops = 0; k < total && loops < total * 20 && wall() < deadline; loops++) {
-    const due = Math.min(total, Math.floor(((wall() - start) * K.rate) / 1000) + 1);
+    const due = Math.min(total, Math.floor(((wall() - start) * rate) / 1000) + 1);
     while (k < due) {
       const i = k++;
-      scheduled[i] = start + (i * 1000) / K.rate;
+      scheduled[i] = start + (i * 1000) / rate;
       pubStart[i] = wall();
       calls.push(
         h.hl.publisher.publish({ type: 'bench.tick', data: { i, pad } }).then(
@@ -187,19 +188,19 @@ export async function hooklineLatency(h, rx) {
     fromSchedule.push(got.ts[j] - scheduled[i]);
     last = Math.max(last, got.ts[j]);
   }
-  await waitFor('the queue to drain', async () => (await h.hl.store.deliveries.countPending()) === 0, K.phaseTimeoutMs, 25);
+  if (drain) await waitFor('the queue to drain', async () => (await h.hl.store.deliveries.countPending()) === 0, K.phaseTimeoutMs, 25);
   // Delivered at the offered rate? If not, the percentiles measure a growing queue.
   const deliveredRate = fromCall.length / ((last - start) / 1000);
   return {
-    rate: K.rate,
-    seconds: K.latencySeconds,
+    rate: rate,
+    seconds: seconds,
     published: k,
     achievedPublishRate: round(k / ((tEnd - start) / 1000), 0),
     received: got.ids.length,
     complete: r.ok,
     publishErrors: errors,
     deliveredRate: round(deliveredRate, 0),
-    saturated: fromCall.length < k || deliveredRate < 0.95 * K.rate,
+    saturated: fromCall.length < k || deliveredRate < 0.95 * rate,
     ms: pickPercentiles(fromCall),
     fromScheduleMs: pickPercentiles(fromSchedule),
   };

@@ -67,6 +67,8 @@ export const ALL_STEPS = [
   'intake',
   'sqlite-defaults',
   'postgres-defaults',
+  'fairness-sqlite',
+  'fairness-postgres',
 ];
 
 export const K = {
@@ -83,6 +85,9 @@ export const K = {
   backlogPollSeconds: intEnv('BENCH_BACKLOG_POLL_SECONDS', 10, 1, 600),
   defaultsN: intEnv('BENCH_DEFAULTS_N', 5000, 100, 1_000_000),
   defaultsSeconds: intEnv('BENCH_DEFAULTS_SECONDS', 20, 5, 600),
+  fairnessBacklog: intEnv('BENCH_FAIRNESS_BACKLOG', 1_000_000, 1000, 50_000_000),
+  fairnessRate: intEnv('BENCH_FAIRNESS_RATE', 100, 1, 10_000),
+  fairnessSeconds: intEnv('BENCH_FAIRNESS_SECONDS', 5, 1, 300),
   bodyBytes: intEnv('BENCH_BODY_BYTES', 300, 200, 100_000),
   phaseTimeoutMs: intEnv('BENCH_PHASE_TIMEOUT_SECONDS', 120, 5, 3600) * 1000,
   peerTuneN: intEnv('BENCH_PEER_TUNE_N', 0, 0, 1_000_000), // 0: min(N, 5000)
@@ -121,6 +126,7 @@ export const TARGETS = {
   intakeVsCeiling: 0.5,
   rttKeep: 0.7,
   rssGrowthMB: 50,
+  fairnessP99Ratio: 2,
 };
 
 export function checkLocal(url, what) {

@@ -1,7 +1,8 @@
 // The receiver every step delivers to (a child process of the supervisor), and its control client.
 //
 // Receiver: plain node:http on 127.0.0.1 answering 200 "ok"; counts distinct `webhook-id`s and
-// stamps arrivals with a high-resolution wall clock. Controlled over HTTP (/__arm, /__wait,
+// stamps arrivals with a high-resolution wall clock; requests to /sink… are answered and only
+// counted (`sink` in /__stats). Controlled over HTTP (/__arm, /__wait,
 // /__disarm, /__stats, /__time), so any process can drive it.
 import http from 'node:http';
 import { K } from './knobs.mjs';
@@ -11,6 +12,7 @@ export function receiverMain() {
   let arm = null;
   let armSeq = 0;
   let total = 0;
+  let sink = 0;
   let waiters = [];
   const summary = (a) =>
     a
@@ -89,7 +91,7 @@ export function receiverMain() {
         return json(res, { summary: summary(a), ids: a?.latency ? a.ids : [], ts: a?.latency ? a.ts : [] });
       }
       case '/__stats':
-        return json(res, { total, summary: summary(arm), cpuUs: cpuUs(process.cpuUsage()) });
+        return json(res, { total, sink, summary: summary(arm), cpuUs: cpuUs(process.cpuUsage()) });
       default:
         res.writeHead(404);
         res.end();
@@ -99,10 +101,12 @@ export function receiverMain() {
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
     const t = wall();
     if (req.url.startsWith('/__')) return control(req, res, new URL(req.url, 'http://x'));
-    total++;
     req.resume();
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
     res.end('ok');
+    // Background traffic (the fairness step's other tenant): answered, counted apart, never armed.
+    if (req.url.startsWith('/sink')) return void sink++;
+    total++;
     const a = arm;
     if (!a) return;
     a.count++;

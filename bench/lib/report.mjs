@@ -27,6 +27,8 @@ export function buildSummary(steps) {
     intake_per_s: ok(s.intake) ? num(s.intake.sqlite.per_second) : null,
     intake_ceiling_per_s: ok(s.intake) ? num(s.intake.ceiling.per_second) : null,
     backlog_rss_growth_mb: ok(s.backlog) ? num(s.backlog.growthMB) : null,
+    fairness_p99_ratio_sqlite: ok(s['fairness-sqlite']) ? num(s['fairness-sqlite'].ratio) : null,
+    fairness_p99_ratio_postgres: ok(s['fairness-postgres']) ? num(s['fairness-postgres'].ratio) : null,
   };
 }
 
@@ -53,6 +55,8 @@ export function checkTargets(sum, steps = {}) {
     check('trigger intake /s', sum.intake_per_s, '>= 10000', (v) => v >= 10_000),
     check('trigger intake / ceiling', ratio(sum.intake_per_s, sum.intake_ceiling_per_s), `>= ${TARGETS.intakeVsCeiling}`, (v) => v >= TARGETS.intakeVsCeiling),
     check('RSS growth with backlog, MB', sum.backlog_rss_growth_mb, `< ${TARGETS.rssGrowthMB}`, (v) => v < TARGETS.rssGrowthMB),
+    check('fairness p99 / idle, SQLite', sum.fairness_p99_ratio_sqlite, `<= ${TARGETS.fairnessP99Ratio}`, (v) => v <= TARGETS.fairnessP99Ratio),
+    check('fairness p99 / idle, PostgreSQL', sum.fairness_p99_ratio_postgres, `<= ${TARGETS.fairnessP99Ratio}`, (v) => v <= TARGETS.fairnessP99Ratio),
   ];
 }
 
@@ -160,6 +164,16 @@ export function printReport(res) {
     console.log(
       `\nRSS with ${b.pending.toLocaleString('en')} pending: ${b.before.rssMB} -> ${b.afterInsert.rssMB} -> ${b.afterPolling.rssMB} MB (growth ${b.growthMB} MB); one empty claim ${b.claimMs} ms`,
     );
+  for (const [key, label] of [
+    ['fairness-sqlite', 'SQLite'],
+    ['fairness-postgres', 'PostgreSQL'],
+  ]) {
+    const f = s[key];
+    if (ok(f))
+      console.log(
+        `\nFairness, ${label}: tenant B at ${f.rate}/s, p50/p99 ${f.idle.ms.p50}/${f.idle.ms.p99} ms idle, ${f.busy.ms.p50}/${f.busy.ms.p99} ms with tenant A's ${f.backlog.toLocaleString('en')} due (A sent ${f.aPerSecond}/s meanwhile): p99 x${f.ratio}`,
+      );
+  }
   for (const [key, value] of Object.entries(s)) if (value?.error) console.log(`\n${key}: FAILED: ${value.error}`);
   console.log('\nsummary ' + JSON.stringify(sum, null, 2));
 }

@@ -208,6 +208,7 @@ export class Hookline {
         random: options.random ?? systemRandom,
         maxInFlight: config.delivery.max_in_flight,
         perEndpointInFlight: config.delivery.per_endpoint_in_flight,
+        perEnvInFlight: Math.max(1, Math.floor(config.delivery.max_in_flight * config.delivery.per_env_in_flight_share)),
         batchSize: config.delivery.batch_size,
         leaseMs: ms(config.delivery.lease),
         pollIntervalMs: ms(config.delivery.poll_interval),

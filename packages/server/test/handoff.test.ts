@@ -140,7 +140,8 @@ describe.each(STORES)('deliveries handed off by the publishing write (%s)', (kin
 
   it('gives back the room of deliveries a duplicate publish did not store', async () => {
     rx.respond = (_req, res) => void res.writeHead(200).end('ok');
-    const h = await start({ max_in_flight: 2 });
+    // One tenant: both slots are its to take.
+    const h = await start({ max_in_flight: 2, per_env_in_flight_share: 1 });
     // The same id five times, one after another: four publishes reserve room and store nothing.
     for (let i = 0; i < 5; i++)
       expect((await h.call('POST', '/api/v1/events', { id: 'evt_same', type: 'order.paid', data: {} })).status).toBe(i === 0 ? 202 : 200);

@@ -212,6 +212,13 @@ export const ConfigSchema = Type.Object(
           default: 16,
           description: 'Most requests open to one endpoint at once, so a slow endpoint cannot starve the others.',
         }),
+        per_env_in_flight_share: Type.Number({
+          minimum: 0.01,
+          maximum: 1,
+          default: 0.75,
+          description:
+            "Largest share of `max_in_flight` the deliveries of one environment (tenant) may hold at once (at least one), so one tenant's backlog or slow endpoints always leave room for the others' deliveries. 1 lets one tenant take every slot.",
+        }),
         send_threads: Type.Integer({
           minimum: 0,
           maximum: 64,

@@ -9,7 +9,7 @@ import { DueAnnouncements, DueTimer } from './due-timer.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { DeliveryHandoff, HandoffLease } from './handoff.js';
 import { attemptFinished, type DeliveryResult, earliestRetry, type Finished, givenUp, healthOf, resultOf } from './outcome.js';
-import { Reservations } from './reservations.js';
+import { Reservations, Tally } from './reservations.js';
 
 export type { DeliveryResult } from './outcome.js';
 
@@ -25,6 +25,11 @@ export interface DispatcherOptions {
   random?: RandomSource;
   maxInFlight: number;
   perEndpointInFlight: number;
+  /**
+   * Most deliveries of one environment (tenant) held at once, below `maxInFlight`, so one
+   * tenant's backlog or slow endpoints always leave room for the others.
+   */
+  perEnvInFlight: number;
   batchSize: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -57,6 +62,14 @@ export class Dispatcher implements DeliveryHandoff {
   private held = 0;
   /** Open requests per endpoint. */
   private readonly perEndpoint = new Map<string, number>();
+  /** Held deliveries per environment, and the environment of each held delivery. */
+  private readonly perEnv = new Tally();
+  private readonly envOfHeld = new Map<string, string>();
+  /**
+   * Environments that may have more due rows than this worker took: at their `perEnvInFlight`
+   * the last claim left them out or took their full room. One of their deliveries finishing wakes the pump.
+   */
+  private readonly envsMayHaveMore = new Set<string>();
   /** Claimed rows waiting for one of their endpoint's slots (at most a claim's worth each). */
   private readonly waiting = new Map<string, Ready[]>();
   private readonly limiter = new RateLimiter();
@@ -237,6 +250,8 @@ export class Dispatcher implements DeliveryHandoff {
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
         for (const id of skip) this.mayHaveMore.add(id);
+        const perEnv = Math.min(room, this.options.perEnvInFlight);
+        const envRoom = this.envRooms(perEnv);
         const wakesBefore = this.wakes;
         const ownBefore = this.ownQueued;
         const rows = await this.options.store.claimDue({
@@ -246,6 +261,8 @@ export class Dispatcher implements DeliveryHandoff {
           limit: room,
           perEndpoint: 2 * this.options.perEndpointInFlight,
           skipEndpoints: skip,
+          perEnv,
+          envRoom,
         });
         // Short, and no news arrived meanwhile: nothing older is due here (skipped endpoints are in mayHaveMore).
         if (rows.length < room && this.wakes === wakesBefore) {
@@ -262,10 +279,15 @@ export class Dispatcher implements DeliveryHandoff {
         const fresh = rows.filter((r) => !this.holding.has(r.id));
         for (const r of rows) this.holding.set(r.id, owner);
         if (!fresh.length) continue;
-        this.take(fresh.length, 'claim');
-        const taken = new Map<string, number>();
-        for (const r of fresh) taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
-        for (const [id, n] of taken) if (n >= 2 * this.options.perEndpointInFlight) this.mayHaveMore.add(id);
+        this.take(fresh, 'claim');
+        const taken = new Tally();
+        const takenOfEnv = new Tally();
+        for (const r of fresh) {
+          taken.add(r.endpoint_id, 1);
+          takenOfEnv.add(envOf(r), 1);
+        }
+        for (const [id, n] of taken.entries()) if (n >= 2 * this.options.perEndpointInFlight) this.mayHaveMore.add(id);
+        for (const [env, n] of takenOfEnv.entries()) if (n >= (envRoom[env] ?? perEnv)) this.envsMayHaveMore.add(env);
         try {
           await this.launch(fresh, owner, now);
         } catch (err) {
@@ -286,22 +308,30 @@ export class Dispatcher implements DeliveryHandoff {
     let room = this.options.maxInFlight - this.held - this.reserved.count;
     const ids = new Set<string>();
     const perEndpoint = new Map<string, number>();
+    const perEnv = new Map<string, number>();
     for (const row of rows) {
       if (room <= 0) break;
       const dest = row.endpoint_id;
+      const env = envOf(row);
       const load = (this.perEndpoint.get(dest) ?? 0) + (this.waiting.get(dest)?.length ?? 0) + this.reserved.forEndpoint(dest) + (perEndpoint.get(dest) ?? 0);
       if (load >= 2 * this.options.perEndpointInFlight) {
         // Queued instead: a slot of this endpoint coming free looks for it.
         this.mayHaveMore.add(dest);
         continue;
       }
+      // Queued behind the environment's own older due rows, or at its cap: one of its deliveries finishing looks for them.
+      if (this.envsMayHaveMore.has(env) || this.envLoad(env) + (perEnv.get(env) ?? 0) >= this.options.perEnvInFlight) {
+        this.envsMayHaveMore.add(env);
+        continue;
+      }
       perEndpoint.set(dest, (perEndpoint.get(dest) ?? 0) + 1);
+      perEnv.set(env, (perEnv.get(env) ?? 0) + 1);
       ids.add(row.id);
       room--;
     }
     if (!ids.size) return undefined;
     const lease = { owner: `${this.worker}.${++this.claimSeq}`, leaseUntil: now + this.options.leaseMs, ids };
-    this.reserved.add(lease, perEndpoint);
+    this.reserved.add(lease, { perEndpoint, perEnv });
     return lease;
   }
 
@@ -310,7 +340,7 @@ export class Dispatcher implements DeliveryHandoff {
     this.unreserve(lease);
     if (!rows.length) return;
     for (const r of rows) this.holding.set(r.id, lease.owner);
-    this.take(rows.length, 'handoff');
+    this.take(rows, 'handoff');
     const ids = rows.map((r) => r.id);
     const fail = (err: unknown) =>
       this.options.log.error({ err }, 'delivery: starting handed-off deliveries failed; their leases will return them to the queue');
@@ -350,6 +380,27 @@ export class Dispatcher implements DeliveryHandoff {
     const out: string[] = [];
     for (const [id, n] of this.perEndpoint) if (n + (this.waiting.get(id)?.length ?? 0) >= 2 * this.options.perEndpointInFlight) out.push(id);
     return out;
+  }
+
+  /** Held and reserved deliveries of environment `env`. */
+  private envLoad(env: string): number {
+    return this.perEnv.of(env) + this.reserved.forEnv(env);
+  }
+
+  /**
+   * The room each environment with deliveries here has left for a claim, where that is under
+   * `perEnv` (at most `perEnvInFlight` each); one at its cap (room 0) is left out and may have more.
+   */
+  private envRooms(perEnv: number): Record<string, number> {
+    const rooms: Record<string, number> = {};
+    const envs = new Set([...this.perEnv.keys(), ...this.reserved.envs()]);
+    for (const env of envs) {
+      const room = Math.max(0, this.options.perEnvInFlight - this.envLoad(env));
+      if (room >= perEnv) continue;
+      rooms[env] = room;
+      if (room === 0) this.envsMayHaveMore.add(env);
+    }
+    return rooms;
   }
 
   private async launch(rows: DeliveryRecord[], owner: string, now: number, known?: KnownRows): Promise<void> {
@@ -496,8 +547,13 @@ export class Dispatcher implements DeliveryHandoff {
     while (this.flushing) await this.flushing;
   }
 
-  /** `n` more deliveries are this dispatcher's to send (held until their results are written). */
-  private take(n: number, via: 'claim' | 'handoff'): void {
+  /** `rows` are this dispatcher's to send (held until their results are written). */
+  private take(rows: DeliveryRecord[], via: 'claim' | 'handoff'): void {
+    const n = rows.length;
+    for (const r of rows) {
+      this.envOfHeld.set(r.id, envOf(r));
+      this.perEnv.add(envOf(r), 1);
+    }
     this.held += n;
     this.claimedTotal += n;
     this.options.metrics?.starts.inc({ via }, n);
@@ -506,7 +562,18 @@ export class Dispatcher implements DeliveryHandoff {
 
   /** These deliveries are no longer ours to renew or count: written, handed back, or left to their lease. */
   private release(ids: string[]): void {
-    for (const id of ids) this.holding.delete(id);
+    let envFreed = false;
+    for (const id of ids) {
+      this.holding.delete(id);
+      const env = this.envOfHeld.get(id);
+      if (env === undefined) continue;
+      this.envOfHeld.delete(id);
+      this.perEnv.add(env, -1);
+      // Room for a tenant whose due rows the last claims left out at its cap. Not news of
+      // the store (no wake-up): other tenants' new deliveries may still be handed off.
+      if (this.envsMayHaveMore.delete(env)) envFreed = true;
+    }
+    if (envFreed) this.schedulePump();
     this.held -= ids.length;
     this.options.metrics?.inFlight.set(this.held);
     this.settle();
@@ -551,4 +618,9 @@ export class Dispatcher implements DeliveryHandoff {
       }
     }
   }
+}
+
+/** The environment (tenant) a delivery belongs to; rows stored without one have ''. */
+function envOf(row: DeliveryRecord): string {
+  return row.env_id ?? '';
 }

@@ -11,6 +11,14 @@ export interface ClaimArgs {
   perEndpoint: number;
   /** Endpoints this worker cannot take more of right now. */
   skipEndpoints: string[];
+  /**
+   * At most this many rows per environment (tenant) in one claim, unless `envRoom` gives it
+   * less; `limit` when absent. Environments take turns: each one's oldest due row comes
+   * before any one's second, so a tenant's backlog cannot fill a claim while another waits.
+   */
+  perEnv?: number;
+  /** Environments with less room than `perEnv` here, by env_id; 0 leaves one out of the claim. */
+  envRoom?: Record<string, number>;
 }
 
 /** How far down the queue a claim looks, as a multiple of its limit. */

@@ -423,6 +423,19 @@ const m0013: Migration = {
   },
 };
 
+const m0014: Migration = {
+  async up(db: Kysely<any>) {
+    // Claims take turns across environments (store/dialect.ts ClaimArgs.perEnv): each claim
+    // reads the pending envs by skip-scan and then each env's oldest due rows, both from this index.
+    await db.schema
+      .createIndex('deliveries_env_due')
+      .on('deliveries')
+      .columns(['env_id', 'next_attempt_at'])
+      .where(sql.ref('status'), '=', 'pending')
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_agents_runs': m0002,
@@ -437,4 +450,5 @@ export const migrations: Record<string, Migration> = {
   '0011_stats_indexes': m0011,
   '0012_event_types': m0012,
   '0013_tenants': m0013,
+  '0014_fair_claims': m0014,
 };

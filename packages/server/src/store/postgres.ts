@@ -169,20 +169,37 @@ export function openPostgres(o: PostgresOptions): { db: Kysely<Database>; engine
   const ops: DialectOps = {
     name: 'postgres',
     async claim(kdb, a: ClaimArgs) {
-      // Rows other workers hold are skipped (SKIP LOCKED); of the rest, the oldest due first
-      // and no more than `perEndpoint` of any one endpoint.
+      // The environments with pending rows (a skip-scan: one index probe each), then each one's
+      // oldest due rows, skipping rows other workers hold (SKIP LOCKED); of those, no more than
+      // `perEndpoint` of any endpoint and the env's room, taken in turns across envs.
+      // The env bound is a range, not `=`: with `=` the planner may walk deliveries_due past a
+      // big tenant's whole backlog, filtering, to find a small one's rows.
       // Sent as text, not prepared (see prepared-postgres.ts): its best plan depends on how many
       // rows are due, which a plan cached while the queue was small does not know.
+      const perEnv = Math.min(a.perEnv ?? a.limit, a.limit);
       const r = await sql<DeliveryRecord>`
+        WITH RECURSIVE envs AS (
+          (SELECT env_id FROM deliveries WHERE status = 'pending' ORDER BY env_id LIMIT 1)
+          UNION ALL
+          SELECT (SELECT d.env_id FROM deliveries d WHERE d.status = 'pending' AND d.env_id > envs.env_id ORDER BY d.env_id LIMIT 1)
+          FROM envs WHERE envs.env_id IS NOT NULL
+        ), rooms AS (
+          SELECT env_id, COALESCE((${JSON.stringify(a.envRoom ?? {})}::jsonb ->> env_id)::int, ${perEnv}) AS room FROM envs WHERE env_id IS NOT NULL
+        ), locked AS (
+          SELECT r.env_id, r.room, d.id, d.endpoint_id, d.next_attempt_at FROM rooms r CROSS JOIN LATERAL (
+            SELECT id, endpoint_id, next_attempt_at FROM deliveries
+            WHERE status = 'pending' AND env_id >= r.env_id AND env_id <= r.env_id AND next_attempt_at <= ${a.now}
+              AND NOT (endpoint_id = ANY(${a.skipEndpoints}::text[]))
+            ORDER BY env_id, next_attempt_at LIMIT ${perEnv * CLAIM_SCAN_FACTOR} FOR UPDATE SKIP LOCKED) d
+          WHERE r.room > 0
+        ), by_endpoint AS (
+          SELECT *, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn_endpoint FROM locked
+        ), by_env AS (
+          SELECT id, next_attempt_at, room, row_number() OVER (PARTITION BY env_id ORDER BY next_attempt_at) AS turn
+          FROM by_endpoint WHERE rn_endpoint <= ${a.perEndpoint}
+        )
         UPDATE deliveries SET next_attempt_at = ${a.leaseUntil}, lease_owner = ${a.owner}
-        WHERE id = ANY(ARRAY(
-          SELECT id FROM (
-            SELECT id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
-            FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
-                  WHERE status = 'pending' AND next_attempt_at <= ${a.now} AND NOT (endpoint_id = ANY(${a.skipEndpoints}::text[]))
-                  ORDER BY next_attempt_at LIMIT ${a.limit * CLAIM_SCAN_FACTOR} FOR UPDATE SKIP LOCKED) locked
-          ) ranked WHERE rn <= ${a.perEndpoint} ORDER BY next_attempt_at LIMIT ${a.limit}
-        ))
+        WHERE id = ANY(ARRAY(SELECT id FROM by_env WHERE turn <= room ORDER BY turn, next_attempt_at LIMIT ${a.limit}))
         RETURNING *`.execute(kdb);
       return r.rows;
     },

@@ -49,18 +49,21 @@ export class SqliteHotStatements implements PreparedWrites {
     return db.connection().execute(async () => this.raw.transaction(work)());
   }
 
-  /** Oldest due rows first, but no more than `perEndpoint` of any one endpoint; leased to `owner`. */
+  /** Oldest due rows first, environments in turn, no more than `perEndpoint` of any one endpoint; leased to `owner`. */
   claim(db: Kysely<Database>, a: ClaimArgs): Promise<DeliveryRecord[]> {
+    const perEnv = Math.min(a.perEnv ?? a.limit, a.limit);
     return this.onConnection(
       db,
       () =>
         this.stmt.claim.all(
-          a.leaseUntil,
-          a.owner,
+          JSON.stringify(a.envRoom ?? {}),
+          perEnv,
           a.now,
           JSON.stringify(a.skipEndpoints),
-          a.limit * CLAIM_SCAN_FACTOR,
+          perEnv * CLAIM_SCAN_FACTOR,
           a.perEndpoint,
+          a.leaseUntil,
+          a.owner,
           a.limit,
         ) as DeliveryRecord[],
     );
@@ -204,15 +207,29 @@ export class SqliteHotStatements implements PreparedWrites {
 function prepareAll(raw: SqliteDatabase.Database) {
   return {
     // The endpoints to skip come as one JSON array, so the text stays the same whatever their number.
+    // Environments take turns as in the PostgreSQL claim (store/postgres.ts); their rooms come as one JSON object.
     claim: raw.prepare(
-      `UPDATE deliveries SET next_attempt_at = ?, lease_owner = ?
-       WHERE rowid IN (
-         SELECT rid FROM (
-           SELECT rid, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn
-           FROM (SELECT rowid AS rid, endpoint_id, next_attempt_at FROM deliveries INDEXED BY deliveries_due
-                 WHERE status = 'pending' AND next_attempt_at <= ? AND endpoint_id NOT IN (SELECT value FROM json_each(?))
-                 ORDER BY next_attempt_at LIMIT ?)
-         ) WHERE rn <= ? ORDER BY next_attempt_at LIMIT ?)
+      `WITH RECURSIVE envs(env) AS (
+         SELECT (SELECT env_id FROM deliveries INDEXED BY deliveries_env_due WHERE status = 'pending' ORDER BY env_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT env_id FROM deliveries INDEXED BY deliveries_env_due WHERE status = 'pending' AND env_id > env ORDER BY env_id LIMIT 1)
+         FROM envs WHERE env IS NOT NULL
+       ), rooms AS (
+         SELECT env, COALESCE((SELECT value FROM json_each(?) WHERE key = env), ?) AS room FROM envs WHERE env IS NOT NULL
+       ), taken AS (
+         SELECT r.env, r.room, d.rowid AS rid, d.endpoint_id, d.next_attempt_at FROM rooms r JOIN deliveries d ON d.rowid IN (
+           SELECT rowid FROM deliveries INDEXED BY deliveries_env_due
+           WHERE status = 'pending' AND env_id = r.env AND next_attempt_at <= ? AND endpoint_id NOT IN (SELECT value FROM json_each(?))
+           ORDER BY next_attempt_at LIMIT ?)
+         WHERE r.room > 0
+       ), by_endpoint AS (
+         SELECT *, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn_endpoint FROM taken
+       ), by_env AS (
+         SELECT rid, next_attempt_at, room, row_number() OVER (PARTITION BY env ORDER BY next_attempt_at) AS turn
+         FROM by_endpoint WHERE rn_endpoint <= ?
+       )
+       UPDATE deliveries SET next_attempt_at = ?, lease_owner = ?
+       WHERE rowid IN (SELECT rid FROM by_env WHERE turn <= room ORDER BY turn, next_attempt_at LIMIT ?)
        RETURNING *`,
     ),
     update: raw.prepare(
