@@ -47,7 +47,7 @@ describe.each(STORES)('deliveries shared fairly across tenants (%s)', (kind) => 
     const rows: DeliveryRecord[] = [];
     const events: EventRecord[] = [];
     for (let i = 0; i < n; i++) {
-      const event = { id: `evt_fair_${kind}_${++serial}`, type: 'fair.test', created_at: dueAt + i, payload: '{}' };
+      const event = { id: `evt_fair_${kind}_${++serial}`, env_id: envId, type: 'fair.test', created_at: dueAt + i, payload: '{}' };
       events.push(event);
       rows.push({
         ...newDelivery(systemClock, dueAt + i, { event_id: event.id, endpoint_id: endpointId, event_type: event.type }),
