@@ -178,7 +178,7 @@ export class Hookline {
     this.notificationSettings = structuredClone(config.notifications) as NotificationSettings;
     this.slackTemplates = new SlackTemplates(config.notifications.slack.templates_dir);
     this.notifier = new Notifier({ box, clock: this.clock, settings: this.notificationSettings, slackTemplates: () => this.slackTemplates });
-    this.announcer = new RunAnnouncer(this.publisher, this.notifier, wake);
+    this.announcer = new RunAnnouncer(this.publisher, this.notifier, wake, (envId, within) => this.tenants.tenantOf(envId, within));
     this.notificationLog = new NotificationLog(store, this.clock, wake);
     this.endpoints = new EndpointAdmin({
       store,
@@ -231,7 +231,7 @@ export class Hookline {
     const settings = this.notificationSettings;
     this.defaultRunner = config.agents.default_runner;
     const currentDefaultRunner = () => this.defaultRunner;
-    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, {
+    this.agentFiles = new AgentFiles(store, this.agents, () => this.tenants.fallback, this.log, process.env, {
       get webhookNames() {
         return settings.webhooks.map((w) => w.name);
       },
@@ -260,6 +260,7 @@ export class Hookline {
         agents: this.agents,
         publisher: this.publisher,
         announcer: this.announcer,
+        tenantOf: (envId, within) => this.tenants.tenantOf(envId, within),
         log: this.log,
         clock: this.clock,
         stream: this.stream,

@@ -65,6 +65,8 @@ export class Notifier {
           { event_id: eventId, endpoint_id: destination, event_type: eventType },
           {
             channel,
+            // Notifications are in their run's tenant; the log is read by it.
+            env_id: run.env_id,
             run_id: run.id,
             agent_id: agent.id,
             target,
@@ -76,7 +78,7 @@ export class Notifier {
     };
 
     if (run.trigger_type === 'webhook' || run.trigger_type === 'schedule') {
-      for (const b of await tx.postActions.firing(run.trigger_type, run.trigger_id ?? run.agent_id)) {
+      for (const b of await tx.postActions.firing(run.env_id, run.trigger_type, run.trigger_id ?? run.agent_id)) {
         if (!fires(b.fire_when, run.status)) continue;
         add(
           'post_action',

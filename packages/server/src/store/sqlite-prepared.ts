@@ -108,6 +108,7 @@ export class SqliteHotStatements implements PreparedWrites {
           d.target ?? null,
           d.source_id ?? null,
           d.request_enc ?? null,
+          d.env_id ?? '',
         );
       }
     });
@@ -139,6 +140,7 @@ export class SqliteHotStatements implements PreparedWrites {
           r.started_at,
           r.finished_at,
           r.updated_at,
+          r.env_id,
         ).changes;
         if (changes > 0) inserted.add(r.id);
       }
@@ -222,13 +224,13 @@ function prepareAll(raw: SqliteDatabase.Database) {
     insertEvent: raw.prepare('INSERT INTO events (id, type, created_at, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
     insertDelivery: raw.prepare(
       `INSERT INTO deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, lease_owner, created_at, updated_at,
-         delivered_at, last_status_code, last_error, channel, run_id, agent_id, target, source_id, request_enc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         delivered_at, last_status_code, last_error, channel, run_id, agent_id, target, source_id, request_enc, env_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRun: raw.prepare(
       `INSERT INTO runs (id, crew_id, agent_id, trigger_type, trigger_id, trigger_name, prompt, status, output, error, exit_code,
-         iterations_used, tool_calls, tokens_used, idempotency_key, lease_owner, lease_until, created_at, started_at, finished_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         iterations_used, tool_calls, tokens_used, idempotency_key, lease_owner, lease_until, created_at, started_at, finished_at, updated_at, env_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (agent_id, idempotency_key) DO NOTHING`,
     ),
     getAgent: raw.prepare('SELECT * FROM agents WHERE id = ?'),

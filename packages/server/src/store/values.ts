@@ -103,6 +103,8 @@ export interface DeliveryRecord {
   last_error: string | null;
   /** endpoint | post_action | callback | slack | webhook (named notification webhooks). Default endpoint. */
   channel?: DeliveryChannel;
+  /** The environment (tenant) it belongs to; a notification is in its run's. Absent = the column's default. */
+  env_id?: string;
   /** The run that caused it: set for every notification (the notification log is these rows). */
   run_id?: string | null;
   agent_id?: string | null;
@@ -141,6 +143,8 @@ export interface AttemptRecord {
 
 export interface CrewRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   name: string;
   created_at: number;
   updated_at: number;
@@ -148,6 +152,8 @@ export interface CrewRecord {
 
 export interface AgentRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   crew_id: string;
   name: string;
   description: string;
@@ -183,6 +189,8 @@ export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'timeout
 
 export interface RunRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   crew_id: string;
   agent_id: string;
   trigger_type: RunTriggerType;
@@ -218,6 +226,8 @@ export interface RunLogRecord {
 /** A named URL that starts runs of one agent, with its own secret, signing scheme and prompt. */
 export interface WebhookTriggerRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   agent_id: string;
   crew_id: string;
   /** The last path segment of its URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
@@ -235,6 +245,8 @@ export interface WebhookTriggerRecord {
 /** A cron schedule that starts runs of one agent. */
 export interface ScheduleRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   agent_id: string;
   name: string;
   cron: string;
@@ -261,6 +273,8 @@ export type PostActionAuthType = 'none' | 'bearer' | 'basic' | 'header';
 /** A reusable HTTP request (a post-action) fired when a bound trigger's run ends. */
 export interface PostActionRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   name: string;
   method: PostActionMethod;
   url_template: string;
@@ -281,6 +295,8 @@ export interface PostActionRecord {
 /** Attaches a post-action to one webhook trigger or schedule. */
 export interface PostActionBindingRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   post_action_id: string;
   trigger_type: 'webhook' | 'schedule';
   /** A webhook trigger id (wht_…), an agent id (its own trigger URL), or a schedule id (sch_…). */

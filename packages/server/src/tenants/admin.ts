@@ -50,11 +50,14 @@ export class TenantAdmin {
     return this.defaultTenant;
   }
 
-  /** The tenant of a stored row's `env_id` (its org looked up once). */
-  async tenantOf(envId: string): Promise<Tenant> {
+  /**
+   * The tenant of a stored row's `env_id` (its org looked up once). Inside a transaction pass
+   * it as `within`: SQLite has one connection, which the open transaction holds.
+   */
+  async tenantOf(envId: string, within: Store = this.options.store): Promise<Tenant> {
     let orgId = this.orgOfEnv.get(envId);
     if (orgId === undefined) {
-      const env = await this.options.store.tenants.getEnv(envId);
+      const env = await within.tenants.getEnv(envId);
       if (!env) throw notFound('environment', envId);
       orgId = env.org_id;
       if (this.orgOfEnv.size >= 10_000) this.orgOfEnv.clear();
