@@ -6,6 +6,9 @@
  * installation key naming its environment; the other tenant's ids answer 404 everywhere.
  */
 import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner, RunContext, RunOptions, RunOutcome } from '../src/agents/runner.js';
 import { ADMIN_KEY, answerOf, type Harness, STORES, startHookline } from './helpers/hookline.js';
@@ -33,6 +36,7 @@ interface TenantFixture {
   crewId: string;
   agentId: string;
   triggerId: string;
+  triggerSecret: string;
   scheduleId: string;
   postActionId: string;
   bindingId: string;
@@ -47,6 +51,7 @@ type As = { key: string; env?: string };
 
 describe.each(STORES)('tenant isolation: agents, runs and what they cause (%s)', (kind) => {
   let h: Harness;
+  let agentsDir: string;
   const tenants: Record<'a' | 'b', TenantFixture> = {} as never;
 
   const call = async (as: As, method: string, path: string, body?: unknown) => {
@@ -85,7 +90,8 @@ describe.each(STORES)('tenant isolation: agents, runs and what they cause (%s)',
       runner_config: { command: process.execPath },
     });
     const endpointId = (await ok(as, 'POST', '/api/v1/webhooks/endpoints', { url: `${receiver.url}/events`, events: ['run.*'] })).id as string;
-    const triggerId = (await ok(as, 'POST', `/api/v1/agents/${agentId}/webhook-triggers`, { name: 'deploy' })).id as string;
+    const trigger = await ok(as, 'POST', `/api/v1/agents/${agentId}/webhook-triggers`, { name: 'deploy' });
+    const triggerId = trigger.id as string;
     // Once a year: it never fires during the test.
     const scheduleId = (await ok(as, 'POST', '/api/v1/schedules', { agent_id: agentId, name: 'yearly', cron: '0 0 1 1 *' })).id as string;
     const postActionId = (await ok(as, 'POST', '/api/v1/post-actions', { name: `notify ${name}`, method: 'POST', url: `${receiver.url}/pa/{{run_id}}` }))
@@ -106,17 +112,42 @@ describe.each(STORES)('tenant isolation: agents, runs and what they cause (%s)',
       const items = (await ok(as, 'GET', `/api/v1/notifications?execution_id=${runId}&channel=post_action`)).items as { id: string; status: string }[];
       return items.length === 1 && items[0]!.status === 'delivered' ? items[0]!.id : undefined;
     });
-    return { name, orgId, envId, key, crewId, agentId, triggerId, scheduleId, postActionId, bindingId, endpointId, runId, notificationId, receiver };
+    return {
+      name,
+      orgId,
+      envId,
+      key,
+      crewId,
+      agentId,
+      triggerId,
+      triggerSecret: trigger.secret as string,
+      scheduleId,
+      postActionId,
+      bindingId,
+      endpointId,
+      runId,
+      notificationId,
+      receiver,
+    };
   }
 
   beforeAll(async () => {
-    h = await startHookline(kind, { runnerFor: () => new EchoRunner() });
+    // An agent defined by a file: the installation's, so the default tenant's.
+    agentsDir = mkdtempSync(join(tmpdir(), 'hookline-tenant-agents-'));
+    mkdirSync(join(agentsDir, 'filed'));
+    writeFileSync(
+      join(agentsDir, 'filed', 'AGENT.md'),
+      `---\nname: Filed\ncrew: files\nrunner: command\nrunner_config:\n  command: ${JSON.stringify(process.execPath)}\n---\n\nFrom a file.\n`,
+    );
+    h = await startHookline(kind, { runnerFor: () => new EchoRunner(), overrides: { agents: { dir: agentsDir } } });
+    expect(h.hl.agentFilesReport?.errors).toEqual([]);
     tenants.a = await setUpTenant('a');
     tenants.b = await setUpTenant('b');
   });
   afterAll(async () => {
     await h?.close();
     for (const t of Object.values(tenants)) await t.receiver.close();
+    if (agentsDir) rmSync(agentsDir, { recursive: true, force: true });
   });
 
   it('lists only its own crews, agents, runs, logs, triggers, schedules, post-actions, bindings and notifications', async () => {
@@ -156,8 +187,13 @@ describe.each(STORES)('tenant isolation: agents, runs and what they cause (%s)',
         expect(new Set(agentLogs.map((l) => l.run_id))).toEqual(new Set([mine.runId]));
       }
     }
-    // The default tenant (the installation key naming none) holds none of it.
-    expect((await ok({ key: ADMIN_KEY }, 'GET', '/api/v1/agents')).items).toEqual([]);
+    // The default tenant (the installation key naming none) holds none of it, and holds the AGENT.md agent no other tenant sees.
+    expect(((await ok({ key: ADMIN_KEY }, 'GET', '/api/v1/agents')).items as { id: string }[]).map((a) => a.id)).toEqual(['filed']);
+    expect(((await ok({ key: ADMIN_KEY }, 'GET', '/api/v1/crews')).items as { id: string }[]).map((c) => c.id)).toEqual(['files']);
+    for (const t of Object.values(tenants)) {
+      expect((await call({ key: t.key }, 'GET', '/api/v1/agents/filed')).status).toBe(404);
+      expect((await call({ key: ADMIN_KEY, env: t.envId }, 'GET', '/api/v1/crews/files')).status).toBe(404);
+    }
     expect((await ok({ key: ADMIN_KEY }, 'GET', '/api/v1/runs')).items).toEqual([]);
     expect((await ok({ key: ADMIN_KEY }, 'GET', '/api/v1/notifications')).items).toEqual([]);
   });
@@ -250,6 +286,7 @@ describe.each(STORES)('tenant isolation: agents, runs and what they cause (%s)',
   it('keeps crew and agent ids unique in the installation: one another tenant holds is a conflict', async () => {
     const a = { key: tenants.a.key };
     expect((await call(a, 'POST', '/api/v1/crews', { id: tenants.b.crewId, name: 'mine now' })).status).toBe(409);
+    expect((await call(a, 'POST', '/api/v1/crews', { id: 'files', name: 'mine now' })).status).toBe(409);
     const taken = await call(a, 'POST', '/api/v1/agents', {
       id: tenants.b.agentId,
       crew_id: tenants.a.crewId,
@@ -265,9 +302,38 @@ describe.each(STORES)('tenant isolation: agents, runs and what they cause (%s)',
   const eventsAt = (t: TenantFixture) => t.receiver.received.filter((r) => r.path === '/events').map((r) => JSON.parse(r.body) as Envelope);
   const tenantOfAgent = (agentId: string) => Object.values(tenants).find((t) => t.agentId === agentId)!;
 
-  it("cancels runs within the tenant only, and a run's events carry its agent's tenant", async () => {
+  it("runs a named trigger's URL in its agent's tenant, cancels runs within the tenant only, and a run's events carry its agent's tenant", async () => {
+    const named = new Map<string, string>();
     for (const t of Object.values(tenants)) {
       const other = t.name === 'a' ? tenants.b : tenants.a;
+      // A named webhook trigger's public URL: its run is its agent's tenant's.
+      const body = JSON.stringify({ named: t.name });
+      const res = await fetch(`${h.url}/api/v1/webhooks/${t.crewId}/${t.agentId}/deploy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', t.triggerSecret).update(body).digest('hex') },
+        body,
+      });
+      expect(res.status).toBe(202);
+      const runId = ((await res.json()) as { run_id: string }).run_id;
+      named.set(t.name, runId);
+      const run = await until(`run ${runId} to end`, async () => {
+        const r = await ok({ key: t.key }, 'GET', `/api/v1/runs/${runId}`);
+        return r.status === 'completed' ? r : undefined;
+      });
+      expect(run).toMatchObject({ agent_id: t.agentId, trigger_type: 'webhook', trigger_id: t.triggerId });
+      expect((await call({ key: other.key }, 'GET', `/api/v1/runs/${runId}`)).status).toBe(404);
+      expect(((await ok({ key: t.key }, 'GET', `/api/v1/runs?trigger_id=${t.triggerId}`)).items as { id: string }[]).map((r) => r.id)).toEqual([runId]);
+      expect((await ok({ key: other.key }, 'GET', `/api/v1/runs?trigger_id=${t.triggerId}`)).items).toEqual([]);
+      // A schedule run now: in its tenant too.
+      const scheduled = await ok({ key: t.key }, 'POST', `/api/v1/schedules/${t.scheduleId}/run`);
+      expect(scheduled).toMatchObject({ agent_id: t.agentId, trigger_type: 'schedule', trigger_id: t.scheduleId });
+      await until(`run ${scheduled.id} to end`, async () =>
+        (await ok({ key: t.key }, 'GET', `/api/v1/runs/${scheduled.id}`)).status === 'completed' ? true : undefined,
+      );
+      expect((await call({ key: other.key }, 'GET', `/api/v1/runs/${scheduled.id}`)).status).toBe(404);
+      expect((await ok({ key: t.key }, 'GET', `/api/v1/schedules/${t.scheduleId}`)).last_run_id).toBe(scheduled.id);
+      named.set(`${t.name}:scheduled`, scheduled.id as string);
+
       const held = await ok({ key: t.key }, 'POST', `/api/v1/agents/${t.agentId}/runs`, { prompt: 'case-hold' });
       await until(`run ${held.id} to start`, async () =>
         (await ok({ key: t.key }, 'GET', `/api/v1/runs/${held.id}`)).status === 'running' ? true : undefined,
@@ -276,16 +342,17 @@ describe.each(STORES)('tenant isolation: agents, runs and what they cause (%s)',
       expect((await ok({ key: t.key }, 'POST', `/api/v1/runs/${held.id}/cancel`)).status).toBe('cancelled');
     }
     for (const t of Object.values(tenants)) {
-      // run.started of both runs, run.completed of the triggered one, run.failed of the cancelled one.
+      // run.started of each run, run.completed of the two triggered ones and the scheduled one, run.failed of the cancelled one.
       await until(`the run events at ${t.name}'s endpoint`, async () => {
         const got = eventsAt(t).filter((e) => e.data.agent_loop_id === t.agentId);
-        return got.some((e) => e.type === 'run.completed') && got.some((e) => e.type === 'run.failed') ? true : undefined;
+        return got.filter((e) => e.type === 'run.completed').length === 3 && got.some((e) => e.type === 'run.failed') ? true : undefined;
       });
       expect(
         eventsAt(t)
           .filter((e) => e.type === 'run.completed' && e.data.agent_loop_id === t.agentId)
-          .map((e) => e.data.execution_id),
-      ).toEqual([t.runId]);
+          .map((e) => e.data.execution_id)
+          .sort(),
+      ).toEqual([t.runId, named.get(t.name)!, named.get(`${t.name}:scheduled`)!].sort());
     }
     for (const t of Object.values(tenants))
       for (const e of eventsAt(t)) {
