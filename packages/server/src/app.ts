@@ -172,7 +172,6 @@ export class Hookline {
     // Deliveries this process's dispatcher has room for are leased to it in the publishing write (no claim).
     this.publisher = new Publisher({
       store,
-      defaultTenant: () => this.tenants.fallback,
       clock: this.clock,
       onEnqueued: wake,
       onPublished,
@@ -181,7 +180,7 @@ export class Hookline {
     this.notificationSettings = structuredClone(config.notifications) as NotificationSettings;
     this.slackTemplates = new SlackTemplates(config.notifications.slack.templates_dir);
     this.notifier = new Notifier({ box, clock: this.clock, settings: this.notificationSettings, slackTemplates: () => this.slackTemplates });
-    this.announcer = new RunAnnouncer(this.publisher, this.notifier, wake);
+    this.announcer = new RunAnnouncer(this.publisher, this.notifier, wake, (envId, within) => this.tenants.tenantOf(envId, within));
     this.notificationLog = new NotificationLog(store, this.clock, wake);
     this.endpoints = new EndpointAdmin({
       store,
@@ -236,7 +235,7 @@ export class Hookline {
     const settings = this.notificationSettings;
     this.defaultRunner = config.agents.default_runner;
     const currentDefaultRunner = () => this.defaultRunner;
-    this.agentFiles = new AgentFiles(store, this.agents, this.log, process.env, {
+    this.agentFiles = new AgentFiles(store, this.agents, () => this.tenants.fallback, this.log, process.env, {
       get webhookNames() {
         return settings.webhooks.map((w) => w.name);
       },
@@ -265,6 +264,7 @@ export class Hookline {
         agents: this.agents,
         publisher: this.publisher,
         announcer: this.announcer,
+        tenantOf: (envId, within) => this.tenants.tenantOf(envId, within),
         log: this.log,
         clock: this.clock,
         stream: this.stream,
@@ -463,7 +463,7 @@ export class Hookline {
   /** The read-mostly views the dashboard asks for: overview numbers, settings, the Slack test, the template preview. */
   private dashboardViews() {
     return {
-      stats: new OverviewStats(this.store, this.clock, () => this.tenants.fallback.envId),
+      stats: new OverviewStats(this.store, this.clock),
       settings: () => settingsView({ config: this.config, notifications: this.notificationSettings, store: this.store.dialect, env: process.env }),
       slackTest: new SlackTester(this.notificationSettings, (req) => this.sender.send(req)),
       preview: new PostActionPreviewer(this.store, this.clock),

@@ -73,7 +73,7 @@ describe.each(STORES)('AGENT.md files that name no runner use agents.default_run
     ]);
     expect(JSON.stringify(agent.body)).not.toContain(TOKEN);
     // Stored sealed, as a front matter's secrets are.
-    expect(JSON.stringify(await h.hl.store.agents.getAgent('report-agent'))).not.toContain(TOKEN);
+    expect(JSON.stringify(await h.hl.store.agents.getAgent(h.hl.tenants.fallback.envId, 'report-agent'))).not.toContain(TOKEN);
 
     const { webhook_secret: secret } = (await h.call('POST', '/api/v1/agents/report-agent/webhook-secret/rotate')).body;
     const body = JSON.stringify({ quarter: 'Q3' });

@@ -45,7 +45,8 @@ describe('the delivery engine on its own PostgreSQL pool', () => {
       await tx.ping();
       await until('the delivery while the API pool is held', async () => rx.received.length === 1 || undefined, 15_000);
     });
-    const published = await new Publisher({ store: other, defaultTenant: () => ({ orgId: 'org_default', envId: 'env_default' }) }).publish({
+    const published = await new Publisher({ store: other }).publish({
+      tenant: { orgId: 'org_default', envId: 'env_default' },
       type: 'order.paid',
       data: { n: 1 },
     });

@@ -336,15 +336,17 @@ describe('schedules across a PostgreSQL cluster', () => {
         clock.set(T0 + i * S);
         reports.push(...(await Promise.all([a.hl.scheduler!.tick(), b.hl.scheduler!.tick(), a.hl.scheduler!.tick(), b.hl.scheduler!.tick()])));
         // The tick's run must end before the next tick, or that tick is (rightly) skipped as an overlap.
-        const last = await until(`tick ${i}'s run`, async () => (await a.hl.store.schedules.get(s.id))?.last_run_id ?? undefined);
-        await until(`run ${last} to end`, async () => (['queued', 'running'].includes((await a.hl.runs.get(last)).status) ? undefined : true));
+        const last = await until(`tick ${i}'s run`, async () => (await a.hl.store.schedules.get(a.hl.tenants.fallback.envId, s.id))?.last_run_id ?? undefined);
+        await until(`run ${last} to end`, async () =>
+          ['queued', 'running'].includes((await a.hl.runs.get(a.hl.tenants.fallback, last)).status) ? undefined : true,
+        );
       }
-      const runs = (await a.hl.runs.list({ agentId: 'ticker', limit: 1000, offset: 0 })).rows;
+      const runs = (await a.hl.runs.list(a.hl.tenants.fallback, { agentId: 'ticker', limit: 1000, offset: 0 })).rows;
       expect(runs.map((r) => r.created_at).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => T0 + (i + 1) * S));
       expect(new Set(runs.map((r) => r.idempotency_key)).size).toBe(50);
       // The explicit tick() calls won most ticks; the background loops may have taken some.
       expect(reports.reduce((n, r) => n + r.fired, 0)).toBeLessThanOrEqual(50);
-      expect((await a.hl.store.schedules.get(s.id))?.last_skip_reason).toBeNull();
+      expect((await a.hl.store.schedules.get(a.hl.tenants.fallback.envId, s.id))?.last_skip_reason).toBeNull();
     } finally {
       runner.release();
       await b.close();

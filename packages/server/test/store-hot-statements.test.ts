@@ -181,13 +181,13 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
   });
 
   it('reads an agent with every column, in and out of a transaction, and sees its changes at once', async () => {
-    const agent = (await h.hl.store.agents.getAgent('hot-agent'))!;
+    const agent = (await h.hl.store.agents.getAgent(h.hl.tenants.fallback.envId, 'hot-agent'))!;
     expect(agent).toMatchObject({ id: 'hot-agent', crew_id: 'hot', name: 'Hot agent', runner: 'command', max_concurrent_runs: expect.any(Number) });
     expect(Object.keys(agent).sort()).toEqual(Object.keys((await h.hl.store.agents.getAgents(['hot-agent']))[0]!).sort());
-    expect(await h.hl.store.transaction((tx) => tx.agents.getAgent('hot-agent'))).toEqual(agent);
+    expect(await h.hl.store.transaction((tx) => tx.agents.getAgent(h.hl.tenants.fallback.envId, 'hot-agent'))).toEqual(agent);
     expect((await h.call('PATCH', '/api/v1/agents/hot-agent', { max_concurrent_runs: 7 })).status).toBe(200);
-    expect((await h.hl.store.agents.getAgent('hot-agent'))!.max_concurrent_runs).toBe(7);
-    expect(await h.hl.store.agents.getAgent('no-such-agent')).toBeUndefined();
+    expect((await h.hl.store.agents.getAgent(h.hl.tenants.fallback.envId, 'hot-agent'))!.max_concurrent_runs).toBe(7);
+    expect(await h.hl.store.agents.getAgent(h.hl.tenants.fallback.envId, 'no-such-agent')).toBeUndefined();
   });
 
   // SQLite keeps the agents it read (PostgreSQL reads every time, so the case is SQLite's alone):
@@ -195,7 +195,7 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
   // copy must not reach anyone.
   if (kind === 'sqlite')
     it('sees at once an agent changed or deleted through another connection', async () => {
-      const read = () => h.hl.store.agents.getAgent('hot-other');
+      const read = () => h.hl.store.agents.getAgent(h.hl.tenants.fallback.envId, 'hot-other');
       expect(
         (await h.call('POST', '/api/v1/agents', { id: 'hot-other', crew_id: 'hot', name: 'Other', runner: 'command', runner_config: { command: 'true' } }))
           .status,
@@ -218,6 +218,7 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     const now = Date.now();
     const run = (key: string | null): RunRecord => ({
       id: `run_hot_${kind}_${++serial}`,
+      env_id: h.hl.tenants.fallback.envId,
       crew_id: 'hot',
       agent_id: 'hot-agent',
       trigger_type: 'webhook',
@@ -252,7 +253,7 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
     const [later] = await h.hl.store.agents.insertRuns([repeat]);
     expect([later!.run.id, later!.created]).toEqual([first.id, false]);
     // Stored as given, with the NUL made storable.
-    expect(await h.hl.store.agents.getRun(first.id)).toEqual({ ...first, prompt: 'a\uFFFDb' });
-    expect(await h.hl.store.agents.getRun(again.id)).toBeUndefined();
+    expect(await h.hl.store.agents.getRun(h.hl.tenants.fallback.envId, first.id)).toEqual({ ...first, prompt: 'a\uFFFDb' });
+    expect(await h.hl.store.agents.getRun(h.hl.tenants.fallback.envId, again.id)).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { DEFAULT_AGENT_TIMEOUT_SECONDS } from '../config/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { AgentView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import type { NotificationRules } from '../notifications/index.js';
 import { maskWebhookUrl } from '../channels/index.js';
 import { parseNotificationRules, RulesError, rulesFromJson, rulesToJson } from '../notifications/index.js';
@@ -53,27 +54,32 @@ export class AgentAdmin {
     return { id: c.id, name: c.name, created_at: iso(c.created_at), updated_at: iso(c.updated_at) };
   }
 
-  async createCrew(input: { id?: string; name: string }) {
+  async createCrew(tenant: Tenant, input: { id?: string; name: string }) {
     const id = input.id ?? newId('crew', this.clock).toLowerCase();
     if (!SLUG.test(id)) throw new UserError('invalid_id', `crew id "${id}" must be 1–63 lower-case letters, digits, - or _`);
-    if (await this.store.agents.getCrew(id)) throw new UserError('conflict', `crew ${id} already exists`);
+    // Crew ids are in inbound URLs, so unique in the installation, whichever tenant holds one.
+    if (await this.store.agents.findCrew(id)) throw new UserError('conflict', `crew ${id} already exists`);
     const now = this.clock.now();
-    const row: CrewRecord = { id, name: input.name, created_at: now, updated_at: now };
+    const row: CrewRecord = { id, env_id: tenant.envId, name: input.name, created_at: now, updated_at: now };
     await this.store.agents.insertCrew(row);
     return this.crewView(row);
   }
 
-  async getCrew(id: string): Promise<CrewRecord> {
-    const c = await this.store.agents.getCrew(id);
+  async getCrew(tenant: Tenant, id: string): Promise<CrewRecord> {
+    const c = await this.store.agents.getCrew(tenant.envId, id);
     if (!c) throw notFound('crew', id);
     return c;
   }
 
-  async deleteCrew(id: string): Promise<void> {
-    await this.getCrew(id);
-    const n = await this.store.agents.countAgentsInCrew(id);
+  async listCrews(tenant: Tenant) {
+    return (await this.store.agents.listCrews(tenant.envId)).map((c) => this.crewView(c));
+  }
+
+  async deleteCrew(tenant: Tenant, id: string): Promise<void> {
+    await this.getCrew(tenant, id);
+    const n = await this.store.agents.countAgentsInCrew(tenant.envId, id);
     if (n) throw new UserError('crew_not_empty', `crew ${id} still has ${n} agent(s); delete or move them first`);
-    await this.store.agents.deleteCrew(id);
+    await this.store.agents.deleteCrew(tenant.envId, id);
   }
 
   private storedSettings(row: AgentRecord): RunnerSettings {
@@ -110,18 +116,20 @@ export class AgentAdmin {
     };
   }
 
-  async create(input: AgentInput & { id?: string }): Promise<AgentView & { webhook_secret: string }> {
-    await this.getCrew(input.crew_id).catch(() => {
+  async create(tenant: Tenant, input: AgentInput & { id?: string }): Promise<AgentView & { webhook_secret: string }> {
+    await this.getCrew(tenant, input.crew_id).catch(() => {
       throw new UserError('unknown_crew', `crew ${input.crew_id} does not exist; create it with POST /api/v1/crews`);
     });
     const id = input.id ?? newId('agt', this.clock).toLowerCase();
     if (!SLUG.test(id)) throw new UserError('invalid_id', `agent id "${id}" must be 1–63 lower-case letters, digits, - or _`);
-    if (await this.store.agents.getAgent(id)) throw new UserError('conflict', `agent ${id} already exists`);
+    // Agent ids are in inbound URLs, so unique in the installation, whichever tenant holds one.
+    if (await this.store.agents.findAgent(id)) throw new UserError('conflict', `agent ${id} already exists`);
     const settings = this.checkRunner(input.runner, input.runner_config, input.model ?? null);
     const now = this.clock.now();
     const secret = newTriggerSecret();
     const row: AgentRecord = {
       id,
+      env_id: tenant.envId,
       crew_id: input.crew_id,
       name: input.name,
       description: input.description ?? '',
@@ -141,23 +149,23 @@ export class AgentAdmin {
     return { ...this.view(row), webhook_secret: secret };
   }
 
-  async get(id: string): Promise<AgentRecord> {
-    const a = await this.store.agents.getAgent(id);
+  async get(tenant: Tenant, id: string): Promise<AgentRecord> {
+    const a = await this.store.agents.getAgent(tenant.envId, id);
     if (!a) throw notFound('agent', id);
     return a;
   }
 
-  async list(page: Page & { crewId?: string }) {
-    const { rows, total } = await this.store.agents.listAgents(page);
+  async list(tenant: Tenant, page: Page & { crewId?: string }) {
+    const { rows, total } = await this.store.agents.listAgents(tenant.envId, page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
-  async update(id: string, input: Partial<Omit<AgentInput, 'crew_id'>>): Promise<AgentView> {
+  async update(tenant: Tenant, id: string, input: Partial<Omit<AgentInput, 'crew_id'>>): Promise<AgentView> {
     const patch: Partial<AgentRecord> = { updated_at: this.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
     if (input.description !== undefined) patch.description = input.description;
     if (input.runner !== undefined || input.runner_config !== undefined || input.model !== undefined) {
-      const current = await this.get(id);
+      const current = await this.get(tenant, id);
       const runner = input.runner ?? (current.runner as RunnerKind);
       if (runner !== current.runner && input.runner_config === undefined) {
         throw new UserError('invalid_runner_config', `changing runner to "${runner}" needs its runner_config as well`);
@@ -172,29 +180,30 @@ export class AgentAdmin {
     if (input.model !== undefined) patch.model = input.model;
     if (input.rate_limit_per_minute !== undefined) patch.rate_limit_per_minute = input.rate_limit_per_minute;
     if (input.notifications !== undefined) patch.notifications = this.checkRules(input.notifications);
-    const row = await this.store.agents.updateAgent(id, patch);
+    const row = await this.store.agents.updateAgent(tenant.envId, id, patch);
     if (!row) throw notFound('agent', id);
     return this.view(row);
   }
 
   /** Deletes the agent with its named webhook triggers, schedules and the post-action bindings to any of them (its runs stay, as history). */
-  async remove(id: string): Promise<void> {
+  async remove(tenant: Tenant, id: string): Promise<void> {
+    const { envId } = tenant;
     const deleted = await this.store.transaction(async (tx) => {
       // First: it finds the bindings through the triggers and schedules deleted next.
-      await tx.postActions.deleteBindingsForAgent(id);
-      await tx.triggers.deleteForAgent(id);
-      await tx.schedules.deleteForAgent(id);
-      return tx.agents.deleteAgent(id);
+      await tx.postActions.deleteBindingsForAgent(envId, id);
+      await tx.triggers.deleteForAgent(envId, id);
+      await tx.schedules.deleteForAgent(envId, id);
+      return tx.agents.deleteAgent(envId, id);
     });
     if (!deleted) throw notFound('agent', id);
   }
 
   /** A new secret (or `secret`, for agents defined in files) that works at once; the old one stops. */
-  async rotateWebhookSecret(id: string, chosen?: string): Promise<{ webhook_secret: string }> {
-    await this.get(id);
+  async rotateWebhookSecret(tenant: Tenant, id: string, chosen?: string): Promise<{ webhook_secret: string }> {
+    await this.get(tenant, id);
     if (chosen !== undefined && chosen.length < 16) throw new UserError('invalid_secret', 'a webhook secret must be at least 16 characters');
     const secret = chosen ?? newTriggerSecret();
-    await this.store.agents.updateAgent(id, { webhook_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
+    await this.store.agents.updateAgent(tenant.envId, id, { webhook_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
     return { webhook_secret: secret };
   }
 

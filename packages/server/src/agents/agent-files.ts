@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AgentRecord, Store } from '../store/index.js';
 import { UserError } from '../errors/index.js';
 import type { AgentFilesReportView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import type { AgentAdmin } from './admin.js';
 import { type AgentFileDefinition, AgentFileError, type AgentFileOptions, agentSettings, parseAgentFile } from './agent-file.js';
 
@@ -30,11 +31,14 @@ function runnerError(path: string, def: AgentFileDefinition | undefined, err: Us
  * ones, updates changed ones, deletes those whose file is gone. A broken file is reported
  * (path, line, message) and leaves its agent as it was; the other files still load.
  * Agents made through the API are never touched, and an id clash with one is an error.
+ * The files are the installation's: their agents and crews belong to the default tenant.
  */
 export class AgentFiles {
   constructor(
     private readonly store: Store,
     private readonly admin: AgentAdmin,
+    /** The default tenant (known once the store is open). */
+    private readonly tenant: () => Tenant,
     private readonly log: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly parseOptions: AgentFileOptions = {},
@@ -70,9 +74,10 @@ export class AgentFiles {
       }
     }
     // Only agents whose file is really gone; a file that failed to parse keeps its agent.
-    for (const agent of await this.store.agents.listFileAgents()) {
+    const tenant = this.tenant();
+    for (const agent of await this.store.agents.listFileAgents(tenant.envId)) {
       if (agent.source_path && !seenPaths.has(agent.source_path) && agent.source_path.startsWith(dir)) {
-        await this.admin.remove(agent.id);
+        await this.admin.remove(tenant, agent.id);
         report.removed.push(agent.id);
       }
     }
@@ -85,8 +90,10 @@ export class AgentFiles {
     // Which of file or default gave the runner is not content: the settings themselves are.
     const { lines: _lines, runner_from_default: _fromDefault, ...content } = def;
     const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-    const existing = await this.store.agents.getAgent(def.id);
-    if (existing && existing.source !== 'file')
+    const tenant = this.tenant();
+    // Any tenant's: an id another tenant holds is a clash too (ids are unique in the installation).
+    const existing = await this.store.agents.findAgent(def.id);
+    if (existing && (existing.source !== 'file' || existing.env_id !== tenant.envId))
       throw new AgentFileError(
         path,
         def.lines.id ?? 2,
@@ -95,7 +102,7 @@ export class AgentFiles {
     if (existing && existing.source_path !== path && existing.source_path && existsSync(existing.source_path))
       throw new AgentFileError(path, def.lines.id ?? 2, `agent id "${def.id}" is already defined by ${existing.source_path}`);
     if (existing?.source_hash === hash && existing.source_path === path) return 'unchanged';
-    await this.ensureCrew(def);
+    await this.ensureCrew(tenant, def);
     const fields = {
       ...agentSettings(def),
       // A file without a notifications block gets the configured defaults (null).
@@ -103,10 +110,10 @@ export class AgentFiles {
     };
     let row: AgentRecord;
     if (!existing) {
-      await this.admin.create({ id: def.id, crew_id: def.crew_id, ...fields });
+      await this.admin.create(tenant, { id: def.id, crew_id: def.crew_id, ...fields });
       // Marked as the file's at once, so a failure below leaves an agent the next load can fix.
-      await this.store.agents.updateAgent(def.id, { source: 'file', source_path: path, source_hash: null });
-      row = await this.admin.get(def.id);
+      await this.store.agents.updateAgent(tenant.envId, def.id, { source: 'file', source_path: path, source_hash: null });
+      row = await this.admin.get(tenant, def.id);
     } else {
       if (existing.crew_id !== def.crew_id)
         throw new AgentFileError(
@@ -114,18 +121,19 @@ export class AgentFiles {
           def.lines.crew ?? 2,
           `agent "${def.id}" belongs to crew ${existing.crew_id}; moving an agent between crews is not supported (give it a new id)`,
         );
-      await this.admin.update(def.id, fields);
-      row = await this.admin.get(def.id);
+      await this.admin.update(tenant, def.id, fields);
+      row = await this.admin.get(tenant, def.id);
     }
     if (def.webhook_secret !== undefined && this.admin.webhookSecret(row) !== def.webhook_secret)
-      await this.admin.rotateWebhookSecret(def.id, def.webhook_secret);
-    await this.store.agents.updateAgent(def.id, { source: 'file', source_path: path, source_hash: hash });
+      await this.admin.rotateWebhookSecret(tenant, def.id, def.webhook_secret);
+    await this.store.agents.updateAgent(tenant.envId, def.id, { source: 'file', source_path: path, source_hash: hash });
     return existing ? 'updated' : 'created';
   }
 
-  private async ensureCrew(def: AgentFileDefinition): Promise<void> {
-    const crew = await this.store.agents.getCrew(def.crew_id);
-    if (!crew) await this.admin.createCrew({ id: def.crew_id, name: def.crew_name ?? def.crew_id });
-    else if (def.crew_name && crew.name !== def.crew_name) await this.store.agents.updateCrew(def.crew_id, { name: def.crew_name });
+  private async ensureCrew(tenant: Tenant, def: AgentFileDefinition): Promise<void> {
+    const crew = await this.store.agents.getCrew(tenant.envId, def.crew_id);
+    // A crew id another tenant holds is refused by createCrew (conflict), like an agent id.
+    if (!crew) await this.admin.createCrew(tenant, { id: def.crew_id, name: def.crew_name ?? def.crew_id });
+    else if (def.crew_name && crew.name !== def.crew_name) await this.store.agents.updateCrew(tenant.envId, def.crew_id, { name: def.crew_name });
   }
 }

@@ -6,6 +6,7 @@ import type { AgentRecord, Store } from '../store/index.js';
 import { type Clock } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { CallbackView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { HIDDEN } from './runner-config.js';
 
 export interface CallbackInput {
@@ -44,15 +45,15 @@ export class CallbackAdmin {
     };
   }
 
-  async get(agentId: string): Promise<CallbackView> {
-    const v = this.view(await this.agent(agentId));
+  async get(tenant: Tenant, agentId: string): Promise<CallbackView> {
+    const v = this.view(await this.agent(tenant, agentId));
     if (!v) throw new UserError('not_found', `agent ${agentId} has no callback; PUT one first`);
     return v;
   }
 
   /** Sets the URL and headers; the first time (or after a removal) a signing secret is made and returned once. */
-  async set(agentId: string, input: CallbackInput): Promise<CallbackView & { secret?: string }> {
-    const agent = await this.agent(agentId);
+  async set(tenant: Tenant, agentId: string, input: CallbackInput): Promise<CallbackView & { secret?: string }> {
+    const agent = await this.agent(tenant, agentId);
     checkDestinationUrl(input.url, {
       field: 'url',
       example: 'https://your-domain.com/agent-results',
@@ -67,26 +68,31 @@ export class CallbackAdmin {
       ...(secret ? { callback_secret_enc: this.box.seal(secret) } : {}),
       updated_at: this.clock.now(),
     };
-    const row = (await this.store.agents.updateAgent(agentId, patch))!;
+    const row = (await this.store.agents.updateAgent(tenant.envId, agentId, patch))!;
     return { ...this.view(row)!, ...(secret ? { secret } : {}) };
   }
 
-  async remove(agentId: string): Promise<void> {
-    await this.agent(agentId);
-    await this.store.agents.updateAgent(agentId, { callback_url: null, callback_headers_enc: null, callback_secret_enc: null, updated_at: this.clock.now() });
+  async remove(tenant: Tenant, agentId: string): Promise<void> {
+    await this.agent(tenant, agentId);
+    await this.store.agents.updateAgent(tenant.envId, agentId, {
+      callback_url: null,
+      callback_headers_enc: null,
+      callback_secret_enc: null,
+      updated_at: this.clock.now(),
+    });
   }
 
   /** A new signing secret, effective for the next attempt of every pending callback too. */
-  async rotateSecret(agentId: string): Promise<{ secret: string }> {
-    const agent = await this.agent(agentId);
+  async rotateSecret(tenant: Tenant, agentId: string): Promise<{ secret: string }> {
+    const agent = await this.agent(tenant, agentId);
     if (!agent.callback_url) throw new UserError('not_found', `agent ${agentId} has no callback; PUT one first`);
     const secret = newCallbackSecret();
-    await this.store.agents.updateAgent(agentId, { callback_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
+    await this.store.agents.updateAgent(tenant.envId, agentId, { callback_secret_enc: this.box.seal(secret), updated_at: this.clock.now() });
     return { secret };
   }
 
-  private async agent(id: string): Promise<AgentRecord> {
-    const a = await this.store.agents.getAgent(id);
+  private async agent(tenant: Tenant, id: string): Promise<AgentRecord> {
+    const a = await this.store.agents.getAgent(tenant.envId, id);
     if (!a) throw notFound('agent', id);
     return a;
   }

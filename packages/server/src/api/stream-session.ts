@@ -28,8 +28,6 @@ export interface SessionDeps {
   log: Pick<FastifyBaseLogger, 'error'>;
   /** The tenant a key of `scope` acts in (the connection's Hookline-Org / Hookline-Env headers decide, as for any request); throws a UserError when it may not. */
   tenantOf: (scope: KeyScope) => Promise<Tenant>;
-  /** The installation's default environment: its clients also see messages that carry no environment. */
-  defaultEnvId: () => string;
 }
 
 const ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -201,7 +199,7 @@ export class StreamSession {
       if (bad) throw new BadMessage('unknown_topic', bad);
     }
     const env = this.tenant!.envId;
-    const filter: StreamFilter = { topics, env_id: env, untenanted: env === this.d.defaultEnvId() };
+    const filter: StreamFilter = { topics, env_id: env };
     for (const k of ['agent_id', 'run_id', 'endpoint_id', 'crew_id', 'bin'] as const) {
       if (m[k] === undefined) continue;
       if (typeof m[k] !== 'string' || !m[k]) throw new BadMessage('invalid_subscription', `\`${k}\` must be a non-empty string`);

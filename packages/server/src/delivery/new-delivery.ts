@@ -3,18 +3,16 @@ import { type Clock, newId } from '../util/index.js';
 
 /**
  * A delivery queued now: pending, due at once, never tried. `extra` sets the channel's own
- * columns. Its tenant is its event's (`base.env_id`, or `extra.env_id` for a notification,
- * whose run gives it); '' only where a caller does not pass one yet (docs/tenants.md).
+ * columns. Its tenant (`env_id`) is its event's; a notification's is its run's.
  */
 export function newDelivery(
   clock: Clock,
   now: number,
-  base: Pick<DeliveryRecord, 'event_id' | 'endpoint_id' | 'event_type'> & Partial<Pick<DeliveryRecord, 'env_id'>>,
+  base: Pick<DeliveryRecord, 'env_id' | 'event_id' | 'endpoint_id' | 'event_type'>,
   extra: Partial<DeliveryRecord> = {},
 ): DeliveryRecord {
   return {
     id: newId('dlv', clock),
-    env_id: '',
     ...base,
     status: 'pending',
     attempts: 0,

@@ -15,7 +15,7 @@ export interface PublishInput {
    * environment's endpoints receive it. Absent only for the run events of runs/ until agents
    * carry their tenant (then required): those take the default tenant.
    */
-  tenant?: Tenant;
+  tenant: Tenant;
   type: string;
   data: unknown;
   /**
@@ -29,8 +29,6 @@ export interface PublishInput {
 
 export interface PublisherOptions {
   store: Store;
-  /** The tenant of an event published without one (see PublishInput.tenant). */
-  defaultTenant: () => Tenant;
   clock?: Clock;
   /** Called after a commit that queued deliveries (not handed off), so this process's dispatcher looks at once. */
   onEnqueued?: () => void;
@@ -78,7 +76,7 @@ export class Publisher {
   }
 
   private envelope(input: PublishInput, now: number): Envelope {
-    const tenant = input.tenant ?? this.options.defaultTenant();
+    const tenant = input.tenant;
     return {
       id: input.id ?? newId('evt', this.clock),
       type: input.type,

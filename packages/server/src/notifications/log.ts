@@ -2,6 +2,7 @@ import type { AttemptRecord, DeliveryChannel, DeliveryStatus, DeliveryRecord, Pa
 import { type Clock, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import { CHANNELS, type NotificationView, type PostActionRunView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { NOTIFY_EVENT_FOR_RUN_EVENT } from './events.js';
 
 export { CHANNELS };
@@ -57,9 +58,9 @@ export class NotificationLog {
     private readonly onRequeued: () => void,
   ) {}
 
-  async list(q: NotificationQuery) {
-    const agentIds = q.agent_id === undefined ? undefined : await this.agentIds(q.agent_id);
-    const { rows, total } = await this.store.notifications.list({
+  async list(tenant: Tenant, q: NotificationQuery) {
+    const agentIds = q.agent_id === undefined ? undefined : await this.agentIds(tenant, q.agent_id);
+    const { rows, total } = await this.store.notifications.list(tenant.envId, {
       limit: q.limit,
       offset: q.offset,
       ...(q.status ? { status: q.status } : {}),
@@ -70,8 +71,9 @@ export class NotificationLog {
     return { items: rows.map(notificationView), total, limit: q.limit, offset: q.offset };
   }
 
-  async get(id: string): Promise<DeliveryRecord> {
-    const row = await this.store.deliveries.get(id);
+  /** A notification of one of the tenant's runs (a notification is in its run's tenant). */
+  async get(tenant: Tenant, id: string): Promise<DeliveryRecord> {
+    const row = await this.store.deliveries.get(tenant.envId, id);
     if (!row?.run_id) throw notFound('notification', id);
     return row;
   }
@@ -80,16 +82,16 @@ export class NotificationLog {
    * Retry: sends the frozen request again now, whatever the record's state, so the
    * content is identical to the first attempt; the channel's current credentials sign it.
    */
-  async retry(id: string) {
-    const row = await this.get(id);
+  async retry(tenant: Tenant, id: string) {
+    const row = await this.get(tenant, id);
     await this.requeue(row);
-    return notificationView((await this.store.deliveries.get(row.id))!);
+    return notificationView((await this.store.deliveries.get(tenant.envId, row.id))!);
   }
 
   /** Manual retry of any delivery (a notification, or an endpoint's delivery of any event), when it can still be sent. */
   async requeue(row: DeliveryRecord): Promise<void> {
     if ((row.channel ?? 'endpoint') === 'endpoint') {
-      const endpoint = await this.store.endpoints.get(row.endpoint_id);
+      const endpoint = await this.store.endpoints.get(row.env_id, row.endpoint_id);
       if (!endpoint) throw new UserError('endpoint_deleted', `endpoint ${row.endpoint_id} of this delivery was deleted`);
       if (!endpoint.enabled) throw new UserError('endpoint_disabled', `endpoint ${row.endpoint_id} is disabled; enable it first`);
     } else if (!row.request_enc) {
@@ -99,21 +101,21 @@ export class NotificationLog {
         `notification ${row.id} was never rendered (${row.last_error ?? 'no request'}); fix the template and run the agent again`,
       );
     }
-    await this.store.deliveries.requeue(row.id, this.clock.now());
+    await this.store.deliveries.requeue(row.env_id, row.id, this.clock.now());
     this.onRequeued();
   }
 
   /** A post-action's run history, newest first. */
-  async postActionRuns(postActionId: string, page: Page) {
-    if (!(await this.store.postActions.get(postActionId))) throw notFound('post-action', postActionId);
-    const { rows, total } = await this.store.notifications.listForDestination('post_action', postActionId, page);
+  async postActionRuns(tenant: Tenant, postActionId: string, page: Page) {
+    if (!(await this.store.postActions.get(tenant.envId, postActionId))) throw notFound('post-action', postActionId);
+    const { rows, total } = await this.store.notifications.listForDestination(tenant.envId, 'post_action', postActionId, page);
     const last = await this.store.notifications.lastAttempts(rows.map((r) => r.id));
     return { items: rows.map((r) => postActionRunView(r, last.get(r.id))), total, limit: page.limit, offset: page.offset };
   }
 
-  private async agentIds(idOrName: string): Promise<string[]> {
-    const byId = await this.store.agents.getAgent(idOrName);
+  private async agentIds(tenant: Tenant, idOrName: string): Promise<string[]> {
+    const byId = await this.store.agents.getAgent(tenant.envId, idOrName);
     if (byId) return [byId.id];
-    return (await this.store.agents.findAgentsByName(idOrName)).map((a) => a.id);
+    return (await this.store.agents.findAgentsByName(tenant.envId, idOrName)).map((a) => a.id);
   }
 }

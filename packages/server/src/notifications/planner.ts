@@ -62,7 +62,8 @@ export class Notifier {
         newDelivery(
           this.options.clock,
           now,
-          { event_id: eventId, endpoint_id: destination, event_type: eventType },
+          // Notifications are in their run's tenant; the log is read by it.
+          { env_id: run.env_id, event_id: eventId, endpoint_id: destination, event_type: eventType },
           {
             channel,
             run_id: run.id,
@@ -76,7 +77,7 @@ export class Notifier {
     };
 
     if (run.trigger_type === 'webhook' || run.trigger_type === 'schedule') {
-      for (const b of await tx.postActions.firing(run.trigger_type, run.trigger_id ?? run.agent_id)) {
+      for (const b of await tx.postActions.firing(run.env_id, run.trigger_type, run.trigger_id ?? run.agent_id)) {
         if (!fires(b.fire_when, run.status)) continue;
         add(
           'post_action',

@@ -4,6 +4,7 @@ import type { BindingTriggerType, Page, PostActionBindingRecord, PostActionMetho
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { BindingView, PostActionView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import {
   type AuthInput,
   type AuthSecret,
@@ -95,13 +96,14 @@ export class PostActionAdmin {
     return row.auth_enc ? (JSON.parse(this.options.box.open(row.auth_enc)) as AuthSecret) : null;
   }
 
-  async create(input: PostActionInput): Promise<PostActionView> {
+  async create(tenant: Tenant, input: PostActionInput): Promise<PostActionView> {
     const headers = checkHeaders(input.headers ?? {});
     const auth = checkAuth(input.auth ?? { type: 'none' });
     checkAuthClash(Object.keys(headers), auth.type, auth.secret);
     const now = this.options.clock.now();
     const row: PostActionRecord = {
       id: newId('pa', this.options.clock).toLowerCase(),
+      env_id: tenant.envId,
       name: input.name,
       method: input.method,
       url_template: checkUrlTemplate(input.url, this.options.guard),
@@ -119,20 +121,20 @@ export class PostActionAdmin {
     return this.view(row);
   }
 
-  async get(id: string): Promise<PostActionRecord> {
-    const row = await this.options.store.postActions.get(id);
+  async get(tenant: Tenant, id: string): Promise<PostActionRecord> {
+    const row = await this.options.store.postActions.get(tenant.envId, id);
     if (!row) throw notFound('post-action', id);
     return row;
   }
 
-  async list(page: Page): Promise<{ items: PostActionView[]; total: number }> {
-    const { rows, total } = await this.options.store.postActions.list(page);
+  async list(tenant: Tenant, page: Page): Promise<{ items: PostActionView[]; total: number }> {
+    const { rows, total } = await this.options.store.postActions.list(tenant.envId, page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
   /** Only the fields given change; `headers` replaces the whole set, `auth` the whole setting. */
-  async update(id: string, input: PostActionUpdate): Promise<PostActionView> {
-    const row = await this.get(id);
+  async update(tenant: Tenant, id: string, input: PostActionUpdate): Promise<PostActionView> {
+    const row = await this.get(tenant, id);
     const patch: Partial<PostActionRecord> = { updated_at: this.options.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
     if (input.method !== undefined) patch.method = input.method;
@@ -149,14 +151,14 @@ export class PostActionAdmin {
       patch.auth_enc = auth.secret ? this.options.box.seal(JSON.stringify(auth.secret)) : null;
     }
     checkAuthClash(Object.keys(headers), auth.type, auth.secret);
-    const updated = await this.options.store.postActions.update(id, patch);
+    const updated = await this.options.store.postActions.update(tenant.envId, id, patch);
     if (!updated) throw notFound('post-action', id);
     return this.view(updated);
   }
 
   /** Deletes it with all its bindings. */
-  async remove(id: string): Promise<void> {
-    if (!(await this.options.store.transaction((tx) => tx.postActions.delete(id)))) throw notFound('post-action', id);
+  async remove(tenant: Tenant, id: string): Promise<void> {
+    if (!(await this.options.store.transaction((tx) => tx.postActions.delete(tenant.envId, id)))) throw notFound('post-action', id);
   }
 
   // --- Bindings -----------------------------------------------------------------------
@@ -175,14 +177,15 @@ export class PostActionAdmin {
     };
   }
 
-  async createBinding(postActionId: string, input: BindingInput): Promise<BindingView> {
+  async createBinding(tenant: Tenant, postActionId: string, input: BindingInput): Promise<BindingView> {
     const bodyOverride = input.body_override == null ? null : this.checkBody('body_override', input.body_override);
     return this.options.store.transaction(async (tx) => {
-      if (!(await tx.postActions.get(postActionId))) throw notFound('post-action', postActionId);
-      if (!(await triggerExists(tx, input.trigger_type, input.trigger_id))) throw unknownTrigger(input.trigger_type, input.trigger_id);
+      if (!(await tx.postActions.get(tenant.envId, postActionId))) throw notFound('post-action', postActionId);
+      if (!(await triggerExists(tx, tenant.envId, input.trigger_type, input.trigger_id))) throw unknownTrigger(input.trigger_type, input.trigger_id);
       const now = this.options.clock.now();
       const row: PostActionBindingRecord = {
         id: newId('pab', this.options.clock).toLowerCase(),
+        env_id: tenant.envId,
         post_action_id: postActionId,
         trigger_type: input.trigger_type,
         trigger_id: input.trigger_id,
@@ -203,42 +206,44 @@ export class PostActionAdmin {
   }
 
   /** A binding of this post-action (404 for another post-action's binding). */
-  async getBinding(postActionId: string, bindingId: string): Promise<PostActionBindingRecord> {
-    const b = await this.options.store.postActions.getBinding(bindingId);
+  async getBinding(tenant: Tenant, postActionId: string, bindingId: string): Promise<PostActionBindingRecord> {
+    const b = await this.options.store.postActions.getBinding(tenant.envId, bindingId);
     if (!b || b.post_action_id !== postActionId) throw notFound('binding', `${bindingId} of post-action ${postActionId}`);
     return b;
   }
 
-  async listBindings(postActionId: string, page: Page): Promise<{ items: BindingView[]; total: number }> {
-    await this.get(postActionId);
-    const { rows, total } = await this.options.store.postActions.listBindings({ ...page, postActionId });
+  async listBindings(tenant: Tenant, postActionId: string, page: Page): Promise<{ items: BindingView[]; total: number }> {
+    await this.get(tenant, postActionId);
+    const { rows, total } = await this.options.store.postActions.listBindings(tenant.envId, { ...page, postActionId });
     return { items: rows.map((b) => this.bindingView(b)), total };
   }
 
-  async updateBinding(postActionId: string, bindingId: string, input: BindingUpdate): Promise<BindingView> {
-    await this.getBinding(postActionId, bindingId);
+  async updateBinding(tenant: Tenant, postActionId: string, bindingId: string, input: BindingUpdate): Promise<BindingView> {
+    await this.getBinding(tenant, postActionId, bindingId);
     const patch: Partial<PostActionBindingRecord> = { updated_at: this.options.clock.now() };
     if (input.fire_when !== undefined) patch.fire_when = input.fire_when;
     if (input.body_override !== undefined) patch.body_override = input.body_override === null ? null : this.checkBody('body_override', input.body_override);
     if (input.enabled !== undefined) patch.enabled = input.enabled;
-    const updated = await this.options.store.postActions.updateBinding(bindingId, patch);
+    const updated = await this.options.store.postActions.updateBinding(tenant.envId, bindingId, patch);
     if (!updated) throw notFound('binding', bindingId);
     return this.bindingView(updated);
   }
 
-  async removeBinding(postActionId: string, bindingId: string): Promise<void> {
-    await this.getBinding(postActionId, bindingId);
-    if (!(await this.options.store.postActions.deleteBinding(bindingId))) throw notFound('binding', bindingId);
+  async removeBinding(tenant: Tenant, postActionId: string, bindingId: string): Promise<void> {
+    await this.getBinding(tenant, postActionId, bindingId);
+    if (!(await this.options.store.postActions.deleteBinding(tenant.envId, bindingId))) throw notFound('binding', bindingId);
   }
 
   /** A trigger page's "Post-Action Bindings" section: its bindings, each with its post-action. */
   async bindingsOfTrigger(
+    tenant: Tenant,
     type: BindingTriggerType,
     triggerId: string,
     page: Page,
   ): Promise<{ items: (BindingView & { post_action: PostActionView })[]; total: number }> {
-    if (!(await triggerExists(this.options.store, type, triggerId))) throw notFound(type === 'schedule' ? 'schedule' : 'webhook trigger or agent', triggerId);
-    const { rows, total } = await this.options.store.postActions.listBindings({ ...page, trigger: { type, id: triggerId } });
+    if (!(await triggerExists(this.options.store, tenant.envId, type, triggerId)))
+      throw notFound(type === 'schedule' ? 'schedule' : 'webhook trigger or agent', triggerId);
+    const { rows, total } = await this.options.store.postActions.listBindings(tenant.envId, { ...page, trigger: { type, id: triggerId } });
     const actions = new Map((await this.options.store.postActions.getMany(rows.map((b) => b.post_action_id))).map((a) => [a.id, a]));
     const items = rows.flatMap((b) => {
       const action = actions.get(b.post_action_id);
@@ -261,9 +266,9 @@ export class PostActionAdmin {
  * `webhook`: a named webhook trigger (wht_…), or an agent id for the agent's own trigger URL
  * (runs from that URL carry no trigger id, so the agent stands for it). `schedule`: a schedule.
  */
-async function triggerExists(store: Store, type: BindingTriggerType, id: string): Promise<boolean> {
-  if (type === 'schedule') return (await store.schedules.get(id)) !== undefined;
-  return (await store.triggers.get(id)) !== undefined || (await store.agents.getAgent(id)) !== undefined;
+async function triggerExists(store: Store, envId: string, type: BindingTriggerType, id: string): Promise<boolean> {
+  if (type === 'schedule') return (await store.schedules.get(envId, id)) !== undefined;
+  return (await store.triggers.get(envId, id)) !== undefined || (await store.agents.getAgent(envId, id)) !== undefined;
 }
 
 function unknownTrigger(type: BindingTriggerType, id: string): UserError {

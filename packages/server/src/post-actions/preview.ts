@@ -10,6 +10,7 @@ import { compileTemplate, type TemplateMode } from '../templates/index.js';
 import { type Clock } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { PreviewProblemView, PreviewView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { checkHeaderName, templateProblem } from './validate.js';
 
 export interface PreviewInput {
@@ -25,6 +26,7 @@ export type PreviewProblem = PreviewProblemView;
 /** A made-up ended run, put through the same context function as a real one. */
 const SAMPLE_RUN: RunRecord = {
   id: 'run_sample_0000000000000001',
+  env_id: 'env_sample',
   crew_id: 'crew_sample',
   agent_id: 'agt_sample',
   trigger_type: 'webhook',
@@ -58,8 +60,8 @@ export class PostActionPreviewer {
     private readonly clock: Clock,
   ) {}
 
-  async preview(input: PreviewInput): Promise<Preview> {
-    const variables = input.run_id === undefined ? { ...SAMPLE_VARIABLES } : await this.runVariables(input.run_id);
+  async preview(tenant: Tenant, input: PreviewInput): Promise<Preview> {
+    const variables = input.run_id === undefined ? { ...SAMPLE_VARIABLES } : await this.runVariables(tenant, input.run_id);
     const errors: PreviewProblem[] = [];
     // Each field on its own: a mistake is noted and that field is null; the rest still render.
     const render = (field: string, text: string, mode: TemplateMode): string | null => {
@@ -95,11 +97,11 @@ export class PostActionPreviewer {
   }
 
   /** What the post-action would get for this run: the run-end context, built the same way (notifications/context.ts). */
-  private async runVariables(runId: string): Promise<Record<string, unknown>> {
+  private async runVariables(tenant: Tenant, runId: string): Promise<Record<string, unknown>> {
     const runs = this.store.agents;
-    const run = await runs.getRun(runId);
+    const run = await runs.getRun(tenant.envId, runId);
     if (!run) throw notFound('run', runId);
-    const [agent, crew] = await Promise.all([runs.getAgent(run.agent_id), runs.getCrew(run.crew_id)]);
+    const [agent, crew] = await Promise.all([runs.getAgent(tenant.envId, run.agent_id), runs.getCrew(tenant.envId, run.crew_id)]);
     // A deleted agent's runs remain; its id stands in for its name.
     return notificationContext(run, agent ?? { name: run.agent_id }, crew, this.clock.now());
   }

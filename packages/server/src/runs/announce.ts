@@ -1,6 +1,7 @@
 import type { Publisher } from '../events/index.js';
 import { type Notifier, runEventFor } from '../notifications/index.js';
 import type { AgentRecord, RunRecord, Store } from '../store/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { runEventData } from './payload.js';
 
 /**
@@ -14,15 +15,17 @@ export class RunAnnouncer {
     private readonly notifier: Notifier | undefined,
     /** Wakes this process's dispatcher once the notifications are committed. */
     private readonly onEnqueued: () => void,
+    /** The tenant of a stored env_id (read in `within`): the run's event is published in its agent's tenant. */
+    private readonly tenantOf: (envId: string, within: Store) => Promise<Tenant>,
   ) {}
 
   async ended(tx: Store, run: RunRecord, agent: AgentRecord): Promise<void> {
     const type = runEventFor(run.status);
     if (!type) return;
-    const crew = await tx.agents.getCrew(run.crew_id);
+    const crew = await tx.agents.getCrew(agent.env_id, run.crew_id);
     const eventId = `evt_${run.id}`;
     const published = await this.publisher.publish(
-      { type, data: runEventData(run, agent, crew), id: eventId, run: { run_id: run.id, agent_id: agent.id } },
+      { tenant: await this.tenantOf(agent.env_id, tx), type, data: runEventData(run, agent, crew), id: eventId, run: { run_id: run.id, agent_id: agent.id } },
       undefined,
       tx,
     );

@@ -5,6 +5,7 @@ import type { Publisher } from '../events/index.js';
 import type { AgentRecord, RunRecord, Store } from '../store/index.js';
 import { type Clock, storableText } from '../util/index.js';
 import type { StreamEmitter } from '../stream/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { streamRun } from './live.js';
 import { RunLogWriter } from './log-writer.js';
 import type { RunAnnouncer } from './announce.js';
@@ -16,6 +17,8 @@ export interface ExecutorOptions {
   publisher: Publisher;
   /** Records what an ended run causes: its run.* event and notifications. */
   announcer: RunAnnouncer;
+  /** The tenant of a stored env_id (read in `within`): a run's events are published in its agent's tenant. */
+  tenantOf: (envId: string, within: Store) => Promise<Tenant>;
   log: Logger;
   clock: Clock;
   /** Builds the runner for an agent (tests and later runner kinds plug in here). */
@@ -114,7 +117,8 @@ export class RunExecutor {
   }
 
   private async startQueued(agentId: string): Promise<void> {
-    const agent = await this.options.store.agents.getAgent(agentId);
+    // The queue is every tenant's: the agent's row says whose run it is.
+    const agent = await this.options.store.agents.findAgent(agentId);
     if (!agent) {
       for (const run of await this.options.store.agents.listQueued(agentId, 100)) {
         await this.finish(run, { status: 'failed', output: '', error: 'the agent was deleted before the run started', exitCode: null, usage: {} }, null);
@@ -127,8 +131,17 @@ export class RunExecutor {
       const startedRun: RunRecord = { ...run, status: 'running', started_at: now, updated_at: now };
       const started = await this.options.store.transaction(async (tx) => {
         if (!(await tx.agents.startRun(run.id, this.worker, now, now + this.leaseMs))) return false;
-        const crew = await tx.agents.getCrew(run.crew_id);
-        await this.options.publisher.publish({ type: 'run.started', data: runEventData(startedRun, agent, crew), id: `evt_${run.id}_started` }, undefined, tx);
+        const crew = await tx.agents.getCrew(agent.env_id, run.crew_id);
+        await this.options.publisher.publish(
+          {
+            tenant: await this.options.tenantOf(agent.env_id, tx),
+            type: 'run.started',
+            data: runEventData(startedRun, agent, crew),
+            id: `evt_${run.id}_started`,
+          },
+          undefined,
+          tx,
+        );
         tx.afterCommit(() => streamRun(this.options.stream, startedRun));
         return true;
       });
@@ -147,10 +160,11 @@ export class RunExecutor {
       const logs = new RunLogWriter(this.options.store, this.options.clock, this.options.log, run.id, agent.id, {
         stream: this.options.stream,
         crewId: run.crew_id,
+        envId: run.env_id,
       });
       try {
         const runner = this.options.runnerFor(agent.runner, this.options.agents.runnerSettings(agent));
-        const crew = await this.options.store.agents.getCrew(agent.crew_id);
+        const crew = await this.options.store.agents.getCrew(agent.env_id, agent.crew_id);
         outcome = await runner.run(
           {
             runId: run.id,
@@ -236,7 +250,7 @@ export class RunExecutor {
   private async sweepOrphans(): Promise<void> {
     const now = this.options.clock.now();
     for (const run of await this.options.store.agents.listOrphaned(now, 1000)) {
-      const agent = (await this.options.store.agents.getAgent(run.agent_id)) ?? null;
+      const agent = (await this.options.store.agents.getAgent(run.env_id, run.agent_id)) ?? null;
       await this.finish(
         run,
         {

@@ -13,5 +13,5 @@ const TOPIC_FOR_STATUS = {
 
 /** Shows a run's new state on the live stream; call it once the write that made it has committed. */
 export function streamRun(stream: StreamEmitter | undefined, run: RunRecord): void {
-  stream?.emit(TOPIC_FOR_STATUS[run.status], runView(run), { crew_id: run.crew_id, agent_id: run.agent_id, run_id: run.id });
+  stream?.emit(TOPIC_FOR_STATUS[run.status], runView(run), { env_id: run.env_id, crew_id: run.crew_id, agent_id: run.agent_id, run_id: run.id });
 }

@@ -25,7 +25,7 @@ export class RunLogWriter {
     private readonly runId: string,
     private readonly agentId: string,
     /** Each kept line also goes to the live stream as it arrives, before the batch is written. */
-    private readonly live?: { stream: StreamEmitter | undefined; crewId: string },
+    private readonly live?: { stream: StreamEmitter | undefined; crewId: string; envId: string },
   ) {}
 
   add(stream: RunLogRecord['stream'], line: string): void {
@@ -42,7 +42,7 @@ export class RunLogWriter {
     this.live?.stream?.emit(
       'agent.log',
       { run_id: row.run_id, agent_id: row.agent_id, seq: row.seq, at: iso(row.at), stream: row.stream, line: row.line },
-      { crew_id: this.live.crewId, agent_id: row.agent_id, run_id: row.run_id },
+      { env_id: this.live.envId, crew_id: this.live.crewId, agent_id: row.agent_id, run_id: row.run_id },
     );
   }
 

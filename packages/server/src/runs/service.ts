@@ -2,6 +2,7 @@ import type { AgentRecord, RunFilter, RunRecord, Store } from '../store/index.js
 import { type Clock, GroupCommit, newId } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { StreamEmitter } from '../stream/index.js';
+import type { Tenant } from '../tenants/index.js';
 import type { RunExecutor } from './executor.js';
 import type { RunAnnouncer } from './announce.js';
 import { streamRun } from './live.js';
@@ -27,7 +28,7 @@ export interface RunRequest {
   idempotencyKey?: string | null;
 }
 
-/** Creating, finding and cancelling runs; the executor does the running. */
+/** Creating, finding and cancelling runs; the executor does the running. A run is in its agent's tenant. */
 export class RunService {
   constructor(
     private readonly store: Store,
@@ -59,6 +60,7 @@ export class RunService {
     const now = this.clock.now();
     const row: RunRecord = {
       id: newId('run', this.clock),
+      env_id: r.agent.env_id,
       crew_id: r.agent.crew_id,
       agent_id: r.agent.id,
       trigger_type: r.triggerType,
@@ -91,14 +93,19 @@ export class RunService {
     this.executor()?.wake(agentId);
   }
 
-  async get(id: string): Promise<RunRecord> {
-    const run = await this.store.agents.getRun(id);
+  async get(tenant: Tenant, id: string): Promise<RunRecord> {
+    const run = await this.store.agents.getRun(tenant.envId, id);
     if (!run) throw notFound('run', id);
     return run;
   }
 
-  list(f: RunFilter) {
-    return this.store.agents.listRuns(f);
+  list(tenant: Tenant, f: RunFilter) {
+    return this.store.agents.listRuns(tenant.envId, f);
+  }
+
+  /** Log lines of one of the tenant's runs, or its agent's most recent ones. */
+  logs(tenant: Tenant, f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }) {
+    return this.store.agents.listLogs(tenant.envId, f);
   }
 
   /**
@@ -113,6 +120,7 @@ export class RunService {
     if (finishedAt < startedAt) throw new UserError('invalid_time', '`finished_at` is earlier than `started_at`');
     const row: RunRecord = {
       id: newId('run', this.clock),
+      env_id: r.agent.env_id,
       crew_id: r.agent.crew_id,
       agent_id: r.agent.id,
       trigger_type: 'api',
@@ -142,8 +150,8 @@ export class RunService {
   }
 
   /** Cancels a queued run at once, or a running one in this process; elsewhere it is a 409. */
-  async cancel(id: string): Promise<RunRecord> {
-    const run = await this.get(id);
+  async cancel(tenant: Tenant, id: string): Promise<RunRecord> {
+    const run = await this.get(tenant, id);
     if (run.status === 'queued') {
       const now = this.clock.now();
       const patch = {
@@ -161,7 +169,7 @@ export class RunService {
       await this.store.transaction(async (tx) => {
         if (!(await tx.agents.finishRun(id, patch))) return;
         tx.afterCommit(() => streamRun(this.stream, final));
-        const agent = await tx.agents.getAgent(run.agent_id);
+        const agent = await tx.agents.getAgent(run.env_id, run.agent_id);
         if (agent) await this.announcer?.ended(tx, final, agent);
       });
     } else if (run.status === 'running') {
@@ -171,6 +179,6 @@ export class RunService {
     } else {
       throw new UserError('run_finished', `run ${id} already ended (${run.status})`);
     }
-    return this.get(id);
+    return this.get(tenant, id);
   }
 }

@@ -3,6 +3,7 @@ import type { Page, RunRecord, ScheduleRecord, Store } from '../store/index.js';
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { ScheduleView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import { type CronSpec, nextFire, nextFires, validateSpec } from './cron.js';
 import { isRunActive } from './policy.js';
 import { schedulePrompt } from './scheduler.js';
@@ -57,14 +58,16 @@ export class ScheduleAdmin {
     };
   }
 
-  async create(input: ScheduleInput): Promise<ScheduleView> {
-    if (!(await this.options.store.agents.getAgent(input.agent_id))) throw new UserError('unknown_agent', `agent ${input.agent_id} does not exist`);
+  async create(tenant: Tenant, input: ScheduleInput): Promise<ScheduleView> {
+    if (!(await this.options.store.agents.getAgent(tenant.envId, input.agent_id)))
+      throw new UserError('unknown_agent', `agent ${input.agent_id} does not exist`);
     const now = this.options.clock.now();
     const spec: CronSpec = { cron: input.cron.trim(), timezone: input.timezone ?? 'UTC' };
     validateSpec(spec, now);
     const enabled = input.enabled ?? true;
     const row: ScheduleRecord = {
       id: newId('sch', this.options.clock),
+      env_id: tenant.envId,
       agent_id: input.agent_id,
       name: input.name,
       ...spec,
@@ -83,20 +86,20 @@ export class ScheduleAdmin {
     return this.view(row);
   }
 
-  async get(id: string): Promise<ScheduleRecord> {
-    const row = await this.options.store.schedules.get(id);
+  async get(tenant: Tenant, id: string): Promise<ScheduleRecord> {
+    const row = await this.options.store.schedules.get(tenant.envId, id);
     if (!row) throw notFound('schedule', id);
     return row;
   }
 
-  async list(page: Page & { agentId?: string }): Promise<{ items: ScheduleView[]; total: number }> {
-    const { rows, total } = await this.options.store.schedules.list(page);
+  async list(tenant: Tenant, page: Page & { agentId?: string }): Promise<{ items: ScheduleView[]; total: number }> {
+    const { rows, total } = await this.options.store.schedules.list(tenant.envId, page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
   /** Enabling, or changing the expression or zone, plans the next tick from now. */
-  async update(id: string, input: ScheduleUpdate): Promise<ScheduleView> {
-    const row = await this.get(id);
+  async update(tenant: Tenant, id: string, input: ScheduleUpdate): Promise<ScheduleView> {
+    const row = await this.get(tenant, id);
     const now = this.options.clock.now();
     const patch: Partial<ScheduleRecord> = { updated_at: now };
     if (input.name !== undefined) patch.name = input.name;
@@ -112,30 +115,30 @@ export class ScheduleAdmin {
     patch.enabled = enabled;
     if (!enabled) patch.next_run_at = null;
     else if (!row.enabled || specChanged) patch.next_run_at = nextFire(spec, now);
-    const updated = await this.options.store.schedules.update(id, patch);
+    const updated = await this.options.store.schedules.update(tenant.envId, id, patch);
     if (!updated) throw notFound('schedule', id);
     this.options.onChange?.();
     return this.view(updated);
   }
 
   /** Deletes the schedule with the post-action bindings that watch it. */
-  async remove(id: string): Promise<void> {
+  async remove(tenant: Tenant, id: string): Promise<void> {
     const deleted = await this.options.store.transaction(async (tx) => {
-      await tx.postActions.deleteBindingsForTrigger('schedule', id);
-      return tx.schedules.delete(id);
+      await tx.postActions.deleteBindingsForTrigger(tenant.envId, 'schedule', id);
+      return tx.schedules.delete(tenant.envId, id);
     });
     if (!deleted) throw notFound('schedule', id);
     this.options.onChange?.();
   }
 
   /** Starts a run now (enabled or not), unless the schedule's previous run is still going. */
-  async runNow(id: string): Promise<RunRecord> {
-    const schedule = await this.get(id);
+  async runNow(tenant: Tenant, id: string): Promise<RunRecord> {
+    const schedule = await this.get(tenant, id);
     const run = await this.options.store.transaction(async (tx) => {
       const now = this.options.clock.now();
-      const agent = await tx.agents.getAgent(schedule.agent_id);
+      const agent = await tx.agents.getAgent(tenant.envId, schedule.agent_id);
       if (!agent) throw new UserError('schedule_agent_deleted', `agent ${schedule.agent_id} of schedule ${id} no longer exists`);
-      const previous = schedule.last_run_id ? await tx.agents.getRun(schedule.last_run_id) : undefined;
+      const previous = schedule.last_run_id ? await tx.agents.getRun(tenant.envId, schedule.last_run_id) : undefined;
       if (previous && isRunActive(previous, now))
         throw new UserError('previous_run_active', `run ${previous.id} of schedule ${id} is still ${previous.status}; a schedule never overlaps its runs`);
       const { run } = await this.options.runs.enqueue(

@@ -118,13 +118,13 @@ export class Scheduler {
     return report;
   }
 
-  /** One due schedule, in one transaction: claim the tick, then queue its run or record the skip. */
+  /** One due schedule, in one transaction: claim the tick, then queue its run or record the skip. It runs in the schedule's tenant. */
   private async handle(s: ScheduleRecord): Promise<TickOutcome> {
     const dueAt = s.next_run_at!;
     const seen = { next_run_at: dueAt, last_run_id: s.last_run_id };
     return this.options.store.transaction(async (tx) => {
       const now = this.options.clock.now();
-      const agent = await tx.agents.getAgent(s.agent_id);
+      const agent = await tx.agents.getAgent(s.env_id, s.agent_id);
       if (!agent) {
         const claimed = await tx.schedules.claimTick(s.id, seen, {
           enabled: false,
@@ -134,7 +134,7 @@ export class Scheduler {
         });
         return claimed ? 'skipped' : 'lost';
       }
-      const previous = s.last_run_id ? await tx.agents.getRun(s.last_run_id) : undefined;
+      const previous = s.last_run_id ? await tx.agents.getRun(s.env_id, s.last_run_id) : undefined;
       const latest = Math.max(dueAt, latestFireAtOrBefore(s, now) ?? dueAt);
       const decision = decideTick({ dueAt, latest, now, graceMs: s.misfire_grace_ms, previousRunActive: isRunActive(previous, now) });
       const next = nextFire(s, now);
@@ -157,6 +157,7 @@ export class Scheduler {
       );
       // A tick that already has its run (e.g. re-enabled after the clock went back) is not fired twice.
       await tx.schedules.update(
+        s.env_id,
         s.id,
         created
           ? { last_run_id: run.id, last_run_at: now, last_skip_reason: null }

@@ -80,8 +80,6 @@ export class OverviewStats {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    /** The installation's default environment (see overview). */
-    private readonly defaultEnvId: () => string,
   ) {}
 
   /** The tenant's last `hours` hours up to now, in `bucketSeconds(hours)` buckets, oldest first. */
@@ -94,8 +92,7 @@ export class OverviewStats {
     const count = (hours * 3_600_000) / bucketMs;
     const w: BucketWindow = { from: to - hours * 3_600_000, to, bucketMs };
     const stats = this.store.stats;
-    // Rows written with no tenant ('': runs and notifications, until agents carry theirs) count as the default tenant's.
-    const envIds = tenant.envId === this.defaultEnvId() ? [tenant.envId, ''] : [tenant.envId];
+    const envIds = [tenant.envId];
     const [runRows, deliveryRows, sample, queue, endpoints, postActions] = await Promise.all([
       stats.runBuckets(envIds, w),
       stats.deliveryBuckets(envIds, w),

@@ -17,7 +17,12 @@ export interface RunFilter extends Page {
   until?: number;
 }
 
-/** SQL for crews, agents and runs. Reached as `store.agents`, so it joins the caller's transaction. */
+/**
+ * SQL for crews, agents and runs. Reached as `store.agents`, so it joins the caller's transaction.
+ * What the API reads takes the environment first and finds only its rows; the `find…` reads and
+ * the executor's queue work across tenants (inbound trigger URLs name an agent alone, and the
+ * queue is the installation's), each row carrying its own `env_id`.
+ */
 export class AgentRecords {
   constructor(
     private readonly db: Kysely<Database>,
@@ -28,24 +33,29 @@ export class AgentRecords {
   async insertCrew(row: CrewRecord): Promise<void> {
     await this.db.insertInto('crews').values(row).execute();
   }
-  getCrew(id: string): Promise<CrewRecord | undefined> {
+  getCrew(envId: string, id: string): Promise<CrewRecord | undefined> {
+    return this.db.selectFrom('crews').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
+  }
+  /** A crew of any tenant: crew ids are unique in the installation (inbound URLs name them). */
+  findCrew(id: string): Promise<CrewRecord | undefined> {
     return this.db.selectFrom('crews').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  listCrews(): Promise<CrewRecord[]> {
-    return this.db.selectFrom('crews').selectAll().orderBy('created_at').execute();
+  listCrews(envId: string): Promise<CrewRecord[]> {
+    return this.db.selectFrom('crews').selectAll().where('env_id', '=', envId).orderBy('created_at').execute();
   }
-  async updateCrew(id: string, patch: Partial<CrewRecord>): Promise<CrewRecord | undefined> {
-    await this.db.updateTable('crews').set(patch).where('id', '=', id).execute();
-    return this.getCrew(id);
+  async updateCrew(envId: string, id: string, patch: Partial<CrewRecord>): Promise<CrewRecord | undefined> {
+    await this.db.updateTable('crews').set(patch).where('env_id', '=', envId).where('id', '=', id).execute();
+    return this.getCrew(envId, id);
   }
-  async deleteCrew(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('crews').where('id', '=', id).executeTakeFirst();
+  async deleteCrew(envId: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('crews').where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
-  async countAgentsInCrew(crewId: string): Promise<number> {
+  async countAgentsInCrew(envId: string, crewId: string): Promise<number> {
     const r = await this.db
       .selectFrom('agents')
       .select((e) => e.fn.countAll<number>().as('n'))
+      .where('env_id', '=', envId)
       .where('crew_id', '=', crewId)
       .executeTakeFirstOrThrow();
     return Number(r.n);
@@ -55,9 +65,10 @@ export class AgentRecords {
     await this.db.insertInto('agents').values(row).execute();
   }
   /** Agents of any crew with this name (names are unique per crew only). */
-  findAgentsByName(name: string): Promise<AgentRecord[]> {
-    return this.db.selectFrom('agents').selectAll().where('name', '=', name).execute();
+  findAgentsByName(envId: string, name: string): Promise<AgentRecord[]> {
+    return this.db.selectFrom('agents').selectAll().where('env_id', '=', envId).where('name', '=', name).execute();
   }
+  /** Agents of any tenant, by id: the callbacks being sent (the dispatcher is the installation's). */
   getAgents(ids: string[]): Promise<AgentRecord[]> {
     if (!ids.length) return Promise.resolve([]);
     return this.db
@@ -66,12 +77,18 @@ export class AgentRecords {
       .where('id', 'in', [...new Set(ids)])
       .execute();
   }
-  getAgent(id: string): Promise<AgentRecord | undefined> {
+  async getAgent(envId: string, id: string): Promise<AgentRecord | undefined> {
+    // Through findAgent, so SQLite's kept rows serve the API's reads too.
+    const agent = await this.findAgent(id);
+    return agent?.env_id === envId ? agent : undefined;
+  }
+  /** An agent of any tenant: inbound trigger URLs name the agent alone (ids are unique in the installation), and the queue is everyone's. */
+  findAgent(id: string): Promise<AgentRecord | undefined> {
     if (this.prepared) return this.prepared.getAgent(this.db, id);
     return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  async listAgents(page: Page & { crewId?: string }): Promise<{ rows: AgentRecord[]; total: number }> {
-    let q = this.db.selectFrom('agents');
+  async listAgents(envId: string, page: Page & { crewId?: string }): Promise<{ rows: AgentRecord[]; total: number }> {
+    let q = this.db.selectFrom('agents').where('env_id', '=', envId);
     if (page.crewId) q = q.where('crew_id', '=', page.crewId);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('crew_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
@@ -80,15 +97,15 @@ export class AgentRecords {
     return { rows, total: Number(total.n) };
   }
   /** Agents defined by AGENT.md files. */
-  listFileAgents(): Promise<AgentRecord[]> {
-    return this.db.selectFrom('agents').selectAll().where('source', '=', 'file').execute();
+  listFileAgents(envId: string): Promise<AgentRecord[]> {
+    return this.db.selectFrom('agents').selectAll().where('env_id', '=', envId).where('source', '=', 'file').execute();
   }
-  async updateAgent(id: string, patch: Partial<AgentRecord>): Promise<AgentRecord | undefined> {
-    const r = await this.db.updateTable('agents').set(patch).where('id', '=', id).executeTakeFirst();
-    return Number(r.numUpdatedRows) ? this.getAgent(id) : undefined;
+  async updateAgent(envId: string, id: string, patch: Partial<AgentRecord>): Promise<AgentRecord | undefined> {
+    const r = await this.db.updateTable('agents').set(patch).where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.getAgent(envId, id) : undefined;
   }
-  async deleteAgent(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('agents').where('id', '=', id).executeTakeFirst();
+  async deleteAgent(envId: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('agents').where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
@@ -129,11 +146,11 @@ export class AgentRecords {
     }
     return created;
   }
-  getRun(id: string): Promise<RunRecord | undefined> {
-    return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  getRun(envId: string, id: string): Promise<RunRecord | undefined> {
+    return this.db.selectFrom('runs').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
   }
-  async listRuns(f: RunFilter): Promise<{ rows: RunRecord[]; total: number }> {
-    let q = this.db.selectFrom('runs');
+  async listRuns(envId: string, f: RunFilter): Promise<{ rows: RunRecord[]; total: number }> {
+    let q = this.db.selectFrom('runs').where('env_id', '=', envId);
     if (f.agentId) q = q.where('agent_id', '=', f.agentId);
     if (f.crewId) q = q.where('crew_id', '=', f.crewId);
     if (f.triggerType) q = q.where('trigger_type', '=', f.triggerType as RunTriggerType);
@@ -157,7 +174,7 @@ export class AgentRecords {
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
-  /** Agents that have runs waiting (an index-only scan of runs_queue). */
+  /** Agents that have runs waiting, of every tenant (an index-only scan of runs_queue). */
   async listAgentsWithQueuedRuns(): Promise<string[]> {
     const rows = await this.db.selectFrom('runs').select('agent_id').distinct().where('status', '=', 'queued').execute();
     return rows.map((r) => r.agent_id);
@@ -214,9 +231,14 @@ export class AgentRecords {
         .values(rows.slice(i, i + 500).map((r) => ({ ...r, line: storableText(r.line) })))
         .execute();
   }
-  /** Log lines of a run (oldest first, after `afterSeq`) or of an agent's recent runs (newest first). */
-  listLogs(f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }): Promise<RunLogRecord[]> {
-    let q = this.db.selectFrom('run_logs').selectAll();
+  /** Log lines of a run (oldest first, after `afterSeq`) or of an agent's recent runs (newest first); lines follow their run's tenant. */
+  listLogs(envId: string, f: { runId?: string; agentId?: string; afterSeq?: number; limit: number }): Promise<RunLogRecord[]> {
+    let q = this.db
+      .selectFrom('run_logs')
+      .selectAll()
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('runs').select('runs.id').whereRef('runs.id', '=', 'run_logs.run_id').where('runs.env_id', '=', envId)),
+      );
     if (f.runId)
       q = q
         .where('run_id', '=', f.runId)

@@ -125,12 +125,8 @@ export class DeliveryRecords {
   }
 
   /** A delivery of the tenant `envId`. */
-  get(envId: string, id: string): Promise<DeliveryRecord | undefined>;
-  /** @deprecated Of any tenant: only for the notification log until it is scoped (docs/tenants.md). */
-  get(id: string): Promise<DeliveryRecord | undefined>;
-  get(envIdOrId: string, id?: string): Promise<DeliveryRecord | undefined> {
-    const q = this.db.selectFrom('deliveries').selectAll();
-    return (id === undefined ? q.where('id', '=', envIdOrId) : q.where('env_id', '=', envIdOrId).where('id', '=', id)).executeTakeFirst();
+  get(envId: string, id: string): Promise<DeliveryRecord | undefined> {
+    return this.db.selectFrom('deliveries').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
   }
 
   async list(envId: string, f: DeliveryFilter): Promise<{ rows: DeliveryRecord[]; total: number }> {
@@ -158,17 +154,13 @@ export class DeliveryRecords {
   }
 
   /** Manual retry of a delivery of the tenant `envId`: due now, whatever its state; a worker still holding it loses its lease. */
-  requeue(envId: string, id: string, now: number): Promise<boolean>;
-  /** @deprecated Of any tenant: only for the notification log until it is scoped (docs/tenants.md). */
-  requeue(id: string, now: number): Promise<boolean>;
-  async requeue(envIdOrId: string, idOrNow: string | number, at?: number): Promise<boolean> {
-    const [envId, id, now] = typeof idOrNow === 'number' ? [undefined, envIdOrId, idOrNow] : [envIdOrId, idOrNow, at!];
-    let q = this.db
+  async requeue(envId: string, id: string, now: number): Promise<boolean> {
+    const r = await this.db
       .updateTable('deliveries')
       .set({ status: 'pending', next_attempt_at: now, lease_owner: null, updated_at: now, delivered_at: null })
-      .where('id', '=', id);
-    if (envId !== undefined) q = q.where('env_id', '=', envId);
-    const r = await q.executeTakeFirst();
+      .where('env_id', '=', envId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) > 0) await this.ops.notifyDue(this.db);
     return Number(r.numUpdatedRows) > 0;
   }

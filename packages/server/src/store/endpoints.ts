@@ -51,13 +51,8 @@ export class EndpointRecords {
   }
 
   /** An endpoint of the tenant `envId`. */
-  get(envId: string, id: string): Promise<EndpointRecord | undefined>;
-  /** @deprecated Of any tenant: only for the notification log until it is scoped (docs/tenants.md). */
-  get(id: string): Promise<EndpointRecord | undefined>;
-  async get(envIdOrId: string, id?: string): Promise<EndpointRecord | undefined> {
-    let q = this.db.selectFrom('endpoints').selectAll();
-    q = id === undefined ? q.where('id', '=', envIdOrId) : q.where('env_id', '=', envIdOrId).where('id', '=', id);
-    const row = await q.executeTakeFirst();
+  async get(envId: string, id: string): Promise<EndpointRecord | undefined> {
+    const row = await this.db.selectFrom('endpoints').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return row && endpointOf(row);
   }
   /** Of every tenant: the delivery engine's read of the endpoints it sends to. */

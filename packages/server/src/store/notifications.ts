@@ -18,8 +18,14 @@ export interface NotificationFilter extends Page {
 export class NotificationRecords {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async list(f: NotificationFilter): Promise<{ rows: DeliveryRecord[]; total: number }> {
-    let q = this.db.selectFrom('deliveries').where('run_id', 'is not', null);
+  /** The deliveries caused by the environment's runs (a run's tenant is its notifications'). */
+  async list(envId: string, f: NotificationFilter): Promise<{ rows: DeliveryRecord[]; total: number }> {
+    let q = this.db
+      .selectFrom('deliveries')
+      .where('run_id', 'is not', null)
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('runs').select('runs.id').whereRef('runs.id', '=', 'deliveries.run_id').where('runs.env_id', '=', envId)),
+      );
     if (f.status) q = q.where('status', '=', f.status);
     if (f.agentIds) q = f.agentIds.length ? q.where('agent_id', 'in', f.agentIds) : q.where(({ lit }) => lit(false));
     if (f.channel) q = q.where('channel', '=', f.channel);
@@ -32,8 +38,8 @@ export class NotificationRecords {
   }
 
   /** A post-action's deliveries (its run history), newest first. */
-  async listForDestination(channel: DeliveryChannel, destinationId: string, page: Page): Promise<{ rows: DeliveryRecord[]; total: number }> {
-    const q = this.db.selectFrom('deliveries').where('endpoint_id', '=', destinationId).where('channel', '=', channel);
+  async listForDestination(envId: string, channel: DeliveryChannel, destinationId: string, page: Page): Promise<{ rows: DeliveryRecord[]; total: number }> {
+    const q = this.db.selectFrom('deliveries').where('env_id', '=', envId).where('endpoint_id', '=', destinationId).where('channel', '=', channel);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
       q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -13,10 +13,11 @@ export class PostActionRecords {
   async insert(action: PostActionRecord): Promise<void> {
     await this.db.insertInto('post_actions').values(flagRow(action)).execute();
   }
-  async get(id: string): Promise<PostActionRecord | undefined> {
-    const row = await this.db.selectFrom('post_actions').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(envId: string, id: string): Promise<PostActionRecord | undefined> {
+    const row = await this.db.selectFrom('post_actions').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return row && flagOf(row);
   }
+  /** Post-actions of any tenant, by id: those being sent (the dispatcher is the installation's) or named by bindings already scoped. */
   async getMany(ids: string[]): Promise<PostActionRecord[]> {
     if (!ids.length) return [];
     return (
@@ -27,24 +28,22 @@ export class PostActionRecords {
         .execute()
     ).map(flagOf);
   }
-  async list(page: Page): Promise<{ rows: PostActionRecord[]; total: number }> {
+  async list(envId: string, page: Page): Promise<{ rows: PostActionRecord[]; total: number }> {
+    const q = this.db.selectFrom('post_actions').where('env_id', '=', envId);
     const [rows, total] = await Promise.all([
-      this.db.selectFrom('post_actions').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
-      this.db
-        .selectFrom('post_actions')
-        .select((e) => e.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
+      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+      q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async update(id: string, patch: Partial<PostActionRecord>): Promise<PostActionRecord | undefined> {
-    const r = await this.db.updateTable('post_actions').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
-    return Number(r.numUpdatedRows) ? this.get(id) : undefined;
+  async update(envId: string, id: string, patch: Partial<PostActionRecord>): Promise<PostActionRecord | undefined> {
+    const r = await this.db.updateTable('post_actions').set(flagPatch(patch)).where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.get(envId, id) : undefined;
   }
   /** The post-action and its bindings; call inside a transaction. */
-  async delete(id: string): Promise<boolean> {
-    await this.db.deleteFrom('post_action_bindings').where('post_action_id', '=', id).execute();
-    const r = await this.db.deleteFrom('post_actions').where('id', '=', id).executeTakeFirst();
+  async delete(envId: string, id: string): Promise<boolean> {
+    await this.db.deleteFrom('post_action_bindings').where('env_id', '=', envId).where('post_action_id', '=', id).execute();
+    const r = await this.db.deleteFrom('post_actions').where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
@@ -61,10 +60,11 @@ export class PostActionRecords {
     return r !== undefined;
   }
   /** Enabled bindings of one trigger whose post-action is enabled too: what a run's end fires. */
-  async firing(type: BindingTriggerType, triggerId: string): Promise<(PostActionBindingRecord & { action: PostActionRecord })[]> {
+  async firing(envId: string, type: BindingTriggerType, triggerId: string): Promise<(PostActionBindingRecord & { action: PostActionRecord })[]> {
     const bindings = await this.db
       .selectFrom('post_action_bindings')
       .selectAll()
+      .where('env_id', '=', envId)
       .where('trigger_type', '=', type)
       .where('trigger_id', '=', triggerId)
       .where('enabled', '=', 1)
@@ -76,14 +76,15 @@ export class PostActionRecords {
       return action?.enabled ? [{ ...flagOf(b), action }] : [];
     });
   }
-  async getBinding(id: string): Promise<PostActionBindingRecord | undefined> {
-    const row = await this.db.selectFrom('post_action_bindings').selectAll().where('id', '=', id).executeTakeFirst();
+  async getBinding(envId: string, id: string): Promise<PostActionBindingRecord | undefined> {
+    const row = await this.db.selectFrom('post_action_bindings').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return row && flagOf(row);
   }
   async listBindings(
+    envId: string,
     page: Page & { postActionId?: string; trigger?: { type: BindingTriggerType; id: string } },
   ): Promise<{ rows: PostActionBindingRecord[]; total: number }> {
-    let q = this.db.selectFrom('post_action_bindings');
+    let q = this.db.selectFrom('post_action_bindings').where('env_id', '=', envId);
     if (page.postActionId) q = q.where('post_action_id', '=', page.postActionId);
     if (page.trigger) q = q.where('trigger_type', '=', page.trigger.type).where('trigger_id', '=', page.trigger.id);
     const [rows, total] = await Promise.all([
@@ -92,25 +93,26 @@ export class PostActionRecords {
     ]);
     return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async updateBinding(id: string, patch: Partial<PostActionBindingRecord>): Promise<PostActionBindingRecord | undefined> {
-    const r = await this.db.updateTable('post_action_bindings').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
-    return Number(r.numUpdatedRows) ? this.getBinding(id) : undefined;
+  async updateBinding(envId: string, id: string, patch: Partial<PostActionBindingRecord>): Promise<PostActionBindingRecord | undefined> {
+    const r = await this.db.updateTable('post_action_bindings').set(flagPatch(patch)).where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.getBinding(envId, id) : undefined;
   }
-  async deleteBinding(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('post_action_bindings').where('id', '=', id).executeTakeFirst();
+  async deleteBinding(envId: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('post_action_bindings').where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
   /** With the trigger: a binding must not outlive what it watches. */
-  async deleteBindingsForTrigger(type: BindingTriggerType, triggerId: string): Promise<void> {
-    await this.db.deleteFrom('post_action_bindings').where('trigger_type', '=', type).where('trigger_id', '=', triggerId).execute();
+  async deleteBindingsForTrigger(envId: string, type: BindingTriggerType, triggerId: string): Promise<void> {
+    await this.db.deleteFrom('post_action_bindings').where('env_id', '=', envId).where('trigger_type', '=', type).where('trigger_id', '=', triggerId).execute();
   }
   /**
    * With an agent: bindings to its own trigger URL, its named webhook triggers and its schedules.
    * Call before those triggers and schedules are deleted (it finds them through their rows).
    */
-  async deleteBindingsForAgent(agentId: string): Promise<void> {
+  async deleteBindingsForAgent(envId: string, agentId: string): Promise<void> {
     await this.db
       .deleteFrom('post_action_bindings')
+      .where('env_id', '=', envId)
       .where((eb) =>
         eb.or([
           eb.and([

@@ -17,12 +17,12 @@ export class ScheduleRecords {
   async insert(schedule: ScheduleRecord): Promise<void> {
     await this.db.insertInto('schedules').values(flagRow(schedule)).execute();
   }
-  async get(id: string): Promise<ScheduleRecord | undefined> {
-    const row = await this.db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(envId: string, id: string): Promise<ScheduleRecord | undefined> {
+    const row = await this.db.selectFrom('schedules').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return row && flagOf(row);
   }
-  async list(page: Page & { agentId?: string }): Promise<{ rows: ScheduleRecord[]; total: number }> {
-    let q = this.db.selectFrom('schedules');
+  async list(envId: string, page: Page & { agentId?: string }): Promise<{ rows: ScheduleRecord[]; total: number }> {
+    let q = this.db.selectFrom('schedules').where('env_id', '=', envId);
     if (page.agentId) q = q.where('agent_id', '=', page.agentId);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute(),
@@ -30,18 +30,20 @@ export class ScheduleRecords {
     ]);
     return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async update(id: string, patch: Partial<ScheduleRecord>): Promise<ScheduleRecord | undefined> {
-    const r = await this.db.updateTable('schedules').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
-    return Number(r.numUpdatedRows) ? this.get(id) : undefined;
+  async update(envId: string, id: string, patch: Partial<ScheduleRecord>): Promise<ScheduleRecord | undefined> {
+    const r = await this.db.updateTable('schedules').set(flagPatch(patch)).where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.get(envId, id) : undefined;
   }
-  async delete(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('schedules').where('id', '=', id).executeTakeFirst();
+  async delete(envId: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('schedules').where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
   /** With its agent: a schedule must not fire for an agent that is gone. */
-  async deleteForAgent(agentId: string): Promise<void> {
-    await this.db.deleteFrom('schedules').where('agent_id', '=', agentId).execute();
+  async deleteForAgent(envId: string, agentId: string): Promise<void> {
+    await this.db.deleteFrom('schedules').where('env_id', '=', envId).where('agent_id', '=', agentId).execute();
   }
+
+  // The scheduler's: every tenant's schedules, each fired in its own tenant (the row's env_id).
 
   /** Enabled schedules whose tick is due, oldest due first. */
   async listDue(now: number, limit: number): Promise<ScheduleRecord[]> {

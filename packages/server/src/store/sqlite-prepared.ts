@@ -143,6 +143,7 @@ export class SqliteHotStatements implements PreparedWrites {
           r.started_at,
           r.finished_at,
           r.updated_at,
+          r.env_id,
         ).changes;
         if (changes > 0) inserted.add(r.id);
       }
@@ -245,8 +246,8 @@ function prepareAll(raw: SqliteDatabase.Database) {
     ),
     insertRun: raw.prepare(
       `INSERT INTO runs (id, crew_id, agent_id, trigger_type, trigger_id, trigger_name, prompt, status, output, error, exit_code,
-         iterations_used, tool_calls, tokens_used, idempotency_key, lease_owner, lease_until, created_at, started_at, finished_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         iterations_used, tool_calls, tokens_used, idempotency_key, lease_owner, lease_until, created_at, started_at, finished_at, updated_at, env_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (agent_id, idempotency_key) DO NOTHING`,
     ),
     getAgent: raw.prepare('SELECT * FROM agents WHERE id = ?'),

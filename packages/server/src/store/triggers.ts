@@ -11,17 +11,23 @@ export class TriggerRecords {
   async insert(trigger: WebhookTriggerRecord): Promise<void> {
     await this.db.insertInto('webhook_triggers').values(flagRow(trigger)).execute();
   }
-  async get(id: string): Promise<WebhookTriggerRecord | undefined> {
-    const row = await this.db.selectFrom('webhook_triggers').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(envId: string, id: string): Promise<WebhookTriggerRecord | undefined> {
+    const row = await this.db.selectFrom('webhook_triggers').selectAll().where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return row && flagOf(row);
   }
   /** The trigger behind a URL. */
-  async byName(agentId: string, name: string): Promise<WebhookTriggerRecord | undefined> {
-    const row = await this.db.selectFrom('webhook_triggers').selectAll().where('agent_id', '=', agentId).where('name', '=', name).executeTakeFirst();
+  async byName(envId: string, agentId: string, name: string): Promise<WebhookTriggerRecord | undefined> {
+    const row = await this.db
+      .selectFrom('webhook_triggers')
+      .selectAll()
+      .where('env_id', '=', envId)
+      .where('agent_id', '=', agentId)
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row && flagOf(row);
   }
-  async list(page: Page & { agentId?: string }): Promise<{ rows: WebhookTriggerRecord[]; total: number }> {
-    let q = this.db.selectFrom('webhook_triggers');
+  async list(envId: string, page: Page & { agentId?: string }): Promise<{ rows: WebhookTriggerRecord[]; total: number }> {
+    let q = this.db.selectFrom('webhook_triggers').where('env_id', '=', envId);
     if (page.agentId) q = q.where('agent_id', '=', page.agentId);
     const [rows, total] = await Promise.all([
       q.selectAll().orderBy('agent_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
@@ -29,16 +35,16 @@ export class TriggerRecords {
     ]);
     return { rows: rows.map(flagOf), total: Number(total.n) };
   }
-  async update(id: string, patch: Partial<WebhookTriggerRecord>): Promise<WebhookTriggerRecord | undefined> {
-    const r = await this.db.updateTable('webhook_triggers').set(flagPatch(patch)).where('id', '=', id).executeTakeFirst();
-    return Number(r.numUpdatedRows) ? this.get(id) : undefined;
+  async update(envId: string, id: string, patch: Partial<WebhookTriggerRecord>): Promise<WebhookTriggerRecord | undefined> {
+    const r = await this.db.updateTable('webhook_triggers').set(flagPatch(patch)).where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) ? this.get(envId, id) : undefined;
   }
-  async delete(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('webhook_triggers').where('id', '=', id).executeTakeFirst();
+  async delete(envId: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('webhook_triggers').where('env_id', '=', envId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
   /** With its agent: a trigger must not outlive the agent it starts. */
-  async deleteForAgent(agentId: string): Promise<void> {
-    await this.db.deleteFrom('webhook_triggers').where('agent_id', '=', agentId).execute();
+  async deleteForAgent(envId: string, agentId: string): Promise<void> {
+    await this.db.deleteFrom('webhook_triggers').where('env_id', '=', envId).where('agent_id', '=', agentId).execute();
   }
 }

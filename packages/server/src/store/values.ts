@@ -147,6 +147,8 @@ export interface AttemptRecord {
 
 export interface CrewRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   name: string;
   created_at: number;
   updated_at: number;
@@ -154,6 +156,8 @@ export interface CrewRecord {
 
 export interface AgentRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   crew_id: string;
   name: string;
   description: string;
@@ -189,6 +193,8 @@ export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'timeout
 
 export interface RunRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   crew_id: string;
   agent_id: string;
   trigger_type: RunTriggerType;
@@ -224,6 +230,8 @@ export interface RunLogRecord {
 /** A named URL that starts runs of one agent, with its own secret, signing scheme and prompt. */
 export interface WebhookTriggerRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   agent_id: string;
   crew_id: string;
   /** The last path segment of its URL: /api/v1/webhooks/{crew}/{agent}/{name}. */
@@ -241,6 +249,8 @@ export interface WebhookTriggerRecord {
 /** A cron schedule that starts runs of one agent. */
 export interface ScheduleRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   agent_id: string;
   name: string;
   cron: string;
@@ -267,6 +277,8 @@ export type PostActionAuthType = 'none' | 'bearer' | 'basic' | 'header';
 /** A reusable HTTP request (a post-action) fired when a bound trigger's run ends. */
 export interface PostActionRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   name: string;
   method: PostActionMethod;
   url_template: string;
@@ -287,6 +299,8 @@ export interface PostActionRecord {
 /** Attaches a post-action to one webhook trigger or schedule. */
 export interface PostActionBindingRecord {
   id: string;
+  /** The environment (tenant) it belongs to (docs/tenants.md). */
+  env_id: string;
   post_action_id: string;
   trigger_type: 'webhook' | 'schedule';
   /** A webhook trigger id (wht_…), an agent id (its own trigger URL), or a schedule id (sch_…). */

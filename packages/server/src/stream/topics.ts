@@ -23,7 +23,7 @@ const WORKSPACE_PREFIX = 'workspace:';
 
 /** What a message is about; filters compare against these. */
 export interface StreamScope {
-  /** The environment (tenant) it belongs to; absent or '' from an emitter that does not know it yet (the default tenant's). */
+  /** The environment (tenant) it belongs to: every message of a tenant's data carries it. */
   env_id?: string;
   crew_id?: string;
   agent_id?: string;
@@ -39,8 +39,6 @@ export interface StreamScope {
 export interface StreamFilter {
   /** Only messages of this environment: set by the server from the client's tenant, never by the client. */
   env_id?: string;
-  /** With env_id: whether messages carrying no environment are this client's too (the default tenant's client). */
-  untenanted?: boolean;
   /** `*`, a prefix such as `run.*`, an exact topic, or `workspace:{crew_id}`. */
   topics: string[];
   agent_id?: string;
@@ -92,7 +90,7 @@ export function compileFilter(f: StreamFilter): (topic: string, scope: StreamSco
   const eventTypes = f.event_types?.length ? f.event_types : undefined;
   const envId = f.env_id;
   return (topic, scope) => {
-    if (envId !== undefined && (scope.env_id ? scope.env_id !== envId : !f.untenanted)) return false;
+    if (envId !== undefined && scope.env_id !== envId) return false;
     for (const k of ids) if (scope[k] !== f[k]) return false;
     if (eventTypes && topic === 'event.published') {
       const type = scope.event_type;

@@ -4,6 +4,7 @@ import type { AgentRecord, Page, Store, WebhookTriggerRecord } from '../store/in
 import { type Clock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { WebhookTriggerView } from '../wire/index.js';
+import type { Tenant } from '../tenants/index.js';
 import type { TriggerScheme } from './inbound.js';
 
 export interface WebhookTriggerInput {
@@ -60,20 +61,24 @@ export class WebhookTriggerAdmin {
     };
   }
 
-  async create(agent: AgentRecord, input: WebhookTriggerInput): Promise<WebhookTriggerView & { secret: string }> {
+  /** A trigger of `agent`, which the caller found in `tenant`. */
+  async create(tenant: Tenant, agent: AgentRecord, input: WebhookTriggerInput): Promise<WebhookTriggerView & { secret: string }> {
+    if (agent.env_id !== tenant.envId) throw notFound('agent', agent.id);
     if (!NAME.test(input.name) || RESERVED.has(input.name)) {
       throw new UserError(
         'invalid_name',
         `trigger name "${input.name}" must be 1–63 lower-case letters, digits, - or _, and not "trigger" (the agent's own URL)`,
       );
     }
-    if (await this.store.triggers.byName(agent.id, input.name)) throw new UserError('conflict', `agent ${agent.id} already has a trigger named ${input.name}`);
+    if (await this.store.triggers.byName(agent.env_id, agent.id, input.name))
+      throw new UserError('conflict', `agent ${agent.id} already has a trigger named ${input.name}`);
     const scheme = input.scheme ?? 'hookline';
     const secret = input.secret ?? newSecret(scheme);
     checkSecret(scheme, secret);
     const now = this.clock.now();
     const row: WebhookTriggerRecord = {
       id: newId('wht', this.clock).toLowerCase(),
+      env_id: agent.env_id,
       agent_id: agent.id,
       crew_id: agent.crew_id,
       name: input.name,
@@ -88,42 +93,42 @@ export class WebhookTriggerAdmin {
     return { ...this.view(row), secret };
   }
 
-  async get(id: string): Promise<WebhookTriggerRecord> {
-    const t = await this.store.triggers.get(id);
+  async get(tenant: Tenant, id: string): Promise<WebhookTriggerRecord> {
+    const t = await this.store.triggers.get(tenant.envId, id);
     if (!t) throw notFound('webhook trigger', id);
     return t;
   }
 
-  async list(page: Page & { agentId?: string }) {
-    const { rows, total } = await this.store.triggers.list(page);
+  async list(tenant: Tenant, page: Page & { agentId?: string }) {
+    const { rows, total } = await this.store.triggers.list(tenant.envId, page);
     return { items: rows.map((r) => this.view(r)), total };
   }
 
   /** Name and scheme are part of the sender's setup, so they are fixed; delete and recreate to change them. */
-  async update(id: string, input: { prompt_template?: string; enabled?: boolean }): Promise<WebhookTriggerView> {
+  async update(tenant: Tenant, id: string, input: { prompt_template?: string; enabled?: boolean }): Promise<WebhookTriggerView> {
     const patch: Partial<WebhookTriggerRecord> = { updated_at: this.clock.now() };
     if (input.prompt_template !== undefined) patch.prompt_template = input.prompt_template;
     if (input.enabled !== undefined) patch.enabled = input.enabled;
-    const row = await this.store.triggers.update(id, patch);
+    const row = await this.store.triggers.update(tenant.envId, id, patch);
     if (!row) throw notFound('webhook trigger', id);
     return this.view(row);
   }
 
   /** Deletes the trigger with the post-action bindings that watch it. */
-  async remove(id: string): Promise<void> {
+  async remove(tenant: Tenant, id: string): Promise<void> {
     const deleted = await this.store.transaction(async (tx) => {
-      await tx.postActions.deleteBindingsForTrigger('webhook', id);
-      return tx.triggers.delete(id);
+      await tx.postActions.deleteBindingsForTrigger(tenant.envId, 'webhook', id);
+      return tx.triggers.delete(tenant.envId, id);
     });
     if (!deleted) throw notFound('webhook trigger', id);
   }
 
   /** A new secret takes effect at once (senders such as GitHub hold only one). */
-  async rotateSecret(id: string, secret?: string): Promise<{ secret: string }> {
-    const t = await this.get(id);
+  async rotateSecret(tenant: Tenant, id: string, secret?: string): Promise<{ secret: string }> {
+    const t = await this.get(tenant, id);
     const next = secret ?? newSecret(t.scheme as TriggerScheme);
     checkSecret(t.scheme as TriggerScheme, next);
-    await this.store.triggers.update(id, { secret_enc: this.box.seal(next), updated_at: this.clock.now() });
+    await this.store.triggers.update(tenant.envId, id, { secret_enc: this.box.seal(next), updated_at: this.clock.now() });
     return { secret: next };
   }
 

@@ -57,7 +57,7 @@ describe('floods', () => {
     await h?.close();
   });
 
-  const runs = async () => (await h.hl.store.agents.listRuns({ agentId: 'fl-agent', limit: 1, offset: 0 })).total;
+  const runs = async () => (await h.hl.store.agents.listRuns(h.hl.tenants.fallback.envId, { agentId: 'fl-agent', limit: 1, offset: 0 })).total;
   let n = 0;
   /** A request signed the scheme's way: with the trigger's secret, or (invalid) with another one. */
   const signedPost = async (t: Target, valid = true, extra: Record<string, string> = {}) => {

@@ -20,7 +20,7 @@ describe('replayed trigger requests', () => {
   });
   afterAll(async () => h?.close());
 
-  const runsInStore = async () => (await h.hl.store.agents.listRuns({ agentId: 'rp-agent', limit: 1, offset: 0 })).total;
+  const runsInStore = async () => (await h.hl.store.agents.listRuns(h.hl.tenants.fallback.envId, { agentId: 'rp-agent', limit: 1, offset: 0 })).total;
   const nowSec = () => Math.floor(clock.now() / 1000);
   let n = 0;
   /** A request as a legitimate sender makes it now: body and headers, ready to be sent (again). */

@@ -134,7 +134,7 @@ describe('inbound trigger fuzzing', () => {
 
     // The store holds exactly the accepted runs: none from a request that was not correctly signed.
     expect(await countRuns(h)).toBe(runsBefore + accepted.size);
-    const stored = await h.hl.store.agents.listRuns({ limit: CASES, offset: 0 });
+    const stored = await h.hl.store.agents.listRuns(h.hl.tenants.fallback.envId, { limit: CASES, offset: 0 });
     expect(new Set(stored.rows.map((r) => r.id))).toEqual(accepted);
     expect(accepted.size).toBe(controls);
     if (ONLY === undefined) {

@@ -119,21 +119,21 @@ export const agentRoutes =
           response: { 201: Crew },
         },
       },
-      async (req, reply) => reply.status(201).send(await deps.agents.createCrew(req.body)),
+      async (req, reply) => reply.status(201).send(await deps.agents.createCrew(req.tenant, req.body)),
     );
     app.get(
       '/api/v1/crews',
       { schema: { tags, summary: 'List crews', querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Crew) }) } } },
-      async () => ({ items: (await deps.store.agents.listCrews()).map((c) => deps.agents.crewView(c)) }),
+      async (req) => ({ items: await deps.agents.listCrews(req.tenant) }),
     );
     app.get('/api/v1/crews/:id', { schema: { tags, summary: 'Get a crew', params: IdParams, response: { 200: Crew } } }, async (req) =>
-      deps.agents.crewView(await deps.agents.getCrew(req.params.id)),
+      deps.agents.crewView(await deps.agents.getCrew(req.tenant, req.params.id)),
     );
     app.delete(
       '/api/v1/crews/:id',
       { schema: { tags, summary: 'Delete an empty crew', params: IdParams, response: { 204: Type.Null() } } },
       async (req, reply) => {
-        await deps.agents.deleteCrew(req.params.id);
+        await deps.agents.deleteCrew(req.tenant, req.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -141,7 +141,7 @@ export const agentRoutes =
     app.post(
       '/api/v1/agents',
       { schema: { tags, summary: 'Create an agent (its webhook secret is shown only here)', body: AgentCreate, response: { 201: AgentWithSecret } } },
-      async (req, reply) => reply.status(201).send(await deps.agents.create(req.body)),
+      async (req, reply) => reply.status(201).send(await deps.agents.create(req.tenant, req.body)),
     );
     app.get(
       '/api/v1/agents',
@@ -155,15 +155,15 @@ export const agentRoutes =
       },
       async (req) => {
         const { limit, offset, crew_id } = req.query;
-        return { ...(await deps.agents.list({ limit, offset, ...(crew_id ? { crewId: crew_id } : {}) })), limit, offset };
+        return { ...(await deps.agents.list(req.tenant, { limit, offset, ...(crew_id ? { crewId: crew_id } : {}) })), limit, offset };
       },
     );
     app.get('/api/v1/agents/:id', { schema: { tags, summary: 'Get an agent', params: IdParams, response: { 200: Agent } } }, async (req) =>
-      deps.agents.view(await deps.agents.get(req.params.id)),
+      deps.agents.view(await deps.agents.get(req.tenant, req.params.id)),
     );
     // An AGENT.md is the truth for its agent; an API edit would be silently undone by the next reload.
-    const notFromFile = async (id: string) => {
-      const agent = await deps.agents.get(id);
+    const notFromFile = async (req: FastifyRequest, id: string) => {
+      const agent = await deps.agents.get(req.tenant, id);
       if (agent.source === 'file')
         throw new UserError(
           'managed_by_file',
@@ -176,7 +176,7 @@ export const agentRoutes =
       const body = req.body as { runner?: unknown; runner_config?: unknown } | undefined;
       if (body?.runner_config === undefined) return;
       const given = (RUNNERS as readonly unknown[]).includes(body.runner) ? (body.runner as RunnerKind) : undefined;
-      const runner = given ?? (await deps.store.agents.getAgent((req.params as { id: string }).id))?.runner;
+      const runner = given ?? (await deps.store.agents.getAgent(req.tenant.envId, (req.params as { id: string }).id))?.runner;
       if (runner && Object.hasOwn(RUNNER_SETTINGS, runner))
         refuseUnknownFields(RUNNER_SETTINGS[runner as RunnerKind], body.runner_config, 'body.runner_config');
     };
@@ -187,13 +187,13 @@ export const agentRoutes =
         preValidation: runnerConfigFields,
       },
       async (req) => {
-        await notFromFile(req.params.id);
-        return deps.agents.update(req.params.id, req.body);
+        await notFromFile(req, req.params.id);
+        return deps.agents.update(req.tenant, req.params.id, req.body);
       },
     );
     app.delete('/api/v1/agents/:id', { schema: { tags, summary: 'Delete an agent', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
-      await notFromFile(req.params.id);
-      await deps.agents.remove(req.params.id);
+      await notFromFile(req, req.params.id);
+      await deps.agents.remove(req.tenant, req.params.id);
       return reply.status(204).send(null);
     });
     app.post(
@@ -201,7 +201,7 @@ export const agentRoutes =
       {
         schema: { tags, summary: 'Replace the inbound trigger secret (the old one stops working at once)', params: IdParams, response: { 200: WebhookSecret } },
       },
-      async (req) => deps.agents.rotateWebhookSecret(req.params.id),
+      async (req) => deps.agents.rotateWebhookSecret(req.tenant, req.params.id),
     );
     app.post(
       '/api/v1/agents/reload',

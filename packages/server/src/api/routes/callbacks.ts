@@ -25,7 +25,7 @@ export const callbackRoutes =
   async (app) => {
     const base = '/api/v1/agents/:id/callback';
     app.get(base, { schema: { tags, summary: "The agent's callback", params: IdParams, response: { 200: Callback, 401: ErrorBody, 404: ErrorBody } } }, (req) =>
-      deps.callbacks.get(req.params.id),
+      deps.callbacks.get(req.tenant, req.params.id),
     );
     app.put(
       base,
@@ -38,13 +38,13 @@ export const callbackRoutes =
           response: { 200: CallbackSaved, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody },
         },
       },
-      (req) => deps.callbacks.set(req.params.id, req.body),
+      (req) => deps.callbacks.set(req.tenant, req.params.id, req.body),
     );
     app.delete(
       base,
       { schema: { tags, summary: 'Remove the callback', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } },
       async (req, reply) => {
-        await deps.callbacks.remove(req.params.id);
+        await deps.callbacks.remove(req.tenant, req.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -58,6 +58,6 @@ export const callbackRoutes =
           response: { 200: Type.Object({ secret: Type.String() }), 401: ErrorBody, 404: ErrorBody },
         },
       },
-      (req) => deps.callbacks.rotateSecret(req.params.id),
+      (req) => deps.callbacks.rotateSecret(req.tenant, req.params.id),
     );
   };

@@ -55,12 +55,12 @@ export const notificationRoutes =
             response: { 200: Paginated(Notification), 401: ErrorBody, 422: ErrorBody },
           },
         },
-        (req) => deps.notifications.list(req.query),
+        (req) => deps.notifications.list(req.tenant, req.query),
       );
       app.get(
         `${base}/:id`,
         { schema: { tags, hide: hidden, summary: 'One notification', params: IdParams, response: { 200: Notification, 401: ErrorBody, 404: ErrorBody } } },
-        async (req) => notificationView(await deps.notifications.get(req.params.id)),
+        async (req) => notificationView(await deps.notifications.get(req.tenant, req.params.id)),
       );
       app.post(
         `${base}/:id/retry`,
@@ -73,7 +73,7 @@ export const notificationRoutes =
             response: { 202: Notification, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
           },
         },
-        async (req, reply) => reply.status(202).send(await deps.notifications.retry(req.params.id)),
+        async (req, reply) => reply.status(202).send(await deps.notifications.retry(req.tenant, req.params.id)),
       );
     }
     app.post(

@@ -109,29 +109,29 @@ export const postActionRoutes =
     app.post(
       '/api/v1/post-actions',
       { schema: { tags, summary: 'Create a post-action', body: PostActionCreate, response: { 201: PostAction } } },
-      async (req, reply) => reply.status(201).send(await pa.create(req.body)),
+      async (req, reply) => reply.status(201).send(await pa.create(req.tenant, req.body)),
     );
     app.get(
       '/api/v1/post-actions',
       { schema: { tags, summary: 'List post-actions', querystring: Page, response: { 200: Paginated(PostAction) } } },
       async (req) => {
         const { limit, offset } = req.query;
-        return { ...(await pa.list({ limit, offset })), limit, offset };
+        return { ...(await pa.list(req.tenant, { limit, offset })), limit, offset };
       },
     );
     app.get('/api/v1/post-actions/:id', { schema: { tags, summary: 'Get a post-action', params: IdParams, response: { 200: PostAction } } }, async (req) =>
-      pa.view(await pa.get(req.params.id)),
+      pa.view(await pa.get(req.tenant, req.params.id)),
     );
     app.patch(
       '/api/v1/post-actions/:id',
       { schema: { tags, summary: 'Update a post-action (only the fields given)', params: IdParams, body: PostActionUpdate, response: { 200: PostAction } } },
-      async (req) => pa.update(req.params.id, req.body),
+      async (req) => pa.update(req.tenant, req.params.id, req.body),
     );
     app.delete(
       '/api/v1/post-actions/:id',
       { schema: { tags, summary: 'Delete a post-action and its bindings', params: IdParams, response: { 204: Type.Null() } } },
       async (req, reply) => {
-        await pa.remove(req.params.id);
+        await pa.remove(req.tenant, req.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -147,20 +147,20 @@ export const postActionRoutes =
           response: { 201: Binding },
         },
       },
-      async (req, reply) => reply.status(201).send(await pa.createBinding(req.params.id, req.body)),
+      async (req, reply) => reply.status(201).send(await pa.createBinding(req.tenant, req.params.id, req.body)),
     );
     app.get(
       '/api/v1/post-actions/:id/bindings',
       { schema: { tags, summary: "A post-action's bindings", params: IdParams, querystring: Page, response: { 200: Paginated(Binding) } } },
       async (req) => {
         const { limit, offset } = req.query;
-        return { ...(await pa.listBindings(req.params.id, { limit, offset })), limit, offset };
+        return { ...(await pa.listBindings(req.tenant, req.params.id, { limit, offset })), limit, offset };
       },
     );
     app.get(
       '/api/v1/post-actions/:id/bindings/:bindingId',
       { schema: { tags, summary: 'Get a binding', params: BindingParams, response: { 200: Binding } } },
-      async (req) => pa.bindingView(await pa.getBinding(req.params.id, req.params.bindingId)),
+      async (req) => pa.bindingView(await pa.getBinding(req.tenant, req.params.id, req.params.bindingId)),
     );
     app.patch(
       '/api/v1/post-actions/:id/bindings/:bindingId',
@@ -173,13 +173,13 @@ export const postActionRoutes =
           response: { 200: Binding },
         },
       },
-      async (req) => pa.updateBinding(req.params.id, req.params.bindingId, req.body),
+      async (req) => pa.updateBinding(req.tenant, req.params.id, req.params.bindingId, req.body),
     );
     app.delete(
       '/api/v1/post-actions/:id/bindings/:bindingId',
       { schema: { tags, summary: 'Delete a binding', params: BindingParams, response: { 204: Type.Null() } } },
       async (req, reply) => {
-        await pa.removeBinding(req.params.id, req.params.bindingId);
+        await pa.removeBinding(req.tenant, req.params.id, req.params.bindingId);
         return reply.status(204).send(null);
       },
     );
@@ -195,7 +195,7 @@ export const postActionRoutes =
           response: { 200: Paginated(PostActionRun) },
         },
       },
-      async (req) => deps.notifications.postActionRuns(req.params.id, req.query),
+      async (req) => deps.notifications.postActionRuns(req.tenant, req.params.id, req.query),
     );
 
     // Read-only keys may call it too (api/auth.ts): it renders, and sends and stores nothing.
@@ -209,7 +209,7 @@ export const postActionRoutes =
           response: { 200: Preview, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody },
         },
       },
-      async (req) => deps.preview.preview(req.body),
+      async (req) => deps.preview.preview(req.tenant, req.body),
     );
 
     app.get(
@@ -225,7 +225,7 @@ export const postActionRoutes =
       },
       async (req) => {
         const { limit, offset } = req.query;
-        return { ...(await pa.bindingsOfTrigger(req.params.type, req.params.id, { limit, offset })), limit, offset };
+        return { ...(await pa.bindingsOfTrigger(req.tenant, req.params.type, req.params.id, { limit, offset })), limit, offset };
       },
     );
   };

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runView } from '../../runs/index.js';
 import type { RunStatus } from '../../store/index.js';
+import type { Tenant } from '../../tenants/index.js';
 import type { ApiDeps } from '../deps.js';
 import { IdParams, Nullable, PageQuery, Paginated } from '../schemas.js';
 import { AgentLogs, ReportedRun, Run, RUN_STATUSES, RunLogs } from '../../wire/index.js';
@@ -26,8 +27,8 @@ const RunQuery = Type.Object(
 export const runRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const list = async (q: typeof RunQuery.static, agentId?: string) => {
-      const { rows, total } = await deps.runs.list({
+    const list = async (tenant: Tenant, q: typeof RunQuery.static, agentId?: string) => {
+      const { rows, total } = await deps.runs.list(tenant, {
         limit: q.limit,
         offset: q.offset,
         ...((agentId ?? q.agent_id) ? { agentId: agentId ?? q.agent_id } : {}),
@@ -41,23 +42,23 @@ export const runRoutes =
       return { items: rows.map(runView), total, limit: q.limit, offset: q.offset };
     };
     app.get('/api/v1/runs', { schema: { tags, summary: 'Runs, newest first', querystring: RunQuery, response: { 200: Paginated(Run) } } }, async (req) =>
-      list(req.query),
+      list(req.tenant, req.query),
     );
     app.get(
       '/api/v1/agents/:id/runs',
       { schema: { tags, summary: "One agent's runs", params: IdParams, querystring: RunQuery, response: { 200: Paginated(Run) } } },
       async (req) => {
-        await deps.agents.get(req.params.id);
-        return list(req.query, req.params.id);
+        await deps.agents.get(req.tenant, req.params.id);
+        return list(req.tenant, req.query, req.params.id);
       },
     );
     app.get('/api/v1/runs/:id', { schema: { tags, summary: 'One run', params: IdParams, response: { 200: Run } } }, async (req) =>
-      runView(await deps.runs.get(req.params.id)),
+      runView(await deps.runs.get(req.tenant, req.params.id)),
     );
     app.post(
       '/api/v1/runs/:id/cancel',
       { schema: { tags, summary: 'Cancel a queued or running run', params: IdParams, response: { 200: Run } } },
-      async (req) => runView(await deps.runs.cancel(req.params.id)),
+      async (req) => runView(await deps.runs.cancel(req.tenant, req.params.id)),
     );
     app.post(
       '/api/v1/agents/:id/runs',
@@ -83,14 +84,14 @@ export const runRoutes =
         },
       },
       async (req, reply) => {
-        const agent = await deps.agents.get(req.params.id);
+        const agent = await deps.agents.get(req.tenant, req.params.id);
         const prompt = [agent.prompt_template.trim(), req.body.prompt ?? ''].filter(Boolean).join('\n\n');
         const { run } = await deps.runs.enqueue({ agent, triggerType: 'manual', prompt });
         if (!req.query.wait) return reply.status(202).send(runView(run));
         // Polls the row, so it works whichever process runs it. 200 = ended, 202 = still going.
         const deadline = Date.now() + req.query.wait_seconds * 1000;
         for (;;) {
-          const now = await deps.runs.get(run.id);
+          const now = await deps.runs.get(req.tenant, run.id);
           if (!['queued', 'running'].includes(now.status)) return reply.status(200).send(runView(now));
           if (Date.now() >= deadline || req.socket.destroyed) return reply.status(202).send(runView(now));
           await new Promise((r) => setTimeout(r, 50));
@@ -139,7 +140,7 @@ export const reportRoutes =
       },
       async (req, reply) => {
         const report = req.body;
-        const agent = await deps.agents.get(report.agent_id);
+        const agent = await deps.agents.get(req.tenant, report.agent_id);
         const { run, created } = await deps.runs.report(
           {
             agent,
@@ -182,8 +183,8 @@ export const logRoutes =
       '/api/v1/runs/:id/logs',
       { schema: { tags, summary: "A run's log lines, oldest first", params: IdParams, querystring: LogQuery, response: { 200: RunLogs } } },
       async (req) => {
-        const run = await deps.runs.get(req.params.id);
-        const rows = await deps.store.agents.listLogs({
+        const run = await deps.runs.get(req.tenant, req.params.id);
+        const rows = await deps.runs.logs(req.tenant, {
           runId: run.id,
           limit: req.query.limit,
           ...(req.query.after_seq !== undefined ? { afterSeq: req.query.after_seq } : {}),
@@ -195,8 +196,8 @@ export const logRoutes =
       '/api/v1/agents/:id/logs',
       { schema: { tags, summary: "An agent's most recent log lines, newest first", params: IdParams, querystring: LogQuery, response: { 200: AgentLogs } } },
       async (req) => {
-        await deps.agents.get(req.params.id);
-        return { items: (await deps.store.agents.listLogs({ agentId: req.params.id, limit: req.query.limit })).map(logView) };
+        await deps.agents.get(req.tenant, req.params.id);
+        return { items: (await deps.runs.logs(req.tenant, { agentId: req.params.id, limit: req.query.limit })).map(logView) };
       },
     );
   };

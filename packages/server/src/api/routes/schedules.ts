@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runView } from '../../runs/index.js';
 import type { ApiDeps } from '../deps.js';
+import type { Tenant } from '../../tenants/index.js';
 import { IdParams, PageQuery, Paginated } from '../schemas.js';
 import { Run, Schedule } from '../../wire/index.js';
 
@@ -48,46 +49,46 @@ const ListQuery = Type.Object({ agent_id: Type.Optional(Type.String()), ...PageQ
 export const scheduleRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const list = async (q: typeof ListQuery.static, agentId?: string) => {
+    const list = async (tenant: Tenant, q: typeof ListQuery.static, agentId?: string) => {
       const id = agentId ?? q.agent_id;
-      return { ...(await deps.schedules.list({ limit: q.limit, offset: q.offset, ...(id ? { agentId: id } : {}) })), limit: q.limit, offset: q.offset };
+      return { ...(await deps.schedules.list(tenant, { limit: q.limit, offset: q.offset, ...(id ? { agentId: id } : {}) })), limit: q.limit, offset: q.offset };
     };
 
     app.post('/api/v1/schedules', { schema: { tags, summary: 'Create a schedule', body: ScheduleCreate, response: { 201: Schedule } } }, async (req, reply) =>
-      reply.status(201).send(await deps.schedules.create(req.body)),
+      reply.status(201).send(await deps.schedules.create(req.tenant, req.body)),
     );
     app.get(
       '/api/v1/schedules',
       { schema: { tags, summary: 'List schedules (optionally of one agent)', querystring: ListQuery, response: { 200: ScheduleList } } },
-      async (req) => list(req.query),
+      async (req) => list(req.tenant, req.query),
     );
     app.get(
       '/api/v1/agents/:id/schedules',
       { schema: { tags, summary: "One agent's schedules", params: IdParams, querystring: ListQuery, response: { 200: ScheduleList } } },
       async (req) => {
-        await deps.agents.get(req.params.id);
-        return list(req.query, req.params.id);
+        await deps.agents.get(req.tenant, req.params.id);
+        return list(req.tenant, req.query, req.params.id);
       },
     );
     app.get('/api/v1/schedules/:id', { schema: { tags, summary: 'Get a schedule', params: IdParams, response: { 200: Schedule } } }, async (req) =>
-      deps.schedules.view(await deps.schedules.get(req.params.id)),
+      deps.schedules.view(await deps.schedules.get(req.tenant, req.params.id)),
     );
     app.patch(
       '/api/v1/schedules/:id',
       { schema: { tags, summary: 'Update a schedule (only the fields given)', params: IdParams, body: ScheduleUpdate, response: { 200: Schedule } } },
-      async (req) => deps.schedules.update(req.params.id, req.body),
+      async (req) => deps.schedules.update(req.tenant, req.params.id, req.body),
     );
     app.delete(
       '/api/v1/schedules/:id',
       { schema: { tags, summary: 'Delete a schedule', params: IdParams, response: { 204: Type.Null() } } },
       async (req, reply) => {
-        await deps.schedules.remove(req.params.id);
+        await deps.schedules.remove(req.tenant, req.params.id);
         return reply.status(204).send(null);
       },
     );
     app.post(
       '/api/v1/schedules/:id/run',
       { schema: { tags, summary: "Run the schedule's prompt now (409 while its previous run is still going)", params: IdParams, response: { 202: Run } } },
-      async (req, reply) => reply.status(202).send(runView(await deps.schedules.runNow(req.params.id))),
+      async (req, reply) => reply.status(202).send(runView(await deps.schedules.runNow(req.tenant, req.params.id))),
     );
   };

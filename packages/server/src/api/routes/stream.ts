@@ -61,7 +61,6 @@ export const streamRoutes =
           limits,
           log: req.log,
           tenantOf: (scope) => deps.tenants.resolve(scope, named),
-          defaultEnvId: () => deps.tenants.fallback.envId,
         },
         key ?? cookie,
       );

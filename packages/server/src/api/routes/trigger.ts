@@ -61,8 +61,9 @@ export const triggerRoutes =
     // A body-less request (no content type) has no parsed body at all: it is the empty body.
     const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
+    // The URL names the agent alone (ids are unique in the installation): the run is in the agent's tenant.
     const findAgent = async (p: Params): Promise<AgentRecord> => {
-      const agent = await deps.store.agents.getAgent(p.agentId);
+      const agent = await deps.store.agents.findAgent(p.agentId);
       if (!agent || agent.crew_id !== p.crewId) throw new UserError('not_found', 'no such agent in this crew');
       return agent;
     };
@@ -122,7 +123,7 @@ export const triggerRoutes =
       schema("Trigger an agent run through a named webhook trigger; authenticated by the trigger's secret and scheme"),
       async (req, reply) => {
         const agent = await findAgent(req.params);
-        const trigger = await deps.store.triggers.byName(agent.id, req.params.name);
+        const trigger = await deps.store.triggers.byName(agent.env_id, agent.id, req.params.name);
         if (!trigger) throw new UserError('not_found', `agent ${agent.id} has no trigger named ${req.params.name}`);
         const scheme = trigger.scheme as TriggerScheme;
         const auth = verifyTrigger(scheme, req.headers, raw(req), deps.triggers.secret(trigger), nowSec());

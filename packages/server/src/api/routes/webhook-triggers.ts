@@ -56,7 +56,7 @@ export const webhookTriggerRoutes =
           response: { 201: WebhookTriggerWithSecret },
         },
       },
-      async (req, reply) => reply.status(201).send(await deps.triggers.create(await deps.agents.get(req.params.id), req.body)),
+      async (req, reply) => reply.status(201).send(await deps.triggers.create(req.tenant, await deps.agents.get(req.tenant, req.params.id), req.body)),
     );
     app.get(
       '/api/v1/agents/:id/webhook-triggers',
@@ -70,9 +70,9 @@ export const webhookTriggerRoutes =
         },
       },
       async (req) => {
-        await deps.agents.get(req.params.id);
+        await deps.agents.get(req.tenant, req.params.id);
         const { limit, offset } = req.query;
-        return { ...(await deps.triggers.list({ limit, offset, agentId: req.params.id })), limit, offset };
+        return { ...(await deps.triggers.list(req.tenant, { limit, offset, agentId: req.params.id })), limit, offset };
       },
     );
     app.get(
@@ -87,26 +87,26 @@ export const webhookTriggerRoutes =
       },
       async (req) => {
         const { limit, offset, agent_id } = req.query;
-        return { ...(await deps.triggers.list({ limit, offset, ...(agent_id ? { agentId: agent_id } : {}) })), limit, offset };
+        return { ...(await deps.triggers.list(req.tenant, { limit, offset, ...(agent_id ? { agentId: agent_id } : {}) })), limit, offset };
       },
     );
     app.get(
       '/api/v1/webhook-triggers/:id',
       { schema: { tags, summary: 'One named webhook trigger', params: IdParams, response: { 200: WebhookTrigger } } },
-      async (req) => deps.triggers.view(await deps.triggers.get(req.params.id)),
+      async (req) => deps.triggers.view(await deps.triggers.get(req.tenant, req.params.id)),
     );
     app.patch(
       '/api/v1/webhook-triggers/:id',
       {
         schema: { tags, summary: 'Change its prompt template or enable/disable it', params: IdParams, body: TriggerUpdate, response: { 200: WebhookTrigger } },
       },
-      async (req) => deps.triggers.update(req.params.id, req.body),
+      async (req) => deps.triggers.update(req.tenant, req.params.id, req.body),
     );
     app.delete(
       '/api/v1/webhook-triggers/:id',
       { schema: { tags, summary: 'Delete a named webhook trigger (its URL answers 404 from now on)', params: IdParams, response: { 204: Type.Null() } } },
       async (req, reply) => {
-        await deps.triggers.remove(req.params.id);
+        await deps.triggers.remove(req.tenant, req.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -125,6 +125,6 @@ export const webhookTriggerRoutes =
           req.body ??= {};
         },
       },
-      async (req) => deps.triggers.rotateSecret(req.params.id, req.body?.secret),
+      async (req) => deps.triggers.rotateSecret(req.tenant, req.params.id, req.body?.secret),
     );
   };
