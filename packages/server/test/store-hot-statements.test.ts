@@ -89,7 +89,7 @@ describe.each(STORES)('hot store statements (%s)', (kind) => {
       target: null,
       source_id: null,
       request_enc: null,
-      env_id: '',
+      env_id: 'env_default',
       lease_owner: 'w.1',
       next_attempt_at: now + 60_000,
     });

@@ -407,7 +407,7 @@ describe('live stream: a client that does not read', () => {
     const start = await dropped();
     // Enough to fill the kernel's socket buffers and then the 16 KiB send buffer.
     for (let i = 0; i < 20_000 && (await dropped()) === start; i += 500) {
-      for (let j = 0; j < 500; j++) h.hl.stream.emit('agent.log', { run_id: 'run_flood', seq: i + j, line }, { run_id: 'run_flood' });
+      for (let j = 0; j < 500; j++) h.hl.stream.emit('agent.log', { run_id: 'run_flood', seq: i + j, line }, { env_id: 'env_default', run_id: 'run_flood' });
       await new Promise((r) => setImmediate(r));
     }
     const lost = (await dropped()) - start;
@@ -417,7 +417,7 @@ describe('live stream: a client that does not read', () => {
     expect(notice.count).toBeGreaterThan(0);
     expect(notice.count).toBeLessThanOrEqual(lost);
     // And the stream goes on.
-    h.hl.stream.emit('agent.log', { run_id: 'run_flood', seq: -1, line: 'after' }, { run_id: 'run_flood' });
+    h.hl.stream.emit('agent.log', { run_id: 'run_flood', seq: -1, line: 'after' }, { env_id: 'env_default', run_id: 'run_flood' });
     await c.next((f) => f.subscription === 'logs' && f.data.seq === -1);
   });
 });

@@ -150,6 +150,7 @@ export class TenantAdmin {
       for (const env of envs) await tx.tenants.deleteEnv(env.id);
       await tx.tenants.deleteOrg(id);
     });
+    await store.tenants.settleErasure();
   }
 
   async createEnv(scope: KeyScope, orgId: string, name: string): Promise<EnvView> {
@@ -184,6 +185,7 @@ export class TenantAdmin {
     const { store } = this.options;
     this.options.onKeysDeleted?.(await store.keys.deleteScope(orgId, envId));
     await store.tenants.deleteEnv(envId);
+    await store.tenants.settleErasure();
   }
 
   /** The orgs that set their own retention windows, with their environments (read by each retention pass). */
@@ -207,7 +209,6 @@ export class TenantAdmin {
     while ((await this.options.store.tenants.eraseBatch(envId, ERASE_BATCH)) > 0) {
       // each batch commits on its own
     }
-    await this.options.store.tenants.settleErasure();
   }
 
   private async requireConfirmation(what: string, id: string, envs: EnvRecord[], confirm: string | undefined): Promise<void> {
