@@ -44,7 +44,7 @@ import { loadMasterKeys, SecretBox } from './crypto/index.js';
 import { Dispatcher, HttpSender, ThreadedSender, createDeliveryMetrics, Retention } from './delivery/index.js';
 import { type Resolver, SsrfGuard } from './net/index.js';
 import { type Envelope, Publisher } from './events/index.js';
-import { ApiKeys, Sessions } from './keys/index.js';
+import { ApiKeys, PortalSessions, Sessions } from './keys/index.js';
 import { openStore, type Store, storeOptionsFromConfig } from './store/index.js';
 import { StreamHub } from './stream/index.js';
 
@@ -431,6 +431,7 @@ export class Hookline {
         keys: this.keys,
         tenants: this.tenants,
         sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000),
+        portalSessions: new PortalSessions(this.store, this.box, this.clock),
         ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}),
         agents: this.agents,
         callbacks: this.callbacks,

@@ -20,6 +20,7 @@ export type { BindingTriggerType, PostActionRecords } from './post-actions.js';
 export type { NotificationFilter, NotificationRecords } from './notifications.js';
 export type { InspectorBinRow, InspectorRecords } from './inspector.js';
 export type { EventTypeRecords } from './event-types.js';
+export type { PortalSessionRecords } from './portal-sessions.js';
 export type {
   AttemptSample,
   BucketWindow,
