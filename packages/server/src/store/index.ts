@@ -9,6 +9,7 @@ export type { ClaimArgs, DeliveryUpdate, DueListener, KeyWatch, StreamListening 
 export type { DeliveryEngineStore } from './engine.js';
 export type { KeyRecords } from './keys.js';
 export type { TenantRecords } from './tenants.js';
+export type { PortalSessionRecords } from './portal-sessions.js';
 export type { EndpointHealthChange, EndpointRecords, EndpointStreak } from './endpoints.js';
 export type { EventRecords } from './events.js';
 export type { DeliveryFilter, DeliveryRecords, ResultBatch } from './deliveries.js';
@@ -20,7 +21,6 @@ export type { BindingTriggerType, PostActionRecords } from './post-actions.js';
 export type { NotificationFilter, NotificationRecords } from './notifications.js';
 export type { InspectorBinRow, InspectorRecords } from './inspector.js';
 export type { EventTypeRecords } from './event-types.js';
-export type { PortalSessionRecords } from './portal-sessions.js';
 export type {
   AttemptSample,
   BucketWindow,
