@@ -424,7 +424,7 @@ const m0013: Migration = {
 };
 
 // Portal sessions are sealed tokens, so nothing is stored while they live; a logout notes the id until the token's expiry.
-const m0014: Migration = {
+const m0014PortalSessions: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('ended_portal_sessions')
@@ -449,5 +449,5 @@ export const migrations: Record<string, Migration> = {
   '0011_stats_indexes': m0011,
   '0012_event_types': m0012,
   '0013_tenants': m0013,
-  '0014_portal_sessions': m0014,
+  '0014_portal_sessions': m0014PortalSessions,
 };
