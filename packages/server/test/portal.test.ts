@@ -117,6 +117,17 @@ describe.each(STORES)('customer portal (%s)', (kind) => {
     expect(expired.body.error.code).toBe('unauthorized');
   });
 
+  it('forgets a logout once its token has expired anyway', async () => {
+    const ended = h.hl.store.portalSessions;
+    await ended.end('ps_short', clock.now() + 60_000, clock.now());
+    await ended.end('ps_long', clock.now() + 3_600_000, clock.now());
+    expect(await ended.isEnded('ps_short')).toBe(true);
+    clock.advance(60_001);
+    await ended.end('ps_next', clock.now() + 60_000, clock.now());
+    expect(await ended.isEnded('ps_short')).toBe(false);
+    expect(await ended.isEnded('ps_long')).toBe(true);
+  });
+
   it('a read-only session may only read (and log out)', async () => {
     const token = await tokenFor({ read_only: true });
     expect((await h.call('GET', '/api/v1/webhooks/endpoints', undefined, token)).status).toBe(200);
