@@ -92,6 +92,11 @@ describe.each(STORES)('customer portal (%s)', (kind) => {
       // The same answer as a route that does not exist at all.
       expect(r.body.error.message).toBe(`no route ${method} ${path}; see /docs for the API reference`);
     }
+    // The tenant headers cannot move a portal token to another tenant.
+    const moved = await fetch(`${h.url}/api/v1/portal/context`, {
+      headers: { authorization: `Bearer ${token}`, 'hookline-org': b.org, 'hookline-env': b.env },
+    });
+    expect(((await moved.json()) as { env: { id: string } }).env.id).toBe(a.env);
     // An API key sees its own tenant's, unlimited.
     expect((await h.call('GET', '/api/v1/portal/context', undefined, b.key)).body).toMatchObject({ org: { id: b.org }, event_types: null, expires_at: null });
   });
