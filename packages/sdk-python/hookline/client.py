@@ -12,6 +12,7 @@ from .resources import (
     Events,
     Keys,
     Notifications,
+    Portal,
     PostActions,
     Runs,
     Schedules,
@@ -68,6 +69,7 @@ class Hookline:
         self.notifications = Notifications(self._transport)
         self.post_actions = PostActions(self._transport)
         self.keys = Keys(self._transport)
+        self.portal = Portal(self._transport)
 
     @property
     def base_url(self) -> str:

@@ -109,6 +109,14 @@ class RequestShapeTest(ClientTestCase):
         self.assertEqual(self.server.requests[1]["path"], "/api/v1/agents/agent-1/runs?wait=true&wait_seconds=5")
         self.assertEqual(json.loads(self.server.requests[1]["body"]), {"prompt": "hi"})
 
+    def test_portal_session_sends_only_the_given_fields(self):
+        self.server.script = [(201, {}, {"url": "http://h/portal/?org=org_1#token=hl_ps_x", "token": "hl_ps_x", "expires_at": "2026-06-01T01:00:00.000Z"})]
+        link = self.client.portal.create_session("org_1", "env_1", event_types=["order.*"], ttl="2h")
+        self.assertEqual(link.token, "hl_ps_x")
+        req = self.server.requests[0]
+        self.assertEqual((req["method"], req["path"]), ("POST", "/api/v1/portal/sessions"))
+        self.assertEqual(json.loads(req["body"]), {"org_id": "org_1", "env_id": "env_1", "event_types": ["order.*"], "ttl": "2h"})
+
     def test_204_is_none(self):
         self.server.script = [(204, {}, None)]
         self.assertIsNone(self.client.webhook_endpoints.delete("ep_1"))

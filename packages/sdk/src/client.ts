@@ -1,6 +1,6 @@
 import { HooklineError } from './errors.js';
 import { Transport } from './http.js';
-import { Keys, Inspector, SettingsResource, Stats } from './resources/admin.js';
+import { Keys, Inspector, Portal, SettingsResource, Stats } from './resources/admin.js';
 import { Agents, Callbacks, Crews } from './resources/agents.js';
 import { Deliveries, Events, WebhookEndpoints } from './resources/endpoints.js';
 import { Bindings, Notifications, PostActions } from './resources/post-actions.js';
@@ -62,6 +62,7 @@ export class Hookline {
   readonly bindings: Bindings;
   readonly notifications: Notifications;
   readonly keys: Keys;
+  readonly portal: Portal;
   readonly inspector: Inspector;
   readonly stats: Stats;
   readonly settings: SettingsResource;
@@ -95,6 +96,7 @@ export class Hookline {
     this.bindings = new Bindings(t);
     this.notifications = new Notifications(t);
     this.keys = new Keys(t);
+    this.portal = new Portal(t);
     this.inspector = new Inspector(t);
     this.stats = new Stats(t);
     this.settings = new SettingsResource(t);

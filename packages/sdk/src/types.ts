@@ -40,6 +40,13 @@ export type Session = Res<'GET /api/v1/session'>;
 export type ApiKeyWithSecret = Res<'POST /api/v1/keys'>;
 export type ApiKeyCreate = Body<'POST /api/v1/keys'>;
 
+// Customer portal (docs/portal.md)
+export type PortalSessionCreate = Body<'POST /api/v1/portal/sessions'>;
+/** A portal link: `url` carries the token in its fragment. */
+export type PortalSession = Res<'POST /api/v1/portal/sessions'>;
+export type PortalContext = Res<'GET /api/v1/portal/context'>;
+export type EventTypeEntry = Res<'GET /api/v1/event-types'>['items'][number];
+
 // Crews, agents, runs
 export type Crew = Res<'GET /api/v1/crews/{id}'>;
 export type Agent = Res<'GET /api/v1/agents/{id}'>;

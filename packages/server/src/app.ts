@@ -44,7 +44,7 @@ import { loadMasterKeys, SecretBox } from './crypto/index.js';
 import { Dispatcher, HttpSender, ThreadedSender, createDeliveryMetrics, Retention } from './delivery/index.js';
 import { type Resolver, SsrfGuard } from './net/index.js';
 import { type Envelope, Publisher } from './events/index.js';
-import { ApiKeys, Sessions } from './keys/index.js';
+import { ApiKeys, PortalSessions, Sessions } from './keys/index.js';
 import { openStore, type Store, storeOptionsFromConfig } from './store/index.js';
 import { StreamHub } from './stream/index.js';
 
@@ -438,6 +438,7 @@ export class Hookline {
         tenants: this.tenants,
         quotas: this.quotas,
         sessions: new Sessions(this.store, this.keys, this.box, this.clock, 12 * 3_600_000),
+        portalSessions: new PortalSessions(this.store, this.box, this.clock),
         ...(this.options.dashboardDir ? { dashboardDir: this.options.dashboardDir } : {}),
         agents: this.agents,
         callbacks: this.callbacks,

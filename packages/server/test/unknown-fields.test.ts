@@ -17,6 +17,8 @@ type Json = Record<string, unknown>;
 const ROUTES: Record<string, { body: Json; freeForm?: string[] }> = {
   'POST /api/v1/crews': { body: { name: 'Crew' } },
   'DELETE /api/v1/crews/:id': { body: {} },
+  'POST /api/v1/portal/sessions': { body: { org_id: 'x1', env_id: 'x1', event_types: ['order.*'], read_only: false, ttl: '1h' } },
+  'DELETE /api/v1/portal/session': { body: {} },
   'POST /api/v1/agents': {
     body: {
       crew_id: 'x1',

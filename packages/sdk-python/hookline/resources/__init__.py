@@ -1,4 +1,4 @@
-from .admin import Bindings, Keys, PostActions
+from .admin import Bindings, Keys, Portal, PostActions
 from .agents import Agents, Callbacks, Crews, Runs, Schedules, WebhookTriggers
 from .delivery import Deliveries, Events, Notifications, WebhookEndpoints
 
@@ -11,6 +11,7 @@ __all__ = [
     "Events",
     "Keys",
     "Notifications",
+    "Portal",
     "PostActions",
     "Runs",
     "Schedules",

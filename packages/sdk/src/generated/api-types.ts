@@ -3001,6 +3001,78 @@ export interface GetSettings {
   };
 }
 
+/** POST /api/v1/portal/sessions — Open a customer-portal link showing one tenant's endpoints (installation or org admin keys) */
+export interface PostPortalSessions {
+  path: never;
+  query: never;
+  body: {
+    org_id: string;
+    env_id: string;
+    /** Patterns (as endpoints use: `invoice.*`, `order.paid`, `*`) the customer may subscribe to; default: any. */
+    event_types?: string[];
+    /** The customer may look but change nothing. */
+    read_only?: boolean;
+    /** How long the link works: a duration up to `24h`. */
+    ttl?: string;
+  };
+  response: {
+    /** The portal page with the token in its fragment (`#token=…`): open it, or put it in an iframe. */
+    url: string;
+    /** The portal token itself (hl_ps_…), a bearer credential for the portal routes only. */
+    token: string;
+    expires_at: string;
+  };
+}
+
+/** GET /api/v1/portal/context — The portal session's tenant, brand and limits (with an API key: the key's tenant, unlimited) */
+export interface GetPortalContext {
+  path: never;
+  query: never;
+  body: never;
+  response: {
+    org: {
+      id: string;
+      name: string;
+    };
+    env: {
+      id: string;
+      name: string;
+    };
+    brand: {
+      color: null | string;
+      logo_url: null | string;
+    };
+    event_types: null | string[];
+    read_only: boolean;
+    expires_at: null | string;
+  };
+}
+
+/** DELETE /api/v1/portal/session — Log the portal session out: its token is refused from now on (portal tokens) */
+export interface DeletePortalSession {
+  path: never;
+  query: never;
+  body: never;
+  response: void;
+}
+
+/** GET /api/v1/event-types — The event types endpoints can subscribe to, with descriptions and example envelopes */
+export interface GetEventTypes {
+  path: never;
+  query: never;
+  body: never;
+  response: {
+    items: ({
+      type: string;
+      description: string;
+      /** Emitted by Hookline itself rather than published through the API. */
+      builtin: boolean;
+      /** An example envelope as endpoints receive it. */
+      example: Record<string, unknown>;
+    })[];
+  };
+}
+
 /** Every operation by "METHOD /path". */
 export interface Operations {
   "GET /healthz": GetHealthz;
@@ -3102,4 +3174,8 @@ export interface Operations {
   "GET /api/v1/inspector/bins/{bin}/requests/{id}": GetInspectorBinsByBinRequestsById;
   "GET /api/v1/stats/overview": GetStatsOverview;
   "GET /api/v1/settings": GetSettings;
+  "POST /api/v1/portal/sessions": PostPortalSessions;
+  "GET /api/v1/portal/context": GetPortalContext;
+  "DELETE /api/v1/portal/session": DeletePortalSession;
+  "GET /api/v1/event-types": GetEventTypes;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeys } from '../keys/index.js';
-import { type Sessions } from '../keys/index.js';
+import { PORTAL_TOKEN_PREFIX, type PortalSessions, type Sessions } from '../keys/index.js';
+import { authenticatePortal } from './portal-auth.js';
 import { UserError } from '../errors/index.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { scopeOfKey } from '../keys/index.js';
@@ -42,9 +43,10 @@ const readAllowed = (req: FastifyRequest) => READ_METHODS.has(req.method) || REA
 
 /**
  * Bearer API keys on every route except those marked `config: { public: true }`; the
- * dashboard's session cookie works too, with its CSRF token required on every change.
+ * dashboard's session cookie works too, with its CSRF token required on every change; a
+ * customer-portal token (hl_ps_…) on the portal's routes only (api/portal-auth.ts).
  */
-export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessions, tenants: TenantAdmin): void {
+export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessions, portal: PortalSessions, tenants: TenantAdmin): void {
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (req.routeOptions.config?.public || !req.routeOptions.url) return;
     const header = req.headers.authorization;
@@ -64,6 +66,7 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
       return;
     }
     if (!token) throw new UserError('unauthorized', 'missing API key: send "Authorization: Bearer hl_sk_…"');
+    if (token.startsWith(PORTAL_TOKEN_PREFIX)) return authenticatePortal(req, token, portal);
     // Checked on every request (from a cache that a revocation anywhere drops first), so a revoked key stops at once.
     const row = await keys.verify(token);
     if (!row) throw new UserError('unauthorized', 'invalid or revoked API key');

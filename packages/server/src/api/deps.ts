@@ -7,7 +7,7 @@ import type { Inspector } from '../inspector/index.js';
 import { type AgentAdmin, type CallbackAdmin, type AgentFilesReport } from '../agents/index.js';
 import type { ApiKeys } from '../keys/index.js';
 import type { TenantAdmin, TenantQuotas } from '../tenants/index.js';
-import { type Sessions } from '../keys/index.js';
+import { type PortalSessions, type Sessions } from '../keys/index.js';
 import { type RunService, type RunAnnouncer } from '../runs/index.js';
 import type { NotificationLog } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
@@ -31,6 +31,8 @@ export interface ApiDeps {
   quotas: TenantQuotas;
   /** Dashboard sign-in sessions (cookie + CSRF token). */
   sessions: Sessions;
+  /** Customer-portal links (docs/portal.md). */
+  portalSessions: PortalSessions;
   /** The dashboard's built files (tests point elsewhere); default: the @hookline/dashboard workspace's dist. */
   dashboardDir?: string;
   agents: AgentAdmin;

@@ -91,12 +91,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'request failed');
     return reply.status(httpStatus('internal')).send(errorBody('internal', 'internal error; the server log has the details'));
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply
-      .status(httpStatus('route_not_found'))
-      .send(errorBody('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; see /docs for the API reference`)),
-  );
+  app.setNotFoundHandler((req, reply) => reply.status(httpStatus('route_not_found')).send(errorBody('route_not_found', noRouteMessage(req))));
 }
+
+/** What a request for a route that does not exist is told (also a portal token on a route outside the portal's). */
+export const noRouteMessage = (req: FastifyRequest) => `no route ${req.method} ${req.url.split('?')[0]}; see /docs for the API reference`;
 
 /**
  * Requests Node's HTTP parser refuses before Fastify sees them (headers over 16 KB, malformed

@@ -7,6 +7,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installAuth } from './auth.js';
+import { installPortalGuards } from './portal-auth.js';
+import { portalRoutes } from './routes/portal.js';
 import { installJsonParser } from './json-body.js';
 import { recordRoutes } from './route-table.js';
 import { refuseFieldsWithoutSchema } from './unknown-fields.js';
@@ -77,7 +79,8 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installJsonParser(app);
-  installAuth(app, deps.keys, deps.sessions, deps.tenants);
+  installAuth(app, deps.keys, deps.sessions, deps.portalSessions, deps.tenants);
+  installPortalGuards(app);
   // Client messages on the live stream are small; a huge frame is a mistake or an attack.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -103,6 +106,7 @@ export async function buildApi(deps: ApiDeps, o: ApiOptions): Promise<FastifyIns
   await app.register(inspectorRoutes(deps));
   await app.register(statsRoutes(deps));
   await app.register(settingsRoutes(deps));
+  await app.register(portalRoutes(deps, deps.dashboardDir ?? dashboardDist()));
   await app.register(dashboardRoutes(deps.dashboardDir ?? dashboardDist()));
   return app;
 }

@@ -187,3 +187,4 @@ const within = (inner: KeyScope, outer: KeyScope): boolean =>
   (outer.orgId === null || inner.orgId === outer.orgId) && (outer.envId === null || inner.envId === outer.envId);
 
 export { type Session, Sessions } from './sessions.js';
+export { patternWithin, PORTAL_TOKEN_PREFIX, type PortalSession, type PortalSessionInput, PortalSessions } from './portal-sessions.js';

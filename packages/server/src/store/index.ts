@@ -10,6 +10,7 @@ export type { DeliveryEngineStore } from './engine.js';
 export type { EnvSelection } from './env-selection.js';
 export type { KeyRecords } from './keys.js';
 export type { TenantRecords } from './tenants.js';
+export type { PortalSessionRecords } from './portal-sessions.js';
 export type { EndpointHealthChange, EndpointRecords, EndpointStreak } from './endpoints.js';
 export type { EventRecords } from './events.js';
 export type { DeliveryFilter, DeliveryRecords, ResultBatch } from './deliveries.js';

@@ -436,6 +436,18 @@ const m0014: Migration = {
   },
 };
 
+// Portal sessions are sealed tokens, so nothing is stored while they live; a logout notes the id until the token's expiry.
+const m0015: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('ended_portal_sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('ended_portal_sessions_expiry').on('ended_portal_sessions').column('expires_at').execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_agents_runs': m0002,
@@ -451,4 +463,5 @@ export const migrations: Record<string, Migration> = {
   '0012_event_types': m0012,
   '0013_tenants': m0013,
   '0014_fair_claims': m0014,
+  '0015_portal_sessions': m0015,
 };

@@ -77,6 +77,12 @@ export type InspectorRequestTable = Omit<InspectorRequestRecord, 'headers' | 'bo
   signature: string | null;
 };
 
+/** A portal session logged out before its expiry (kept until then). */
+export interface EndedPortalSessionTable {
+  id: string;
+  expires_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   orgs: OrgTable;
@@ -97,4 +103,5 @@ export interface Database {
   post_action_bindings: PostActionBindingTable;
   inspector_bins: InspectorBinTable;
   inspector_requests: InspectorRequestTable;
+  ended_portal_sessions: EndedPortalSessionTable;
 }

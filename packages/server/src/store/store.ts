@@ -14,6 +14,7 @@ import { NotificationRecords } from './notifications.js';
 import { InspectorRecords } from './inspector.js';
 import { StatsRecords } from './stats.js';
 import { EventTypeRecords } from './event-types.js';
+import { PortalSessionRecords } from './portal-sessions.js';
 import { migrate, type MigrationProgress } from './migrator.js';
 import type { Database } from './schema.js';
 
@@ -124,6 +125,11 @@ export class Store {
   /** The event types published so far, in this store's transaction. */
   get eventTypes(): EventTypeRecords {
     return new EventTypeRecords(this.db);
+  }
+
+  /** Portal sessions ended by a logout, in this store's transaction. */
+  get portalSessions(): PortalSessionRecords {
+    return new PortalSessionRecords(this.db);
   }
 
   /** The overview's aggregate numbers, in this store's transaction. */

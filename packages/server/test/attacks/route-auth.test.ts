@@ -34,6 +34,8 @@ const PUBLIC: Record<string, string> = {
   'GET /guides/recipes/:name': 'the guides (docs/) as text, like /docs',
   'GET /dashboard': "the dashboard's static files; its data comes from the API with a key or session",
   'GET /dashboard/*': "the dashboard's static files; its data comes from the API with a key or session",
+  'GET /portal': 'the customer portal page (docs/portal.md); its data comes from the API with the portal token in the link',
+  'GET /portal/': 'the customer portal page (docs/portal.md); its data comes from the API with the portal token in the link',
   'POST /api/v1/session': 'dashboard sign-in: the API key is in the body (checked there)',
   'GET /api/v1/stream': 'live-stream WebSocket: authenticates each connection itself (header, cookie or auth message); tested below',
   'POST /api/v1/webhooks/:crewId/:agentId/trigger': "inbound trigger: the agent's secret signs the request",
