@@ -79,8 +79,8 @@ class Hookline:
         self.notifications = Notifications(self._transport)
         self.post_actions = PostActions(self._transport)
         self.keys = Keys(self._transport)
-        self.orgs = Orgs(self._transport)
         self.portal = Portal(self._transport)
+        self.orgs = Orgs(self._transport)
 
     @property
     def base_url(self) -> str:

@@ -1,11 +1,11 @@
 import { HooklineError } from './errors.js';
 import { Transport, type TransportOptions } from './http.js';
-import { Keys, Inspector, SettingsResource, Stats } from './resources/admin.js';
+import { Keys, Inspector, Portal, SettingsResource, Stats } from './resources/admin.js';
 import { Agents, Callbacks, Crews } from './resources/agents.js';
 import { Deliveries, Events, WebhookEndpoints } from './resources/endpoints.js';
 import { Bindings, Notifications, PostActions } from './resources/post-actions.js';
 import { Runs } from './resources/runs.js';
-import { Orgs, Portal } from './resources/tenants.js';
+import { Orgs } from './resources/tenants.js';
 import { Schedules, WebhookTriggers } from './resources/triggers.js';
 
 export interface HooklineOptions {
@@ -76,11 +76,11 @@ export class Hookline {
   readonly bindings: Bindings;
   readonly notifications: Notifications;
   readonly keys: Keys;
+  readonly portal: Portal;
   readonly inspector: Inspector;
   readonly stats: Stats;
   readonly settings: SettingsResource;
   readonly orgs: Orgs;
-  readonly portal: Portal;
   /** The settings resolved at construction, for withTenant(). */
   private readonly transportOptions: TransportOptions;
 
@@ -119,11 +119,11 @@ export class Hookline {
     this.bindings = new Bindings(t);
     this.notifications = new Notifications(t);
     this.keys = new Keys(t);
+    this.portal = new Portal(t);
     this.inspector = new Inspector(t);
     this.stats = new Stats(t);
     this.settings = new SettingsResource(t);
     this.orgs = new Orgs(t);
-    this.portal = new Portal(t);
   }
 
   /**

@@ -1,7 +1,7 @@
-from .admin import Bindings, Keys, PostActions
+from .admin import Bindings, Keys, Portal, PostActions
 from .agents import Agents, Callbacks, Crews, Runs, Schedules, WebhookTriggers
 from .delivery import Deliveries, Events, Notifications, WebhookEndpoints
-from .tenants import Environments, Orgs, Portal
+from .tenants import Environments, Orgs
 
 __all__ = [
     "Agents",

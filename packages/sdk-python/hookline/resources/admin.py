@@ -1,8 +1,8 @@
-"""API keys and post-actions with their bindings."""
+"""API keys, customer-portal links, and post-actions with their bindings."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from .._http import Transport
 from ._base import ListResource, Resource, fields, path
@@ -28,6 +28,25 @@ class Keys(Resource):
         self._t.request("DELETE", path("keys", key_id))
 
     delete = revoke
+
+
+class Portal(Resource):
+    """The customer portal (docs/portal.md): ``/api/v1/portal/sessions``."""
+
+    def create_session(
+        self,
+        org_id: str,
+        env_id: str,
+        event_types: Optional[List[str]] = None,
+        read_only: Optional[bool] = None,
+        ttl: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """A short-lived link showing one tenant's endpoints: ``{"url", "token", "expires_at"}``.
+
+        Give ``url`` to the customer or put it in an iframe; ``ttl`` is a duration up to ``24h``.
+        """
+        body = fields(org_id=org_id, env_id=env_id, event_types=event_types, read_only=read_only, ttl=ttl)
+        return self._t.request("POST", path("portal", "sessions"), body=body)
 
 
 class Bindings(Resource):

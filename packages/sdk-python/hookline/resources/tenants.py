@@ -1,8 +1,8 @@
-"""Orgs (tenants), their environments, and customer portal sessions."""
+"""Orgs (tenants) and their environments."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from .._http import Transport
 from ._base import Resource, fields, path
@@ -57,20 +57,3 @@ class Orgs(Resource):
     def delete(self, org_id: str, confirm: bool = False) -> None:
         """Installation keys only. Erase the org and everything in it; one that holds data needs ``confirm=True``."""
         self._t.request("DELETE", path("orgs", org_id), params=_confirm(org_id, confirm))
-
-
-class Portal(Resource):
-    """The customer portal (docs/portal.md): ``/api/v1/portal/sessions``."""
-
-    def create_session(
-        self,
-        org_id: str,
-        env_id: str,
-        event_types: Optional[List[str]] = None,
-        read_only: Optional[bool] = None,
-        ttl: Optional[str] = None,
-    ) -> Dict[str, Any]:
-        """A short-lived link showing one tenant's endpoints to its customer: ``{url, token, expires_at}``.
-        ``ttl`` is a duration such as ``"30m"`` (server default 1h, at most 24h)."""
-        body = fields(org_id=org_id, env_id=env_id, event_types=event_types, read_only=read_only, ttl=ttl)
-        return self._t.request("POST", path("portal", "sessions"), body=body)

@@ -10,6 +10,8 @@ import type {
   InspectorBinUpdate,
   OverviewParams,
   OverviewStats,
+  PortalSession,
+  PortalSessionCreate,
   Settings,
 } from '../types.js';
 import { Resource } from './base.js';
@@ -29,6 +31,14 @@ export class Keys extends Resource {
   /** It stops working at once. */
   revoke(id: string, options?: RequestOptions): Promise<void> {
     return this.call({ method: 'DELETE', path: `/api/v1/keys/${seg(id)}`, options });
+  }
+}
+
+/** The customer portal: `client.portal`. Needs an installation key or an admin key of the org. */
+export class Portal extends Resource {
+  /** A short-lived link showing one tenant's endpoints; give `url` to the customer or put it in an iframe. */
+  createSession(body: PortalSessionCreate, options?: RequestOptions): Promise<PortalSession> {
+    return this.call({ method: 'POST', path: '/api/v1/portal/sessions', body, options });
   }
 }
 

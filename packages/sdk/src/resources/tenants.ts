@@ -1,16 +1,6 @@
 import { type RequestOptions, type Transport, seg } from '../http.js';
 import { type Page, wholeList } from '../pagination.js';
-import type {
-  Environment,
-  EnvironmentCreate,
-  Org,
-  OrgCreate,
-  OrgUpdate,
-  OrgWithEnvironments,
-  PortalSession,
-  PortalSessionCreate,
-  TenantDeleteParams,
-} from '../types.js';
+import type { Environment, EnvironmentCreate, Org, OrgCreate, OrgUpdate, OrgWithEnvironments, TenantDeleteParams } from '../types.js';
 import { Resource } from './base.js';
 
 const ORGS = '/api/v1/orgs';
@@ -66,13 +56,5 @@ export class Orgs extends Resource {
   /** Installation keys only. Erases everything in it; one that holds data needs `{ confirm: orgId }`. */
   delete(orgId: string, params: TenantDeleteParams = {}, options?: RequestOptions): Promise<void> {
     return this.call({ method: 'DELETE', path: `${ORGS}/${seg(orgId)}`, query: { ...params }, options });
-  }
-}
-
-/** The customer portal (docs/portal.md): `client.portal`. */
-export class Portal extends Resource {
-  /** A short-lived link that shows one tenant's endpoints to its customer. */
-  createSession(body: PortalSessionCreate, options?: RequestOptions): Promise<PortalSession> {
-    return this.call({ method: 'POST', path: '/api/v1/portal/sessions', body, options });
   }
 }
