@@ -27,9 +27,12 @@ export interface HooklineOptions {
   fetch?: typeof fetch;
   /** Replaces the default `hookline-sdk-js/<version>` User-Agent. */
   userAgent?: string;
-  /** The org every call acts in, sent as Hookline-Org. Default: HOOKLINE_ORG, else the key's own (docs/tenants.md). */
+  /**
+   * The org every call acts in, sent as Hookline-Org. Default: HOOKLINE_ORG, else the key's own
+   * (docs/tenants.md). `''` names none, whatever the environment variable says.
+   */
   org?: string;
-  /** The environment every call acts in, sent as Hookline-Env. Default: HOOKLINE_ENV, else the key's own. */
+  /** The environment every call acts in, sent as Hookline-Env. Default: HOOKLINE_ENV, else the key's own; `''` none. */
   env?: string;
 }
 

@@ -125,6 +125,16 @@ describe.each(STORES)('tenants through the SDK (%s)', (kind) => {
     const unknown = await apiError(new Hookline({ apiKey: ADMIN_KEY, baseUrl: h.url, env: 'env_nope' }).keys.list());
     expect(unknown.status).toBe(404);
     expect(unknown.message).toContain('env_nope');
+    // HOOKLINE_ORG / HOOKLINE_ENV are the defaults; '' names no tenant whatever they say.
+    process.env.HOOKLINE_ENV = aStaging.id;
+    try {
+      const fromVariable = new Hookline({ apiKey: ADMIN_KEY, baseUrl: h.url });
+      expect(fromVariable.env).toBe(aStaging.id);
+      expect((await fromVariable.events.publish({ type: 'sdk.where', data: {} })).event.env_id).toBe(aStaging.id);
+      expect(new Hookline({ apiKey: ADMIN_KEY, baseUrl: h.url, env: '' }).env).toBeUndefined();
+    } finally {
+      delete process.env.HOOKLINE_ENV;
+    }
     // withTenant({}) goes back to the key's own tenant.
     expect((await both.withTenant({}).events.publish({ type: 'sdk.where', data: {} })).event.env_id).toBe('env_default');
   });
