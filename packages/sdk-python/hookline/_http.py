@@ -92,9 +92,14 @@ class Transport:
         timeout: float,
         max_retries: int,
         sleep: Callable[[float], None] = time.sleep,
+        org: Optional[str] = None,
+        env: Optional[str] = None,
     ) -> None:
         self.base_url = base_url
         self._api_key = api_key
+        # The tenant every authenticated request acts in (docs/tenants.md); None: the key's own.
+        self.org = org
+        self.env = env
         self.timeout = timeout
         self.max_retries = max_retries
         self._sleep = sleep
@@ -127,6 +132,10 @@ class Transport:
         sent_headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if auth:
             sent_headers["Authorization"] = f"Bearer {self._api_key}"
+            if self.org:
+                sent_headers["Hookline-Org"] = self.org
+            if self.env:
+                sent_headers["Hookline-Env"] = self.env
         sent_headers.update(headers or {})
         if raw_body is None and (body is not None or method in ("POST", "PUT", "PATCH")):
             # Action routes (cancel, retry, enable…) take an empty JSON object.

@@ -153,6 +153,80 @@ class RequestShapeTest(ClientTestCase):
         self.assertNotIn(KEY, repr(self.client._transport))
 
 
+class TenantTest(ClientTestCase):
+    """The tenant a client acts in travels as Hookline-Org / Hookline-Env (docs/tenants.md)."""
+
+    def tenant_headers(self, i):
+        h = self.server.requests[i]["headers"]
+        return (h.get("hookline-org"), h.get("hookline-env"))
+
+    def test_org_and_env_are_sent_on_every_call_and_with_tenant_names_another(self):
+        client = self.make_client(org="org_a", env="env_a")
+        client.keys.list()
+        client.orgs.envs.create("org_a", "staging")
+        self.assertEqual([self.tenant_headers(0), self.tenant_headers(1)], [("org_a", "env_a")] * 2)
+        self.assertEqual(json.loads(self.server.requests[1]["body"]), {"name": "staging"})
+        other = client.with_tenant(env="env_b")
+        self.assertEqual((other.org, other.env, other.base_url), (None, "env_b", client.base_url))
+        other.keys.list()
+        client.with_tenant().keys.list()
+        self.client.keys.list()
+        self.assertEqual([self.tenant_headers(i) for i in (2, 3, 4)], [(None, "env_b"), (None, None), (None, None)])
+        self.assertIn("env='env_b'", repr(other))
+
+    def test_with_tenant_keeps_the_key_server_and_retries(self):
+        self.server.script = [(503, {}, {}), (200, {}, {"items": []})]
+        other = self.make_client(max_retries=1, timeout=7).with_tenant(org="org_b")
+        other.orgs.list()
+        self.assertEqual(len(self.server.requests), 2)  # retried once, as its parent would
+        self.assertEqual(len(self.sleeps), 1)  # with the parent's (recording) sleep
+        self.assertEqual(other._transport.timeout, 7)
+        self.assertEqual(self.server.requests[1]["headers"]["authorization"], f"Bearer {KEY}")
+        self.assertEqual(self.tenant_headers(1), ("org_b", None))
+
+    def test_tenant_from_the_environment_and_empty_names_none(self):
+        with mock.patch.dict(os.environ, {"HOOKLINE_ORG": "org_env", "HOOKLINE_ENV": "env_env"}):
+            from_env = self.make_client()
+            explicit = self.make_client(org="", env="env_x")
+        from_env.orgs.list()
+        explicit.orgs.list()
+        self.assertEqual([self.tenant_headers(0), self.tenant_headers(1)], [("org_env", "env_env"), (None, "env_x")])
+
+    def test_deletes_send_the_id_as_confirmation_only_when_asked(self):
+        self.server.script = [(204, {}, None)] * 4
+        self.client.orgs.delete("org_1")
+        self.client.orgs.delete("org_1", confirm=True)
+        self.client.orgs.envs.delete("org_1", "env_2")
+        self.client.orgs.envs.delete("org_1", "env_2", confirm=True)
+        self.assertEqual(
+            [(r["method"], r["path"]) for r in self.server.requests],
+            [
+                ("DELETE", "/api/v1/orgs/org_1"),
+                ("DELETE", "/api/v1/orgs/org_1?confirm=org_1"),
+                ("DELETE", "/api/v1/orgs/org_1/envs/env_2"),
+                ("DELETE", "/api/v1/orgs/org_1/envs/env_2?confirm=env_2"),
+            ],
+        )
+
+    def test_scoped_keys_orgs_and_portal_sessions_send_what_the_api_takes(self):
+        self.server.script = [(201, {}, {"id": "key_1", "key": "hl_sk_x"}), (201, {}, {"id": "org_1"}), (200, {}, {"id": "org_1"}), (201, {}, {"url": "u", "token": "hl_ps_x", "expires_at": "t"})]
+        self.client.keys.create("ci", role="read", org_id="org_1", env_id="env_1")
+        self.client.orgs.create("Acme", env_name="live", settings={"quotas": {"endpoints": 2}})
+        self.client.orgs.update("org_1", name="Acme Inc")
+        session = self.client.portal.create_session("org_1", "env_1", event_types=["order.*"], read_only=True, ttl="30m")
+        self.assertEqual(session.token, "hl_ps_x")
+        sent = [(r["method"], r["path"], json.loads(r["body"])) for r in self.server.requests]
+        self.assertEqual(
+            sent,
+            [
+                ("POST", "/api/v1/keys", {"name": "ci", "role": "read", "org_id": "org_1", "env_id": "env_1"}),
+                ("POST", "/api/v1/orgs", {"name": "Acme", "env_name": "live", "settings": {"quotas": {"endpoints": 2}}}),
+                ("PATCH", "/api/v1/orgs/org_1", {"name": "Acme Inc"}),
+                ("POST", "/api/v1/portal/sessions", {"org_id": "org_1", "env_id": "env_1", "event_types": ["order.*"], "read_only": True, "ttl": "30m"}),
+            ],
+        )
+
+
 class ErrorTest(ClientTestCase):
     def test_api_error_fields(self):
         self.server.script = [error(422, "validation_failed", "events is required", details=["body must have property events"])]

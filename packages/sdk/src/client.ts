@@ -1,10 +1,11 @@
 import { HooklineError } from './errors.js';
-import { Transport } from './http.js';
+import { Transport, type TransportOptions } from './http.js';
 import { Keys, Inspector, Portal, SettingsResource, Stats } from './resources/admin.js';
 import { Agents, Callbacks, Crews } from './resources/agents.js';
 import { Deliveries, Events, WebhookEndpoints } from './resources/endpoints.js';
 import { Bindings, Notifications, PostActions } from './resources/post-actions.js';
 import { Runs } from './resources/runs.js';
+import { Orgs } from './resources/tenants.js';
 import { Schedules, WebhookTriggers } from './resources/triggers.js';
 
 export interface HooklineOptions {
@@ -26,6 +27,19 @@ export interface HooklineOptions {
   fetch?: typeof fetch;
   /** Replaces the default `hookline-sdk-js/<version>` User-Agent. */
   userAgent?: string;
+  /**
+   * The org every call acts in, sent as Hookline-Org. Default: HOOKLINE_ORG, else the key's own
+   * (docs/tenants.md). `''` names none, whatever the environment variable says.
+   */
+  org?: string;
+  /** The environment every call acts in, sent as Hookline-Env. Default: HOOKLINE_ENV, else the key's own; `''` none. */
+  env?: string;
+}
+
+/** The tenant a client's calls act in: an org, one of its environments, or both. */
+export interface TenantChoice {
+  org?: string;
+  env?: string;
 }
 
 /** Reads an environment variable where there is such a thing (Node, Bun, Deno with --allow-env); never throws. */
@@ -49,6 +63,9 @@ function env(name: string): string | undefined {
  */
 export class Hookline {
   readonly baseUrl: string;
+  /** The org and environment sent with every call (undefined: the key's own tenant). */
+  readonly org: string | undefined;
+  readonly env: string | undefined;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly events: Events;
   readonly deliveries: Deliveries;
@@ -66,13 +83,19 @@ export class Hookline {
   readonly inspector: Inspector;
   readonly stats: Stats;
   readonly settings: SettingsResource;
+  readonly orgs: Orgs;
+  /** The settings resolved at construction, for withTenant(). */
+  private readonly transportOptions: TransportOptions;
 
   constructor(options: HooklineOptions = {}) {
     const fetchImpl =
       options.fetch ?? (typeof globalThis.fetch === 'function' ? (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init) : undefined);
     if (!fetchImpl) throw new HooklineError('no fetch available in this runtime; pass `fetch` in the options');
     this.baseUrl = (options.baseUrl ?? env('HOOKLINE_URL') ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
-    const t = new Transport({
+    // An empty string names no tenant and, unlike undefined, keeps the environment variable out.
+    this.org = (options.org ?? env('HOOKLINE_ORG')) || undefined;
+    this.env = (options.env ?? env('HOOKLINE_ENV')) || undefined;
+    this.transportOptions = {
       apiKey: options.apiKey ?? env('HOOKLINE_API_KEY'),
       baseUrl: this.baseUrl,
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -82,7 +105,10 @@ export class Hookline {
       maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
       fetch: fetchImpl,
       userAgent: options.userAgent,
-    });
+      org: this.org,
+      env: this.env,
+    };
+    const t = new Transport(this.transportOptions);
     this.webhookEndpoints = new WebhookEndpoints(t);
     this.events = new Events(t);
     this.deliveries = new Deliveries(t);
@@ -100,6 +126,28 @@ export class Hookline {
     this.inspector = new Inspector(t);
     this.stats = new Stats(t);
     this.settings = new SettingsResource(t);
+    this.orgs = new Orgs(t);
+  }
+
+  /**
+   * A client acting in another tenant, with this one's key, server, fetch, timeouts and retries.
+   * It names exactly the tenant given: `withTenant({ env })` sends no org, `withTenant({})` none.
+   */
+  withTenant(tenant: TenantChoice): Hookline {
+    const o = this.transportOptions;
+    return new Hookline({
+      ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+      baseUrl: o.baseUrl,
+      timeoutMs: o.timeoutMs,
+      maxRetries: o.maxRetries,
+      retryBaseDelayMs: o.retryBaseDelayMs,
+      retryMaxDelayMs: o.retryMaxDelayMs,
+      maxRetryAfterMs: o.maxRetryAfterMs,
+      fetch: o.fetch,
+      ...(o.userAgent !== undefined ? { userAgent: o.userAgent } : {}),
+      org: tenant.org ?? '',
+      env: tenant.env ?? '',
+    });
   }
 }
 

@@ -30,6 +30,10 @@ export interface TransportOptions {
   retryMaxDelayMs: number;
   /** The longest Retry-After honoured; asked to wait longer, the call fails with the 429/503 instead. */
   maxRetryAfterMs: number;
+  /** Sent as Hookline-Org on every call: the org the calls act in. */
+  org?: string | undefined;
+  /** Sent as Hookline-Env on every call: the environment the calls act in. */
+  env?: string | undefined;
 }
 
 export interface CallSpec {
@@ -122,6 +126,8 @@ export class Transport {
   private headers(spec: CallSpec, opts: RequestOptions, hasBody: boolean): Record<string, string> {
     const h: Record<string, string> = { accept: 'application/json' };
     if (this.o.apiKey) h.authorization = `Bearer ${this.o.apiKey}`;
+    if (this.o.org) h['hookline-org'] = this.o.org;
+    if (this.o.env) h['hookline-env'] = this.o.env;
     if (hasBody) h['content-type'] = 'application/json';
     h['user-agent'] = this.o.userAgent ?? `hookline-sdk-js/${SDK_VERSION}`;
     if (opts.idempotencyKey !== undefined && spec.method !== 'GET') h['idempotency-key'] = opts.idempotencyKey;

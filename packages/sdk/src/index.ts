@@ -1,4 +1,4 @@
-export { Hookline, Hookline as default, type HooklineOptions } from './client.js';
+export { Hookline, Hookline as default, type HooklineOptions, type TenantChoice } from './client.js';
 export { HooklineApiError, HooklineConnectionError, HooklineError, HooklineTimeoutError } from './errors.js';
 export type { Query, RequestOptions } from './http.js';
 export type { Page, PageParams } from './pagination.js';

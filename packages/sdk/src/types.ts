@@ -38,7 +38,20 @@ export type ApiKeyRole = ApiKey['role'];
 /** The dashboard's sign-in (`/api/v1/session`): the key, and the CSRF token of a cookie session. */
 export type Session = Res<'GET /api/v1/session'>;
 export type ApiKeyWithSecret = Res<'POST /api/v1/keys'>;
+/** `org_id` (and `env_id`) limit the new key to that org (or one of its environments). */
 export type ApiKeyCreate = Body<'POST /api/v1/keys'>;
+
+// Orgs and environments (docs/tenants.md)
+export type Org = Res<'GET /api/v1/orgs/{org_id}'>;
+export type OrgSettings = Org['settings'];
+/** `POST /api/v1/orgs` answers with the org and its first environment. */
+export type OrgWithEnvironments = Res<'POST /api/v1/orgs'>;
+export type OrgCreate = Body<'POST /api/v1/orgs'>;
+export type OrgUpdate = Body<'PATCH /api/v1/orgs/{org_id}'>;
+export type Environment = Res<'GET /api/v1/orgs/{org_id}/envs/{env_id}'>;
+export type EnvironmentCreate = Body<'POST /api/v1/orgs/{org_id}/envs'>;
+/** `confirm`: the id being deleted, needed when it holds data (everything in it is erased). */
+export type TenantDeleteParams = Query<'DELETE /api/v1/orgs/{org_id}'>;
 
 // Customer portal (docs/portal.md)
 export type PortalSessionCreate = Body<'POST /api/v1/portal/sessions'>;

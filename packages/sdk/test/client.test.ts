@@ -2,22 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, type Harness, STORES, startHookline } from '../../server/test/helpers/hookline.js';
 import { Receiver } from '../../server/test/helpers/receiver.js';
 import { until } from '../../server/test/helpers/wait.js';
-import { Hookline, HooklineApiError, type Run } from '../src/index.js';
+import { Hookline, type Run } from '../src/index.js';
+import { apiError } from './api-error.js';
 
 const node = process.execPath;
 /** A real command agent: reads the prompt, answers with its length. */
 const ECHO = { command: node, args: ['-e', "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>process.stdout.write('read '+s.length+' chars'))"] };
 /** Runs until it is cancelled. */
 const HOLD = { command: node, args: ['-e', 'process.stdin.resume();setTimeout(()=>{},600000)'] };
-
-async function apiError(p: Promise<unknown>): Promise<HooklineApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(HooklineApiError);
-  return err as HooklineApiError;
-}
 
 describe.each(STORES)('every resource against a real Hookline (%s)', (kind) => {
   let h: Harness;

@@ -3,7 +3,6 @@
  * Hookline on 127.0.0.1 and real receivers: JSON and human output, exit codes, following a
  * run's logs, bulk retry, `listen` forwarding signed events, `verify`, and login profiles.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner, RunOptions, RunOutcome } from '../src/agents/runner.js';
 import { signatureHeaders } from '../src/crypto/signing.js';
 import { ADMIN_KEY, type Harness, startHookline } from './helpers/hookline.js';
-import { assertCliBuilt, CLI_BIN } from './helpers/process.js';
+import { Cli, type CliResult } from './helpers/cli.js';
+import { assertCliBuilt } from './helpers/process.js';
 import { Receiver } from './helpers/receiver.js';
 import { until } from './helpers/wait.js';
 
@@ -45,33 +45,6 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
-
-interface Result {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** A CLI process; its output accumulates as it runs. */
-class Cli {
-  readonly child: ChildProcess;
-  out = '';
-  err = '';
-  readonly exited: Promise<Result>;
-  constructor(args: string[], env: Record<string, string | undefined>, stdin?: string) {
-    const e: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...env }))
-      if (v !== undefined && !(k.startsWith('HOOKLINE_') && !(k in env)) && k !== 'XDG_CONFIG_HOME') e[k] = v;
-    this.child = spawn(process.execPath, [CLI_BIN, ...args], { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (b: Buffer) => (this.out += b.toString()));
-    this.child.stderr!.on('data', (b: Buffer) => (this.err += b.toString()));
-    this.child.stdin!.end(stdin ?? '');
-    this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve({ code, out: this.out, err: this.err })));
-  }
-  waitFor(what: RegExp, stream: 'out' | 'err' = 'out'): Promise<RegExpExecArray> {
-    return until(`${what} in ${stream} (out: ${this.out} err: ${this.err})`, async () => what.exec(this[stream]) ?? undefined, 15_000);
-  }
-}
 
 /** A TCP proxy to `target` whose connections the test can cut, as a flaky network would. */
 async function tcpProxy(target: string): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
@@ -245,7 +218,7 @@ describe('hookline CLI against a server', () => {
     const held = await until('the run to be held', async () => runner.held.get(run.id));
     held.log('one');
     const follow = start(['runs', 'logs', run.id, '-f']);
-    let r: Result;
+    let r: CliResult;
     try {
       await follow.waitFor(/one\n/);
       held.log('two');

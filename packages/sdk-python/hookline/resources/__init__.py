@@ -1,6 +1,7 @@
 from .admin import Bindings, Keys, Portal, PostActions
 from .agents import Agents, Callbacks, Crews, Runs, Schedules, WebhookTriggers
 from .delivery import Deliveries, Events, Notifications, WebhookEndpoints
+from .tenants import Environments, Orgs
 
 __all__ = [
     "Agents",
@@ -8,9 +9,11 @@ __all__ = [
     "Callbacks",
     "Crews",
     "Deliveries",
+    "Environments",
     "Events",
     "Keys",
     "Notifications",
+    "Orgs",
     "Portal",
     "PostActions",
     "Runs",

@@ -18,9 +18,10 @@ class Keys(Resource):
     def iterate(self) -> Iterator[Dict[str, Any]]:
         return self._walk(path("keys"), {})
 
-    def create(self, name: str, role: Optional[str] = None) -> Dict[str, Any]:
-        """``role``: ``admin`` (default) or ``read``. The answer's ``key`` is shown only here."""
-        return self._t.request("POST", path("keys"), body=fields(name=name, role=role))
+    def create(self, name: str, role: Optional[str] = None, org_id: Optional[str] = None, env_id: Optional[str] = None) -> Dict[str, Any]:
+        """``role``: ``admin`` (default) or ``read``. ``org_id`` (and ``env_id``) limit the key to that
+        org (or one of its environments). The answer's ``key`` is shown only here."""
+        return self._t.request("POST", path("keys"), body=fields(name=name, role=role, org_id=org_id, env_id=env_id))
 
     def revoke(self, key_id: str) -> None:
         """Revoke a key; it stops working at once."""

@@ -6,14 +6,17 @@ import { Hookline } from '@hookline/sdk';
 import { CliError, EXIT } from './errors.js';
 
 /**
- * Where client commands find their server: --url/--api-key flags, then HOOKLINE_URL /
- * HOOKLINE_API_KEY, then a profile in ~/.config/hookline/config.json (written by
- * `hookline login`, mode 0600). Each setting is taken from the first place that has it.
+ * Where client commands find their server: --url/--api-key/--org/--env flags, then HOOKLINE_URL /
+ * HOOKLINE_API_KEY / HOOKLINE_ORG / HOOKLINE_ENV, then a profile in ~/.config/hookline/config.json
+ * (written by `hookline login`, mode 0600). Each setting is taken from the first place that has it.
  */
 
 export interface Profile {
   url: string;
   api_key: string;
+  /** The tenant the profile's commands act in (docs/tenants.md); absent: the key's own. */
+  org?: string;
+  env?: string;
 }
 
 export interface ProfileFile {
@@ -28,6 +31,9 @@ export interface GlobalOptions {
   url?: string;
   apiKey?: string;
   profile?: string;
+  /** The tenant to act in, sent as Hookline-Org / Hookline-Env. */
+  org?: string;
+  env?: string;
 }
 
 export function profilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -80,6 +86,13 @@ export interface ClientSettings {
   url: string;
   apiKey: string;
   timeoutMs: number;
+  org: string | undefined;
+  env: string | undefined;
+}
+
+/** The tenant named by flags or the environment (before any profile), for commands that need it. */
+export function tenantFlags(g: GlobalOptions): { org: string | undefined; env: string | undefined } {
+  return { org: g.org ?? (process.env.HOOKLINE_ORG || undefined), env: g.env ?? (process.env.HOOKLINE_ENV || undefined) };
 }
 
 /** The server and key this invocation talks to; config error (78) when either is missing. */
@@ -113,7 +126,16 @@ export function clientSettings(g: GlobalOptions): ClientSettings {
       'config_missing',
       'pass --api-key, set HOOKLINE_API_KEY, or run: hookline login --url … --api-key hl_sk_…',
     );
-  return { url: checkUrl(url, g.url ? '--url' : process.env.HOOKLINE_URL ? 'HOOKLINE_URL' : `profile "${name}" url`), apiKey, timeoutMs: 30_000 };
+  // The tenant is one choice: flags or variables that name either part replace the profile's pair.
+  const named = tenantFlags(g);
+  const tenant = named.org || named.env ? named : { org: profile?.org, env: profile?.env };
+  return {
+    url: checkUrl(url, g.url ? '--url' : process.env.HOOKLINE_URL ? 'HOOKLINE_URL' : `profile "${name}" url`),
+    apiKey,
+    timeoutMs: 30_000,
+    org: tenant.org,
+    env: tenant.env,
+  };
 }
 
 /** The root program's options as seen from any (nested) subcommand. */
@@ -129,6 +151,14 @@ export interface Connected {
 /** An SDK client for this invocation. One retry for reads: a CLI should answer promptly. */
 export function connect(cmd: Command): Connected {
   const settings = clientSettings(globals(cmd));
-  const client = new Hookline({ apiKey: settings.apiKey, baseUrl: settings.url, timeoutMs: settings.timeoutMs, maxRetries: 1 });
+  // '' rather than undefined: the SDK would otherwise read HOOKLINE_ORG/HOOKLINE_ENV again itself.
+  const client = new Hookline({
+    apiKey: settings.apiKey,
+    baseUrl: settings.url,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: 1,
+    org: settings.org ?? '',
+    env: settings.env ?? '',
+  });
   return { client, settings };
 }

@@ -62,6 +62,8 @@ const API_HINTS: Record<string, string> = {
   ssrf_blocked: 'the server refuses private addresses unless delivery.allow_networks allows them',
   rate_limited: 'wait a moment and try again',
   not_retryable: 'its template failed when the run ended; fix the template, nothing was rendered to send',
+  confirmation_required: 'it holds data; add --confirm to erase it with everything in it',
+  default_tenant: "the default org and each org's default environment stay; delete the org instead, or another environment",
 } satisfies Partial<Record<WireCode, string>>;
 
 export interface Failure {

@@ -9,6 +9,7 @@ import { registerEvents } from './commands/events.js';
 import { registerListen } from './commands/listen.js';
 import { registerLogin } from './commands/login.js';
 import { registerNotifications } from './commands/notifications.js';
+import { registerOrgs, registerPortal } from './commands/orgs.js';
 import { registerPostActions } from './commands/post-actions.js';
 import { registerRuns } from './commands/runs.js';
 import { lifetime, registerKeys, registerServer } from './commands/server.js';
@@ -27,6 +28,8 @@ const program = new Command('hookline')
   .option('--url <url>', 'the Hookline server (env HOOKLINE_URL, or a profile)')
   .option('--api-key <key>', 'API key (env HOOKLINE_API_KEY, or a profile)')
   .option('--profile <name>', 'saved profile to use (env HOOKLINE_PROFILE; default: the default profile)')
+  .option('--org <id>', "the org to act in, sent as Hookline-Org (env HOOKLINE_ORG, or a profile; default: the key's own)")
+  .option('--env <id>', 'the environment to act in, sent as Hookline-Env (env HOOKLINE_ENV, or a profile)')
   // Errors are printed once, by the handler below, as "error: … (code)" plus a hint.
   .configureOutput({ outputError: () => undefined })
   .configureHelp({ showGlobalOptions: true })
@@ -38,6 +41,8 @@ const program = new Command('hookline')
 Configuration (client commands):
   --url / --api-key beat HOOKLINE_URL / HOOKLINE_API_KEY, which beat the profile
   saved by \`hookline login\` in ~/.config/hookline/config.json (mode 0600).
+  --org / --env (or HOOKLINE_ORG / HOOKLINE_ENV) name the tenant to act in; either one
+  replaces the profile's org and env. Without any, the key's own tenant.
 ${EXIT_CODES_HELP}
 ${examples(
   'hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…',
@@ -45,6 +50,7 @@ ${examples(
   'hookline runs trigger reviewer --prompt "Review PR #42" --follow',
   'hookline deliveries retry --failed',
   'hookline listen --forward-to http://localhost:3000/hooks',
+  "hookline --env env_01… endpoints ls                  # another tenant's endpoints",
 )}
 
 Docs: docs/cli.md`,
@@ -53,6 +59,8 @@ Docs: docs/cli.md`,
 registerServer(program);
 registerKeys(program);
 registerLogin(program);
+registerOrgs(program);
+registerPortal(program);
 registerCrews(program);
 registerAgents(program);
 registerRuns(program);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Hookline } from '@hookline/sdk';
 import { examples, readStdin } from '../args.js';
-import { checkUrl, globals, profileName, profilePath, readProfiles, writeProfiles } from '../client.js';
+import { checkUrl, globals, profileName, profilePath, readProfiles, tenantFlags, writeProfiles } from '../client.js';
 import { usageError } from '../errors.js';
 import { say, table } from '../output.js';
 
@@ -19,7 +19,9 @@ export function registerLogin(program: Command): void {
         'hookline login --url http://127.0.0.1:8787 --api-key hl_sk_…',
         'printf %s "$KEY" | hookline login --url https://hookline.example.com --api-key-stdin --profile prod',
         'hookline --profile prod runs ls',
-      ) + '\n\n--url, --api-key and --profile are the global options (see hookline --help).',
+        'hookline login --profile acme --url https://hookline.example.com --api-key hl_sk_… --org org_01… --env env_01…',
+      ) +
+        '\n\n--url, --api-key, --profile, --org and --env are the global options (see hookline --help); --org / --env are saved as the tenant the profile acts in.',
     )
     .action(async (o: { apiKeyStdin?: boolean; verify: boolean; default?: boolean }, cmd: Command) => {
       const g = globals(cmd);
@@ -32,16 +34,20 @@ export function registerLogin(program: Command): void {
           'an API key is required: --api-key hl_sk_…, --api-key-stdin, or HOOKLINE_API_KEY',
           'create one on the server with: npx hookline keys create --name laptop',
         );
+      const tenant = tenantFlags(g);
       if (o.verify) {
-        // Any key may list keys; a wrong key or URL fails here, not at the first real command.
-        await new Hookline({ apiKey, baseUrl: url, timeoutMs: 15_000, maxRetries: 0 }).keys.list();
+        // Any key may list keys; a wrong key, URL or tenant (404) fails here, not at the first real command.
+        await new Hookline({ apiKey, baseUrl: url, timeoutMs: 15_000, maxRetries: 0, org: tenant.org ?? '', env: tenant.env ?? '' }).keys.list();
       }
       const file = readProfiles();
       const name = g.profile ?? process.env.HOOKLINE_PROFILE ?? file.default_profile ?? 'default';
-      file.profiles[name] = { url, api_key: apiKey };
+      file.profiles[name] = { url, api_key: apiKey, ...(tenant.org ? { org: tenant.org } : {}), ...(tenant.env ? { env: tenant.env } : {}) };
       if (o.default || !file.default_profile) file.default_profile = name;
       writeProfiles(file);
-      say(`saved profile "${name}" (${url}) to ${profilePath()}${file.default_profile === name ? ' as the default' : ''}`);
+      const where = [tenant.org, tenant.env].filter(Boolean).join(' / ');
+      say(
+        `saved profile "${name}" (${url}${where ? `, acting in ${where}` : ''}) to ${profilePath()}${file.default_profile === name ? ' as the default' : ''}`,
+      );
     });
 
   program
@@ -61,16 +67,24 @@ export function registerLogin(program: Command): void {
   program
     .command('profiles')
     .description('List saved profiles (servers only; keys are never shown)')
-    .option('--json', 'print [{name, url, default}]')
+    .option('--json', 'print [{name, url, default, org, env}]')
     .addHelpText('after', examples('hookline profiles'))
     .action((o: { json?: boolean }) => {
       const file = readProfiles();
-      const rows = Object.entries(file.profiles).map(([name, p]) => ({ name, url: p.url, default: file.default_profile === name }));
+      const rows = Object.entries(file.profiles).map(([name, p]) => ({
+        name,
+        url: p.url,
+        default: file.default_profile === name,
+        org: p.org ?? null,
+        env: p.env ?? null,
+      }));
       if (o.json) return say(JSON.stringify(rows, null, 2));
       if (!rows.length) return say('no profiles; save one with: hookline login --url … --api-key …');
       table(rows, [
         { header: 'NAME', value: (r) => `${r.name}${r.default ? ' *' : ''}` },
         { header: 'URL', value: (r) => r.url, flex: true },
+        { header: 'ORG', value: (r) => r.org },
+        { header: 'ENV', value: (r) => r.env },
       ]);
     });
 }

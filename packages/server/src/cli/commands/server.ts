@@ -3,7 +3,7 @@ import { type AgentFilesReport } from '../../agents/index.js';
 import type { HooklineConfig } from '../../config/index.js';
 import type { ApiKeys, KeyRole } from '../../keys/index.js';
 import { examples } from '../args.js';
-import { connect, globals } from '../client.js';
+import { connect, globals, tenantFlags } from '../client.js';
 import { CliError, EXIT } from '../errors.js';
 import { printJson, Progress, say, status, table, when } from '../output.js';
 
@@ -143,9 +143,14 @@ interface KeyRow {
   name: string;
   prefix: string;
   role: string;
+  org_id: string | null;
+  env_id: string | null;
   revoked_at: string | null;
   last_used_at?: string | null;
 }
+
+/** What a key is limited to: "org_… / env_…", "org_…", or '' for the whole installation. */
+const scopeOf = (k: Pick<KeyRow, 'org_id' | 'env_id'>) => [k.org_id, k.env_id].filter(Boolean).join(' / ');
 
 export function registerKeys(program: Command): void {
   const keys = program
@@ -165,13 +170,18 @@ export function registerKeys(program: Command): void {
     .requiredOption('-n, --name <name>', 'what the key is for, e.g. "ci"')
     .addOption(new Option('--role <role>', 'admin can change things; read can only look').choices(['admin', 'read']).default('admin'))
     .option('--json', 'print JSON')
-    .addHelpText('after', examples('npx hookline keys create --name ci --role read'))
+    .addHelpText(
+      'after',
+      examples('npx hookline keys create --name ci --role read', 'hookline keys create --name acme-ci --org org_01… --env env_01…   # limited to that tenant') +
+        '\n\nThe global --org / --env (or HOOKLINE_ORG / HOOKLINE_ENV) limit the new key to that org or environment.',
+    )
     .action(async (opts: { name: string; role: KeyRole; json?: boolean }, cmd: Command) => {
+      const { org, env } = tenantFlags(globals(cmd));
       const k = viaServer(cmd)
-        ? await connect(cmd).client.keys.create({ name: opts.name, role: opts.role })
-        : await withKeys(cmd, (api) => api.create(opts.name, opts.role));
+        ? await connect(cmd).client.keys.create({ name: opts.name, role: opts.role, ...(org ? { org_id: org } : {}), ...(env ? { env_id: env } : {}) })
+        : await withKeys(cmd, (api) => api.create(opts.name, opts.role, { orgId: org ?? null, envId: env ?? null }));
       if (opts.json) console.log(JSON.stringify(k));
-      else console.log(`${k.key}\n\n(id ${k.id}, role ${k.role}; this is the only time the key is shown)`);
+      else console.log(`${k.key}\n\n(id ${k.id}, role ${k.role}${scopeOf(k) ? `, limited to ${scopeOf(k)}` : ''}; this is the only time the key is shown)`);
     });
 
   keys
@@ -189,6 +199,7 @@ export function registerKeys(program: Command): void {
         { header: 'ID', value: (k) => k.id },
         { header: 'PREFIX', value: (k) => `${k.prefix}…` },
         { header: 'ROLE', value: (k) => k.role },
+        { header: 'LIMITED TO', value: (k) => scopeOf(k) || 'installation' },
         { header: 'STATUS', value: (k) => status(k.revoked_at ? 'revoked' : 'active') },
         { header: 'LAST USED', value: (k) => when(k.last_used_at) },
         { header: 'NAME', value: (k) => k.name, flex: true },
