@@ -615,6 +615,8 @@ export interface GetKeys {
       name: string;
       prefix: string;
       role: "admin" | "read";
+      org_id: null | string;
+      env_id: null | string;
       created_at: string;
       revoked_at: null | string;
       last_used_at: null | string;
@@ -629,12 +631,18 @@ export interface PostKeys {
   body: {
     name: string;
     role?: "admin" | "read";
+    /** Limit the key to this org (docs/tenants.md#keys). */
+    org_id?: string;
+    /** Limit the key to this environment of `org_id`. */
+    env_id?: string;
   };
   response: ({
     id: string;
     name: string;
     prefix: string;
     role: "admin" | "read";
+    org_id: null | string;
+    env_id: null | string;
     created_at: string;
     revoked_at: null | string;
     last_used_at: null | string;
@@ -650,6 +658,319 @@ export interface DeleteKeysById {
     id: string;
   };
   query: never;
+  body: never;
+  response: void;
+}
+
+/** GET /api/v1/orgs — List the orgs this key can see */
+export interface GetOrgs {
+  path: never;
+  query: never;
+  body: never;
+  response: {
+    items: ({
+      id: string;
+      name: string;
+      /** The installation's default org: what a request that names no tenant addresses. */
+      default: boolean;
+      settings: {
+        retention?: {
+          /** Events older than this are deleted (`30d`). */
+          events?: string;
+          /** Attempt records older than this are deleted. */
+          attempts?: string;
+        };
+        quotas?: {
+          /** Events each environment may publish per second. */
+          events_per_second?: number;
+          /** Endpoints each environment may hold. */
+          endpoints?: number;
+          /** Agents each environment may hold. */
+          agents?: number;
+          /** Bytes of event payloads each environment may hold. */
+          stored_bytes?: number;
+        };
+        portal_origins?: string[];
+        brand?: {
+          /** The portal's accent colour (`#1f6feb`). */
+          color?: string;
+          /** An https URL of the portal's logo. */
+          logo_url?: string;
+        };
+      };
+      created_at: string;
+      updated_at: string;
+    })[];
+  };
+}
+
+/** POST /api/v1/orgs — Create an org with its first environment (installation keys only) */
+export interface PostOrgs {
+  path: never;
+  query: never;
+  body: {
+    name: string;
+    settings?: {
+      retention?: {
+        /** Events older than this are deleted (`30d`). */
+        events?: string;
+        /** Attempt records older than this are deleted. */
+        attempts?: string;
+      };
+      quotas?: {
+        /** Events each environment may publish per second. */
+        events_per_second?: number;
+        /** Endpoints each environment may hold. */
+        endpoints?: number;
+        /** Agents each environment may hold. */
+        agents?: number;
+        /** Bytes of event payloads each environment may hold. */
+        stored_bytes?: number;
+      };
+      portal_origins?: string[];
+      brand?: {
+        /** The portal's accent colour (`#1f6feb`). */
+        color?: string;
+        /** An https URL of the portal's logo. */
+        logo_url?: string;
+      };
+    };
+    env_name?: string;
+  };
+  response: ({
+    id: string;
+    name: string;
+    /** The installation's default org: what a request that names no tenant addresses. */
+    default: boolean;
+    settings: {
+      retention?: {
+        /** Events older than this are deleted (`30d`). */
+        events?: string;
+        /** Attempt records older than this are deleted. */
+        attempts?: string;
+      };
+      quotas?: {
+        /** Events each environment may publish per second. */
+        events_per_second?: number;
+        /** Endpoints each environment may hold. */
+        endpoints?: number;
+        /** Agents each environment may hold. */
+        agents?: number;
+        /** Bytes of event payloads each environment may hold. */
+        stored_bytes?: number;
+      };
+      portal_origins?: string[];
+      brand?: {
+        /** The portal's accent colour (`#1f6feb`). */
+        color?: string;
+        /** An https URL of the portal's logo. */
+        logo_url?: string;
+      };
+    };
+    created_at: string;
+    updated_at: string;
+  }) & ({
+    envs: ({
+      id: string;
+      org_id: string;
+      name: string;
+      /** The org's default environment: what an org key that names none addresses. */
+      default: boolean;
+      created_at: string;
+    })[];
+  });
+}
+
+/** GET /api/v1/orgs/{org_id} — Get an org */
+export interface GetOrgsByOrgId {
+  path: {
+    org_id: string;
+  };
+  query: never;
+  body: never;
+  response: {
+    id: string;
+    name: string;
+    /** The installation's default org: what a request that names no tenant addresses. */
+    default: boolean;
+    settings: {
+      retention?: {
+        /** Events older than this are deleted (`30d`). */
+        events?: string;
+        /** Attempt records older than this are deleted. */
+        attempts?: string;
+      };
+      quotas?: {
+        /** Events each environment may publish per second. */
+        events_per_second?: number;
+        /** Endpoints each environment may hold. */
+        endpoints?: number;
+        /** Agents each environment may hold. */
+        agents?: number;
+        /** Bytes of event payloads each environment may hold. */
+        stored_bytes?: number;
+      };
+      portal_origins?: string[];
+      brand?: {
+        /** The portal's accent colour (`#1f6feb`). */
+        color?: string;
+        /** An https URL of the portal's logo. */
+        logo_url?: string;
+      };
+    };
+    created_at: string;
+    updated_at: string;
+  };
+}
+
+/** PATCH /api/v1/orgs/{org_id} — Rename an org or replace its settings (retention, quotas, portal origins, brand) */
+export interface PatchOrgsByOrgId {
+  path: {
+    org_id: string;
+  };
+  query: never;
+  body: {
+    name?: string;
+    settings?: {
+      retention?: {
+        /** Events older than this are deleted (`30d`). */
+        events?: string;
+        /** Attempt records older than this are deleted. */
+        attempts?: string;
+      };
+      quotas?: {
+        /** Events each environment may publish per second. */
+        events_per_second?: number;
+        /** Endpoints each environment may hold. */
+        endpoints?: number;
+        /** Agents each environment may hold. */
+        agents?: number;
+        /** Bytes of event payloads each environment may hold. */
+        stored_bytes?: number;
+      };
+      portal_origins?: string[];
+      brand?: {
+        /** The portal's accent colour (`#1f6feb`). */
+        color?: string;
+        /** An https URL of the portal's logo. */
+        logo_url?: string;
+      };
+    };
+  };
+  response: {
+    id: string;
+    name: string;
+    /** The installation's default org: what a request that names no tenant addresses. */
+    default: boolean;
+    settings: {
+      retention?: {
+        /** Events older than this are deleted (`30d`). */
+        events?: string;
+        /** Attempt records older than this are deleted. */
+        attempts?: string;
+      };
+      quotas?: {
+        /** Events each environment may publish per second. */
+        events_per_second?: number;
+        /** Endpoints each environment may hold. */
+        endpoints?: number;
+        /** Agents each environment may hold. */
+        agents?: number;
+        /** Bytes of event payloads each environment may hold. */
+        stored_bytes?: number;
+      };
+      portal_origins?: string[];
+      brand?: {
+        /** The portal's accent colour (`#1f6feb`). */
+        color?: string;
+        /** An https URL of the portal's logo. */
+        logo_url?: string;
+      };
+    };
+    created_at: string;
+    updated_at: string;
+  };
+}
+
+/** DELETE /api/v1/orgs/{org_id} — Delete an org and erase everything in it */
+export interface DeleteOrgsByOrgId {
+  path: {
+    org_id: string;
+  };
+  query: {
+    /** The id being deleted; needed when it holds data, since everything in it is erased. */
+    confirm?: string;
+  };
+  body: never;
+  response: void;
+}
+
+/** GET /api/v1/orgs/{org_id}/envs — List an org's environments */
+export interface GetOrgsByOrgIdEnvs {
+  path: {
+    org_id: string;
+  };
+  query: never;
+  body: never;
+  response: {
+    items: ({
+      id: string;
+      org_id: string;
+      name: string;
+      /** The org's default environment: what an org key that names none addresses. */
+      default: boolean;
+      created_at: string;
+    })[];
+  };
+}
+
+/** POST /api/v1/orgs/{org_id}/envs — Create an environment */
+export interface PostOrgsByOrgIdEnvs {
+  path: {
+    org_id: string;
+  };
+  query: never;
+  body: {
+    name: string;
+  };
+  response: {
+    id: string;
+    org_id: string;
+    name: string;
+    /** The org's default environment: what an org key that names none addresses. */
+    default: boolean;
+    created_at: string;
+  };
+}
+
+/** GET /api/v1/orgs/{org_id}/envs/{env_id} — Get an environment */
+export interface GetOrgsByOrgIdEnvsByEnvId {
+  path: {
+    org_id: string;
+    env_id: string;
+  };
+  query: never;
+  body: never;
+  response: {
+    id: string;
+    org_id: string;
+    name: string;
+    /** The org's default environment: what an org key that names none addresses. */
+    default: boolean;
+    created_at: string;
+  };
+}
+
+/** DELETE /api/v1/orgs/{org_id}/envs/{env_id} — Delete an environment and erase everything in it */
+export interface DeleteOrgsByOrgIdEnvsByEnvId {
+  path: {
+    org_id: string;
+    env_id: string;
+  };
+  query: {
+    /** The id being deleted; needed when it holds data, since everything in it is erased. */
+    confirm?: string;
+  };
   body: never;
   response: void;
 }
@@ -2322,6 +2643,8 @@ export interface GetSession {
       id: string;
       name: string;
       role: "admin" | "read";
+      org_id: null | string;
+      env_id: null | string;
     };
     csrf_token: null | string;
     expires_at: null | string;
@@ -2340,6 +2663,8 @@ export interface PostSession {
       id: string;
       name: string;
       role: "admin" | "read";
+      org_id: null | string;
+      env_id: null | string;
     };
     csrf_token: null | string;
     expires_at: null | string;
@@ -2703,6 +3028,15 @@ export interface Operations {
   "GET /api/v1/keys": GetKeys;
   "POST /api/v1/keys": PostKeys;
   "DELETE /api/v1/keys/{id}": DeleteKeysById;
+  "GET /api/v1/orgs": GetOrgs;
+  "POST /api/v1/orgs": PostOrgs;
+  "GET /api/v1/orgs/{org_id}": GetOrgsByOrgId;
+  "PATCH /api/v1/orgs/{org_id}": PatchOrgsByOrgId;
+  "DELETE /api/v1/orgs/{org_id}": DeleteOrgsByOrgId;
+  "GET /api/v1/orgs/{org_id}/envs": GetOrgsByOrgIdEnvs;
+  "POST /api/v1/orgs/{org_id}/envs": PostOrgsByOrgIdEnvs;
+  "GET /api/v1/orgs/{org_id}/envs/{env_id}": GetOrgsByOrgIdEnvsByEnvId;
+  "DELETE /api/v1/orgs/{org_id}/envs/{env_id}": DeleteOrgsByOrgIdEnvsByEnvId;
   "GET /api/v1/crews": GetCrews;
   "POST /api/v1/crews": PostCrews;
   "GET /api/v1/crews/{id}": GetCrewsById;
