@@ -4,8 +4,8 @@
  * the API; a bad origin shows the server's own message), mints an environment key shown once,
  * and switches tenant, after which every API call names it (Hookline-Org/Hookline-Env, kept
  * across a reload) and the live stream's URL does too. The scoped key sees its tenant's name
- * and no switcher; an environment holding data is deleted only after its id is typed; the
- * pages fit 390 px. Screenshots go to test-artifacts/dashboard/.
+ * and no switcher; an environment holding data, and an org, are deleted only after the id is
+ * typed; the pages fit 390 px. Screenshots go to test-artifacts/dashboard/.
  */
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -185,7 +185,7 @@ describe('orgs and the tenant switcher in Chromium', () => {
     expect(seen.filter((r) => r.env !== undefined || r.org !== undefined)).toEqual([]);
   });
 
-  it('an environment with data is deleted only once its id is typed; the portal button opens the portal or shows why not (390 px)', async () => {
+  it('an environment with data, then the org, are deleted only once their id is typed; the portal button opens the portal or shows why not (390 px)', async () => {
     // Data in staging: an inspector bin of its own, written as the server's tenant tests do
     // (the routes that will file new rows under the request's tenant are not all in yet).
     await sql`INSERT INTO inspector_bins (name, scheme, secret_enc, next_seq, created_at, env_id) VALUES ('acme-staging-bin', 'none', NULL, 0, 1, ${stagingId})`.execute(
@@ -236,5 +236,15 @@ describe('orgs and the tenant switcher in Chromium', () => {
     await row.waitFor({ state: 'detached' });
     expect((await h.call('GET', `/api/v1/orgs/${orgId}/envs/${stagingId}`)).status).toBe(404);
     await fitsNarrow(page);
+
+    // The org goes only once its id is typed.
+    await page.getByTestId('org-delete').click();
+    expect(await page.getByTestId('org-delete-yes').isDisabled()).toBe(true);
+    await page.getByTestId('org-delete-typed').fill(orgId);
+    await page.getByTestId('org-delete-yes').click();
+    await page.waitForURL((u) => u.pathname === '/dashboard/orgs');
+    await page.getByTestId('org-table').waitFor();
+    expect(await page.locator(`[data-testid="org-row"][data-id="${orgId}"]`).count()).toBe(0);
+    expect((await h.call('GET', `/api/v1/orgs/${orgId}`)).status).toBe(404);
   });
 });
