@@ -15,7 +15,9 @@ import { SignIn } from './pages/SignIn.js';
 import { routes as triggerRoutes } from './pages/triggers/routes.js';
 import { matchPath, navigate, safeNext, useLocation } from './router.js';
 import type { Route } from './routes.js';
+import { routes as orgRoutes } from './pages/orgs/routes.js';
 import { toSignIn, useSession } from './session.js';
+import { useTenantKey } from './tenant.js';
 
 const ROUTES: Route[] = [
   { pattern: '/', page: Overview },
@@ -27,6 +29,7 @@ const ROUTES: Route[] = [
   ...endpointRoutes,
   ...inspectorRoutes,
   ...settingsRoutes,
+  ...orgRoutes,
 ];
 
 function pick(path: string): { Page: Route['page']; params: Record<string, string> } {
@@ -42,6 +45,7 @@ export function App() {
   const location = useLocation();
   const onSignIn = location.path === '/signin';
   const next = location.search.get('next');
+  const tenant = useTenantKey();
 
   useEffect(() => {
     if (state.status === 'signed-out' && !onSignIn) toSignIn();
@@ -61,8 +65,9 @@ export function App() {
   const { Page, params } = pick(location.path);
   return (
     <Layout>
-      {/* Keyed by path so a page's state (and a render error) starts fresh on another record's URL. */}
-      <ErrorBoundary key={location.path}>
+      {/* Keyed by path so a page's state (and a render error) starts fresh on another record's URL,
+          and by tenant so switching tenants loads the page's data again. */}
+      <ErrorBoundary key={`${tenant}|${location.path}`}>
         <Page params={params} />
       </ErrorBoundary>
     </Layout>

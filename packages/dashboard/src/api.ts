@@ -1,7 +1,19 @@
 // Every call to Hookline's public API goes through here: the session cookie rides along
 // (credentials: 'same-origin'), mutations carry the CSRF token, and every failure becomes an
 // ApiError whose message is the API's own `error.message`, ready to show to the user.
-import type { ApiKeyRole, Callback, InspectorBin, InspectorBinScheme, Notification, NotificationRules, RunStatus, Session, SigningScheme } from '@hookline/sdk';
+import { tenantHeaders } from './tenant.js';
+import type {
+  ApiKeyRole,
+  Callback,
+  Operations,
+  InspectorBin,
+  InspectorBinScheme,
+  Notification,
+  NotificationRules,
+  RunStatus,
+  Session,
+  SigningScheme,
+} from '@hookline/sdk';
 
 // The API's shapes come from the SDK, whose types are generated from the server's OpenAPI
 // document: a field the server adds or renames shows here at compile time.
@@ -78,12 +90,15 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
+  /** Leave out the chosen tenant's headers: for calls that must work even when that tenant is gone (the switcher's own). */
+  noTenant?: boolean;
 }
 
 /** Calls the API; resolves to the parsed JSON body (undefined for 204), rejects with ApiError. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The chosen tenant rides on every call (none for a scoped key, whose key decides).
+  const headers: Record<string, string> = { Accept: 'application/json', ...(options.noTenant ? {} : tenantHeaders()) };
   // No Content-Type without a body: the server rejects an empty body declared as JSON.
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -156,6 +171,12 @@ export function query(params: Record<string, string | number | undefined>): stri
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** An org, with its settings (docs/tenants.md). */
+export type Org = Operations['GET /api/v1/orgs/{org_id}']['response'];
+export type OrgSettings = Org['settings'];
+/** An environment of an org; its id alone names the tenant. */
+export type Env = Operations['GET /api/v1/orgs/{org_id}/envs/{env_id}']['response'];
 
 export const sessionApi = {
   get: () => api<Session>(SESSION_PATH),

@@ -1,6 +1,10 @@
 // One WebSocket per tab to the live stream (docs/streaming.md), shared by every page that
 // wants live updates. The session cookie authenticates it (same origin), so the browser never
 // holds the API key. It reconnects with backoff and re-sends every open subscription.
+// A browser cannot set headers on a WebSocket, and the cookie session sends no auth message,
+// so the chosen tenant goes in the URL (`org_id`, `env_id`, as Hookline-Org/Hookline-Env would
+// say); switching tenants reconnects.
+import { chosenTenant, onTenantChange } from './tenant.js';
 
 export interface LiveFilter {
   topics: string[];
@@ -53,6 +57,11 @@ function connect(): void {
   if (socket || subscriptions.size === 0) return;
   const url = new URL('/api/v1/stream', window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const tenant = chosenTenant();
+  if (tenant) {
+    url.searchParams.set('org_id', tenant.orgId);
+    url.searchParams.set('env_id', tenant.envId);
+  }
   const ws = new WebSocket(url);
   socket = ws;
   setStatus('connecting');
@@ -106,6 +115,17 @@ export function subscribe(filter: LiveFilter, listener: Listener): () => void {
     }
   };
 }
+
+// Another tenant: the open socket streams the old one's events, so open a new one.
+onTenantChange(() => {
+  if (!socket) return;
+  const old = socket;
+  socket = null;
+  ready = false;
+  old.close(1000, 'tenant changed');
+  window.clearTimeout(retryTimer);
+  connect();
+});
 
 export function liveStatus(): LiveStatus {
   return status;

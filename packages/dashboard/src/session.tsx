@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { onUnauthorized, sessionApi, setCsrfToken, type Session } from './api.js';
 import { navigate, safeNext, to } from './router.js';
+import { allowTenantChoice } from './tenant.js';
 
 export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; session: Session };
 
@@ -28,6 +29,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const adopt = useCallback((session: Session | null) => {
     setCsrfToken(session?.csrf_token ?? null);
+    // Only an installation key may name a tenant; before this, no call sends a stored choice.
+    allowTenantChoice(session?.key.org_id === null);
     setState(session ? { status: 'signed-in', session } : { status: 'signed-out' });
   }, []);
 

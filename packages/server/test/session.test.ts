@@ -56,6 +56,22 @@ describe.each(STORES)('dashboard sessions (%s)', (kind) => {
     expect(((await (await withCookie(cookie, 'GET', '/api/v1/session')).json()) as any).csrf_token).toBe(body.csrf_token);
   });
 
+  it("names the key's tenant: null for an installation key (it may pick any), the org and environment of a scoped one", async () => {
+    const installation = await signIn(ADMIN_KEY);
+    expect(installation.body.key).toMatchObject({ org_id: null, env_id: null });
+    const org = (await h.call('POST', '/api/v1/orgs', { name: `Session ${kind}` })).body;
+    const envId = org.envs[0].id as string;
+    const orgKey = (await h.call('POST', '/api/v1/keys', { name: 'org-wide', org_id: org.id })).body.key as string;
+    const envKey = (await h.call('POST', '/api/v1/keys', { name: 'one-env', role: 'read', org_id: org.id, env_id: envId })).body.key as string;
+    const orgSession = await signIn(orgKey);
+    expect(orgSession.body.key).toMatchObject({ name: 'org-wide', org_id: org.id, env_id: null });
+    const envSession = await signIn(envKey);
+    expect(envSession.body.key).toMatchObject({ name: 'one-env', role: 'read', org_id: org.id, env_id: envId });
+    // The same through the cookie after a reload, and through a bearer key.
+    expect(((await (await withCookie(envSession.cookie, 'GET', '/api/v1/session')).json()) as any).key).toMatchObject({ org_id: org.id, env_id: envId });
+    expect((await h.call('GET', '/api/v1/session', undefined, orgKey)).body.key).toMatchObject({ org_id: org.id, env_id: null });
+  });
+
   it('every change through the cookie needs the CSRF token', async () => {
     const { body, cookie } = await signIn(ADMIN_KEY);
     const create = (csrf?: string) => withCookie(cookie, 'POST', '/api/v1/crews', { name: 'Ops' }, csrf);

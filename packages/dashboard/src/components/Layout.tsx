@@ -2,6 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { Link, to, useLocation } from '../router.js';
 import { useSession, useSignedIn } from '../session.js';
+import { TenantSwitcher } from './TenantSwitcher.js';
 
 const NAV = [
   { path: '/', label: 'Overview' },
@@ -14,6 +15,8 @@ const NAV = [
   { path: '/inspector', label: 'Inspector' },
   { path: '/settings', label: 'Settings' },
 ];
+/** Orgs are managed by installation and org admins; an environment key has nothing to manage there. */
+const ORGS = { path: '/orgs', label: 'Orgs' };
 
 /** The nav item a path belongs to: `/agents/x` is under Agents. */
 function current(path: string, item: string): boolean {
@@ -25,6 +28,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { signOut } = useSession();
   const { path } = useLocation();
   const [signingOut, setSigningOut] = useState(false);
+  const nav = key.role === 'admin' && key.env_id === null ? [...NAV, ORGS] : NAV;
 
   const onSignOut = () => {
     setSigningOut(true);
@@ -41,13 +45,14 @@ export function Layout({ children }: { children: ReactNode }) {
           Hookline
         </Link>
         <nav aria-label="Main" className="nav">
-          {NAV.map((item) => (
+          {nav.map((item) => (
             <Link key={item.path} href={to(item.path)} aria-current={current(path, item.path) ? 'page' : undefined}>
               {item.label}
             </Link>
           ))}
         </nav>
         <div className="who">
+          <TenantSwitcher />
           <span className="who-name" title={`API key ${key.id}`}>
             {key.name}
           </span>

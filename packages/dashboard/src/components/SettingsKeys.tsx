@@ -1,9 +1,8 @@
 // API keys: who can use the API and the dashboard. A new key is shown once; a revoked key
 // stops working at once. The key this browser is signed in with cannot be revoked here.
 import { useState, type FormEvent } from 'react';
-import { api, type ApiKey, type Role } from '../api.js';
-import { useAction } from '../hooks/useAction.js';
-import { useResource } from '../hooks/useResource.js';
+import type { Role } from '../api.js';
+import { useApiKeys } from '../hooks/useApiKeys.js';
 import { useSignedIn } from '../session.js';
 import { ConfirmButton } from './ConfirmButton.js';
 import { ErrorBanner } from './ErrorBanner.js';
@@ -18,32 +17,19 @@ const READ_ONLY = 'Your API key is read-only. Sign in with an admin key to creat
 const OWN_KEY = 'You are signed in with this key. Sign in with another admin key to revoke it.';
 
 export function SettingsKeys() {
-  const keys = useResource<{ items: ApiKey[] }>('/api/v1/keys');
+  const { keys, action, created, forgetCreated, create: createKey, revoke } = useApiKeys();
   const { key: current } = useSignedIn();
   const canWrite = useCanWrite();
-  const action = useAction();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('read');
-  // The new key lives only here, until "I have stored it" or leaving the page.
-  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [offset, setOffset] = useState(0);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const k = await action.run('create', () => api<ApiKey & { key: string }>('/api/v1/keys', { method: 'POST', body: { name: name.trim(), role } }));
-    if (!k) return;
-    setCreated({ name: k.name, key: k.key });
+    if (!(await createKey({ name: name.trim(), role }))) return;
     setName('');
     setOffset(0);
-    await keys.reload();
   };
-
-  const revoke = (id: string) =>
-    action.run(`revoke:${id}`, async () => {
-      await api<void>(`/api/v1/keys/${encodeURIComponent(id)}`, { method: 'DELETE' });
-      await keys.reload();
-      return true;
-    });
 
   // Newest first; the API lists them all, so the paging is done here.
   const all = [...(keys.data?.items ?? [])].sort((a, b) => b.created_at.localeCompare(a.created_at));
@@ -53,7 +39,7 @@ export function SettingsKeys() {
   return (
     <div data-testid="settings-keys">
       <ErrorBanner message={action.error ?? keys.error} onDismiss={() => action.setError(null)} />
-      {created && <SecretOnce label={`API key "${created.name}"`} secret={created.key} onDone={() => setCreated(null)} />}
+      {created && <SecretOnce label={`API key "${created.name}"`} secret={created.key} onDone={forgetCreated} />}
       {keys.data === null ? (
         keys.loading && (
           <p className="muted" role="status">

@@ -2643,6 +2643,8 @@ export interface GetSession {
       id: string;
       name: string;
       role: "admin" | "read";
+      org_id: null | string;
+      env_id: null | string;
     };
     csrf_token: null | string;
     expires_at: null | string;
@@ -2661,6 +2663,8 @@ export interface PostSession {
       id: string;
       name: string;
       role: "admin" | "read";
+      org_id: null | string;
+      env_id: null | string;
     };
     csrf_token: null | string;
     expires_at: null | string;

@@ -17,7 +17,13 @@ export const KeyWithSecret = Type.Intersect([Key, Type.Object({ key: Type.String
 
 /** The dashboard's session. */
 export const Session = Type.Object({
-  key: Type.Object({ id: Type.String(), name: Type.String(), role: OneOf(KEY_ROLES) }),
+  key: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    role: OneOf(KEY_ROLES),
+    org_id: Nullable(Type.String({ description: 'The org the key is limited to; null for an installation key (which may pick any tenant).' })),
+    env_id: Nullable(Type.String({ description: 'The environment the key is limited to; null for an installation or org key.' })),
+  }),
   csrf_token: Nullable(Type.String({ description: 'Send it as X-CSRF-Token on every request that changes something.' })),
   expires_at: Nullable(Type.String()),
 });
