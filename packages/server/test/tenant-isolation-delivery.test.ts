@@ -221,6 +221,19 @@ describe.each(STORES)('tenant isolation, delivery side (%s)', (kind) => {
       await c.subscribe('all', ['*']);
       return c;
     };
+    // A browser's socket names its tenant in the URL instead (the dashboard's tenant switcher).
+    const byQuery = async (key: string, envId: string) => {
+      const c = await StreamClient.open(h.url, { key, path: `/api/v1/stream?env_id=${envId}` });
+      clients.push(c);
+      return c;
+    };
+    const installationAsAByUrl = await byQuery(ADMIN_KEY, a.env);
+    await installationAsAByUrl.next((f) => f.type === 'ready');
+    await installationAsAByUrl.subscribe('all', ['*']);
+    const bAsA = await byQuery(b.caller.key, a.env);
+    const refused = await bAsA.closed();
+    expect(refused.reason).toContain(a.env); // the environment is "not found" for B's key
+    expect(bAsA.frames.some((f) => f.type === 'ready')).toBe(false);
     const [ofA, ofB, installationAsA, ofDefault] = [
       await ready(a.caller.key),
       await ready(b.caller.key),
@@ -231,7 +244,7 @@ describe.each(STORES)('tenant isolation, delivery side (%s)', (kind) => {
     expect(published.status).toBe(202);
     const event = published.body.event.id as string;
     const captured = await answerOf(await fetch(`${h.url}/inspect/${a.bin}`, { method: 'POST', body: 'streamed' }));
-    for (const c of [ofA, installationAsA]) {
+    for (const c of [ofA, installationAsA, installationAsAByUrl]) {
       await c.next((f) => f.topic === 'event.published' && f.data.id === event);
       await c.next((f) => f.topic === 'delivery.succeeded' && f.data.event_id === event);
       await c.next((f) => f.topic === 'inspector.request' && f.data.id === captured.body.id);

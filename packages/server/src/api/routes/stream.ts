@@ -52,7 +52,10 @@ export const streamRoutes =
       const cookie = key ? undefined : sameOrigin(req.headers.origin, req.headers.host) ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
       // With a cookie, the credential checked now and at every heartbeat is the session (a revoked key ends it).
       const check = cookie ? { verify: (c: string) => deps.sessions.verify(c).then((s) => s?.key) } : deps.keys;
-      const named = namedTenant(req.headers);
+      // A browser's WebSocket cannot send headers: the tenant may come as ?org_id=&env_id= instead (the key never may).
+      const query = new URL(req.url, 'http://stream').searchParams;
+      const fromHeaders = namedTenant(req.headers);
+      const named = { orgId: fromHeaders.orgId ?? query.get('org_id') ?? undefined, envId: fromHeaders.envId ?? query.get('env_id') ?? undefined };
       const session = new StreamSession(
         socket,
         {
