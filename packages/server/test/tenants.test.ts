@@ -292,3 +292,43 @@ describe.each(STORES)('quotas (%s)', (kind) => {
     expect((await publish('env_default', blob)).status).toBe(202);
   });
 });
+
+describe.each(STORES)('count quotas (%s)', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHookline(kind);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("an org's endpoints and agents quotas refuse one more with 429 and the quota's code; deleting one makes room", async () => {
+    const org = (await h.call('POST', '/api/v1/orgs', { name: 'Counted', settings: { quotas: { endpoints: 2, agents: 1 } } })).body;
+    const key = (await h.call('POST', '/api/v1/keys', { name: 'counted', org_id: org.id, env_id: org.envs[0].id })).body.key;
+    const endpoint = (n: number) => h.call('POST', '/api/v1/webhooks/endpoints', { url: `https://hooks.example.com/${n}`, events: ['order.*'] }, key);
+    const first = await endpoint(1);
+    expect(first.status).toBe(201);
+    expect((await endpoint(2)).status).toBe(201);
+    const third = await endpoint(3);
+    expect(third.status).toBe(429);
+    expect(third.body.error.code).toBe('quota_endpoints');
+    expect(third.headers.get('retry-after')).toBeTruthy();
+    expect((await h.call('POST', '/api/v1/webhooks/endpoints', { url: 'https://hooks.example.com/default', events: ['order.*'] })).status).toBe(201); // another tenant
+    expect((await h.call('DELETE', `/api/v1/webhooks/endpoints/${first.body.id}`, undefined, key)).status).toBe(204);
+    expect((await endpoint(4)).status).toBe(201);
+
+    const suffix = `${kind}${Date.now().toString(36)}`;
+    expect((await h.call('POST', '/api/v1/crews', { id: `counted-${suffix}`, name: 'Counted' }, key)).status).toBe(201);
+    const agent = (n: number) =>
+      h.call(
+        'POST',
+        '/api/v1/agents',
+        { id: `counted-${n}-${suffix}`, crew_id: `counted-${suffix}`, name: 'a', runner: 'command', runner_config: { command: '/bin/cat' } },
+        key,
+      );
+    expect((await agent(1)).status).toBe(201);
+    const second = await agent(2);
+    expect(second.status).toBe(429);
+    expect(second.body.error.code).toBe('quota_agents');
+  });
+});

@@ -5,7 +5,7 @@ import { RUNNER_SETTINGS, RUNNERS, type RunnerKind, type RunnerSettings } from '
 import { NOTIFY_EVENTS, type NotificationRules } from '../../notifications/index.js';
 import { UserError } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
-import { IdParams, NoQuery, Nullable, PageQuery, Paginated } from '../schemas.js';
+import { ErrorBody, IdParams, NoQuery, Nullable, PageQuery, Paginated } from '../schemas.js';
 import { Agent, AgentFilesReport, AgentWithSecret, Crew, WebhookSecret } from '../../wire/index.js';
 import { refuseUnknownFields } from '../unknown-fields.js';
 
@@ -140,8 +140,18 @@ export const agentRoutes =
 
     app.post(
       '/api/v1/agents',
-      { schema: { tags, summary: 'Create an agent (its webhook secret is shown only here)', body: AgentCreate, response: { 201: AgentWithSecret } } },
-      async (req, reply) => reply.status(201).send(await deps.agents.create(req.tenant, req.body)),
+      {
+        schema: {
+          tags,
+          summary: 'Create an agent (its webhook secret is shown only here)',
+          body: AgentCreate,
+          response: { 201: AgentWithSecret, 429: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        await deps.quotas.admitNew(req.tenant, 'agents');
+        return reply.status(201).send(await deps.agents.create(req.tenant, req.body));
+      },
     );
     app.get(
       '/api/v1/agents',

@@ -19,8 +19,16 @@ export const endpointRoutes =
 
     app.post(
       base,
-      { schema: { tags, summary: 'Create an endpoint (the secret is shown only here)', body: EndpointCreate, response: { 201: EndpointCreated, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create an endpoint (the secret is shown only here)',
+          body: EndpointCreate,
+          response: { 201: EndpointCreated, ...errors, 429: ErrorBody },
+        },
+      },
       async (req, reply) => {
+        await deps.quotas.admitNew(req.tenant, 'endpoints');
         return reply.status(201).send(await deps.endpoints.create(req.tenant, req.body));
       },
     );
