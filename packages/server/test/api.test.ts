@@ -104,7 +104,7 @@ describe.each(STORES)('API (%s)', (kind) => {
       const r = await h.call('POST', EP, { url: target, events: ['*'], headers: { 'X-Api-Key': 'sentinel-header-value-123' }, enabled: false });
       expect(r.status).toBe(201);
       expect(r.body.headers).toEqual({ 'X-Api-Key': '********' });
-      const row = await h.hl.store.endpoints.get(r.body.id);
+      const row = await h.hl.store.endpoints.get(h.hl.tenants.fallback.envId, r.body.id);
       expect(row!.headers_enc).not.toContain('sentinel');
       expect(JSON.stringify(row)).not.toContain('sentinel-header-value-123');
     });

@@ -391,7 +391,7 @@ describe.each(STORES)('one busy endpoint (%s)', (kind) => {
     });
     try {
       await h.call('POST', EP, { url: `${rx.url}/busy`, events: ['busy.*'] });
-      await Promise.all(Array.from({ length: 60 }, (_, i) => h.hl.publisher.publish({ type: 'busy.x', data: { i } })));
+      await Promise.all(Array.from({ length: 60 }, (_, i) => h.hl.publisher.publish({ tenant: h.hl.tenants.fallback, type: 'busy.x', data: { i } })));
       let open = 0;
       let maxOpen = 0;
       rx.respond = (_r, res) => {

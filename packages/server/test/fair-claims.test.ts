@@ -49,10 +49,7 @@ describe.each(STORES)('deliveries shared fairly across tenants (%s)', (kind) => 
     for (let i = 0; i < n; i++) {
       const event = { id: `evt_fair_${kind}_${++serial}`, env_id: envId, type: 'fair.test', created_at: dueAt + i, payload: '{}' };
       events.push(event);
-      rows.push({
-        ...newDelivery(systemClock, dueAt + i, { event_id: event.id, endpoint_id: endpointId, event_type: event.type }),
-        env_id: envId,
-      });
+      rows.push(newDelivery(systemClock, dueAt + i, { env_id: envId, event_id: event.id, endpoint_id: endpointId, event_type: event.type }));
     }
     await h.hl.store.transaction(async (tx) => {
       await tx.events.insert(events);
@@ -110,7 +107,7 @@ describe.each(STORES)('deliveries shared fairly across tenants (%s)', (kind) => 
 
     const [rowB] = await queue(h, envB, endpointB, 1, Date.now());
     h.hl.dispatcher!.wake();
-    await until('B delivered', async () => ((await h!.hl.store.deliveries.get(rowB!.id))?.status === 'delivered' ? true : undefined));
+    await until('B delivered', async () => ((await h!.hl.store.deliveries.get(rowB!.env_id, rowB!.id))?.status === 'delivered' ? true : undefined));
     // Delivered while A's six requests still hang, and A never got a seventh slot.
     expect(held).toHaveLength(6);
     expect(rx.received.filter((r) => r.path === '/a')).toHaveLength(6);

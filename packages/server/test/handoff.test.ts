@@ -125,7 +125,9 @@ describe.each(STORES)('deliveries handed off by the publishing write (%s)', (kin
     await until('the first attempt failed and its retry is due at +1 s', async () =>
       (await deliveryOf(h, first.body.event.id)).attempts === 1 ? true : undefined,
     );
-    const probe = [newDelivery(clock, clock.now(), { event_id: 'evt_probe', endpoint_id: 'ep_probe', event_type: 'order.paid' })];
+    const probe = [
+      newDelivery(clock, clock.now(), { env_id: h.hl.tenants.fallback.envId, event_id: 'evt_probe', endpoint_id: 'ep_probe', event_type: 'order.paid' }),
+    ];
     // Nothing due in the store and room for one: a publish now would be handed off.
     const lease = dispatcher.reserve(probe, clock.now());
     expect(lease?.ids.size).toBe(1);

@@ -44,15 +44,15 @@ describe('lease renewal (postgres)', () => {
       rows.map((r) => ({ id: r.id, owner: 'w.1' })),
       until,
     ); // waited forever before the fix
-    const after = await Promise.all(rows.map((r) => h.hl.store.deliveries.get(r.id)));
+    const after = await Promise.all(rows.map((r) => h.hl.store.deliveries.get(r.env_id, r.id)));
     expect(after.map((d) => Number(d!.next_attempt_at) === until)).toEqual([false, true, true]);
     await other.query('ROLLBACK');
 
     // Once the lock is gone, the next renewal takes that row too; rows of another claim are left alone.
     await h.hl.store.deliveries.renewClaims([...rows.map((r) => ({ id: r.id, owner: 'w.1' })), { id: rows[0]!.id, owner: 'w.2' }], until + 1);
-    const again = await Promise.all(rows.map((r) => h.hl.store.deliveries.get(r.id)));
+    const again = await Promise.all(rows.map((r) => h.hl.store.deliveries.get(r.env_id, r.id)));
     expect(again.map((d) => Number(d!.next_attempt_at))).toEqual([until + 1, until + 1, until + 1]);
     await h.hl.store.deliveries.renewClaims([{ id: rows[1]!.id, owner: 'w.2' }], until + 2);
-    expect(Number((await h.hl.store.deliveries.get(rows[1]!.id))!.next_attempt_at)).toBe(until + 1);
+    expect(Number((await h.hl.store.deliveries.get(rows[1]!.env_id, rows[1]!.id))!.next_attempt_at)).toBe(until + 1);
   });
 });

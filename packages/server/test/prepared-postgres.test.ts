@@ -103,7 +103,7 @@ describe('prepared statements on PostgreSQL', () => {
       await rx.close();
     });
     await h.hl.endpoints.create(h.hl.tenants.fallback, { url: rx.url, events: ['*'] });
-    await h.hl.publisher.publish({ type: 'order.created', data: { n: 1 } });
+    await h.hl.publisher.publish({ tenant: h.hl.tenants.fallback, type: 'order.created', data: { n: 1 } });
     await rx.waitFor(1);
     const other = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await other.connect();
@@ -112,7 +112,7 @@ describe('prepared statements on PostgreSQL', () => {
     await other.end();
     // Queued behind an unanswered publish, these go through the claim (its RETURNING * changed shape).
     h.hl.dispatcher!.wake();
-    for (let n = 2; n <= 20; n++) await h.hl.publisher.publish({ type: 'order.created', data: { n } });
+    for (let n = 2; n <= 20; n++) await h.hl.publisher.publish({ tenant: h.hl.tenants.fallback, type: 'order.created', data: { n } });
     await rx.waitFor(20);
     await until('all recorded', async () => ((await h.hl.store.deliveries.countPending()) === 0 ? true : undefined));
   });
