@@ -207,7 +207,11 @@ export class Hookline {
         random: options.random ?? systemRandom,
         maxInFlight: config.delivery.max_in_flight,
         perEndpointInFlight: config.delivery.per_endpoint_in_flight,
-        perEnvInFlight: Math.max(1, Math.floor(config.delivery.max_in_flight * config.delivery.per_env_in_flight_share)),
+        // A single-team installation (one environment) keeps every slot; with tenants each holds at most its share.
+        perEnvInFlight: () =>
+          this.tenants.singleEnvironment()
+            ? config.delivery.max_in_flight
+            : Math.max(1, Math.floor(config.delivery.max_in_flight * config.delivery.per_env_in_flight_share)),
         batchSize: config.delivery.batch_size,
         leaseMs: ms(config.delivery.lease),
         pollIntervalMs: ms(config.delivery.poll_interval),

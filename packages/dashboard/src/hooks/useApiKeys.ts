@@ -1,16 +1,12 @@
 // The API keys the signed-in key may see, with creating (the new key held for SecretOnce
 // until the user has stored it) and revoking: shared by Settings and an org's page.
 import { useState } from 'react';
-import { api, type ApiKey, type Role } from '../api.js';
+import type { ApiKeyCreate, ApiKeyWithSecret } from '@hookline/sdk';
+import { api, type ApiKey } from '../api.js';
 import { useAction } from './useAction.js';
 import { useResource } from './useResource.js';
 
-export interface KeyCreate {
-  name: string;
-  role: Role;
-  org_id?: string;
-  env_id?: string;
-}
+export type KeyCreate = ApiKeyCreate;
 
 export function useApiKeys() {
   const keys = useResource<{ items: ApiKey[] }>('/api/v1/keys');
@@ -20,7 +16,7 @@ export function useApiKeys() {
 
   /** Creates a key; true when it was (the key is then in `created`). */
   const create = async (body: KeyCreate): Promise<boolean> => {
-    const k = await action.run('create', () => api<ApiKey & { key: string }>('/api/v1/keys', { method: 'POST', body }));
+    const k = await action.run('create', () => api<ApiKeyWithSecret>('/api/v1/keys', { method: 'POST', body }));
     if (!k) return false;
     setCreated({ name: k.name, key: k.key });
     await keys.reload();

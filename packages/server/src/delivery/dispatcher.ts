@@ -29,7 +29,7 @@ export interface DispatcherOptions {
    * Most deliveries of one environment (tenant) held at once, below `maxInFlight`, so one
    * tenant's backlog or slow endpoints always leave room for the others.
    */
-  perEnvInFlight: number;
+  perEnvInFlight: number | (() => number);
   batchSize: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -250,7 +250,7 @@ export class Dispatcher implements DeliveryHandoff {
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
         for (const id of skip) this.mayHaveMore.add(id);
-        const perEnv = Math.min(room, this.options.perEnvInFlight);
+        const perEnv = Math.min(room, this.perEnvCap());
         const envRoom = this.envRooms(perEnv);
         const wakesBefore = this.wakes;
         const ownBefore = this.ownQueued;
@@ -320,7 +320,7 @@ export class Dispatcher implements DeliveryHandoff {
         continue;
       }
       // Queued behind the environment's own older due rows, or at its cap: one of its deliveries finishing looks for them.
-      if (this.envsMayHaveMore.has(env) || this.envLoad(env) + (perEnv.get(env) ?? 0) >= this.options.perEnvInFlight) {
+      if (this.envsMayHaveMore.has(env) || this.envLoad(env) + (perEnv.get(env) ?? 0) >= this.perEnvCap()) {
         this.envsMayHaveMore.add(env);
         continue;
       }
@@ -382,6 +382,12 @@ export class Dispatcher implements DeliveryHandoff {
     return out;
   }
 
+  /** The most deliveries one environment may hold now (the option may follow how many tenants there are). */
+  private perEnvCap(): number {
+    const cap = this.options.perEnvInFlight;
+    return typeof cap === 'number' ? cap : cap();
+  }
+
   /** Held and reserved deliveries of environment `env`. */
   private envLoad(env: string): number {
     return this.perEnv.of(env) + this.reserved.forEnv(env);
@@ -395,7 +401,7 @@ export class Dispatcher implements DeliveryHandoff {
     const rooms: Record<string, number> = {};
     const envs = new Set([...this.perEnv.keys(), ...this.reserved.envs()]);
     for (const env of envs) {
-      const room = Math.max(0, this.options.perEnvInFlight - this.envLoad(env));
+      const room = Math.max(0, this.perEnvCap() - this.envLoad(env));
       if (room >= perEnv) continue;
       rooms[env] = room;
       if (room === 0) this.envsMayHaveMore.add(env);

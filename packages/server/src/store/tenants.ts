@@ -57,6 +57,13 @@ export class TenantRecords {
     const row = await this.db.selectFrom('envs').selectAll().where('org_id', '=', orgId).where('is_default', '=', 1).executeTakeFirst();
     return row && envOf(row);
   }
+  async countEnvs(): Promise<number> {
+    const row = await this.db
+      .selectFrom('envs')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
   async deleteEnv(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('envs').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;

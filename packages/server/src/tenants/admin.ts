@@ -4,6 +4,8 @@ import { type Clock, iso, newId, parseDuration } from '../util/index.js';
 import type { EnvView, OrgView } from '../wire/index.js';
 import { type KeyScope, scopeCovers, type Tenant, type TenantRequest } from './tenant.js';
 
+/** How old the count of environments may get before singleEnvironment() counts again (other processes create them too). */
+const ENV_RECOUNT_MS = 30_000;
 /** Rows deleted per statement when a tenant is erased: short statements, so other tenants' writes never wait long. */
 const ERASE_BATCH = 500;
 
@@ -22,6 +24,7 @@ export class TenantAdmin {
   private defaultTenant: Tenant | undefined;
   /** An environment's org never changes, so what was looked up once is kept (bounded: starts over past 10,000). */
   private readonly orgOfEnv = new Map<string, string>();
+  private envCount = { n: 1, at: -Infinity, counting: false };
 
   constructor(private readonly options: TenantAdminOptions) {}
 
@@ -43,6 +46,7 @@ export class TenantAdmin {
       return { orgId, envId };
     });
     this.defaultTenant = tenant;
+    await this.recountEnvs();
     return tenant;
   }
 
@@ -50,6 +54,26 @@ export class TenantAdmin {
   get fallback(): Tenant {
     if (!this.defaultTenant) throw new Error('TenantAdmin.ensureDefault was not called');
     return this.defaultTenant;
+  }
+
+  /**
+   * Whether the installation has one environment only (a single team): the delivery engine then
+   * keeps no slots back for other tenants. Answered from memory; re-counted in the background at
+   * most every 30 s, and at once after this process creates or deletes one.
+   */
+  singleEnvironment(): boolean {
+    const now = this.options.clock.now();
+    if (now - this.envCount.at > ENV_RECOUNT_MS && !this.envCount.counting) void this.recountEnvs();
+    return this.envCount.n <= 1;
+  }
+
+  private async recountEnvs(): Promise<void> {
+    this.envCount.counting = true;
+    try {
+      this.envCount = { n: await this.options.store.tenants.countEnvs(), at: this.options.clock.now(), counting: false };
+    } catch {
+      this.envCount.counting = false; // the store is down: keep the last count, try again later
+    }
   }
 
   /** The tenant of a stored row's `env_id` (its org looked up once; in `within`, a caller's transaction, when given). */
@@ -115,6 +139,7 @@ export class TenantAdmin {
       await tx.tenants.insertOrg(org);
       await tx.tenants.insertEnv(env);
     });
+    await this.recountEnvs();
     return { ...this.orgView(org), envs: [this.envView(env)] };
   }
 
@@ -150,6 +175,7 @@ export class TenantAdmin {
       for (const env of envs) await tx.tenants.deleteEnv(env.id);
       await tx.tenants.deleteOrg(id);
     });
+    await this.recountEnvs();
     await store.tenants.settleErasure();
   }
 
@@ -160,6 +186,7 @@ export class TenantAdmin {
       throw new UserError('conflict', `org ${orgId} already has an environment named ${name}`);
     const env: EnvRecord = { id: newId('env', this.options.clock), org_id: orgId, name, is_default: false, created_at: this.options.clock.now() };
     await this.options.store.tenants.insertEnv(env);
+    await this.recountEnvs();
     return this.envView(env);
   }
 
@@ -185,6 +212,7 @@ export class TenantAdmin {
     const { store } = this.options;
     this.options.onKeysDeleted?.(await store.keys.deleteScope(orgId, envId));
     await store.tenants.deleteEnv(envId);
+    await this.recountEnvs();
     await store.tenants.settleErasure();
   }
 
