@@ -53,7 +53,7 @@ export async function openHookline({ lib, pg, track }, kind, origin, { defaults 
   try {
     hl = await lib.Hookline.create({ config, ...(schema ? { schema, applicationName } : {}) });
     await hl.start();
-    const endpoint = await hl.endpoints.create({ url: `${origin}/hook`, events: ['bench.*'] });
+    const endpoint = await hl.endpoints.create(hl.tenants.fallback, { url: `${origin}/hook`, events: ['bench.*'] });
     const d = config.delivery;
     const settings = {
       max_in_flight: d.max_in_flight,
@@ -103,7 +103,7 @@ export async function waitSettled(h, expected) {
 
 export async function hooklineThroughput(h, rx, n, { warm = Math.min(2000, n), conc = K.publishConcurrency, onStart, meter } = {}) {
   const pad = padFor(K.bodyBytes);
-  const publish = (i) => h.hl.publisher.publish({ type: 'bench.tick', data: { i, pad } });
+  const publish = (i) => h.hl.publisher.publish({ tenant: h.hl.tenants.fallback, type: 'bench.tick', data: { i, pad } });
   if (warm > 0) {
     // Warm-up (JIT, sockets), then wait until its results are written.
     const { reached } = await rx.arm(warm);
@@ -166,7 +166,7 @@ export async function hooklineLatency(h, rx, { rate = rate, seconds = seconds, d
       scheduled[i] = start + (i * 1000) / rate;
       pubStart[i] = wall();
       calls.push(
-        h.hl.publisher.publish({ type: 'bench.tick', data: { i, pad } }).then(
+        h.hl.publisher.publish({ tenant: h.hl.tenants.fallback, type: 'bench.tick', data: { i, pad } }).then(
           (res) => void idx.set(res.event.id, i),
           () => void errors++,
         ),

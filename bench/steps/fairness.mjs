@@ -9,8 +9,6 @@ import { hooklineLatency, openHookline } from '../lib/hookline.mjs';
 import { K } from '../lib/knobs.mjs';
 import { padFor, round, wall, waitFor } from '../lib/util.mjs';
 
-/** Tenant A's environment; B publishes as the default tenant. */
-const ENV_A = 'env_bench_fairness_a';
 /** A's deliveries spread over this many endpoints. */
 const A_ENDPOINTS = 8;
 
@@ -18,18 +16,18 @@ const A_ENDPOINTS = 8;
  * A's backlog: one event (every delivery carries it) and `n` deliveries due in the past, older
  * than anything B publishes, sent to the receiver's /sink paths (answered, not counted).
  */
-async function insertBacklog(h, kind, endpointIds, n) {
+async function insertBacklog(h, kind, tenantA, endpointIds, n) {
   const now = Date.now();
   const payload = JSON.stringify({
     id: 'evt_fairness_a',
     type: 'fairness.a',
     timestamp: new Date(now).toISOString(),
-    org_id: 'org_bench_a',
-    env_id: ENV_A,
+    org_id: tenantA.orgId,
+    env_id: tenantA.envId,
     data: { pad: padFor(K.bodyBytes) },
   });
   const db = h.hl.store.db;
-  await sql`INSERT INTO events (id, type, created_at, payload, env_id) VALUES ('evt_fairness_a', 'fairness.a', ${kind === 'postgres' ? sql`${now}::bigint` : now}, ${payload}, ${ENV_A})`.execute(
+  await sql`INSERT INTO events (id, type, created_at, payload, env_id) VALUES ('evt_fairness_a', 'fairness.a', ${kind === 'postgres' ? sql`${now}::bigint` : now}, ${payload}, ${tenantA.envId})`.execute(
     db,
   );
   // The endpoint of row i: the (i mod A_ENDPOINTS)-th id of a JSON array, in either dialect.
@@ -46,7 +44,7 @@ async function insertBacklog(h, kind, endpointIds, n) {
       : sql`json_extract(${endpoints}, '$[' || CAST(s.i % ${A_ENDPOINTS} AS INTEGER) || ']')`;
   await sql`
     INSERT INTO deliveries (id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, lease_owner, created_at, updated_at, env_id)
-    SELECT 'dlv_fairness_a_' || s.i, 'evt_fairness_a', ${endpointOf}, 'fairness.a', 'pending', 0, ${since} + s.i, NULL, ${since} + s.i, ${at}, ${ENV_A}
+    SELECT 'dlv_fairness_a_' || s.i, 'evt_fairness_a', ${endpointOf}, 'fairness.a', 'pending', 0, ${since} + s.i, NULL, ${since} + s.i, ${at}, ${tenantA.envId}
     FROM (${series}) s`.execute(db);
 }
 
@@ -77,8 +75,12 @@ export function stepFairness(kind) {
     const h = await openHookline(ctx, kind, ctx.rx.origin);
     const out = { backlog: K.fairnessBacklog, rate: K.fairnessRate, seconds: K.fairnessSeconds, settings: h.settings };
     try {
+      // Tenant A is an org of its own (so the installation has tenants, and each holds at most its share); B is the default tenant.
+      const orgA = await h.hl.tenants.createOrg({ name: 'bench tenant A' });
+      const tenantA = { orgId: orgA.id, envId: orgA.envs[0].id };
       const endpointIds = [];
-      for (let k = 0; k < A_ENDPOINTS; k++) endpointIds.push((await h.hl.endpoints.create({ url: `${ctx.rx.origin}/sink/a${k}`, events: ['fairness.a'] })).id);
+      for (let k = 0; k < A_ENDPOINTS; k++)
+        endpointIds.push((await h.hl.endpoints.create(tenantA, { url: `${ctx.rx.origin}/sink/a${k}`, events: ['fairness.a'] })).id);
       const phase = { rate: K.fairnessRate, seconds: K.fairnessSeconds, drain: false };
       // Warm-up (JIT, sockets), then B on the idle system.
       await hooklineLatency(h, ctx.rx, { ...phase, seconds: 1 });
@@ -88,7 +90,7 @@ export function stepFairness(kind) {
       );
 
       const t0 = wall();
-      await insertBacklog(h, kind, endpointIds, K.fairnessBacklog);
+      await insertBacklog(h, kind, tenantA, endpointIds, K.fairnessBacklog);
       out.insertSeconds = round((wall() - t0) / 1000, 1);
       const sunk = async () => (await ctx.rx.ctl('/__stats')).sink;
       const sinkBefore = await sunk();

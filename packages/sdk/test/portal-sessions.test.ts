@@ -13,8 +13,8 @@ import { Hookline, type OrgWithEnvironments } from '../src/index.js';
 import { apiError } from './api-error.js';
 
 const PYTHON_SDK = fileURLToPath(new URL('../../sdk-python/', import.meta.url));
-/** A portal link: the token travels in the fragment, never in the path or query. */
-const PORTAL_URL = /^https?:\/\/[^#?]+\/portal\/#token=(hl_ps_[^&\s]+)$/;
+/** A portal link: the org in the query (for its frame-ancestors), the token in the fragment, never in the path or query. */
+const PORTAL_URL = /^https?:\/\/[^#?]+\/portal\/\?org=org_[0-9A-Z]+#token=(hl_ps_[^&\s]+)$/;
 
 /** Runs a Python snippet with this checkout's `hookline` package; resolves with its stdout. */
 function python(code: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
