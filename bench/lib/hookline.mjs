@@ -145,7 +145,7 @@ export async function hooklineThroughput(h, rx, n, { warm = Math.min(2000, n), c
 }
 
 /** Open-loop publishes at `rate`/s for `seconds`; `drain: false` does not wait for the whole queue (others' rows) to empty. */
-export async function hooklineLatency(h, rx, { rate = rate, seconds = seconds, drain = true } = {}) {
+export async function hooklineLatency(h, rx, { rate = K.rate, seconds = K.latencySeconds, drain = true } = {}) {
   const pad = padFor(K.bodyBytes);
   const total = rate * seconds;
   const pubStart = new Float64Array(total);
