@@ -287,7 +287,7 @@ export class Dispatcher implements DeliveryHandoff {
           takenOfEnv.add(envOf(r), 1);
         }
         for (const [id, n] of taken.entries()) if (n >= 2 * this.options.perEndpointInFlight) this.mayHaveMore.add(id);
-        for (const [env, n] of takenOfEnv.entries()) if (n >= (envRoom[env] ?? perEnv)) this.envsMayHaveMore.add(env);
+        if (this.contended()) for (const [env, n] of takenOfEnv.entries()) if (n >= (envRoom[env] ?? perEnv)) this.envsMayHaveMore.add(env);
         try {
           await this.launch(fresh, owner, now);
         } catch (err) {
@@ -320,7 +320,7 @@ export class Dispatcher implements DeliveryHandoff {
         continue;
       }
       // Queued behind the environment's own older due rows, or at its cap: one of its deliveries finishing looks for them.
-      if (this.envsMayHaveMore.has(env) || this.envLoad(env) + (perEnv.get(env) ?? 0) >= this.perEnvCap()) {
+      if (this.contended() && (this.envsMayHaveMore.has(env) || this.envLoad(env) + (perEnv.get(env) ?? 0) >= this.perEnvCap())) {
         this.envsMayHaveMore.add(env);
         continue;
       }
@@ -388,6 +388,14 @@ export class Dispatcher implements DeliveryHandoff {
     return typeof cap === 'number' ? cap : cap();
   }
 
+  /**
+   * Whether tenants share this dispatcher's slots (the cap is below max_in_flight). A single
+   * environment is not held to its turn: its new deliveries are handed off as before tenants.
+   */
+  private contended(): boolean {
+    return this.perEnvCap() < this.options.maxInFlight;
+  }
+
   /** Held and reserved deliveries of environment `env`. */
   private envLoad(env: string): number {
     return this.perEnv.of(env) + this.reserved.forEnv(env);
@@ -399,6 +407,7 @@ export class Dispatcher implements DeliveryHandoff {
    */
   private envRooms(perEnv: number): Record<string, number> {
     const rooms: Record<string, number> = {};
+    if (!this.contended()) return rooms;
     const envs = new Set([...this.perEnv.keys(), ...this.reserved.envs()]);
     for (const env of envs) {
       const room = Math.max(0, this.perEnvCap() - this.envLoad(env));
