@@ -188,6 +188,18 @@ describe.each(STORES)('orgs, environments and scoped keys (%s)', (kind) => {
     expect((await as(acmeKey, 'PATCH', `/api/v1/orgs/${acme.id}`, { name: 'Acme renamed' })).status).toBe(200);
   });
 
+  it('routes that act on the installation itself refuse a scoped key with 403, whatever its tenant', async () => {
+    const org = (await h.call('POST', '/api/v1/orgs', { name: 'Installation routes' })).body;
+    for (const scope of [{ org_id: org.id }, { org_id: org.id, env_id: org.envs[0].id }]) {
+      const key = await mintKey({ name: 'scoped', ...scope });
+      const reload = await as(key, 'POST', '/api/v1/agents/reload');
+      expect(reload.status).toBe(403);
+      expect(reload.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('installation key') });
+      expect((await as(key, 'POST', '/api/v1/notifications/slack/test', { channel: '#alerts', text: 'hi' })).status).toBe(403);
+    }
+    expect((await h.call('POST', '/api/v1/agents/reload')).status).toBe(200);
+  });
+
   it('a request names its tenant with Hookline-Org / Hookline-Env, only inside its key scope', async () => {
     const acme = (await h.call('POST', '/api/v1/orgs', { name: 'Acme headers' })).body;
     const staging = (await h.call('POST', `/api/v1/orgs/${acme.id}/envs`, { name: 'staging' })).body;

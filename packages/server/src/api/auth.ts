@@ -29,6 +29,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that answer without an API key (health, metrics, docs). */
     public?: boolean;
+    /** Routes that act on the installation itself (its AGENT.md files, its Slack): installation keys only. */
+    installation?: boolean;
   }
 }
 
@@ -76,6 +78,9 @@ export function installAuth(app: FastifyInstance, keys: ApiKeys, sessions: Sessi
   });
 
   async function actAs(req: FastifyRequest, scope: KeyScope): Promise<void> {
+    // The same answer whatever the key's tenant: it learns nothing it did not know.
+    if (req.routeOptions.config?.installation && scope.orgId !== null)
+      throw new UserError('forbidden', `${req.method} ${req.routeOptions.url} acts on the installation; use an installation key (one with no org_id)`);
     req.keyScope = scope;
     req.tenant = await tenants.resolve(scope, namedTenant(req.headers));
   }

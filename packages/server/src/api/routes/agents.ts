@@ -216,10 +216,11 @@ export const agentRoutes =
     app.post(
       '/api/v1/agents/reload',
       {
+        config: { installation: true },
         schema: {
           tags,
           summary: 'Reload the AGENT.md files (as SIGHUP does) and report what changed and which files are broken',
-          response: { 200: AgentFilesReport },
+          response: { 200: AgentFilesReport, 403: ErrorBody },
         },
       },
       async () => deps.reloadAgentFiles(),

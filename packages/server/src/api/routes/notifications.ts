@@ -79,6 +79,7 @@ export const notificationRoutes =
     app.post(
       '/api/v1/notifications/slack/test',
       {
+        config: { installation: true },
         schema: {
           tags,
           summary: 'Post one test message to Slack now with the configured bot token (not retried, not logged)',
