@@ -74,7 +74,7 @@ describe.each(STORES)('clock jumps (%s)', (kind) => {
     await rx.close();
   });
 
-  const runs = async () => (await h.hl.runs.list({ agentId: 'ticker', limit: 10_000, offset: 0 })).rows;
+  const runs = async () => (await h.hl.runs.list(h.hl.tenants.fallback, { agentId: 'ticker', limit: 10_000, offset: 0 })).rows;
   /** Sets the clock, ticks (twice: a second tick must find nothing), and waits for any run it started to end. */
   const at = async (t: number) => {
     clock.set(t);

@@ -54,7 +54,7 @@ describe.each(STORES)('fan-out of one event to 10,000 endpoints (%s)', (kind) =>
         Array.from({ length: Math.min(16, ENDPOINTS - i) }, (_, k) => {
           const n = i + k;
           ledger.accept(pathOf(n));
-          return h.hl.endpoints.create({ url: `${receivers[n % RECEIVERS]!.url}${pathOf(n)}`, events: ['fanout.*'] });
+          return h.hl.endpoints.create(h.hl.tenants.fallback, { url: `${receivers[n % RECEIVERS]!.url}${pathOf(n)}`, events: ['fanout.*'] });
         }),
       );
     }
