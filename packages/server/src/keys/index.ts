@@ -3,7 +3,7 @@ import type { ApiKeyRecord, KeyWatch, Store } from '../store/index.js';
 import { type Clock, systemClock, newId, iso } from '../util/index.js';
 import { notFound, UserError } from '../errors/index.js';
 import type { KeyView } from '../wire/index.js';
-import { INSTALLATION_SCOPE, type KeyScope } from '../tenants/index.js';
+import { INSTALLATION_SCOPE, type KeyScope, scopeCovers } from '../tenants/index.js';
 
 export type KeyRole = 'admin' | 'read';
 
@@ -149,7 +149,7 @@ export class ApiKeys {
 
   private async checkScope(scope: KeyScope, creator: KeyScope): Promise<void> {
     if (scope.envId !== null && scope.orgId === null) throw new UserError('validation_failed', 'a key limited to an environment needs its org_id too');
-    if (!within(scope, creator)) throw notFound(scope.envId !== null ? 'environment' : 'org', (scope.envId ?? scope.orgId)!);
+    if (!scopeCovers(creator, scope)) throw notFound(scope.envId !== null ? 'environment' : 'org', (scope.envId ?? scope.orgId)!);
     if (scope.orgId !== null && !(await this.store.tenants.getOrg(scope.orgId))) throw notFound('org', scope.orgId);
     if (scope.envId !== null) {
       const env = await this.store.tenants.getEnv(scope.envId);
@@ -164,12 +164,12 @@ export class ApiKeys {
 
   /** The keys a key of `scope` may see: those inside its own tenant. */
   async list(scope: KeyScope = INSTALLATION_SCOPE): Promise<KeyView[]> {
-    return (await this.store.keys.list()).filter((r) => within(scopeOfKey(r), scope)).map((r) => this.view(r));
+    return (await this.store.keys.list()).filter((r) => scopeCovers(scope, scopeOfKey(r))).map((r) => this.view(r));
   }
 
   async revoke(id: string, scope: KeyScope = INSTALLATION_SCOPE): Promise<void> {
     const row = await this.store.keys.get(id);
-    if (!row || !within(scopeOfKey(row), scope)) throw notFound('active API key', id);
+    if (!row || !scopeCovers(scope, scopeOfKey(row))) throw notFound('active API key', id);
     if (!(await this.store.keys.revoke(id, this.clock.now()))) throw notFound('active API key', id);
     this.forget(); // at once: this process's own commit does not move the watch
     for (const listener of this.revokedListeners) listener(id);
@@ -181,10 +181,6 @@ export class ApiKeys {
 }
 /** The tenant scope a stored key is limited to. */
 export const scopeOfKey = (row: Pick<ApiKeyRecord, 'org_id' | 'env_id'>): KeyScope => ({ orgId: row.org_id, envId: row.env_id });
-
-/** Whether `inner` is the same as or narrower than `outer` (an env key inside its org, an org key inside the installation). */
-const within = (inner: KeyScope, outer: KeyScope): boolean =>
-  (outer.orgId === null || inner.orgId === outer.orgId) && (outer.envId === null || inner.envId === outer.envId);
 
 export { type Session, Sessions } from './sessions.js';
 export { patternWithin, PORTAL_TOKEN_PREFIX, type PortalSession, type PortalSessionInput, PortalSessions } from './portal-sessions.js';

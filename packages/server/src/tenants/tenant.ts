@@ -22,6 +22,9 @@ export interface TenantRequest {
   readonly envId?: string | undefined;
 }
 
-/** Whether a key of `scope` may act in `tenant`. */
-export const scopeCovers = (scope: KeyScope, tenant: Tenant): boolean =>
-  (scope.orgId === null || scope.orgId === tenant.orgId) && (scope.envId === null || scope.envId === tenant.envId);
+/**
+ * Whether a key of `scope` reaches `inner`: a tenant it may act in, or a narrower (or the same)
+ * scope, such as an environment key's inside its org's.
+ */
+export const scopeCovers = (scope: KeyScope, inner: Tenant | KeyScope): boolean =>
+  (scope.orgId === null || scope.orgId === inner.orgId) && (scope.envId === null || scope.envId === inner.envId);
