@@ -180,6 +180,8 @@ describe('orgs and the tenant switcher in Chromium', () => {
     expect(await page.locator('nav a[href="/dashboard/orgs"]').count()).toBe(0);
     const names = await page.locator('[data-testid="key-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
     expect(names).toEqual(['acme-staging']);
+    // The server's configuration is the installation's: the page says which key shows it.
+    await expect.poll(async () => (await page.getByTestId('settings-error').textContent()) ?? '').toContain('installation key');
     // The installation key sees every key, so the list above is the scoped key's alone.
     expect(((await h.call('GET', '/api/v1/keys')).body.items as unknown[]).length).toBeGreaterThan(1);
     expect(seen.filter((r) => r.env !== undefined || r.org !== undefined)).toEqual([]);

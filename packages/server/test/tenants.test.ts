@@ -196,8 +196,13 @@ describe.each(STORES)('orgs, environments and scoped keys (%s)', (kind) => {
       expect(reload.status).toBe(403);
       expect(reload.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('installation key') });
       expect((await as(key, 'POST', '/api/v1/notifications/slack/test', { channel: '#alerts', text: 'hi' })).status).toBe(403);
+      // The running configuration is the operator's: its networks, limits and database say nothing a tenant needs.
+      const settings = await as(key, 'GET', '/api/v1/settings');
+      expect(settings.status).toBe(403);
+      expect(JSON.stringify(settings.body)).not.toContain('allow_networks');
     }
     expect((await h.call('POST', '/api/v1/agents/reload')).status).toBe(200);
+    expect((await h.call('GET', '/api/v1/settings')).body.delivery.allow_networks).toEqual(expect.any(Array));
   });
 
   it('a request names its tenant with Hookline-Org / Hookline-Env, only inside its key scope', async () => {
