@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ClaimArgs, DialectOps } from './dialect.js';
 import type { Database } from './schema.js';
+import { WalCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteHotStatements } from './sqlite-prepared.js';
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -21,6 +22,8 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
   // Deleted rows are overwritten with zeros, not left in free pages: erasing a tenant (and
   // retention) must leave none of its bytes in the file (docs/tenants.md#erasure).
   raw.pragma('secure_delete = ON');
+  // The log is copied into the file by a thread, not mid-commit on the event loop.
+  const checkpointer = path === ':memory:' ? undefined : new WalCheckpointer(raw, path);
   // Kysely prepares every query afresh; on the hot path that costs more than running it.
   // Statements are reusable, so keep the most recent ones by SQL text.
   const statements = new Map<string, SqliteDatabase.Statement>();
@@ -81,7 +84,9 @@ export function openSqlite(path: string): { db: Kysely<Database>; ops: DialectOp
     async streamHasListeners() {
       return false;
     },
-    async destroy() {},
+    async destroy() {
+      await checkpointer?.stop();
+    },
   };
   return { db, ops };
 }
