@@ -213,6 +213,7 @@ export class Hookline {
             ? config.delivery.max_in_flight
             : Math.max(1, Math.floor(config.delivery.max_in_flight * config.delivery.per_env_in_flight_share)),
         batchSize: config.delivery.batch_size,
+        storeOnLoop: this.store.dialect === 'sqlite',
         leaseMs: ms(config.delivery.lease),
         pollIntervalMs: ms(config.delivery.poll_interval),
         autoDisableAfter: config.delivery.auto_disable_after,

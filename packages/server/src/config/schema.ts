@@ -217,7 +217,7 @@ export const ConfigSchema = Type.Object(
           maximum: 1,
           default: 0.75,
           description:
-            "Largest share of `max_in_flight` the deliveries of one environment (tenant) may hold at once (at least one), so one tenant's backlog or slow endpoints always leave room for the others' deliveries. 1 lets one tenant take every slot. An installation with a single environment always uses every slot.",
+            "Largest share of `max_in_flight` the deliveries of one environment (tenant) may hold at once (at least one), so one tenant's backlog or slow endpoints always leave room for the others' deliveries. 1 lets one tenant take every slot. An installation with a single environment always uses every slot. On SQLite, while two or more environments are active, each holds at most twice what its deliveries' rate needs (at least 16) within this share.",
         }),
         send_threads: Type.Integer({
           minimum: 0,

@@ -10,6 +10,7 @@ import type { RetryPolicy } from './retry-policy.js';
 import type { DeliveryHandoff, HandoffLease } from './handoff.js';
 import { attemptFinished, type DeliveryResult, earliestRetry, type Finished, givenUp, healthOf, resultOf } from './outcome.js';
 import { Reservations, Tally } from './reservations.js';
+import { envOf, TenantShares } from './tenant-shares.js';
 
 export type { DeliveryResult } from './outcome.js';
 
@@ -26,11 +27,13 @@ export interface DispatcherOptions {
   maxInFlight: number;
   perEndpointInFlight: number;
   /**
-   * Most deliveries of one environment (tenant) held at once, below `maxInFlight`, so one
-   * tenant's backlog or slow endpoints always leave room for the others.
+   * Most deliveries of one environment (tenant) held at once while another is active, below
+   * `maxInFlight`, so one tenant's backlog or slow endpoints always leave room for the others.
    */
   perEnvInFlight: number | (() => number);
   batchSize: number;
+  /** The store's queries run on this event loop (SQLite): see TenantShares. */
+  storeOnLoop?: boolean;
   leaseMs: number;
   pollIntervalMs: number;
   autoDisableAfter: number;
@@ -62,14 +65,6 @@ export class Dispatcher implements DeliveryHandoff {
   private held = 0;
   /** Open requests per endpoint. */
   private readonly perEndpoint = new Map<string, number>();
-  /** Held deliveries per environment, and the environment of each held delivery. */
-  private readonly perEnv = new Tally();
-  private readonly envOfHeld = new Map<string, string>();
-  /**
-   * Environments that may have more due rows than this worker took: at their `perEnvInFlight`
-   * the last claim left them out or took their full room. One of their deliveries finishing wakes the pump.
-   */
-  private readonly envsMayHaveMore = new Set<string>();
   /** Claimed rows waiting for one of their endpoint's slots (at most a claim's worth each). */
   private readonly waiting = new Map<string, Ready[]>();
   private readonly limiter = new RateLimiter();
@@ -114,10 +109,20 @@ export class Dispatcher implements DeliveryHandoff {
   private ownWaiting = false;
   /** Deliveries leased to this dispatcher by publishing writes not yet committed. */
   private readonly reserved = new Reservations();
+  /** How the slots divide among tenants. */
+  private readonly shares: TenantShares;
 
   constructor(private readonly options: DispatcherOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? systemRandom;
+    const cap = options.perEnvInFlight;
+    this.shares = new TenantShares({
+      cap: typeof cap === 'number' ? () => cap : cap,
+      maxInFlight: options.maxInFlight,
+      clock: this.clock,
+      reserved: this.reserved,
+      storeOnLoop: options.storeOnLoop ?? false,
+    });
     this.dueTimer = new DueTimer(this.clock, () => {
       this.wake();
       this.lookAhead();
@@ -240,7 +245,7 @@ export class Dispatcher implements DeliveryHandoff {
     try {
       do {
         this.pumpAgain = false;
-        const room = Math.min(this.options.maxInFlight - this.held - this.reserved.count, this.options.batchSize);
+        const room = Math.min(this.options.maxInFlight - this.held - this.reserved.count, this.shares.batch(this.options.batchSize));
         if (room <= 0 || this.stopped) {
           // Queued rows of ours are older than the next publish: it must queue behind them.
           if (this.ownWaiting) this.backlog = true;
@@ -250,8 +255,8 @@ export class Dispatcher implements DeliveryHandoff {
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
         for (const id of skip) this.mayHaveMore.add(id);
-        const perEnv = Math.min(room, this.perEnvCap());
-        const envRoom = this.envRooms(perEnv);
+        const perEnv = Math.min(room, this.shares.limit());
+        const envRoom = this.shares.rooms(perEnv);
         const wakesBefore = this.wakes;
         const ownBefore = this.ownQueued;
         const rows = await this.options.store.claimDue({
@@ -281,13 +286,9 @@ export class Dispatcher implements DeliveryHandoff {
         if (!fresh.length) continue;
         this.take(fresh, 'claim');
         const taken = new Tally();
-        const takenOfEnv = new Tally();
-        for (const r of fresh) {
-          taken.add(r.endpoint_id, 1);
-          takenOfEnv.add(envOf(r), 1);
-        }
+        for (const r of fresh) taken.add(r.endpoint_id, 1);
         for (const [id, n] of taken.entries()) if (n >= 2 * this.options.perEndpointInFlight) this.mayHaveMore.add(id);
-        if (this.contended()) for (const [env, n] of takenOfEnv.entries()) if (n >= (envRoom[env] ?? perEnv)) this.envsMayHaveMore.add(env);
+        this.shares.claimed(fresh, envRoom, perEnv);
         try {
           await this.launch(fresh, owner, now);
         } catch (err) {
@@ -306,6 +307,9 @@ export class Dispatcher implements DeliveryHandoff {
   reserve(rows: DeliveryRecord[], now: number): HandoffLease | undefined {
     if (this.stopped || this.backlog) return undefined;
     let room = this.options.maxInFlight - this.held - this.reserved.count;
+    const shared = this.shares.shared();
+    const caps = new Map<string, number>();
+    const capOf = (env: string) => caps.get(env) ?? caps.set(env, this.shares.cap(env)).get(env)!;
     const ids = new Set<string>();
     const perEndpoint = new Map<string, number>();
     const perEnv = new Map<string, number>();
@@ -320,8 +324,8 @@ export class Dispatcher implements DeliveryHandoff {
         continue;
       }
       // Queued behind the environment's own older due rows, or at its cap: one of its deliveries finishing looks for them.
-      if (this.contended() && (this.envsMayHaveMore.has(env) || this.envLoad(env) + (perEnv.get(env) ?? 0) >= this.perEnvCap())) {
-        this.envsMayHaveMore.add(env);
+      if (shared && (this.shares.mayHaveMore.has(env) || this.shares.load(env) + (perEnv.get(env) ?? 0) >= capOf(env))) {
+        this.shares.mayHaveMore.add(env);
         continue;
       }
       perEndpoint.set(dest, (perEndpoint.get(dest) ?? 0) + 1);
@@ -380,42 +384,6 @@ export class Dispatcher implements DeliveryHandoff {
     const out: string[] = [];
     for (const [id, n] of this.perEndpoint) if (n + (this.waiting.get(id)?.length ?? 0) >= 2 * this.options.perEndpointInFlight) out.push(id);
     return out;
-  }
-
-  /** The most deliveries one environment may hold now (the option may follow how many tenants there are). */
-  private perEnvCap(): number {
-    const cap = this.options.perEnvInFlight;
-    return typeof cap === 'number' ? cap : cap();
-  }
-
-  /**
-   * Whether tenants share this dispatcher's slots (the cap is below max_in_flight). A single
-   * environment is not held to its turn: its new deliveries are handed off as before tenants.
-   */
-  private contended(): boolean {
-    return this.perEnvCap() < this.options.maxInFlight;
-  }
-
-  /** Held and reserved deliveries of environment `env`. */
-  private envLoad(env: string): number {
-    return this.perEnv.of(env) + this.reserved.forEnv(env);
-  }
-
-  /**
-   * The room each environment with deliveries here has left for a claim, where that is under
-   * `perEnv` (at most `perEnvInFlight` each); one at its cap (room 0) is left out and may have more.
-   */
-  private envRooms(perEnv: number): Record<string, number> {
-    const rooms: Record<string, number> = {};
-    if (!this.contended()) return rooms;
-    const envs = new Set([...this.perEnv.keys(), ...this.reserved.envs()]);
-    for (const env of envs) {
-      const room = Math.max(0, this.perEnvCap() - this.envLoad(env));
-      if (room >= perEnv) continue;
-      rooms[env] = room;
-      if (room === 0) this.envsMayHaveMore.add(env);
-    }
-    return rooms;
   }
 
   private async launch(rows: DeliveryRecord[], owner: string, now: number, known?: KnownRows): Promise<void> {
@@ -494,6 +462,7 @@ export class Dispatcher implements DeliveryHandoff {
       else this.perEndpoint.delete(dest);
       this.startWaiting(dest);
     }
+    if (res.statusCode !== null) this.shares.answered(row.id);
     const now = this.clock.now();
     const finished = attemptFinished({
       row,
@@ -538,13 +507,19 @@ export class Dispatcher implements DeliveryHandoff {
     if (!this.flushing) this.flushing = this.flushLoop();
   }
 
-  /** Group commit: whatever finished while the previous write ran goes in the next one. */
+  /**
+   * Group commit: whatever finished while the previous write ran goes in the next one. While
+   * tenants contend on SQLite, in parts of a few rows, the rest after a turn of the event loop,
+   * so other tenants' publishes are not held up behind one long write.
+   */
   private async flushLoop(): Promise<void> {
     try {
-      await new Promise<void>((r) => setImmediate(r));
+      let cut = true;
       while (this.results.length) {
-        const batch = this.results;
-        this.results = [];
+        if (cut) await new Promise<void>((r) => setImmediate(r));
+        const limit = this.shares.batch(this.results.length);
+        cut = limit < this.results.length;
+        const batch = this.results.splice(0, limit);
         try {
           await this.write(batch);
         } catch (err) {
@@ -565,10 +540,7 @@ export class Dispatcher implements DeliveryHandoff {
   /** `rows` are this dispatcher's to send (held until their results are written). */
   private take(rows: DeliveryRecord[], via: 'claim' | 'handoff'): void {
     const n = rows.length;
-    for (const r of rows) {
-      this.envOfHeld.set(r.id, envOf(r));
-      this.perEnv.add(envOf(r), 1);
-    }
+    this.shares.take(rows);
     this.held += n;
     this.claimedTotal += n;
     this.options.metrics?.starts.inc({ via }, n);
@@ -577,18 +549,10 @@ export class Dispatcher implements DeliveryHandoff {
 
   /** These deliveries are no longer ours to renew or count: written, handed back, or left to their lease. */
   private release(ids: string[]): void {
-    let envFreed = false;
-    for (const id of ids) {
-      this.holding.delete(id);
-      const env = this.envOfHeld.get(id);
-      if (env === undefined) continue;
-      this.envOfHeld.delete(id);
-      this.perEnv.add(env, -1);
-      // Room for a tenant whose due rows the last claims left out at its cap. Not news of
-      // the store (no wake-up): other tenants' new deliveries may still be handed off.
-      if (this.envsMayHaveMore.delete(env)) envFreed = true;
-    }
-    if (envFreed) this.schedulePump();
+    for (const id of ids) this.holding.delete(id);
+    // Room for a tenant whose due rows the last claims left out at its cap. Not news of
+    // the store (no wake-up): other tenants' new deliveries may still be handed off.
+    if (this.shares.release(ids)) this.schedulePump();
     this.held -= ids.length;
     this.options.metrics?.inFlight.set(this.held);
     this.settle();
@@ -633,9 +597,4 @@ export class Dispatcher implements DeliveryHandoff {
       }
     }
   }
-}
-
-/** The environment (tenant) a delivery belongs to; rows stored without one have ''. */
-function envOf(row: DeliveryRecord): string {
-  return row.env_id ?? '';
 }
