@@ -5,6 +5,8 @@ import type { EnvRecord, OrgRecord, OrgSettings } from './values.js';
 
 const orgOf = (row: OrgTable): OrgRecord => ({ ...row, is_default: row.is_default === 1, settings: JSON.parse(row.settings) as OrgSettings });
 const envOf = (row: EnvTable): EnvRecord => ({ ...row, is_default: row.is_default === 1 });
+/** Tries at truncating the log after an erasure, 10 ms apart, before giving up. */
+const TRUNCATE_ATTEMPTS = 100;
 
 /** SQL for orgs and their environments (docs/tenants.md). Reached as `store.tenants`, so it joins the caller's transaction. */
 export class TenantRecords {
@@ -121,7 +123,15 @@ export class TenantRecords {
    * unreachable at once and their space is reused by vacuum.
    */
   async settleErasure(): Promise<void> {
-    if (this.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+    if (this.dialect !== 'sqlite') return;
+    // The checkpoint thread (sqlite-checkpointer.ts) may hold the checkpoint for a moment:
+    // SQLite then answers busy instead of truncating (1 call in 400 under writes). Try again.
+    for (let attempt = 1; ; attempt++) {
+      const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+      if (!rows[0]?.busy) return;
+      if (attempt === TRUNCATE_ATTEMPTS) throw new Error(`the write-ahead log could not be truncated after the erasure (busy ${attempt} times)`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Whether an environment holds anything (so deleting it needs a confirmation). */
