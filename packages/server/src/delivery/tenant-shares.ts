@@ -163,7 +163,8 @@ export class TenantShares {
   rooms(perEnv: number): Record<string, number> {
     const rooms: Record<string, number> = {};
     if (!this.shared()) return rooms;
-    for (const env of new Set([...this.held.keys(), ...this.options.reserved.envs(), ...this.lastStarted.keys()])) {
+    // Every environment holding deliveries started one, and keeps its lastStarted entry while it holds any.
+    for (const env of new Set([...this.lastStarted.keys(), ...this.options.reserved.envs()])) {
       const room = Math.max(0, this.cap(env) - this.load(env));
       if (room >= perEnv) continue;
       rooms[env] = room;

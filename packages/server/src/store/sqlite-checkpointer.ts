@@ -7,7 +7,7 @@
  * checkpoint as a backstop at a larger size, and returns it to SQLite's default if the thread
  * stops, so the log stays bounded either way.
  */
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 
 export interface CheckpointSettings {
