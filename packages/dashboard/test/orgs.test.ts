@@ -175,7 +175,8 @@ describe('orgs and the tenant switcher in Chromium', () => {
     const page = await open(envKey, '/dashboard/settings');
     const seen = recordRequests(page);
     await page.locator('[data-testid="key-row"]').first().waitFor();
-    expect((await page.getByTestId('tenant-name').textContent())?.trim()).toBe('Acme / staging');
+    // The name comes with the org list, which may land after the key list.
+    await expect.poll(async () => (await page.getByTestId('tenant-name').textContent())?.trim()).toBe('Acme / staging');
     expect(await page.getByTestId('tenant-switcher').count()).toBe(0);
     expect(await page.locator('nav a[href="/dashboard/orgs"]').count()).toBe(0);
     const names = await page.locator('[data-testid="key-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));

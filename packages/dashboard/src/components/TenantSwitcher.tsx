@@ -60,9 +60,11 @@ export function TenantSwitcher() {
   if (!installation) {
     const org = tenants?.find((t) => t.org.id === key.org_id);
     const env = org?.envs.find((e) => e.id === key.env_id);
-    const name = org ? (key.env_id === null ? org.org.name : `${org.org.name} / ${env?.name ?? key.env_id}`) : key.org_id;
+    // While the names load the span stays empty rather than flashing the raw id; if they cannot
+    // load, the id is the best name there is.
+    const name = org ? (key.env_id === null ? org.org.name : `${org.org.name} / ${env?.name ?? key.env_id}`) : failed ? key.org_id : '';
     return (
-      <span className="tenant-name" data-testid="tenant-name" title="This key is limited to this tenant.">
+      <span className="tenant-name" data-testid="tenant-name" aria-busy={!tenants && !failed} title="This key is limited to this tenant.">
         {name}
       </span>
     );
