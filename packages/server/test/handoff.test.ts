@@ -6,6 +6,7 @@
  * to other processes for work nobody else needs to look at. On both stores.
  */
 import type { ServerResponse } from 'node:http';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/util/clock.js';
@@ -155,5 +156,101 @@ describe.each(STORES)('deliveries handed off by the publishing write (%s)', (kin
     await rx.waitFor(3);
     expect(held).toHaveLength(2);
     expect(rx.received).toHaveLength(3);
+  });
+});
+
+/**
+ * Hand-offs wait only for news: a wake-up (a NOTIFY, a retry coming due) may mean older rows
+ * of any tenant wait in the store, so new deliveries queue until a claim has looked. A poll
+ * tick is no news, and a freed slot of an endpoint with more due rows is news of that endpoint
+ * only: neither may hold back every tenant's new deliveries for the length of a claim. A claim
+ * is held in flight here by a lock on the deliveries table (PostgreSQL, where claims wait for it).
+ */
+describe('hand-offs while a claim that is no news runs (postgres)', () => {
+  const rx = new Receiver();
+  const held: ServerResponse[] = [];
+  let h: Harness | undefined;
+  let locker: pg.Client | undefined;
+
+  afterEach(async () => {
+    await locker?.end().catch(() => undefined);
+    locker = undefined;
+    for (const res of held.splice(0)) res.destroy();
+    await h?.close();
+    h = undefined;
+    await rx.close();
+    rx.received.length = 0;
+  });
+
+  /** Takes a lock that makes claims and result writes wait (plain reads go on) until `unlock`. */
+  async function lockDeliveries(h: Harness): Promise<() => Promise<void>> {
+    const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(databaseOf(h.hl.store));
+    locker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query(`LOCK TABLE "${rows[0]!.schema}".deliveries IN EXCLUSIVE MODE`);
+    return async () => void (await locker!.query('COMMIT'));
+  }
+
+  /** Resolves once a statement of this test's Hookline waits for the lock. */
+  async function waitingForLock(): Promise<void> {
+    await until('a claim waiting for the lock', async () => {
+      const { rows } = await locker!.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%deliveries%' AND pid <> pg_backend_pid()`,
+      );
+      return rows[0].n > 0 ? true : undefined;
+    });
+  }
+
+  const probe = (h: Harness, endpointId: string) => [
+    newDelivery(h.hl.clock, h.hl.clock.now(), {
+      env_id: h.hl.tenants.fallback.envId,
+      event_id: 'evt_probe',
+      endpoint_id: endpointId,
+      event_type: 'order.paid',
+    }),
+  ];
+
+  it("a poll tick's claim leaves hand-offs open", async () => {
+    await rx.start();
+    h = await startHookline('postgres', { overrides: { delivery: { poll_interval: '100ms' } } });
+    const unlock = await lockDeliveries(h);
+    await waitingForLock();
+    const lease = h.hl.dispatcher!.reserve(probe(h, 'ep_probe'), h.hl.clock.now());
+    expect(lease?.ids.size).toBe(1);
+    h.hl.dispatcher!.cancel(lease!);
+    await unlock();
+  });
+
+  it("an endpoint catching up on its due rows holds back its own new deliveries, not another endpoint's", async () => {
+    rx.respond = (req, res) => (req.path === '/x' ? void held.push(res) : void res.writeHead(200).end('ok'));
+    await rx.start();
+    // One open request per endpoint and one waiting behind it; no poll.
+    h = await startHookline('postgres', { overrides: { delivery: { poll_interval: '1h', per_endpoint_in_flight: 1 } } });
+    const x = await h.call('POST', EP, { url: `${rx.url}/x`, events: ['order.*'] });
+    const y = await h.call('POST', EP, { url: `${rx.url}/y`, events: ['shipment.*'] });
+    const sent: string[] = [];
+    for (let n = 0; n < 4; n++) sent.push((await h.call('POST', '/api/v1/events', { type: 'order.paid', data: { n } })).body.event.id);
+    await rx.waitFor(1);
+    const unlock = await lockDeliveries(h);
+    // The first answer starts the one waiting here; the second frees a slot with two more due in the store.
+    held.shift()!.writeHead(200).end('ok');
+    await rx.waitFor(2);
+    held.shift()!.writeHead(200).end('ok');
+    await waitingForLock();
+    const dispatcher = h.hl.dispatcher!;
+    await until('x catching up (its new deliveries queue)', async () => {
+      const early = dispatcher.reserve(probe(h!, x.body.id), h!.hl.clock.now());
+      if (!early) return true;
+      dispatcher.cancel(early);
+      return undefined;
+    });
+    const lease = dispatcher.reserve(probe(h, y.body.id), h.hl.clock.now());
+    expect(lease?.ids.size).toBe(1);
+    dispatcher.cancel(lease!);
+    await unlock();
+    rx.respond = (_req, res) => void res.writeHead(200).end('ok');
+    await rx.waitFor(4);
+    expect(rx.received.filter((r) => r.path === '/x').map((r) => JSON.parse(r.body).id)).toEqual(sent);
   });
 });

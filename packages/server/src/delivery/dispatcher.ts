@@ -83,6 +83,12 @@ export class Dispatcher implements DeliveryHandoff {
    */
   private mayHaveMore = new Set<string>();
   /**
+   * Endpoints a slot came free for while they may have more due rows: the next claim looks for
+   * them, and until one comes back short their new deliveries queue behind them. Scoped to the
+   * endpoint: the rows are known to be there, and no other endpoint or tenant waits for them.
+   */
+  private catchingUp = new Set<string>();
+  /**
    * Every row claimed here and not yet written or handed back, with the claim (lease owner) it
    * is held under now. Their leases are renewed on a timer, so a request that takes longer
    * than a lease is not claimed and sent again beside itself.
@@ -107,6 +113,8 @@ export class Dispatcher implements DeliveryHandoff {
    */
   private ownQueued = 0;
   private ownWaiting = false;
+  /** The poll ticked and no claim has looked since. */
+  private polled = false;
   /** Deliveries leased to this dispatcher by publishing writes not yet committed. */
   private readonly reserved = new Reservations();
   /** How the slots divide among tenants. */
@@ -140,8 +148,11 @@ export class Dispatcher implements DeliveryHandoff {
         this.lookAhead();
       },
     });
+    // The poll is a safety net, not news: it claims what wake-ups missed, but only a claim that
+    // comes back full (below) holds new deliveries back behind what it found.
     const tick = () => {
-      this.wake();
+      this.polled = true;
+      this.schedulePump();
       this.timer = setTimeout(tick, this.options.pollIntervalMs);
       this.timer.unref();
     };
@@ -247,10 +258,12 @@ export class Dispatcher implements DeliveryHandoff {
         this.pumpAgain = false;
         const room = Math.min(this.options.maxInFlight - this.held - this.reserved.count, this.shares.batch(this.options.batchSize));
         if (room <= 0 || this.stopped) {
-          // Queued rows of ours are older than the next publish: it must queue behind them.
-          if (this.ownWaiting) this.backlog = true;
+          // Queued rows of ours are older than the next publish: it must queue behind them. So
+          // may be what a poll could not look for.
+          if (this.ownWaiting || this.polled) this.backlog = true;
           break;
         }
+        this.polled = false;
         const now = this.clock.now();
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
@@ -259,6 +272,7 @@ export class Dispatcher implements DeliveryHandoff {
         const envRoom = this.shares.rooms(perEnv);
         const wakesBefore = this.wakes;
         const ownBefore = this.ownQueued;
+        const catching = [...this.catchingUp];
         const rows = await this.options.store.claimDue({
           now,
           leaseUntil: now + this.options.leaseMs,
@@ -269,6 +283,8 @@ export class Dispatcher implements DeliveryHandoff {
           perEnv,
           envRoom,
         });
+        // Short: the endpoints catching up gave what they had (one at its limit is in mayHaveMore again).
+        if (rows.length < room) for (const id of catching) this.catchingUp.delete(id);
         // Short, and no news arrived meanwhile: nothing older is due here (skipped endpoints are in mayHaveMore).
         if (rows.length < room && this.wakes === wakesBefore) {
           this.backlog = false;
@@ -278,7 +294,11 @@ export class Dispatcher implements DeliveryHandoff {
         }
         // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
         if (!rows.length) continue;
-        if (rows.length === room) this.pumpAgain = true;
+        if (rows.length === room) {
+          // Full: more may be due, older than the next publish's deliveries.
+          this.pumpAgain = true;
+          this.backlog = true;
+        }
         // A row still held here comes back only if its lease ran out under it (the clock jumped
         // forward past it, or a renewal was late): its attempt carries on under this claim; no second one starts.
         const fresh = rows.filter((r) => !this.holding.has(r.id));
@@ -317,6 +337,8 @@ export class Dispatcher implements DeliveryHandoff {
       if (room <= 0) break;
       const dest = row.endpoint_id;
       const env = envOf(row);
+      // Its older due rows are being claimed: queued behind them.
+      if (this.catchingUp.has(dest)) continue;
       const load = (this.perEndpoint.get(dest) ?? 0) + (this.waiting.get(dest)?.length ?? 0) + this.reserved.forEndpoint(dest) + (perEndpoint.get(dest) ?? 0);
       if (load >= 2 * this.options.perEndpointInFlight) {
         // Queued instead: a slot of this endpoint coming free looks for it.
@@ -487,8 +509,12 @@ export class Dispatcher implements DeliveryHandoff {
   private startWaiting(endpointId: string): void {
     const q = this.waiting.get(endpointId) ?? [];
     // Nothing queued here: the free slot may let the next claim take more of this endpoint,
-    // if there may be more; otherwise a claim per finished request is waste.
-    if (!q.length && !this.stopped && this.mayHaveMore.delete(endpointId)) this.wake();
+    // if there may be more; otherwise a claim per finished request is waste. Not a wake-up:
+    // that would hold every tenant's new deliveries back until a claim came back short.
+    if (!q.length && !this.stopped && this.mayHaveMore.delete(endpointId)) {
+      this.catchingUp.add(endpointId);
+      this.schedulePump();
+    }
     for (let next = q.shift(); next; next = q.shift()) {
       if (this.clock.now() - next.claimedAt <= this.options.leaseMs / 2) {
         void this.send(next.row, next.owner, next.prepared);
@@ -557,7 +583,7 @@ export class Dispatcher implements DeliveryHandoff {
     this.options.metrics?.inFlight.set(this.held);
     this.settle();
     // Room came free: look for due work, if the store may hold some (not news: no wake-up).
-    if (this.backlog || this.ownWaiting) this.schedulePump();
+    if (this.backlog || this.ownWaiting || this.catchingUp.size > 0) this.schedulePump();
   }
 
   /** Wakes whoever waits for this dispatcher to hold nothing (stop, drain). */
