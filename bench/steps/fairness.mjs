@@ -4,9 +4,11 @@
 // the dispatcher is draining. B's publish → arrival p99 under A's backlog over its idle p99 is
 // the figure (target ≤ 2).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { hooklineLatency, openHookline } from '../lib/hookline.mjs';
 import { K } from '../lib/knobs.mjs';
+import { startReceiver } from '../lib/supervisor.mjs';
 import { padFor, round, wall, waitFor } from '../lib/util.mjs';
 
 /** A's deliveries spread over this many endpoints. */
@@ -73,6 +75,9 @@ async function measured(h, rx, phase) {
 export function stepFairness(kind) {
   return async (ctx) => {
     const h = await openHookline(ctx, kind, ctx.rx.origin);
+    // A's receiver is a process of its own: a tenant's endpoints are its servers, not B's, and
+    // one process answering both would queue B's requests behind A's thousands a second.
+    const sinkA = await startReceiver(fileURLToPath(new URL('../delivery.mjs', import.meta.url)));
     const out = { backlog: K.fairnessBacklog, rate: K.fairnessRate, seconds: K.fairnessSeconds, settings: h.settings };
     try {
       // Tenant A is an org of its own (so the installation has tenants, and each holds at most its share); B is the default tenant.
@@ -80,7 +85,7 @@ export function stepFairness(kind) {
       const tenantA = { orgId: orgA.id, envId: orgA.envs[0].id };
       const endpointIds = [];
       for (let k = 0; k < A_ENDPOINTS; k++)
-        endpointIds.push((await h.hl.endpoints.create(tenantA, { url: `${ctx.rx.origin}/sink/a${k}`, events: ['fairness.a'] })).id);
+        endpointIds.push((await h.hl.endpoints.create(tenantA, { url: `${sinkA.rx.origin}/sink/a${k}`, events: ['fairness.a'] })).id);
       const phase = { rate: K.fairnessRate, seconds: K.fairnessSeconds, drain: false };
       // Warm-up (JIT, sockets), then B on the idle system.
       await hooklineLatency(h, ctx.rx, { ...phase, seconds: 1 });
@@ -92,7 +97,7 @@ export function stepFairness(kind) {
       const t0 = wall();
       await insertBacklog(h, kind, tenantA, endpointIds, K.fairnessBacklog);
       out.insertSeconds = round((wall() - t0) / 1000, 1);
-      const sunk = async () => (await ctx.rx.ctl('/__stats')).sink;
+      const sunk = async () => (await sinkA.rx.ctl('/__stats')).sink;
       const sinkBefore = await sunk();
       h.hl.dispatcher.wake();
       // A's backlog is being sent before B starts.
@@ -107,6 +112,7 @@ export function stepFairness(kind) {
       );
     } finally {
       await h.close();
+      await sinkA.close();
     }
     return out;
   };
