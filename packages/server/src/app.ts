@@ -457,6 +457,7 @@ export class Hookline {
         schedules: this.schedules,
         registry: this.registry,
         clock: this.clock,
+        ...(this.config.server.public_url ? { publicUrl: this.config.server.public_url } : {}),
         onEnqueued: () => this.dispatcher?.wake(),
         stream: { hub: this.stream, limits: this.streamLimits() },
         ...this.dashboardViews(),

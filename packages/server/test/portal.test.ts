@@ -4,11 +4,12 @@
  * that expired, forged and logged-out tokens are refused.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/util/clock.js';
-import { type Harness, STORES, startHookline } from './helpers/hookline.js';
+import { ADMIN_KEY, type Harness, STORES, startHookline } from './helpers/hookline.js';
 
 describe.each(STORES)('customer portal (%s)', (kind) => {
   const clock = new ManualClock(Date.UTC(2026, 5, 1));
@@ -209,5 +210,35 @@ describe.each(STORES)('customer portal (%s)', (kind) => {
     expect(framed.headers.get('content-security-policy')).toContain("frame-ancestors 'self' https://app.acme.test http://localhost:8080;");
     // Another org's link keeps its own (none).
     expect((await fetch(`${h.url}/portal/?org=${b.org}`)).headers.get('content-security-policy')).toContain("frame-ancestors 'self';");
+  });
+});
+
+describe('links behind a proxy: server.public_url', () => {
+  let h: Harness | undefined;
+  afterAll(async () => h?.close());
+
+  /** POST with a Host header of the caller's choosing (fetch will not send one). */
+  const postWithHost = (url: string, host: string, body: unknown) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { host, authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+
+  it('starts portal and inspector links with it, whatever Host the request names, and shows it in the settings', async () => {
+    h = await startHookline('sqlite', { overrides: { server: { public_url: 'https://hooks.example.com/base/' } } });
+    const org = await h.hl.tenants.createOrg({ name: 'Proxied' });
+    const portal = await postWithHost(`${h.url}/api/v1/portal/sessions`, 'attacker.example', { org_id: org.id, env_id: org.envs[0]!.id });
+    expect(portal.status).toBe(201);
+    expect(portal.body.url).toBe(`https://hooks.example.com/base/portal/?org=${org.id}#token=${encodeURIComponent(portal.body.token)}`);
+    const bin = await postWithHost(`${h.url}/api/v1/inspector/bins`, 'attacker.example', { name: 'proxied-bin' });
+    expect(bin.status).toBe(201);
+    expect(bin.body.url).toBe('https://hooks.example.com/base/inspect/proxied-bin');
+    expect((await h.call('GET', '/api/v1/settings')).body.public_url).toBe('https://hooks.example.com/base/');
   });
 });

@@ -52,6 +52,8 @@ export interface ApiDeps {
   /** The live stream and the limits of its WebSocket route. */
   stream: { hub: StreamHub; limits: StreamLimits };
   clock: Clock;
+  /** `server.public_url`, if set: links handed out start with it (see linkOrigin). */
+  publicUrl?: string;
   /** Tell this process's dispatcher that work is due now. */
   onEnqueued: () => void;
   /** The dashboard's overview numbers. */

@@ -68,6 +68,10 @@ describe('configuration', () => {
     expect(err('- a\n- b\n')).toMatch(/must hold a mapping/);
     expect(err('a: [\n')).toMatch(/not valid YAML/);
     expect(err('{}', { HOOKLINE_ADMIN_KEY: 'letmein' })).toMatch(/option "security.admin_key"/);
+    // A public URL is an absolute http(s) address with no query or fragment.
+    for (const bad of ['hooks.example.com', 'ftp://hooks.example.com', 'https://hooks.example.com/?a=1', 'https://hooks.example.com/#x', 'https://'])
+      expect(err(`server:\n  public_url: "${bad}"\n`)).toMatch(/option "server.public_url"/);
+    expect(loadConfig({ env: { HOOKLINE_PUBLIC_URL: 'https://hooks.example.com/base/' } }).server.public_url).toBe('https://hooks.example.com/base/');
   });
 
   describe('notifications', () => {

@@ -130,6 +130,13 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1', description: 'Address the API listens on. Use 0.0.0.0 to accept connections from other machines.' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8787, description: 'TCP port of the API. 0 picks a free port.' }),
+        public_url: Type.Optional(
+          Type.String({
+            pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$',
+            description:
+              'Where users reach this server, e.g. `https://hooks.example.com` behind a proxy (`HOOKLINE_PUBLIC_URL`). Links the server hands out (portal sessions, inspector bins) start with it. Unset: with the scheme and host each request came to.',
+          }),
+        ),
         body_limit_bytes: Type.Integer({
           minimum: 1024,
           maximum: 104_857_600,
@@ -386,6 +393,7 @@ export const ENV_VARS: Record<string, { path: string[]; list?: boolean; number?:
   HOOKLINE_DATABASE_URL: { path: ['database', 'url'] },
   HOOKLINE_HOST: { path: ['server', 'host'] },
   HOOKLINE_PORT: { path: ['server', 'port'], number: true },
+  HOOKLINE_PUBLIC_URL: { path: ['server', 'public_url'] },
   HOOKLINE_ROLE: { path: ['server', 'role'] },
   HOOKLINE_MASTER_KEY: { path: ['security', 'master_key'] },
   HOOKLINE_PREVIOUS_MASTER_KEYS: { path: ['security', 'previous_master_keys'], list: true },

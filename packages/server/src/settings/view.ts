@@ -54,8 +54,7 @@ export function settingsView(s: SettingsSource): Settings {
   return {
     version: serverVersion(),
     store: s.store,
-    // No option sets a public URL yet.
-    public_url: null,
+    public_url: c.server.public_url ?? null,
     slack: {
       enabled: slack.enabled,
       configured: Boolean(token),

@@ -5,6 +5,7 @@ import { BIN_SCHEMES } from '../../inspector/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ErrorBody, Nullable, PageQuery, Paginated } from '../schemas.js';
 import { Bin, CapturedRequest } from '../../wire/index.js';
+import { linkOrigin } from '../link-origin.js';
 
 const tags = ['inspector'];
 const errors = { 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
@@ -35,8 +36,6 @@ const BinParams = Type.Object({ bin: Type.String() });
 const RequestParams = Type.Object({ bin: Type.String(), id: Type.String() });
 const Page = Type.Object(PageQuery, { additionalProperties: false });
 
-/** The capture URLs are served on whatever origin the caller reached. */
-const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 
 /** Managing bins and reading what they caught (API key; read-only keys may read). */
 const adminRoutes =
@@ -52,7 +51,7 @@ const adminRoutes =
       base,
       { schema: { tags, summary: 'Create a request bin', body: BinCreate, response: { 201: Bin, ...errors, 409: ErrorBody } } },
       async (req, reply) => {
-        return reply.status(201).send(await deps.inspector.create(req.tenant, req.body, originOf(req)));
+        return reply.status(201).send(await deps.inspector.create(req.tenant, req.body, linkOrigin(req, deps.publicUrl)));
       },
     );
     app.get(
@@ -60,16 +59,16 @@ const adminRoutes =
       { schema: { tags, summary: 'List request bins, newest first', querystring: Page, response: { 200: Paginated(Bin), 401: ErrorBody } } },
       async (req) => {
         const { limit, offset } = req.query;
-        return { ...(await deps.inspector.list(req.tenant, { limit, offset }, originOf(req))), limit, offset };
+        return { ...(await deps.inspector.list(req.tenant, { limit, offset }, linkOrigin(req, deps.publicUrl))), limit, offset };
       },
     );
     app.get(`${base}/:bin`, { schema: { tags, summary: 'Get a request bin', params: BinParams, response: { 200: Bin, ...errors } } }, async (req) =>
-      deps.inspector.get(req.tenant, req.params.bin, originOf(req)),
+      deps.inspector.get(req.tenant, req.params.bin, linkOrigin(req, deps.publicUrl)),
     );
     app.patch(
       `${base}/:bin`,
       { schema: { tags, summary: "Change a bin's secret or scheme", params: BinParams, body: BinUpdate, response: { 200: Bin, ...errors } } },
-      async (req) => deps.inspector.update(req.tenant, req.params.bin, req.body, originOf(req)),
+      async (req) => deps.inspector.update(req.tenant, req.params.bin, req.body, linkOrigin(req, deps.publicUrl)),
     );
     app.delete(
       `${base}/:bin`,

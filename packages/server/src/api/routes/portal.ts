@@ -12,6 +12,7 @@ import type { ApiDeps } from '../deps.js';
 import { ErrorBody, NoQuery } from '../schemas.js';
 import { EventTypeEntry, PortalContext, PortalSessionCreated } from '../../wire/index.js';
 import { errorBody, httpStatus } from '../errors.js';
+import { linkOrigin } from '../link-origin.js';
 
 const tags = ['portal'];
 const DEFAULT_TTL = '1h';
@@ -23,7 +24,6 @@ const portalCsp = (origins: readonly string[]) =>
   `frame-ancestors ${["'self'", ...origins].join(' ')}; base-uri 'none'; form-action 'none'`;
 
 /** Where links to this server point: the origin the request reached it by. */
-const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 
 /**
  * The customer portal (docs/portal.md): links opened by an installation or org admin key, the
@@ -71,7 +71,7 @@ export const portalRoutes =
         const tenant = await tenants.resolve(req.keyScope, { orgId: org_id, envId: env_id });
         const { token, session } = portalSessions.open({ tenant, eventTypes: event_types ?? null, readOnly: read_only, ttlMs });
         // The token rides in the fragment: browsers send it to no server and put it in no Referer.
-        const url = `${originOf(req)}/portal/?org=${encodeURIComponent(tenant.orgId)}#token=${encodeURIComponent(token)}`;
+        const url = `${linkOrigin(req, deps.publicUrl)}/portal/?org=${encodeURIComponent(tenant.orgId)}#token=${encodeURIComponent(token)}`;
         return reply.status(201).send({ url, token, expires_at: iso(session.expiresAt)! });
       },
     );
