@@ -36,7 +36,6 @@ const BinParams = Type.Object({ bin: Type.String() });
 const RequestParams = Type.Object({ bin: Type.String(), id: Type.String() });
 const Page = Type.Object(PageQuery, { additionalProperties: false });
 
-
 /** Managing bins and reading what they caught (API key; read-only keys may read). */
 const adminRoutes =
   (deps: ApiDeps): FastifyPluginAsyncTypebox =>
