@@ -5,11 +5,13 @@ import { type Clock, type RandomSource, systemClock, systemRandom, newId, RateLi
 import type { Judged, KnownRows, PrepareDeliveries, PreparedDelivery } from './destination.js';
 import type { HttpSender } from './http-sender.js';
 import type { DeliveryMetrics } from './metrics.js';
-import { DueAnnouncements, DueTimer } from './due-timer.js';
+import { DueTimer } from './due-timer.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { DeliveryHandoff, HandoffLease } from './handoff.js';
-import { attemptFinished, type DeliveryResult, earliestRetry, type Finished, givenUp, healthOf, resultOf } from './outcome.js';
+import { attemptFinished, type DeliveryResult, givenUp } from './outcome.js';
+import { QueueGate } from './queue-gate.js';
 import { Reservations, Tally } from './reservations.js';
+import { ResultWriter } from './result-writer.js';
 import { envOf, TenantShares } from './tenant-shares.js';
 
 export type { DeliveryResult } from './outcome.js';
@@ -54,6 +56,10 @@ interface Ready {
  * Claims due deliveries under a lease, sends them concurrently, and writes results in
  * batches. Nothing is held only in memory: a crash leaves claimed rows leased, and they
  * become due again when the lease expires.
+ *
+ * Beside it: when new deliveries queue behind older ones (queue-gate.ts), how tenants share
+ * the slots (tenant-shares.ts), writing results (result-writer.ts). Claims, hand-offs and sends
+ * stay together here because they move the same counts: held, per endpoint, per tenant.
  */
 export class Dispatcher implements DeliveryHandoff {
   private readonly clock: Clock;
@@ -68,26 +74,15 @@ export class Dispatcher implements DeliveryHandoff {
   /** Claimed rows waiting for one of their endpoint's slots (at most a claim's worth each). */
   private readonly waiting = new Map<string, Ready[]>();
   private readonly limiter = new RateLimiter();
-  private results: Finished[] = [];
   private pumping = false;
   private pumpAgain = false;
-  private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = true;
   private idle: (() => void)[] = [];
   private wakeScheduled = false;
-  /**
-   * Endpoints that may have more due rows than this worker took: the last claim left them
-   * out, or took a full per-endpoint share of them. A freed slot of one of these wakes the pump.
-   */
-  private mayHaveMore = new Set<string>();
-  /**
-   * Endpoints a slot came free for while they may have more due rows: the next claim looks for
-   * them, and until one comes back short their new deliveries queue behind them. Scoped to the
-   * endpoint: the rows are known to be there, and no other endpoint or tenant waits for them.
-   */
-  private catchingUp = new Set<string>();
+  /** Whether older due rows may wait in the store, so new deliveries queue behind them. */
+  private readonly gate = new QueueGate();
   /**
    * Every row claimed here and not yet written or handed back, with the claim (lease owner) it
    * is held under now. Their leases are renewed on a timer, so a request that takes longer
@@ -97,24 +92,7 @@ export class Dispatcher implements DeliveryHandoff {
   private renewTimer: NodeJS.Timeout | undefined;
   /** Wakes this dispatcher when the earliest known retry comes due; the poll is only a safety net. */
   private readonly dueTimer: DueTimer;
-  private readonly announcements = new DueAnnouncements();
-  /**
-   * Whether the store may hold due rows this dispatcher could take: any wake-up says it may; a
-   * claim that came back short (with no wake-up during it) says it does not. While it may, new
-   * deliveries are not handed off (older ones go first) and a freed slot looks for work.
-   */
-  private backlog = true;
-  private wakes = 0;
-  /**
-   * This process's publishes that queued deliveries instead of handing them off (no room, or a
-   * backlog), counted apart from wake-ups: they are newer than anything in the queue, so one
-   * landing during a claim does not keep the backlog standing; it only asks for one more claim.
-   * `ownWaiting`: some may not have been claimed yet.
-   */
-  private ownQueued = 0;
-  private ownWaiting = false;
-  /** The poll ticked and no claim has looked since. */
-  private polled = false;
+  private readonly writer: ResultWriter;
   /** Deliveries leased to this dispatcher by publishing writes not yet committed. */
   private readonly reserved = new Reservations();
   /** How the slots divide among tenants. */
@@ -135,6 +113,17 @@ export class Dispatcher implements DeliveryHandoff {
       this.wake();
       this.lookAhead();
     });
+    this.writer = new ResultWriter({
+      store: options.store,
+      clock: this.clock,
+      log: options.log,
+      autoDisableAfter: options.autoDisableAfter,
+      ownerOf: (id) => this.holding.get(id),
+      batchOf: (pending) => this.shares.batch(pending),
+      written: (ids) => this.release(ids),
+      retryDue: (at) => this.expectDue(at),
+      ...(options.onResult ? { onResult: options.onResult } : {}),
+    });
   }
 
   async start(): Promise<void> {
@@ -148,10 +137,9 @@ export class Dispatcher implements DeliveryHandoff {
         this.lookAhead();
       },
     });
-    // The poll is a safety net, not news: it claims what wake-ups missed, but only a claim that
-    // comes back full (below) holds new deliveries back behind what it found.
+    // The poll is a safety net, not news (see QueueGate).
     const tick = () => {
-      this.polled = true;
+      this.gate.poll();
       this.schedulePump();
       this.timer = setTimeout(tick, this.options.pollIntervalMs);
       this.timer.unref();
@@ -184,10 +172,9 @@ export class Dispatcher implements DeliveryHandoff {
     clearInterval(this.renewTimer);
   }
 
-  /** Look for due work now (new deliveries from this process, a NOTIFY, the due timer, the poll tick). */
+  /** News of the store: look for due work now (new deliveries from this process, a NOTIFY, the due timer). */
   wake(): void {
-    this.backlog = true;
-    this.wakes++;
+    this.gate.news();
     this.schedulePump();
   }
 
@@ -258,21 +245,16 @@ export class Dispatcher implements DeliveryHandoff {
         this.pumpAgain = false;
         const room = Math.min(this.options.maxInFlight - this.held - this.reserved.count, this.shares.batch(this.options.batchSize));
         if (room <= 0 || this.stopped) {
-          // Queued rows of ours are older than the next publish: it must queue behind them. So
-          // may be what a poll could not look for.
-          if (this.ownWaiting || this.polled) this.backlog = true;
+          this.gate.noRoom();
           break;
         }
-        this.polled = false;
         const now = this.clock.now();
         const owner = `${this.worker}.${++this.claimSeq}`;
         const skip = this.saturated();
-        for (const id of skip) this.mayHaveMore.add(id);
+        for (const id of skip) this.gate.mayHaveMore.add(id);
         const perEnv = Math.min(room, this.shares.limit());
         const envRoom = this.shares.rooms(perEnv);
-        const wakesBefore = this.wakes;
-        const ownBefore = this.ownQueued;
-        const catching = [...this.catchingUp];
+        const mark = this.gate.claimStarts();
         const rows = await this.options.store.claimDue({
           now,
           leaseUntil: now + this.options.leaseMs,
@@ -283,22 +265,9 @@ export class Dispatcher implements DeliveryHandoff {
           perEnv,
           envRoom,
         });
-        // Short: the endpoints catching up gave what they had (one at its limit is in mayHaveMore again).
-        if (rows.length < room) for (const id of catching) this.catchingUp.delete(id);
-        // Short, and no news arrived meanwhile: nothing older is due here (skipped endpoints are in mayHaveMore).
-        if (rows.length < room && this.wakes === wakesBefore) {
-          this.backlog = false;
-          // Our own queued rows committed during the claim may have been missed: one more claim.
-          if (this.ownQueued === ownBefore) this.ownWaiting = false;
-          else this.pumpAgain = true;
-        }
-        // Empty: stop, unless a wake-up arrived during the query (its rows may have just committed).
+        if (this.gate.claimEnded(mark, rows.length, room)) this.pumpAgain = true;
+        // Empty: stop, unless a wake-up arrived during the query (it asked for another claim).
         if (!rows.length) continue;
-        if (rows.length === room) {
-          // Full: more may be due, older than the next publish's deliveries.
-          this.pumpAgain = true;
-          this.backlog = true;
-        }
         // A row still held here comes back only if its lease ran out under it (the clock jumped
         // forward past it, or a renewal was late): its attempt carries on under this claim; no second one starts.
         const fresh = rows.filter((r) => !this.holding.has(r.id));
@@ -307,7 +276,7 @@ export class Dispatcher implements DeliveryHandoff {
         this.take(fresh, 'claim');
         const taken = new Tally();
         for (const r of fresh) taken.add(r.endpoint_id, 1);
-        for (const [id, n] of taken.entries()) if (n >= 2 * this.options.perEndpointInFlight) this.mayHaveMore.add(id);
+        for (const [id, n] of taken.entries()) if (n >= 2 * this.options.perEndpointInFlight) this.gate.mayHaveMore.add(id);
         this.shares.claimed(fresh, envRoom, perEnv);
         try {
           await this.launch(fresh, owner, now);
@@ -325,7 +294,7 @@ export class Dispatcher implements DeliveryHandoff {
 
   /** See DeliveryHandoff.reserve: room left after open and reserved work, two slot-fulls per endpoint at most. */
   reserve(rows: DeliveryRecord[], now: number): HandoffLease | undefined {
-    if (this.stopped || this.backlog) return undefined;
+    if (this.stopped || this.gate.closed) return undefined;
     let room = this.options.maxInFlight - this.held - this.reserved.count;
     const shared = this.shares.shared();
     const caps = new Map<string, number>();
@@ -338,11 +307,11 @@ export class Dispatcher implements DeliveryHandoff {
       const dest = row.endpoint_id;
       const env = envOf(row);
       // Its older due rows are being claimed: queued behind them.
-      if (this.catchingUp.has(dest)) continue;
+      if (this.gate.behind(dest)) continue;
       const load = (this.perEndpoint.get(dest) ?? 0) + (this.waiting.get(dest)?.length ?? 0) + this.reserved.forEndpoint(dest) + (perEndpoint.get(dest) ?? 0);
       if (load >= 2 * this.options.perEndpointInFlight) {
         // Queued instead: a slot of this endpoint coming free looks for it.
-        this.mayHaveMore.add(dest);
+        this.gate.mayHaveMore.add(dest);
         continue;
       }
       // Queued behind the environment's own older due rows, or at its cap: one of its deliveries finishing looks for them.
@@ -382,10 +351,9 @@ export class Dispatcher implements DeliveryHandoff {
     });
   }
 
-  /** See DeliveryHandoff.queued: claim them (without declaring a backlog; see ownQueued). */
+  /** See DeliveryHandoff.queued: claim them (without closing the gate; see QueueGate.queuedOwn). */
   queued(): void {
-    this.ownQueued++;
-    this.ownWaiting = true;
+    this.gate.queuedOwn();
     this.schedulePump();
   }
 
@@ -417,7 +385,7 @@ export class Dispatcher implements DeliveryHandoff {
       const dest = row.endpoint_id;
       if (typeof p === 'string') {
         // Deleted or disabled destinations get nothing; re-enabling must not deliver the backlog.
-        this.finish(givenUp(row, owner, p, this.clock.now()));
+        this.writer.add(givenUp(row, owner, p, this.clock.now()));
         continue;
       }
       const wait = p.rateLimit ? this.limiter.take(dest, p.rateLimit, now) : 0;
@@ -502,19 +470,15 @@ export class Dispatcher implements DeliveryHandoff {
     this.options.metrics?.outcomes.inc({ outcome: verdict });
     this.options.metrics?.attemptDuration.observe(res.durationMs / 1000);
     if (verdict === 'delivered') this.options.metrics?.latency.observe((now - row.created_at) / 1000);
-    this.finish(finished);
+    this.writer.add(finished);
   }
 
   /** A slot of `endpointId` came free: start its next waiting delivery, if any. */
   private startWaiting(endpointId: string): void {
     const q = this.waiting.get(endpointId) ?? [];
     // Nothing queued here: the free slot may let the next claim take more of this endpoint,
-    // if there may be more; otherwise a claim per finished request is waste. Not a wake-up:
-    // that would hold every tenant's new deliveries back until a claim came back short.
-    if (!q.length && !this.stopped && this.mayHaveMore.delete(endpointId)) {
-      this.catchingUp.add(endpointId);
-      this.schedulePump();
-    }
+    // if there may be more; otherwise a claim per finished request is waste.
+    if (!q.length && !this.stopped && this.gate.slotFreed(endpointId)) this.schedulePump();
     for (let next = q.shift(); next; next = q.shift()) {
       if (this.clock.now() - next.claimedAt <= this.options.leaseMs / 2) {
         void this.send(next.row, next.owner, next.prepared);
@@ -528,39 +492,9 @@ export class Dispatcher implements DeliveryHandoff {
     if (!q.length) this.waiting.delete(endpointId);
   }
 
-  private finish(f: Finished): void {
-    this.results.push(f);
-    if (!this.flushing) this.flushing = this.flushLoop();
-  }
-
-  /**
-   * Group commit: whatever finished while the previous write ran goes in the next one. While
-   * tenants contend on SQLite, in parts of a few rows, the rest after a turn of the event loop,
-   * so other tenants' publishes are not held up behind one long write.
-   */
-  private async flushLoop(): Promise<void> {
-    try {
-      let cut = true;
-      while (this.results.length) {
-        if (cut) await new Promise<void>((r) => setImmediate(r));
-        const limit = this.shares.batch(this.results.length);
-        cut = limit < this.results.length;
-        const batch = this.results.splice(0, limit);
-        try {
-          await this.write(batch);
-        } catch (err) {
-          // The rows stay leased and come back after the lease: at-least-once holds.
-          this.options.log.error({ err, count: batch.length }, 'delivery: writing results failed; the deliveries will be retried after their lease');
-        }
-        this.release(batch.map((f) => f.row.id));
-      }
-    } finally {
-      this.flushing = null;
-    }
-  }
-
+  /** Resolves once every result finished so far is written. */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    await this.writer.flush();
   }
 
   /** `rows` are this dispatcher's to send (held until their results are written). */
@@ -583,44 +517,11 @@ export class Dispatcher implements DeliveryHandoff {
     this.options.metrics?.inFlight.set(this.held);
     this.settle();
     // Room came free: look for due work, if the store may hold some (not news: no wake-up).
-    if (this.backlog || this.ownWaiting || this.catchingUp.size > 0) this.schedulePump();
+    if (this.gate.wantsClaim()) this.schedulePump();
   }
 
   /** Wakes whoever waits for this dispatcher to hold nothing (stop, drain). */
   private settle(): void {
     if (this.held === 0 && this.reserved.count === 0) for (const f of this.idle.splice(0)) f();
-  }
-
-  private async write(batch: Finished[]): Promise<void> {
-    const { health, gone } = healthOf(batch);
-    // The earliest retry in the batch: this process wakes for it, and tells the others if it is news.
-    const retryAt = earliestRetry(batch);
-    const announce = retryAt !== undefined && this.announcements.worth(retryAt, this.clock.now()) ? retryAt : undefined;
-    const after = await this.options.store.recordResults({
-      attempts: batch.flatMap((f) => (f.attempt ? [f.attempt] : [])),
-      // Under the claim that holds each row now (a row re-claimed mid-request changed hands).
-      updates: batch.map((f) => ({ ...f.update, leaseOwner: this.holding.get(f.row.id) ?? f.update.leaseOwner })),
-      health,
-      ...(announce !== undefined ? { announceDueAt: announce } : {}),
-    });
-    // Committed: only now may the timer find the row (or another process claim it).
-    if (announce !== undefined) this.announcements.sent(announce);
-    if (retryAt !== undefined) this.expectDue(retryAt);
-    if (this.options.onResult) for (const f of batch) this.options.onResult(resultOf(f));
-    const toDisable = new Map<string, string>(gone.map((id) => [id, 'the endpoint answered 410 Gone']));
-    for (const e of after) {
-      if (e.enabled && e.consecutive_failures >= this.options.autoDisableAfter && !toDisable.has(e.id)) {
-        toDisable.set(e.id, `${e.consecutive_failures} consecutive failed attempts`);
-      }
-    }
-    for (const [id, reason] of toDisable) {
-      try {
-        const disabled = await this.options.store.disableEndpoint(id, reason, this.clock.now()); // false: another worker won
-        if (disabled) this.options.log.warn({ endpointId: id, reason }, 'endpoint disabled');
-      } catch (err) {
-        // The results are written; the next failed attempt will try the disable again.
-        this.options.log.error({ err, endpointId: id }, 'delivery: disabling the endpoint failed');
-      }
-    }
   }
 }
