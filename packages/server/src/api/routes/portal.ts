@@ -23,8 +23,6 @@ const portalCsp = (origins: readonly string[]) =>
   `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; ` +
   `frame-ancestors ${["'self'", ...origins].join(' ')}; base-uri 'none'; form-action 'none'`;
 
-/** Where links to this server point: the origin the request reached it by. */
-
 /**
  * The customer portal (docs/portal.md): links opened by an installation or org admin key, the
  * portal's context and logout, the event catalog, and the portal page at /portal/.
