@@ -151,6 +151,8 @@ export async function hooklineLatency(h, rx, { rate = K.rate, seconds = K.latenc
   const pubStart = new Float64Array(total);
   const scheduled = new Float64Array(total);
   const idx = new Map();
+  /** When each publish call resolved (its write committed). */
+  const committed = new Float64Array(total);
   const calls = [];
   let errors = 0;
   gc();
@@ -167,7 +169,10 @@ export async function hooklineLatency(h, rx, { rate = K.rate, seconds = K.latenc
       pubStart[i] = wall();
       calls.push(
         h.hl.publisher.publish({ tenant: h.hl.tenants.fallback, type: 'bench.tick', data: { i, pad } }).then(
-          (res) => void idx.set(res.event.id, i),
+          (res) => {
+            committed[i] = wall();
+            idx.set(res.event.id, i);
+          },
           () => void errors++,
         ),
       );
@@ -180,12 +185,16 @@ export async function hooklineLatency(h, rx, { rate = K.rate, seconds = K.latenc
   const got = await rx.disarm();
   const fromCall = [];
   const fromSchedule = [];
+  const writes = [];
+  const afterWrites = [];
   let last = 0;
   for (let j = 0; j < got.ids.length; j++) {
     const i = idx.get(got.ids[j]);
     if (i === undefined) continue;
     fromCall.push(got.ts[j] - pubStart[i]);
     fromSchedule.push(got.ts[j] - scheduled[i]);
+    writes.push(committed[i] - pubStart[i]);
+    afterWrites.push(got.ts[j] - committed[i]);
     last = Math.max(last, got.ts[j]);
   }
   if (drain) await waitFor('the queue to drain', async () => (await h.hl.store.deliveries.countPending()) === 0, K.phaseTimeoutMs, 25);
@@ -203,5 +212,8 @@ export async function hooklineLatency(h, rx, { rate = K.rate, seconds = K.latenc
     saturated: fromCall.length < k || deliveredRate < 0.95 * rate,
     ms: pickPercentiles(fromCall),
     fromScheduleMs: pickPercentiles(fromSchedule),
+    // The two halves of `ms`: the publish call (its write committed), then on to the receiver.
+    writeMs: pickPercentiles(writes),
+    afterWriteMs: pickPercentiles(afterWrites),
   };
 }

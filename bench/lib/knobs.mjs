@@ -87,7 +87,7 @@ export const K = {
   defaultsSeconds: intEnv('BENCH_DEFAULTS_SECONDS', 20, 5, 600),
   fairnessBacklog: intEnv('BENCH_FAIRNESS_BACKLOG', 1_000_000, 1000, 50_000_000),
   fairnessRate: intEnv('BENCH_FAIRNESS_RATE', 100, 1, 10_000),
-  fairnessSeconds: intEnv('BENCH_FAIRNESS_SECONDS', 15, 1, 300),
+  fairnessSeconds: intEnv('BENCH_FAIRNESS_SECONDS', 60, 1, 300),
   bodyBytes: intEnv('BENCH_BODY_BYTES', 300, 200, 100_000),
   phaseTimeoutMs: intEnv('BENCH_PHASE_TIMEOUT_SECONDS', 120, 5, 3600) * 1000,
   peerTuneN: intEnv('BENCH_PEER_TUNE_N', 0, 0, 1_000_000), // 0: min(N, 5000)
