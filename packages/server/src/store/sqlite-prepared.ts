@@ -1,6 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { CLAIM_SCAN_FACTOR, type ClaimArgs, type DeliveryUpdate, type PreparedWrites } from './dialect.js';
+import { type ClaimCandidate, takeTurns } from './claim-turns.js';
 import type { Database } from './schema.js';
 import type { AgentRecord, AttemptRecord, DeliveryRecord, EventRecord, RunRecord } from './values.js';
 import { storableText } from '../util/index.js';
@@ -42,30 +43,42 @@ export class SqliteHotStatements implements PreparedWrites {
   /**
    * Runs `work` in `db`'s transaction; outside one, in a transaction of its own (its rows go in
    * together, as one multi-row statement's would) while holding Kysely's connection, so it never
-   * runs inside another caller's open transaction.
+   * runs inside another caller's open transaction. `immediate`: it reads before it writes, so it
+   * takes the write lock first (BEGIN IMMEDIATE), and nothing can commit between the two.
    */
-  private async onConnection<T>(db: Kysely<Database>, work: () => T): Promise<T> {
+  private async onConnection<T>(db: Kysely<Database>, work: () => T, immediate = false): Promise<T> {
     if (db.isTransaction) return work();
-    return db.connection().execute(async () => this.raw.transaction(work)());
+    return db.connection().execute(async () => {
+      const transaction = this.raw.transaction(work);
+      return immediate ? transaction.immediate() : transaction();
+    });
   }
 
-  /** Oldest due rows first, environments in turn, no more than `perEndpoint` of any one endpoint; leased to `owner`. */
+  /**
+   * Oldest due rows first, environments in turn, no more than `perEndpoint` of any one endpoint;
+   * leased to `owner`. Three steps in one transaction: the environments with pending rows, each
+   * one's oldest due rows (four times its room: SQLite takes no per-row LIMIT inside one
+   * statement, so each is read on its own), the choice (claim-turns.ts), then the lease.
+   */
   claim(db: Kysely<Database>, a: ClaimArgs): Promise<DeliveryRecord[]> {
     const perEnv = Math.min(a.perEnv ?? a.limit, a.limit);
+    const skip = JSON.stringify(a.skipEndpoints);
     return this.onConnection(
       db,
-      () =>
-        this.stmt.claim.all(
-          JSON.stringify(a.envRoom ?? {}),
-          perEnv,
-          a.now,
-          JSON.stringify(a.skipEndpoints),
-          perEnv * CLAIM_SCAN_FACTOR,
-          a.perEndpoint,
-          a.leaseUntil,
-          a.owner,
-          a.limit,
-        ) as DeliveryRecord[],
+      () => {
+        const rooms = new Map<string, number>();
+        const candidates: ClaimCandidate[] = [];
+        for (const env of this.stmt.pendingEnvs.all() as string[]) {
+          const room = a.envRoom?.[env] ?? perEnv;
+          if (room <= 0) continue;
+          rooms.set(env, room);
+          candidates.push(...(this.stmt.dueOfEnv.all(env, a.now, skip, room * CLAIM_SCAN_FACTOR) as ClaimCandidate[]));
+        }
+        const chosen = takeTurns(candidates, { rooms, perEndpoint: a.perEndpoint, limit: a.limit });
+        if (!chosen.length) return [];
+        return this.stmt.lease.all(a.leaseUntil, a.owner, JSON.stringify(chosen)) as DeliveryRecord[];
+      },
+      true,
     );
   }
 
@@ -207,32 +220,25 @@ export class SqliteHotStatements implements PreparedWrites {
 
 function prepareAll(raw: SqliteDatabase.Database) {
   return {
+    // Environments with pending rows: a skip-scan, one index probe each.
+    pendingEnvs: raw
+      .prepare(
+        `WITH RECURSIVE envs(env) AS (
+           SELECT (SELECT env_id FROM deliveries INDEXED BY deliveries_env_due WHERE status = 'pending' ORDER BY env_id LIMIT 1)
+           UNION ALL
+           SELECT (SELECT env_id FROM deliveries INDEXED BY deliveries_env_due WHERE status = 'pending' AND env_id > env ORDER BY env_id LIMIT 1)
+           FROM envs WHERE env IS NOT NULL
+         ) SELECT env FROM envs WHERE env IS NOT NULL`,
+      )
+      .pluck(),
     // The endpoints to skip come as one JSON array, so the text stays the same whatever their number.
-    // Environments take turns as in the PostgreSQL claim (store/postgres.ts); their rooms come as one JSON object.
-    claim: raw.prepare(
-      `WITH RECURSIVE envs(env) AS (
-         SELECT (SELECT env_id FROM deliveries INDEXED BY deliveries_env_due WHERE status = 'pending' ORDER BY env_id LIMIT 1)
-         UNION ALL
-         SELECT (SELECT env_id FROM deliveries INDEXED BY deliveries_env_due WHERE status = 'pending' AND env_id > env ORDER BY env_id LIMIT 1)
-         FROM envs WHERE env IS NOT NULL
-       ), rooms AS (
-         SELECT env, COALESCE((SELECT value FROM json_each(?) WHERE key = env), ?) AS room FROM envs WHERE env IS NOT NULL
-       ), taken AS (
-         SELECT r.env, r.room, d.rowid AS rid, d.endpoint_id, d.next_attempt_at FROM rooms r JOIN deliveries d ON d.rowid IN (
-           SELECT rowid FROM deliveries INDEXED BY deliveries_env_due
-           WHERE status = 'pending' AND env_id = r.env AND next_attempt_at <= ? AND endpoint_id NOT IN (SELECT value FROM json_each(?))
-           ORDER BY next_attempt_at LIMIT ?)
-         WHERE r.room > 0
-       ), by_endpoint AS (
-         SELECT *, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rn_endpoint FROM taken
-       ), by_env AS (
-         SELECT rid, next_attempt_at, room, row_number() OVER (PARTITION BY env ORDER BY next_attempt_at) AS turn
-         FROM by_endpoint WHERE rn_endpoint <= ?
-       )
-       UPDATE deliveries SET next_attempt_at = ?, lease_owner = ?
-       WHERE rowid IN (SELECT rid FROM by_env WHERE turn <= room ORDER BY turn, next_attempt_at LIMIT ?)
-       RETURNING *`,
+    dueOfEnv: raw.prepare(
+      `SELECT rowid, env_id, endpoint_id, next_attempt_at FROM deliveries INDEXED BY deliveries_env_due
+       WHERE status = 'pending' AND env_id = ? AND next_attempt_at <= ? AND endpoint_id NOT IN (SELECT value FROM json_each(?))
+       ORDER BY next_attempt_at LIMIT ?`,
     ),
+    // The chosen rows, by rowid (one JSON array): read in the same transaction, so still due.
+    lease: raw.prepare(`UPDATE deliveries SET next_attempt_at = ?, lease_owner = ? WHERE rowid IN (SELECT value FROM json_each(?)) RETURNING *`),
     update: raw.prepare(
       `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, delivered_at = ?,
          last_status_code = ?, last_error = ?, lease_owner = NULL
