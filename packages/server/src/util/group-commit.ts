@@ -10,7 +10,12 @@ export interface GroupCommitOptions<I, O> {
   maxBatch: number;
   /** Batches written at once (1 for SQLite's single writer; a few for PostgreSQL). */
   maxWriters: number;
+  /** Milliseconds, monotonic (performance.now by default). */
+  now?: () => number;
 }
+
+/** A submit this long after the last one, with nothing being written, is written at once. */
+export const QUIET_MS = 5;
 
 interface Pending<I, O> {
   item: I;
@@ -22,20 +27,32 @@ export class GroupCommit<I, O> {
   private queue: Pending<I, O>[] = [];
   private kickScheduled = false;
   private writers = 0;
+  private lastKick = -Infinity;
+  private readonly now: () => number;
 
-  constructor(private readonly options: GroupCommitOptions<I, O>) {}
+  constructor(private readonly options: GroupCommitOptions<I, O>) {
+    this.now = options.now ?? (() => performance.now());
+  }
 
   submit(item: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.kickScheduled) {
-        this.kickScheduled = true;
-        // Wait one turn so that concurrent callers land in the same batch.
-        setImmediate(() => {
-          this.kickScheduled = false;
-          this.kick();
-        });
-      }
+      if (this.kickScheduled) return;
+      this.kickScheduled = true;
+      const kick = () => {
+        this.kickScheduled = false;
+        this.kick();
+      };
+      // A lone write (nothing being written, and none started for QUIET_MS) starts once the
+      // caller's task is done, not a turn later behind everything queued for the turn (most of a
+      // lone publish's time under load: p99 7.5 ms of 9.4 on SQLite). Otherwise wait a turn so
+      // concurrent callers share a batch: starting every write at once cost HTTP publishing
+      // two thirds of its rate, each request then committing alone.
+      const now = this.now();
+      const quiet = this.writers === 0 && now - this.lastKick >= QUIET_MS;
+      this.lastKick = now;
+      if (quiet) queueMicrotask(kick);
+      else setImmediate(kick);
     });
   }
 
